@@ -1,0 +1,243 @@
+"""``itp``: the project's commands (migrate, topics, serve, embedded, stack, jobs, demo data)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from itp.services import ALL_SERVICES, DATA_SERVICES, definition
+from shared.settings import ServiceSettings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _settings(service: str) -> ServiceSettings:
+    return ServiceSettings(service_name=service)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from shared.migrations import downgrade, upgrade
+    from shared.runtime import database_url_for
+
+    names = DATA_SERVICES if "all" in args.services else args.services
+    for name in names:
+        d = definition(name)
+        url = database_url_for(name, _settings(name))
+        if args.downgrade:
+            downgrade(d.migrations, url, args.revision or "base")
+        else:
+            upgrade(d.migrations, url, args.revision or "head")
+        print(f"migrated {name}: {_redact(url)}")
+
+
+def cmd_makemigration(args: argparse.Namespace) -> None:
+    from alembic import command
+
+    from shared.migrations import alembic_config
+    from shared.runtime import database_url_for
+
+    d = definition(args.service)
+    cfg = alembic_config(d.migrations, database_url_for(args.service, _settings(args.service)))
+    command.revision(cfg, message=args.message, autogenerate=True)
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def cmd_topics(args: argparse.Namespace) -> None:
+    from shared.bus.kafka import KafkaBus
+    from shared.events import topics
+
+    s = ServiceSettings()
+    names = [t for base in topics.ALL for t in (base, topics.dlq(base))]
+
+    async def run() -> None:
+        bus = KafkaBus(s.kafka_bootstrap)
+        await bus.ensure_topics(names, args.partitions or s.topic_partitions)
+
+    asyncio.run(run())
+    print("topics ready:", ", ".join(names))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.service == "gateway":
+        from services.gateway.main import create_gateway_app
+
+        app = create_gateway_app()
+    else:
+        from shared.bus.kafka import KafkaBus
+        from shared.bus.memory import InMemoryBus
+        from shared.runtime import create_service_app
+
+        s = ServiceSettings(service_name=args.service)
+        bus = KafkaBus(s.kafka_bootstrap, client_id=f"itp-{args.service}") if s.mode == "kafka" else InMemoryBus()
+        app = create_service_app(definition(args.service), s, bus)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                loop="uvloop", http="httptools")
+
+
+def cmd_embedded(args: argparse.Namespace) -> None:
+    from itp import embedded
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _require_migrated(args.data_dir)
+    platform, apps = embedded.build_apps(host=args.host, gateway_port=args.port, first_service_port=args.port + 1,
+                                         data_dir=args.data_dir)
+
+    async def main() -> None:
+        started = asyncio.Event()
+        server = asyncio.create_task(embedded.serve(apps, args.host, started))
+        await started.wait()
+        if args.demo:
+            from itp.demo import load_demo
+
+            n = await load_demo(platform.gateway_url)
+            print(f"demo data loaded: {n}")
+        base = platform.gateway_url
+        print(f"\nITP platform (embedded: SQLite in {args.data_dir}/, in-process event bus) is up.\n"
+              f"  API:      {base}/api/v1/   e.g. {base}/api/v1/demands\n"
+              f"  API docs: {base}/docs   (OpenAPI: {base}/openapi.json)\n"
+              f"Press Ctrl+C to stop.", flush=True)
+        await server
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+
+
+def _require_migrated(data_dir: str) -> None:
+    """The embedded run never migrates by itself: migrations are their own step."""
+    import sqlite3
+
+    missing = []
+    for name in DATA_SERVICES:
+        path = Path(data_dir) / f"{name}.db"
+        ok = path.exists()
+        if ok:
+            with sqlite3.connect(path) as db:
+                ok = bool(db.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone())
+        if not ok:
+            missing.append(name)
+    if missing:
+        sys.exit(f"databases not migrated: {', '.join(missing)}; run "
+                 f"ITP_DATABASE_URL=sqlite+aiosqlite:///{data_dir}/{{service}}.db itp migrate all")
+
+
+def cmd_stack(args: argparse.Namespace) -> None:
+    """Each service in its own process on PostgreSQL and Kafka, as in production."""
+    env = {**os.environ, "ITP_MODE": "kafka"}
+    ports = {name: args.port + 1 + i for i, name in enumerate(DATA_SERVICES)}
+    for n, p in ports.items():
+        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{p}"
+    procs = []
+    for name in ALL_SERVICES:
+        port = args.port if name == "gateway" else ports[name]
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)], env=env,
+        ))
+    print(f"stack started: gateway http://127.0.0.1:{args.port} (pids {[p.pid for p in procs]})", flush=True)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def cmd_expire(args: argparse.Namespace) -> None:
+    from services.demand.main import definition as demand_def
+    from services.demand.service import DemandService
+    from shared.bus.memory import InMemoryBus
+    from shared.runtime import ServiceRuntime
+
+    async def run() -> int:
+        # Only the outbox is written here; the service's relay publishes the events.
+        runtime = ServiceRuntime(demand_def, _settings("demand"), InMemoryBus())
+        try:
+            return await DemandService(runtime.uow).expire_overdue()
+        finally:
+            await runtime.engine.dispose()
+
+    print(f"expired {asyncio.run(run())} demand(s)")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from itp.demo import load_demo
+
+    print(f"demo data loaded: {asyncio.run(load_demo(args.url))}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="itp", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    m = sub.add_parser("migrate", help="bring service databases to the latest schema")
+    m.add_argument("services", nargs="+", help="'all' or service names")
+    m.add_argument("--revision")
+    m.add_argument("--downgrade", action="store_true")
+    m.set_defaults(func=cmd_migrate)
+
+    mm = sub.add_parser("makemigration", help="autogenerate a migration for a service")
+    mm.add_argument("service")
+    mm.add_argument("-m", "--message", required=True)
+    mm.set_defaults(func=cmd_makemigration)
+
+    t = sub.add_parser("topics", help="create the Kafka topics and their dead-letter twins")
+    t.add_argument("action", choices=["create"])
+    t.add_argument("--partitions", type=int)
+    t.set_defaults(func=cmd_topics)
+
+    s = sub.add_parser("serve", help="run one service (or the gateway) in this process")
+    s.add_argument("service", choices=ALL_SERVICES)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    e = sub.add_parser("embedded", help="the whole platform in one process on SQLite and an in-process bus")
+    e.add_argument("--host", default="127.0.0.1")
+    e.add_argument("--port", type=int, default=8000)
+    e.add_argument("--data-dir", default=".data")
+    e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
+    e.set_defaults(func=cmd_embedded)
+
+    st = sub.add_parser("stack", help="every service in its own process on PostgreSQL and Kafka")
+    st.add_argument("--port", type=int, default=8000)
+    st.set_defaults(func=cmd_stack)
+
+    x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
+    x.set_defaults(func=cmd_expire)
+
+    d = sub.add_parser("demo-data", help="load demo data through the gateway")
+    d.add_argument("--url", default="http://127.0.0.1:8000")
+    d.set_defaults(func=cmd_demo)
+
+    args = p.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

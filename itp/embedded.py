@@ -1,0 +1,88 @@
+"""Run the whole platform in one process: SQLite files and the in-process bus.
+
+Each service is its own FastAPI app on its own port, exactly as in production, with
+its own database, relay and consumers; only the infrastructure underneath is embedded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import uvicorn
+from fastapi import FastAPI
+
+from itp.services import DATA_SERVICES, definition
+from services.gateway.main import create_gateway_app
+from services.gateway.settings import GatewaySettings
+from shared.bus.memory import InMemoryBus
+from shared.runtime import create_service_app
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EmbeddedPlatform:
+    host: str
+    gateway_port: int
+    service_ports: dict[str, int]
+    data_dir: str
+    bus: InMemoryBus
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.gateway_port}"
+
+
+def build_apps(
+    *, host: str = "127.0.0.1", gateway_port: int = 8000, first_service_port: int = 8001,
+    data_dir: str = ".data", bus: InMemoryBus | None = None,
+) -> tuple[EmbeddedPlatform, dict[str, tuple[FastAPI, int]]]:
+    bus = bus or InMemoryBus()
+    ports = {name: first_service_port + i for i, name in enumerate(DATA_SERVICES)}
+    apps: dict[str, tuple[FastAPI, int]] = {}
+    for name in DATA_SERVICES:
+        settings = ServiceSettings(
+            service_name=name, mode="embedded", database_url=f"sqlite+aiosqlite:///{data_dir}/{name}.db"
+        )
+        apps[name] = (create_service_app(definition(name), settings, bus), ports[name])
+    gw_settings = GatewaySettings(
+        service_name="gateway", mode="embedded",
+        **{f"{n}_url": f"http://{host}:{p}" for n, p in ports.items()},
+    )
+    apps["gateway"] = (create_gateway_app(gw_settings), gateway_port)
+    return EmbeddedPlatform(host, gateway_port, ports, data_dir, bus), apps
+
+
+async def serve(apps: dict[str, tuple[FastAPI, int]], host: str, started: asyncio.Event | None = None) -> None:
+    """Serve every app until cancelled; services first, so the gateway finds them up."""
+    servers = []
+    for name, (app, port) in apps.items():
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                lifespan="on", loop="none")
+        server = uvicorn.Server(config)
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        servers.append((name, server))
+    tasks = [asyncio.create_task(s.serve(), name=f"serve-{n}") for n, s in servers]
+    try:
+        for _ in range(600):
+            if all(s.started for _, s in servers):
+                break
+            if any(t.done() for t in tasks):
+                for t in tasks:
+                    if t.done() and t.exception():
+                        raise t.exception()  # type: ignore[misc]
+                raise RuntimeError("a server stopped during start-up (is its port taken?)")
+            await asyncio.sleep(0.05)
+        if started is not None:
+            started.set()
+        await asyncio.gather(*tasks)
+    finally:
+        for _, s in servers:
+            s.should_exit = True
+        for t in tasks:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(t, 10)

@@ -1,0 +1,220 @@
+"""HTTP routes of the demand service: thin, typed, validation at the edge."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi.responses import Response
+
+from services.demand.domain import Demand, DemandAction, allowed_actions
+from services.demand.repository import DemandFilters
+from services.demand.schemas import (
+    CenterCreate,
+    CenterOut,
+    DemandCreate,
+    DemandOut,
+    DemandPage,
+    EnterpriseCreate,
+    EnterpriseOut,
+    TransitionBody,
+)
+from services.demand.service import DemandService
+from services.demand.tables import idempotency_keys
+from shared.idempotency import idempotent_create
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
+from shared.problems import Problem
+from shared.responses import JSON
+from shared.runtime import RuntimeDep
+
+router = APIRouter(prefix="/api/v1", tags=["demand"])
+
+
+def get_service(runtime: RuntimeDep) -> DemandService:
+    svc: DemandService | None = runtime.state.get("service")
+    if svc is None:
+        svc = runtime.state["service"] = DemandService(runtime.uow)
+    return svc
+
+
+ServiceDep = Annotated[DemandService, Depends(get_service)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def demand_view(d: Demand) -> dict[str, Any]:
+    return {
+        "id": d.id, "enterprise_id": d.enterprise_id, "center_id": d.center_id, "title": d.title,
+        "description": d.description, "fields": d.fields, "keywords": d.keywords,
+        "demand_type": d.demand_type.value, "expected_outcome": d.expected_outcome,
+        "trl_current": d.trl_current, "trl_target": d.trl_target, "budget": d.budget,
+        "deadline": d.deadline, "province": d.province, "city": d.city, "contact": d.contact,
+        "confidentiality": d.confidentiality.value, "status": d.status.value,
+        "status_reason": d.status_reason, "allowed_actions": allowed_actions(d.status),
+        "version": d.version, "created_at": d.created_at, "updated_at": d.updated_at,
+    }
+
+
+def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -> JSON:
+    headers = {"Location": location}
+    if "version" in body:
+        headers["ETag"] = etag(int(body["version"]))
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSON(body, status_code=status, headers=headers)
+
+
+# -- enterprises -------------------------------------------------------------------------
+
+
+@router.post("/enterprises", status_code=201, response_model=EnterpriseOut,
+             summary="Register an enterprise (409 if its credit code is already registered)")
+async def register_enterprise(
+    request: Request, data: EnterpriseCreate, svc: ServiceDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    status, body, replayed = await idempotent_create(
+        svc.uow, idempotency_keys, scope="enterprises", key=idempotency_key, body=await request.body(),
+        create=lambda uow: svc.register_enterprise(uow, data),
+    )
+    return _created(status, body, f"/api/v1/enterprises/{body['id']}", replayed)
+
+
+@router.get("/enterprises", summary="List enterprises, newest first")
+async def list_enterprises(svc: ServiceDep, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT) -> Response:
+    rows, nxt = await svc.list_enterprises(cursor, limit)
+    return JSON({"items": rows, "next_cursor": nxt})
+
+
+@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
+async def get_enterprise(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
+    ent = await svc.get_enterprise(enterprise_id)
+    return JSON(ent, headers={"ETag": etag(ent["version"])})
+
+
+@router.post("/enterprises/{enterprise_id}/centers", status_code=201, response_model=CenterOut,
+             summary="Establish a joint innovation center of the enterprise and the institute")
+async def establish_center(
+    enterprise_id: uuid.UUID, request: Request, data: CenterCreate, svc: ServiceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    status, body, replayed = await idempotent_create(
+        svc.uow, idempotency_keys, scope=f"centers:{enterprise_id}", key=idempotency_key, body=await request.body(),
+        create=lambda uow: svc.establish_center(uow, enterprise_id, data),
+    )
+    return _created(status, body, f"/api/v1/enterprises/{enterprise_id}/centers", replayed)
+
+
+@router.get("/enterprises/{enterprise_id}/centers", response_model=list[CenterOut])
+async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
+    return JSON(await svc.centers_of(enterprise_id))
+
+
+# -- demands ----------------------------------------------------------------------------
+
+
+@router.post("/demands", status_code=201, response_model=DemandOut,
+             summary="Create a technology demand (submitted at once unless submit=false)")
+async def create_demand(
+    request: Request, data: DemandCreate, svc: ServiceDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    async def create(uow: Any) -> dict[str, Any]:
+        return demand_view(await svc.create_demand(uow, data))
+
+    status, body, replayed = await idempotent_create(
+        svc.uow, idempotency_keys, scope="demands", key=idempotency_key, body=await request.body(), create=create
+    )
+    return _created(status, body, f"/api/v1/demands/{body['id']}", replayed)
+
+
+@router.get("/demands", response_model=DemandPage, summary="List demands with filters, a text query and a cursor")
+async def list_demands(
+    svc: ServiceDep,
+    status: Annotated[list[str] | None, Query()] = None,
+    field: str | None = None,
+    province: str | None = None,
+    city: str | None = None,
+    enterprise_id: uuid.UUID | None = None,
+    center_id: uuid.UUID | None = None,
+    budget_min: Decimal | None = None,
+    budget_max: Decimal | None = None,
+    deadline_from: datetime | None = None,
+    deadline_to: datetime | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Chinese or English text")] = None,
+    sort: Literal["-created_at", "created_at", "deadline", "-budget"] = "-created_at",
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    filters = DemandFilters(
+        status=status, field=field, province=province, city=city, enterprise_id=enterprise_id,
+        center_id=center_id, budget_min=budget_min, budget_max=budget_max,
+        deadline_from=deadline_from, deadline_to=deadline_to, q=q,
+    )
+    rows, nxt = await svc.list_demands(filters, sort=sort, cursor=cursor, limit=limit)
+    return JSON({"items": [demand_view(d) for d in rows], "next_cursor": nxt})
+
+
+@router.get("/demands/{demand_id}", response_model=DemandOut)
+async def get_demand(demand_id: uuid.UUID, svc: ServiceDep) -> Response:
+    d = await svc.get_demand(demand_id)
+    return JSON(demand_view(d), headers={"ETag": etag(d.version)})
+
+
+_EDITABLE = {"title", "description", "fields", "keywords", "expected_outcome", "trl_current", "trl_target",
+             "budget", "deadline", "province", "city", "contact", "confidentiality"}
+
+
+@router.patch("/demands/{demand_id}", response_model=DemandOut,
+              summary="Edit an open demand; requires If-Match with the ETag you read")
+async def update_demand(
+    demand_id: uuid.UUID, svc: ServiceDep,
+    changes: Annotated[dict[str, Any], Body(description="Any editable field of DemandCreate")],
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Response:
+    version = parse_if_match(if_match)
+    if version is None:
+        raise Problem(428, "precondition-required", "send If-Match with the ETag of the demand you edited")
+    unknown = set(changes) - _EDITABLE
+    if unknown:
+        raise Problem(422, "validation-error", f"not editable: {', '.join(sorted(unknown))}",
+                      errors=[{"field": k, "message": "not editable"} for k in sorted(unknown)])
+    current = await svc.get_demand(demand_id)
+    merged = {**demand_view(current), **changes}
+    merged["submit"] = False
+    for k in ("id", "status", "status_reason", "allowed_actions", "version", "created_at", "updated_at"):
+        merged.pop(k, None)
+    try:
+        validated = DemandCreate.model_validate(merged)
+    except ValueError as exc:
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(getattr(exc, "errors", lambda: [])()) from exc
+    values = validated.model_dump(include=set(changes))
+    if "contact" in values:
+        values["contact"] = validated.contact.model_dump(exclude_none=True)
+    d = await svc.update_demand(demand_id, values, if_match=version)
+    return JSON(demand_view(d), headers={"ETag": etag(d.version)})
+
+
+def _transition_route(action: DemandAction, summary: str) -> None:
+    path = f"/demands/{{demand_id}}/{action.value.replace('_', '-')}"
+
+    async def endpoint(
+        demand_id: uuid.UUID, svc: ServiceDep, body: TransitionBody | None = None,
+        if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    ) -> Response:
+        d = await svc.transition(demand_id, action, if_match=parse_if_match(if_match),
+                                 reason=body.reason if body else None)
+        return JSON(demand_view(d), headers={"ETag": etag(d.version)})
+
+    endpoint.__name__ = f"{action.value}_demand"
+    router.add_api_route(path, endpoint, methods=["POST"], response_model=DemandOut, summary=summary)
+
+
+_transition_route(DemandAction.SUBMIT, "Submit a draft demand")
+_transition_route(DemandAction.PUBLISH, "Publish a submitted demand (operator)")
+_transition_route(DemandAction.REJECT, "Reject a demand with a reason (operator)")
+_transition_route(DemandAction.WITHDRAW, "Withdraw a demand (its enterprise)")
+_transition_route(DemandAction.START_NEGOTIATION, "Start negotiating a matched demand")

@@ -1,0 +1,18 @@
+"""The demand service: enterprises, joint innovation centers and technology demands."""
+
+from pathlib import Path
+
+from services.demand import api, handlers, tables
+from shared.events import topics
+from shared.runtime import ConsumerSpec, ServiceDefinition
+
+definition = ServiceDefinition(
+    name="demand",
+    title="ITP demand service",
+    metadata=tables.metadata,
+    outbox=tables.outbox,
+    processed=tables.processed_messages,
+    routers=[api.router],
+    migrations=Path(__file__).parent / "migrations",
+    consumers=[ConsumerSpec("lifecycle", [topics.MATCHING, topics.CONTRACTS], handlers.handlers)],
+)

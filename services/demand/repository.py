@@ -1,0 +1,198 @@
+"""Demand-side persistence. Receives a connection inside a unit of work; never commits."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.demand.domain import Confidentiality, Demand, DemandStatus, DemandType
+from services.demand.tables import centers, demands, enterprises
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    status: list[str] | None = None
+    field: str | None = None
+    province: str | None = None
+    city: str | None = None
+    enterprise_id: uuid.UUID | None = None
+    center_id: uuid.UUID | None = None
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    deadline_from: datetime | None = None
+    deadline_to: datetime | None = None
+    q: str | None = None
+
+
+SORTS = {
+    "-created_at": (demands.c.created_at, True),
+    "created_at": (demands.c.created_at, False),
+    "deadline": (demands.c.deadline, False),
+    "-budget": (demands.c.budget, True),
+}
+
+
+def _row_to_demand(r: Any) -> Demand:
+    return Demand(
+        id=r.id, enterprise_id=r.enterprise_id, title=r.title, description=r.description,
+        fields=list(r.fields), keywords=list(r.keywords), demand_type=DemandType(r.demand_type),
+        expected_outcome=r.expected_outcome, trl_current=r.trl_current, trl_target=r.trl_target,
+        budget=r.budget, deadline=r.deadline, province=r.province, city=r.city, center_id=r.center_id,
+        contact=dict(r.contact), confidentiality=Confidentiality(r.confidentiality),
+        status=DemandStatus(r.status), version=r.version, created_at=r.created_at,
+        updated_at=r.updated_at, status_reason=r.status_reason,
+    )
+
+
+def _demand_values(d: Demand) -> dict[str, Any]:
+    return {
+        "id": d.id, "enterprise_id": d.enterprise_id, "center_id": d.center_id, "title": d.title,
+        "description": d.description, "fields": d.fields, "keywords": d.keywords,
+        "demand_type": d.demand_type.value, "expected_outcome": d.expected_outcome,
+        "trl_current": d.trl_current, "trl_target": d.trl_target, "budget": d.budget,
+        "deadline": d.deadline, "province": d.province, "city": d.city, "contact": d.contact,
+        "confidentiality": d.confidentiality.value, "status": d.status.value,
+        "status_reason": d.status_reason, "version": d.version, "created_at": d.created_at,
+        "updated_at": d.updated_at,
+    }
+
+
+class DemandRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # -- enterprises ------------------------------------------------------------------
+    async def add_enterprise(self, values: dict[str, Any]) -> None:
+        await self.conn.execute(sa.insert(enterprises).values(**values))
+
+    async def enterprise_by_credit_code(self, code: str) -> uuid.UUID | None:
+        return (
+            await self.conn.execute(sa.select(enterprises.c.id).where(enterprises.c.credit_code == code))
+        ).scalar_one_or_none()
+
+    async def get_enterprise(self, enterprise_id: uuid.UUID) -> dict[str, Any] | None:
+        row = (await self.conn.execute(sa.select(enterprises).where(enterprises.c.id == enterprise_id))).first()
+        return dict(row._mapping) if row else None
+
+    async def list_enterprises(self, *, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
+        stmt = sa.select(enterprises).order_by(enterprises.c.created_at.desc(), enterprises.c.id.desc())
+        if after:
+            stmt = stmt.where(sa.tuple_(enterprises.c.created_at, enterprises.c.id) < sa.tuple_(*after))
+        rows = (await self.conn.execute(stmt.limit(limit))).all()
+        return [dict(r._mapping) for r in rows]
+
+    # -- joint innovation centers -------------------------------------------------------
+    async def add_center(self, values: dict[str, Any]) -> None:
+        await self.conn.execute(sa.insert(centers).values(**values))
+
+    async def get_center(self, center_id: uuid.UUID) -> dict[str, Any] | None:
+        row = (await self.conn.execute(sa.select(centers).where(centers.c.id == center_id))).first()
+        return dict(row._mapping) if row else None
+
+    async def centers_of(self, enterprise_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = (
+            await self.conn.execute(
+                sa.select(centers).where(centers.c.enterprise_id == enterprise_id).order_by(centers.c.created_at)
+            )
+        ).all()
+        return [dict(r._mapping) for r in rows]
+
+    # -- demands ------------------------------------------------------------------------
+    async def add_demand(self, d: Demand) -> None:
+        await self.conn.execute(sa.insert(demands).values(**_demand_values(d)))
+
+    async def get_demand(self, demand_id: uuid.UUID, *, for_update: bool = False) -> Demand | None:
+        stmt = sa.select(demands).where(demands.c.id == demand_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).first()
+        return _row_to_demand(row) if row else None
+
+    async def save_demand(self, d: Demand, *, expected_version: int) -> bool:
+        """Write ``d`` if the stored version is still ``expected_version``."""
+        values = _demand_values(d)
+        del values["id"], values["created_at"]
+        result = await self.conn.execute(
+            sa.update(demands)
+            .where(demands.c.id == d.id, demands.c.version == expected_version)
+            .values(**values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def overdue_demand_ids(self, now: datetime, statuses: list[str], limit: int) -> list[uuid.UUID]:
+        rows = await self.conn.execute(
+            sa.select(demands.c.id)
+            .where(demands.c.deadline <= now, demands.c.status.in_(statuses))
+            .limit(limit)
+        )
+        return [r.id for r in rows]
+
+    async def list_demands(
+        self, f: DemandFilters, *, sort: str, after: list[Any] | None, limit: int
+    ) -> list[Demand]:
+        col, desc = SORTS[sort]
+        stmt = sa.select(demands)
+        conds: list[sa.ColumnElement[bool]] = []
+        if f.status:
+            conds.append(demands.c.status.in_(f.status))
+        if f.enterprise_id:
+            conds.append(demands.c.enterprise_id == f.enterprise_id)
+        if f.center_id:
+            conds.append(demands.c.center_id == f.center_id)
+        if f.province:
+            conds.append(demands.c.province == f.province)
+        if f.city:
+            conds.append(demands.c.city == f.city)
+        if f.budget_min is not None:
+            conds.append(demands.c.budget >= f.budget_min)
+        if f.budget_max is not None:
+            conds.append(demands.c.budget <= f.budget_max)
+        if f.deadline_from is not None:
+            conds.append(demands.c.deadline >= f.deadline_from)
+        if f.deadline_to is not None:
+            conds.append(demands.c.deadline <= f.deadline_to)
+        if f.field:
+            conds.append(self._has_field(f.field))
+        if f.q:
+            # Substring match works for Chinese (no word boundaries needed) and English.
+            pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conds.append(
+                sa.or_(demands.c.title.ilike(pattern, escape="\\"),
+                       demands.c.description.ilike(pattern, escape="\\"))
+            )
+        if after is not None:
+            # Keyset pagination on (sort column, id); NULLs sort last.
+            last_val, last_id = after[0], uuid.UUID(after[1])
+            conds.append(self._after(col, desc, last_val, last_id))
+        if conds:
+            stmt = stmt.where(*conds)
+        order_col = col.desc() if desc else col.asc()
+        stmt = stmt.order_by(order_col.nulls_last(), demands.c.id.desc() if desc else demands.c.id.asc())
+        rows = (await self.conn.execute(stmt.limit(limit))).all()
+        return [_row_to_demand(r) for r in rows]
+
+    def _has_field(self, field: str) -> sa.ColumnElement[bool]:
+        if self.conn.dialect.name == "postgresql":
+            return demands.c.fields.op("@>")(sa.func.jsonb_build_array(field))  # type: ignore[no-any-return]
+        each = sa.func.json_each(demands.c.fields).table_valued("value")
+        return sa.exists(sa.select(1).select_from(each).where(each.c.value == field))
+
+    @staticmethod
+    def _after(col: Any, desc: bool, last_val: Any, last_id: uuid.UUID) -> sa.ColumnElement[bool]:
+        idc = demands.c.id
+        if last_val is None:
+            # We are in the NULL tail: only the id orders the rest.
+            return sa.and_(col.is_(None), idc < last_id if desc else idc > last_id)
+        if isinstance(col.type, sa.Numeric):
+            last_val = Decimal(str(last_val))
+        elif col.name in ("created_at", "deadline"):
+            last_val = datetime.fromisoformat(last_val)
+        if desc:
+            return sa.or_(col < last_val, sa.and_(col == last_val, idc < last_id), col.is_(None))
+        return sa.or_(col > last_val, sa.and_(col == last_val, idc > last_id), col.is_(None))

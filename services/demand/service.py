@@ -1,0 +1,208 @@
+"""Demand use cases: each one unit of work (one transaction, events in the outbox)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from services.demand import domain
+from services.demand.domain import Demand, DemandAction, IllegalTransition
+from services.demand.repository import DemandFilters, DemandRepository
+from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
+from shared.events import demand as ev
+from shared.outbox import UnitOfWork, UnitOfWorkFactory
+from shared.pagination import decode_cursor, encode_cursor
+from shared.problems import Conflict, NotFound, Problem
+
+
+def transition_problem(exc: IllegalTransition) -> Problem:
+    return Problem(
+        409, "illegal-transition", str(exc), title="This action is not allowed in the current state",
+        current_state=exc.status.value, allowed_actions=exc.allowed,
+    )
+
+
+class DemandService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
+
+    # -- enterprises ----------------------------------------------------------------------
+    async def register_enterprise(self, uow: UnitOfWork, data: EnterpriseCreate) -> dict[str, Any]:
+        repo = DemandRepository(uow.conn)
+        existing = await repo.enterprise_by_credit_code(data.credit_code)
+        if existing:
+            raise Conflict(
+                f"an enterprise with credit code {data.credit_code} is already registered",
+                slug="duplicate-credit-code", existing_id=str(existing),
+            )
+        now = datetime.now(UTC)
+        values = {
+            **data.model_dump(mode="json"),
+            "id": uuid.uuid4(), "version": 1, "created_at": now,
+        }
+        try:
+            await repo.add_enterprise(values)
+        except IntegrityError as exc:  # a concurrent registration of the same code won
+            raise Conflict(f"an enterprise with credit code {data.credit_code} is already registered",
+                           slug="duplicate-credit-code") from exc
+        uow.emit(ev.EnterpriseRegistered(
+            enterprise_id=values["id"], name=data.name_zh or data.name_en or "",
+            credit_code=data.credit_code, province=data.province, city=data.city,
+            industry_code=data.industry_code, registered_at=now,
+        ))
+        return values
+
+    async def get_enterprise(self, enterprise_id: uuid.UUID) -> dict[str, Any]:
+        async with self.uow.engine.connect() as conn:
+            ent = await DemandRepository(conn).get_enterprise(enterprise_id)
+        if ent is None:
+            raise NotFound("enterprise", enterprise_id)
+        return ent
+
+    async def list_enterprises(self, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+        after = None
+        if cursor:
+            vals = decode_cursor(cursor)
+            after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
+        async with self.uow.engine.connect() as conn:
+            rows = await DemandRepository(conn).list_enterprises(after=after, limit=limit + 1)
+        nxt = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            nxt = encode_cursor([rows[-1]["created_at"].isoformat(), str(rows[-1]["id"])])
+        return rows, nxt
+
+    # -- centers --------------------------------------------------------------------------
+    async def establish_center(self, uow: UnitOfWork, enterprise_id: uuid.UUID, data: CenterCreate) -> dict[str, Any]:
+        repo = DemandRepository(uow.conn)
+        if await repo.get_enterprise(enterprise_id) is None:
+            raise NotFound("enterprise", enterprise_id)
+        now = datetime.now(UTC)
+        values = {**data.model_dump(), "id": uuid.uuid4(), "enterprise_id": enterprise_id, "created_at": now}
+        await repo.add_center(values)
+        uow.emit(ev.JointInnovationCenterEstablished(
+            center_id=values["id"], enterprise_id=enterprise_id, name=data.name,
+            established_on=data.established_on.isoformat(), committed_funding=data.committed_funding,
+        ))
+        return values
+
+    async def centers_of(self, enterprise_id: uuid.UUID) -> list[dict[str, Any]]:
+        async with self.uow.engine.connect() as conn:
+            repo = DemandRepository(conn)
+            if await repo.get_enterprise(enterprise_id) is None:
+                raise NotFound("enterprise", enterprise_id)
+            return await repo.centers_of(enterprise_id)
+
+    # -- demands --------------------------------------------------------------------------
+    async def create_demand(self, uow: UnitOfWork, data: DemandCreate) -> Demand:
+        repo = DemandRepository(uow.conn)
+        if await repo.get_enterprise(data.enterprise_id) is None:
+            raise Problem(422, "unknown-enterprise", f"enterprise {data.enterprise_id} is not registered",
+                          errors=[{"field": "enterprise_id", "message": "not registered"}])
+        if data.center_id is not None:
+            center = await repo.get_center(data.center_id)
+            if center is None or center["enterprise_id"] != data.enterprise_id:
+                raise Problem(422, "unknown-center",
+                              f"center {data.center_id} is not a joint innovation center of this enterprise",
+                              errors=[{"field": "center_id", "message": "not a center of this enterprise"}])
+        attrs = data.model_dump(exclude={"submit"})
+        attrs["contact"] = data.contact.model_dump(exclude_none=True)
+        demand = Demand.create(now=datetime.now(UTC), submit=data.submit, **attrs)
+        await repo.add_demand(demand)
+        uow.emit(*demand.events)
+        return demand
+
+    async def get_demand(self, demand_id: uuid.UUID) -> Demand:
+        async with self.uow.engine.connect() as conn:
+            d = await DemandRepository(conn).get_demand(demand_id)
+        if d is None:
+            raise NotFound("demand", demand_id)
+        return d
+
+    async def list_demands(
+        self, filters: DemandFilters, *, sort: str, cursor: str | None, limit: int
+    ) -> tuple[list[Demand], str | None]:
+        after = decode_cursor(cursor) if cursor else None
+        async with self.uow.engine.connect() as conn:
+            rows = await DemandRepository(conn).list_demands(filters, sort=sort, after=after, limit=limit + 1)
+        nxt = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1]
+            key = {"-created_at": last.created_at, "created_at": last.created_at,
+                   "deadline": last.deadline, "-budget": last.budget}[sort]
+            nxt = encode_cursor([key.isoformat() if isinstance(key, datetime) else
+                                 (str(key) if key is not None else None), str(last.id)])
+        return rows, nxt
+
+    async def transition(
+        self, demand_id: uuid.UUID, action: DemandAction, *, if_match: int | None = None,
+        reason: str | None = None, ref_id: uuid.UUID | None = None, uow: UnitOfWork | None = None,
+    ) -> Demand:
+        if uow is not None:
+            return await self._transition(uow, demand_id, action, if_match, reason, ref_id)
+        async with self.uow() as new_uow:
+            return await self._transition(new_uow, demand_id, action, if_match, reason, ref_id)
+
+    async def _transition(
+        self, uow: UnitOfWork, demand_id: uuid.UUID, action: DemandAction, if_match: int | None,
+        reason: str | None, ref_id: uuid.UUID | None,
+    ) -> Demand:
+        repo = DemandRepository(uow.conn)
+        current = await repo.get_demand(demand_id, for_update=True)
+        if current is None:
+            raise NotFound("demand", demand_id)
+        if if_match is not None and if_match != current.version:
+            raise Problem(412, "precondition-failed",
+                          f"demand is at version {current.version}, not {if_match}", current_version=current.version)
+        try:
+            nxt = current.apply(action, now=datetime.now(UTC), reason=reason, ref_id=ref_id)
+        except IllegalTransition as exc:
+            raise transition_problem(exc) from exc
+        except ValueError as exc:
+            raise Problem(422, "validation-error", str(exc)) from exc
+        if not await repo.save_demand(nxt, expected_version=current.version):
+            raise Problem(412, "precondition-failed", "the demand changed meanwhile; reload and retry")
+        uow.emit(*nxt.events)
+        return nxt
+
+    async def update_demand(self, demand_id: uuid.UUID, changes: dict[str, Any], *, if_match: int) -> Demand:
+        async with self.uow() as uow:
+            repo = DemandRepository(uow.conn)
+            current = await repo.get_demand(demand_id, for_update=True)
+            if current is None:
+                raise NotFound("demand", demand_id)
+            if if_match != current.version:
+                raise Problem(412, "precondition-failed",
+                              f"demand is at version {current.version}, not {if_match}",
+                              current_version=current.version)
+            try:
+                nxt = current.update(changes, now=datetime.now(UTC))
+            except IllegalTransition as exc:
+                raise transition_problem(exc) from exc
+            except ValueError as exc:
+                raise Problem(422, "validation-error", str(exc)) from exc
+            if nxt is current:
+                return current
+            if not await repo.save_demand(nxt, expected_version=current.version):
+                raise Problem(412, "precondition-failed", "the demand changed meanwhile; reload and retry")
+            uow.emit(*nxt.events)
+            return nxt
+
+    async def expire_overdue(self, *, now: datetime | None = None, batch: int = 500) -> int:
+        """The scheduled job: expire every open demand whose deadline has passed."""
+        now = now or datetime.now(UTC)
+        statuses = [s.value for s in domain.TRANSITIONS[DemandAction.EXPIRE][0]]
+        async with self.uow.engine.connect() as conn:
+            ids = await DemandRepository(conn).overdue_demand_ids(now, statuses, batch)
+        expired = 0
+        for demand_id in ids:
+            try:
+                await self.transition(demand_id, DemandAction.EXPIRE)
+                expired += 1
+            except Problem:
+                continue  # changed state meanwhile; nothing to expire
+        return expired

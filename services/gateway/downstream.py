@@ -1,0 +1,83 @@
+"""Calls from the gateway to the services over one pooled aiohttp session.
+
+aiohttp's client keeps far more of a direct call's throughput than httpx's default
+transport on these machines (see docs/benchmarks.md), and one session per process
+reuses keep-alive connections across requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import aiohttp
+from multidict import CIMultiDictProxy
+
+FORWARD_REQUEST_HEADERS = (
+    "content-type", "accept", "authorization", "idempotency-key", "if-match", "if-none-match",
+    "x-api-key", "accept-language",
+)
+FORWARD_RESPONSE_HEADERS = ("content-type", "etag", "location", "idempotent-replayed", "retry-after")
+
+
+class Unavailable(Exception):
+    """A service did not answer in time or could not be reached."""
+
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service} unavailable: {reason}")
+        self.service = service
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _pick(headers: CIMultiDictProxy[str]) -> dict[str, str]:
+    return {k: headers[k] for k in FORWARD_RESPONSE_HEADERS if k in headers}
+
+
+class Downstream:
+    def __init__(self, urls: dict[str, str], *, timeout_s: float) -> None:
+        self.urls = {k: v.rstrip("/") for k, v in urls.items()}
+        self.timeout_s = timeout_s
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=256, limit_per_host=128, keepalive_timeout=30),
+                skip_auto_headers=("User-Agent",),
+                auto_decompress=False,
+            )
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+        timeout_s: float | None = None,
+    ) -> Reply:
+        assert self._session is not None, "Downstream not started"
+        url = self.urls[service] + path + (f"?{query}" if query else "")
+        try:
+            async with asyncio.timeout(timeout_s or self.timeout_s):
+                async with self._session.request(method, url, headers=headers, data=body) as resp:
+                    data = await resp.read()
+                    return Reply(resp.status, _pick(resp.headers), data)
+        except TimeoutError as exc:
+            raise Unavailable(service, "timed out") from exc
+        except aiohttp.ClientError as exc:
+            raise Unavailable(service, type(exc).__name__) from exc

@@ -1,0 +1,18 @@
+"""The matching service: its own read model of demands and carriers, and ranked suggestions."""
+
+from pathlib import Path
+
+from services.matching import api, handlers, tables
+from shared.events import topics
+from shared.runtime import ConsumerSpec, ServiceDefinition
+
+definition = ServiceDefinition(
+    name="matching",
+    title="ITP matching service",
+    metadata=tables.metadata,
+    outbox=tables.outbox,
+    processed=tables.processed_messages,
+    routers=[api.router],
+    migrations=Path(__file__).parent / "migrations",
+    consumers=[ConsumerSpec("read-model", [topics.TALENT, topics.DEMAND], handlers.handlers)],
+)

@@ -1,0 +1,72 @@
+"""What the outbox relay and the consumers need from a bus, and nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record to publish."""
+
+    topic: str
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A record as consumed, with where it came from."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+    def header(self, name: str) -> bytes | None:
+        for k, v in self.headers:
+            if k == name:
+                return v
+        return None
+
+
+class Subscriber(Protocol):
+    """A member of a consumer group reading some topics."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def fetch(self, timeout_s: float) -> list[Message]:
+        """Next messages in partition order; an empty list when none arrived in time."""
+        ...
+
+    async def commit(self, message: Message) -> None:
+        """Commit the offset after ``message`` for its partition (the group resumes there)."""
+        ...
+
+    async def rewind(self, message: Message) -> None:
+        """Deliver ``message`` (and what follows it in its partition) again."""
+        ...
+
+
+class Bus(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, records: list[Record]) -> None:
+        """Publish in order and return once the broker acknowledged every record."""
+        ...
+
+    def subscriber(self, group: str, topics: list[str]) -> Subscriber: ...
+
+    async def ensure_topics(self, topics: list[str], partitions: int) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise if the broker cannot be reached."""
+        ...

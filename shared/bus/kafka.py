@@ -1,0 +1,122 @@
+"""Apache Kafka through aiokafka: an idempotent producer and manually committed groups."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.structs import OffsetAndMetadata
+
+from shared.bus.base import Message, Record
+
+
+class KafkaBus:
+    def __init__(self, bootstrap: str, *, client_id: str = "itp") -> None:
+        self._bootstrap = bootstrap
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        if self._producer is None:
+            # The idempotent producer implies acks=all and keeps per-partition order
+            # across retries, so the relay's sequence order is the topic's order.
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap,
+                client_id=self._client_id,
+                enable_idempotence=True,
+                acks="all",
+                linger_ms=2,
+                request_timeout_ms=15000,
+            )
+            await producer.start()
+            self._producer = producer
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def publish(self, records: list[Record]) -> None:
+        if self._producer is None:
+            raise RuntimeError("KafkaBus not started")
+        futures = [
+            await self._producer.send(r.topic, value=r.value, key=r.key, headers=r.headers)
+            for r in records
+        ]
+        await asyncio.gather(*futures)
+
+    async def ping(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=3000)
+        await admin.start()
+        try:
+            await admin.describe_cluster()
+        finally:
+            await admin.close()
+
+    async def ensure_topics(self, topics: list[str], partitions: int) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=15000)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [t for t in topics if t not in existing]
+            if missing:
+                try:
+                    resp = await admin.create_topics(
+                        [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
+                    )
+                except TopicAlreadyExistsError:
+                    return  # another process created them between list and create
+                # aiokafka reports per-topic errors in the response instead of raising.
+                for topic_error in getattr(resp, "topic_errors", []):
+                    name, code = topic_error[0], topic_error[1]
+                    if code not in (0, TopicAlreadyExistsError.errno):
+                        raise RuntimeError(f"could not create topic {name}: error code {code}")
+        finally:
+            await admin.close()
+
+    def subscriber(self, group: str, topics: list[str]) -> KafkaSubscriber:
+        return KafkaSubscriber(self._bootstrap, group, topics)
+
+
+class KafkaSubscriber:
+    def __init__(self, bootstrap: str, group: str, topics: list[str], **overrides: Any) -> None:
+        self._consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap,
+            group_id=group,
+            client_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_records=500,
+            **overrides,
+        )
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def fetch(self, timeout_s: float) -> list[Message]:
+        batches = await self._consumer.getmany(timeout_ms=int(timeout_s * 1000))
+        out: list[Message] = []
+        for tp, msgs in batches.items():
+            out.extend(
+                Message(
+                    tp.topic, tp.partition, m.offset, m.key, m.value,
+                    tuple((k, v) for k, v in (m.headers or ())),
+                )
+                for m in msgs
+            )
+        return out
+
+    async def commit(self, message: Message) -> None:
+        tp = TopicPartition(message.topic, message.partition)
+        await self._consumer.commit({tp: OffsetAndMetadata(message.offset + 1, "")})
+
+    async def rewind(self, message: Message) -> None:
+        self._consumer.seek(TopicPartition(message.topic, message.partition), message.offset)

@@ -1,0 +1,1 @@
+"""Events published by the contracts service (declared as the contracts issue lands)."""

@@ -1,0 +1,165 @@
+"""The outbox relay: publishes a service's outbox rows in order, then marks them.
+
+Only one relay per service publishes at a time. On PostgreSQL the leader holds a
+session-level advisory lock on a dedicated connection; a replica that cannot take it
+waits and tries again, so per-aggregate order survives several replicas. On SQLite
+(embedded mode, one process) the relay is always the leader.
+
+A crash between the broker's acknowledgement and the update that marks the rows
+leaves them unpublished: they are sent again, and consumers drop the duplicates by
+event id. Nothing is lost; duplicates are expected and harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.bus.base import Bus, Record
+from shared.events.envelope import CONTENT_TYPE
+from shared.outbox import OutboxSignal
+
+log = logging.getLogger(__name__)
+
+
+def advisory_lock_key(service: str) -> int:
+    """A stable 63-bit key per service for pg_try_advisory_lock."""
+    return zlib.crc32(f"itp-outbox-relay:{service}".encode()) & 0x7FFFFFFF
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        outbox: sa.Table,
+        bus: Bus,
+        *,
+        service: str,
+        signal: OutboxSignal | None = None,
+        poll_interval_s: float = 0.05,
+        batch_size: int = 200,
+    ) -> None:
+        self.engine = engine
+        self.outbox = outbox
+        self.bus = bus
+        self.service = service
+        self.signal = signal or OutboxSignal()
+        self.poll_interval_s = poll_interval_s
+        self.batch_size = batch_size
+        self._lock_conn: AsyncConnection | None = None
+        self._stopping = asyncio.Event()
+        self.published_total = 0
+
+    @property
+    def _is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    async def try_lead(self) -> bool:
+        """Take the relay lead for this service; True if this relay now holds it."""
+        if not self._is_postgres:
+            return True
+        if self._lock_conn is not None:
+            return True
+        conn = await self.engine.connect()
+        try:
+            got = (
+                await conn.execute(
+                    sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": advisory_lock_key(self.service)}
+                )
+            ).scalar_one()
+            await conn.commit()  # end the implicit transaction; the session lock stays
+        except BaseException:
+            await conn.close()
+            raise
+        if got:
+            self._lock_conn = conn
+            return True
+        await conn.close()
+        return False
+
+    async def release_lead(self) -> None:
+        if self._lock_conn is not None:
+            conn, self._lock_conn = self._lock_conn, None
+            try:
+                await conn.execute(
+                    sa.text("SELECT pg_advisory_unlock(:k)"), {"k": advisory_lock_key(self.service)}
+                )
+                await conn.commit()
+            finally:
+                await conn.close()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows in sequence order; returns how many."""
+        o = self.outbox
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(o.c.seq, o.c.topic, o.c.aggregate_id, o.c.payload, o.c.traceparent)
+                    .where(o.c.published_at.is_(None))
+                    .order_by(o.c.seq)
+                    .limit(self.batch_size)
+                )
+            ).all()
+        if not rows:
+            return 0
+        records = []
+        for r in rows:
+            headers = [("content-type", CONTENT_TYPE.encode())]
+            if r.traceparent:
+                headers.append(("traceparent", r.traceparent.encode()))
+            records.append(Record(r.topic, r.aggregate_id.encode(), r.payload.encode(), headers))
+        await self.bus.publish(records)
+        await self._mark_published([r.seq for r in rows])
+        self.published_total += len(rows)
+        return len(rows)
+
+    async def _mark_published(self, seqs: list[int]) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.update(self.outbox)
+                .where(self.outbox.c.seq.in_(seqs))
+                .values(published_at=datetime.now(UTC))
+            )
+
+    async def run(self) -> None:
+        """Lead, publish, repeat until stopped; errors are logged and retried, never fatal."""
+        backoff = self.poll_interval_s
+        while not self._stopping.is_set():
+            try:
+                if not await self.try_lead():
+                    await self._sleep(1.0)
+                    continue
+                n = await self.publish_pending()
+                backoff = self.poll_interval_s
+                if n < self.batch_size:
+                    await self.signal.wait(self.poll_interval_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay of %s failed; retrying", self.service)
+                await self._drop_lead_quietly()
+                backoff = min(backoff * 2, 5.0)
+                await self._sleep(backoff)
+        await self._drop_lead_quietly()
+
+    async def _drop_lead_quietly(self) -> None:
+        try:
+            await self.release_lead()
+        except Exception:
+            log.warning("could not release the relay lock cleanly", exc_info=True)
+            self._lock_conn = None
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.signal.notify()

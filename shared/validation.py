@@ -1,0 +1,52 @@
+"""Validators every service uses at its edge: character-counted text, money, fields."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from shared import vocabulary
+from shared.text import char_length
+
+
+def chars(min_len: int, max_len: int) -> Any:
+    """Length limits counted in characters (code points), so Chinese text is not short-changed."""
+
+    def check(v: str) -> str:
+        v = v.strip()
+        n = char_length(v)
+        if n < min_len:
+            raise ValueError(f"must be at least {min_len} characters, got {n}")
+        if n > max_len:
+            raise ValueError(f"must be at most {max_len} characters, got {n}")
+        return v
+
+    return AfterValidator(check)
+
+
+def check_money(v: Decimal) -> Decimal:
+    if not v.is_finite():
+        raise ValueError("must be a finite amount")
+    if v < 0:
+        raise ValueError("must not be negative")
+    exponent = v.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueError("at most two decimal places (fen)")
+    return v
+
+
+# Exact CNY amounts: Decimal in, exact decimal string out, never a float.
+Money = Annotated[Decimal, Field(max_digits=18, decimal_places=2), AfterValidator(check_money)]
+
+
+def check_fields(v: list[str]) -> list[str]:
+    unknown = [f for f in v if not vocabulary.is_known(f)]
+    if unknown:
+        raise ValueError(f"unknown technical field(s): {', '.join(unknown)}; see GET /api/v1/vocabulary/fields")
+    return list(dict.fromkeys(v))
+
+
+TechFields = Annotated[list[str], Field(min_length=1, max_length=8), AfterValidator(check_fields)]
+Keywords = Annotated[list[Annotated[str, chars(1, 30)]], Field(max_length=20)]
