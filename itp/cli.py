@@ -86,8 +86,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         s = ServiceSettings(service_name=args.service)
         bus = KafkaBus(s.kafka_bootstrap, client_id=f"itp-{args.service}") if s.mode == "kafka" else InMemoryBus()
         app = create_service_app(definition(args.service), s, bus)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                loop="uvloop", http="httptools")
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", access_log=False, loop="uvloop", http="httptools"
+    )
 
 
 def cmd_embedded(args: argparse.Namespace) -> None:
@@ -95,12 +96,13 @@ def cmd_embedded(args: argparse.Namespace) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _require_migrated(args.data_dir)
-    platform, apps = embedded.build_apps(host=args.host, gateway_port=args.port, first_service_port=args.port + 1,
-                                         data_dir=args.data_dir)
+    platform, apps = embedded.build_apps(
+        host=args.host, gateway_port=args.port, first_service_port=args.port + 1, data_dir=args.data_dir
+    )
 
     async def main() -> None:
         started = asyncio.Event()
-        server = asyncio.create_task(embedded.serve(apps, args.host, started))
+        server = asyncio.create_task(embedded.serve(apps, args.host, started, handle_signals=True))
         await started.wait()
         if args.demo:
             from itp.demo import load_demo
@@ -108,10 +110,13 @@ def cmd_embedded(args: argparse.Namespace) -> None:
             n = await load_demo(platform.gateway_url)
             print(f"demo data loaded: {n}")
         base = platform.gateway_url
-        print(f"\nITP platform (embedded: SQLite in {args.data_dir}/, in-process event bus) is up.\n"
-              f"  API:      {base}/api/v1/   e.g. {base}/api/v1/demands\n"
-              f"  API docs: {base}/docs   (OpenAPI: {base}/openapi.json)\n"
-              f"Press Ctrl+C to stop.", flush=True)
+        print(
+            f"\nITP platform (embedded: SQLite in {args.data_dir}/, in-process event bus) is up.\n"
+            f"  API:      {base}/api/v1/   e.g. {base}/api/v1/demands\n"
+            f"  API docs: {base}/docs   (OpenAPI: {base}/openapi.json)\n"
+            f"Press Ctrl+C to stop.",
+            flush=True,
+        )
         await server
 
     try:
@@ -130,13 +135,18 @@ def _require_migrated(data_dir: str) -> None:
         ok = path.exists()
         if ok:
             with sqlite3.connect(path) as db:
-                ok = bool(db.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone())
+                ok = bool(
+                    db.execute(
+                        "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+                    ).fetchone()
+                )
         if not ok:
             missing.append(name)
     if missing:
-        sys.exit(f"databases not migrated: {', '.join(missing)}; run "
-                 f"ITP_DATABASE_URL=sqlite+aiosqlite:///{data_dir}/{{service}}.db itp migrate all")
+        sys.exit(
+            f"databases not migrated: {', '.join(missing)}; run "
+            f"ITP_DATABASE_URL=sqlite+aiosqlite:///{data_dir}/{{service}}.db itp migrate all"
+        )
 
 
 def cmd_stack(args: argparse.Namespace) -> None:
@@ -148,9 +158,12 @@ def cmd_stack(args: argparse.Namespace) -> None:
     procs = []
     for name in ALL_SERVICES:
         port = args.port if name == "gateway" else ports[name]
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)], env=env,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
+                env=env,
+            )
+        )
     print(f"stack started: gateway http://127.0.0.1:{args.port} (pids {[p.pid for p in procs]})", flush=True)
     try:
         while all(p.poll() is None for p in procs):

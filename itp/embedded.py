@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from dataclasses import dataclass
 
 import uvicorn
@@ -38,8 +39,12 @@ class EmbeddedPlatform:
 
 
 def build_apps(
-    *, host: str = "127.0.0.1", gateway_port: int = 8000, first_service_port: int = 8001,
-    data_dir: str = ".data", bus: InMemoryBus | None = None,
+    *,
+    host: str = "127.0.0.1",
+    gateway_port: int = 8000,
+    first_service_port: int = 8001,
+    data_dir: str = ".data",
+    bus: InMemoryBus | None = None,
 ) -> tuple[EmbeddedPlatform, dict[str, tuple[FastAPI, int]]]:
     bus = bus or InMemoryBus()
     ports = {name: first_service_port + i for i, name in enumerate(DATA_SERVICES)}
@@ -50,22 +55,43 @@ def build_apps(
         )
         apps[name] = (create_service_app(definition(name), settings, bus), ports[name])
     gw_settings = GatewaySettings(
-        service_name="gateway", mode="embedded",
-        **{f"{n}_url": f"http://{host}:{p}" for n, p in ports.items()},
+        service_name="gateway",
+        mode="embedded",
+        demand_url=f"http://{host}:{ports['demand']}",
+        talent_url=f"http://{host}:{ports['talent']}",
+        matching_url=f"http://{host}:{ports['matching']}",
+        contracts_url=f"http://{host}:{ports['contracts']}",
     )
     apps["gateway"] = (create_gateway_app(gw_settings), gateway_port)
     return EmbeddedPlatform(host, gateway_port, ports, data_dir, bus), apps
 
 
-async def serve(apps: dict[str, tuple[FastAPI, int]], host: str, started: asyncio.Event | None = None) -> None:
+async def serve(
+    apps: dict[str, tuple[FastAPI, int]],
+    host: str,
+    started: asyncio.Event | None = None,
+    *,
+    handle_signals: bool = False,
+) -> None:
     """Serve every app until cancelled; services first, so the gateway finds them up."""
     servers = []
     for name, (app, port) in apps.items():
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                                lifespan="on", loop="none")
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", access_log=False, lifespan="on", loop="none"
+        )
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        # One process serves several apps: signals are handled once, below, for all of them.
+        server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
         servers.append((name, server))
+
+    def stop_all() -> None:
+        for _, s in servers:
+            s.should_exit = True
+
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop_all)
     tasks = [asyncio.create_task(s.serve(), name=f"serve-{n}") for n, s in servers]
     try:
         for _ in range(600):

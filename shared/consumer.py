@@ -95,8 +95,9 @@ class EventConsumer:
                 raise
             except Exception as exc:
                 if attempt > self.max_retries:
-                    log.exception("%s: %s %s failed %d times; dead-lettering", self.group,
-                                  envelope.type, envelope.id, attempt)
+                    log.exception(
+                        "%s: %s %s failed %d times; dead-lettering", self.group, envelope.type, envelope.id, attempt
+                    )
                     await self._dead_letter(message, exc, attempts=attempt)
                     return "dead-lettered"
                 await asyncio.sleep(self.retry_backoff_s * attempt)
@@ -114,9 +115,7 @@ class EventConsumer:
             async with self.uow(envelope.traceparent) as uow:
                 seen = (
                     await uow.conn.execute(
-                        sa.select(p.c.event_id).where(
-                            p.c.consumer == self.group, p.c.event_id == envelope.id
-                        )
+                        sa.select(p.c.event_id).where(p.c.consumer == self.group, p.c.event_id == envelope.id)
                     )
                 ).first()
                 if seen:
@@ -136,9 +135,7 @@ class EventConsumer:
             async with self.uow.engine.connect() as conn:
                 seen = (
                     await conn.execute(
-                        sa.select(p.c.event_id).where(
-                            p.c.consumer == self.group, p.c.event_id == envelope.id
-                        )
+                        sa.select(p.c.event_id).where(p.c.consumer == self.group, p.c.event_id == envelope.id)
                     )
                 ).first()
             if seen:
@@ -175,8 +172,13 @@ class EventConsumer:
                     except asyncio.CancelledError:
                         raise
                     except Exception:
-                        log.exception("%s: infrastructure failure on %s[%d]@%d; will retry",
-                                      self.group, m.topic, m.partition, m.offset)
+                        log.exception(
+                            "%s: infrastructure failure on %s[%d]@%d; will retry",
+                            self.group,
+                            m.topic,
+                            m.partition,
+                            m.offset,
+                        )
                         await self._rewind_partitions(sub, messages, m)
                         await asyncio.sleep(1.0)
                         break

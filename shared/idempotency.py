@@ -71,7 +71,8 @@ async def lookup(
         return None
     if row.request_hash != body_hash:
         raise Problem(
-            422, "idempotency-key-reused",
+            422,
+            "idempotency-key-reused",
             "this Idempotency-Key was already used with a different request body",
         )
     return StoredResponse(row.status_code, row.response_body)
@@ -82,8 +83,12 @@ async def remember(
 ) -> None:
     await conn.execute(
         sa.insert(table).values(
-            scope=scope, key=key, request_hash=body_hash, status_code=status_code,
-            response_body=body, created_at=datetime.now(UTC),
+            scope=scope,
+            key=key,
+            request_hash=body_hash,
+            status_code=status_code,
+            response_body=body,
+            created_at=datetime.now(UTC),
         )
     )
 
@@ -114,8 +119,9 @@ async def idempotent_create(
                     return stored.status_code, orjson.loads(stored.body), True
             result = await create(uow)
             if key is not None:
-                await remember(uow.conn, table, scope=scope, key=key, body_hash=h, status_code=201,
-                               body=dumps(result).decode())
+                await remember(
+                    uow.conn, table, scope=scope, key=key, body_hash=h, status_code=201, body=dumps(result).decode()
+                )
     except IntegrityError:
         if key is None:
             raise

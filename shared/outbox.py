@@ -98,9 +98,7 @@ class UnitOfWork:
         if not self.pending:
             return []
         now = datetime.now(UTC)
-        envelopes = [
-            Envelope.wrap(e, source=self.source, traceparent=self.traceparent) for e in self.pending
-        ]
+        envelopes = [Envelope.wrap(e, source=self.source, traceparent=self.traceparent) for e in self.pending]
         rows = [
             {
                 "event_id": env.id,

@@ -78,8 +78,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         ]
         fields = ", ".join(e["field"] for e in errors)
         return problem_response(
-            422, "validation-error", f"invalid input: {fields}", title="Your request is not valid",
-            instance=request.url.path, errors=errors,
+            422,
+            "validation-error",
+            f"invalid input: {fields}",
+            title="Your request is not valid",
+            instance=request.url.path,
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -92,5 +96,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, "internal-error", "an unexpected error occurred; it has been logged",
-                                instance=request.url.path)
+        return problem_response(
+            500, "internal-error", "an unexpected error occurred; it has been logged", instance=request.url.path
+        )

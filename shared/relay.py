@@ -68,9 +68,7 @@ class OutboxRelay:
         conn = await self.engine.connect()
         try:
             got = (
-                await conn.execute(
-                    sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": advisory_lock_key(self.service)}
-                )
+                await conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": advisory_lock_key(self.service)})
             ).scalar_one()
             await conn.commit()  # end the implicit transaction; the session lock stays
         except BaseException:
@@ -86,9 +84,7 @@ class OutboxRelay:
         if self._lock_conn is not None:
             conn, self._lock_conn = self._lock_conn, None
             try:
-                await conn.execute(
-                    sa.text("SELECT pg_advisory_unlock(:k)"), {"k": advisory_lock_key(self.service)}
-                )
+                await conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": advisory_lock_key(self.service)})
                 await conn.commit()
             finally:
                 await conn.close()
@@ -121,9 +117,7 @@ class OutboxRelay:
     async def _mark_published(self, seqs: list[int]) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
-                sa.update(self.outbox)
-                .where(self.outbox.c.seq.in_(seqs))
-                .values(published_at=datetime.now(UTC))
+                sa.update(self.outbox).where(self.outbox.c.seq.in_(seqs)).values(published_at=datetime.now(UTC))
             )
 
     async def run(self) -> None:

@@ -21,7 +21,9 @@ router = APIRouter(prefix="/api/v1", tags=["contracts"])
 
 @router.get("/contracts", summary="List contracts, newest first")
 async def list_contracts(
-    runtime: RuntimeDep, demand_id: uuid.UUID | None = None, cursor: str | None = None,
+    runtime: RuntimeDep,
+    demand_id: uuid.UUID | None = None,
+    cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
     stmt = sa.select(contracts).order_by(contracts.c.created_at.desc(), contracts.c.id.desc())

@@ -47,14 +47,29 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 def demand_view(d: Demand) -> dict[str, Any]:
     return {
-        "id": d.id, "enterprise_id": d.enterprise_id, "center_id": d.center_id, "title": d.title,
-        "description": d.description, "fields": d.fields, "keywords": d.keywords,
-        "demand_type": d.demand_type.value, "expected_outcome": d.expected_outcome,
-        "trl_current": d.trl_current, "trl_target": d.trl_target, "budget": d.budget,
-        "deadline": d.deadline, "province": d.province, "city": d.city, "contact": d.contact,
-        "confidentiality": d.confidentiality.value, "status": d.status.value,
-        "status_reason": d.status_reason, "allowed_actions": allowed_actions(d.status),
-        "version": d.version, "created_at": d.created_at, "updated_at": d.updated_at,
+        "id": d.id,
+        "enterprise_id": d.enterprise_id,
+        "center_id": d.center_id,
+        "title": d.title,
+        "description": d.description,
+        "fields": d.fields,
+        "keywords": d.keywords,
+        "demand_type": d.demand_type.value,
+        "expected_outcome": d.expected_outcome,
+        "trl_current": d.trl_current,
+        "trl_target": d.trl_target,
+        "budget": d.budget,
+        "deadline": d.deadline,
+        "province": d.province,
+        "city": d.city,
+        "contact": d.contact,
+        "confidentiality": d.confidentiality.value,
+        "status": d.status.value,
+        "status_reason": d.status_reason,
+        "allowed_actions": allowed_actions(d.status),
+        "version": d.version,
+        "created_at": d.created_at,
+        "updated_at": d.updated_at,
     }
 
 
@@ -70,13 +85,21 @@ def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -
 # -- enterprises -------------------------------------------------------------------------
 
 
-@router.post("/enterprises", status_code=201, response_model=EnterpriseOut,
-             summary="Register an enterprise (409 if its credit code is already registered)")
+@router.post(
+    "/enterprises",
+    status_code=201,
+    response_model=EnterpriseOut,
+    summary="Register an enterprise (409 if its credit code is already registered)",
+)
 async def register_enterprise(
     request: Request, data: EnterpriseCreate, svc: ServiceDep, idempotency_key: IdempotencyKey = None
 ) -> Response:
     status, body, replayed = await idempotent_create(
-        svc.uow, idempotency_keys, scope="enterprises", key=idempotency_key, body=await request.body(),
+        svc.uow,
+        idempotency_keys,
+        scope="enterprises",
+        key=idempotency_key,
+        body=await request.body(),
         create=lambda uow: svc.register_enterprise(uow, data),
     )
     return _created(status, body, f"/api/v1/enterprises/{body['id']}", replayed)
@@ -94,14 +117,25 @@ async def get_enterprise(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
     return JSON(ent, headers={"ETag": etag(ent["version"])})
 
 
-@router.post("/enterprises/{enterprise_id}/centers", status_code=201, response_model=CenterOut,
-             summary="Establish a joint innovation center of the enterprise and the institute")
+@router.post(
+    "/enterprises/{enterprise_id}/centers",
+    status_code=201,
+    response_model=CenterOut,
+    summary="Establish a joint innovation center of the enterprise and the institute",
+)
 async def establish_center(
-    enterprise_id: uuid.UUID, request: Request, data: CenterCreate, svc: ServiceDep,
+    enterprise_id: uuid.UUID,
+    request: Request,
+    data: CenterCreate,
+    svc: ServiceDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     status, body, replayed = await idempotent_create(
-        svc.uow, idempotency_keys, scope=f"centers:{enterprise_id}", key=idempotency_key, body=await request.body(),
+        svc.uow,
+        idempotency_keys,
+        scope=f"centers:{enterprise_id}",
+        key=idempotency_key,
+        body=await request.body(),
         create=lambda uow: svc.establish_center(uow, enterprise_id, data),
     )
     return _created(status, body, f"/api/v1/enterprises/{enterprise_id}/centers", replayed)
@@ -115,8 +149,12 @@ async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
 # -- demands ----------------------------------------------------------------------------
 
 
-@router.post("/demands", status_code=201, response_model=DemandOut,
-             summary="Create a technology demand (submitted at once unless submit=false)")
+@router.post(
+    "/demands",
+    status_code=201,
+    response_model=DemandOut,
+    summary="Create a technology demand (submitted at once unless submit=false)",
+)
 async def create_demand(
     request: Request, data: DemandCreate, svc: ServiceDep, idempotency_key: IdempotencyKey = None
 ) -> Response:
@@ -148,9 +186,17 @@ async def list_demands(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
     filters = DemandFilters(
-        status=status, field=field, province=province, city=city, enterprise_id=enterprise_id,
-        center_id=center_id, budget_min=budget_min, budget_max=budget_max,
-        deadline_from=deadline_from, deadline_to=deadline_to, q=q,
+        status=status,
+        field=field,
+        province=province,
+        city=city,
+        enterprise_id=enterprise_id,
+        center_id=center_id,
+        budget_min=budget_min,
+        budget_max=budget_max,
+        deadline_from=deadline_from,
+        deadline_to=deadline_to,
+        q=q,
     )
     rows, nxt = await svc.list_demands(filters, sort=sort, cursor=cursor, limit=limit)
     return JSON({"items": [demand_view(d) for d in rows], "next_cursor": nxt})
@@ -162,14 +208,31 @@ async def get_demand(demand_id: uuid.UUID, svc: ServiceDep) -> Response:
     return JSON(demand_view(d), headers={"ETag": etag(d.version)})
 
 
-_EDITABLE = {"title", "description", "fields", "keywords", "expected_outcome", "trl_current", "trl_target",
-             "budget", "deadline", "province", "city", "contact", "confidentiality"}
+_EDITABLE = {
+    "title",
+    "description",
+    "fields",
+    "keywords",
+    "expected_outcome",
+    "trl_current",
+    "trl_target",
+    "budget",
+    "deadline",
+    "province",
+    "city",
+    "contact",
+    "confidentiality",
+}
 
 
-@router.patch("/demands/{demand_id}", response_model=DemandOut,
-              summary="Edit an open demand; requires If-Match with the ETag you read")
+@router.patch(
+    "/demands/{demand_id}",
+    response_model=DemandOut,
+    summary="Edit an open demand; requires If-Match with the ETag you read",
+)
 async def update_demand(
-    demand_id: uuid.UUID, svc: ServiceDep,
+    demand_id: uuid.UUID,
+    svc: ServiceDep,
     changes: Annotated[dict[str, Any], Body(description="Any editable field of DemandCreate")],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Response:
@@ -178,8 +241,12 @@ async def update_demand(
         raise Problem(428, "precondition-required", "send If-Match with the ETag of the demand you edited")
     unknown = set(changes) - _EDITABLE
     if unknown:
-        raise Problem(422, "validation-error", f"not editable: {', '.join(sorted(unknown))}",
-                      errors=[{"field": k, "message": "not editable"} for k in sorted(unknown)])
+        raise Problem(
+            422,
+            "validation-error",
+            f"not editable: {', '.join(sorted(unknown))}",
+            errors=[{"field": k, "message": "not editable"} for k in sorted(unknown)],
+        )
     current = await svc.get_demand(demand_id)
     merged = {**demand_view(current), **changes}
     merged["submit"] = False
@@ -202,11 +269,14 @@ def _transition_route(action: DemandAction, summary: str) -> None:
     path = f"/demands/{{demand_id}}/{action.value.replace('_', '-')}"
 
     async def endpoint(
-        demand_id: uuid.UUID, svc: ServiceDep, body: TransitionBody | None = None,
+        demand_id: uuid.UUID,
+        svc: ServiceDep,
+        body: TransitionBody | None = None,
         if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> Response:
-        d = await svc.transition(demand_id, action, if_match=parse_if_match(if_match),
-                                 reason=body.reason if body else None)
+        d = await svc.transition(
+            demand_id, action, if_match=parse_if_match(if_match), reason=body.reason if body else None
+        )
         return JSON(demand_view(d), headers={"ETag": etag(d.version)})
 
     endpoint.__name__ = f"{action.value}_demand"

@@ -173,33 +173,48 @@ class Demand:
         if submit:
             d = replace(d, status=S.SUBMITTED)
             return d._with(d._submitted_event(now))
-        return d._with(ev.DemandDrafted(demand_id=d.id, enterprise_id=d.enterprise_id, title=d.title,
-                                        drafted_at=now))
+        return d._with(ev.DemandDrafted(demand_id=d.id, enterprise_id=d.enterprise_id, title=d.title, drafted_at=now))
 
     # -- transitions ---------------------------------------------------------------
-    def apply(self, action: DemandAction, *, now: datetime, reason: str | None = None,
-              ref_id: uuid.UUID | None = None) -> Demand:
+    def apply(
+        self, action: DemandAction, *, now: datetime, reason: str | None = None, ref_id: uuid.UUID | None = None
+    ) -> Demand:
         """The demand after ``action``, carrying the one event it records."""
         sources, target = TRANSITIONS[action]
         if self.status not in sources:
             raise IllegalTransition(self.status, action.value)
         if action is A.REJECT and not (reason and reason.strip()):
             raise ValueError("a rejection needs a reason")
-        nxt = replace(self, status=target, version=self.version + 1, updated_at=now,
-                      status_reason=reason if action in (A.REJECT, A.WITHDRAW) else self.status_reason,
-                      events=[])
+        nxt = replace(
+            self,
+            status=target,
+            version=self.version + 1,
+            updated_at=now,
+            status_reason=reason if action in (A.REJECT, A.WITHDRAW) else self.status_reason,
+            events=[],
+        )
         event: DomainEvent
         match action:
             case A.SUBMIT:
                 event = nxt._submitted_event(now)
             case A.PUBLISH:
                 event = ev.DemandPublished(
-                    demand_id=self.id, enterprise_id=self.enterprise_id, title=self.title,
-                    description=self.description, fields=self.fields, keywords=self.keywords,
-                    demand_type=self.demand_type.value, budget=self.budget, deadline=self.deadline,
-                    province=self.province, city=self.city, trl_current=self.trl_current,
-                    trl_target=self.trl_target, confidentiality=self.confidentiality.value,
-                    center_id=self.center_id, published_at=now,
+                    demand_id=self.id,
+                    enterprise_id=self.enterprise_id,
+                    title=self.title,
+                    description=self.description,
+                    fields=self.fields,
+                    keywords=self.keywords,
+                    demand_type=self.demand_type.value,
+                    budget=self.budget,
+                    deadline=self.deadline,
+                    province=self.province,
+                    city=self.city,
+                    trl_current=self.trl_current,
+                    trl_target=self.trl_target,
+                    confidentiality=self.confidentiality.value,
+                    center_id=self.center_id,
+                    published_at=now,
                 )
             case A.REJECT:
                 event = ev.DemandRejected(demand_id=self.id, reason=reason or "", rejected_at=now)
@@ -230,9 +245,14 @@ class Demand:
             return self
         nxt = replace(self, **changed, version=self.version + 1, updated_at=now, events=[])
         check_trl(nxt.trl_current, nxt.trl_target)
-        return nxt._with(ev.DemandUpdated(
-            demand_id=self.id, changed=_jsonable(changed), version=nxt.version, updated_at=now,
-        ))
+        return nxt._with(
+            ev.DemandUpdated(
+                demand_id=self.id,
+                changed=_jsonable(changed),
+                version=nxt.version,
+                updated_at=now,
+            )
+        )
 
     # -- helpers -------------------------------------------------------------------
     def _with(self, event: DomainEvent) -> Demand:
@@ -240,12 +260,22 @@ class Demand:
 
     def _submitted_event(self, now: datetime) -> ev.DemandSubmitted:
         return ev.DemandSubmitted(
-            demand_id=self.id, enterprise_id=self.enterprise_id, title=self.title,
-            description=self.description, fields=self.fields, keywords=self.keywords,
-            demand_type=self.demand_type.value, budget=self.budget, deadline=self.deadline,
-            province=self.province, city=self.city, trl_current=self.trl_current,
-            trl_target=self.trl_target, confidentiality=self.confidentiality.value,
-            center_id=self.center_id, submitted_at=now,
+            demand_id=self.id,
+            enterprise_id=self.enterprise_id,
+            title=self.title,
+            description=self.description,
+            fields=self.fields,
+            keywords=self.keywords,
+            demand_type=self.demand_type.value,
+            budget=self.budget,
+            deadline=self.deadline,
+            province=self.province,
+            city=self.city,
+            trl_current=self.trl_current,
+            trl_target=self.trl_target,
+            confidentiality=self.confidentiality.value,
+            center_id=self.center_id,
+            submitted_at=now,
         )
 
     def teaser(self) -> dict[str, Any]:

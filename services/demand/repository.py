@@ -40,25 +40,54 @@ SORTS = {
 
 def _row_to_demand(r: Any) -> Demand:
     return Demand(
-        id=r.id, enterprise_id=r.enterprise_id, title=r.title, description=r.description,
-        fields=list(r.fields), keywords=list(r.keywords), demand_type=DemandType(r.demand_type),
-        expected_outcome=r.expected_outcome, trl_current=r.trl_current, trl_target=r.trl_target,
-        budget=r.budget, deadline=r.deadline, province=r.province, city=r.city, center_id=r.center_id,
-        contact=dict(r.contact), confidentiality=Confidentiality(r.confidentiality),
-        status=DemandStatus(r.status), version=r.version, created_at=r.created_at,
-        updated_at=r.updated_at, status_reason=r.status_reason,
+        id=r.id,
+        enterprise_id=r.enterprise_id,
+        title=r.title,
+        description=r.description,
+        fields=list(r.fields),
+        keywords=list(r.keywords),
+        demand_type=DemandType(r.demand_type),
+        expected_outcome=r.expected_outcome,
+        trl_current=r.trl_current,
+        trl_target=r.trl_target,
+        budget=r.budget,
+        deadline=r.deadline,
+        province=r.province,
+        city=r.city,
+        center_id=r.center_id,
+        contact=dict(r.contact),
+        confidentiality=Confidentiality(r.confidentiality),
+        status=DemandStatus(r.status),
+        version=r.version,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        status_reason=r.status_reason,
     )
 
 
 def _demand_values(d: Demand) -> dict[str, Any]:
     return {
-        "id": d.id, "enterprise_id": d.enterprise_id, "center_id": d.center_id, "title": d.title,
-        "description": d.description, "fields": d.fields, "keywords": d.keywords,
-        "demand_type": d.demand_type.value, "expected_outcome": d.expected_outcome,
-        "trl_current": d.trl_current, "trl_target": d.trl_target, "budget": d.budget,
-        "deadline": d.deadline, "province": d.province, "city": d.city, "contact": d.contact,
-        "confidentiality": d.confidentiality.value, "status": d.status.value,
-        "status_reason": d.status_reason, "version": d.version, "created_at": d.created_at,
+        "id": d.id,
+        "enterprise_id": d.enterprise_id,
+        "center_id": d.center_id,
+        "title": d.title,
+        "description": d.description,
+        "fields": d.fields,
+        "keywords": d.keywords,
+        "demand_type": d.demand_type.value,
+        "expected_outcome": d.expected_outcome,
+        "trl_current": d.trl_current,
+        "trl_target": d.trl_target,
+        "budget": d.budget,
+        "deadline": d.deadline,
+        "province": d.province,
+        "city": d.city,
+        "contact": d.contact,
+        "confidentiality": d.confidentiality.value,
+        "status": d.status.value,
+        "status_reason": d.status_reason,
+        "version": d.version,
+        "created_at": d.created_at,
         "updated_at": d.updated_at,
     }
 
@@ -119,23 +148,17 @@ class DemandRepository:
         values = _demand_values(d)
         del values["id"], values["created_at"]
         result = await self.conn.execute(
-            sa.update(demands)
-            .where(demands.c.id == d.id, demands.c.version == expected_version)
-            .values(**values)
+            sa.update(demands).where(demands.c.id == d.id, demands.c.version == expected_version).values(**values)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def overdue_demand_ids(self, now: datetime, statuses: list[str], limit: int) -> list[uuid.UUID]:
         rows = await self.conn.execute(
-            sa.select(demands.c.id)
-            .where(demands.c.deadline <= now, demands.c.status.in_(statuses))
-            .limit(limit)
+            sa.select(demands.c.id).where(demands.c.deadline <= now, demands.c.status.in_(statuses)).limit(limit)
         )
         return [r.id for r in rows]
 
-    async def list_demands(
-        self, f: DemandFilters, *, sort: str, after: list[Any] | None, limit: int
-    ) -> list[Demand]:
+    async def list_demands(self, f: DemandFilters, *, sort: str, after: list[Any] | None, limit: int) -> list[Demand]:
         col, desc = SORTS[sort]
         stmt = sa.select(demands)
         conds: list[sa.ColumnElement[bool]] = []
@@ -163,8 +186,7 @@ class DemandRepository:
             # Substring match works for Chinese (no word boundaries needed) and English.
             pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             conds.append(
-                sa.or_(demands.c.title.ilike(pattern, escape="\\"),
-                       demands.c.description.ilike(pattern, escape="\\"))
+                sa.or_(demands.c.title.ilike(pattern, escape="\\"), demands.c.description.ilike(pattern, escape="\\"))
             )
         if after is not None:
             # Keyset pagination on (sort column, id); NULLs sort last.
@@ -179,7 +201,7 @@ class DemandRepository:
 
     def _has_field(self, field: str) -> sa.ColumnElement[bool]:
         if self.conn.dialect.name == "postgresql":
-            return demands.c.fields.op("@>")(sa.func.jsonb_build_array(field))  # type: ignore[no-any-return]
+            return demands.c.fields.op("@>")(sa.func.jsonb_build_array(field))
         each = sa.func.json_each(demands.c.fields).table_valued("value")
         return sa.exists(sa.select(1).select_from(each).where(each.c.value == field))
 

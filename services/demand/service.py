@@ -20,8 +20,12 @@ from shared.problems import Conflict, NotFound, Problem
 
 def transition_problem(exc: IllegalTransition) -> Problem:
     return Problem(
-        409, "illegal-transition", str(exc), title="This action is not allowed in the current state",
-        current_state=exc.status.value, allowed_actions=exc.allowed,
+        409,
+        "illegal-transition",
+        str(exc),
+        title="This action is not allowed in the current state",
+        current_state=exc.status.value,
+        allowed_actions=exc.allowed,
     )
 
 
@@ -36,23 +40,33 @@ class DemandService:
         if existing:
             raise Conflict(
                 f"an enterprise with credit code {data.credit_code} is already registered",
-                slug="duplicate-credit-code", existing_id=str(existing),
+                slug="duplicate-credit-code",
+                existing_id=str(existing),
             )
         now = datetime.now(UTC)
         values = {
             **data.model_dump(mode="json"),
-            "id": uuid.uuid4(), "version": 1, "created_at": now,
+            "id": uuid.uuid4(),
+            "version": 1,
+            "created_at": now,
         }
         try:
             await repo.add_enterprise(values)
         except IntegrityError as exc:  # a concurrent registration of the same code won
-            raise Conflict(f"an enterprise with credit code {data.credit_code} is already registered",
-                           slug="duplicate-credit-code") from exc
-        uow.emit(ev.EnterpriseRegistered(
-            enterprise_id=values["id"], name=data.name_zh or data.name_en or "",
-            credit_code=data.credit_code, province=data.province, city=data.city,
-            industry_code=data.industry_code, registered_at=now,
-        ))
+            raise Conflict(
+                f"an enterprise with credit code {data.credit_code} is already registered", slug="duplicate-credit-code"
+            ) from exc
+        uow.emit(
+            ev.EnterpriseRegistered(
+                enterprise_id=values["id"],
+                name=data.name_zh or data.name_en or "",
+                credit_code=data.credit_code,
+                province=data.province,
+                city=data.city,
+                industry_code=data.industry_code,
+                registered_at=now,
+            )
+        )
         return values
 
     async def get_enterprise(self, enterprise_id: uuid.UUID) -> dict[str, Any]:
@@ -83,10 +97,15 @@ class DemandService:
         now = datetime.now(UTC)
         values = {**data.model_dump(), "id": uuid.uuid4(), "enterprise_id": enterprise_id, "created_at": now}
         await repo.add_center(values)
-        uow.emit(ev.JointInnovationCenterEstablished(
-            center_id=values["id"], enterprise_id=enterprise_id, name=data.name,
-            established_on=data.established_on.isoformat(), committed_funding=data.committed_funding,
-        ))
+        uow.emit(
+            ev.JointInnovationCenterEstablished(
+                center_id=values["id"],
+                enterprise_id=enterprise_id,
+                name=data.name,
+                established_on=data.established_on.isoformat(),
+                committed_funding=data.committed_funding,
+            )
+        )
         return values
 
     async def centers_of(self, enterprise_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -100,14 +119,21 @@ class DemandService:
     async def create_demand(self, uow: UnitOfWork, data: DemandCreate) -> Demand:
         repo = DemandRepository(uow.conn)
         if await repo.get_enterprise(data.enterprise_id) is None:
-            raise Problem(422, "unknown-enterprise", f"enterprise {data.enterprise_id} is not registered",
-                          errors=[{"field": "enterprise_id", "message": "not registered"}])
+            raise Problem(
+                422,
+                "unknown-enterprise",
+                f"enterprise {data.enterprise_id} is not registered",
+                errors=[{"field": "enterprise_id", "message": "not registered"}],
+            )
         if data.center_id is not None:
             center = await repo.get_center(data.center_id)
             if center is None or center["enterprise_id"] != data.enterprise_id:
-                raise Problem(422, "unknown-center",
-                              f"center {data.center_id} is not a joint innovation center of this enterprise",
-                              errors=[{"field": "center_id", "message": "not a center of this enterprise"}])
+                raise Problem(
+                    422,
+                    "unknown-center",
+                    f"center {data.center_id} is not a joint innovation center of this enterprise",
+                    errors=[{"field": "center_id", "message": "not a center of this enterprise"}],
+                )
         attrs = data.model_dump(exclude={"submit"})
         attrs["contact"] = data.contact.model_dump(exclude_none=True)
         demand = Demand.create(now=datetime.now(UTC), submit=data.submit, **attrs)
@@ -132,15 +158,29 @@ class DemandService:
         if len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
-            key = {"-created_at": last.created_at, "created_at": last.created_at,
-                   "deadline": last.deadline, "-budget": last.budget}[sort]
-            nxt = encode_cursor([key.isoformat() if isinstance(key, datetime) else
-                                 (str(key) if key is not None else None), str(last.id)])
+            key = {
+                "-created_at": last.created_at,
+                "created_at": last.created_at,
+                "deadline": last.deadline,
+                "-budget": last.budget,
+            }[sort]
+            nxt = encode_cursor(
+                [
+                    key.isoformat() if isinstance(key, datetime) else (str(key) if key is not None else None),
+                    str(last.id),
+                ]
+            )
         return rows, nxt
 
     async def transition(
-        self, demand_id: uuid.UUID, action: DemandAction, *, if_match: int | None = None,
-        reason: str | None = None, ref_id: uuid.UUID | None = None, uow: UnitOfWork | None = None,
+        self,
+        demand_id: uuid.UUID,
+        action: DemandAction,
+        *,
+        if_match: int | None = None,
+        reason: str | None = None,
+        ref_id: uuid.UUID | None = None,
+        uow: UnitOfWork | None = None,
     ) -> Demand:
         if uow is not None:
             return await self._transition(uow, demand_id, action, if_match, reason, ref_id)
@@ -148,16 +188,25 @@ class DemandService:
             return await self._transition(new_uow, demand_id, action, if_match, reason, ref_id)
 
     async def _transition(
-        self, uow: UnitOfWork, demand_id: uuid.UUID, action: DemandAction, if_match: int | None,
-        reason: str | None, ref_id: uuid.UUID | None,
+        self,
+        uow: UnitOfWork,
+        demand_id: uuid.UUID,
+        action: DemandAction,
+        if_match: int | None,
+        reason: str | None,
+        ref_id: uuid.UUID | None,
     ) -> Demand:
         repo = DemandRepository(uow.conn)
         current = await repo.get_demand(demand_id, for_update=True)
         if current is None:
             raise NotFound("demand", demand_id)
         if if_match is not None and if_match != current.version:
-            raise Problem(412, "precondition-failed",
-                          f"demand is at version {current.version}, not {if_match}", current_version=current.version)
+            raise Problem(
+                412,
+                "precondition-failed",
+                f"demand is at version {current.version}, not {if_match}",
+                current_version=current.version,
+            )
         try:
             nxt = current.apply(action, now=datetime.now(UTC), reason=reason, ref_id=ref_id)
         except IllegalTransition as exc:
@@ -176,9 +225,12 @@ class DemandService:
             if current is None:
                 raise NotFound("demand", demand_id)
             if if_match != current.version:
-                raise Problem(412, "precondition-failed",
-                              f"demand is at version {current.version}, not {if_match}",
-                              current_version=current.version)
+                raise Problem(
+                    412,
+                    "precondition-failed",
+                    f"demand is at version {current.version}, not {if_match}",
+                    current_version=current.version,
+                )
             try:
                 nxt = current.update(changes, now=datetime.now(UTC))
             except IllegalTransition as exc:

@@ -14,8 +14,14 @@ import aiohttp
 from multidict import CIMultiDictProxy
 
 FORWARD_REQUEST_HEADERS = (
-    "content-type", "accept", "authorization", "idempotency-key", "if-match", "if-none-match",
-    "x-api-key", "accept-language",
+    "content-type",
+    "accept",
+    "authorization",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+    "x-api-key",
+    "accept-language",
 )
 FORWARD_RESPONSE_HEADERS = ("content-type", "etag", "location", "idempotent-replayed", "retry-after")
 

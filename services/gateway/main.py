@@ -44,8 +44,11 @@ def _forward_headers(request: Request) -> dict[str, str]:
 
 def _unavailable(exc: Unavailable) -> JSONResponse:
     return problem_response(
-        503, "service-unavailable", f"the {exc.service} service did not answer ({exc.reason})",
-        service=exc.service, retry_after=2,
+        503,
+        "service-unavailable",
+        f"the {exc.service} service did not answer ({exc.reason})",
+        service=exc.service,
+        retry_after=2,
     )
 
 
@@ -75,16 +78,20 @@ async def readyz(request: Request) -> JSONResponse:
     return problem_response(503, "not-ready", "a service is unreachable", checks=checks)
 
 
-@router.get("/api/v1/vocabulary/fields", tags=["vocabulary"],
-            summary="The controlled vocabulary of technical fields, with Chinese and English labels")
+@router.get(
+    "/api/v1/vocabulary/fields",
+    tags=["vocabulary"],
+    summary="The controlled vocabulary of technical fields, with Chinese and English labels",
+)
 async def fields() -> Response:
-    return JSON([
-        {"code": f.code, "zh": f.zh, "en": f.en, "parent": f.parent} for f in vocabulary.FIELDS.values()
-    ])
+    return JSON([{"code": f.code, "zh": f.zh, "en": f.en, "parent": f.parent} for f in vocabulary.FIELDS.values()])
 
 
-@router.get("/api/v1/demands/{demand_id}", tags=["composed"],
-            summary="A demand with its suggested carriers, composed from the demand and matching services")
+@router.get(
+    "/api/v1/demands/{demand_id}",
+    tags=["composed"],
+    summary="A demand with its suggested carriers, composed from the demand and matching services",
+)
 async def demand_with_suggestions(demand_id: str, request: Request) -> Response:
     down = _downstream(request)
     headers = _forward_headers(request)
@@ -119,8 +126,7 @@ async def demand_with_suggestions(demand_id: str, request: Request) -> Response:
     return Response(orjson.dumps(body), media_type="application/json", headers=headers_out)
 
 
-@router.api_route("/api/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                  include_in_schema=False)
+@router.api_route("/api/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
 async def proxy(path: str, request: Request) -> Response:
     service = service_for(path)
     if service is None:
@@ -128,8 +134,12 @@ async def proxy(path: str, request: Request) -> Response:
     body = await request.body() if request.method in ("POST", "PUT", "PATCH") else None
     try:
         r = await _downstream(request).call(
-            service, request.method, "/api/v1/" + path, query=request.url.query,
-            headers=_forward_headers(request), body=body,
+            service,
+            request.method,
+            "/api/v1/" + path,
+            query=request.url.query,
+            headers=_forward_headers(request),
+            body=body,
         )
     except Unavailable as exc:
         return _unavailable(exc)
@@ -138,8 +148,12 @@ async def proxy(path: str, request: Request) -> Response:
 
 async def _merged_openapi(app: FastAPI) -> dict[str, Any]:
     """The gateway's own routes plus every service's paths and schemas, as published by them."""
-    doc = get_openapi(title="ITP platform API", version="0.1.0", routes=app.routes,
-                      description="One external API for enterprise portals, carriers and operators.")
+    doc = get_openapi(
+        title="ITP platform API",
+        version="0.1.0",
+        routes=app.routes,
+        description="One external API for enterprise portals, carriers and operators.",
+    )
     paths: dict[str, Any] = doc.setdefault("paths", {})
     schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
     down: Downstream = app.state.downstream
@@ -176,8 +190,9 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             await down.stop()
 
-    app = FastAPI(title="ITP platform API", version="0.1.0", lifespan=lifespan, openapi_url=None,
-                  docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="ITP platform API", version="0.1.0", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
+    )
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(router)

@@ -15,8 +15,9 @@ from shared.runtime import RuntimeDep
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
 
-@router.get("/demands/{demand_id}/suggestions",
-            summary="The latest ranked carriers for a demand, each with its score breakdown")
+@router.get(
+    "/demands/{demand_id}/suggestions", summary="The latest ranked carriers for a demand, each with its score breakdown"
+)
 async def get_suggestions(demand_id: uuid.UUID, runtime: RuntimeDep) -> Response:
     result = await service_of(runtime).suggestions_for(demand_id)
     if result is None:
@@ -24,8 +25,7 @@ async def get_suggestions(demand_id: uuid.UUID, runtime: RuntimeDep) -> Response
     return JSON(result)
 
 
-@router.post("/demands/{demand_id}/suggestions", status_code=201,
-             summary="Rank carriers for a demand again, now")
+@router.post("/demands/{demand_id}/suggestions", status_code=201, summary="Rank carriers for a demand again, now")
 async def request_suggestions(demand_id: uuid.UUID, runtime: RuntimeDep) -> Response:
     svc = service_of(runtime)
     async with runtime.uow() as uow:

@@ -29,9 +29,7 @@ class MatchingRepository:
         if existing >= values["version"]:
             return False  # an older event arriving late changes nothing
         await self.conn.execute(
-            sa.update(carrier_profiles)
-            .where(carrier_profiles.c.carrier_id == values["carrier_id"])
-            .values(**values)
+            sa.update(carrier_profiles).where(carrier_profiles.c.carrier_id == values["carrier_id"]).values(**values)
         )
         return True
 
@@ -43,9 +41,7 @@ class MatchingRepository:
         ).first()
         if exists:
             await self.conn.execute(
-                sa.update(demand_profiles)
-                .where(demand_profiles.c.demand_id == values["demand_id"])
-                .values(**values)
+                sa.update(demand_profiles).where(demand_profiles.c.demand_id == values["demand_id"]).values(**values)
             )
         else:
             await self.conn.execute(sa.insert(demand_profiles).values(**values))
@@ -56,14 +52,22 @@ class MatchingRepository:
         ).first()
         if r is None:
             return None
-        return DemandDoc(str(r.demand_id), r.title, r.description, list(r.fields), list(r.keywords),
-                         r.city, r.province)
+        return DemandDoc(str(r.demand_id), r.title, r.description, list(r.fields), list(r.keywords), r.city, r.province)
 
     async def active_carriers(self) -> list[CarrierDoc]:
         rows = await self.conn.execute(sa.select(carrier_profiles).where(carrier_profiles.c.status == "active"))
         return [
-            CarrierDoc(str(r.carrier_id), r.name, list(r.fields), r.capabilities, list(r.keywords),
-                       r.city, r.province, r.country, r.capacity)
+            CarrierDoc(
+                str(r.carrier_id),
+                r.name,
+                list(r.fields),
+                r.capabilities,
+                list(r.keywords),
+                r.city,
+                r.province,
+                r.country,
+                r.capacity,
+            )
             for r in rows
         ]
 
@@ -77,17 +81,22 @@ class MatchingRepository:
         )
         return {r.carrier_id: r.name for r in rows}
 
-    async def save_suggestions(self, set_id: uuid.UUID, demand_id: uuid.UUID, ranked: list[Scored],
-                               now: Any) -> None:
+    async def save_suggestions(self, set_id: uuid.UUID, demand_id: uuid.UUID, ranked: list[Scored], now: Any) -> None:
         if not ranked:
             return
         await self.conn.execute(
             sa.insert(suggestions),
             [
                 {
-                    "suggestion_set_id": set_id, "carrier_id": uuid.UUID(s.carrier_id), "demand_id": demand_id,
-                    "rank": i + 1, "score": s.score, "components": s.components,
-                    "matched_terms": s.matched_terms, "at_capacity": s.at_capacity, "created_at": now,
+                    "suggestion_set_id": set_id,
+                    "carrier_id": uuid.UUID(s.carrier_id),
+                    "demand_id": demand_id,
+                    "rank": i + 1,
+                    "score": s.score,
+                    "components": s.components,
+                    "matched_terms": s.matched_terms,
+                    "at_capacity": s.at_capacity,
+                    "created_at": now,
                 }
                 for i, s in enumerate(ranked)
             ],

@@ -24,24 +24,43 @@ class MatchingService:
         self, uow: UnitOfWork, e: talent_ev.CarrierRegistered | talent_ev.CarrierProfileUpdated
     ) -> None:
         updated = isinstance(e, talent_ev.CarrierProfileUpdated)
-        await MatchingRepository(uow.conn).upsert_carrier({
-            "carrier_id": e.carrier_id, "name": e.name, "kind": e.kind, "city": e.city,
-            "province": e.province, "country": e.country, "fields": e.fields,
-            "capabilities": e.capabilities, "keywords": e.keywords, "capacity": e.capacity,
-            "status": e.status if isinstance(e, talent_ev.CarrierProfileUpdated) else "active",
-            "version": e.version if isinstance(e, talent_ev.CarrierProfileUpdated) else 1,
-            "updated_at": e.updated_at if updated else e.registered_at,  # type: ignore[union-attr]
-        })
+        await MatchingRepository(uow.conn).upsert_carrier(
+            {
+                "carrier_id": e.carrier_id,
+                "name": e.name,
+                "kind": e.kind,
+                "city": e.city,
+                "province": e.province,
+                "country": e.country,
+                "fields": e.fields,
+                "capabilities": e.capabilities,
+                "keywords": e.keywords,
+                "capacity": e.capacity,
+                "status": e.status if isinstance(e, talent_ev.CarrierProfileUpdated) else "active",
+                "version": e.version if isinstance(e, talent_ev.CarrierProfileUpdated) else 1,
+                "updated_at": e.updated_at if updated else e.registered_at,  # type: ignore[union-attr]
+            }
+        )
 
     async def demand_open(self, uow: UnitOfWork, e: demand_ev.DemandSubmitted | demand_ev.DemandPublished) -> None:
         """A demand became open for matching: remember it and suggest carriers."""
         status = "published" if isinstance(e, demand_ev.DemandPublished) else "submitted"
-        await MatchingRepository(uow.conn).upsert_demand({
-            "demand_id": e.demand_id, "enterprise_id": e.enterprise_id, "title": e.title,
-            "description": e.description, "fields": e.fields, "keywords": e.keywords,
-            "demand_type": e.demand_type, "budget": e.budget, "province": e.province, "city": e.city,
-            "status": status, "updated_at": datetime.now(UTC),
-        })
+        await MatchingRepository(uow.conn).upsert_demand(
+            {
+                "demand_id": e.demand_id,
+                "enterprise_id": e.enterprise_id,
+                "title": e.title,
+                "description": e.description,
+                "fields": e.fields,
+                "keywords": e.keywords,
+                "demand_type": e.demand_type,
+                "budget": e.budget,
+                "province": e.province,
+                "city": e.city,
+                "status": status,
+                "updated_at": datetime.now(UTC),
+            }
+        )
         await self.suggest(uow, e.demand_id)
 
     async def suggest(self, uow: UnitOfWork, demand_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -52,14 +71,23 @@ class MatchingService:
         ranked = rank(demand, await repo.active_carriers(), weights=self.weights, top_k=self.top_k)
         set_id, now = uuid.uuid4(), datetime.now(UTC)
         await repo.save_suggestions(set_id, demand_id, ranked, now)
-        uow.emit(ev.MatchesSuggested(
-            demand_id=demand_id, suggestion_set_id=set_id, suggested_at=now,
-            carriers=[
-                ev.SuggestedCarrier(carrier_id=uuid.UUID(s.carrier_id), rank=i + 1, score=s.score,
-                                    components=s.components, matched_terms=s.matched_terms)
-                for i, s in enumerate(ranked)
-            ],
-        ))
+        uow.emit(
+            ev.MatchesSuggested(
+                demand_id=demand_id,
+                suggestion_set_id=set_id,
+                suggested_at=now,
+                carriers=[
+                    ev.SuggestedCarrier(
+                        carrier_id=uuid.UUID(s.carrier_id),
+                        rank=i + 1,
+                        score=s.score,
+                        components=s.components,
+                        matched_terms=s.matched_terms,
+                    )
+                    for i, s in enumerate(ranked)
+                ],
+            )
+        )
         return [{"carrier_id": s.carrier_id, "score": s.score} for s in ranked]
 
     async def suggestions_for(self, demand_id: uuid.UUID) -> dict[str, Any] | None:
@@ -74,8 +102,12 @@ class MatchingService:
             "suggested_at": rows[0]["created_at"] if rows else None,
             "carriers": [
                 {
-                    "carrier_id": r["carrier_id"], "name": r["name"], "rank": r["rank"], "score": r["score"],
-                    "components": r["components"], "matched_terms": r["matched_terms"],
+                    "carrier_id": r["carrier_id"],
+                    "name": r["name"],
+                    "rank": r["rank"],
+                    "score": r["score"],
+                    "components": r["components"],
+                    "matched_terms": r["matched_terms"],
                     "at_capacity": r["at_capacity"],
                 }
                 for r in rows

@@ -33,11 +33,17 @@ ServiceDep = Annotated[TalentService, Depends(get_service)]
 
 @router.post("/carriers", status_code=201, response_model=CarrierOut, summary="Register an R&D carrier")
 async def register_carrier(
-    request: Request, data: CarrierCreate, svc: ServiceDep,
+    request: Request,
+    data: CarrierCreate,
+    svc: ServiceDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Response:
     status, body, replayed = await idempotent_create(
-        svc.uow, idempotency_keys, scope="carriers", key=idempotency_key, body=await request.body(),
+        svc.uow,
+        idempotency_keys,
+        scope="carriers",
+        key=idempotency_key,
+        body=await request.body(),
         create=lambda uow: svc.register_carrier(uow, data),
     )
     headers = {"Location": f"/api/v1/carriers/{body['id']}", "ETag": etag(int(body["version"]))}
@@ -48,12 +54,14 @@ async def register_carrier(
 
 @router.get("/carriers", response_model=CarrierPage, summary="List carriers, newest first")
 async def list_carriers(
-    svc: ServiceDep, field: str | None = None, kind: CarrierKind | None = None,
+    svc: ServiceDep,
+    field: str | None = None,
+    kind: CarrierKind | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-    cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
-    rows, nxt = await svc.list_carriers(field=field, kind=kind.value if kind else None, q=q,
-                                        cursor=cursor, limit=limit)
+    rows, nxt = await svc.list_carriers(field=field, kind=kind.value if kind else None, q=q, cursor=cursor, limit=limit)
     return JSON({"items": rows, "next_cursor": nxt})
 
 
@@ -63,10 +71,15 @@ async def get_carrier(carrier_id: uuid.UUID, svc: ServiceDep) -> Response:
     return JSON(c, headers={"ETag": etag(c["version"])})
 
 
-@router.put("/carriers/{carrier_id}", response_model=CarrierOut,
-            summary="Replace a carrier's profile; requires If-Match with its ETag")
+@router.put(
+    "/carriers/{carrier_id}",
+    response_model=CarrierOut,
+    summary="Replace a carrier's profile; requires If-Match with its ETag",
+)
 async def update_carrier(
-    carrier_id: uuid.UUID, data: CarrierCreate, svc: ServiceDep,
+    carrier_id: uuid.UUID,
+    data: CarrierCreate,
+    svc: ServiceDep,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Response:
     version = parse_if_match(if_match)

@@ -32,11 +32,16 @@ class TalentRepository:
             .where(carriers.c.id == carrier_id, carriers.c.version == expected_version)
             .values(**values)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def list_carriers(
-        self, *, field: str | None, kind: str | None, q: str | None,
-        after: tuple[datetime, uuid.UUID] | None, limit: int,
+        self,
+        *,
+        field: str | None,
+        kind: str | None,
+        q: str | None,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
     ) -> list[dict[str, Any]]:
         stmt = sa.select(carriers).order_by(carriers.c.created_at.desc(), carriers.c.id.desc())
         if kind:
@@ -49,10 +54,13 @@ class TalentRepository:
                 stmt = stmt.where(sa.exists(sa.select(1).select_from(each).where(each.c.value == field)))
         if q:
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(sa.or_(
-                carriers.c.name_zh.ilike(pattern, escape="\\"), carriers.c.name_en.ilike(pattern, escape="\\"),
-                carriers.c.capabilities.ilike(pattern, escape="\\"),
-            ))
+            stmt = stmt.where(
+                sa.or_(
+                    carriers.c.name_zh.ilike(pattern, escape="\\"),
+                    carriers.c.name_en.ilike(pattern, escape="\\"),
+                    carriers.c.capabilities.ilike(pattern, escape="\\"),
+                )
+            )
         if after:
             stmt = stmt.where(sa.tuple_(carriers.c.created_at, carriers.c.id) < sa.tuple_(*after))
         rows = (await self.conn.execute(stmt.limit(limit))).all()

@@ -24,15 +24,29 @@ class TalentService:
 
     async def register_carrier(self, uow: UnitOfWork, data: CarrierCreate) -> dict[str, Any]:
         now = datetime.now(UTC)
-        values = {**data.model_dump(mode="json"), "id": uuid.uuid4(), "version": 1,
-                  "created_at": now, "updated_at": now}
+        values = {
+            **data.model_dump(mode="json"),
+            "id": uuid.uuid4(),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
         await TalentRepository(uow.conn).add_carrier(values)
-        uow.emit(ev.CarrierRegistered(
-            carrier_id=values["id"], kind=data.kind.value, name=_display_name(values), city=data.city,
-            province=data.province, country=data.country, fields=data.fields,
-            capabilities=data.capabilities, keywords=data.keywords, capacity=data.capacity,
-            registered_at=now,
-        ))
+        uow.emit(
+            ev.CarrierRegistered(
+                carrier_id=values["id"],
+                kind=data.kind.value,
+                name=_display_name(values),
+                city=data.city,
+                province=data.province,
+                country=data.country,
+                fields=data.fields,
+                capabilities=data.capabilities,
+                keywords=data.keywords,
+                capacity=data.capacity,
+                registered_at=now,
+            )
+        )
         return values
 
     async def update_carrier(self, carrier_id: uuid.UUID, data: CarrierCreate, *, if_match: int) -> dict[str, Any]:
@@ -42,20 +56,34 @@ class TalentService:
             if current is None:
                 raise NotFound("carrier", carrier_id)
             if current["version"] != if_match:
-                raise Problem(412, "precondition-failed",
-                              f"carrier is at version {current['version']}, not {if_match}",
-                              current_version=current["version"])
+                raise Problem(
+                    412,
+                    "precondition-failed",
+                    f"carrier is at version {current['version']}, not {if_match}",
+                    current_version=current["version"],
+                )
             now = datetime.now(UTC)
             values = {**data.model_dump(mode="json"), "version": if_match + 1, "updated_at": now}
             if not await repo.save_carrier(carrier_id, values, expected_version=if_match):
                 raise Problem(412, "precondition-failed", "the carrier changed meanwhile; reload and retry")
             updated = {**current, **values}
-            uow.emit(ev.CarrierProfileUpdated(
-                carrier_id=carrier_id, kind=data.kind.value, name=_display_name(updated), city=data.city,
-                province=data.province, country=data.country, fields=data.fields,
-                capabilities=data.capabilities, keywords=data.keywords, capacity=data.capacity,
-                status=data.status.value, version=if_match + 1, updated_at=now,
-            ))
+            uow.emit(
+                ev.CarrierProfileUpdated(
+                    carrier_id=carrier_id,
+                    kind=data.kind.value,
+                    name=_display_name(updated),
+                    city=data.city,
+                    province=data.province,
+                    country=data.country,
+                    fields=data.fields,
+                    capabilities=data.capabilities,
+                    keywords=data.keywords,
+                    capacity=data.capacity,
+                    status=data.status.value,
+                    version=if_match + 1,
+                    updated_at=now,
+                )
+            )
             return updated
 
     async def get_carrier(self, carrier_id: uuid.UUID) -> dict[str, Any]:
@@ -73,8 +101,7 @@ class TalentService:
             vals = decode_cursor(cursor)
             after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
         async with self.uow.engine.connect() as conn:
-            rows = await TalentRepository(conn).list_carriers(field=field, kind=kind, q=q, after=after,
-                                                              limit=limit + 1)
+            rows = await TalentRepository(conn).list_carriers(field=field, kind=kind, q=q, after=after, limit=limit + 1)
         nxt = None
         if len(rows) > limit:
             rows = rows[:limit]

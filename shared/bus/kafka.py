@@ -42,10 +42,7 @@ class KafkaBus:
     async def publish(self, records: list[Record]) -> None:
         if self._producer is None:
             raise RuntimeError("KafkaBus not started")
-        futures = [
-            await self._producer.send(r.topic, value=r.value, key=r.key, headers=r.headers)
-            for r in records
-        ]
+        futures = [await self._producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
         await asyncio.gather(*futures)
 
     async def ping(self) -> None:
@@ -107,7 +104,11 @@ class KafkaSubscriber:
         for tp, msgs in batches.items():
             out.extend(
                 Message(
-                    tp.topic, tp.partition, m.offset, m.key, m.value,
+                    tp.topic,
+                    tp.partition,
+                    m.offset,
+                    m.key,
+                    m.value,
                     tuple((k, v) for k, v in (m.headers or ())),
                 )
                 for m in msgs

@@ -53,9 +53,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "outbox",
-        sa.Column(
-            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("aggregate_type", sa.String(length=64), nullable=False),
         sa.Column("aggregate_id", sa.String(length=64), nullable=False),
@@ -101,9 +99,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("joint_innovation_centers", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_joint_innovation_centers_enterprise_id"), ["enterprise_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_joint_innovation_centers_enterprise_id"), ["enterprise_id"], unique=False)
 
     op.create_table(
         "demands",
@@ -153,9 +149,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("demands", schema=None) as batch_op:
         batch_op.create_index("ix_demands_created", ["created_at", "id"], unique=False)
-        batch_op.create_index(
-            "ix_demands_enterprise_created", ["enterprise_id", "created_at", "id"], unique=False
-        )
+        batch_op.create_index("ix_demands_enterprise_created", ["enterprise_id", "created_at", "id"], unique=False)
         batch_op.create_index("ix_demands_status_created", ["status", "created_at", "id"], unique=False)
 
 
