@@ -103,7 +103,7 @@ class UnitOfWork:
             {
                 "event_id": env.id,
                 "aggregate_type": ev.AGGREGATE,
-                "aggregate_id": ev.aggregate_id,
+                "aggregate_id": ev.aggregate_key,
                 "event_type": env.type,
                 "topic": ev.TOPIC,
                 "payload": env.to_json().decode(),

@@ -49,7 +49,7 @@ class DomainEvent(BaseModel):
         return f"{CE_TYPE_PREFIX}{cls.TYPE}.v{cls.VERSION}"
 
     @property
-    def aggregate_id(self) -> str:
+    def aggregate_key(self) -> str:
         return str(getattr(self, self.KEY))
 
 

@@ -42,7 +42,7 @@ class Envelope:
             id=str(uuid.uuid4()),
             type=event.ce_type(),
             source=source,
-            subject=event.aggregate_id,
+            subject=event.aggregate_key,
             time=datetime.now(UTC),
             data=event.model_dump(mode="json"),
             traceparent=traceparent,

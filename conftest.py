@@ -1,0 +1,77 @@
+"""Fixtures shared by every test directory.
+
+Integration and end-to-end tests are marked; ``deploy/local/up.sh`` (called by
+``./dev test``) starts the real PostgreSQL and Kafka they use. Each test that needs a
+service database gets a fresh one cloned from a template migrated once per session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from shared.testing import create_database, drop_database, pg_dsn, unique
+
+_TEMPLATES: dict[str, str] = {}
+_LOCK = asyncio.Lock()
+
+
+async def _template_for(service: str) -> str:
+    """A database migrated to head with this service's Alembic tree (once per session)."""
+    async with _LOCK:
+        if service not in _TEMPLATES:
+            from itp.services import definition
+            from shared.migrations import upgrade
+
+            name = unique(f"itp_tpl_{service}")
+            url = await create_database(name)
+            await asyncio.to_thread(upgrade, definition(service).migrations, url)
+            _TEMPLATES[service] = name
+        return _TEMPLATES[service]
+
+
+@pytest.fixture(scope="session")
+async def _drop_templates() -> AsyncIterator[None]:
+    yield
+    for name in list(_TEMPLATES.values()):
+        await drop_database(name)
+
+
+FreshDb = Callable[[str], Awaitable[str]]
+
+
+@pytest.fixture
+async def fresh_db(_drop_templates: None) -> AsyncIterator[FreshDb]:
+    """``await fresh_db("demand")`` -> URL of a new, migrated database for that service."""
+    created: list[str] = []
+
+    async def make(service: str) -> str:
+        name = unique(f"itp_test_{service}")
+        url = await create_database(name, template=await _template_for(service))
+        created.append(name)
+        return url
+
+    yield make
+    for name in created:
+        await drop_database(name)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests under an integration/ or e2e/ folder are marked as such automatically.
+    for item in items:
+        path = str(item.path)
+        if "/integration/" in path:
+            item.add_marker(pytest.mark.integration)
+        if "/e2e/" in path:
+            item.add_marker(pytest.mark.e2e)
+    if os.environ.get("ITP_SKIP_INFRA") == "1":
+        skip = pytest.mark.skip(reason="ITP_SKIP_INFRA=1: no PostgreSQL/Kafka here")
+        for item in items:
+            if "integration" in item.keywords or "e2e" in item.keywords:
+                item.add_marker(skip)
+
+
+__all__ = ["FreshDb", "pg_dsn"]

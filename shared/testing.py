@@ -1,0 +1,78 @@
+"""Test utilities: bounded polling, throwaway databases cloned from migrated templates, ports.
+
+Integration tests need the real PostgreSQL and Kafka that ``deploy/local/up.sh`` starts;
+the connection comes from ``ITP_PG_DSN`` (server, no database) and ``ITP_KAFKA_BOOTSTRAP``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import asyncpg
+
+T = TypeVar("T")
+
+DEFAULT_PG_DSN = "postgresql+asyncpg://itp:itp@127.0.0.1:55432"
+DEFAULT_KAFKA = "127.0.0.1:59092"
+
+
+def pg_dsn() -> str:
+    return os.environ.get("ITP_PG_DSN", DEFAULT_PG_DSN)
+
+
+def kafka_bootstrap() -> str:
+    return os.environ.get("ITP_KAFKA_BOOTSTRAP", DEFAULT_KAFKA)
+
+
+def _raw(dsn: str) -> str:
+    return dsn.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def wait_for(
+    probe: Callable[[], Awaitable[T | None]], *, timeout_s: float = 15.0, interval_s: float = 0.05, what: str = ""
+) -> T:
+    """Poll ``probe`` until it returns something truthy; fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(interval_s)
+    raise AssertionError(f"timed out after {timeout_s}s waiting for {what or probe}; last={last!r}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def create_database(name: str, *, template: str | None = None) -> str:
+    """Create database ``name`` (optionally cloned from ``template``); returns its SQLAlchemy URL."""
+    conn = await asyncpg.connect(_raw(pg_dsn()) + "/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        tpl = f' TEMPLATE "{template}"' if template else ""
+        await conn.execute(f'CREATE DATABASE "{name}"{tpl}')
+    finally:
+        await conn.close()
+    return f"{pg_dsn()}/{name}"
+
+
+async def drop_database(name: str) -> None:
+    conn = await asyncpg.connect(_raw(pg_dsn()) + "/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
