@@ -7,37 +7,19 @@ service database gets a fresh one cloned from a template migrated once per sessi
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from shared.testing import create_database, drop_database, pg_dsn, unique
-
-_TEMPLATES: dict[str, str] = {}
-_LOCK = asyncio.Lock()
-
-
-async def _template_for(service: str) -> str:
-    """A database migrated to head with this service's Alembic tree (once per session)."""
-    async with _LOCK:
-        if service not in _TEMPLATES:
-            from itp.services import definition
-            from shared.migrations import upgrade
-
-            name = unique(f"itp_tpl_{service}")
-            url = await create_database(name)
-            await asyncio.to_thread(upgrade, definition(service).migrations, url)
-            _TEMPLATES[service] = name
-        return _TEMPLATES[service]
+from itp.services import definition
+from shared.testing import create_database, drop_database, drop_templates, migrated_template, pg_dsn, unique
 
 
 @pytest.fixture(scope="session")
 async def _drop_templates() -> AsyncIterator[None]:
     yield
-    for name in list(_TEMPLATES.values()):
-        await drop_database(name)
+    await drop_templates()
 
 
 FreshDb = Callable[[str], Awaitable[str]]
@@ -50,7 +32,7 @@ async def fresh_db(_drop_templates: None) -> AsyncIterator[FreshDb]:
 
     async def make(service: str) -> str:
         name = unique(f"itp_test_{service}")
-        url = await create_database(name, template=await _template_for(service))
+        url = await create_database(name, template=await migrated_template(service, definition(service).migrations))
         created.append(name)
         return url
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,8 @@ from fastapi.responses import JSONResponse
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):  # asyncpg returns its own UUID subclass, which orjson skips
         return str(value)
     if isinstance(value, set | frozenset):
         return sorted(value)

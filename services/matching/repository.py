@@ -54,6 +54,15 @@ class MatchingRepository:
             return None
         return DemandDoc(str(r.demand_id), r.title, r.description, list(r.fields), list(r.keywords), r.city, r.province)
 
+    async def open_demand_ids(self, *, limit: int) -> list[uuid.UUID]:
+        rows = await self.conn.execute(
+            sa.select(demand_profiles.c.demand_id)
+            .where(demand_profiles.c.status.in_(("submitted", "published")))
+            .order_by(demand_profiles.c.updated_at.desc())
+            .limit(limit)
+        )
+        return [r.demand_id for r in rows]
+
     async def active_carriers(self) -> list[CarrierDoc]:
         rows = await self.conn.execute(sa.select(carrier_profiles).where(carrier_profiles.c.status == "active"))
         return [

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.matching.repository import MatchingRepository
-from services.matching.scoring import DEFAULT_WEIGHTS, rank
+from services.matching.scoring import DEFAULT_WEIGHTS, Scored, rank
 from shared.events import demand as demand_ev
 from shared.events import matching as ev
 from shared.events import talent as talent_ev
@@ -18,13 +18,17 @@ class MatchingService:
     def __init__(self, uow: UnitOfWorkFactory, *, top_k: int = 10) -> None:
         self.uow = uow
         self.top_k = top_k
+        self.rematch_limit = 1000  # open demands re-ranked per carrier change, newest first
         self.weights = dict(DEFAULT_WEIGHTS)
 
     async def carrier_changed(
         self, uow: UnitOfWork, e: talent_ev.CarrierRegistered | talent_ev.CarrierProfileUpdated
     ) -> None:
+        """Keep the carrier's profile current, then re-suggest for open demands whose top
+        suggestions this change alters (and only those)."""
         updated = isinstance(e, talent_ev.CarrierProfileUpdated)
-        await MatchingRepository(uow.conn).upsert_carrier(
+        repo = MatchingRepository(uow.conn)
+        changed = await repo.upsert_carrier(
             {
                 "carrier_id": e.carrier_id,
                 "name": e.name,
@@ -41,6 +45,17 @@ class MatchingService:
                 "updated_at": e.updated_at if updated else e.registered_at,  # type: ignore[union-attr]
             }
         )
+        if not changed:
+            return
+        carriers = await repo.active_carriers()
+        for demand_id in await repo.open_demand_ids(limit=self.rematch_limit):
+            demand = await repo.get_demand(demand_id)
+            if demand is None:
+                continue
+            ranked = rank(demand, carriers, weights=self.weights, top_k=self.top_k)
+            current = [(str(r["carrier_id"]), r["rank"]) for r in await repo.latest_suggestions(demand_id)]
+            if [(s.carrier_id, i + 1) for i, s in enumerate(ranked)] != current:
+                await self._record(uow, demand_id, ranked)
 
     async def demand_open(self, uow: UnitOfWork, e: demand_ev.DemandSubmitted | demand_ev.DemandPublished) -> None:
         """A demand became open for matching: remember it and suggest carriers."""
@@ -69,8 +84,11 @@ class MatchingService:
         if demand is None:
             return []
         ranked = rank(demand, await repo.active_carriers(), weights=self.weights, top_k=self.top_k)
+        return await self._record(uow, demand_id, ranked)
+
+    async def _record(self, uow: UnitOfWork, demand_id: uuid.UUID, ranked: list[Scored]) -> list[dict[str, Any]]:
         set_id, now = uuid.uuid4(), datetime.now(UTC)
-        await repo.save_suggestions(set_id, demand_id, ranked, now)
+        await MatchingRepository(uow.conn).save_suggestions(set_id, demand_id, ranked, now)
         uow.emit(
             ev.MatchesSuggested(
                 demand_id=demand_id,
