@@ -43,7 +43,7 @@ async def stack() -> AsyncIterator[dict[str, Any]]:
         env[f"ITP_{name.upper()}_URL"] = f"http://127.0.0.1:{ports[name]}"
         databases[name] = db
     procs = [
-        subprocess.Popen(
+        subprocess.Popen(  # noqa: ASYNC220 - started once per module, before any request
             [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -55,7 +55,7 @@ async def stack() -> AsyncIterator[dict[str, Any]]:
         async with httpx.AsyncClient(timeout=5) as probe:
 
             async def all_ready() -> bool:
-                for name, port in ports.items():
+                for port in ports.values():
                     assert all(p.poll() is None for p in procs), "a service process exited"
                     try:
                         r = await probe.get(f"http://127.0.0.1:{port}/readyz")
