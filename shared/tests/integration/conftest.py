@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.bus.kafka import KafkaBus
+from shared.bus.memory import InMemoryBus
 from shared.db import create_engine
 from shared.events.topics import dlq
 from shared.testing import create_database, drop_database, kafka_bootstrap, unique
 from shared.tests.integration import kernel
+from shared.tests.integration.harness import Stack
 
 
 @pytest.fixture
@@ -32,3 +35,30 @@ async def bus() -> AsyncIterator[KafkaBus]:
     await b.ensure_topics([kernel.TOPIC, dlq(kernel.TOPIC)], 3)
     yield b
     await b.stop()
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """The embedded mode's database: a SQLite file with the kernel test tables."""
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path}/k.db")
+    async with eng.begin() as conn:
+        await conn.run_sync(kernel.metadata.create_all)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def memory_bus() -> AsyncIterator[InMemoryBus]:
+    b = InMemoryBus()
+    await b.start()
+    await b.ensure_topics([kernel.TOPIC, dlq(kernel.TOPIC)], 3)
+    yield b
+    await b.stop()
+
+
+@pytest.fixture(params=["pg-kafka", "sqlite-memory"])
+def stack(request: pytest.FixtureRequest) -> Stack:
+    """Both ways the kernel runs: PostgreSQL + Kafka, and the embedded SQLite + in-memory bus."""
+    if request.param == "pg-kafka":
+        return Stack(request.param, request.getfixturevalue("engine"), request.getfixturevalue("bus"))
+    return Stack(request.param, request.getfixturevalue("sqlite_engine"), request.getfixturevalue("memory_bus"))

@@ -1,0 +1,69 @@
+"""A relay that dies after the broker acknowledged but before it marked the rows published."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from shared.relay import OutboxRelay
+from shared.tests.integration import kernel
+from shared.tests.integration.harness import (
+    NoteHandler,
+    Stack,
+    applied_event_ids,
+    make_consumer,
+    new_aggregate,
+    outbox_rows,
+    running,
+    until,
+    uow_factory,
+    write_note,
+)
+
+
+class RelayKilled(Exception):
+    """Stands for the process dying: nothing after the broker's acknowledgement runs."""
+
+
+class RelayKilledBeforeMarking(OutboxRelay):
+    async def _mark_published(self, seqs: list[int]) -> None:
+        raise RelayKilled(f"killed before marking {seqs}")
+
+
+async def test_relay_killed_between_publish_and_mark_resends_and_consumer_applies_once(stack: Stack) -> None:
+    uowf = uow_factory(stack.engine)
+    agg = new_aggregate("crash")
+    for seq in (1, 2, 3):
+        await write_note(uowf, agg, seq)
+    rows = await outbox_rows(stack.engine, agg)
+    event_ids = [r.event_id for r in rows]
+    assert len(event_ids) == 3
+
+    service = f"kernel-{uuid.uuid4()}"
+    doomed = RelayKilledBeforeMarking(stack.engine, kernel.outbox, stack.bus, service=service)
+    with pytest.raises(RelayKilled):
+        await doomed.publish_pending()
+    await doomed.release_lead()
+    # The broker has the events, but the outbox does not know it: they must be sent again.
+    assert [r.published_at for r in await outbox_rows(stack.engine, agg)] == [None, None, None]
+
+    handler = NoteHandler()
+    consumer = make_consumer(stack, handler)
+    async with running(consumer) as task:
+        # The consumer sees the first copies before the restarted relay sends the second ones.
+        await until(lambda: all(consumer.outcomes(e) for e in event_ids), "first copies", task=task)
+
+        restarted = OutboxRelay(stack.engine, kernel.outbox, stack.bus, service=service)
+        assert await restarted.publish_pending() == 3
+        assert all(r.published_at is not None for r in await outbox_rows(stack.engine, agg))
+        assert await restarted.publish_pending() == 0
+
+        await until(lambda: all(len(consumer.outcomes(e)) == 2 for e in event_ids), "second copies", task=task)
+
+    for e in event_ids:
+        assert consumer.outcomes(e) == ["applied", "duplicate"], e
+        assert handler.calls[e] == 1, e
+    # Exactly one effect per event, in the order the events were written.
+    assert await applied_event_ids(stack.engine, agg) == event_ids
+    assert consumer.stats.duplicates >= 3
