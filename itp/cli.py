@@ -198,6 +198,13 @@ def cmd_expire(args: argparse.Namespace) -> None:
     print(f"expired {asyncio.run(run())} demand(s)")
 
 
+def cmd_catalogue(args: argparse.Namespace) -> None:
+    from itp.catalogue import write
+
+    write(REPO / "docs")
+    print("wrote docs/events.md and docs/asyncapi.json")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from itp.demo import load_demo
 
@@ -243,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
 
     x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
+
+    c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
+    c.set_defaults(func=cmd_catalogue)
 
     d = sub.add_parser("demo-data", help="load demo data through the gateway")
     d.add_argument("--url", default="http://127.0.0.1:8000")
