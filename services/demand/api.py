@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from services.demand.domain import Demand, DemandAction, allowed_actions
+from services.demand.domain import EDITABLE_FIELDS, Demand, DemandAction, allowed_actions
 from services.demand.repository import DemandFilters
 from services.demand.schemas import (
     CenterCreate,
@@ -208,23 +208,6 @@ async def get_demand(demand_id: uuid.UUID, svc: ServiceDep) -> Response:
     return JSON(demand_view(d), headers={"ETag": etag(d.version)})
 
 
-_EDITABLE = {
-    "title",
-    "description",
-    "fields",
-    "keywords",
-    "expected_outcome",
-    "trl_current",
-    "trl_target",
-    "budget",
-    "deadline",
-    "province",
-    "city",
-    "contact",
-    "confidentiality",
-}
-
-
 @router.patch(
     "/demands/{demand_id}",
     response_model=DemandOut,
@@ -239,7 +222,7 @@ async def update_demand(
     version = parse_if_match(if_match)
     if version is None:
         raise Problem(428, "precondition-required", "send If-Match with the ETag of the demand you edited")
-    unknown = set(changes) - _EDITABLE
+    unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise Problem(
             422,

@@ -87,6 +87,26 @@ TRANSITIONS: dict[DemandAction, tuple[frozenset[DemandStatus], DemandStatus]] = 
 }
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.PUBLISHED})
+# What an edit may change; status, version, ids and timestamps move only through transitions.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "fields",
+        "keywords",
+        "demand_type",
+        "expected_outcome",
+        "trl_current",
+        "trl_target",
+        "budget",
+        "deadline",
+        "province",
+        "city",
+        "center_id",
+        "contact",
+        "confidentiality",
+    }
+)
 
 
 def allowed_actions(status: DemandStatus) -> list[str]:
@@ -238,6 +258,9 @@ class Demand:
 
     def update(self, changes: dict[str, Any], *, now: datetime) -> Demand:
         """Edit fields of a demand that is still open for editing."""
+        not_editable = set(changes) - EDITABLE_FIELDS
+        if not_editable:
+            raise ValueError(f"not editable: {', '.join(sorted(not_editable))}")
         if self.status not in EDITABLE_STATES:
             raise IllegalTransition(self.status, "update")
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}

@@ -24,7 +24,8 @@ class InMemoryBus:
         self._default_partitions = default_partitions
         self._topics: dict[str, list[list[Message]]] = {}
         self._committed: dict[tuple[str, str, int], int] = defaultdict(int)
-        self._changed = asyncio.Condition()
+        # One wake-up event per subscriber (no shared lock: a cancelled waiter cannot wedge it).
+        self._wakeups: set[asyncio.Event] = set()
 
     async def start(self) -> None:
         return None
@@ -45,12 +46,12 @@ class InMemoryBus:
         return self._topics.setdefault(topic, [[] for _ in range(self._default_partitions)])
 
     async def publish(self, records: list[Record]) -> None:
-        async with self._changed:
-            for r in records:
-                parts = self._partitions(r.topic)
-                p = partition_for(r.key, len(parts))
-                parts[p].append(Message(r.topic, p, len(parts[p]), r.key, r.value, tuple(r.headers)))
-            self._changed.notify_all()
+        for r in records:
+            parts = self._partitions(r.topic)
+            p = partition_for(r.key, len(parts))
+            parts[p].append(Message(r.topic, p, len(parts[p]), r.key, r.value, tuple(r.headers)))
+        for wakeup in self._wakeups:
+            wakeup.set()
 
     def messages(self, topic: str) -> list[Message]:
         """Everything on a topic, partition by partition (for tests and replays)."""
@@ -67,14 +68,16 @@ class InMemorySubscriber:
         self._topics = topics
         # Position of the next record to hand out, per (topic, partition).
         self._position: dict[tuple[str, int], int] = {}
+        self._wakeup = asyncio.Event()
 
     async def start(self) -> None:
+        self._bus._wakeups.add(self._wakeup)
         for t in self._topics:
             for p in range(len(self._bus._partitions(t))):
                 self._position[(t, p)] = self._bus._committed[(self._group, t, p)]
 
     async def stop(self) -> None:
-        return None
+        self._bus._wakeups.discard(self._wakeup)
 
     def _pending(self, limit: int = 500) -> list[Message]:
         out: list[Message] = []
@@ -88,14 +91,15 @@ class InMemorySubscriber:
         return out
 
     async def fetch(self, timeout_s: float) -> list[Message]:
-        async with self._bus._changed:
-            batch = self._pending()
-            if batch:
-                return batch
-            try:
-                await asyncio.wait_for(self._bus._changed.wait(), timeout_s)
-            except TimeoutError:
-                return []
+        # Clear before looking, so a publish after the look still wakes the wait below.
+        self._wakeup.clear()
+        batch = self._pending()
+        if batch:
+            return batch
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout_s)
+        except TimeoutError:
+            return []
         return self._pending()
 
     async def commit(self, message: Message) -> None:
