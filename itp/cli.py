@@ -198,6 +198,26 @@ def cmd_expire(args: argparse.Namespace) -> None:
     print(f"expired {asyncio.run(run())} demand(s)")
 
 
+def cmd_token(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from shared.auth import issue_token
+
+    private_key = Path(args.private_key).read_text(encoding="utf-8") if args.private_key else None
+    print(
+        issue_token(
+            ServiceSettings(),
+            subject=args.subject,
+            roles=args.role,
+            ttl=timedelta(hours=args.hours),
+            private_key=private_key,
+            enterprise_id=args.enterprise_id,
+            carrier_id=args.carrier_id,
+            person_id=args.person_id,
+        )
+    )
+
+
 def cmd_catalogue(args: argparse.Namespace) -> None:
     from itp.catalogue import write
 
@@ -250,6 +270,21 @@ def main(argv: list[str] | None = None) -> None:
 
     x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
+
+    tk = sub.add_parser("token", help="mint a bearer token (development secret, or --private-key for RS256)")
+    tk.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        help="enterprise_user, carrier_user, project_manager, operator, dashboard_viewer, admin",
+    )
+    tk.add_argument("--subject", default="dev-user")
+    tk.add_argument("--enterprise-id")
+    tk.add_argument("--carrier-id")
+    tk.add_argument("--person-id")
+    tk.add_argument("--hours", type=float, default=12)
+    tk.add_argument("--private-key", help="PEM file: sign with RS256 instead of the shared secret")
+    tk.set_defaults(func=cmd_token)
 
     c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)

@@ -54,8 +54,13 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra)
-    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers: dict[str, str] = {}
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    if "www_authenticate" in extra:
+        headers["WWW-Authenticate"] = str(extra.pop("www_authenticate"))
+        body.pop("www_authenticate", None)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -192,6 +192,7 @@ def create_service_app(
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router())

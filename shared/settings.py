@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     topic_partitions: int = Field(default=3, ge=1)
     jwt_secret: str = DEVELOPMENT_SECRET
     jwt_audience: str = "itp"
+    # Production: verify RS256 tokens with this PEM public key instead of the shared secret.
+    jwt_public_key_file: str | None = None
     relay_poll_interval_s: float = Field(default=0.05, gt=0)
     relay_batch_size: int = Field(default=200, ge=1)
     consumer_max_retries: int = Field(default=3, ge=0)
@@ -39,7 +41,11 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> ServiceSettings:
-        if self.env not in ("development", "test") and self.jwt_secret == DEVELOPMENT_SECRET:
+        if (
+            self.env not in ("development", "test")
+            and self.jwt_secret == DEVELOPMENT_SECRET
+            and not self.jwt_public_key_file
+        ):
             raise ValueError(
                 f"ITP_JWT_SECRET must be set to a real secret when ITP_ENV={self.env}; "
                 "the development default is refused outside development and test"

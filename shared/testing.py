@@ -106,3 +106,15 @@ async def drop_templates() -> None:
     for name in list(_TEMPLATES.values()):
         await drop_database(name)
     _TEMPLATES.clear()
+
+
+def token_for(*roles: str, subject: str = "test-user", **claims: object) -> str:
+    """A bearer token signed with the test settings' secret (what the services verify in tests)."""
+    from shared.auth import issue_token
+    from shared.settings import ServiceSettings
+
+    return issue_token(ServiceSettings(env="test"), subject=subject, roles=list(roles), **claims)
+
+
+def auth_headers(*roles: str, **claims: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(*roles, **claims)}"}

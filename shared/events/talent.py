@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -52,3 +52,106 @@ class CarrierProfileUpdated(DomainEvent):
     status: str = "active"
     version: int
     updated_at: datetime
+
+
+class _TalentEvent(DomainEvent):
+    TOPIC: ClassVar[str] = topics.TALENT
+
+
+class PersonRegistered(_TalentEvent):
+    """A person joined. Personal contact data never travels on the bus."""
+
+    TYPE: ClassVar[str] = "PersonRegistered"
+    AGGREGATE: ClassVar[str] = "person"
+    KEY: ClassVar[str] = "person_id"
+
+    person_id: UUID
+    name: str
+    roles: list[str]
+    carrier_id: UUID | None = None
+    university: str | None = None
+    fields: list[str]
+    keywords: list[str]
+    languages: list[str]
+    capacity: int
+    registered_at: datetime
+
+
+class PersonProfileUpdated(_TalentEvent):
+    TYPE: ClassVar[str] = "PersonProfileUpdated"
+    AGGREGATE: ClassVar[str] = "person"
+    KEY: ClassVar[str] = "person_id"
+
+    person_id: UUID
+    name: str
+    roles: list[str]
+    carrier_id: UUID | None = None
+    university: str | None = None
+    fields: list[str]
+    keywords: list[str]
+    languages: list[str]
+    capacity: int
+    status: str = "active"
+    version: int
+    updated_at: datetime
+
+
+class TraineeEnrolled(_TalentEvent):
+    """A graduate student or postdoc enrolled in joint training."""
+
+    TYPE: ClassVar[str] = "TraineeEnrolled"
+    AGGREGATE: ClassVar[str] = "trainee"
+    KEY: ClassVar[str] = "trainee_id"
+
+    trainee_id: UUID
+    person_id: UUID
+    university: str
+    carrier_id: UUID
+    supervisor_id: UUID | None = None
+    starts_on: date
+    ends_on: date
+    enrolled_at: datetime
+
+
+class AssignmentMade(_TalentEvent):
+    """A project manager to a demand or contract, or a researcher to a contract with a role."""
+
+    TYPE: ClassVar[str] = "AssignmentMade"
+    AGGREGATE: ClassVar[str] = "assignment"
+    KEY: ClassVar[str] = "assignment_id"
+
+    assignment_id: UUID
+    person_id: UUID | None = None
+    carrier_id: UUID | None = None
+    target_type: str  # "demand" or "contract"
+    target_id: UUID
+    role: str
+    made_at: datetime
+
+
+class AssignmentReleased(_TalentEvent):
+    TYPE: ClassVar[str] = "AssignmentReleased"
+    AGGREGATE: ClassVar[str] = "assignment"
+    KEY: ClassVar[str] = "assignment_id"
+
+    assignment_id: UUID
+    person_id: UUID | None = None
+    carrier_id: UUID | None = None
+    target_type: str
+    target_id: UUID
+    reason: str
+    released_at: datetime
+
+
+class CapacityChanged(_TalentEvent):
+    """A carrier's or person's capacity or active load changed."""
+
+    TYPE: ClassVar[str] = "CapacityChanged"
+    AGGREGATE: ClassVar[str] = "capacity"
+    KEY: ClassVar[str] = "subject_id"
+
+    subject_type: str  # "carrier" or "person"
+    subject_id: UUID
+    capacity: int
+    active_load: int
+    changed_at: datetime
