@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from services.demand.domain import credit_code_check_char
+from shared.auth import issue_token
+from shared.settings import ServiceSettings
 
 CARRIERS = [
     {
@@ -73,7 +75,8 @@ def credit_code(seq: int) -> str:
 
 
 async def load_demo(base_url: str) -> dict[str, int]:
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as c:
+    admin = issue_token(ServiceSettings(), subject="demo-loader", roles=["admin"])
+    async with httpx.AsyncClient(base_url=base_url, timeout=10, headers={"Authorization": f"Bearer {admin}"}) as c:
         for i, carrier in enumerate(CARRIERS):
             r = await c.post("/api/v1/carriers", json=carrier, headers={"Idempotency-Key": f"demo-carrier-{i}"})
             r.raise_for_status()

@@ -13,7 +13,7 @@ import pytest
 from itp.embedded import build_apps, serve
 from itp.services import DATA_SERVICES, definition
 from shared.migrations import upgrade
-from shared.testing import free_port
+from shared.testing import auth_headers, free_port
 from tests.e2e.slice import run_thin_slice
 
 
@@ -27,7 +27,7 @@ async def embedded_gateway(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     started = asyncio.Event()
     task = asyncio.create_task(serve(apps, "127.0.0.1", started))
     await asyncio.wait_for(started.wait(), 30)
-    async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=10) as client:
+    async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=10, headers=auth_headers("admin")) as client:
         yield client
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):

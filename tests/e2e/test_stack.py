@@ -19,6 +19,7 @@ from itp.services import DATA_SERVICES, definition
 from shared.events import topics
 from shared.events.demand import DemandSubmitted
 from shared.testing import (
+    auth_headers,
     create_database,
     drop_database,
     free_port,
@@ -66,7 +67,9 @@ async def stack() -> AsyncIterator[dict[str, Any]]:
                 return True
 
             await wait_for(all_ready, timeout_s=60, interval_s=0.2, what="every service to be ready")
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=10) as gateway:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=10, headers=auth_headers("admin")
+        ) as gateway:
             yield {"gateway": gateway, "ports": ports, "procs": procs}
     finally:
         for p in procs:
