@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
 
 from services.demand.domain import EDITABLE_FIELDS, Demand, DemandAction, allowed_actions
-from services.demand.repository import DemandFilters
+from services.demand.repository import DemandFilters, Viewer
 from services.demand.schemas import (
     CenterCreate,
     CenterOut,
@@ -24,6 +25,7 @@ from services.demand.schemas import (
 )
 from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
+from shared.auth import Actor, CurrentActor, Role
 from shared.idempotency import idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
 from shared.problems import Problem
@@ -43,6 +45,31 @@ def get_service(runtime: RuntimeDep) -> DemandService:
 ServiceDep = Annotated[DemandService, Depends(get_service)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
+
+
+def viewer_of(actor: Actor) -> Viewer:
+    return Viewer(
+        staff=actor.is_staff,
+        enterprise_id=actor.enterprise_id if actor.has(Role.ENTERPRISE_USER) else None,
+        carrier_id=actor.carrier_id if actor.has(Role.CARRIER_USER) else None,
+    )
+
+
+def require_enterprise(actor: Actor, enterprise_id: uuid.UUID) -> None:
+    """Staff act for any enterprise; an enterprise user only for its own."""
+    if not actor.acts_for_enterprise(enterprise_id):
+        raise Problem(403, "forbidden", "you may act only for your own enterprise")
+
+
+def require_reader_of_enterprise(actor: Actor, enterprise_id: uuid.UUID) -> None:
+    if not (actor.acts_for_enterprise(enterprise_id) or actor.has(Role.DASHBOARD_VIEWER)):
+        raise Problem(403, "forbidden", "you may read only your own enterprise")
+
+
+def visible(d: Demand, full: bool) -> dict[str, Any]:
+    return demand_view(d) if full else d.teaser()
 
 
 def demand_view(d: Demand) -> dict[str, Any]:
@@ -92,8 +119,13 @@ def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -
     summary="Register an enterprise (409 if its credit code is already registered)",
 )
 async def register_enterprise(
-    request: Request, data: EnterpriseCreate, svc: ServiceDep, idempotency_key: IdempotencyKey = None
+    request: Request,
+    data: EnterpriseCreate,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    actor.require(*STAFF_ROLES)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
@@ -106,13 +138,19 @@ async def register_enterprise(
 
 
 @router.get("/enterprises", summary="List enterprises, newest first")
-async def list_enterprises(svc: ServiceDep, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT) -> Response:
+async def list_enterprises(
+    svc: ServiceDep, actor: CurrentActor, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT
+) -> Response:
+    if actor.has(Role.ENTERPRISE_USER) and not actor.is_staff and actor.enterprise_id:
+        return JSON({"items": [await svc.get_enterprise(actor.enterprise_id)], "next_cursor": None})
+    actor.require(*STAFF_ROLES, Role.DASHBOARD_VIEWER)
     rows, nxt = await svc.list_enterprises(cursor, limit)
     return JSON({"items": rows, "next_cursor": nxt})
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
-async def get_enterprise(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
+async def get_enterprise(enterprise_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    require_reader_of_enterprise(actor, enterprise_id)
     ent = await svc.get_enterprise(enterprise_id)
     return JSON(ent, headers={"ETag": etag(ent["version"])})
 
@@ -128,8 +166,10 @@ async def establish_center(
     request: Request,
     data: CenterCreate,
     svc: ServiceDep,
+    actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    actor.require(*STAFF_ROLES)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
@@ -142,7 +182,8 @@ async def establish_center(
 
 
 @router.get("/enterprises/{enterprise_id}/centers", response_model=list[CenterOut])
-async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
+async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    require_reader_of_enterprise(actor, enterprise_id)
     return JSON(await svc.centers_of(enterprise_id))
 
 
@@ -156,8 +197,10 @@ async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep) -> Response:
     summary="Create a technology demand (submitted at once unless submit=false)",
 )
 async def create_demand(
-    request: Request, data: DemandCreate, svc: ServiceDep, idempotency_key: IdempotencyKey = None
+    request: Request, data: DemandCreate, svc: ServiceDep, actor: CurrentActor, idempotency_key: IdempotencyKey = None
 ) -> Response:
+    require_enterprise(actor, data.enterprise_id)
+
     async def create(uow: Any) -> dict[str, Any]:
         return demand_view(await svc.create_demand(uow, data))
 
@@ -170,6 +213,7 @@ async def create_demand(
 @router.get("/demands", response_model=DemandPage, summary="List demands with filters, a text query and a cursor")
 async def list_demands(
     svc: ServiceDep,
+    actor: CurrentActor,
     status: Annotated[list[str] | None, Query()] = None,
     field: str | None = None,
     province: str | None = None,
@@ -198,14 +242,18 @@ async def list_demands(
         deadline_to=deadline_to,
         q=q,
     )
-    rows, nxt = await svc.list_demands(filters, sort=sort, cursor=cursor, limit=limit)
-    return JSON({"items": [demand_view(d) for d in rows], "next_cursor": nxt})
+    rows, nxt = await svc.list_demands(filters, viewer=viewer_of(actor), sort=sort, cursor=cursor, limit=limit)
+    return JSON({"items": [visible(d, full) for d, full in rows], "next_cursor": nxt})
 
 
-@router.get("/demands/{demand_id}", response_model=DemandOut)
-async def get_demand(demand_id: uuid.UUID, svc: ServiceDep) -> Response:
-    d = await svc.get_demand(demand_id)
-    return JSON(demand_view(d), headers={"ETag": etag(d.version)})
+@router.get(
+    "/demands/{demand_id}",
+    response_model=DemandOut,
+    summary="A demand: in full, or only its teaser when it is confidential and you have no access",
+)
+async def get_demand(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    d, full = await svc.get_demand(demand_id, viewer_of(actor))
+    return JSON(visible(d, full), headers={"ETag": etag(d.version)} if full else None)
 
 
 @router.patch(
@@ -216,6 +264,7 @@ async def get_demand(demand_id: uuid.UUID, svc: ServiceDep) -> Response:
 async def update_demand(
     demand_id: uuid.UUID,
     svc: ServiceDep,
+    actor: CurrentActor,
     changes: Annotated[dict[str, Any], Body(description="Any editable field of DemandCreate")],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Response:
@@ -230,7 +279,8 @@ async def update_demand(
             f"not editable: {', '.join(sorted(unknown))}",
             errors=[{"field": k, "message": "not editable"} for k in sorted(unknown)],
         )
-    current = await svc.get_demand(demand_id)
+    current, _ = await svc.get_demand(demand_id)
+    require_enterprise(actor, current.enterprise_id)
     merged = {**demand_view(current), **changes}
     merged["submit"] = False
     for k in ("id", "status", "status_reason", "allowed_actions", "version", "created_at", "updated_at"):
@@ -248,15 +298,25 @@ async def update_demand(
     return JSON(demand_view(d), headers={"ETag": etag(d.version)})
 
 
+# Who may take each action: the demand's own enterprise, or staff only.
+_ENTERPRISE_ACTIONS = {DemandAction.SUBMIT, DemandAction.WITHDRAW}
+
+
 def _transition_route(action: DemandAction, summary: str) -> None:
     path = f"/demands/{{demand_id}}/{action.value.replace('_', '-')}"
 
     async def endpoint(
         demand_id: uuid.UUID,
         svc: ServiceDep,
+        actor: CurrentActor,
         body: TransitionBody | None = None,
         if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> Response:
+        if action in _ENTERPRISE_ACTIONS:
+            current, _ = await svc.get_demand(demand_id)
+            require_enterprise(actor, current.enterprise_id)
+        else:
+            actor.require(*STAFF_ROLES)
         d = await svc.transition(
             demand_id, action, if_match=parse_if_match(if_match), reason=body.reason if body else None
         )
@@ -266,8 +326,43 @@ def _transition_route(action: DemandAction, summary: str) -> None:
     router.add_api_route(path, endpoint, methods=["POST"], response_model=DemandOut, summary=summary)
 
 
-_transition_route(DemandAction.SUBMIT, "Submit a draft demand")
-_transition_route(DemandAction.PUBLISH, "Publish a submitted demand (operator)")
-_transition_route(DemandAction.REJECT, "Reject a demand with a reason (operator)")
-_transition_route(DemandAction.WITHDRAW, "Withdraw a demand (its enterprise)")
-_transition_route(DemandAction.START_NEGOTIATION, "Start negotiating a matched demand")
+_transition_route(DemandAction.SUBMIT, "Submit a draft demand (its enterprise)")
+_transition_route(DemandAction.PUBLISH, "Publish a submitted demand (staff)")
+_transition_route(DemandAction.REJECT, "Reject a demand with a reason (staff)")
+_transition_route(DemandAction.WITHDRAW, "Withdraw a demand (its enterprise, or staff)")
+_transition_route(DemandAction.START_NEGOTIATION, "Start negotiating a matched demand (staff)")
+
+
+# -- access to confidential demands ---------------------------------------------------------
+
+
+class GrantBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    carrier_id: uuid.UUID
+
+
+@router.post(
+    "/demands/{demand_id}/access-grants",
+    status_code=201,
+    summary="Let a carrier read a confidential demand in full (its enterprise, or staff)",
+)
+async def grant_access(demand_id: uuid.UUID, body: GrantBody, svc: ServiceDep, actor: CurrentActor) -> Response:
+    current, _ = await svc.get_demand(demand_id)
+    require_enterprise(actor, current.enterprise_id)
+    created = await svc.grant_access(demand_id, body.carrier_id, by=actor.subject)
+    return JSON({"demand_id": demand_id, "carrier_id": body.carrier_id}, status_code=201 if created else 200)
+
+
+@router.get("/demands/{demand_id}/access-grants", summary="Carriers granted access to a demand")
+async def list_grants(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    current, _ = await svc.get_demand(demand_id)
+    require_enterprise(actor, current.enterprise_id)
+    return JSON({"items": await svc.grants_of(demand_id)})
+
+
+@router.delete("/demands/{demand_id}/access-grants/{carrier_id}", status_code=204)
+async def revoke_access(demand_id: uuid.UUID, carrier_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    current, _ = await svc.get_demand(demand_id)
+    require_enterprise(actor, current.enterprise_id)
+    await svc.revoke_access(demand_id, carrier_id, by=actor.subject)
+    return Response(status_code=204)

@@ -315,6 +315,21 @@ class Demand:
         }
 
 
+# Statuses in which a demand is visible beyond its enterprise and the institute's staff.
+VISIBLE_TO_OTHERS = frozenset({S.PUBLISHED, S.MATCHED, S.IN_NEGOTIATION, S.CONTRACTED, S.CLOSED})
+
+
+def index_terms(d: Demand) -> tuple[list[str], list[str]]:
+    """Search terms of the whole demand, and of its teaser only (title and field labels)."""
+    from shared.text import tokenize
+    from shared.vocabulary import FIELDS
+
+    labels = " ".join(f"{FIELDS[f].zh} {FIELDS[f].en}" for f in d.fields if f in FIELDS)
+    teaser = set(tokenize(f"{d.title} {labels}"))
+    full = teaser | set(tokenize(f"{d.description} {d.expected_outcome} {' '.join(d.keywords)}"))
+    return sorted(full), sorted(teaser)
+
+
 def check_trl(current: int | None, target: int | None) -> None:
     if current is not None and target is not None and target <= current:
         raise ValueError("target technology readiness level must be above the current one")

@@ -1,13 +1,40 @@
-"""Events the demand service consumes from other services."""
+"""Events the demand service consumes: matches and contracts move demands along their lifecycle."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from services.demand.service import DemandService
 from shared.consumer import Handler
+from shared.events import contracts as contracts_ev
+from shared.events import matching as matching_ev
 from shared.events.base import DomainEvent
+from shared.events.envelope import Envelope
+from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 
 
+def service_of(runtime: ServiceRuntime) -> DemandService:
+    svc: DemandService | None = runtime.state.get("service")
+    if svc is None:
+        svc = runtime.state["service"] = DemandService(runtime.uow)
+    return svc
+
+
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
-    # MatchAccepted, ContractSigned and ContractCompleted move a demand along its
-    # lifecycle; they are wired here as the matching and contracts services declare them.
-    return {}
+    svc = service_of(runtime)
+
+    async def match_accepted(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.on_match_accepted(uow, event)
+
+    async def contract_signed(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.on_contract_signed(uow, event)
+
+    async def contract_completed(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.on_contract_completed(uow, event)
+
+    return {
+        matching_ev.MatchAccepted: match_accepted,
+        contracts_ev.ContractSigned: contract_signed,
+        contracts_ev.ContractCompleted: contract_completed,
+    }

@@ -9,10 +9,22 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.demand.domain import Confidentiality, Demand, DemandStatus, DemandType
-from services.demand.tables import centers, demands, enterprises
+from services.demand.domain import VISIBLE_TO_OTHERS, Confidentiality, Demand, DemandStatus, DemandType, index_terms
+from services.demand.tables import access_grants, centers, demands, enterprises
+from shared.text import tokenize
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a caller may see: staff everything; others their enterprise's demands in full, public
+    demands in full, confidential ones as teasers unless their carrier was granted access."""
+
+    staff: bool
+    enterprise_id: uuid.UUID | None = None
+    carrier_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,10 @@ def _row_to_demand(r: Any) -> Demand:
 
 
 def _demand_values(d: Demand) -> dict[str, Any]:
+    search_terms, teaser_terms = index_terms(d)
     return {
+        "search_terms": search_terms,
+        "teaser_terms": teaser_terms,
         "id": d.id,
         "enterprise_id": d.enterprise_id,
         "center_id": d.center_id,
@@ -158,7 +173,9 @@ class DemandRepository:
         )
         return [r.id for r in rows]
 
-    async def list_demands(self, f: DemandFilters, *, sort: str, after: list[Any] | None, limit: int) -> list[Demand]:
+    async def list_demands(
+        self, f: DemandFilters, *, viewer: Viewer, sort: str, after: list[Any] | None, limit: int
+    ) -> list[Demand]:
         col, desc = SORTS[sort]
         stmt = sa.select(demands)
         conds: list[sa.ColumnElement[bool]] = []
@@ -182,12 +199,25 @@ class DemandRepository:
             conds.append(demands.c.deadline <= f.deadline_to)
         if f.field:
             conds.append(self._has_field(f.field))
+        if not viewer.staff:
+            own = demands.c.enterprise_id == viewer.enterprise_id if viewer.enterprise_id else sa.false()
+            conds.append(sa.or_(own, demands.c.status.in_([st.value for st in VISIBLE_TO_OTHERS])))
         if f.q:
-            # Substring match works for Chinese (no word boundaries needed) and English.
-            pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conds.append(
-                sa.or_(demands.c.title.ilike(pattern, escape="\\"), demands.c.description.ilike(pattern, escape="\\"))
-            )
+            # Every term of the query (CJK bigrams, English stems) must be indexed for the demand;
+            # a caller who sees only a confidential demand's teaser searches only the teaser's terms.
+            terms = sorted(set(tokenize(f.q)))
+            if not terms:
+                return []
+            full_match = self._contains(demands.c.search_terms, terms)
+            if viewer.staff:
+                conds.append(full_match)
+            else:
+                conds.append(
+                    sa.or_(
+                        sa.and_(self._sees_full(viewer), full_match),
+                        self._contains(demands.c.teaser_terms, terms),
+                    )
+                )
         if after is not None:
             # Keyset pagination on (sort column, id); NULLs sort last.
             last_val, last_id = after[0], uuid.UUID(after[1])
@@ -200,10 +230,72 @@ class DemandRepository:
         return [_row_to_demand(r) for r in rows]
 
     def _has_field(self, field: str) -> sa.ColumnElement[bool]:
+        return self._contains(demands.c.fields, [field])
+
+    def _contains(self, column: Any, values: list[str]) -> sa.ColumnElement[bool]:
+        """``column`` (a JSON array) holds every one of ``values``; a GIN index serves it on PostgreSQL."""
         if self.conn.dialect.name == "postgresql":
-            return demands.c.fields.op("@>")(sa.func.jsonb_build_array(field))
-        each = sa.func.json_each(demands.c.fields).table_valued("value")
-        return sa.exists(sa.select(1).select_from(each).where(each.c.value == field))
+            return column.op("@>")(sa.cast(sa.literal(values, sa.JSON()), postgresql.JSONB()))
+        conds = []
+        for v in values:
+            each = sa.func.json_each(column).table_valued("value")
+            conds.append(sa.exists(sa.select(1).select_from(each).where(each.c.value == v)))
+        return sa.and_(*conds)
+
+    @staticmethod
+    def _sees_full(viewer: Viewer) -> sa.ColumnElement[bool]:
+        conds: list[sa.ColumnElement[bool]] = [demands.c.confidentiality == Confidentiality.PUBLIC.value]
+        if viewer.enterprise_id:
+            conds.append(demands.c.enterprise_id == viewer.enterprise_id)
+        if viewer.carrier_id:
+            conds.append(
+                sa.exists(
+                    sa.select(1).where(
+                        access_grants.c.demand_id == demands.c.id, access_grants.c.carrier_id == viewer.carrier_id
+                    )
+                )
+            )
+        return sa.or_(*conds)
+
+    # -- access grants ------------------------------------------------------------------
+    async def grant(self, demand_id: uuid.UUID, carrier_id: uuid.UUID, granted_by: str, now: datetime) -> bool:
+        exists = (
+            await self.conn.execute(
+                sa.select(1).where(access_grants.c.demand_id == demand_id, access_grants.c.carrier_id == carrier_id)
+            )
+        ).first()
+        if exists:
+            return False
+        await self.conn.execute(
+            sa.insert(access_grants).values(
+                demand_id=demand_id, carrier_id=carrier_id, granted_by=granted_by, granted_at=now
+            )
+        )
+        return True
+
+    async def revoke(self, demand_id: uuid.UUID, carrier_id: uuid.UUID) -> bool:
+        result = await self.conn.execute(
+            sa.delete(access_grants).where(
+                access_grants.c.demand_id == demand_id, access_grants.c.carrier_id == carrier_id
+            )
+        )
+        return bool(result.rowcount)
+
+    async def grants_of(self, demand_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = await self.conn.execute(
+            sa.select(access_grants).where(access_grants.c.demand_id == demand_id).order_by(access_grants.c.granted_at)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    async def carriers_with_access(self, demand_ids: list[uuid.UUID], carrier_id: uuid.UUID) -> set[uuid.UUID]:
+        if not demand_ids:
+            return set()
+        rows = await self.conn.execute(
+            sa.select(access_grants.c.demand_id).where(
+                access_grants.c.demand_id.in_(demand_ids), access_grants.c.carrier_id == carrier_id
+            )
+        )
+        return {r.demand_id for r in rows}
 
     @staticmethod
     def _after(col: Any, desc: bool, last_val: Any, last_id: uuid.UUID) -> sa.ColumnElement[bool]:

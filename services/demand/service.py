@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -9,13 +10,26 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from services.demand import domain
-from services.demand.domain import Demand, DemandAction, IllegalTransition
-from services.demand.repository import DemandFilters, DemandRepository
+from services.demand.domain import Demand, DemandAction, DemandStatus, IllegalTransition
+from services.demand.repository import DemandFilters, DemandRepository, Viewer
 from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
+from shared.events import contracts as contracts_ev
 from shared.events import demand as ev
+from shared.events import matching as matching_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
 from shared.problems import Conflict, NotFound, Problem
+
+log = logging.getLogger(__name__)
+
+
+def _full_view(d: Demand, viewer: Viewer, granted: set[uuid.UUID]) -> bool:
+    return (
+        viewer.staff
+        or d.confidentiality is domain.Confidentiality.PUBLIC
+        or d.enterprise_id == viewer.enterprise_id
+        or d.id in granted
+    )
 
 
 def transition_problem(exc: IllegalTransition) -> Problem:
@@ -141,19 +155,38 @@ class DemandService:
         uow.emit(*demand.events)
         return demand
 
-    async def get_demand(self, demand_id: uuid.UUID) -> Demand:
+    async def get_demand(self, demand_id: uuid.UUID, viewer: Viewer | None = None) -> tuple[Demand, bool]:
+        """The demand and whether ``viewer`` may see it in full (else only its teaser).
+
+        A demand the viewer may not see at all (a draft of another enterprise, say) is a 404,
+        so its existence is not revealed either.
+        """
         async with self.uow.engine.connect() as conn:
-            d = await DemandRepository(conn).get_demand(demand_id)
-        if d is None:
-            raise NotFound("demand", demand_id)
-        return d
+            repo = DemandRepository(conn)
+            d = await repo.get_demand(demand_id)
+            if d is None:
+                raise NotFound("demand", demand_id)
+            if viewer is None or viewer.staff or d.enterprise_id == viewer.enterprise_id:
+                return d, True
+            if d.status not in domain.VISIBLE_TO_OTHERS:
+                raise NotFound("demand", demand_id)
+            if d.confidentiality is domain.Confidentiality.PUBLIC:
+                return d, True
+            granted = viewer.carrier_id is not None and bool(await repo.carriers_with_access([d.id], viewer.carrier_id))
+            return d, granted
 
     async def list_demands(
-        self, filters: DemandFilters, *, sort: str, cursor: str | None, limit: int
-    ) -> tuple[list[Demand], str | None]:
+        self, filters: DemandFilters, *, viewer: Viewer, sort: str, cursor: str | None, limit: int
+    ) -> tuple[list[tuple[Demand, bool]], str | None]:
+        """A page of demands, each with whether ``viewer`` may see it in full."""
         after = decode_cursor(cursor) if cursor else None
         async with self.uow.engine.connect() as conn:
-            rows = await DemandRepository(conn).list_demands(filters, sort=sort, after=after, limit=limit + 1)
+            repo = DemandRepository(conn)
+            rows = await repo.list_demands(filters, viewer=viewer, sort=sort, after=after, limit=limit + 1)
+            granted: set[uuid.UUID] = set()
+            if not viewer.staff and viewer.carrier_id is not None:
+                confidential = [d.id for d in rows if d.confidentiality is domain.Confidentiality.CONFIDENTIAL]
+                granted = await repo.carriers_with_access(confidential, viewer.carrier_id)
         nxt = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -170,7 +203,38 @@ class DemandService:
                     str(last.id),
                 ]
             )
-        return rows, nxt
+        return [(d, _full_view(d, viewer, granted)) for d in rows], nxt
+
+    # -- access grants for confidential demands ------------------------------------------
+    async def grant_access(
+        self, demand_id: uuid.UUID, carrier_id: uuid.UUID, *, by: str, uow: UnitOfWork | None = None
+    ) -> bool:
+        """Let a carrier read a confidential demand in full; False if it already could."""
+        if uow is None:
+            async with self.uow() as new_uow:
+                return await self.grant_access(demand_id, carrier_id, by=by, uow=new_uow)
+        repo = DemandRepository(uow.conn)
+        if await repo.get_demand(demand_id) is None:
+            raise NotFound("demand", demand_id)
+        now = datetime.now(UTC)
+        if not await repo.grant(demand_id, carrier_id, by, now):
+            return False
+        uow.emit(ev.DemandAccessGranted(demand_id=demand_id, carrier_id=carrier_id, granted_by=by, granted_at=now))
+        return True
+
+    async def revoke_access(self, demand_id: uuid.UUID, carrier_id: uuid.UUID, *, by: str) -> None:
+        async with self.uow() as uow:
+            if not await DemandRepository(uow.conn).revoke(demand_id, carrier_id):
+                raise NotFound("access grant", f"{demand_id}/{carrier_id}")
+            uow.emit(
+                ev.DemandAccessRevoked(
+                    demand_id=demand_id, carrier_id=carrier_id, revoked_by=by, revoked_at=datetime.now(UTC)
+                )
+            )
+
+    async def grants_of(self, demand_id: uuid.UUID) -> list[dict[str, Any]]:
+        async with self.uow.engine.connect() as conn:
+            return await DemandRepository(conn).grants_of(demand_id)
 
     async def transition(
         self,
@@ -258,3 +322,37 @@ class DemandService:
             except Problem:
                 continue  # changed state meanwhile; nothing to expire
         return expired
+
+    # -- consumed events ------------------------------------------------------------------
+    async def follow(
+        self, uow: UnitOfWork, demand_id: uuid.UUID | None, action: DemandAction, *, ref_id: uuid.UUID | None
+    ) -> bool:
+        """Move a demand along because of another service's event. An event that does not fit
+        the demand's state (a late or repeated fact) changes nothing and is not an error."""
+        if demand_id is None:
+            return False
+        try:
+            await self.transition(demand_id, action, ref_id=ref_id, uow=uow)
+        except Problem as exc:
+            if exc.status in (404, 409):
+                log.info("demand %s: %s ignored (%s)", demand_id, action.value, exc.detail)
+                return False
+            raise
+        return True
+
+    async def on_match_accepted(self, uow: UnitOfWork, e: matching_ev.MatchAccepted) -> None:
+        # The first accepted match makes a published demand matched; a further one on a matched
+        # demand means the parties are negotiating. The matched carrier may read the details.
+        current = await DemandRepository(uow.conn).get_demand(e.demand_id, for_update=True)
+        if current is None:
+            log.info("MatchAccepted for unknown demand %s ignored", e.demand_id)
+            return
+        action = DemandAction.START_NEGOTIATION if current.status is DemandStatus.MATCHED else DemandAction.MATCH
+        await self.follow(uow, e.demand_id, action, ref_id=e.carrier_id)
+        await self.grant_access(e.demand_id, e.carrier_id, by=f"match:{e.match_id}", uow=uow)
+
+    async def on_contract_signed(self, uow: UnitOfWork, e: contracts_ev.ContractSigned) -> None:
+        await self.follow(uow, e.demand_id, DemandAction.CONTRACT, ref_id=e.contract_id)
+
+    async def on_contract_completed(self, uow: UnitOfWork, e: contracts_ev.ContractCompleted) -> None:
+        await self.follow(uow, e.demand_id, DemandAction.CLOSE, ref_id=e.contract_id)

@@ -61,9 +61,35 @@ demands = sa.Table(
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Index terms (CJK bigrams + English stems, shared.text): all text, and the teaser's text only,
+    # so a caller who may see only the teaser of a confidential demand cannot search its details.
+    sa.Column("search_terms", JSONType, nullable=False, server_default="[]"),
+    sa.Column("teaser_terms", JSONType, nullable=False, server_default="[]"),
+    sa.Index(
+        "ix_demands_search_terms",
+        "search_terms",
+        postgresql_using="gin",
+        postgresql_ops={"search_terms": "jsonb_path_ops"},
+    ),
+    sa.Index(
+        "ix_demands_teaser_terms",
+        "teaser_terms",
+        postgresql_using="gin",
+        postgresql_ops={"teaser_terms": "jsonb_path_ops"},
+    ),
+    sa.Index("ix_demands_fields", "fields", postgresql_using="gin", postgresql_ops={"fields": "jsonb_path_ops"}),
     sa.Index("ix_demands_enterprise_created", "enterprise_id", "created_at", "id"),
     sa.Index("ix_demands_status_created", "status", "created_at", "id"),
     sa.Index("ix_demands_created", "created_at", "id"),
+)
+
+access_grants = sa.Table(
+    "demand_access_grants",
+    metadata,
+    sa.Column("demand_id", sa.Uuid(), sa.ForeignKey("demands.id"), primary_key=True),
+    sa.Column("carrier_id", sa.Uuid(), primary_key=True),
+    sa.Column("granted_by", sa.String(200), nullable=False),
+    sa.Column("granted_at", UTCDateTime(), nullable=False),
 )
 
 idempotency_keys = idempotency_table(metadata)

@@ -163,3 +163,23 @@ class DemandClosed(_DemandEvent):
     demand_id: UUID
     contract_id: UUID | None = None
     closed_at: datetime
+
+
+class DemandAccessGranted(_DemandEvent):
+    """A carrier may now read a confidential demand in full."""
+
+    TYPE: ClassVar[str] = "DemandAccessGranted"
+
+    demand_id: UUID
+    carrier_id: UUID
+    granted_by: str
+    granted_at: datetime
+
+
+class DemandAccessRevoked(_DemandEvent):
+    TYPE: ClassVar[str] = "DemandAccessRevoked"
+
+    demand_id: UUID
+    carrier_id: UUID
+    revoked_by: str
+    revoked_at: datetime
