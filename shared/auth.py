@@ -9,6 +9,7 @@ request that reaches a service directly gets nothing it should not.
 from __future__ import annotations
 
 import enum
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,7 @@ class TokenVerifier:
     """Verifies bearer tokens with the configured key, algorithm and audience."""
 
     def __init__(self, settings: ServiceSettings) -> None:
+        self._cache: dict[str, tuple[Actor, float]] = {}
         self.audience = settings.jwt_audience
         if settings.jwt_public_key_file:
             with open(settings.jwt_public_key_file, encoding="utf-8") as f:
@@ -91,6 +93,17 @@ class TokenVerifier:
             self.algorithms = ["HS256"]
 
     def verify(self, token: str) -> Actor:
+        """The actor a token stands for; verified tokens are cached until they expire."""
+        cached = self._cache.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        actor = self._verify(token)
+        if len(self._cache) >= 10_000:
+            self._cache.clear()
+        self._cache[token] = (actor, float(actor.claims["exp"]))
+        return actor
+
+    def _verify(self, token: str) -> Actor:
         try:
             claims = jwt.decode(
                 token,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import orjson
 
 from shared.problems import Problem
+
+_VERSION_TAG = re.compile(r"v([0-9]+)")  # ASCII digits only: str.isdigit() also accepts "²"
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -39,7 +42,7 @@ def parse_if_match(header: str | None) -> int | None:
     value = header.strip()
     if value.startswith("W/"):
         value = value[2:]
-    value = value.strip('"')
-    if value.startswith("v") and value[1:].isdigit():
-        return int(value[1:])
+    m = _VERSION_TAG.fullmatch(value.strip('"'))
+    if m:
+        return int(m.group(1))
     raise Problem(412, "precondition-failed", f"If-Match {header!r} does not name a version of this resource")

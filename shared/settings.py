@@ -41,15 +41,15 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> ServiceSettings:
-        if (
-            self.env not in ("development", "test")
-            and self.jwt_secret == DEVELOPMENT_SECRET
-            and not self.jwt_public_key_file
-        ):
-            raise ValueError(
-                f"ITP_JWT_SECRET must be set to a real secret when ITP_ENV={self.env}; "
-                "the development default is refused outside development and test"
-            )
+        if self.env not in ("development", "test") and not self.jwt_public_key_file:
+            if self.jwt_secret == DEVELOPMENT_SECRET:
+                raise ValueError(
+                    f"ITP_JWT_SECRET must be set to a real secret when ITP_ENV={self.env}; "
+                    "the development default is refused outside development and test"
+                )
+            if len(self.jwt_secret.strip()) < 32:
+                # RFC 7518 3.2: an HS256 key needs at least 256 bits.
+                raise ValueError("ITP_JWT_SECRET must be at least 32 characters outside development and test")
         return self
 
     @property

@@ -12,7 +12,8 @@ import re
 import unicodedata
 from collections import Counter
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# CJK ideographs: Extension A, the URO, compatibility ideographs, and Extensions B-H (GB 18030-2022).
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
 _TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
 
 _EN_STOP = frozenset(
@@ -46,7 +47,7 @@ def tokenize(text: str) -> list[str]:
     """Index terms: CJK character bigrams and stemmed English words."""
     out: list[str] = []
     for run in _TOKEN.findall(normalize(text)):
-        if "\u3400" <= run[0] <= "\ufaff":
+        if not run[0].isascii():
             for piece in _ZH_STOP.split(run) if len(run) > 2 else [run]:
                 if len(piece) == 1:
                     if not _ZH_STOP.fullmatch(piece):

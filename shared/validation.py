@@ -34,7 +34,8 @@ def check_money(v: Decimal) -> Decimal:
     exponent = v.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise ValueError("at most two decimal places (fen)")
-    return v
+    # One canonical form: "1E+2" and "100" both become 100.00, "-0" becomes 0.00.
+    return abs(v).quantize(Decimal("0.01")) if v == 0 else v.quantize(Decimal("0.01"))
 
 
 # Exact CNY amounts: Decimal in, exact decimal string out, never a float.

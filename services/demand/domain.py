@@ -203,6 +203,8 @@ class Demand:
         sources, target = TRANSITIONS[action]
         if self.status not in sources:
             raise IllegalTransition(self.status, action.value)
+        if action is A.EXPIRE and self.deadline is None:
+            raise IllegalTransition(self.status, action.value)
         if action is A.REJECT and not (reason and reason.strip()):
             raise ValueError("a rejection needs a reason")
         nxt = replace(
@@ -249,7 +251,7 @@ class Demand:
             case A.CLOSE:
                 event = ev.DemandClosed(demand_id=self.id, contract_id=ref_id, closed_at=now)
             case A.EXPIRE:
-                assert self.deadline is not None
+                assert self.deadline is not None  # checked above
                 event = ev.DemandExpired(demand_id=self.id, deadline=self.deadline, expired_at=now)
         return nxt._with(event)
 

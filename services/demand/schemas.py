@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from services.demand.domain import Confidentiality, DemandType, credit_code_problem
 from shared.validation import Keywords, Money, TechFields, chars
@@ -114,11 +114,13 @@ class DemandCreate(Strict):
             raise ValueError("must be in the future")
         return v
 
-    @model_validator(mode="after")
-    def _trl(self) -> DemandCreate:
-        if self.trl_current is not None and self.trl_target is not None and self.trl_target <= self.trl_current:
+    @field_validator("trl_target")
+    @classmethod
+    def _trl(cls, v: int | None, info: ValidationInfo) -> int | None:
+        current = info.data.get("trl_current")
+        if v is not None and current is not None and v <= current:
             raise ValueError("trl_target must be above trl_current")
-        return self
+        return v
 
 
 class DemandOut(BaseModel):

@@ -13,43 +13,20 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
-from services.gateway.downstream import FORWARD_REQUEST_HEADERS, Downstream, Reply, Unavailable
+from services.gateway.access import GatewayAccess
+from services.gateway.compose import router as compose_router
+from services.gateway.downstream import Downstream, Reply, Unavailable
+from services.gateway.edge import downstream_of, forward_headers, unavailable
 from services.gateway.routes import service_for
 from services.gateway.settings import GatewaySettings
 from shared import vocabulary
 from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
 from shared.responses import JSON
-from shared.tracing import current_traceparent
 
 log = logging.getLogger(__name__)
 
 router = APIRouter()
-
-
-def _downstream(request: Request) -> Downstream:
-    d: Downstream = request.app.state.downstream
-    return d
-
-
-def _forward_headers(request: Request) -> dict[str, str]:
-    h = request.headers
-    out = {k: h[k] for k in FORWARD_REQUEST_HEADERS if k in h}
-    out["x-request-id"] = request.scope["state"]["request_id"]
-    tp = current_traceparent.get()
-    if tp:
-        out["traceparent"] = tp
-    return out
-
-
-def _unavailable(exc: Unavailable) -> JSONResponse:
-    return problem_response(
-        503,
-        "service-unavailable",
-        f"the {exc.service} service did not answer ({exc.reason})",
-        service=exc.service,
-        retry_after=2,
-    )
 
 
 def _reply(r: Reply) -> Response:
@@ -63,7 +40,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", tags=["health"], include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
-    down = _downstream(request)
+    down = downstream_of(request)
 
     async def check(service: str) -> tuple[str, str]:
         try:
@@ -87,45 +64,6 @@ async def fields() -> Response:
     return JSON([{"code": f.code, "zh": f.zh, "en": f.en, "parent": f.parent} for f in vocabulary.FIELDS.values()])
 
 
-@router.get(
-    "/api/v1/demands/{demand_id}",
-    tags=["composed"],
-    summary="A demand with its suggested carriers, composed from the demand and matching services",
-)
-async def demand_with_suggestions(demand_id: str, request: Request) -> Response:
-    down = _downstream(request)
-    headers = _forward_headers(request)
-    timeout = request.app.state.settings.compose_timeout_s
-    path = f"/api/v1/demands/{demand_id}"
-    demand_r, sugg_r = await asyncio.gather(
-        down.call("demand", "GET", path, headers=headers, timeout_s=timeout),
-        down.call("matching", "GET", path + "/suggestions", headers=headers, timeout_s=timeout),
-        return_exceptions=True,
-    )
-    if isinstance(demand_r, Unavailable):
-        return _unavailable(demand_r)
-    if isinstance(demand_r, BaseException):
-        raise demand_r
-    if demand_r.status != 200:
-        return _reply(demand_r)
-    body: dict[str, Any] = orjson.loads(demand_r.body)
-    missing: list[str] = []
-    if isinstance(sugg_r, Reply) and sugg_r.status == 200:
-        s = orjson.loads(sugg_r.body)
-        body["suggestions"] = s["carriers"]
-        body["suggestions_status"] = "ready" if s.get("suggestion_set_id") else "none"
-    elif isinstance(sugg_r, Reply) and sugg_r.status == 404:
-        body["suggestions"] = []
-        body["suggestions_status"] = "pending"  # matching has not seen the demand yet
-    else:
-        body["suggestions"] = None
-        body["suggestions_status"] = "unavailable"
-        missing.append("suggestions")
-    body["missing"] = missing
-    headers_out = {k: v for k, v in demand_r.headers.items() if k in ("etag",)}
-    return Response(orjson.dumps(body), media_type="application/json", headers=headers_out)
-
-
 @router.api_route("/api/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
 async def proxy(path: str, request: Request) -> Response:
     service = service_for(path)
@@ -133,16 +71,16 @@ async def proxy(path: str, request: Request) -> Response:
         return problem_response(404, "not-found", f"no resource at /api/v1/{path}", instance=request.url.path)
     body = await request.body() if request.method in ("POST", "PUT", "PATCH") else None
     try:
-        r = await _downstream(request).call(
+        r = await downstream_of(request).call(
             service,
             request.method,
             "/api/v1/" + path,
             query=request.url.query,
-            headers=_forward_headers(request),
+            headers=forward_headers(request),
             body=body,
         )
     except Unavailable as exc:
-        return _unavailable(exc)
+        return unavailable(exc.service, exc.reason)
     return _reply(r)
 
 
@@ -184,6 +122,12 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
         await down.start()
         app.state.downstream = down
         app.state.settings = settings
+        app.state.access = GatewayAccess(
+            settings,
+            api_keys_file=settings.api_keys_file,
+            rate_per_minute=settings.rate_limit_per_minute,
+            burst=settings.rate_limit_burst,
+        )
         app.state.openapi_doc = None
         try:
             yield
@@ -195,6 +139,7 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
+    app.include_router(compose_router)
     app.include_router(router)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -12,6 +12,11 @@ class GatewaySettings(ServiceSettings):
     contracts_url: str = "http://127.0.0.1:8004"
     downstream_timeout_s: float = Field(default=5.0, gt=0)
     compose_timeout_s: float = Field(default=2.0, gt=0)
+    dashboard_url: str | None = None
+    # Hashed API keys for portal back ends (managed with `itp apikey`); re-read when it changes.
+    api_keys_file: str | None = ".data/api-keys.json"
+    rate_limit_per_minute: int = Field(default=6000, ge=1)
+    rate_limit_burst: int = Field(default=200, ge=1)
 
     def service_urls(self) -> dict[str, str]:
         return {

@@ -31,7 +31,7 @@ class Envelope:
     type: str
     source: str
     subject: str
-    time: datetime
+    time: datetime | None
     data: dict[str, Any]
     traceparent: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
@@ -55,10 +55,11 @@ class Envelope:
             "source": self.source,
             "type": self.type,
             "subject": self.subject,
-            "time": self.time.isoformat().replace("+00:00", "Z"),
             "datacontenttype": "application/json",
             "data": self.data,
         }
+        if self.time is not None:
+            doc["time"] = self.time.isoformat().replace("+00:00", "Z")
         if self.traceparent:
             doc["traceparent"] = self.traceparent
         doc.update(self.extensions)
@@ -83,17 +84,21 @@ class Envelope:
         data = doc.get("data")
         if data is not None and not isinstance(data, dict):
             raise PoisonMessage("data is not a JSON object")
-        try:
-            time = datetime.fromisoformat(str(doc.get("time") or "").replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise PoisonMessage(f"bad time attribute: {exc}") from exc
+        time: datetime | None = None
+        if doc.get("time") is not None:  # OPTIONAL in CloudEvents 1.0
+            try:
+                time = datetime.fromisoformat(str(doc["time"]).replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise PoisonMessage(f"bad time attribute: {exc}") from exc
+            if time.tzinfo is None:
+                time = time.replace(tzinfo=UTC)
         known = {*_REQUIRED, "subject", "time", "datacontenttype", "data", "traceparent"}
         return cls(
             id=str(doc["id"]),
             type=str(doc["type"]),
             source=str(doc["source"]),
             subject=str(doc.get("subject") or ""),
-            time=time if time.tzinfo else time.replace(tzinfo=UTC),
+            time=time,
             data=data or {},
             traceparent=doc.get("traceparent"),
             extensions={k: v for k, v in doc.items() if k not in known},

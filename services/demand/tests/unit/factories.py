@@ -18,7 +18,9 @@ def demand_attrs(**overrides: Any) -> dict[str, Any]:
     attrs: dict[str, Any] = {
         "enterprise_id": ENTERPRISE_ID,
         "title": "高镍三元正极材料循环寿命提升",
-        "description": "我司动力电池高镍正极材料在高温循环下容量衰减快，需开发表面包覆与掺杂工艺，使1000次循环容量保持率达到90%以上。",
+        "description": (
+            "我司动力电池高镍正极材料在高温循环下容量衰减快，需开发表面包覆与掺杂工艺，使1000次循环容量保持率达到90%以上。"
+        ),
         "fields": ["energy.batteries", "materials.nano"],
         "keywords": ["高镍正极", "表面包覆", "循环寿命"],
         "demand_type": DemandType.DEVELOPMENT,

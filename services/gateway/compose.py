@@ -1,0 +1,178 @@
+"""Composition routes: what a portal needs in one call, fanned out concurrently.
+
+Each part has its own deadline. When a service is down or slow the response still carries
+what the others returned and lists what is missing in ``missing`` — a partial outage is
+never a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.gateway.downstream import Downstream, Reply, Unavailable
+from services.gateway.edge import forward_headers, unavailable
+
+router = APIRouter(prefix="/api/v1", tags=["composed"])
+
+# The next step a portal should show for a demand in each state.
+NEXT_STEP = {
+    "draft": {"actor": "enterprise", "action": "submit", "zh": "提交需求", "en": "Submit the demand"},
+    "submitted": {"actor": "institute", "action": "review", "zh": "等待研究院审核", "en": "Awaiting review"},
+    "published": {"actor": "institute", "action": "match", "zh": "等待匹配", "en": "Awaiting matches"},
+    "matched": {
+        "actor": "enterprise",
+        "action": "negotiate",
+        "zh": "与研发载体洽谈",
+        "en": "Negotiate with the carrier",
+    },
+    "in_negotiation": {"actor": "both", "action": "sign", "zh": "签订合同", "en": "Sign the contract"},
+    "contracted": {"actor": "both", "action": "deliver", "zh": "跟进里程碑", "en": "Follow the milestones"},
+}
+
+
+def _json(reply: Reply) -> Any:
+    return orjson.loads(reply.body)
+
+
+async def _part(call: Awaitable[Reply]) -> Reply | None:
+    """A downstream reply, or None when the service is unavailable."""
+    try:
+        return await call
+    except Unavailable:
+        return None
+
+
+class Fanout:
+    def __init__(self, request: Request, headers: dict[str, str]) -> None:
+        self.down: Downstream = request.app.state.downstream
+        self.headers = headers
+        self.timeout = request.app.state.settings.compose_timeout_s
+
+    def get(self, service: str, path: str, query: str = "") -> Awaitable[Reply | None]:
+        return _part(self.down.call(service, "GET", path, query=query, headers=self.headers, timeout_s=self.timeout))
+
+
+def _items(reply: Reply | None, name: str, missing: list[str]) -> list[Any] | None:
+    if reply is None or reply.status >= 500:
+        missing.append(name)
+        return None
+    if reply.status != 200:
+        return []
+    body = _json(reply)
+    return list(body["items"] if isinstance(body, dict) and "items" in body else body)
+
+
+def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), media_type="application/json", headers=headers)
+
+
+@router.get("/demands/{demand_id}", summary="A demand with its suggestions, its contract and the people assigned")
+async def demand_view(demand_id: str, request: Request) -> Response:
+    f = Fanout(request, forward_headers(request))
+    demand_r, sugg_r, contracts_r, people_r = await asyncio.gather(
+        _part(f.down.call("demand", "GET", f"/api/v1/demands/{demand_id}", headers=f.headers, timeout_s=f.timeout)),
+        f.get("matching", f"/api/v1/demands/{demand_id}/suggestions"),
+        f.get("contracts", "/api/v1/contracts", f"demand_id={demand_id}"),
+        f.get("talent", "/api/v1/assignments", f"target_id={demand_id}"),
+    )
+    if demand_r is None:
+        return unavailable("demand")
+    if demand_r.status != 200:
+        return Response(demand_r.body, status_code=demand_r.status, headers=demand_r.headers)
+    body: dict[str, Any] = _json(demand_r)
+    missing: list[str] = []
+    if sugg_r is not None and sugg_r.status == 200:
+        s = _json(sugg_r)
+        body["suggestions"] = s["carriers"]
+        body["suggestions_status"] = "ready" if s.get("suggestion_set_id") else "none"
+    elif sugg_r is not None and sugg_r.status in (403, 404):
+        body["suggestions"] = []
+        body["suggestions_status"] = "pending" if sugg_r.status == 404 else "hidden"
+    else:
+        body["suggestions"] = None
+        body["suggestions_status"] = "unavailable"
+        missing.append("suggestions")
+    contracts = _items(contracts_r, "contracts", missing)
+    body["contracts"] = contracts
+    body["contract"] = contracts[0] if contracts else None
+    body["people"] = _items(people_r, "people", missing)
+    body["missing"] = missing
+    etag = demand_r.headers.get("etag")
+    return respond(body, {"etag": etag} if etag else None)
+
+
+@router.get("/enterprises/{enterprise_id}/home", summary="An enterprise's home: its demands, the next step for each")
+async def enterprise_home(enterprise_id: str, request: Request) -> Response:
+    f = Fanout(request, forward_headers(request))
+    ent_r, demands_r, contracts_r = await asyncio.gather(
+        f.get("demand", f"/api/v1/enterprises/{enterprise_id}"),
+        f.get("demand", "/api/v1/demands", f"enterprise_id={enterprise_id}&limit=100"),
+        f.get("contracts", "/api/v1/contracts", f"enterprise_id={enterprise_id}&limit=100"),
+    )
+    if ent_r is None:
+        return unavailable("demand")
+    if ent_r.status != 200:
+        return Response(ent_r.body, status_code=ent_r.status, headers=ent_r.headers)
+    missing: list[str] = []
+    demands = _items(demands_r, "demands", missing) or []
+    for d in demands:
+        d["next_step"] = NEXT_STEP.get(d.get("status", ""))
+    return respond(
+        {
+            "enterprise": _json(ent_r),
+            "demands": demands,
+            "contracts": _items(contracts_r, "contracts", missing),
+            "missing": missing,
+        }
+    )
+
+
+@router.get("/carriers/{carrier_id}/inbox", summary="A carrier's inbox: the demands suggested to it")
+async def carrier_inbox(carrier_id: str, request: Request) -> Response:
+    f = Fanout(request, forward_headers(request))
+    carrier_r, sugg_r, contracts_r = await asyncio.gather(
+        f.get("talent", f"/api/v1/carriers/{carrier_id}"),
+        f.get("matching", f"/api/v1/carriers/{carrier_id}/suggestions"),
+        f.get("contracts", "/api/v1/contracts", f"carrier_id={carrier_id}&limit=100"),
+    )
+    if carrier_r is None:
+        return unavailable("talent")
+    if carrier_r.status != 200:
+        return Response(carrier_r.body, status_code=carrier_r.status, headers=carrier_r.headers)
+    missing: list[str] = []
+    return respond(
+        {
+            "carrier": _json(carrier_r),
+            "suggested_demands": _items(sugg_r, "suggestions", missing),
+            "contracts": _items(contracts_r, "contracts", missing),
+            "missing": missing,
+        }
+    )
+
+
+@router.get(
+    "/project-managers/{person_id}/worklist",
+    summary="A project manager's worklist: assignments, contracts to follow, demands awaiting review",
+)
+async def pm_worklist(person_id: str, request: Request) -> Response:
+    f = Fanout(request, forward_headers(request))
+    assign_r, contracts_r, review_r = await asyncio.gather(
+        f.get("talent", "/api/v1/assignments", f"person_id={person_id}&limit=100"),
+        f.get("contracts", "/api/v1/contracts", f"project_manager_id={person_id}&limit=100"),
+        f.get("demand", "/api/v1/demands", "status=submitted&sort=created_at&limit=100"),
+    )
+    missing: list[str] = []
+    return respond(
+        {
+            "assignments": _items(assign_r, "assignments", missing),
+            "contracts": _items(contracts_r, "contracts", missing),
+            "demands_awaiting_review": _items(review_r, "demands", missing),
+            "missing": missing,
+        }
+    )

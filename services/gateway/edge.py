@@ -1,0 +1,43 @@
+"""What every gateway route does at the edge: authenticate, rate-limit, forward context."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from services.gateway.access import GatewayAccess
+from services.gateway.downstream import FORWARD_REQUEST_HEADERS, Downstream
+from shared.problems import problem_response
+from shared.tracing import current_traceparent
+
+
+def downstream_of(request: Request) -> Downstream:
+    d: Downstream = request.app.state.downstream
+    return d
+
+
+def forward_headers(request: Request) -> dict[str, str]:
+    """Authenticate (token or API key), apply the caller's rate limit, and build the headers
+    the services get: the caller's verified bearer token, request id and trace context."""
+    h = request.headers
+    access: GatewayAccess = request.app.state.access
+    identity, token = access.authenticate(h.get("authorization"), h.get("x-api-key"))
+    access.check_rate(identity)
+    out = {k: h[k] for k in FORWARD_REQUEST_HEADERS if k in h}
+    out.pop("x-api-key", None)
+    out["authorization"] = f"Bearer {token}"
+    out["x-request-id"] = request.scope["state"]["request_id"]
+    tp = current_traceparent.get()
+    if tp:
+        out["traceparent"] = tp
+    return out
+
+
+def unavailable(service: str, reason: str = "unreachable") -> JSONResponse:
+    return problem_response(
+        503,
+        "service-unavailable",
+        f"the {service} service did not answer ({reason})",
+        service=service,
+        retry_after=2,
+    )

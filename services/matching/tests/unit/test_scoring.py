@@ -1,0 +1,293 @@
+"""Ranking carriers for a demand: components in [0, 1], explainable, Chinese and English."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.matching.scoring import (
+    DEFAULT_WEIGHTS,
+    CarrierDoc,
+    Corpus,
+    DemandDoc,
+    field_overlap,
+    free_capacity,
+    rank,
+    region_fit,
+    text_relevance,
+)
+from shared import vocabulary
+from shared.text import tokenize
+
+
+def carrier(carrier_id: str, **kw: object) -> CarrierDoc:
+    base: dict[str, object] = {
+        "carrier_id": carrier_id,
+        "name": "研究所",
+        "fields": [],
+        "capabilities": "",
+        "keywords": [],
+        "city": "南京市",
+        "province": "江苏省",
+        "country": "CN",
+        "capacity": 5,
+        "active_load": 0,
+    }
+    base.update(kw)
+    return CarrierDoc(**base)  # type: ignore[arg-type]
+
+
+BATTERY_ZH = carrier(
+    "c-battery",
+    name="先进储能材料研究所",
+    fields=["energy.batteries", "materials.nano"],
+    capabilities="锂离子电池正极材料、固态电解质、电池循环寿命测试与失效分析",
+    keywords=["锂电池", "正极材料", "固态电池"],
+    city="常州市",
+)
+WATER_ZH = carrier(
+    "c-water",
+    name="膜科学技术研究所",
+    fields=["environment.water"],
+    capabilities="工业废水处理、反渗透膜、膜生物反应器",
+    keywords=["水处理", "膜分离"],
+)
+CHIP_ZH = carrier(
+    "c-chip",
+    name="集成电路设计中心",
+    fields=["ic.design"],
+    capabilities="模拟芯片设计、射频电路、电源管理芯片",
+    keywords=["芯片设计", "射频"],
+    city="无锡市",
+)
+LASER_EN = carrier(
+    "c-laser",
+    name="Photonics Lab, University of Southampton",
+    fields=["photonics.lasers"],
+    capabilities="Fibre lasers, ultrafast laser processing, laser welding of dissimilar metals",
+    keywords=["fibre laser", "laser welding"],
+    city="Southampton",
+    province=None,
+    country="GB",
+)
+ROBOT_EN = carrier(
+    "c-robot",
+    name="Robotics Institute",
+    fields=["manufacturing.robotics"],
+    capabilities="Collaborative robots, robot grasping, machine vision for bin picking",
+    keywords=["cobot", "grasping"],
+    city="Pittsburgh",
+    province=None,
+    country="US",
+)
+CARRIERS = [BATTERY_ZH, WATER_ZH, CHIP_ZH, LASER_EN, ROBOT_EN]
+
+DEMAND_ZH = DemandDoc(
+    demand_id="d-1",
+    title="高镍正极材料循环寿命提升",
+    description="动力锂电池高镍正极材料在高温循环下容量衰减快，需要开发表面包覆工艺，提升电池循环寿命。",
+    fields=["energy.batteries"],
+    keywords=["正极材料", "锂电池"],
+    city="常州市",
+    province="江苏省",
+)
+DEMAND_EN = DemandDoc(
+    demand_id="d-2",
+    title="Laser welding of copper to aluminium busbars",
+    description="We need a fibre laser welding process joining copper and aluminium battery busbars without cracks.",
+    fields=["photonics.lasers"],
+    keywords=["laser welding"],
+    city="苏州市",
+    province="江苏省",
+)
+
+
+# --- components ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("demand_fields", "carrier_fields", "expected"),
+    [
+        (["energy.batteries"], ["energy.batteries"], 1.0),
+        (["energy.batteries"], ["energy"], 0.5),  # parent
+        (["energy"], ["energy.batteries"], 0.5),  # child
+        (["energy.batteries"], ["energy.solar"], 0.5),  # sibling
+        (["energy.batteries"], ["it.ai"], 0.0),
+        (["energy.batteries"], ["materials"], 0.0),
+        (["energy.batteries", "it.ai"], ["energy.batteries"], 0.5),  # mean over the demand's fields
+        (["energy.batteries", "it.ai"], ["it.ai", "energy.solar"], 0.75),  # best match per demand field
+        ([], ["it.ai"], 0.0),
+        (["it.ai"], [], 0.0),
+    ],
+)
+def test_field_overlap(demand_fields: list[str], carrier_fields: list[str], expected: float) -> None:
+    assert field_overlap(demand_fields, carrier_fields) == pytest.approx(expected)
+
+
+field_codes = st.sampled_from(sorted(vocabulary.FIELDS))
+
+
+@settings(max_examples=100)
+@given(st.lists(field_codes, max_size=6), st.lists(field_codes, max_size=6))
+def test_field_overlap_in_unit_interval(a: list[str], b: list[str]) -> None:
+    assert 0.0 <= field_overlap(a, b) <= 1.0
+    if a and set(a) <= set(b):
+        assert field_overlap(a, b) == 1.0
+
+
+def _demand_in(city: str | None, province: str | None) -> DemandDoc:
+    return replace(DEMAND_ZH, city=city, province=province)
+
+
+def test_region_fit_ordering() -> None:
+    d = _demand_in("常州市", "江苏省")
+    same_city = region_fit(d, carrier("a", city="常州市", province="江苏省"))
+    same_province = region_fit(d, carrier("b", city="南京市", province="江苏省"))
+    domestic = region_fit(d, carrier("c", city="深圳市", province="广东省"))
+    overseas = region_fit(d, carrier("d", city="Munich", province="Bavaria", country="DE"))
+    assert 1.0 == same_city > same_province > domestic > overseas > 0.0
+
+
+def test_region_fit_without_location_falls_back_to_country() -> None:
+    d = _demand_in(None, None)
+    assert region_fit(d, carrier("a", city=None, province=None)) == region_fit(d, carrier("b", city="常州市"))
+    assert region_fit(d, carrier("c", country="JP")) < region_fit(d, carrier("a"))
+
+
+@pytest.mark.parametrize(
+    ("capacity", "load", "expected"),
+    [(5, 0, 1.0), (5, 2, 0.6), (5, 5, 0.0), (5, 9, 0.0), (0, 0, 0.0), (-1, 0, 0.0), (4, 1, 0.75)],
+)
+def test_free_capacity(capacity: int, load: int, expected: float) -> None:
+    assert free_capacity(carrier("x", capacity=capacity, active_load=load)) == pytest.approx(expected)
+
+
+@settings(max_examples=100)
+@given(st.integers(-5, 1000), st.integers(0, 2000))
+def test_free_capacity_in_unit_interval(capacity: int, load: int) -> None:
+    assert 0.0 <= free_capacity(carrier("x", capacity=capacity, active_load=load)) <= 1.0
+
+
+def test_text_relevance_basics() -> None:
+    corpus = Corpus.of([Counter(tokenize("锂电池 正极"))])
+    same = Counter(tokenize("锂电池正极"))
+    score, terms = text_relevance(same, same, corpus)
+    assert score == pytest.approx(1.0)
+    assert set(terms) == set(same)
+    assert text_relevance(Counter(), same, corpus) == (0.0, [])
+    assert text_relevance(same, Counter(tokenize("水处理")), corpus) == (0.0, [])
+
+
+texts = st.text(alphabet=st.sampled_from(list("锂电池正极材料膜水处理芯片设计 laser weld battery ")), max_size=40)
+
+
+@settings(max_examples=100)
+@given(texts, texts, texts)
+def test_text_relevance_in_unit_interval_and_terms_shared(a: str, b: str, other: str) -> None:
+    da, cb = Counter(tokenize(a)), Counter(tokenize(b))
+    corpus = Corpus.of([cb, Counter(tokenize(other))])
+    score, terms = text_relevance(da, cb, corpus)
+    assert 0.0 <= score <= 1.0
+    assert len(terms) <= 8
+    assert set(terms) <= set(da) & set(cb)
+
+
+# --- rank ----------------------------------------------------------------------------------------
+
+
+def test_chinese_demand_ranks_the_chinese_battery_carrier_first() -> None:
+    ranked = rank(DEMAND_ZH, CARRIERS)
+    assert ranked[0].carrier_id == "c-battery"
+    top = ranked[0]
+    assert top.components["fields"] == 1.0 and top.components["region"] == 1.0
+    assert top.components["text"] > 0.0
+    assert {"正极", "锂电", "电池"} <= set(top.matched_terms)
+
+
+def test_english_demand_ranks_the_english_laser_carrier_first() -> None:
+    ranked = rank(DEMAND_EN, CARRIERS)
+    assert ranked[0].carrier_id == "c-laser"
+    assert {"laser", "welding"} <= set(ranked[0].matched_terms)
+
+
+def test_carriers_with_no_text_and_no_field_relevance_are_omitted() -> None:
+    ranked_ids = [s.carrier_id for s in rank(DEMAND_ZH, CARRIERS)]
+    assert "c-water" not in ranked_ids  # nearby and free, but irrelevant
+    assert "c-robot" not in ranked_ids
+    assert rank(DEMAND_ZH, [WATER_ZH, ROBOT_EN]) == []
+    assert rank(DEMAND_ZH, []) == []
+
+
+def test_field_relevance_alone_is_enough_to_be_suggested() -> None:
+    sibling = carrier("c-solar", name="光伏研究所", fields=["energy.solar"], capabilities="晶硅组件", keywords=[])
+    [only] = rank(DEMAND_ZH, [sibling])
+    assert only.components["text"] == 0.0 and only.components["fields"] == 0.5
+
+
+@pytest.mark.parametrize("demand", [DEMAND_ZH, DEMAND_EN])
+def test_matched_terms_occur_in_both_texts(demand: DemandDoc) -> None:
+    dtokens = set(tokenize(" ".join([demand.title, demand.description, *demand.keywords])))
+    by_id = {c.carrier_id: c for c in CARRIERS}
+    for s in rank(demand, CARRIERS):
+        c = by_id[s.carrier_id]
+        ctokens = set(tokenize(" ".join([c.name, c.capabilities, *c.keywords])))
+        assert s.matched_terms, s
+        assert set(s.matched_terms) <= dtokens & ctokens
+
+
+def test_components_and_score_in_unit_interval_and_sorted() -> None:
+    for demand in (DEMAND_ZH, DEMAND_EN):
+        ranked = rank(demand, CARRIERS)
+        assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
+        for s in ranked:
+            assert set(s.components) == set(DEFAULT_WEIGHTS)
+            assert all(0.0 <= v <= 1.0 for v in s.components.values())
+            assert 0.0 <= s.score <= 1.0
+
+
+def _many_battery_carriers(n: int) -> list[CarrierDoc]:
+    return [replace(BATTERY_ZH, carrier_id=f"c-{i:02d}", active_load=i % 6) for i in range(n)]
+
+
+@pytest.mark.parametrize("top_k", [0, 1, 3, 12, 50])
+def test_top_k(top_k: int) -> None:
+    ranked = rank(DEMAND_ZH, _many_battery_carriers(12), top_k=top_k)
+    assert len(ranked) == min(top_k, 12)
+
+
+def test_default_top_k_is_ten() -> None:
+    assert len(rank(DEMAND_ZH, _many_battery_carriers(15))) == 10
+
+
+def test_ties_break_by_carrier_id_and_full_carriers_are_flagged() -> None:
+    twins = [replace(BATTERY_ZH, carrier_id=cid) for cid in ("c-b", "c-a", "c-c")]
+    assert [s.carrier_id for s in rank(DEMAND_ZH, twins)] == ["c-a", "c-b", "c-c"]
+    full = replace(BATTERY_ZH, carrier_id="c-full", active_load=5)
+    [s] = rank(DEMAND_ZH, [full])
+    assert s.at_capacity and s.components["capacity"] == 0.0
+
+
+def test_weights_change_the_order() -> None:
+    # Near and free but only a field sibling, versus far, busy and textually a perfect fit.
+    near_sibling = carrier(
+        "c-near", name="光伏研究所", fields=["energy.solar"], capabilities="晶硅组件", city="常州市", capacity=10
+    )
+    far_expert = replace(BATTERY_ZH, carrier_id="c-far", city="Aachen", province=None, country="DE", active_load=4)
+    pair = [near_sibling, far_expert]
+    by_text = rank(DEMAND_ZH, pair, weights={"text": 1.0})
+    by_place = rank(DEMAND_ZH, pair, weights={"region": 1.0, "capacity": 1.0})
+    assert [s.carrier_id for s in by_text] == ["c-far", "c-near"]
+    assert [s.carrier_id for s in by_place] == ["c-near", "c-far"]
+    assert [s.carrier_id for s in rank(DEMAND_ZH, pair)] == ["c-far", "c-near"]
+
+
+def test_score_is_the_weighted_mean_of_components() -> None:
+    weights = {"text": 2.0, "fields": 1.0, "region": 1.0, "capacity": 0.0}
+    [s] = rank(DEMAND_ZH, [BATTERY_ZH], weights=weights)
+    c = s.components
+    expected = (2 * c["text"] + c["fields"] + c["region"]) / 4
+    assert s.score == pytest.approx(expected, abs=1e-4)

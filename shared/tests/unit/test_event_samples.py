@@ -1,0 +1,63 @@
+"""Wire samples: one CloudEvent per event version, kept in event_samples/<Type>.v<N>.json.
+
+A breaking change to an event (a field removed, renamed, retyped or made required)
+makes its old sample fail here; the fix is a new version, not an edited sample.
+Reading these fixture files is the only file access in the unit tests.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import orjson
+import pytest
+
+from shared.events import DomainEvent, Envelope, event_class_for, registered_events
+from shared.events.base import CE_TYPE_PREFIX
+
+SAMPLES = Path(__file__).parent / "event_samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))
+_NAME = re.compile(r"(?P<type>[A-Za-z]+)\.v(?P<version>[0-9]+)\.json")
+
+
+def _sample_name(cls: type[DomainEvent]) -> str:
+    return f"{cls.TYPE}.v{cls.VERSION}.json"
+
+
+# Only the platform's events (declared in shared.events.<service>), not throwaway test events.
+PLATFORM_EVENTS = sorted(
+    (c for c in registered_events().values() if c.__module__.startswith("shared.events.")), key=_sample_name
+)
+
+
+@pytest.mark.parametrize("cls", PLATFORM_EVENTS, ids=_sample_name)
+def test_every_registered_event_has_a_sample(cls: type[DomainEvent]) -> None:
+    assert (SAMPLES / _sample_name(cls)).is_file(), f"add a sample: {SAMPLES / _sample_name(cls)}"
+
+
+def test_sample_files_are_named_by_type_and_version() -> None:
+    assert SAMPLE_FILES
+    for path in SAMPLE_FILES:
+        assert _NAME.fullmatch(path.name), path.name
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
+def test_sample_still_parses_into_its_class(path: Path) -> None:
+    m = _NAME.fullmatch(path.name)
+    assert m is not None
+    ce_type = f"{CE_TYPE_PREFIX}{m['type']}.v{m['version']}"
+    cls = event_class_for(ce_type)
+    assert cls is not None, (
+        f"{path.name}: no registered class for {ce_type}; a version may only go once no one sends it"
+    )
+
+    raw = path.read_bytes()
+    env = Envelope.from_json(raw)
+    assert env.type == ce_type
+    event = env.event()
+    assert isinstance(event, cls)
+    assert env.subject == event.aggregate_key
+
+    # Nothing in the sample was dropped or reinterpreted on the way in.
+    assert event.model_dump(mode="json") == orjson.loads(raw)["data"]

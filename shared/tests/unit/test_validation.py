@@ -1,0 +1,152 @@
+"""Edge validators: exact money and character-counted (not byte-counted) lengths."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Annotated
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from shared.validation import Keywords, Money, TechFields, chars, check_fields, check_money
+
+money = TypeAdapter(Money)
+title = TypeAdapter(Annotated[str, chars(4, 100)])
+MAX_MONEY = Decimal("9999999999999999.99")  # 18 digits, 2 after the point
+
+cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+
+
+class Budget(BaseModel):
+    amount: Money
+
+
+# --- Money --------------------------------------------------------------------------------
+
+
+@settings(max_examples=100)
+@given(st.decimals(min_value=0, max_value=MAX_MONEY, places=2, allow_nan=False, allow_infinity=False))
+def test_money_accepts_non_negative_two_place_amounts(amount: Decimal) -> None:
+    assert money.validate_python(amount) == amount
+    assert money.validate_python(str(amount)) == amount
+
+
+@settings(max_examples=100)
+@given(st.decimals(min_value=0, max_value=10**12, places=0, allow_nan=False, allow_infinity=False))
+def test_money_accepts_whole_amounts(amount: Decimal) -> None:
+    assert money.validate_python(amount) == amount
+
+
+@settings(max_examples=100)
+@given(st.decimals(max_value=Decimal("-0.01"), min_value=-MAX_MONEY, places=2, allow_nan=False, allow_infinity=False))
+def test_money_rejects_negative_amounts(amount: Decimal) -> None:
+    with pytest.raises(ValidationError):
+        money.validate_python(amount)
+
+
+@settings(max_examples=100)
+@given(
+    st.integers(3, 8).flatmap(
+        lambda places: st.decimals(min_value=0, max_value=10**6, places=places, allow_nan=False, allow_infinity=False)
+    )
+)
+def test_money_rejects_three_or_more_decimal_places(amount: Decimal) -> None:
+    # Decimals with 3+ places as written are refused, even 1.000: amounts are in fen at most.
+    with pytest.raises(ValidationError):
+        money.validate_python(amount)
+
+
+@pytest.mark.parametrize("amount", ["NaN", "-NaN", "sNaN", "Infinity", "-Infinity", Decimal("NaN"), Decimal("Inf")])
+def test_money_rejects_non_finite(amount: object) -> None:
+    with pytest.raises(ValidationError):
+        money.validate_python(amount)
+
+
+@pytest.mark.parametrize("amount", [Decimal("NaN"), Decimal("Infinity"), Decimal("-1"), Decimal("0.001")])
+def test_check_money_on_its_own(amount: Decimal) -> None:
+    with pytest.raises(ValueError):
+        check_money(amount)
+
+
+def test_money_error_names_the_field_and_serialises_exactly() -> None:
+    with pytest.raises(ValidationError) as info:
+        Budget.model_validate({"amount": "-5"})
+    assert [e["loc"] for e in info.value.errors()] == [("amount",)]
+    b = Budget.model_validate({"amount": "1710000000.10"})
+    assert b.model_dump_json() == '{"amount":"1710000000.10"}'
+
+
+def test_money_too_many_digits() -> None:
+    with pytest.raises(ValidationError):
+        money.validate_python("12345678901234567.00")
+
+
+# --- character-counted lengths -------------------------------------------------------------
+
+
+@settings(max_examples=100)
+@given(st.text(alphabet=cjk, min_size=4, max_size=100))
+def test_chinese_within_limits_is_accepted(text: str) -> None:
+    assert title.validate_python(text) == text
+
+
+@settings(max_examples=50)
+@given(st.text(alphabet=cjk, min_size=101, max_size=150))
+def test_chinese_over_limit_is_rejected(text: str) -> None:
+    with pytest.raises(ValidationError, match=f"at most 100 characters, got {len(text)}"):
+        title.validate_python(text)
+
+
+def test_hundred_chinese_characters_are_300_bytes_and_fit() -> None:
+    text = "复" * 100
+    assert len(text.encode("utf-8")) == 300
+    assert title.validate_python(text) == text
+    with pytest.raises(ValidationError):
+        title.validate_python(text + "合")
+
+
+def test_lower_limit_counts_characters() -> None:
+    assert title.validate_python("复合材料") == "复合材料"
+    with pytest.raises(ValidationError, match="at least 4 characters, got 3"):
+        title.validate_python("复合材")
+
+
+def test_combining_sequences_count_as_composed_characters() -> None:
+    decomposed = unicodedata.normalize("NFD", "Café")  # 5 code points before NFC
+    assert len(decomposed) == 5
+    assert TypeAdapter(Annotated[str, chars(1, 4)]).validate_python(decomposed) == decomposed
+
+
+def test_surrounding_whitespace_is_stripped_and_not_counted() -> None:
+    assert title.validate_python("\u3000 复合材料 \n") == "复合材料"
+    with pytest.raises(ValidationError):
+        title.validate_python("   复合 ")
+
+
+# --- technical fields and keywords ------------------------------------------------------------
+
+
+def test_tech_fields() -> None:
+    fields = TypeAdapter(TechFields)
+    assert fields.validate_python(["it.ai", "it.ai", "materials"]) == ["it.ai", "materials"]
+    with pytest.raises(ValidationError, match="unknown technical field"):
+        fields.validate_python(["it.quantum"])
+    with pytest.raises(ValidationError):
+        fields.validate_python([])
+
+
+def test_check_fields_lists_every_unknown_code() -> None:
+    with pytest.raises(ValueError, match="foo, bar"):
+        check_fields(["it.ai", "foo", "bar"])
+
+
+def test_keywords() -> None:
+    kw = TypeAdapter(Keywords)
+    assert kw.validate_python(["固态电池", "solid-state battery"]) == ["固态电池", "solid-state battery"]
+    with pytest.raises(ValidationError):
+        kw.validate_python([""])
+    with pytest.raises(ValidationError):
+        kw.validate_python([f"k{i}" for i in range(21)])
