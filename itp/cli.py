@@ -218,6 +218,29 @@ def cmd_token(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_apikey(args: argparse.Namespace) -> None:
+    import json
+
+    from services.gateway.access import ApiKeyStore, describe
+    from services.gateway.settings import GatewaySettings
+
+    store = ApiKeyStore(args.file or GatewaySettings().api_keys_file)
+    if args.action == "create":
+        if not args.role:
+            sys.exit("give at least one --role")
+        key = store.create(
+            subject=args.subject, roles=args.role, enterprise_id=args.enterprise_id, carrier_id=args.carrier_id
+        )
+        print(key)
+        print("(shown once: only its hash is stored)", file=sys.stderr)
+    elif args.action == "revoke":
+        if not args.key_id or not store.revoke(args.key_id):
+            sys.exit(f"no key {args.key_id!r}")
+        print(f"revoked {args.key_id}")
+    else:
+        print(json.dumps([describe(k) for k in store.list()], indent=2, ensure_ascii=False))
+
+
 def cmd_catalogue(args: argparse.Namespace) -> None:
     from itp.catalogue import write
 
@@ -285,6 +308,16 @@ def main(argv: list[str] | None = None) -> None:
     tk.add_argument("--hours", type=float, default=12)
     tk.add_argument("--private-key", help="PEM file: sign with RS256 instead of the shared secret")
     tk.set_defaults(func=cmd_token)
+
+    ak = sub.add_parser("apikey", help="API keys for portal back ends (stored hashed, revocable)")
+    ak.add_argument("action", choices=["create", "revoke", "list"])
+    ak.add_argument("key_id", nargs="?")
+    ak.add_argument("--role", action="append")
+    ak.add_argument("--subject", default="portal")
+    ak.add_argument("--enterprise-id")
+    ak.add_argument("--carrier-id")
+    ak.add_argument("--file", help="defaults to ITP_API_KEYS_FILE or .data/api-keys.json")
+    ak.set_defaults(func=cmd_apikey)
 
     c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)

@@ -45,9 +45,10 @@ def build_apps(
     first_service_port: int = 8001,
     data_dir: str = ".data",
     bus: InMemoryBus | None = None,
+    service_ports: dict[str, int] | None = None,
 ) -> tuple[EmbeddedPlatform, dict[str, tuple[FastAPI, int]]]:
     bus = bus or InMemoryBus()
-    ports = {name: first_service_port + i for i, name in enumerate(DATA_SERVICES)}
+    ports = service_ports or {name: first_service_port + i for i, name in enumerate(DATA_SERVICES)}
     apps: dict[str, tuple[FastAPI, int]] = {}
     for name in DATA_SERVICES:
         settings = ServiceSettings(
@@ -57,6 +58,7 @@ def build_apps(
     gw_settings = GatewaySettings(
         service_name="gateway",
         mode="embedded",
+        api_keys_file=f"{data_dir}/api-keys.json",
         demand_url=f"http://{host}:{ports['demand']}",
         talent_url=f"http://{host}:{ports['talent']}",
         matching_url=f"http://{host}:{ports['matching']}",
@@ -72,6 +74,7 @@ async def serve(
     started: asyncio.Event | None = None,
     *,
     handle_signals: bool = False,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Serve every app until cancelled; services first, so the gateway finds them up."""
     servers = []
@@ -93,6 +96,13 @@ async def serve(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop_all)
     tasks = [asyncio.create_task(s.serve(), name=f"serve-{n}") for n, s in servers]
+    if stop is not None:
+
+        async def stop_when_asked() -> None:
+            await stop.wait()
+            stop_all()
+
+        watcher = asyncio.create_task(stop_when_asked())
     try:
         for _ in range(600):
             if all(s.started for _, s in servers):
@@ -107,6 +117,8 @@ async def serve(
             started.set()
         await asyncio.gather(*tasks)
     finally:
+        if stop is not None:
+            watcher.cancel()
         for _, s in servers:
             s.should_exit = True
         for t in tasks:

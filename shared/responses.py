@@ -21,7 +21,8 @@ def _default(value: Any) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, default=_default)
+    # OPT_NON_STR_KEYS: SQLAlchemy row keys are str subclasses (quoted_name), which orjson refuses otherwise.
+    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JSON(JSONResponse):

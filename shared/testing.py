@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -109,12 +109,15 @@ async def drop_templates() -> None:
 
 
 def token_for(*roles: str, subject: str = "test-user", **claims: object) -> str:
-    """A bearer token signed with the test settings' secret (what the services verify in tests)."""
+    """A bearer token signed with the test settings' secret (what the services verify in tests).
+
+    ``claims`` are enterprise_id, carrier_id or person_id (UUIDs or strings)."""
     from shared.auth import issue_token
     from shared.settings import ServiceSettings
 
-    return issue_token(ServiceSettings(env="test"), subject=subject, roles=list(roles), **claims)
+    extra: dict[str, Any] = {k: str(v) for k, v in claims.items() if v is not None}
+    return issue_token(ServiceSettings(env="test"), subject=subject, roles=list(roles), **extra)
 
 
-def auth_headers(*roles: str, **claims: object) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(*roles, **claims)}"}
+def auth_headers(*roles: str, subject: str = "test-user", **claims: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(*roles, subject=subject, **claims)}"}

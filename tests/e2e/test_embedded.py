@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import httpx
-import pytest
 
-from itp.embedded import build_apps, serve
-from itp.services import DATA_SERVICES, definition
-from shared.migrations import upgrade
-from shared.testing import auth_headers, free_port
+from itp.services import DATA_SERVICES
 from tests.e2e.slice import run_thin_slice
-
-
-@pytest.fixture
-async def embedded_gateway(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    for name in DATA_SERVICES:
-        await asyncio.to_thread(upgrade, definition(name).migrations, f"sqlite+aiosqlite:///{tmp_path}/{name}.db")
-    gw_port, first = free_port(), free_port()
-    # Service ports are consecutive from `first`; pick a base whose neighbours are free.
-    platform, apps = build_apps(gateway_port=gw_port, first_service_port=first, data_dir=str(tmp_path))
-    started = asyncio.Event()
-    task = asyncio.create_task(serve(apps, "127.0.0.1", started))
-    await asyncio.wait_for(started.wait(), 30)
-    async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=10, headers=auth_headers("admin")) as client:
-        yield client
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
 
 
 async def test_thin_slice_embedded(embedded_gateway: httpx.AsyncClient) -> None:

@@ -127,7 +127,7 @@ def test_wrap_sets_the_cloudevents_attributes() -> None:
     assert env.subject == str(DEMAND_ID)
     assert env.source == "/itp/demand"
     assert uuid.UUID(env.id)
-    assert env.time.tzinfo is not None
+    assert env.time is not None and env.time.tzinfo is not None
     assert Envelope.wrap(e, source="/itp/demand", traceparent=None).id != env.id
 
 

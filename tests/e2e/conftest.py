@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from itp.embedded import build_apps, serve
+from itp.services import DATA_SERVICES, definition
+from shared.migrations import upgrade
+from shared.testing import auth_headers, free_port
+
+
+@pytest.fixture(scope="module")
+async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, Any]]:
+    """The whole platform in this process (SQLite files, in-process bus), as `./dev run` starts it."""
+    data = tmp_path_factory.mktemp("embedded")
+    for name in DATA_SERVICES:
+        await asyncio.to_thread(upgrade, definition(name).migrations, f"sqlite+aiosqlite:///{data}/{name}.db")
+    ports = {name: free_port() for name in DATA_SERVICES}
+    platform, apps = build_apps(gateway_port=free_port(), service_ports=ports, data_dir=str(data))
+    started, stop = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(apps, "127.0.0.1", started, stop=stop))
+    await asyncio.wait_for(started.wait(), 30)
+    try:
+        yield {"platform": platform, "data_dir": Path(data), "ports": ports}
+    finally:
+        stop.set()  # graceful: each server runs its lifespan shutdown (relay, consumers, engine)
+        try:
+            await asyncio.wait_for(task, 20)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+@pytest.fixture
+async def embedded_gateway(embedded: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        base_url=embedded["platform"].gateway_url, timeout=10, headers=auth_headers("admin")
+    ) as client:
+        yield client

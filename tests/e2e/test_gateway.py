@@ -1,0 +1,201 @@
+"""The gateway's own duties, through the embedded platform: who may call, how often, what is
+forwarded, and what a portal gets when a service is down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from services.gateway.access import ApiKeyStore
+from services.gateway.main import create_gateway_app
+from services.gateway.settings import GatewaySettings
+from shared.testing import auth_headers, free_port, token_for, wait_for
+from tests.e2e.slice import BATTERY_CARRIER, demand_body, new_credit_code
+
+
+async def register_enterprise(client: httpx.AsyncClient) -> str:
+    r = await client.post(
+        "/api/v1/enterprises",
+        json={
+            "name_zh": "常州精密制造有限公司",
+            "credit_code": new_credit_code(),
+            "province": "江苏",
+            "city": "常州",
+            "industry_code": "C34",
+            "size": "medium",
+            "contacts": [{"name": "赵工"}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+async def test_no_credentials_is_401_with_www_authenticate(embedded: dict[str, Any]) -> None:
+    async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url) as anonymous:
+        r = await anonymous.get("/api/v1/demands")
+        assert r.status_code == 401
+        assert r.headers["www-authenticate"].startswith("Bearer")
+        assert r.headers["content-type"].startswith("application/problem+json")
+        # The vocabulary is public.
+        assert (await anonymous.get("/api/v1/vocabulary/fields")).status_code == 200
+
+
+async def test_a_forged_or_expired_token_is_refused(embedded: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    from shared.auth import issue_token
+    from shared.settings import ServiceSettings
+
+    expired = issue_token(ServiceSettings(env="test"), subject="x", roles=["admin"], ttl=timedelta(minutes=-5))
+    forged = issue_token(ServiceSettings(env="test", jwt_secret="another-secret-" * 3), subject="x", roles=["admin"])
+    async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url) as c:
+        r = await c.get("/api/v1/demands", headers={"Authorization": f"Bearer {expired}"})
+        assert (r.status_code, r.json()["type"]) == (401, "/problems/token-expired")
+        r = await c.get("/api/v1/demands", headers={"Authorization": f"Bearer {forged}"})
+        assert (r.status_code, r.json()["type"]) == (401, "/problems/invalid-token")
+
+
+async def test_services_verify_the_token_themselves(embedded: dict[str, Any]) -> None:
+    """A request that reaches a service directly, around the gateway, gets nothing without a token."""
+    demand_port = embedded["ports"]["demand"]
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{demand_port}") as direct:
+        assert (await direct.get("/api/v1/demands")).status_code == 401
+        r = await direct.get("/api/v1/demands", headers=auth_headers("dashboard_viewer"))
+        assert r.status_code == 200
+
+
+async def test_api_key_is_exchanged_and_revocation_takes_effect(
+    embedded: dict[str, Any], embedded_gateway: httpx.AsyncClient
+) -> None:
+    enterprise_id = await register_enterprise(embedded_gateway)
+    store = ApiKeyStore(str(embedded["data_dir"] / "api-keys.json"))
+    key = store.create(subject="portal-backend", roles=["enterprise_user"], enterprise_id=enterprise_id)
+    async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url, timeout=10) as portal:
+        r = await portal.post("/api/v1/demands", json=demand_body(enterprise_id), headers={"X-API-Key": key})
+        assert r.status_code == 201, r.text
+        # The key is bound to its enterprise: it cannot act for another.
+        other = await register_enterprise(embedded_gateway)
+        r = await portal.post("/api/v1/demands", json=demand_body(other), headers={"X-API-Key": key})
+        assert r.status_code == 403
+        bad = key[:-4] + "AAAA"
+        assert (await portal.get("/api/v1/demands", headers={"X-API-Key": bad})).status_code == 401
+        key_id = key.split("_")[1]
+        assert store.revoke(key_id)
+        r = await portal.get("/api/v1/demands", headers={"X-API-Key": key})
+        assert (r.status_code, r.json()["type"]) == (401, "/problems/revoked-api-key")
+    assert all("secret" not in str(k) and k.key_hash != key for k in store.list())
+
+
+async def test_request_id_and_trace_context_flow_into_the_events(
+    embedded: dict[str, Any], embedded_gateway: httpx.AsyncClient
+) -> None:
+    enterprise_id = await register_enterprise(embedded_gateway)
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    r = await embedded_gateway.post(
+        "/api/v1/demands",
+        json=demand_body(enterprise_id),
+        headers={"X-Request-ID": "req-portal-42", "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
+    )
+    assert r.status_code == 201
+    assert r.headers["x-request-id"] == "req-portal-42"
+    demand_id = r.json()["id"]
+    bus = embedded["platform"].bus
+
+    async def submitted_event() -> dict[str, Any] | None:
+        for m in bus.messages("itp.demand.events"):
+            doc = orjson.loads(m.value or b"{}")
+            if doc.get("subject") == demand_id and doc["type"].endswith("DemandSubmitted.v1"):
+                return dict(doc)
+        return None
+
+    event = await wait_for(submitted_event, timeout_s=10, what="DemandSubmitted on the bus")
+    assert event["traceparent"].split("-")[1] == trace_id, "the event continues the caller's trace"
+
+
+async def test_rate_limit_answers_429_with_retry_after(embedded: dict[str, Any]) -> None:
+    ports = embedded["ports"]
+    settings = GatewaySettings(
+        service_name="gateway",
+        env="test",
+        rate_limit_per_minute=60,
+        rate_limit_burst=3,
+        api_keys_file=None,
+        **{f"{n}_url": f"http://127.0.0.1:{p}" for n, p in ports.items()},  # type: ignore[arg-type]
+    )
+    app = create_gateway_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as gw,
+    ):
+        heavy = {"Authorization": f"Bearer {token_for('operator', subject='busy-user')}"}
+        codes = [(await gw.get("/api/v1/demands?limit=1", headers=heavy)).status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200] and codes[3] == 429
+        limited = await gw.get("/api/v1/demands?limit=1", headers=heavy)
+        assert int(limited.headers["retry-after"]) >= 1
+        # Limits are per caller: someone else is not affected.
+        other = {"Authorization": f"Bearer {token_for('operator', subject='quiet-user')}"}
+        assert (await gw.get("/api/v1/demands?limit=1", headers=other)).status_code == 200
+
+
+@pytest.fixture
+async def gateway_with_matching_down(embedded: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
+    ports = dict(embedded["ports"])
+    ports["matching"] = free_port()  # nothing listens there
+    settings = GatewaySettings(
+        service_name="gateway",
+        env="test",
+        api_keys_file=None,
+        compose_timeout_s=1.0,
+        **{f"{n}_url": f"http://127.0.0.1:{p}" for n, p in ports.items()},  # type: ignore[arg-type]
+    )
+    app = create_gateway_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gw", headers=auth_headers("admin")
+        ) as gw,
+    ):
+        yield gw
+
+
+async def test_a_partial_outage_is_never_a_500(
+    embedded_gateway: httpx.AsyncClient, gateway_with_matching_down: httpx.AsyncClient
+) -> None:
+    enterprise_id = await register_enterprise(embedded_gateway)
+    await embedded_gateway.post("/api/v1/carriers", json=BATTERY_CARRIER)
+    created = await embedded_gateway.post("/api/v1/demands", json=demand_body(enterprise_id))
+    demand_id = created.json()["id"]
+    started = asyncio.get_running_loop().time()
+    r = await gateway_with_matching_down.get(f"/api/v1/demands/{demand_id}")
+    assert asyncio.get_running_loop().time() - started < 5
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == demand_id and body["title"] == created.json()["title"]
+    assert body["suggestions"] is None and body["suggestions_status"] == "unavailable"
+    assert "suggestions" in body["missing"]
+    # A route owned by the missing service is a clear 503 problem, not a 500.
+    r = await gateway_with_matching_down.get(f"/api/v1/demands/{demand_id}/suggestions")
+    assert r.status_code == 503 and r.json()["service"] == "matching" and r.headers["retry-after"]
+
+
+async def test_enterprise_home_shows_the_next_step(embedded_gateway: httpx.AsyncClient) -> None:
+    enterprise_id = await register_enterprise(embedded_gateway)
+    await embedded_gateway.post("/api/v1/demands", json=demand_body(enterprise_id))
+    await embedded_gateway.post("/api/v1/demands", json={**demand_body(enterprise_id), "submit": False})
+    home = await embedded_gateway.get(
+        f"/api/v1/enterprises/{enterprise_id}/home",
+        headers=auth_headers("enterprise_user", enterprise_id=enterprise_id),
+    )
+    assert home.status_code == 200, home.text
+    steps = sorted((d["status"], d["next_step"]["action"]) for d in home.json()["demands"])
+    assert steps == [("draft", "submit"), ("submitted", "review")]
+    other = await embedded_gateway.get(
+        f"/api/v1/enterprises/{enterprise_id}/home",
+        headers=auth_headers("enterprise_user", enterprise_id="00000000-0000-0000-0000-000000000001"),
+    )
+    assert other.status_code == 403
