@@ -125,6 +125,14 @@ def cmd_embedded(args: argparse.Namespace) -> None:
         pass
 
 
+def _dev_token() -> str:
+    from datetime import timedelta
+
+    from shared.auth import issue_token
+
+    return issue_token(ServiceSettings(), subject="embedded-operator", roles=["operator"], ttl=timedelta(hours=12))
+
+
 def _require_migrated(data_dir: str) -> None:
     """The embedded run never migrates by itself: migrations are their own step."""
     import sqlite3
