@@ -114,6 +114,8 @@ def cmd_embedded(args: argparse.Namespace) -> None:
             f"\nITP platform (embedded: SQLite in {args.data_dir}/, in-process event bus) is up.\n"
             f"  API:      {base}/api/v1/   e.g. {base}/api/v1/demands\n"
             f"  API docs: {base}/docs   (OpenAPI: {base}/openapi.json)\n"
+            f"  A development token (operator, 12 h):\n    {_dev_token()}\n"
+            f"  e.g. curl -H 'Authorization: Bearer <token>' {base}/api/v1/demands\n"
             f"Press Ctrl+C to stop.",
             flush=True,
         )
