@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -176,6 +177,16 @@ class DemandRepository:
     async def list_demands(
         self, f: DemandFilters, *, viewer: Viewer, sort: str, after: list[Any] | None, limit: int
     ) -> list[Demand]:
+        stmt = self.list_statement(f, viewer=viewer, sort=sort, after=after, limit=limit)
+        if stmt is None:
+            return []
+        rows = (await self.conn.execute(stmt)).all()
+        return [_row_to_demand(r) for r in rows]
+
+    def list_statement(
+        self, f: DemandFilters, *, viewer: Viewer, sort: str, after: list[Any] | None, limit: int
+    ) -> sa.Select[Any] | None:
+        """The SELECT for one page; None when the query can match nothing."""
         col, desc = SORTS[sort]
         stmt = sa.select(demands)
         conds: list[sa.ColumnElement[bool]] = []
@@ -203,19 +214,21 @@ class DemandRepository:
             own = demands.c.enterprise_id == viewer.enterprise_id if viewer.enterprise_id else sa.false()
             conds.append(sa.or_(own, demands.c.status.in_([st.value for st in VISIBLE_TO_OTHERS])))
         if f.q:
-            # Every term of the query (CJK bigrams, English stems) must be indexed for the demand;
-            # a caller who sees only a confidential demand's teaser searches only the teaser's terms.
+            # Most terms of the query (CJK bigrams, English stems) must be indexed for the demand
+            # (all of them for one- and two-term queries), so 固态电池 finds 固态锂电池 while
+            # unrelated text is not matched; a caller who sees only a confidential demand's teaser
+            # searches only the teaser's terms.
             terms = sorted(set(tokenize(f.q)))
             if not terms:
-                return []
-            full_match = self._contains(demands.c.search_terms, terms)
+                return None
+            full_match = self._matches(demands.c.search_terms, terms)
             if viewer.staff:
                 conds.append(full_match)
             else:
                 conds.append(
                     sa.or_(
                         sa.and_(self._sees_full(viewer), full_match),
-                        self._contains(demands.c.teaser_terms, terms),
+                        self._matches(demands.c.teaser_terms, terms),
                     )
                 )
         if after is not None:
@@ -226,8 +239,18 @@ class DemandRepository:
             stmt = stmt.where(*conds)
         order_col = col.desc() if desc else col.asc()
         stmt = stmt.order_by(order_col.nulls_last(), demands.c.id.desc() if desc else demands.c.id.asc())
-        rows = (await self.conn.execute(stmt.limit(limit))).all()
-        return [_row_to_demand(r) for r in rows]
+        return stmt.limit(limit)
+
+    def _matches(self, column: Any, terms: list[str]) -> sa.ColumnElement[bool]:
+        """At least ``len(terms) - len(terms) // 3`` of the terms are in ``column``.
+
+        Each term is a GIN-indexed containment test; their OR narrows the rows, the count decides."""
+        if len(terms) <= 2:
+            return self._contains(column, terms)
+        need = len(terms) - len(terms) // 3
+        each = [self._contains(column, [t]) for t in terms]
+        hits = sum((sa.case((c, 1), else_=0) for c in each), sa.literal(0))
+        return sa.and_(sa.or_(*each), hits >= need)
 
     def _has_field(self, field: str) -> sa.ColumnElement[bool]:
         return self._contains(demands.c.fields, [field])
@@ -235,7 +258,7 @@ class DemandRepository:
     def _contains(self, column: Any, values: list[str]) -> sa.ColumnElement[bool]:
         """``column`` (a JSON array) holds every one of ``values``; a GIN index serves it on PostgreSQL."""
         if self.conn.dialect.name == "postgresql":
-            return column.op("@>")(sa.cast(sa.literal(values, sa.JSON()), postgresql.JSONB()))
+            return column.op("@>")(sa.cast(sa.literal(json.dumps(values, ensure_ascii=False)), postgresql.JSONB()))
         conds = []
         for v in values:
             each = sa.func.json_each(column).table_valued("value")
