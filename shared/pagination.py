@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -46,3 +49,30 @@ def parse_if_match(header: str | None) -> int | None:
     if m:
         return int(m.group(1))
     raise Problem(412, "precondition-failed", f"If-Match {header!r} does not name a version of this resource")
+
+
+KeyValue = datetime | Decimal | None
+
+
+def keyset_cursor(kind: str, value: KeyValue, ident: uuid.UUID) -> str:
+    """A cursor after the row ``(value, ident)`` of a list ordered by ``kind`` (e.g. "demands:-budget")."""
+    text = value.isoformat() if isinstance(value, datetime) else (str(value) if value is not None else None)
+    return encode_cursor([kind, text, str(ident)])
+
+
+def parse_keyset_cursor(
+    cursor: str, kind: str, value_type: type[datetime] | type[Decimal]
+) -> tuple[KeyValue, uuid.UUID]:
+    """The typed ``(value, id)`` of a cursor; a 400 problem for anything this list did not give out
+    (another list's or another sort's cursor, a truncated or edited one)."""
+    values = decode_cursor(cursor)
+    try:
+        got_kind, text, ident = values
+        if got_kind != kind:
+            raise ValueError(f"cursor of {got_kind!r}, not {kind!r}")
+        value: KeyValue = None
+        if text is not None:
+            value = datetime.fromisoformat(text) if value_type is datetime else Decimal(str(text))
+        return value, uuid.UUID(str(ident))
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise Problem(400, "bad-cursor", "the cursor is not one this list gave out (or the sort changed)") from exc

@@ -129,7 +129,7 @@ async def register_enterprise(
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="enterprises",
+        scope=f"enterprises:{actor.subject}",
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.register_enterprise(uow, data),
@@ -173,7 +173,7 @@ async def establish_center(
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"centers:{enterprise_id}",
+        scope=f"centers:{enterprise_id}:{actor.subject}",
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.establish_center(uow, enterprise_id, data),
@@ -205,7 +205,12 @@ async def create_demand(
         return demand_view(await svc.create_demand(uow, data))
 
     status, body, replayed = await idempotent_create(
-        svc.uow, idempotency_keys, scope="demands", key=idempotency_key, body=await request.body(), create=create
+        svc.uow,
+        idempotency_keys,
+        scope=f"demands:{actor.subject}",
+        key=idempotency_key,
+        body=await request.body(),
+        create=create,
     )
     return _created(status, body, f"/api/v1/demands/{body['id']}", replayed)
 
@@ -279,7 +284,7 @@ async def update_demand(
             f"not editable: {', '.join(sorted(unknown))}",
             errors=[{"field": k, "message": "not editable"} for k in sorted(unknown)],
         )
-    current, _ = await svc.get_demand(demand_id)
+    current, _ = await svc.get_demand(demand_id, viewer_of(actor))  # 404 if the caller cannot see it
     require_enterprise(actor, current.enterprise_id)
     merged = {**demand_view(current), **changes}
     merged["submit"] = False
@@ -312,8 +317,8 @@ def _transition_route(action: DemandAction, summary: str) -> None:
         body: TransitionBody | None = None,
         if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> Response:
+        current, _ = await svc.get_demand(demand_id, viewer_of(actor))  # 404 if the caller cannot see it
         if action in _ENTERPRISE_ACTIONS:
-            current, _ = await svc.get_demand(demand_id)
             require_enterprise(actor, current.enterprise_id)
         else:
             actor.require(*STAFF_ROLES)
@@ -347,7 +352,7 @@ class GrantBody(BaseModel):
     summary="Let a carrier read a confidential demand in full (its enterprise, or staff)",
 )
 async def grant_access(demand_id: uuid.UUID, body: GrantBody, svc: ServiceDep, actor: CurrentActor) -> Response:
-    current, _ = await svc.get_demand(demand_id)
+    current, _ = await svc.get_demand(demand_id, viewer_of(actor))
     require_enterprise(actor, current.enterprise_id)
     created = await svc.grant_access(demand_id, body.carrier_id, by=actor.subject)
     return JSON({"demand_id": demand_id, "carrier_id": body.carrier_id}, status_code=201 if created else 200)
@@ -355,14 +360,14 @@ async def grant_access(demand_id: uuid.UUID, body: GrantBody, svc: ServiceDep, a
 
 @router.get("/demands/{demand_id}/access-grants", summary="Carriers granted access to a demand")
 async def list_grants(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    current, _ = await svc.get_demand(demand_id)
+    current, _ = await svc.get_demand(demand_id, viewer_of(actor))
     require_enterprise(actor, current.enterprise_id)
     return JSON({"items": await svc.grants_of(demand_id)})
 
 
 @router.delete("/demands/{demand_id}/access-grants/{carrier_id}", status_code=204)
 async def revoke_access(demand_id: uuid.UUID, carrier_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    current, _ = await svc.get_demand(demand_id)
+    current, _ = await svc.get_demand(demand_id, viewer_of(actor))
     require_enterprise(actor, current.enterprise_id)
     await svc.revoke_access(demand_id, carrier_id, by=actor.subject)
     return Response(status_code=204)

@@ -175,7 +175,7 @@ class DemandRepository:
         return [r.id for r in rows]
 
     async def list_demands(
-        self, f: DemandFilters, *, viewer: Viewer, sort: str, after: list[Any] | None, limit: int
+        self, f: DemandFilters, *, viewer: Viewer, sort: str, after: tuple[Any, uuid.UUID] | None, limit: int
     ) -> list[Demand]:
         stmt = self.list_statement(f, viewer=viewer, sort=sort, after=after, limit=limit)
         if stmt is None:
@@ -184,30 +184,39 @@ class DemandRepository:
         return [_row_to_demand(r) for r in rows]
 
     def list_statement(
-        self, f: DemandFilters, *, viewer: Viewer, sort: str, after: list[Any] | None, limit: int
+        self, f: DemandFilters, *, viewer: Viewer, sort: str, after: tuple[Any, uuid.UUID] | None, limit: int
     ) -> sa.Select[Any] | None:
         """The SELECT for one page; None when the query can match nothing."""
+        col: Any
         col, desc = SORTS[sort]
         stmt = sa.select(demands)
         conds: list[sa.ColumnElement[bool]] = []
+        # Attributes a teaser hides (owner, place, money, dates) filter only demands the caller
+        # sees in full, so narrowing a filter cannot reveal a confidential demand's details.
+        hidden: list[sa.ColumnElement[bool]] = []
         if f.status:
             conds.append(demands.c.status.in_(f.status))
         if f.enterprise_id:
-            conds.append(demands.c.enterprise_id == f.enterprise_id)
+            hidden.append(demands.c.enterprise_id == f.enterprise_id)
         if f.center_id:
-            conds.append(demands.c.center_id == f.center_id)
+            hidden.append(demands.c.center_id == f.center_id)
         if f.province:
-            conds.append(demands.c.province == f.province)
+            hidden.append(demands.c.province == f.province)
         if f.city:
-            conds.append(demands.c.city == f.city)
+            hidden.append(demands.c.city == f.city)
         if f.budget_min is not None:
-            conds.append(demands.c.budget >= f.budget_min)
+            hidden.append(demands.c.budget >= f.budget_min)
         if f.budget_max is not None:
-            conds.append(demands.c.budget <= f.budget_max)
+            hidden.append(demands.c.budget <= f.budget_max)
         if f.deadline_from is not None:
-            conds.append(demands.c.deadline >= f.deadline_from)
+            hidden.append(demands.c.deadline >= f.deadline_from)
         if f.deadline_to is not None:
-            conds.append(demands.c.deadline <= f.deadline_to)
+            hidden.append(demands.c.deadline <= f.deadline_to)
+        if hidden:
+            conds.extend(hidden if viewer.staff else [sa.and_(self._sees_full(viewer), *hidden)])
+        if not viewer.staff and sort in ("-budget", "deadline"):
+            # Order a hidden budget or deadline as unknown (NULLs last), not by its value.
+            col = sa.case((self._sees_full(viewer), col), else_=sa.null())
         if f.field:
             conds.append(self._has_field(f.field))
         if not viewer.staff:
@@ -233,8 +242,7 @@ class DemandRepository:
                 )
         if after is not None:
             # Keyset pagination on (sort column, id); NULLs sort last.
-            last_val, last_id = after[0], uuid.UUID(after[1])
-            conds.append(self._after(col, desc, last_val, last_id))
+            conds.append(self._after(col, desc, after[0], after[1]))
         if conds:
             stmt = stmt.where(*conds)
         order_col = col.desc() if desc else col.asc()
@@ -322,14 +330,11 @@ class DemandRepository:
 
     @staticmethod
     def _after(col: Any, desc: bool, last_val: Any, last_id: uuid.UUID) -> sa.ColumnElement[bool]:
+        """Rows after ``(last_val, last_id)`` in ``col`` order (NULLs last), then id order."""
         idc = demands.c.id
         if last_val is None:
             # We are in the NULL tail: only the id orders the rest.
             return sa.and_(col.is_(None), idc < last_id if desc else idc > last_id)
-        if isinstance(col.type, sa.Numeric):
-            last_val = Decimal(str(last_val))
-        elif col.name in ("created_at", "deadline"):
-            last_val = datetime.fromisoformat(last_val)
         if desc:
             return sa.or_(col < last_val, sa.and_(col == last_val, idc < last_id), col.is_(None))
         return sa.or_(col > last_val, sa.and_(col == last_val, idc > last_id), col.is_(None))

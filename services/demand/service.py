@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from shared.events import contracts as contracts_ev
 from shared.events import demand as ev
 from shared.events import matching as matching_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import keyset_cursor, parse_keyset_cursor
 from shared.problems import Conflict, NotFound, Problem
 
 log = logging.getLogger(__name__)
@@ -93,14 +94,16 @@ class DemandService:
     async def list_enterprises(self, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
         after = None
         if cursor:
-            vals = decode_cursor(cursor)
-            after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
+            at, ident = parse_keyset_cursor(cursor, "enterprises", datetime)
+            if not isinstance(at, datetime):
+                raise Problem(400, "bad-cursor", "the cursor is not one this list gave out")
+            after = (at, ident)
         async with self.uow.engine.connect() as conn:
             rows = await DemandRepository(conn).list_enterprises(after=after, limit=limit + 1)
         nxt = None
         if len(rows) > limit:
             rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["created_at"].isoformat(), str(rows[-1]["id"])])
+            nxt = keyset_cursor("enterprises", rows[-1]["created_at"], rows[-1]["id"])
         return rows, nxt
 
     # -- centers --------------------------------------------------------------------------
@@ -179,7 +182,8 @@ class DemandService:
         self, filters: DemandFilters, *, viewer: Viewer, sort: str, cursor: str | None, limit: int
     ) -> tuple[list[tuple[Demand, bool]], str | None]:
         """A page of demands, each with whether ``viewer`` may see it in full."""
-        after = decode_cursor(cursor) if cursor else None
+        kind = f"demands:{sort}"
+        after = parse_keyset_cursor(cursor, kind, Decimal if sort == "-budget" else datetime) if cursor else None
         async with self.uow.engine.connect() as conn:
             repo = DemandRepository(conn)
             rows = await repo.list_demands(filters, viewer=viewer, sort=sort, after=after, limit=limit + 1)
@@ -191,18 +195,14 @@ class DemandService:
         if len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
-            key = {
+            key: datetime | Decimal | None = {
                 "-created_at": last.created_at,
                 "created_at": last.created_at,
-                "deadline": last.deadline,
-                "-budget": last.budget,
+                # A budget or deadline the caller may not see orders (and pages) as unknown.
+                "deadline": last.deadline if _full_view(last, viewer, granted) else None,
+                "-budget": last.budget if _full_view(last, viewer, granted) else None,
             }[sort]
-            nxt = encode_cursor(
-                [
-                    key.isoformat() if isinstance(key, datetime) else (str(key) if key is not None else None),
-                    str(last.id),
-                ]
-            )
+            nxt = keyset_cursor(kind, key, last.id)
         return [(d, _full_view(d, viewer, granted)) for d in rows], nxt
 
     # -- access grants for confidential demands ------------------------------------------
@@ -348,8 +348,10 @@ class DemandService:
             log.info("MatchAccepted for unknown demand %s ignored", e.demand_id)
             return
         action = DemandAction.START_NEGOTIATION if current.status is DemandStatus.MATCHED else DemandAction.MATCH
-        await self.follow(uow, e.demand_id, action, ref_id=e.carrier_id)
-        await self.grant_access(e.demand_id, e.carrier_id, by=f"match:{e.match_id}", uow=uow)
+        moved = await self.follow(uow, e.demand_id, action, ref_id=e.carrier_id)
+        # Access goes with a match that counts: not with one on a draft or a withdrawn demand.
+        if moved or current.status in (DemandStatus.IN_NEGOTIATION, DemandStatus.CONTRACTED):
+            await self.grant_access(e.demand_id, e.carrier_id, by=f"match:{e.match_id}", uow=uow)
 
     async def on_contract_signed(self, uow: UnitOfWork, e: contracts_ev.ContractSigned) -> None:
         await self.follow(uow, e.demand_id, DemandAction.CONTRACT, ref_id=e.contract_id)
