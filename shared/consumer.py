@@ -169,6 +169,9 @@ class EventConsumer:
                 for m in messages:
                     try:
                         await self.process(m)
+                        # A refused commit (e.g. during a rebalance) is handled like any other
+                        # infrastructure failure: re-read from here; the message is then a duplicate.
+                        await sub.commit(m)
                     except asyncio.CancelledError:
                         raise
                     except Exception:
@@ -182,7 +185,6 @@ class EventConsumer:
                         await self._rewind_partitions(sub, messages, m)
                         await asyncio.sleep(1.0)
                         break
-                    await sub.commit(m)
         finally:
             await sub.stop()
 

@@ -13,7 +13,9 @@ event id. Nothing is lost; duplicates are expected and harmless.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 import zlib
 from datetime import UTC, datetime
 
@@ -52,6 +54,7 @@ class OutboxRelay:
         self.poll_interval_s = poll_interval_s
         self.batch_size = batch_size
         self._lock_conn: AsyncConnection | None = None
+        self._lock_checked_at = 0.0
         self._stopping = asyncio.Event()
         self.published_total = 0
 
@@ -64,7 +67,18 @@ class OutboxRelay:
         if not self._is_postgres:
             return True
         if self._lock_conn is not None:
-            return True
+            now = time.monotonic()
+            if now - self._lock_checked_at < 1.0:  # check the session at most once a second
+                return True
+            if await self._lock_session_alive(self._lock_conn):
+                self._lock_checked_at = now
+                return True
+            # The session died (network, restart, terminated backend) and took the lock with it;
+            # a replica may hold it now, so lead again only if the lock can be taken again.
+            log.warning("outbox relay of %s lost its lock session; trying to lead again", self.service)
+            conn, self._lock_conn = self._lock_conn, None
+            with contextlib.suppress(Exception):
+                await conn.close()
         conn = await self.engine.connect()
         try:
             got = (
@@ -79,6 +93,16 @@ class OutboxRelay:
             return True
         await conn.close()
         return False
+
+    @staticmethod
+    async def _lock_session_alive(conn: AsyncConnection) -> bool:
+        # A session-level advisory lock lives exactly as long as its session.
+        try:
+            await conn.execute(sa.text("SELECT 1"))
+            await conn.commit()
+        except Exception:
+            return False
+        return True
 
     async def release_lead(self) -> None:
         if self._lock_conn is not None:

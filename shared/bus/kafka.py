@@ -120,4 +120,7 @@ class KafkaSubscriber:
         await self._consumer.commit({tp: OffsetAndMetadata(message.offset + 1, "")})
 
     async def rewind(self, message: Message) -> None:
-        self._consumer.seek(TopicPartition(message.topic, message.partition), message.offset)
+        tp = TopicPartition(message.topic, message.partition)
+        if tp not in self._consumer.assignment():
+            return  # lost in a rebalance: its new owner resumes from the committed offset
+        self._consumer.seek(tp, message.offset)

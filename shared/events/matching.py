@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import topics
 from shared.events.base import DomainEvent
@@ -21,6 +21,24 @@ class SuggestedCarrier(BaseModel):
     score: float
     components: dict[str, float]
     matched_terms: list[str]
+    # Optional additions (same version): shown as at capacity, not dropped; and why a
+    # curation rule lowered it, in words.
+    at_capacity: bool | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class SuggestedExpert(BaseModel):
+    """An expert (a person) suggested for a demand, ranked separately from the carriers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_id: UUID
+    carrier_id: UUID | None = None
+    rank: int
+    score: float
+    components: dict[str, float]
+    matched_terms: list[str]
+    at_capacity: bool = False
 
 
 class MatchesSuggested(DomainEvent):
@@ -35,6 +53,10 @@ class MatchesSuggested(DomainEvent):
     suggestion_set_id: UUID
     carriers: list[SuggestedCarrier]
     suggested_at: datetime
+    experts: list[SuggestedExpert] = Field(default_factory=list)
+    # What made it: demand_published, demand_submitted, requested, profile_changed,
+    # capacity_changed, track_record_changed, demand_updated, rejection, conflict_of_interest.
+    trigger: str | None = None
 
 
 class MatchReason(BaseModel):
@@ -65,6 +87,7 @@ class MatchAccepted(DomainEvent):
     center_id: UUID | None = None
     score: float | None = None
     accepted_at: datetime
+    suggestion_set_id: UUID | None = None
 
 
 class MatchRejected(DomainEvent):
@@ -80,6 +103,8 @@ class MatchRejected(DomainEvent):
     reason: MatchReason
     rejected_by: str
     rejected_at: datetime
+    match_id: UUID | None = None
+    suggestion_set_id: UUID | None = None
 
 
 class ProposedDemand(BaseModel):
@@ -88,6 +113,9 @@ class ProposedDemand(BaseModel):
     demand_id: UUID
     carrier_ids: list[UUID]
     scores: list[float]
+    notes: list[str] = Field(
+        default_factory=list
+    )  # why: the carriers' ranks for this demand, who was passed over and why
 
 
 class UnservedDemand(BaseModel):
@@ -110,3 +138,6 @@ class AssignmentProposed(DomainEvent):
     unserved: list[UnservedDemand]
     total_score: float
     proposed_at: datetime
+    k: int | None = None
+    floor: float | None = None
+    requested_by: str | None = None

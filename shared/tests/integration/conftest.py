@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,8 +16,17 @@ from shared.tests.integration import kernel
 from shared.tests.integration.harness import Stack
 
 
+@pytest.fixture(scope="session")
+async def _dropping() -> AsyncIterator[list[asyncio.Task[None]]]:
+    """Databases being dropped. DROP DATABASE forces a checkpoint (slow with fsync on), so
+    tests do not wait for it; the session waits for all of them at the end."""
+    tasks: list[asyncio.Task[None]] = []
+    yield tasks
+    await asyncio.gather(*tasks)
+
+
 @pytest.fixture
-async def engine() -> AsyncIterator[AsyncEngine]:
+async def engine(_dropping: list[asyncio.Task[None]]) -> AsyncIterator[AsyncEngine]:
     """A fresh PostgreSQL database with the kernel test tables."""
     name = unique("itp_kernel")
     url = await create_database(name)
@@ -25,7 +35,7 @@ async def engine() -> AsyncIterator[AsyncEngine]:
         await conn.run_sync(kernel.metadata.create_all)
     yield eng
     await eng.dispose()
-    await drop_database(name)
+    _dropping.append(asyncio.create_task(drop_database(name)))
 
 
 @pytest.fixture

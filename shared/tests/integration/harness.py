@@ -15,9 +15,13 @@ from dataclasses import dataclass
 
 import orjson
 import sqlalchemy as sa
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.structs import OffsetAndMetadata
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.bus.base import Bus, Message, Record
+from shared.bus.base import Bus, Message, Record, Subscriber
+from shared.bus.kafka import KafkaBus
+from shared.bus.memory import partition_for
 from shared.consumer import EventConsumer, Outcome
 from shared.events.base import DomainEvent
 from shared.events.envelope import CONTENT_TYPE, Envelope
@@ -60,7 +64,9 @@ def note_envelope(aggregate_id: str, seq: int) -> Envelope:
 
 def record_of(envelope: Envelope) -> Record:
     """The record the relay would send for this envelope."""
-    return Record(kernel.TOPIC, envelope.subject.encode(), envelope.to_json(), [("content-type", CONTENT_TYPE.encode())])
+    return Record(
+        kernel.TOPIC, envelope.subject.encode(), envelope.to_json(), [("content-type", CONTENT_TYPE.encode())]
+    )
 
 
 def event_id_of(message: Message) -> str | None:
@@ -77,21 +83,24 @@ Fault = Callable[[int], BaseException | None]
 class NoteHandler:
     """Applies ``NoteWritten`` into ``applied``; counts calls per event id; injects faults.
 
-    ``faults[event_id](call_number)`` returns the exception to raise on that call, or None.
+    ``faults[event_id](call_number)`` returns the exception to raise on that call, or None;
+    ``fault(envelope)``, if set, is asked the same for every event.
     """
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.faults: dict[str, Fault] = {}
+        self.fault: Callable[[Envelope], BaseException | None] | None = None
 
     async def __call__(self, uow: UnitOfWork, event: DomainEvent, env: Envelope) -> None:
         assert isinstance(event, kernel.NoteWritten)
         self.calls[env.id] += 1
-        fault = self.faults.get(env.id)
-        if fault is not None:
-            exc = fault(self.calls[env.id])
-            if exc is not None:
-                raise exc
+        by_id = self.faults.get(env.id)
+        exc = by_id(self.calls[env.id]) if by_id is not None else None
+        if exc is None and self.fault is not None:
+            exc = self.fault(env)
+        if exc is not None:
+            raise exc
         await uow.conn.execute(
             sa.insert(kernel.applied).values(event_id=env.id, aggregate_id=event.aggregate_id, seq=event.seq)
         )
@@ -121,13 +130,60 @@ class RecordingConsumer(EventConsumer):
         return [outcome for m, outcome in self.deliveries if m.key == key.encode()]
 
 
+class SpyBus:
+    """The real bus, except that its subscribers remember the batch they last handed out and
+    call ``before_commit(message)`` (which may raise, as a crash would) before each commit."""
+
+    def __init__(self, bus: Bus, before_commit: Callable[[Message], None] | None = None) -> None:
+        self._bus = bus
+        self.before_commit = before_commit
+        self.last_batch: list[Message] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._bus, name)
+
+    def subscriber(self, group: str, topics: list[str]) -> Subscriber:
+        return _SpyingSubscriber(self, self._bus.subscriber(group, topics))
+
+
+class _SpyingSubscriber:
+    def __init__(self, spy: SpyBus, real: Subscriber) -> None:
+        self._spy = spy
+        self._real = real
+
+    async def start(self) -> None:
+        await self._real.start()
+
+    async def stop(self) -> None:
+        await self._real.stop()
+
+    async def fetch(self, timeout_s: float) -> list[Message]:
+        batch = await self._real.fetch(timeout_s)
+        if batch:
+            self._spy.last_batch = batch
+        return batch
+
+    async def commit(self, message: Message) -> None:
+        if self._spy.before_commit is not None:
+            self._spy.before_commit(message)
+        await self._real.commit(message)
+
+    async def rewind(self, message: Message) -> None:
+        await self._real.rewind(message)
+
+
 def make_consumer(
-    stack: Stack, handler: NoteHandler, *, group: str | None = None, max_retries: int = 2
+    stack: Stack,
+    handler: NoteHandler,
+    *,
+    group: str | None = None,
+    max_retries: int = 2,
+    bus: Bus | SpyBus | None = None,
 ) -> RecordingConsumer:
     return RecordingConsumer(
         group=group or unique("kernel-test"),
         topics=[kernel.TOPIC],
-        bus=stack.bus,
+        bus=bus or stack.bus,
         uow=uow_factory(stack.engine),
         processed=kernel.processed,
         handlers={kernel.NoteWritten: handler},
@@ -194,9 +250,7 @@ async def outbox_rows(engine: AsyncEngine, aggregate_id: str) -> list[sa.Row[tup
         return list(result.all())  # type: ignore[arg-type]
 
 
-async def read_topic(
-    bus: Bus, topic: str, keep: Callable[[Message], bool], *, count: int, what: str
-) -> list[Message]:
+async def read_topic(bus: Bus, topic: str, keep: Callable[[Message], bool], *, count: int, what: str) -> list[Message]:
     """Read ``topic`` from the start with a fresh group until ``count`` kept messages arrived."""
     sub = bus.subscriber(unique("probe"), [topic])
     await sub.start()
@@ -211,3 +265,37 @@ async def read_topic(
     finally:
         await sub.stop()
     return got
+
+
+def partition_of(stack: Stack, aggregate_id: str, partitions: int = 3) -> int:
+    """The partition the bus puts this aggregate's records in."""
+    key = aggregate_id.encode()
+    if isinstance(stack.bus, KafkaBus):
+        return int(DefaultPartitioner()(key, list(range(partitions)), list(range(partitions))))
+    return partition_for(key, partitions)
+
+
+async def start_group_at_end(stack: Stack, group: str) -> None:
+    """Commit the topic's current end for a new group, so it skips what earlier tests of this
+    run left on the shared Kafka topic (a fresh in-memory bus has no such history)."""
+    if not isinstance(stack.bus, KafkaBus):
+        return
+    sub = stack.bus.subscriber(group, [kernel.TOPIC])
+    await sub.start()
+    try:
+        consumer = sub._consumer
+        await until(lambda: len(consumer.assignment()) == 3, f"{group} to own every partition")
+        await consumer.seek_to_end()
+        await consumer.commit({tp: OffsetAndMetadata(await consumer.position(tp), "") for tp in consumer.assignment()})
+    finally:
+        await sub.stop()
+
+
+async def fresh_group(stack: Stack, prefix: str = "kernel-test") -> str:
+    """A new consumer group that will read only what is published from now on.
+
+    Call it before publishing: on Kafka the group starts at the topic's current end, so
+    a test never waits for, nor acts on, what earlier tests of the run left there."""
+    group = unique(prefix)
+    await start_group_at_end(stack, group)
+    return group

@@ -33,7 +33,7 @@ async def count(engine: AsyncEngine, table: sa.Table) -> int:
 
 
 def consumer(engine: AsyncEngine, bus: KafkaBus, group: str) -> EventConsumer:
-    async def on_note(uow: UnitOfWork, event: kernel.NoteWritten, env: Envelope) -> None:  # type: ignore[override]
+    async def on_note(uow: UnitOfWork, event: kernel.NoteWritten, env: Envelope) -> None:
         await uow.conn.execute(
             sa.insert(kernel.applied).values(event_id=env.id, aggregate_id=event.aggregate_id, seq=event.seq)
         )

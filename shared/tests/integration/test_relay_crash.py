@@ -12,6 +12,7 @@ from shared.tests.integration.harness import (
     NoteHandler,
     Stack,
     applied_event_ids,
+    fresh_group,
     make_consumer,
     new_aggregate,
     outbox_rows,
@@ -32,6 +33,7 @@ class RelayKilledBeforeMarking(OutboxRelay):
 
 
 async def test_relay_killed_between_publish_and_mark_resends_and_consumer_applies_once(stack: Stack) -> None:
+    group = await fresh_group(stack)
     uowf = uow_factory(stack.engine)
     agg = new_aggregate("crash")
     for seq in (1, 2, 3):
@@ -49,7 +51,7 @@ async def test_relay_killed_between_publish_and_mark_resends_and_consumer_applie
     assert [r.published_at for r in await outbox_rows(stack.engine, agg)] == [None, None, None]
 
     handler = NoteHandler()
-    consumer = make_consumer(stack, handler)
+    consumer = make_consumer(stack, handler, group=group)
     async with running(consumer) as task:
         # The consumer sees the first copies before the restarted relay sends the second ones.
         await until(lambda: all(consumer.outcomes(e) for e in event_ids), "first copies", task=task)
