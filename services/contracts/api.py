@@ -1,52 +1,464 @@
-"""HTTP routes of the contracts service."""
+"""HTTP routes of the contracts service: thin, typed, validation at the edge.
+
+Who may do what (403 otherwise; another party's contract is a 404):
+- staff (project_manager, operator, admin): everything, on every contract;
+- enterprise_user: read its enterprise's contracts, sign for the enterprise, accept or reject milestones;
+- carrier_user: read its carrier's contracts, sign for the carrier, deliver milestones;
+- dashboard_viewer: the totals only.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from services.contracts.tables import contracts
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
-from shared.problems import NotFound
+from services.contracts.domain import (
+    BINDING,
+    ZERO,
+    Contract,
+    ContractStatus,
+    MilestoneStatus,
+    Payment,
+    allowed_milestone_actions,
+    conversion_to_json,
+    investment_to_json,
+    signature_to_json,
+    signing_problems,
+    terms_to_json,
+)
+from services.contracts.handlers import service_of
+from services.contracts.repository import ContractFilters
+from services.contracts.schemas import (
+    ContractCreate,
+    ContractOut,
+    ContractPage,
+    ConversionCreate,
+    DeliverBody,
+    PaymentCreate,
+    RejectBody,
+    SignBody,
+    TerminateBody,
+    TermsIn,
+    TotalsOut,
+)
+from services.contracts.service import ContractService, DateRange
+from services.contracts.tables import idempotency_keys
+from shared.auth import CurrentActor
+from shared.idempotency import idempotent_create
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
+from shared.problems import Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
 
 
-@router.get("/contracts", summary="List contracts, newest first")
-async def list_contracts(
-    runtime: RuntimeDep,
-    demand_id: uuid.UUID | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+def get_service(runtime: RuntimeDep) -> ContractService:
+    return service_of(runtime)
+
+
+ServiceDep = Annotated[ContractService, Depends(get_service)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read; 412 when stale")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Month = Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (China time)")]
+
+
+def contract_view(c: Contract) -> dict[str, Any]:
+    t = c.terms
+    binding = c.status in BINDING
+    negotiated = c.negotiated_terms
+    signing = None
+    if negotiated is not None:
+        signing = {
+            "version": c.negotiated_version,
+            "enterprise_signature": signature_to_json(c.enterprise_signature),
+            "carrier_signature": signature_to_json(c.carrier_signature),
+            "problems": signing_problems(negotiated),
+        }
+    return {
+        "id": c.id,
+        "match_id": c.match_id,
+        "demand_id": c.demand_id,
+        "enterprise_id": c.enterprise_id,
+        "carrier_id": c.carrier_id,
+        "project_manager_id": c.project_manager_id,
+        "center_id": c.center_id,
+        "status": c.status.value,
+        "allowed_actions": c.allowed_actions(),
+        "contract_type": t.contract_type.value,
+        "title": t.title,
+        "scope": t.scope,
+        "value": t.value,
+        "currency": "CNY",
+        "starts_on": t.starts_on,
+        "ends_on": t.ends_on,
+        "ip_ownership": t.ip_ownership.value if t.ip_ownership else None,
+        "ip_enterprise_share": t.ip_enterprise_share,
+        "ip_carrier_share": t.ip_carrier_share,
+        "confidentiality": t.confidentiality.value,
+        "confidentiality_years": t.confidentiality_years,
+        "milestones": [
+            {
+                "id": m.id,
+                "position": m.position,
+                "title": m.title,
+                "deliverables": m.deliverables,
+                "due_on": m.due_on,
+                "amount": m.amount,
+                "status": m.status.value,
+                "paid_amount": m.paid_amount,
+                "outstanding": ZERO if m.status is MilestoneStatus.CANCELLED else m.outstanding,
+                "delivered_at": m.delivered_at,
+                "delivery_note": m.delivery_note,
+                "accepted_at": m.accepted_at,
+                "rejected_at": m.rejected_at,
+                "rejection_reason": m.rejection_reason,
+                "rejections": m.rejections,
+                "paid_at": m.paid_at,
+                "cancelled_at": m.cancelled_at,
+                "allowed_actions": allowed_milestone_actions(m.status) if binding else [],
+            }
+            for m in c.milestones
+        ],
+        "milestones_total": t.milestones_total,
+        "paid_total": c.paid_total,
+        "outstanding": ZERO if c.status is ContractStatus.TERMINATED else c.value - c.paid_total,
+        "investment": investment_to_json(t.investment),
+        "conversion": conversion_to_json(c.conversion),
+        "contract_version": c.contract_version,
+        "signing": signing,
+        "amendment": (
+            {
+                "version": c.latest_version,
+                "terms": terms_to_json(c.proposal),
+                "changes": c.proposal_changes,
+            }
+            if c.proposal is not None
+            else None
+        ),
+        "signed_at": c.signed_at,
+        "signed_month": c.signed_month,
+        "completed_at": c.completed_at,
+        "terminated_at": c.terminated_at,
+        "termination_reason": c.termination_reason,
+        "created_by": c.created_by,
+        "version": c.version,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+
+
+def payment_view(p: Payment, c: Contract) -> dict[str, Any]:
+    m = c.milestone(p.milestone_id)
+    return {
+        "id": p.id,
+        "contract_id": p.contract_id,
+        "milestone_id": p.milestone_id,
+        "amount": p.amount,
+        "paid_on": p.paid_on,
+        "reference": p.reference,
+        "note": p.note,
+        "recorded_by": p.recorded_by,
+        "recorded_at": p.recorded_at,
+        "milestone": {"status": m.status.value, "amount": m.amount, "paid_amount": m.paid_amount},
+        "contract": {
+            "status": c.status.value,
+            "value": c.value,
+            "paid_total": c.paid_total,
+            "version": c.version,
+        },
+    }
+
+
+def _contract_response(c: Contract, status_code: int = 200) -> JSON:
+    return JSON(contract_view(c), status_code=status_code, headers={"ETag": etag(c.version)})
+
+
+def _required_if_match(header: str | None) -> int:
+    version = parse_if_match(header)
+    if version is None:
+        raise Problem(428, "precondition-required", "send If-Match with the ETag of the contract you read")
+    return version
+
+
+# -- contracts ------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/contracts",
+    status_code=201,
+    response_model=ContractOut,
+    summary="Draft a contract for an accepted match (staff)",
+)
+async def create_contract(
+    request: Request, data: ContractCreate, svc: ServiceDep, actor: CurrentActor, idempotency_key: IdempotencyKey = None
 ) -> Response:
-    stmt = sa.select(contracts).order_by(contracts.c.created_at.desc(), contracts.c.id.desc())
-    if demand_id:
-        stmt = stmt.where(contracts.c.demand_id == demand_id)
-    if cursor:
-        at, ident = decode_cursor(cursor)
-        stmt = stmt.where(
-            sa.tuple_(contracts.c.created_at, contracts.c.id) < sa.tuple_(datetime.fromisoformat(at), uuid.UUID(ident))
-        )
-    async with runtime.engine.connect() as conn:
-        rows = [dict(r._mapping) for r in await conn.execute(stmt.limit(limit + 1))]
-    nxt = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        nxt = encode_cursor([rows[-1]["created_at"].isoformat(), str(rows[-1]["id"])])
+    async def create(uow: Any) -> dict[str, Any]:
+        return contract_view(await svc.create_contract(uow, actor, data))
+
+    status, body, replayed = await idempotent_create(
+        svc.uow, idempotency_keys, scope="contracts", key=idempotency_key, body=await request.body(), create=create
+    )
+    headers = {"Location": f"/api/v1/contracts/{body['id']}", "ETag": etag(int(body["version"]))}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSON(body, status_code=status, headers=headers)
+
+
+@router.get("/contracts", response_model=ContractPage, summary="List contracts you may see, newest first")
+async def list_contracts(
+    svc: ServiceDep,
+    actor: CurrentActor,
+    enterprise_id: uuid.UUID | None = None,
+    carrier_id: uuid.UUID | None = None,
+    project_manager_id: uuid.UUID | None = None,
+    center_id: uuid.UUID | None = None,
+    demand_id: uuid.UUID | None = None,
+    match_id: uuid.UUID | None = None,
+    status: Annotated[list[str] | None, Query()] = None,
+    contract_type: str | None = None,
+    signed_from: Annotated[date | None, Query(description="Signed on or after this day (China time)")] = None,
+    signed_to: Annotated[date | None, Query(description="Signed on or before this day (China time)")] = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    active_on: Annotated[date | None, Query(description="The contract period covers this day")] = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    signed = DateRange(signed_from, signed_to).bounds()
+    created = DateRange(created_from, created_to).bounds()
+    filters = ContractFilters(
+        enterprise_id=enterprise_id,
+        carrier_id=carrier_id,
+        project_manager_id=project_manager_id,
+        center_id=center_id,
+        demand_id=demand_id,
+        match_id=match_id,
+        status=status,
+        contract_type=contract_type,
+        signed_from=signed[0],
+        signed_before=signed[1],
+        created_from=created[0],
+        created_before=created[1],
+        active_on=active_on,
+    )
+    rows, nxt = await svc.list_contracts(actor, filters, cursor=cursor, limit=limit)
+    return JSON({"items": [contract_view(c) for c in rows], "next_cursor": nxt})
+
+
+@router.get(
+    "/contracts/totals",
+    response_model=TotalsOut,
+    summary="Value signed, paid, outstanding and cancelled per carrier, center, project manager or month",
+)
+async def contract_totals(
+    svc: ServiceDep,
+    actor: CurrentActor,
+    by: Literal["carrier", "center", "project_manager", "month"],
+    month_from: Month = None,
+    month_to: Month = None,
+    cursor: str | None = None,
+    limit: Limit = MAX_LIMIT,
+) -> Response:
+    return JSON(await svc.totals(actor, by, month_from=month_from, month_to=month_to, cursor=cursor, limit=limit))
+
+
+@router.get("/contracts/{contract_id}", response_model=ContractOut)
+async def get_contract(contract_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    return _contract_response(await svc.get(actor, contract_id))
+
+
+@router.patch(
+    "/contracts/{contract_id}",
+    response_model=ContractOut,
+    summary="Change the terms under negotiation (the draft, or the pending amendment); requires If-Match",
+)
+async def edit_contract(
+    contract_id: uuid.UUID, data: TermsIn, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
+) -> Response:
+    version = _required_if_match(if_match)
+    return _contract_response(await svc.edit(actor, contract_id, data.changes(), if_match=version))
+
+
+@router.post("/contracts/{contract_id}/sign", response_model=ContractOut, summary="Sign for one party")
+async def sign_contract(
+    contract_id: uuid.UUID,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    body: SignBody | None = None,
+    if_match: IfMatch = None,
+) -> Response:
+    body = body or SignBody()
+    c = await svc.sign(
+        actor, contract_id, party=body.party, signatory=body.signatory, if_match=parse_if_match(if_match)
+    )
+    return _contract_response(c)
+
+
+@router.post(
+    "/contracts/{contract_id}/amendment",
+    response_model=ContractOut,
+    summary="Propose an amendment of a contract in force: a new version both parties sign; requires If-Match",
+)
+async def propose_amendment(
+    contract_id: uuid.UUID, data: TermsIn, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
+) -> Response:
+    version = _required_if_match(if_match)
+    return _contract_response(await svc.propose_amendment(actor, contract_id, data.changes(), if_match=version))
+
+
+@router.post(
+    "/contracts/{contract_id}/amendment/withdraw",
+    response_model=ContractOut,
+    summary="Give up the pending amendment; the version in force stays",
+)
+async def withdraw_amendment(
+    contract_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
+) -> Response:
+    return _contract_response(await svc.withdraw_amendment(actor, contract_id, if_match=parse_if_match(if_match)))
+
+
+@router.get("/contracts/{contract_id}/versions", summary="Every version of the terms, oldest first")
+async def contract_versions(
+    contract_id: uuid.UUID,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    rows, nxt = await svc.versions(actor, contract_id, cursor=cursor, limit=limit)
     return JSON({"items": rows, "next_cursor": nxt})
 
 
-@router.get("/contracts/{contract_id}")
-async def get_contract(contract_id: uuid.UUID, runtime: RuntimeDep) -> Response:
-    async with runtime.engine.connect() as conn:
-        row = (await conn.execute(sa.select(contracts).where(contracts.c.id == contract_id))).first()
-    if row is None:
-        raise NotFound("contract", contract_id)
-    return JSON(dict(row._mapping))
+@router.get("/contracts/{contract_id}/history", summary="Who did what to the contract, oldest first")
+async def contract_history(
+    contract_id: uuid.UUID,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    rows, nxt = await svc.history(actor, contract_id, cursor=cursor, limit=limit)
+    return JSON({"items": rows, "next_cursor": nxt})
+
+
+@router.post(
+    "/contracts/{contract_id}/milestones/{milestone_id}/deliver",
+    response_model=ContractOut,
+    summary="Deliver a milestone (the carrier's side)",
+)
+async def deliver_milestone(
+    contract_id: uuid.UUID,
+    milestone_id: uuid.UUID,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    body: DeliverBody | None = None,
+    if_match: IfMatch = None,
+) -> Response:
+    c = await svc.deliver(
+        actor, contract_id, milestone_id, note=body.note if body else None, if_match=parse_if_match(if_match)
+    )
+    return _contract_response(c)
+
+
+@router.post(
+    "/contracts/{contract_id}/milestones/{milestone_id}/accept",
+    response_model=ContractOut,
+    summary="Accept a delivered milestone (the enterprise's side)",
+)
+async def accept_milestone(
+    contract_id: uuid.UUID, milestone_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
+) -> Response:
+    return _contract_response(await svc.accept(actor, contract_id, milestone_id, if_match=parse_if_match(if_match)))
+
+
+@router.post(
+    "/contracts/{contract_id}/milestones/{milestone_id}/reject",
+    response_model=ContractOut,
+    summary="Reject a delivered milestone with a reason (the enterprise's side); it can be delivered again",
+)
+async def reject_milestone(
+    contract_id: uuid.UUID,
+    milestone_id: uuid.UUID,
+    body: RejectBody,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    if_match: IfMatch = None,
+) -> Response:
+    c = await svc.reject(actor, contract_id, milestone_id, reason=body.reason, if_match=parse_if_match(if_match))
+    return _contract_response(c)
+
+
+@router.post(
+    "/contracts/{contract_id}/milestones/{milestone_id}/payments",
+    status_code=201,
+    summary="Record a payment against an accepted milestone (staff); 409 if it would overpay",
+)
+async def record_payment(
+    contract_id: uuid.UUID,
+    milestone_id: uuid.UUID,
+    request: Request,
+    data: PaymentCreate,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    async def create(uow: Any) -> dict[str, Any]:
+        c, p = await svc.record_payment(uow, actor, contract_id, milestone_id, data)
+        return payment_view(p, c)
+
+    status, body, replayed = await idempotent_create(
+        svc.uow,
+        idempotency_keys,
+        scope=f"payments:{milestone_id}",
+        key=idempotency_key,
+        body=await request.body(),
+        create=create,
+    )
+    headers = {"Location": f"/api/v1/contracts/{contract_id}/payments?milestone_id={milestone_id}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSON(body, status_code=status, headers=headers)
+
+
+@router.get("/contracts/{contract_id}/payments", summary="Payments recorded on a contract, oldest first")
+async def list_payments(
+    contract_id: uuid.UUID,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    milestone_id: uuid.UUID | None = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    rows, nxt = await svc.payments(actor, contract_id, milestone_id=milestone_id, cursor=cursor, limit=limit)
+    for r in rows:
+        r.pop("paid_month", None)
+    return JSON({"items": rows, "next_cursor": nxt})
+
+
+@router.post(
+    "/contracts/{contract_id}/grant-conversion",
+    response_model=ContractOut,
+    summary="Record the commercialisation event that converts the institute's grant into equity (staff)",
+)
+async def convert_grant(
+    contract_id: uuid.UUID, body: ConversionCreate, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
+) -> Response:
+    return _contract_response(await svc.convert_grant(actor, contract_id, body, if_match=parse_if_match(if_match)))
+
+
+@router.post(
+    "/contracts/{contract_id}/terminate",
+    response_model=ContractOut,
+    summary="Terminate with a reason (staff); every milestone not paid is cancelled",
+)
+async def terminate_contract(
+    contract_id: uuid.UUID, body: TerminateBody, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
+) -> Response:
+    c = await svc.terminate(actor, contract_id, reason=body.reason, if_match=parse_if_match(if_match))
+    return _contract_response(c)

@@ -1,9 +1,10 @@
-"""The contracts service: technical cooperation contracts, milestones and payments."""
+"""The contracts service: technical cooperation contracts, milestones, payments and grant-to-equity terms."""
 
 from pathlib import Path
 
-from services.contracts import api, tables
-from shared.runtime import ServiceDefinition
+from services.contracts import api, handlers, tables
+from shared.events import topics
+from shared.runtime import ConsumerSpec, ServiceDefinition
 
 definition = ServiceDefinition(
     name="contracts",
@@ -13,4 +14,6 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
+    # MatchAccepted drafts a contract.
+    consumers=[ConsumerSpec("drafting", [topics.MATCHING], handlers.handlers)],
 )

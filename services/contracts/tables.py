@@ -1,11 +1,19 @@
-"""The contracts service's tables. Contracts, milestones and payments land with the contracts issue."""
+"""The contracts service's tables (SQLAlchemy Core), mirrored by its Alembic migrations.
+
+Money is NUMERIC(18,2); the database repeats the money invariants as CHECK constraints
+(a milestone is never paid more than its amount, a contract never more than its value),
+so even a bug above it cannot overpay.
+"""
 
 import sqlalchemy as sa
 
-from shared.db import UTCDateTime
+from shared.db import JSONType, UTCDateTime
+from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table, processed_messages_table
 
 metadata = sa.MetaData()
+
+_BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 contracts = sa.Table(
     "contracts",
@@ -17,11 +25,149 @@ contracts = sa.Table(
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("contract_type", sa.String(40), nullable=False),
     sa.Column("value", sa.Numeric(18, 2), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("match_id", sa.Uuid()),
+    sa.Column("project_manager_id", sa.Uuid()),
+    sa.Column("center_id", sa.Uuid()),
+    sa.Column("scope", sa.Text()),
+    sa.Column("currency", sa.String(3), nullable=False, server_default="CNY"),
+    sa.Column("starts_on", sa.Date()),
+    sa.Column("ends_on", sa.Date()),
+    sa.Column("ip_ownership", sa.String(20)),
+    sa.Column("ip_enterprise_share", sa.Numeric(5, 2)),
+    sa.Column("ip_carrier_share", sa.Numeric(5, 2)),
+    sa.Column("confidentiality", sa.String(20), nullable=False, server_default="confidential"),
+    sa.Column("confidentiality_years", sa.SmallInteger()),
+    sa.Column("investment", JSONType),
+    sa.Column("conversion", JSONType),
+    sa.Column("contract_version", sa.Integer(), nullable=False, server_default="1"),
+    sa.Column("latest_version", sa.Integer(), nullable=False, server_default="1"),
+    sa.Column("proposal", JSONType),
+    sa.Column("proposal_changes", JSONType),
+    sa.Column("enterprise_signature", JSONType),
+    sa.Column("carrier_signature", JSONType),
+    sa.Column("paid_total", sa.Numeric(18, 2), nullable=False, server_default="0"),
+    sa.Column("signed_at", UTCDateTime()),
+    # YYYY-MM in China Standard Time, the month the totals group a signed contract under.
+    sa.Column("signed_month", sa.String(7)),
+    sa.Column("completed_at", UTCDateTime()),
+    sa.Column("terminated_at", UTCDateTime()),
+    sa.Column("termination_reason", sa.Text()),
+    sa.Column("created_by", sa.String(200)),
+    sa.Column("updated_at", UTCDateTime()),
+    sa.CheckConstraint("value >= 0", name="ck_contracts_value_not_negative"),
+    sa.CheckConstraint("paid_total >= 0 AND paid_total <= value", name="ck_contracts_paid_within_value"),
     sa.Index("ix_contracts_created", "created_at", "id"),
+    sa.Index("ix_contracts_enterprise_created", "enterprise_id", "created_at", "id"),
+    sa.Index("ix_contracts_carrier_created", "carrier_id", "created_at", "id"),
+    sa.Index("ix_contracts_pm_created", "project_manager_id", "created_at", "id"),
+    sa.Index("ix_contracts_status_created", "status", "created_at", "id"),
+    sa.Index("ix_contracts_center", "center_id"),
+    sa.Index("ix_contracts_signed_month", "signed_month"),
+    # One live contract per accepted match (a terminated one may be drafted again).
+    sa.Index(
+        "uq_contracts_live_match",
+        "match_id",
+        unique=True,
+        postgresql_where=sa.text("status <> 'terminated'"),
+        sqlite_where=sa.text("status <> 'terminated'"),
+    ),
 )
+
+milestones = sa.Table(
+    "milestones",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("contract_id", sa.Uuid(), sa.ForeignKey("contracts.id"), nullable=False),
+    sa.Column("position", sa.SmallInteger(), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("deliverables", sa.Text(), nullable=False),
+    sa.Column("due_on", sa.Date(), nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("paid_amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("delivered_at", UTCDateTime()),
+    sa.Column("delivery_note", sa.Text()),
+    sa.Column("accepted_at", UTCDateTime()),
+    sa.Column("rejected_at", UTCDateTime()),
+    sa.Column("rejection_reason", sa.Text()),
+    sa.Column("rejections", sa.Integer(), nullable=False),
+    sa.Column("paid_at", UTCDateTime()),
+    sa.Column("cancelled_at", UTCDateTime()),
+    sa.CheckConstraint("amount > 0", name="ck_milestones_amount_positive"),
+    sa.CheckConstraint("paid_amount >= 0 AND paid_amount <= amount", name="ck_milestones_paid_within_amount"),
+    sa.Index("ix_milestones_contract", "contract_id", "position"),
+)
+
+payments = sa.Table(
+    "payments",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("contract_id", sa.Uuid(), sa.ForeignKey("contracts.id"), nullable=False),
+    sa.Column("milestone_id", sa.Uuid(), sa.ForeignKey("milestones.id"), nullable=False, index=True),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("paid_on", sa.Date(), nullable=False),
+    sa.Column("paid_month", sa.String(7), nullable=False),
+    sa.Column("reference", sa.String(100)),
+    sa.Column("note", sa.Text()),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.CheckConstraint("amount > 0", name="ck_payments_amount_positive"),
+    sa.Index("ix_payments_contract_recorded", "contract_id", "recorded_at", "id"),
+    sa.Index("ix_payments_paid_month", "paid_month"),
+)
+
+# Every version of the terms: the first draft, each amendment (signed or withdrawn).
+contract_versions = sa.Table(
+    "contract_versions",
+    metadata,
+    sa.Column("contract_id", sa.Uuid(), sa.ForeignKey("contracts.id"), primary_key=True),
+    sa.Column("number", sa.Integer(), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("terms", JSONType, nullable=False),
+    sa.Column("enterprise_signature", JSONType),
+    sa.Column("carrier_signature", JSONType),
+    sa.Column("changes", JSONType),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("signed_at", UTCDateTime()),
+)
+
+# Who did what to a contract, including negotiation steps that publish no event.
+contract_history = sa.Table(
+    "contract_history",
+    metadata,
+    sa.Column("id", _BigIntId, primary_key=True, autoincrement=True),
+    sa.Column("contract_id", sa.Uuid(), sa.ForeignKey("contracts.id"), nullable=False),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("status_after", sa.String(40), nullable=False),
+    sa.Column("detail", JSONType),
+    sa.Index("ix_contract_history_contract", "contract_id", "id"),
+)
+
+# Matching's MatchAccepted, as this service learnt it: what an operator's draft refers to.
+accepted_matches = sa.Table(
+    "accepted_matches",
+    metadata,
+    sa.Column("match_id", sa.Uuid(), primary_key=True),
+    sa.Column("demand_id", sa.Uuid(), nullable=False),
+    sa.Column("enterprise_id", sa.Uuid(), nullable=False),
+    sa.Column("carrier_id", sa.Uuid(), nullable=False),
+    sa.Column("project_manager_id", sa.Uuid()),
+    sa.Column("center_id", sa.Uuid()),
+    sa.Column("demand_title", sa.String(300), nullable=False),
+    sa.Column("demand_type", sa.String(40), nullable=False),
+    sa.Column("budget", sa.Numeric(18, 2)),
+    sa.Column("accepted_by", sa.String(200), nullable=False),
+    sa.Column("accepted_at", UTCDateTime(), nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+)
+
+idempotency_keys = idempotency_table(metadata)
 
 outbox = outbox_table(metadata)
 processed_messages = processed_messages_table(metadata)

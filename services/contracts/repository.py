@@ -1,0 +1,500 @@
+"""Contract persistence. Receives a connection inside a unit of work; never commits."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.contracts.domain import (
+    Confidentiality,
+    Contract,
+    ContractStatus,
+    ContractType,
+    IpOwnership,
+    Milestone,
+    MilestoneStatus,
+    Payment,
+    Terms,
+    VersionRecord,
+    VersionStatusChange,
+    conversion_from_json,
+    conversion_to_json,
+    investment_from_json,
+    investment_to_json,
+    signature_from_json,
+    signature_to_json,
+    terms_from_json,
+    terms_to_json,
+)
+from services.contracts.tables import (
+    accepted_matches,
+    contract_history,
+    contract_versions,
+    contracts,
+    milestones,
+    payments,
+)
+
+TotalsBy = Literal["carrier", "center", "project_manager", "month"]
+TOTALS_KEYS: dict[str, sa.Column[Any]] = {
+    "carrier": contracts.c.carrier_id,
+    "center": contracts.c.center_id,
+    "project_manager": contracts.c.project_manager_id,
+    "month": contracts.c.signed_month,
+}
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    enterprise_id: uuid.UUID | None = None
+    carrier_id: uuid.UUID | None = None
+    project_manager_id: uuid.UUID | None = None
+    center_id: uuid.UUID | None = None
+    demand_id: uuid.UUID | None = None
+    match_id: uuid.UUID | None = None
+    status: list[str] | None = None
+    contract_type: str | None = None
+    signed_from: datetime | None = None  # inclusive
+    signed_before: datetime | None = None  # exclusive
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+    active_on: date | None = None  # the contract period covers this day
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Whose contracts a caller may see: everyone's, or those of one enterprise and/or carrier."""
+
+    everything: bool
+    enterprise_id: uuid.UUID | None = None
+    carrier_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    key: str | None
+    contracts: int
+    value_signed: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    cancelled: Decimal
+
+
+def _uuid(v: Any) -> uuid.UUID | None:
+    return None if v is None else uuid.UUID(str(v))
+
+
+def _milestone_from_row(r: Any) -> Milestone:
+    return Milestone(
+        id=uuid.UUID(str(r.id)),
+        position=r.position,
+        title=r.title,
+        deliverables=r.deliverables,
+        due_on=r.due_on,
+        amount=r.amount,
+        status=MilestoneStatus(r.status),
+        paid_amount=r.paid_amount,
+        delivered_at=r.delivered_at,
+        delivery_note=r.delivery_note,
+        accepted_at=r.accepted_at,
+        rejected_at=r.rejected_at,
+        rejection_reason=r.rejection_reason,
+        rejections=r.rejections,
+        paid_at=r.paid_at,
+        cancelled_at=r.cancelled_at,
+    )
+
+
+def _milestone_values(contract_id: uuid.UUID, m: Milestone) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "contract_id": contract_id,
+        "position": m.position,
+        "title": m.title,
+        "deliverables": m.deliverables,
+        "due_on": m.due_on,
+        "amount": m.amount,
+        "status": m.status.value,
+        "paid_amount": m.paid_amount,
+        "delivered_at": m.delivered_at,
+        "delivery_note": m.delivery_note,
+        "accepted_at": m.accepted_at,
+        "rejected_at": m.rejected_at,
+        "rejection_reason": m.rejection_reason,
+        "rejections": m.rejections,
+        "paid_at": m.paid_at,
+        "cancelled_at": m.cancelled_at,
+    }
+
+
+def _contract_from_row(r: Any, ms: list[Milestone]) -> Contract:
+    live = tuple(sorted(ms, key=lambda m: m.position))
+    terms = Terms(
+        contract_type=ContractType(r.contract_type),
+        title=r.title,
+        value=r.value,
+        scope=r.scope,
+        starts_on=r.starts_on,
+        ends_on=r.ends_on,
+        ip_ownership=IpOwnership(r.ip_ownership) if r.ip_ownership else None,
+        ip_enterprise_share=r.ip_enterprise_share,
+        ip_carrier_share=r.ip_carrier_share,
+        confidentiality=Confidentiality(r.confidentiality),
+        confidentiality_years=r.confidentiality_years,
+        milestones=tuple(m.plan() for m in live),
+        investment=investment_from_json(r.investment),
+    )
+    return Contract(
+        id=uuid.UUID(str(r.id)),
+        enterprise_id=uuid.UUID(str(r.enterprise_id)),
+        carrier_id=uuid.UUID(str(r.carrier_id)),
+        status=ContractStatus(r.status),
+        terms=terms,
+        contract_version=r.contract_version,
+        latest_version=r.latest_version,
+        version=r.version,
+        created_at=r.created_at,
+        updated_at=r.updated_at or r.created_at,
+        match_id=_uuid(r.match_id),
+        demand_id=_uuid(r.demand_id),
+        project_manager_id=_uuid(r.project_manager_id),
+        center_id=_uuid(r.center_id),
+        milestones=live,
+        proposal=terms_from_json(r.proposal) if r.proposal else None,
+        proposal_changes=r.proposal_changes,
+        enterprise_signature=signature_from_json(r.enterprise_signature),
+        carrier_signature=signature_from_json(r.carrier_signature),
+        conversion=conversion_from_json(r.conversion),
+        signed_at=r.signed_at,
+        completed_at=r.completed_at,
+        terminated_at=r.terminated_at,
+        termination_reason=r.termination_reason,
+        created_by=r.created_by,
+    )
+
+
+def _contract_values(c: Contract) -> dict[str, Any]:
+    t = c.terms
+    return {
+        "id": c.id,
+        "match_id": c.match_id,
+        "demand_id": c.demand_id,
+        "enterprise_id": c.enterprise_id,
+        "carrier_id": c.carrier_id,
+        "project_manager_id": c.project_manager_id,
+        "center_id": c.center_id,
+        "contract_type": t.contract_type.value,
+        "title": t.title,
+        "scope": t.scope,
+        "value": t.value,
+        "currency": "CNY",
+        "starts_on": t.starts_on,
+        "ends_on": t.ends_on,
+        "ip_ownership": t.ip_ownership.value if t.ip_ownership else None,
+        "ip_enterprise_share": t.ip_enterprise_share,
+        "ip_carrier_share": t.ip_carrier_share,
+        "confidentiality": t.confidentiality.value,
+        "confidentiality_years": t.confidentiality_years,
+        "investment": investment_to_json(t.investment),
+        "conversion": conversion_to_json(c.conversion),
+        "status": c.status.value,
+        "contract_version": c.contract_version,
+        "latest_version": c.latest_version,
+        "proposal": terms_to_json(c.proposal) if c.proposal else None,
+        "proposal_changes": c.proposal_changes,
+        "enterprise_signature": signature_to_json(c.enterprise_signature),
+        "carrier_signature": signature_to_json(c.carrier_signature),
+        "paid_total": c.paid_total,
+        "signed_at": c.signed_at,
+        "signed_month": c.signed_month,
+        "completed_at": c.completed_at,
+        "terminated_at": c.terminated_at,
+        "termination_reason": c.termination_reason,
+        "created_by": c.created_by,
+        "version": c.version,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+
+
+class ContractRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # -- the aggregate ---------------------------------------------------------------------------
+    async def add(self, c: Contract) -> None:
+        await self.conn.execute(sa.insert(contracts).values(**_contract_values(c)))
+        if c.milestones:
+            await self.conn.execute(sa.insert(milestones), [_milestone_values(c.id, m) for m in c.milestones])
+        await self._write_versions(c)
+
+    async def get(self, contract_id: uuid.UUID, *, for_update: bool = False) -> Contract | None:
+        """The contract with its milestones; ``for_update`` locks the contract row and its
+        milestone rows (SELECT ... FOR UPDATE on PostgreSQL) until the transaction ends."""
+        stmt = sa.select(contracts).where(contracts.c.id == contract_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).first()
+        if row is None:
+            return None
+        ms_stmt = sa.select(milestones).where(milestones.c.contract_id == contract_id).order_by(milestones.c.position)
+        if for_update:
+            ms_stmt = ms_stmt.with_for_update()
+        ms = [_milestone_from_row(m) for m in (await self.conn.execute(ms_stmt)).all()]
+        return _contract_from_row(row, ms)
+
+    async def save(self, c: Contract, *, before: Contract) -> bool:
+        """Write ``c`` if the stored row is still at ``before.version``; milestones by difference."""
+        values = _contract_values(c)
+        del values["id"], values["created_at"]
+        result = await self.conn.execute(
+            sa.update(contracts).where(contracts.c.id == c.id, contracts.c.version == before.version).values(**values)
+        )
+        if not result.rowcount:
+            return False
+        old = {m.id: m for m in before.milestones}
+        new_ids = {m.id for m in c.milestones}
+        gone = [i for i in old if i not in new_ids]
+        if gone:
+            await self.conn.execute(sa.delete(milestones).where(milestones.c.id.in_(gone)))
+        for m in c.milestones:
+            if m.id not in old:
+                await self.conn.execute(sa.insert(milestones).values(**_milestone_values(c.id, m)))
+            elif old[m.id] != m:
+                vals = _milestone_values(c.id, m)
+                del vals["id"], vals["contract_id"]
+                await self.conn.execute(sa.update(milestones).where(milestones.c.id == m.id).values(**vals))
+        await self._write_versions(c)
+        return True
+
+    async def _write_versions(self, c: Contract) -> None:
+        for rec in c.version_updates:
+            key = (contract_versions.c.contract_id == c.id, contract_versions.c.number == rec.number)
+            if isinstance(rec, VersionStatusChange):
+                await self.conn.execute(
+                    sa.update(contract_versions).where(*key).values(status=rec.status.value, updated_at=c.updated_at)
+                )
+                continue
+            vals = self._version_values(rec, c.updated_at)
+            result = await self.conn.execute(sa.update(contract_versions).where(*key).values(**vals))
+            if not result.rowcount:
+                await self.conn.execute(
+                    sa.insert(contract_versions).values(
+                        contract_id=c.id, number=rec.number, created_at=c.updated_at, **vals
+                    )
+                )
+
+    @staticmethod
+    def _version_values(rec: VersionRecord, now: datetime) -> dict[str, Any]:
+        return {
+            "status": rec.status.value,
+            "terms": terms_to_json(rec.terms),
+            "enterprise_signature": signature_to_json(rec.enterprise_signature),
+            "carrier_signature": signature_to_json(rec.carrier_signature),
+            "changes": rec.changes,
+            "signed_at": rec.signed_at,
+            "updated_at": now,
+        }
+
+    async def live_contract_for_match(self, match_id: uuid.UUID) -> uuid.UUID | None:
+        row = (
+            await self.conn.execute(
+                sa.select(contracts.c.id).where(
+                    contracts.c.match_id == match_id, contracts.c.status != ContractStatus.TERMINATED.value
+                )
+            )
+        ).first()
+        return _uuid(row.id) if row else None
+
+    async def any_contract_for_match(self, match_id: uuid.UUID) -> uuid.UUID | None:
+        row = (await self.conn.execute(sa.select(contracts.c.id).where(contracts.c.match_id == match_id))).first()
+        return _uuid(row.id) if row else None
+
+    # -- lists -----------------------------------------------------------------------------------
+    async def list_contracts(
+        self,
+        f: ContractFilters,
+        visible: Visibility,
+        *,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[Contract]:
+        conds: list[sa.ColumnElement[bool]] = []
+        if not visible.everything:
+            mine: list[sa.ColumnElement[bool]] = []
+            if visible.enterprise_id:
+                mine.append(contracts.c.enterprise_id == visible.enterprise_id)
+            if visible.carrier_id:
+                mine.append(contracts.c.carrier_id == visible.carrier_id)
+            if not mine:
+                return []
+            conds.append(sa.or_(*mine))
+        for name in ("enterprise_id", "carrier_id", "project_manager_id", "center_id", "demand_id", "match_id"):
+            v = getattr(f, name)
+            if v is not None:
+                conds.append(contracts.c[name] == v)
+        if f.status:
+            conds.append(contracts.c.status.in_(f.status))
+        if f.contract_type:
+            conds.append(contracts.c.contract_type == f.contract_type)
+        if f.signed_from:
+            conds.append(contracts.c.signed_at >= f.signed_from)
+        if f.signed_before:
+            conds.append(contracts.c.signed_at < f.signed_before)
+        if f.created_from:
+            conds.append(contracts.c.created_at >= f.created_from)
+        if f.created_before:
+            conds.append(contracts.c.created_at < f.created_before)
+        if f.active_on:
+            conds.append(contracts.c.starts_on <= f.active_on)
+            conds.append(contracts.c.ends_on >= f.active_on)
+        if after:
+            conds.append(sa.tuple_(contracts.c.created_at, contracts.c.id) < sa.tuple_(*after))
+        stmt = (
+            sa.select(contracts)
+            .where(*conds)
+            .order_by(contracts.c.created_at.desc(), contracts.c.id.desc())
+            .limit(limit)
+        )
+        rows = (await self.conn.execute(stmt)).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        by_contract: dict[uuid.UUID, list[Milestone]] = {}
+        for m in (await self.conn.execute(sa.select(milestones).where(milestones.c.contract_id.in_(ids)))).all():
+            by_contract.setdefault(uuid.UUID(str(m.contract_id)), []).append(_milestone_from_row(m))
+        return [_contract_from_row(r, by_contract.get(uuid.UUID(str(r.id)), [])) for r in rows]
+
+    async def list_versions(self, contract_id: uuid.UUID, *, after: int | None, limit: int) -> list[dict[str, Any]]:
+        stmt = sa.select(contract_versions).where(contract_versions.c.contract_id == contract_id)
+        if after is not None:
+            stmt = stmt.where(contract_versions.c.number > after)
+        rows = (await self.conn.execute(stmt.order_by(contract_versions.c.number).limit(limit))).all()
+        return [dict(r._mapping) for r in rows]
+
+    # -- payments --------------------------------------------------------------------------------
+    async def add_payment(self, p: Payment) -> None:
+        await self.conn.execute(
+            sa.insert(payments).values(
+                id=p.id,
+                contract_id=p.contract_id,
+                milestone_id=p.milestone_id,
+                amount=p.amount,
+                paid_on=p.paid_on,
+                paid_month=p.paid_on.strftime("%Y-%m"),
+                reference=p.reference,
+                note=p.note,
+                recorded_by=p.recorded_by,
+                recorded_at=p.recorded_at,
+            )
+        )
+
+    async def list_payments(
+        self,
+        contract_id: uuid.UUID,
+        *,
+        milestone_id: uuid.UUID | None,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        conds = [payments.c.contract_id == contract_id]
+        if milestone_id:
+            conds.append(payments.c.milestone_id == milestone_id)
+        if after:
+            conds.append(sa.tuple_(payments.c.recorded_at, payments.c.id) > sa.tuple_(*after))
+        stmt = sa.select(payments).where(*conds).order_by(payments.c.recorded_at, payments.c.id).limit(limit)
+        return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
+
+    # -- totals ----------------------------------------------------------------------------------
+    async def totals(self, by: TotalsBy, *, month_from: str | None, month_to: str | None) -> list[TotalsRow]:
+        """Signed contracts grouped by ``by``: value signed, paid, outstanding (still to be paid
+        under contracts in force) and cancelled (unpaid value of terminated contracts)."""
+        key = TOTALS_KEYS[by]
+        c = contracts.c
+        terminated = c.status == ContractStatus.TERMINATED.value
+        unpaid = c.value - c.paid_total
+        stmt = (
+            sa.select(
+                key.label("key"),
+                sa.func.count().label("contracts"),
+                sa.func.sum(c.value).label("value_signed"),
+                sa.func.sum(c.paid_total).label("paid"),
+                sa.func.sum(sa.case((terminated, 0), else_=unpaid)).label("outstanding"),
+                sa.func.sum(sa.case((terminated, unpaid), else_=0)).label("cancelled"),
+            )
+            .where(c.signed_at.is_not(None), *self._month_range(c.signed_month, month_from, month_to))
+            .group_by(key)
+        )
+        rows = (await self.conn.execute(stmt)).all()
+        return [
+            TotalsRow(
+                key=None if r.key is None else str(r.key),
+                contracts=int(r.contracts),
+                value_signed=_money(r.value_signed),
+                paid=_money(r.paid),
+                outstanding=_money(r.outstanding),
+                cancelled=_money(r.cancelled),
+            )
+            for r in rows
+        ]
+
+    async def paid_by_month(self, *, month_from: str | None, month_to: str | None) -> dict[str, Decimal]:
+        """Money received per month (the payment's own date), whatever month its contract was signed."""
+        stmt = (
+            sa.select(payments.c.paid_month, sa.func.sum(payments.c.amount).label("paid"))
+            .where(*self._month_range(payments.c.paid_month, month_from, month_to))
+            .group_by(payments.c.paid_month)
+        )
+        return {r.paid_month: _money(r.paid) for r in (await self.conn.execute(stmt)).all()}
+
+    @staticmethod
+    def _month_range(col: Any, month_from: str | None, month_to: str | None) -> list[sa.ColumnElement[bool]]:
+        conds = []
+        if month_from:
+            conds.append(col >= month_from)
+        if month_to:
+            conds.append(col <= month_to)
+        return conds
+
+    # -- history ---------------------------------------------------------------------------------
+    async def add_history(
+        self, contract_id: uuid.UUID, *, at: datetime, action: str, actor: str, status_after: str, detail: Any
+    ) -> None:
+        await self.conn.execute(
+            sa.insert(contract_history).values(
+                contract_id=contract_id, at=at, action=action, actor=actor, status_after=status_after, detail=detail
+            )
+        )
+
+    async def list_history(self, contract_id: uuid.UUID, *, after: int | None, limit: int) -> list[dict[str, Any]]:
+        stmt = sa.select(contract_history).where(contract_history.c.contract_id == contract_id)
+        if after is not None:
+            stmt = stmt.where(contract_history.c.id > after)
+        rows = (await self.conn.execute(stmt.order_by(contract_history.c.id).limit(limit))).all()
+        return [dict(r._mapping) for r in rows]
+
+    # -- what matching told us -------------------------------------------------------------------
+    async def remember_match(self, values: dict[str, Any]) -> None:
+        exists = (
+            await self.conn.execute(
+                sa.select(accepted_matches.c.match_id).where(accepted_matches.c.match_id == values["match_id"])
+            )
+        ).first()
+        if not exists:
+            await self.conn.execute(sa.insert(accepted_matches).values(**values))
+
+    async def accepted_match(self, match_id: uuid.UUID) -> dict[str, Any] | None:
+        row = (
+            await self.conn.execute(sa.select(accepted_matches).where(accepted_matches.c.match_id == match_id))
+        ).first()
+        return dict(row._mapping) if row else None
+
+
+def _money(v: Any) -> Decimal:
+    return Decimal(str(v if v is not None else 0)).quantize(Decimal("0.01"))

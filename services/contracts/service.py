@@ -1,0 +1,648 @@
+"""Contract use cases: each one unit of work (one transaction, events in the outbox).
+
+Every change loads the contract with ``SELECT ... FOR UPDATE`` (contract row and milestone
+rows), so two concurrent changes of one contract, two payments on one milestone included,
+run one after the other and the second sees what the first did.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from services.contracts.domain import (
+    CHINA_TZ,
+    ZERO,
+    Contract,
+    ContractType,
+    DomainError,
+    IllegalMilestoneTransition,
+    IllegalTransition,
+    Party,
+    Payment,
+    RuleViolation,
+    Terms,
+    UnknownMilestone,
+    china_today,
+    jsonable,
+    money,
+    terms_with,
+)
+from services.contracts.repository import ContractFilters, ContractRepository, TotalsBy, Visibility
+from services.contracts.schemas import ContractCreate, ConversionCreate, PaymentCreate
+from shared.auth import Actor, Role
+from shared.events.matching import MatchAccepted
+from shared.outbox import UnitOfWork, UnitOfWorkFactory
+from shared.pagination import decode_cursor, encode_cursor
+from shared.problems import Conflict, NotFound, Problem
+
+STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
+READER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE_USER, Role.CARRIER_USER)
+TOTALS_ROLES = (*STAFF_ROLES, Role.DASHBOARD_VIEWER)
+SYSTEM_ACTOR = "system:matching"
+
+
+def domain_problem(exc: DomainError | ValueError) -> Problem:
+    """The problem+json answer for a rule the domain refused."""
+    if isinstance(exc, IllegalTransition):
+        return Problem(
+            409,
+            "illegal-transition",
+            str(exc),
+            title="This action is not allowed in the current state",
+            current_state=exc.status.value,
+            allowed_actions=exc.allowed,
+        )
+    if isinstance(exc, IllegalMilestoneTransition):
+        return Problem(
+            409,
+            "illegal-transition",
+            str(exc),
+            title="This action is not allowed in the milestone's current state",
+            milestone_id=str(exc.milestone_id),
+            current_state=exc.status.value,
+            allowed_actions=exc.allowed,
+        )
+    if isinstance(exc, RuleViolation):
+        return Problem(409, exc.slug, str(exc), **{k: jsonable(v) for k, v in exc.extra.items()})
+    if isinstance(exc, UnknownMilestone):
+        return NotFound("milestone", exc.milestone_id)
+    return Problem(422, "validation-error", str(exc), title="Your request is not valid")
+
+
+def can_see(actor: Actor, c: Contract) -> bool:
+    """Staff see every contract; an enterprise's or a carrier's users see their own."""
+    return (
+        actor.is_staff
+        or (actor.has(Role.ENTERPRISE_USER) and actor.enterprise_id == c.enterprise_id)
+        or (actor.has(Role.CARRIER_USER) and actor.carrier_id == c.carrier_id)
+    )
+
+
+def require_side(actor: Actor, c: Contract, party: Party) -> None:
+    """Only the party's own users (or staff acting for it) act for a side of the contract."""
+    ok = (
+        actor.acts_for_enterprise(c.enterprise_id)
+        if party is Party.ENTERPRISE
+        else actor.acts_for_carrier(c.carrier_id)
+    )
+    if not ok:
+        raise Problem(
+            403,
+            "forbidden",
+            f"only the {party.value}'s users or staff may do this",
+            required_party=party.value,
+        )
+
+
+def require_staff(actor: Actor) -> None:
+    actor.require(*STAFF_ROLES)
+
+
+def party_for(actor: Actor, asked: Party | None) -> Party:
+    if asked is not None:
+        return asked
+    ent, car = actor.has(Role.ENTERPRISE_USER), actor.has(Role.CARRIER_USER)
+    if ent and not car and not actor.is_staff:
+        return Party.ENTERPRISE
+    if car and not ent and not actor.is_staff:
+        return Party.CARRIER
+    raise Problem(
+        422,
+        "validation-error",
+        "say which party signs: party = enterprise or carrier",
+        errors=[{"field": "party", "message": "required for this caller"}],
+    )
+
+
+def china_day_start(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=CHINA_TZ).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive calendar days in China time, as a half-open UTC range."""
+
+    start: date | None
+    end: date | None
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        return (
+            china_day_start(self.start) if self.start else None,
+            china_day_start(self.end + timedelta(days=1)) if self.end else None,
+        )
+
+
+class ContractService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
+
+    # -- drafting ------------------------------------------------------------------------------
+    async def create_contract(self, uow: UnitOfWork, actor: Actor, data: ContractCreate) -> Contract:
+        """An operator drafts a contract for an accepted match."""
+        require_staff(actor)
+        repo = ContractRepository(uow.conn)
+        existing = await repo.live_contract_for_match(data.match_id)
+        if existing:
+            raise Conflict(
+                f"match {data.match_id} already has contract {existing}",
+                slug="contract-exists",
+                contract_id=str(existing),
+            )
+        match = await repo.accepted_match(data.match_id)
+        changes = data.changes()
+        if match is not None:
+            for name in ("enterprise_id", "carrier_id", "demand_id"):
+                given = getattr(data, name)
+                if given is not None and given != match[name]:
+                    raise Problem(
+                        422,
+                        "validation-error",
+                        f"{name} {given} is not the one of accepted match {data.match_id} ({match[name]})",
+                        errors=[{"field": name, "message": "differs from the accepted match"}],
+                    )
+            enterprise_id, carrier_id, demand_id = match["enterprise_id"], match["carrier_id"], match["demand_id"]
+            project_manager_id = data.project_manager_id or match["project_manager_id"]
+            center_id = data.center_id or match["center_id"]
+            base = Terms(
+                contract_type=ContractType(match["demand_type"]),
+                title=match["demand_title"][:200],
+                value=(match["budget"] or ZERO).quantize(Decimal("0.01")),
+            )
+        else:
+            missing = [f for f in ("enterprise_id", "carrier_id", "title", "contract_type") if getattr(data, f) is None]
+            if missing:
+                raise Problem(
+                    422,
+                    "unknown-match",
+                    f"match {data.match_id} is not known to the contracts service (yet); "
+                    f"give {', '.join(missing)} to draft without it",
+                    errors=[{"field": f, "message": "required when the match is not known"} for f in missing],
+                )
+            assert data.enterprise_id and data.carrier_id and data.title and data.contract_type
+            enterprise_id, carrier_id, demand_id = data.enterprise_id, data.carrier_id, data.demand_id
+            project_manager_id, center_id = data.project_manager_id, data.center_id
+            base = Terms(contract_type=data.contract_type, title=data.title, value=ZERO)
+        now = datetime.now(UTC)
+        try:
+            terms = terms_with(base, changes, ())
+            contract = Contract.draft(
+                now=now,
+                enterprise_id=enterprise_id,
+                carrier_id=carrier_id,
+                terms=terms,
+                match_id=data.match_id,
+                demand_id=demand_id,
+                project_manager_id=project_manager_id,
+                center_id=center_id,
+                created_by=actor.subject[:200],
+            )
+        except (DomainError, ValueError) as exc:
+            raise domain_problem(exc) from exc
+        try:
+            await repo.add(contract)
+        except IntegrityError as exc:  # a concurrent draft for the same match won
+            raise Conflict(f"match {data.match_id} already has a contract", slug="contract-exists") from exc
+        await self._history(repo, contract, "draft", actor.subject, {"match_id": str(data.match_id)})
+        uow.emit(*contract.events)
+        return contract
+
+    async def match_accepted(self, uow: UnitOfWork, e: MatchAccepted) -> Contract | None:
+        """Consumed MatchAccepted: remember the match and draft its contract, once per match."""
+        repo = ContractRepository(uow.conn)
+        now = datetime.now(UTC)
+        await repo.remember_match(
+            {
+                "match_id": e.match_id,
+                "demand_id": e.demand_id,
+                "enterprise_id": e.enterprise_id,
+                "carrier_id": e.carrier_id,
+                "project_manager_id": e.project_manager_id,
+                "center_id": e.center_id,
+                "demand_title": e.demand_title[:300],
+                "demand_type": e.demand_type,
+                "budget": e.budget,
+                "accepted_by": e.accepted_by[:200],
+                "accepted_at": e.accepted_at,
+                "received_at": now,
+            }
+        )
+        if await repo.any_contract_for_match(e.match_id):
+            return None  # drafted already (by an earlier delivery, or by an operator)
+        # The draft starts from what was accepted: the demand's budget as the value, to be
+        # completed (scope, period, IP, milestones adding up to the value) before signing.
+        terms = Terms(
+            contract_type=ContractType(e.demand_type),
+            title=e.demand_title[:200],
+            value=(e.budget or ZERO).quantize(Decimal("0.01")),
+        )
+        contract = Contract.draft(
+            now=now,
+            enterprise_id=e.enterprise_id,
+            carrier_id=e.carrier_id,
+            terms=terms,
+            match_id=e.match_id,
+            demand_id=e.demand_id,
+            project_manager_id=e.project_manager_id,
+            center_id=e.center_id,
+            created_by=SYSTEM_ACTOR,
+        )
+        await repo.add(contract)
+        await self._history(
+            repo, contract, "draft", SYSTEM_ACTOR, {"match_id": str(e.match_id), "accepted_by": e.accepted_by}
+        )
+        uow.emit(*contract.events)
+        return contract
+
+    # -- reads ---------------------------------------------------------------------------------
+    async def get(self, actor: Actor, contract_id: uuid.UUID) -> Contract:
+        async with self.uow.engine.connect() as conn:
+            return await self._visible(ContractRepository(conn), actor, contract_id)
+
+    async def list_contracts(
+        self, actor: Actor, filters: ContractFilters, *, cursor: str | None, limit: int
+    ) -> tuple[list[Contract], str | None]:
+        actor.require(*READER_ROLES)
+        visible = (
+            Visibility(everything=True)
+            if actor.is_staff
+            else Visibility(
+                everything=False,
+                enterprise_id=actor.enterprise_id if actor.has(Role.ENTERPRISE_USER) else None,
+                carrier_id=actor.carrier_id if actor.has(Role.CARRIER_USER) else None,
+            )
+        )
+        after = None
+        if cursor:
+            vals = decode_cursor(cursor)
+            try:
+                after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
+            except (ValueError, IndexError, TypeError) as exc:
+                raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
+        async with self.uow.engine.connect() as conn:
+            rows = await ContractRepository(conn).list_contracts(filters, visible, after=after, limit=limit + 1)
+        nxt = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            nxt = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+        return rows, nxt
+
+    async def versions(
+        self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        after = _int_cursor(cursor)
+        async with self.uow.engine.connect() as conn:
+            repo = ContractRepository(conn)
+            await self._visible(repo, actor, contract_id)
+            rows = await repo.list_versions(contract_id, after=after, limit=limit + 1)
+        nxt = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            nxt = encode_cursor([rows[-1]["number"]])
+        return rows, nxt
+
+    async def history(
+        self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        after = _int_cursor(cursor)
+        async with self.uow.engine.connect() as conn:
+            repo = ContractRepository(conn)
+            await self._visible(repo, actor, contract_id)
+            rows = await repo.list_history(contract_id, after=after, limit=limit + 1)
+        nxt = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            nxt = encode_cursor([rows[-1]["id"]])
+        return rows, nxt
+
+    async def payments(
+        self,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        *,
+        milestone_id: uuid.UUID | None,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        after = None
+        if cursor:
+            vals = decode_cursor(cursor)
+            try:
+                after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
+            except (ValueError, IndexError, TypeError) as exc:
+                raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
+        async with self.uow.engine.connect() as conn:
+            repo = ContractRepository(conn)
+            await self._visible(repo, actor, contract_id)
+            rows = await repo.list_payments(contract_id, milestone_id=milestone_id, after=after, limit=limit + 1)
+        nxt = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            nxt = encode_cursor([rows[-1]["recorded_at"].isoformat(), str(rows[-1]["id"])])
+        return rows, nxt
+
+    async def totals(
+        self,
+        actor: Actor,
+        by: TotalsBy,
+        *,
+        month_from: str | None,
+        month_to: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> dict[str, Any]:
+        """Value signed, paid, outstanding and cancelled per group, with the grand total."""
+        actor.require(*TOTALS_ROLES)
+        async with self.uow.engine.connect() as conn:
+            repo = ContractRepository(conn)
+            rows = await repo.totals(by, month_from=month_from, month_to=month_to)
+            paid_in_month = await repo.paid_by_month(month_from=month_from, month_to=month_to) if by == "month" else {}
+        items: dict[str | None, dict[str, Any]] = {
+            r.key: {
+                "key": r.key,
+                "contracts": r.contracts,
+                "value_signed": r.value_signed,
+                "paid": r.paid,
+                "outstanding": r.outstanding,
+                "cancelled": r.cancelled,
+            }
+            for r in rows
+        }
+        if by == "month":
+            for month in paid_in_month:
+                items.setdefault(
+                    month,
+                    {
+                        "key": month,
+                        "contracts": 0,
+                        "value_signed": ZERO,
+                        "paid": ZERO,
+                        "outstanding": ZERO,
+                        "cancelled": ZERO,
+                    },
+                )
+            for key, item in items.items():
+                item["paid_in_month"] = paid_in_month.get(key or "", ZERO)
+        ordered = sorted(items.values(), key=lambda i: i["key"] or "")
+        total: dict[str, Any] = {
+            "key": None,
+            "contracts": sum(i["contracts"] for i in ordered),
+            **{f: sum((i[f] for i in ordered), ZERO) for f in ("value_signed", "paid", "outstanding", "cancelled")},
+        }
+        if by == "month":
+            total["paid_in_month"] = sum((i["paid_in_month"] for i in ordered), ZERO)
+        if cursor:
+            vals = decode_cursor(cursor)
+            last = str(vals[0]) if vals else ""
+            ordered = [i for i in ordered if (i["key"] or "") > last]
+        nxt = None
+        if len(ordered) > limit:
+            ordered = ordered[:limit]
+            nxt = encode_cursor([ordered[-1]["key"] or ""])
+        return {"by": by, "currency": "CNY", "items": ordered, "total": total, "next_cursor": nxt}
+
+    # -- changes -------------------------------------------------------------------------------
+    async def edit(self, actor: Actor, contract_id: uuid.UUID, changes: dict[str, Any], *, if_match: int) -> Contract:
+        """Change the terms under negotiation (staff broker the negotiation)."""
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="edit",
+            authorize=lambda c: require_staff(actor),
+            apply=lambda c, now: c.edit(changes, now=now),
+            detail={"fields": sorted(changes)},
+        )
+
+    async def propose_amendment(
+        self, actor: Actor, contract_id: uuid.UUID, changes: dict[str, Any], *, if_match: int
+    ) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="propose_amendment",
+            authorize=lambda c: require_staff(actor),
+            apply=lambda c, now: c.propose_amendment(changes, now=now),
+            detail={"fields": sorted(changes)},
+        )
+
+    async def withdraw_amendment(self, actor: Actor, contract_id: uuid.UUID, *, if_match: int | None) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="withdraw_amendment",
+            authorize=lambda c: require_staff(actor),
+            apply=lambda c, now: c.withdraw_amendment(now=now),
+        )
+
+    async def sign(
+        self,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        *,
+        party: Party | None,
+        signatory: str | None,
+        if_match: int | None,
+    ) -> Contract:
+        side = party_for(actor, party)
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action=f"sign_as_{side.value}",
+            authorize=lambda c: require_side(actor, c, side),
+            apply=lambda c, now: c.sign(side, signed_by=signatory or actor.subject, subject=actor.subject, now=now),
+            detail={"party": side.value, "signatory": signatory},
+        )
+
+    async def deliver(
+        self, actor: Actor, contract_id: uuid.UUID, milestone_id: uuid.UUID, *, note: str | None, if_match: int | None
+    ) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="deliver_milestone",
+            authorize=lambda c: require_side(actor, c, Party.CARRIER),
+            apply=lambda c, now: c.deliver_milestone(milestone_id, note=note, now=now),
+            detail={"milestone_id": str(milestone_id)},
+        )
+
+    async def accept(
+        self, actor: Actor, contract_id: uuid.UUID, milestone_id: uuid.UUID, *, if_match: int | None
+    ) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="accept_milestone",
+            authorize=lambda c: require_side(actor, c, Party.ENTERPRISE),
+            apply=lambda c, now: c.accept_milestone(milestone_id, now=now),
+            detail={"milestone_id": str(milestone_id)},
+        )
+
+    async def reject(
+        self, actor: Actor, contract_id: uuid.UUID, milestone_id: uuid.UUID, *, reason: str, if_match: int | None
+    ) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="reject_milestone",
+            authorize=lambda c: require_side(actor, c, Party.ENTERPRISE),
+            apply=lambda c, now: c.reject_milestone(milestone_id, reason=reason, now=now),
+            detail={"milestone_id": str(milestone_id), "reason": reason},
+        )
+
+    async def convert_grant(
+        self, actor: Actor, contract_id: uuid.UUID, data: ConversionCreate, *, if_match: int | None
+    ) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="convert_grant",
+            authorize=lambda c: require_staff(actor),
+            apply=lambda c, now: c.convert_grant(
+                commercialisation_event=data.commercialisation_event,
+                occurred_on=data.occurred_on,
+                stake_percent=data.stake_percent,
+                conversion_valuation=data.conversion_valuation,
+                company=data.company,
+                now=now,
+            ),
+            detail={"commercialisation_event": data.commercialisation_event},
+        )
+
+    async def terminate(self, actor: Actor, contract_id: uuid.UUID, *, reason: str, if_match: int | None) -> Contract:
+        return await self._change(
+            actor,
+            contract_id,
+            if_match=if_match,
+            action="terminate",
+            authorize=lambda c: require_staff(actor),
+            apply=lambda c, now: c.terminate(reason=reason, now=now),
+            detail={"reason": reason},
+        )
+
+    async def record_payment(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        milestone_id: uuid.UUID,
+        data: PaymentCreate,
+    ) -> tuple[Contract, Payment]:
+        """A payment against an accepted milestone (staff). The contract and milestone rows are
+        locked first, so a concurrent payment waits and then sees this one: never an overpayment."""
+        require_staff(actor)
+        repo = ContractRepository(uow.conn)
+        current = await self._visible(repo, actor, contract_id, for_update=True)
+        now = datetime.now(UTC)
+        paid_on = data.paid_on or china_today(now)
+        if paid_on > china_today(now):
+            raise Problem(
+                422,
+                "validation-error",
+                "paid_on cannot be in the future",
+                errors=[{"field": "paid_on", "message": "in the future"}],
+            )
+        try:
+            nxt, payment = current.record_payment(
+                milestone_id,
+                money(data.amount),
+                paid_on=paid_on,
+                now=now,
+                recorded_by=actor.subject[:200],
+                reference=data.reference,
+                note=data.note,
+            )
+        except (DomainError, ValueError) as exc:
+            raise domain_problem(exc) from exc
+        if not await repo.save(nxt, before=current):
+            raise Problem(412, "precondition-failed", "the contract changed meanwhile; reload and retry")
+        await repo.add_payment(payment)
+        await self._history(
+            repo,
+            nxt,
+            "record_payment",
+            actor.subject,
+            {"milestone_id": str(milestone_id), "payment_id": str(payment.id), "amount": str(payment.amount)},
+        )
+        uow.emit(*nxt.events)
+        return nxt, payment
+
+    # -- helpers -------------------------------------------------------------------------------
+    async def _visible(
+        self, repo: ContractRepository, actor: Actor, contract_id: uuid.UUID, *, for_update: bool = False
+    ) -> Contract:
+        actor.require(*READER_ROLES)
+        c = await repo.get(contract_id, for_update=for_update)
+        if c is None or not can_see(actor, c):
+            raise NotFound("contract", contract_id)  # another party's contract does not exist for you
+        return c
+
+    async def _change(
+        self,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        *,
+        if_match: int | None,
+        action: str,
+        authorize: Callable[[Contract], None],
+        apply: Callable[[Contract, datetime], Contract],
+        detail: dict[str, Any] | None = None,
+    ) -> Contract:
+        async with self.uow() as uow:
+            repo = ContractRepository(uow.conn)
+            current = await self._visible(repo, actor, contract_id, for_update=True)
+            authorize(current)
+            if if_match is not None and if_match != current.version:
+                raise Problem(
+                    412,
+                    "precondition-failed",
+                    f"contract is at version {current.version}, not {if_match}",
+                    current_version=current.version,
+                )
+            try:
+                nxt = apply(current, datetime.now(UTC))
+            except (DomainError, ValueError) as exc:
+                raise domain_problem(exc) from exc
+            if nxt is current:
+                return current
+            if not await repo.save(nxt, before=current):
+                raise Problem(412, "precondition-failed", "the contract changed meanwhile; reload and retry")
+            await self._history(repo, nxt, action, actor.subject, detail)
+            uow.emit(*nxt.events)
+            return nxt
+
+    @staticmethod
+    async def _history(
+        repo: ContractRepository, c: Contract, action: str, actor: str, detail: dict[str, Any] | None
+    ) -> None:
+        events = [type(e).TYPE for e in c.events]
+        await repo.add_history(
+            c.id,
+            at=c.updated_at,
+            action=action,
+            actor=actor[:200],
+            status_after=c.status.value,
+            detail={**(detail or {}), "events": events, "version": c.version},
+        )
+
+
+def _int_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    vals = decode_cursor(cursor)
+    if not vals or not isinstance(vals[0], int):
+        raise Problem(400, "bad-cursor", "the cursor is not one this API gave out")
+    return vals[0]
