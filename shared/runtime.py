@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.bus.base import Bus
 from shared.consumer import EventConsumer, Handler
 from shared.db import create_engine, ping
+from shared.events import topics
 from shared.events.base import DomainEvent
 from shared.http import RequestContextMiddleware
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
@@ -96,7 +97,7 @@ class ServiceRuntime:
         )
         self.consumers = [
             EventConsumer(
-                group=f"itp-{definition.name}-{spec.name}",
+                group=topics.consumer_group(definition.name, spec.name),
                 topics=spec.topics,
                 bus=bus,
                 uow=self.uow,

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from itp.services import DATA_SERVICES, definition
+from shared.bus.kafka import KafkaBus
 from shared.events import topics
 from shared.events.demand import DemandSubmitted
 from shared.testing import (
@@ -34,7 +35,19 @@ from tests.e2e.slice import run_thin_slice
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[dict[str, Any]]:
     databases = {}
-    env = {**os.environ, "ITP_MODE": "kafka", "ITP_ENV": "test", "ITP_KAFKA_BOOTSTRAP": kafka_bootstrap()}
+    # Its own topics and consumer groups: nothing left on the broker by other tests (or another
+    # stack running at the same time) is read, and no group is shared.
+    prefix = unique("itp_e2e")
+    stack_topics = topics.for_prefix(prefix)
+    bus = KafkaBus(kafka_bootstrap())
+    await bus.ensure_topics([t for base in stack_topics.values() for t in (base, topics.dlq(base))], 3)
+    env = {
+        **os.environ,
+        "ITP_MODE": "kafka",
+        "ITP_ENV": "test",
+        "ITP_KAFKA_BOOTSTRAP": kafka_bootstrap(),
+        "ITP_TOPIC_PREFIX": prefix,
+    }
     ports = {name: free_port() for name in (*DATA_SERVICES, "gateway")}
     for name in DATA_SERVICES:
         db = unique(f"itp_e2e_{name}")
@@ -70,7 +83,7 @@ async def stack() -> AsyncIterator[dict[str, Any]]:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=10, headers=auth_headers("admin")
         ) as gateway:
-            yield {"gateway": gateway, "ports": ports, "procs": procs}
+            yield {"gateway": gateway, "ports": ports, "procs": procs, "topics": stack_topics}
     finally:
         for p in procs:
             p.terminate()
@@ -102,7 +115,7 @@ async def test_an_independent_client_reads_demand_submitted(stack: dict[str, Any
             kafka_bootstrap(),
             "-C",
             "-t",
-            topics.DEMAND,
+            stack["topics"]["demand"],
             "-o",
             "beginning",
             "-e",
