@@ -166,27 +166,42 @@ class EventConsumer:
         try:
             while not self._stopping.is_set():
                 messages = await sub.fetch(0.2)
-                for m in messages:
-                    try:
-                        await self.process(m)
-                        # A refused commit (e.g. during a rebalance) is handled like any other
-                        # infrastructure failure: re-read from here; the message is then a duplicate.
-                        await sub.commit(m)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception:
-                        log.exception(
-                            "%s: infrastructure failure on %s[%d]@%d; will retry",
-                            self.group,
-                            m.topic,
-                            m.partition,
-                            m.offset,
-                        )
-                        await self._rewind_partitions(sub, messages, m)
-                        await asyncio.sleep(1.0)
-                        break
+                if messages:
+                    await self._handle_batch(sub, messages)
         finally:
             await sub.stop()
+
+    async def _handle_batch(self, sub: Subscriber, messages: list[Message]) -> None:
+        """Apply a fetched batch in order, then commit each partition's offset once, after the
+        database commits of its messages. A failure stops the batch: what follows is read again
+        (and what was already applied is then skipped as a duplicate)."""
+        done: dict[tuple[str, int], Message] = {}
+        failed: Message | None = None
+        for m in messages:
+            try:
+                await self.process(m)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "%s: infrastructure failure on %s[%d]@%d; will retry", self.group, m.topic, m.partition, m.offset
+                )
+                failed = m
+                break
+            done[(m.topic, m.partition)] = m
+        try:
+            for m in done.values():
+                await sub.commit(m)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # A refused commit (e.g. during a rebalance): read the whole batch again; every
+            # message in it is then a duplicate and is skipped.
+            log.warning("%s: offset commit refused; re-reading the batch", self.group, exc_info=True)
+            failed = messages[0]
+        if failed is not None:
+            await self._rewind_partitions(sub, messages, failed)
+            await asyncio.sleep(1.0)
 
     async def _rewind_partitions(self, sub: Subscriber, batch: list[Message], failed: Message) -> None:
         # Re-read from the failed message in its partition; and from the first

@@ -148,7 +148,8 @@ class ServiceRuntime:
         return checks
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+async def get_runtime(request: Request) -> ServiceRuntime:
+    # async: a plain def dependency would cost a worker-thread hop on every request.
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 

@@ -37,7 +37,8 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=200, ge=1)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_s: float = Field(default=0.05, ge=0)
-    db_pool_size: int = Field(default=10, ge=1)
+    # Enough for the concurrency one process sees, so connections are not opened per request.
+    db_pool_size: int = Field(default=20, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> ServiceSettings:

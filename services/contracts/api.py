@@ -57,7 +57,7 @@ from shared.runtime import RuntimeDep
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
 
 
-def get_service(runtime: RuntimeDep) -> ContractService:
+async def get_service(runtime: RuntimeDep) -> ContractService:
     return service_of(runtime)
 
 

@@ -35,7 +35,7 @@ from shared.runtime import RuntimeDep
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
 
-def get_service(runtime: RuntimeDep) -> DemandService:
+async def get_service(runtime: RuntimeDep) -> DemandService:
     svc: DemandService | None = runtime.state.get("service")
     if svc is None:
         svc = runtime.state["service"] = DemandService(runtime.uow)

@@ -8,7 +8,7 @@ import re
 _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^demands/[^/]+/suggestions/?$"), "matching"),
     (re.compile(r"^(enterprises|demands)(/|$)"), "demand"),
-    (re.compile(r"^(carriers|people|trainees|assignments)(/|$)"), "talent"),
+    (re.compile(r"^(carriers|people|trainees|assignments|talent)(/|$)"), "talent"),
     (re.compile(r"^(matches|match-assignments)(/|$)"), "matching"),
     (re.compile(r"^contracts(/|$)"), "contracts"),
 )

@@ -1,9 +1,11 @@
-"""The talent service: R&D carriers and the people who do and broker the work."""
+"""The talent service: R&D carriers, the people who do and broker the work, joint training,
+assignments under capacity, and each carrier's and person's track record."""
 
 from pathlib import Path
 
-from services.talent import api, tables
-from shared.runtime import ServiceDefinition
+from services.talent import api, handlers, tables
+from shared.events import topics
+from shared.runtime import ConsumerSpec, ServiceDefinition
 
 definition = ServiceDefinition(
     name="talent",
@@ -13,4 +15,5 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
+    consumers=[ConsumerSpec("track-record", [topics.CONTRACTS, topics.MATCHING], handlers.handlers)],
 )
