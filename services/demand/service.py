@@ -135,13 +135,6 @@ class DemandService:
     # -- demands --------------------------------------------------------------------------
     async def create_demand(self, uow: UnitOfWork, data: DemandCreate) -> Demand:
         repo = DemandRepository(uow.conn)
-        if await repo.get_enterprise(data.enterprise_id) is None:
-            raise Problem(
-                422,
-                "unknown-enterprise",
-                f"enterprise {data.enterprise_id} is not registered",
-                errors=[{"field": "enterprise_id", "message": "not registered"}],
-            )
         if data.center_id is not None:
             center = await repo.get_center(data.center_id)
             if center is None or center["enterprise_id"] != data.enterprise_id:
@@ -154,7 +147,16 @@ class DemandService:
         attrs = data.model_dump(exclude={"submit"})
         attrs["contact"] = data.contact.model_dump(exclude_none=True)
         demand = Demand.create(now=datetime.now(UTC), submit=data.submit, **attrs)
-        await repo.add_demand(demand)
+        try:
+            # The foreign key checks the enterprise: no extra round trip on the hot path.
+            await repo.add_demand(demand)
+        except IntegrityError as exc:
+            raise Problem(
+                422,
+                "unknown-enterprise",
+                f"enterprise {data.enterprise_id} is not registered",
+                errors=[{"field": "enterprise_id", "message": "not registered"}],
+            ) from exc
         uow.emit(*demand.events)
         return demand
 
