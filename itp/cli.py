@@ -87,7 +87,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
         bus = KafkaBus(s.kafka_bootstrap, client_id=f"itp-{args.service}") if s.mode == "kafka" else InMemoryBus()
         app = create_service_app(definition(args.service), s, bus)
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="warning", access_log=False, loop="uvloop", http="httptools"
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+        timeout_graceful_shutdown=5,  # an open event stream must not hold a shutdown
     )
 
 

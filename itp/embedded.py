@@ -63,6 +63,7 @@ def build_apps(
         talent_url=f"http://{host}:{ports['talent']}",
         matching_url=f"http://{host}:{ports['matching']}",
         contracts_url=f"http://{host}:{ports['contracts']}",
+        dashboard_url=f"http://{host}:{ports['dashboard']}",
     )
     apps["gateway"] = (create_gateway_app(gw_settings), gateway_port)
     return EmbeddedPlatform(host, gateway_port, ports, data_dir, bus), apps
@@ -80,7 +81,15 @@ async def serve(
     servers = []
     for name, (app, port) in apps.items():
         config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", access_log=False, lifespan="on", loop="none"
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            loop="none",
+            # An open event stream must not hold a shutdown for longer than this.
+            timeout_graceful_shutdown=5,
         )
         server = uvicorn.Server(config)
         # One process serves several apps: signals are handled once, below, for all of them.

@@ -6,7 +6,7 @@ import importlib
 
 from shared.runtime import ServiceDefinition
 
-DATA_SERVICES = ("demand", "talent", "matching", "contracts")
+DATA_SERVICES = ("demand", "talent", "matching", "contracts", "dashboard")
 ALL_SERVICES = (*DATA_SERVICES, "gateway")
 
 

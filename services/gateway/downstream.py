@@ -8,6 +8,7 @@ reuses keep-alive connections across requests.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -23,7 +24,17 @@ FORWARD_REQUEST_HEADERS = (
     "x-api-key",
     "accept-language",
 )
-FORWARD_RESPONSE_HEADERS = ("content-type", "etag", "location", "idempotent-replayed", "retry-after")
+FORWARD_RESPONSE_HEADERS = (
+    "content-type",
+    "etag",
+    "location",
+    "idempotent-replayed",
+    "retry-after",
+    "cache-control",
+    "content-security-policy",
+    "referrer-policy",
+    "x-content-type-options",
+)
 
 
 class Unavailable(Exception):
@@ -64,6 +75,38 @@ class Downstream:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    async def stream(
+        self,
+        service: str,
+        path: str,
+        *,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+        connect_timeout_s: float = 5.0,
+    ) -> tuple[int, dict[str, str], AsyncIterator[bytes]]:
+        """Open a long-lived GET (Server-Sent Events): status, headers and the body as it arrives.
+
+        Only connecting has a deadline; the stream itself stays open until either side closes it."""
+        assert self._session is not None, "Downstream not started"
+        url = self.urls[service] + path + (f"?{query}" if query else "")
+        try:
+            resp = await self._session.get(
+                url,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=None, connect=connect_timeout_s, sock_read=None),
+            )
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise Unavailable(service, type(exc).__name__) from exc
+
+        async def body() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in resp.content.iter_any():
+                    yield chunk
+            finally:
+                resp.release()
+
+        return resp.status, _pick(resp.headers), body()
 
     async def call(
         self,

@@ -16,12 +16,16 @@ def downstream_of(request: Request) -> Downstream:
     return d
 
 
-def forward_headers(request: Request) -> dict[str, str]:
+def forward_headers(request: Request, *, bearer: str | None = None) -> dict[str, str]:
     """Authenticate (token or API key), apply the caller's rate limit, and build the headers
-    the services get: the caller's verified bearer token, request id and trace context."""
+    the services get: the caller's verified bearer token, request id and trace context.
+
+    ``bearer`` is a token that came some other way (a query parameter), used when the request
+    carries no Authorization header."""
     h = request.headers
     access: GatewayAccess = request.app.state.access
-    identity, token = access.authenticate(h.get("authorization"), h.get("x-api-key"))
+    authorization = h.get("authorization") or (f"Bearer {bearer}" if bearer else None)
+    identity, token = access.authenticate(authorization, h.get("x-api-key"))
     access.check_rate(identity)
     out = {k: h[k] for k in FORWARD_REQUEST_HEADERS if k in h}
     out.pop("x-api-key", None)

@@ -7,11 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from services.gateway.access import GatewayAccess
 from services.gateway.compose import router as compose_router
@@ -62,6 +63,42 @@ async def readyz(request: Request) -> JSONResponse:
 )
 async def fields() -> Response:
     return JSON([{"code": f.code, "zh": f.zh, "en": f.en, "parent": f.parent} for f in vocabulary.FIELDS.values()])
+
+
+@router.get("/dashboard", include_in_schema=False)
+@router.get("/dashboard/{asset}", include_in_schema=False)
+async def dashboard_page(request: Request, asset: str = "") -> Response:
+    """The live dashboard page (public: it asks its viewer for a token)."""
+    path = "/dashboard" + (f"/{asset}" if asset else "")
+    try:
+        r = await downstream_of(request).call("dashboard", "GET", path, timeout_s=5.0)
+    except Unavailable as exc:
+        return unavailable(exc.service, exc.reason)
+    return _reply(r)
+
+
+@router.get(
+    "/api/v1/dashboard/events",
+    tags=["dashboard"],
+    summary="Live domain events (Server-Sent Events), filterable with ?types=; dashboard_viewer and above",
+)
+async def dashboard_events(request: Request) -> Response:
+    # EventSource cannot send headers: this route (only) also takes ?access_token=.
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "access_token"]
+    headers = forward_headers(request, bearer=request.query_params.get("access_token"))
+    headers["accept"] = "text/event-stream"
+    try:
+        status, reply_headers, body = await downstream_of(request).stream(
+            "dashboard", "/api/v1/dashboard/events", query=urlencode(query), headers=headers
+        )
+    except Unavailable as exc:
+        return unavailable(exc.service, exc.reason)
+    if status != 200:
+        content = b"".join([chunk async for chunk in body])
+        return Response(content, status_code=status, headers=reply_headers)
+    return StreamingResponse(
+        body, status_code=200, headers={**reply_headers, "x-accel-buffering": "no"}, media_type="text/event-stream"
+    )
 
 
 @router.api_route("/api/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)

@@ -12,7 +12,7 @@ class GatewaySettings(ServiceSettings):
     contracts_url: str = "http://127.0.0.1:8004"
     downstream_timeout_s: float = Field(default=5.0, gt=0)
     compose_timeout_s: float = Field(default=2.0, gt=0)
-    dashboard_url: str | None = None
+    dashboard_url: str = "http://127.0.0.1:8005"
     # Hashed API keys for portal back ends (managed with `itp apikey`); re-read when it changes.
     api_keys_file: str | None = ".data/api-keys.json"
     rate_limit_per_minute: int = Field(default=6000, ge=1)
@@ -24,4 +24,5 @@ class GatewaySettings(ServiceSettings):
             "talent": self.talent_url,
             "matching": self.matching_url,
             "contracts": self.contracts_url,
+            "dashboard": self.dashboard_url,
         }

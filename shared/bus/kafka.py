@@ -62,7 +62,14 @@ class KafkaBus:
             if missing:
                 try:
                     resp = await admin.create_topics(
-                        [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
+                        [
+                            # Events are kept for good: projections and read models are rebuilt
+                            # by replaying the topics from the first offset.
+                            NewTopic(
+                                t, num_partitions=partitions, replication_factor=1, topic_configs={"retention.ms": "-1"}
+                            )
+                            for t in missing
+                        ]
                     )
                 except TopicAlreadyExistsError:
                     return  # another process created them between list and create

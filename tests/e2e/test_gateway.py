@@ -199,3 +199,41 @@ async def test_enterprise_home_shows_the_next_step(embedded_gateway: httpx.Async
         headers=auth_headers("enterprise_user", enterprise_id="00000000-0000-0000-0000-000000000001"),
     )
     assert other.status_code == 403
+
+
+async def test_dashboard_through_the_gateway(embedded: dict[str, Any], embedded_gateway: httpx.AsyncClient) -> None:
+    """The page is public; KPIs need a viewer; the live stream (with ?access_token=, as a browser's
+    EventSource sends it) carries a demand submitted through the API."""
+    base = embedded["platform"].gateway_url
+    async with httpx.AsyncClient(base_url=base, timeout=10) as anonymous:
+        page = await anonymous.get("/dashboard")
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert "content-security-policy" in page.headers
+        assert (await anonymous.get("/api/v1/dashboard/kpis")).status_code == 401
+    viewer = token_for("dashboard_viewer", subject="wall-screen")
+    assert (
+        await embedded_gateway.get("/api/v1/dashboard/kpis", headers={"Authorization": f"Bearer {viewer}"})
+    ).status_code == 200
+    enterprise_id = await register_enterprise(embedded_gateway)
+    async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(10, read=20)) as browser:
+        async with browser.stream(
+            "GET", "/api/v1/dashboard/events", params={"types": "DemandSubmitted", "access_token": viewer}
+        ) as stream:
+            assert stream.status_code == 200
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            created = await embedded_gateway.post("/api/v1/demands", json=demand_body(enterprise_id))
+            demand_id = created.json()["id"]
+
+            async def next_submitted() -> dict[str, Any]:
+                event_type = None
+                async for line in stream.aiter_lines():
+                    if line.startswith("event:"):
+                        event_type = line.split(":", 1)[1].strip()
+                    elif line.startswith("data:") and event_type == "DemandSubmitted":
+                        data = orjson.loads(line.split(":", 1)[1])
+                        if data["subject"] == demand_id:
+                            return dict(data)
+                raise AssertionError("the stream ended")
+
+            event = await asyncio.wait_for(next_submitted(), 15)
+    assert event["type"] == "DemandSubmitted"

@@ -18,5 +18,5 @@ def test_asyncapi_is_current() -> None:
 
 def test_matching_consumes_what_demand_and_talent_publish() -> None:
     md = render_markdown()
-    assert "| DemandSubmitted | 1 | `itp.demand.events` | `demand_id` | demand | matching |" in md
-    assert "| CarrierRegistered | 1 | `itp.talent.events` | `carrier_id` | talent | matching |" in md
+    assert "| DemandSubmitted | 1 | `itp.demand.events` | `demand_id` | demand | matching, dashboard |" in md
+    assert "| CarrierRegistered | 1 | `itp.talent.events` | `carrier_id` | talent | matching, dashboard |" in md

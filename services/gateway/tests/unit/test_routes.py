@@ -96,7 +96,7 @@ def _no_itp_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_gateway_settings_know_every_service() -> None:
     s = GatewaySettings()
     urls = s.service_urls()
-    assert set(urls) == {"demand", "talent", "matching", "contracts"}
+    assert set(urls) == {"demand", "talent", "matching", "contracts", "dashboard"}
     assert all(u.startswith("http") for u in urls.values())
     assert s.compose_timeout_s <= s.downstream_timeout_s
 

@@ -1,0 +1,155 @@
+"""HTTP routes of the dashboard: the KPIs, the latest events, the live stream and the page."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from services.dashboard.domain import READERS, UnknownEventTypes, audience_for, parse_type_filter
+from services.dashboard.handlers import stream_types
+from services.dashboard.live import Broadcaster
+from services.dashboard.schemas import DashboardRecentEventsOut, DashboardStreamStatsOut, KpisOut
+from services.dashboard.service import KpiService
+from shared.auth import Actor, CurrentActor, Role, current_actor, verifier_for
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from shared.problems import Problem
+from shared.responses import JSON, dumps
+from shared.runtime import RuntimeDep
+
+router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
+page_router = APIRouter(tags=["dashboard"])
+
+STATIC = Path(__file__).parent / "static"
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def get_kpis(runtime: RuntimeDep) -> KpiService:
+    svc: KpiService | None = runtime.state.get("kpis")
+    if svc is None:
+        svc = runtime.state["kpis"] = KpiService(runtime.uow)
+    return svc
+
+
+def get_broadcaster(runtime: RuntimeDep) -> Broadcaster:
+    broadcaster: Broadcaster = runtime.state["broadcaster"]
+    return broadcaster
+
+
+KpiDep = Annotated[KpiService, Depends(get_kpis)]
+BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
+
+
+@router.get(
+    "/kpis",
+    response_model=KpisOut,
+    summary="The funnel, intended against contracted and paid money, and their breakdowns",
+    description="Per joint innovation center, carrier, project manager, technical field and UTC month. "
+    "Answers 304 to a matching If-None-Match.",
+)
+async def kpis(
+    svc: KpiDep,
+    actor: CurrentActor,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per breakdown (months: the newest)")] = 24,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+) -> Response:
+    actor.require(*READERS)
+    body = dumps(await svc.kpis(limit))
+    tag = f'"k-{hashlib.sha256(body).hexdigest()[:24]}"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if if_none_match and tag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get(
+    "/recent-events", response_model=DashboardRecentEventsOut, summary="The latest events, newest first (no data)"
+)
+async def recent_events(svc: KpiDep, actor: CurrentActor, limit: Limit = DEFAULT_LIMIT) -> JSON:
+    actor.require(*READERS)
+    return JSON({"items": await svc.recent_events(limit)})
+
+
+def stream_actor(
+    request: Request,
+    access_token: Annotated[
+        str | None,
+        Query(description="The bearer token, for EventSource clients that cannot send headers (this route only)"),
+    ] = None,
+) -> Actor:
+    if request.headers.get("authorization") or not access_token:
+        return current_actor(request)
+    actor = verifier_for(request.app.state.settings).verify(access_token)
+    request.state.actor = actor
+    return actor
+
+
+@router.get(
+    "/events",
+    summary="The live stream of events (Server-Sent Events), optionally filtered by type",
+    description="Each event: `id` the CloudEvent id, `event` its type, `data` one line of JSON "
+    "`{type, subject, time, data}`. A comment line every 15 s keeps the stream alive. Confidential demands "
+    "reach dashboard viewers as teasers; personal data of people reaches operators only.",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def events(
+    broadcaster: BroadcasterDep,
+    actor: Annotated[Actor, Depends(stream_actor)],
+    types: Annotated[
+        str | None, Query(description="Comma-separated event types, e.g. DemandSubmitted,ContractSigned")
+    ] = None,
+) -> StreamingResponse:
+    actor.require(*READERS)
+    try:
+        wanted = parse_type_filter(types, stream_types())
+    except UnknownEventTypes as exc:
+        raise Problem(422, "unknown-event-types", str(exc), unknown=exc.unknown, known_types=exc.known) from exc
+    if broadcaster.full:
+        raise Problem(503, "too-many-subscribers", "the live stream is at capacity; retry later", retry_after=5)
+    return StreamingResponse(
+        broadcaster.stream(wanted, audience_for(actor.roles)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/stream-stats", response_model=DashboardStreamStatsOut, summary="Live stream counters (operators)")
+async def stream_stats(broadcaster: BroadcasterDep, actor: CurrentActor) -> JSON:
+    actor.require(Role.OPERATOR, Role.ADMIN)
+    s = broadcaster.stats
+    return JSON(
+        {"subscribers": s.subscribers, "published": s.published, "delivered": s.delivered, "dropped": s.dropped}
+    )
+
+
+# -- the page ------------------------------------------------------------------------------
+
+_PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    # The page takes a token in its URL: never send that URL elsewhere.
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+}
+
+
+@lru_cache(maxsize=4)
+def _static(name: str) -> bytes:
+    return (STATIC / name).read_bytes()
+
+
+@page_router.get("/dashboard", include_in_schema=False)
+async def page() -> Response:
+    """The live dashboard (no token needed for the page itself; it asks for one)."""
+    return Response(_static("dashboard.html"), media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
+
+
+@page_router.get("/dashboard/dashboard.js", include_in_schema=False)
+async def page_script() -> Response:
+    return Response(_static("dashboard.js"), media_type="text/javascript; charset=utf-8", headers=_PAGE_HEADERS)

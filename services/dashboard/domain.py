@@ -1,0 +1,280 @@
+"""The dashboard's rules, pure: months, KPI breakdowns, what each audience may see of an event,
+the stream's wire format. No I/O here."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from shared.auth import Role
+from shared.events.base import CE_TYPE_PREFIX
+from shared.vocabulary import FIELDS
+
+CENT = Decimal("0.01")
+
+# Who may read the KPIs and the live stream: dashboard viewers "and above".
+READERS = (Role.DASHBOARD_VIEWER, Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
+
+UNASSIGNED = "未指定 Unassigned"
+
+
+def month_of(moment: datetime) -> str:
+    """The UTC month of an event, ``YYYY-MM``."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime refused: times are timezone-aware UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def money(value: Decimal | int | float | str | None) -> Decimal:
+    """An exact amount with two decimals (the database may hand back ``2500000`` or a float on SQLite)."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(CENT)
+
+
+def short_type(ce_type: str) -> str:
+    """``cn.jitri.itp.DemandSubmitted.v1`` -> ``DemandSubmitted``; other types unchanged."""
+    if ce_type.startswith(CE_TYPE_PREFIX):
+        name = ce_type[len(CE_TYPE_PREFIX) :]
+        base, _, version = name.rpartition(".v")
+        return base if base and version.isdigit() else name
+    return ce_type
+
+
+class UnknownEventTypes(ValueError):
+    def __init__(self, unknown: list[str], known: Collection[str]) -> None:
+        self.unknown = unknown
+        self.known = sorted(known)
+        super().__init__(f"unknown event types: {', '.join(unknown)}")
+
+
+def parse_type_filter(raw: str | None, known: Collection[str]) -> frozenset[str] | None:
+    """``"DemandSubmitted,ContractSigned"`` (short names or CloudEvents types) -> the short names;
+    None (every type) when empty. Unknown names are refused, so a typo is not a silent empty stream."""
+    if raw is None or not raw.strip():
+        return None
+    names = [short_type(part.strip()) for part in raw.split(",") if part.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UnknownEventTypes(unknown, known)
+    return frozenset(names)
+
+
+# -- who sees what of an event --------------------------------------------------------------
+
+
+class Audience(enum.StrEnum):
+    """How much of an event's data a stream subscriber receives."""
+
+    FULL = "full"  # operators and admins: everything, personal data included
+    STAFF = "staff"  # project managers: every demand in full, no personal data of people
+    VIEWER = "viewer"  # dashboard viewers: confidential demands as teasers, no personal data
+
+
+def audience_for(roles: Collection[Role]) -> Audience:
+    if Role.OPERATOR in roles or Role.ADMIN in roles:
+        return Audience.FULL
+    if Role.PROJECT_MANAGER in roles:
+        return Audience.STAFF
+    return Audience.VIEWER
+
+
+# Personal data of people travels only to operators (the talent service's rule).
+_PERSONAL = {
+    "PersonRegistered": {"name", "university"},
+    "PersonProfileUpdated": {"name", "university"},
+    "TraineeEnrolled": {"university"},
+}
+# What a confidential demand's teaser shows: its identity, title, fields and type, never the details.
+_TEASER_KEYS = {
+    "demand_id",
+    "enterprise_id",
+    "center_id",
+    "title",
+    "fields",
+    "demand_type",
+    "confidentiality",
+    "currency",
+    "submitted_at",
+    "published_at",
+    "updated_at",
+    "version",
+}
+_DEMAND_DETAIL_EVENTS = {"DemandSubmitted", "DemandPublished", "DemandUpdated", "MatchAccepted"}
+
+
+def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, confidential: bool) -> dict[str, Any]:
+    """The event's data as ``audience`` may see it on the live stream."""
+    view = dict(data)
+    if audience is Audience.FULL:
+        return view
+    for key in _PERSONAL.get(event_type, ()):
+        view.pop(key, None)
+    if audience is Audience.VIEWER and confidential and event_type in _DEMAND_DETAIL_EVENTS:
+        if event_type == "DemandUpdated":
+            changed = view.get("changed")
+            if isinstance(changed, dict):
+                view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS}
+        elif event_type == "MatchAccepted":
+            view.pop("budget", None)
+        else:
+            view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
+        view["teaser"] = True
+    return view
+
+
+def sse_frame(event_id: str, event_type: str, payload: Mapping[str, Any]) -> bytes:
+    """One Server-Sent Event: ``id``, ``event`` and one line of compact JSON ``data``."""
+    # JSON escapes newlines inside strings, so the data is always a single line.
+    return b"id: %s\nevent: %s\ndata: %s\n\n" % (
+        _one_line(event_id),
+        _one_line(event_type),
+        orjson.dumps(payload),
+    )
+
+
+def _one_line(text: str) -> bytes:
+    return text.replace("\r", " ").replace("\n", " ").encode()
+
+
+def sse_comment(text: str) -> bytes:
+    return b": %s\n\n" % _one_line(text)
+
+
+# -- attributes carried by demand events -----------------------------------------------------
+
+
+_NOT_GIVEN: Any = object()
+
+
+@dataclass(frozen=True)
+class DemandAttributes:
+    """What a demand event says about the demand's center, budget, fields and confidentiality.
+
+    ``None`` is a value (e.g. "no center"); an attribute the event does not mention is left
+    out (``_NOT_GIVEN``), so a partial update does not erase what it did not change."""
+
+    center_id: uuid.UUID | None = _NOT_GIVEN
+    budget: Decimal | None = _NOT_GIVEN
+    fields: tuple[str, ...] = _NOT_GIVEN
+    confidential: bool = _NOT_GIVEN
+
+    def given(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v is not _NOT_GIVEN}
+
+
+def full_attributes(
+    *, center_id: uuid.UUID | None, budget: Decimal | None, fields: Iterable[str], confidentiality: str
+) -> DemandAttributes:
+    return DemandAttributes(
+        center_id=center_id,
+        budget=budget,
+        fields=tuple(dict.fromkeys(fields)),
+        confidential=confidentiality != "public",
+    )
+
+
+def attributes_from_changes(changed: Mapping[str, Any]) -> DemandAttributes:
+    """The attributes a ``DemandUpdated.changed`` mapping sets (JSON values)."""
+    attrs = DemandAttributes()
+    if "center_id" in changed:
+        raw = changed["center_id"]
+        attrs = replace(attrs, center_id=uuid.UUID(str(raw)) if raw else None)
+    if "budget" in changed:
+        raw = changed["budget"]
+        attrs = replace(attrs, budget=Decimal(str(raw)) if raw is not None else None)
+    if "fields" in changed and isinstance(changed["fields"], list):
+        attrs = replace(attrs, fields=tuple(dict.fromkeys(str(f) for f in changed["fields"])))
+    if "confidentiality" in changed:
+        attrs = replace(attrs, confidential=changed["confidentiality"] != "public")
+    return attrs
+
+
+# -- KPIs ------------------------------------------------------------------------------------
+
+STAGES = ("submitted", "published", "matched", "contracted", "completed")
+DIMENSIONS = ("center", "carrier", "project_manager", "field", "month")
+
+
+@dataclass
+class Metrics:
+    """One breakdown row: the funnel of the demands attributed to a key, and the money."""
+
+    submitted: int = 0
+    published: int = 0
+    matched: int = 0
+    contracted: int = 0
+    completed: int = 0
+    intended: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    contracts: int = 0
+    contracted_value: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    paid: Decimal = field(default_factory=lambda: Decimal("0.00"))
+
+    def add(self, **values: Any) -> None:
+        for name, value in values.items():
+            current = getattr(self, name)
+            if isinstance(current, Decimal):
+                setattr(self, name, money(current + money(value)))
+            else:
+                setattr(self, name, current + int(value or 0))
+
+    def activity(self) -> tuple[Decimal | int, ...]:
+        return (
+            self.submitted,
+            self.matched,
+            self.contracts,
+            self.contracted_value,
+            self.paid,
+            self.intended,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+Key = str | None
+
+
+def merge_rows(*groups: Iterable[tuple[Key, Mapping[str, Any]]]) -> dict[Key, Metrics]:
+    """Add up ``(key, {metric: value})`` rows from several GROUP BY queries, key by key."""
+    merged: dict[Key, Metrics] = {}
+    for rows in groups:
+        for key, values in rows:
+            merged.setdefault(key, Metrics()).add(**values)
+    return merged
+
+
+def field_label(code: str) -> str | None:
+    f = FIELDS.get(code)
+    return f"{f.zh} {f.en}" if f else None
+
+
+def breakdown(
+    dimension: str, merged: Mapping[Key, Metrics], names: Mapping[str, str], limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows of one breakdown, busiest first (months: the newest ``limit``, in order), and how
+    many keys there were in all."""
+    if dimension == "month":
+        newest = sorted((k for k in merged if k is not None), reverse=True)[:limit]
+        ordered: list[Key] = [*sorted(newest)]
+    else:
+        ordered = sorted(merged, key=lambda k: (*(-v for v in merged[k].activity()), k is None, k or ""))[:limit]
+    rows = []
+    for key in ordered:
+        if key is None:
+            label: str | None = UNASSIGNED
+        elif dimension == "field":
+            label = field_label(key)
+        elif dimension == "month":
+            label = key
+        else:
+            label = names.get(key)
+        rows.append({"key": key, "label": label, **merged[key].as_dict()})
+    return rows, len(merged)

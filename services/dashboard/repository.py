@@ -1,0 +1,353 @@
+"""The projection's persistence. Receives a connection inside a unit of work; never commits.
+
+Every write is safe to repeat and to receive out of order: rows are created with
+INSERT ... ON CONFLICT DO NOTHING, stage times keep the earliest time seen, attributes are
+overwritten only by an event at least as recent as the one that set them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.dashboard.domain import STAGES, DemandAttributes, Key, month_of
+from services.dashboard.tables import (
+    PROJECTION,
+    assignments,
+    contracts,
+    demand_fields,
+    demands,
+    labels,
+    payments,
+    recent_events,
+)
+
+RECENT_KEPT = 200
+
+
+class DashboardRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # -- helpers ----------------------------------------------------------------------------
+    async def _insert_ignore(self, table: sa.Table, rows: list[dict[str, Any]] | dict[str, Any]) -> None:
+        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+        await self.conn.execute(insert(table).on_conflict_do_nothing(), rows)
+
+    async def _set_latest(
+        self, table: sa.Table, row_id: uuid.UUID, at: datetime, at_column: str, **values: Any
+    ) -> bool:
+        """Set ``values`` unless a later event already set them (last writer wins by event time)."""
+        at_col = table.c[at_column]
+        result = await self.conn.execute(
+            sa.update(table)
+            .where(table.c.id == row_id, sa.or_(at_col.is_(None), at_col <= at))
+            .values(**values, **{at_column: at})
+        )
+        return bool(result.rowcount)
+
+    async def _set_earliest(self, table: sa.Table, row_id: uuid.UUID, column: str, at: datetime, **values: Any) -> None:
+        """Record when something first happened (and its month), keeping the earliest time seen."""
+        col = table.c[column]
+        await self.conn.execute(
+            sa.update(table)
+            .where(table.c.id == row_id, sa.or_(col.is_(None), col > at))
+            .values(**{column: at}, **values)
+        )
+
+    async def _fill(self, table: sa.Table, row_id: uuid.UUID, **values: Any) -> None:
+        """Fill attributes that never change once known (a contract's parties, a demand's enterprise)."""
+        values = {k: v for k, v in values.items() if v is not None}
+        if values:
+            await self.conn.execute(
+                sa.update(table)
+                .where(table.c.id == row_id)
+                .values(**{k: sa.func.coalesce(table.c[k], v) for k, v in values.items()})
+            )
+
+    # -- demands ----------------------------------------------------------------------------
+    async def ensure_demand(self, demand_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> None:
+        await self._insert_ignore(demands, {"id": demand_id, "enterprise_id": enterprise_id})
+        await self._fill(demands, demand_id, enterprise_id=enterprise_id)
+
+    async def set_demand_attributes(self, demand_id: uuid.UUID, attrs: DemandAttributes, at: datetime) -> None:
+        given = attrs.given()
+        if "center_id" in given:
+            await self._set_latest(demands, demand_id, at, "center_at", center_id=given["center_id"])
+        if "budget" in given:
+            await self._set_latest(demands, demand_id, at, "budget_at", budget=given["budget"])
+        if "confidential" in given:
+            await self._set_latest(demands, demand_id, at, "confidential_at", confidential=given["confidential"])
+        if "fields" in given and await self._set_latest(demands, demand_id, at, "fields_at"):
+            await self.conn.execute(sa.delete(demand_fields).where(demand_fields.c.demand_id == demand_id))
+            if given["fields"]:
+                await self.conn.execute(
+                    sa.insert(demand_fields), [{"demand_id": demand_id, "field": f} for f in given["fields"]]
+                )
+
+    async def reach_stage(self, demand_id: uuid.UUID, stage: str, at: datetime) -> None:
+        assert stage in STAGES
+        await self._set_earliest(demands, demand_id, f"{stage}_at", at, **{f"{stage}_month": month_of(at)})
+
+    async def leave_funnel(self, demand_id: uuid.UUID, how: str, at: datetime) -> None:
+        assert how in ("withdrawn", "rejected", "expired")
+        await self._set_earliest(demands, demand_id, f"{how}_at", at)
+
+    async def attribute_demand(
+        self, demand_id: uuid.UUID, at: datetime, *, carrier_id: Any = None, project_manager_id: Any = None
+    ) -> None:
+        """Attribute a demand to a carrier or a project manager (the latest event decides)."""
+        if carrier_id is not None:
+            await self._set_latest(demands, demand_id, at, "carrier_at", carrier_id=carrier_id)
+        if project_manager_id is not None:
+            await self._set_latest(demands, demand_id, at, "project_manager_at", project_manager_id=project_manager_id)
+
+    async def release_project_manager(
+        self, table: sa.Table, row_id: uuid.UUID, person_id: uuid.UUID, at: datetime
+    ) -> None:
+        """A project manager's assignment ended: the demand or contract has none, unless a later
+        event named another one."""
+        await self.conn.execute(
+            sa.update(table)
+            .where(
+                table.c.id == row_id,
+                table.c.project_manager_id == person_id,
+                sa.or_(table.c.project_manager_at.is_(None), table.c.project_manager_at <= at),
+            )
+            .values(project_manager_id=None, project_manager_at=at)
+        )
+
+    async def is_confidential(self, demand_id: uuid.UUID) -> bool:
+        row = (await self.conn.execute(sa.select(demands.c.confidential).where(demands.c.id == demand_id))).first()
+        return bool(row and row.confidential)
+
+    # -- contracts and payments ------------------------------------------------------------
+    async def ensure_contract(self, contract_id: uuid.UUID, **parties: Any) -> None:
+        """Create the contract's row if needed and fill what it is about (never changes)."""
+        await self._insert_ignore(contracts, {"id": contract_id})
+        await self._fill(contracts, contract_id, **parties)
+
+    async def set_contract_value(self, contract_id: uuid.UUID, value: Decimal, version: int) -> None:
+        """The value of the highest contract version seen."""
+        vv = contracts.c.value_version
+        await self.conn.execute(
+            sa.update(contracts)
+            .where(contracts.c.id == contract_id, sa.or_(vv.is_(None), vv <= version))
+            .values(value=value, value_version=version)
+        )
+
+    async def contract_stage(self, contract_id: uuid.UUID, stage: str, at: datetime) -> None:
+        assert stage in ("drafted", "signed", "completed", "terminated")
+        extra = {f"{stage}_month": month_of(at)} if stage in ("signed", "completed") else {}
+        await self._set_earliest(contracts, contract_id, f"{stage}_at", at, **extra)
+
+    async def attribute_contract(self, contract_id: uuid.UUID, project_manager_id: uuid.UUID, at: datetime) -> None:
+        await self._set_latest(contracts, contract_id, at, "project_manager_at", project_manager_id=project_manager_id)
+
+    async def add_payment(
+        self, payment_id: uuid.UUID, contract_id: uuid.UUID, carrier_id: uuid.UUID, amount: Decimal, at: datetime
+    ) -> None:
+        await self._insert_ignore(
+            payments,
+            {
+                "id": payment_id,
+                "contract_id": contract_id,
+                "carrier_id": carrier_id,
+                "amount": amount,
+                "recorded_at": at,
+                "month": month_of(at),
+            },
+        )
+
+    # -- assignments ------------------------------------------------------------------------
+    async def record_assignment(
+        self, assignment_id: uuid.UUID, *, role: str, person_id: Any, target_type: str, target_id: Any, at: datetime
+    ) -> datetime | None:
+        """Remember an assignment; returns when it was released, if its release arrived first."""
+        await self._insert_ignore(assignments, {"id": assignment_id})
+        await self._fill(
+            assignments,
+            assignment_id,
+            role=role,
+            person_id=person_id,
+            target_type=target_type,
+            target_id=target_id,
+            made_at=at,
+        )
+        row = (
+            await self.conn.execute(sa.select(assignments.c.released_at).where(assignments.c.id == assignment_id))
+        ).one()
+        released: datetime | None = row.released_at
+        return released
+
+    async def record_release(
+        self, assignment_id: uuid.UUID, *, person_id: Any, target_type: str, target_id: Any, at: datetime
+    ) -> str | None:
+        """Remember that an assignment ended; returns its role when the assignment is known."""
+        await self._insert_ignore(assignments, {"id": assignment_id})
+        await self._fill(assignments, assignment_id, person_id=person_id, target_type=target_type, target_id=target_id)
+        await self._set_earliest(assignments, assignment_id, "released_at", at)
+        row = (await self.conn.execute(sa.select(assignments.c.role).where(assignments.c.id == assignment_id))).one()
+        role: str | None = row.role
+        return role
+
+    # -- labels and recent events ----------------------------------------------------------
+    async def name(self, kind: str, ident: uuid.UUID, name: str, at: datetime) -> None:
+        name = name[:300]
+        await self._insert_ignore(labels, {"kind": kind, "id": ident, "name": name, "named_at": at})
+        await self.conn.execute(
+            sa.update(labels)
+            .where(labels.c.kind == kind, labels.c.id == ident, labels.c.named_at <= at)
+            .values(name=name, named_at=at)
+        )
+
+    async def names(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
+        wanted = [uuid.UUID(i) for i in ids]
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            sa.select(labels.c.id, labels.c.name).where(labels.c.kind == kind, labels.c.id.in_(wanted))
+        )
+        return {str(r.id): r.name for r in rows}
+
+    async def remember_event(self, event_id: str, event_type: str, subject: str, at: datetime) -> None:
+        await self._insert_ignore(
+            recent_events, {"event_id": event_id, "type": event_type, "subject": subject[:64], "occurred_at": at}
+        )
+        # Keep the newest RECENT_KEPT: the cut-off is the time of the RECENT_KEPT-th newest.
+        cutoff = (
+            sa.select(recent_events.c.occurred_at)
+            .order_by(recent_events.c.occurred_at.desc())
+            .offset(RECENT_KEPT - 1)
+            .limit(1)
+            .scalar_subquery()
+        )
+        await self.conn.execute(sa.delete(recent_events).where(recent_events.c.occurred_at < cutoff))
+
+    async def recent(self, limit: int) -> list[dict[str, Any]]:
+        rows = await self.conn.execute(
+            sa.select(recent_events)
+            .order_by(recent_events.c.occurred_at.desc(), recent_events.c.event_id.desc())
+            .limit(limit)
+        )
+        return [
+            {"id": r.event_id, "type": r.type, "subject": r.subject, "time": r.occurred_at} for r in rows.mappings()
+        ]
+
+    async def clear(self) -> None:
+        """Empty the projection (a rebuild replays the topics into it)."""
+        for table in PROJECTION:
+            if self.conn.dialect.name == "postgresql":
+                await self.conn.execute(sa.text(f'TRUNCATE TABLE "{table.name}"'))
+            else:
+                await self.conn.execute(sa.delete(table))
+
+    # -- KPIs -------------------------------------------------------------------------------
+    async def totals(self) -> dict[str, Any]:
+        d, c, p = demands, contracts, payments
+        funnel = (
+            await self.conn.execute(
+                sa.select(
+                    *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
+                    *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in ("withdrawn", "rejected", "expired")),
+                    _intended().label("intended"),
+                )
+            )
+        ).one()
+        deals = (
+            await self.conn.execute(
+                sa.select(
+                    sa.func.count(c.c.signed_at).label("signed"),
+                    sa.func.count(c.c.completed_at).label("completed"),
+                    sa.func.count(c.c.terminated_at).label("terminated"),
+                    _contracted_value().label("contracted_value"),
+                )
+            )
+        ).one()
+        paid = (await self.conn.execute(sa.select(sa.func.sum(p.c.amount)))).scalar()
+        return {"funnel": funnel._asdict(), "contracts": deals._asdict(), "paid": paid}
+
+    async def grouped(self, dimension: str) -> list[list[tuple[Key, dict[str, Any]]]]:
+        """``(key, metrics)`` rows of the demand, contract and payment queries for one dimension."""
+        if dimension == "month":
+            return await self._by_month()
+        d, c, p, f = demands, contracts, payments, demand_fields
+        dk: Any
+        ck: Any
+        pk: Any
+        demand_from: Any = d
+        contract_from: Any = c.outerjoin(d, c.c.demand_id == d.c.id)
+        payment_from: Any = p.join(c, p.c.contract_id == c.c.id).outerjoin(d, c.c.demand_id == d.c.id)
+        if dimension == "center":
+            dk, ck = d.c.center_id, sa.func.coalesce(c.c.center_id, d.c.center_id)
+            pk = ck
+        elif dimension == "carrier":
+            dk, ck = d.c.carrier_id, c.c.carrier_id
+            pk = sa.func.coalesce(p.c.carrier_id, c.c.carrier_id)
+        elif dimension == "project_manager":
+            dk, ck = d.c.project_manager_id, sa.func.coalesce(c.c.project_manager_id, d.c.project_manager_id)
+            pk = ck
+        elif dimension == "field":
+            demand_from = d.outerjoin(f, f.c.demand_id == d.c.id)
+            contract_from = c.outerjoin(f, f.c.demand_id == c.c.demand_id)
+            payment_from = p.join(c, p.c.contract_id == c.c.id).outerjoin(f, f.c.demand_id == c.c.demand_id)
+            dk = ck = pk = f.c.field
+        else:
+            raise ValueError(f"unknown dimension {dimension}")
+        return [
+            await self._group(demand_from, dk, _demand_metrics()),
+            await self._group(contract_from, ck, _contract_metrics()),
+            await self._group(payment_from, pk, [sa.func.sum(p.c.amount).label("paid")]),
+        ]
+
+    async def _by_month(self) -> list[list[tuple[Key, dict[str, Any]]]]:
+        d, c, p = demands, contracts, payments
+        groups = []
+        for stage in STAGES:
+            metrics: list[Any] = [sa.func.count(d.c[f"{stage}_at"]).label(stage)]
+            if stage == "submitted":
+                metrics.append(_intended().label("intended"))
+            groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, skip_null=True))
+        groups.append(await self._group(c, c.c.signed_month, _contract_metrics(), skip_null=True))
+        groups.append(await self._group(p, p.c.month, [sa.func.sum(p.c.amount).label("paid")], skip_null=True))
+        return groups
+
+    async def _group(
+        self, source: Any, key: Any, metrics: list[Any], *, skip_null: bool = False
+    ) -> list[tuple[Key, dict[str, Any]]]:
+        query = sa.select(key.label("k"), *metrics).select_from(source).group_by(key)
+        if skip_null:
+            query = query.where(key.is_not(None))
+        rows = await self.conn.execute(query)
+        out: list[tuple[Key, dict[str, Any]]] = []
+        for r in rows.mappings():
+            values: Mapping[str, Any] = {k: v for k, v in r.items() if k != "k"}
+            out.append((None if r["k"] is None else str(r["k"]), dict(values)))
+        return out
+
+
+def _intended() -> Any:
+    """Intended investment: the budgets of the demands that were submitted."""
+    d = demands
+    return sa.func.sum(sa.case((d.c.submitted_at.is_not(None), d.c.budget), else_=None))
+
+
+def _contracted_value() -> Any:
+    c = contracts
+    return sa.func.sum(sa.case((c.c.signed_at.is_not(None), c.c.value), else_=None))
+
+
+def _demand_metrics() -> list[Any]:
+    d = demands
+    return [*(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES), _intended().label("intended")]
+
+
+def _contract_metrics() -> list[Any]:
+    return [sa.func.count(contracts.c.signed_at).label("contracts"), _contracted_value().label("contracted_value")]

@@ -1,0 +1,81 @@
+"""What the dashboard's API returns (documentation of the wire format; money is an exact string)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+MoneyStr = str  # an exact decimal with two places, e.g. "2500000.00"
+
+
+class KpiFunnel(BaseModel):
+    submitted: int = Field(description="Demands submitted")
+    published: int
+    matched: int
+    contracted: int
+    completed: int = Field(description="Demands closed after their contract completed")
+    withdrawn: int
+    rejected: int
+    expired: int
+
+
+class KpiMoney(BaseModel):
+    currency: str = "CNY"
+    intended: MoneyStr = Field(description="Sum of the budgets of the submitted demands")
+    contracted: MoneyStr = Field(description="Sum of the values of the signed contracts (latest version)")
+    paid: MoneyStr = Field(description="Sum of the recorded payments")
+
+
+class KpiContractCounts(BaseModel):
+    signed: int
+    completed: int
+    terminated: int
+
+
+class KpiBreakdownRow(BaseModel):
+    key: str | None = Field(description="Center, carrier or person id, field code or YYYY-MM; null: not attributed")
+    label: str | None
+    submitted: int
+    published: int
+    matched: int
+    contracted: int
+    completed: int
+    intended: MoneyStr
+    contracts: int
+    contracted_value: MoneyStr
+    paid: MoneyStr
+
+
+class KpiBreakdowns(BaseModel):
+    center: list[KpiBreakdownRow]
+    carrier: list[KpiBreakdownRow]
+    project_manager: list[KpiBreakdownRow]
+    field: list[KpiBreakdownRow] = Field(description="A demand with several fields counts in each of them")
+    month: list[KpiBreakdownRow] = Field(description="Each figure in the UTC month of its own event")
+
+
+class KpisOut(BaseModel):
+    funnel: KpiFunnel
+    money: KpiMoney
+    contracts: KpiContractCounts
+    breakdowns: KpiBreakdowns
+    breakdown_sizes: dict[str, int] = Field(description="How many keys each breakdown has in all (rows are capped)")
+
+
+class DashboardRecentEvent(BaseModel):
+    id: str
+    type: str
+    subject: str
+    time: datetime
+
+
+class DashboardRecentEventsOut(BaseModel):
+    items: list[DashboardRecentEvent]
+
+
+class DashboardStreamStatsOut(BaseModel):
+    subscribers: int
+    published: int
+    delivered: int
+    dropped: int

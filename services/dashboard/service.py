@@ -1,0 +1,267 @@
+"""Dashboard use cases: apply each consumed event to the projection (inside the consumer's unit
+of work), and read the KPIs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from services.dashboard import domain
+from services.dashboard.domain import DIMENSIONS, attributes_from_changes, full_attributes, money
+from services.dashboard.repository import DashboardRepository
+from services.dashboard.tables import contracts as contracts_table
+from services.dashboard.tables import demands as demands_table
+from shared.events import contracts as ct
+from shared.events import demand as dm
+from shared.events import matching as mt
+from shared.events import talent as tl
+from shared.events.envelope import Envelope
+from shared.outbox import UnitOfWork, UnitOfWorkFactory
+
+PROJECT_MANAGER_ROLE = "project_manager"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Projection:
+    """Each method applies one event type. Every one of them may run twice for the same event
+    (a rebuild next to the live consumer, a redelivery) and in any order relative to events of
+    other topics: the repository's writes make that harmless."""
+
+    # -- demand topic -----------------------------------------------------------------------
+    async def demand_submitted(self, uow: UnitOfWork, e: dm.DemandSubmitted, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id, e.enterprise_id)
+        attrs = full_attributes(
+            center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
+        )
+        await repo.set_demand_attributes(e.demand_id, attrs, e.submitted_at)
+        await repo.reach_stage(e.demand_id, "submitted", e.submitted_at)
+
+    async def demand_published(self, uow: UnitOfWork, e: dm.DemandPublished, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id, e.enterprise_id)
+        attrs = full_attributes(
+            center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
+        )
+        await repo.set_demand_attributes(e.demand_id, attrs, e.published_at)
+        await repo.reach_stage(e.demand_id, "published", e.published_at)
+
+    async def demand_updated(self, uow: UnitOfWork, e: dm.DemandUpdated, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id)
+        await repo.set_demand_attributes(e.demand_id, attributes_from_changes(e.changed), e.updated_at)
+
+    async def demand_matched(self, uow: UnitOfWork, e: dm.DemandMatched, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id)
+        await repo.reach_stage(e.demand_id, "matched", e.matched_at)
+        await repo.attribute_demand(e.demand_id, e.matched_at, carrier_id=e.carrier_id)
+
+    async def demand_contracted(self, uow: UnitOfWork, e: dm.DemandContracted, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id)
+        await repo.reach_stage(e.demand_id, "contracted", e.contracted_at)
+
+    async def demand_closed(self, uow: UnitOfWork, e: dm.DemandClosed, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id)
+        await repo.reach_stage(e.demand_id, "completed", e.closed_at)
+
+    async def demand_withdrawn(self, uow: UnitOfWork, e: dm.DemandWithdrawn, env: Envelope) -> None:
+        await self._leave(uow, e.demand_id, "withdrawn", e.withdrawn_at)
+
+    async def demand_rejected(self, uow: UnitOfWork, e: dm.DemandRejected, env: Envelope) -> None:
+        await self._leave(uow, e.demand_id, "rejected", e.rejected_at)
+
+    async def demand_expired(self, uow: UnitOfWork, e: dm.DemandExpired, env: Envelope) -> None:
+        await self._leave(uow, e.demand_id, "expired", e.expired_at)
+
+    async def _leave(self, uow: UnitOfWork, demand_id: uuid.UUID, how: str, at: datetime) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(demand_id)
+        await repo.leave_funnel(demand_id, how, at)
+
+    async def center_established(self, uow: UnitOfWork, e: dm.JointInnovationCenterEstablished, env: Envelope) -> None:
+        # The event carries no time of its own; the CloudEvent's (optional) time orders renames.
+        await DashboardRepository(uow.conn).name("center", e.center_id, e.name, env.time or EPOCH)
+
+    # -- talent topic -----------------------------------------------------------------------
+    async def carrier_registered(self, uow: UnitOfWork, e: tl.CarrierRegistered, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).name("carrier", e.carrier_id, e.name, e.registered_at)
+
+    async def carrier_updated(self, uow: UnitOfWork, e: tl.CarrierProfileUpdated, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).name("carrier", e.carrier_id, e.name, e.updated_at)
+
+    async def person_registered(self, uow: UnitOfWork, e: tl.PersonRegistered, env: Envelope) -> None:
+        # Only project managers' names: they label a breakdown; nobody else's name is kept.
+        if PROJECT_MANAGER_ROLE in e.roles:
+            await DashboardRepository(uow.conn).name("person", e.person_id, e.name, e.registered_at)
+
+    async def person_updated(self, uow: UnitOfWork, e: tl.PersonProfileUpdated, env: Envelope) -> None:
+        if PROJECT_MANAGER_ROLE in e.roles:
+            await DashboardRepository(uow.conn).name("person", e.person_id, e.name, e.updated_at)
+
+    async def assignment_made(self, uow: UnitOfWork, e: tl.AssignmentMade, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        released_at = await repo.record_assignment(
+            e.assignment_id,
+            role=e.role,
+            person_id=e.person_id,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            at=e.made_at,
+        )
+        if e.role != PROJECT_MANAGER_ROLE or e.person_id is None:
+            return
+        if e.target_type == "demand":
+            await repo.ensure_demand(e.target_id)
+            await repo.attribute_demand(e.target_id, e.made_at, project_manager_id=e.person_id)
+        elif e.target_type == "contract":
+            await repo.ensure_contract(e.target_id)
+            await repo.attribute_contract(e.target_id, e.person_id, e.made_at)
+        if released_at is not None:  # its release was applied before it (a replay next to the live consumer)
+            await self._release(repo, e.target_type, e.target_id, e.person_id, released_at)
+
+    async def assignment_released(self, uow: UnitOfWork, e: tl.AssignmentReleased, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        role = await repo.record_release(
+            e.assignment_id, person_id=e.person_id, target_type=e.target_type, target_id=e.target_id, at=e.released_at
+        )
+        if role == PROJECT_MANAGER_ROLE and e.person_id is not None:
+            await self._release(repo, e.target_type, e.target_id, e.person_id, e.released_at)
+
+    async def _release(
+        self, repo: DashboardRepository, target_type: str, target_id: uuid.UUID, person_id: uuid.UUID, at: datetime
+    ) -> None:
+        table = {"demand": demands_table, "contract": contracts_table}.get(target_type)
+        if table is not None:
+            await repo.release_project_manager(table, target_id, person_id, at)
+
+    # -- matching topic ---------------------------------------------------------------------
+    async def match_accepted(self, uow: UnitOfWork, e: mt.MatchAccepted, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_demand(e.demand_id, e.enterprise_id)
+        await repo.reach_stage(e.demand_id, "matched", e.accepted_at)
+        await repo.attribute_demand(
+            e.demand_id, e.accepted_at, carrier_id=e.carrier_id, project_manager_id=e.project_manager_id
+        )
+
+    # -- contracts topic --------------------------------------------------------------------
+    async def contract_drafted(self, uow: UnitOfWork, e: ct.ContractDrafted, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_contract(
+            e.contract_id,
+            demand_id=e.demand_id,
+            enterprise_id=e.enterprise_id,
+            carrier_id=e.carrier_id,
+            center_id=e.center_id,
+            contract_type=e.contract_type,
+        )
+        await repo.set_contract_value(e.contract_id, e.value, 0)
+        await repo.contract_stage(e.contract_id, "drafted", e.drafted_at)
+        if e.project_manager_id is not None:
+            await repo.attribute_contract(e.contract_id, e.project_manager_id, e.drafted_at)
+
+    async def contract_signed(self, uow: UnitOfWork, e: ct.ContractSigned, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_contract(
+            e.contract_id,
+            demand_id=e.demand_id,
+            enterprise_id=e.enterprise_id,
+            carrier_id=e.carrier_id,
+            center_id=e.center_id,
+            contract_type=e.contract_type,
+        )
+        await repo.set_contract_value(e.contract_id, e.value, e.contract_version)
+        await repo.contract_stage(e.contract_id, "signed", e.signed_at)
+        if e.project_manager_id is not None:
+            await repo.attribute_contract(e.contract_id, e.project_manager_id, e.signed_at)
+        if e.demand_id is not None:
+            # The demand reached "contracted" when its contract was signed, whether or not the
+            # demand service's own DemandContracted has arrived yet.
+            await repo.ensure_demand(e.demand_id, e.enterprise_id)
+            await repo.reach_stage(e.demand_id, "contracted", e.signed_at)
+            await repo.attribute_demand(
+                e.demand_id, e.signed_at, carrier_id=e.carrier_id, project_manager_id=e.project_manager_id
+            )
+
+    async def contract_amended(self, uow: UnitOfWork, e: ct.ContractAmended, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_contract(e.contract_id)
+        await repo.set_contract_value(e.contract_id, e.value, e.contract_version)
+
+    async def payment_recorded(self, uow: UnitOfWork, e: ct.PaymentRecorded, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_contract(e.contract_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id)
+        await repo.add_payment(e.payment_id, e.contract_id, e.carrier_id, e.amount, e.recorded_at)
+
+    async def contract_completed(self, uow: UnitOfWork, e: ct.ContractCompleted, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_contract(
+            e.contract_id, demand_id=e.demand_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id
+        )
+        await repo.contract_stage(e.contract_id, "completed", e.completed_at)
+        if e.project_manager_id is not None:
+            await repo.attribute_contract(e.contract_id, e.project_manager_id, e.completed_at)
+        if e.demand_id is not None:
+            await repo.ensure_demand(e.demand_id, e.enterprise_id)
+            await repo.reach_stage(e.demand_id, "completed", e.completed_at)
+
+    async def contract_terminated(self, uow: UnitOfWork, e: ct.ContractTerminated, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
+        await repo.ensure_contract(
+            e.contract_id, demand_id=e.demand_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id
+        )
+        await repo.contract_stage(e.contract_id, "terminated", e.terminated_at)
+
+    # -- every event ------------------------------------------------------------------------
+    async def remember(self, uow: UnitOfWork, env: Envelope) -> bool:
+        """Keep the event among the latest ones; say whether it is about a confidential demand."""
+        repo = DashboardRepository(uow.conn)
+        event_type = domain.short_type(env.type)
+        await repo.remember_event(env.id, event_type, env.subject, env.time or datetime.now(UTC))
+        demand_id = env.data.get("demand_id")
+        if not demand_id:
+            return False
+        try:
+            return await repo.is_confidential(uuid.UUID(str(demand_id)))
+        except ValueError:
+            return False
+
+
+class KpiService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
+
+    async def kpis(self, limit: int) -> dict[str, Any]:
+        async with self.uow.engine.connect() as conn:
+            repo = DashboardRepository(conn)
+            totals = await repo.totals()
+            breakdowns: dict[str, Any] = {}
+            truncated: dict[str, int] = {}
+            for dimension in DIMENSIONS:
+                merged = domain.merge_rows(*await repo.grouped(dimension))
+                kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
+                names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
+                rows, total = domain.breakdown(dimension, merged, names, limit)
+                breakdowns[dimension] = rows
+                truncated[dimension] = total
+        funnel = totals["funnel"]
+        deals = totals["contracts"]
+        return {
+            "funnel": {k: int(funnel[k]) for k in (*domain.STAGES, "withdrawn", "rejected", "expired")},
+            "money": {
+                "currency": "CNY",
+                "intended": money(funnel["intended"]),
+                "contracted": money(deals["contracted_value"]),
+                "paid": money(totals["paid"]),
+            },
+            "contracts": {k: int(deals[k]) for k in ("signed", "completed", "terminated")},
+            "breakdowns": breakdowns,
+            "breakdown_sizes": truncated,
+        }
+
+    async def recent_events(self, limit: int) -> list[dict[str, Any]]:
+        async with self.uow.engine.connect() as conn:
+            return await DashboardRepository(conn).recent(limit)

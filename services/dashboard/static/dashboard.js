@@ -1,0 +1,316 @@
+// The live dashboard: reads the KPIs, listens to the event stream, re-reads the KPIs when
+// events arrive (coalesced), and lists the latest events. No framework, no build step.
+"use strict";
+
+const API = "/api/v1/dashboard";
+const TOKEN_KEY = "itp.dashboard.token";
+const MAX_EVENTS = 40;
+
+// Chinese and English label of every event type of the platform (a unit test keeps this list
+// complete); the stream's events are named by type, so each needs its own listener.
+const TYPE_LABELS = {
+  EnterpriseRegistered: "企业注册 Enterprise registered",
+  JointInnovationCenterEstablished: "联合创新中心成立 Joint innovation center established",
+  DemandDrafted: "需求草稿 Demand drafted",
+  DemandSubmitted: "需求提交 Demand submitted",
+  DemandPublished: "需求发布 Demand published",
+  DemandUpdated: "需求更新 Demand updated",
+  DemandWithdrawn: "需求撤回 Demand withdrawn",
+  DemandRejected: "需求驳回 Demand rejected",
+  DemandExpired: "需求过期 Demand expired",
+  DemandMatched: "需求已匹配 Demand matched",
+  DemandNegotiationStarted: "开始洽谈 Negotiation started",
+  DemandContracted: "需求已签约 Demand contracted",
+  DemandClosed: "需求完成 Demand closed",
+  DemandAccessGranted: "授权查看 Access granted",
+  DemandAccessRevoked: "撤销授权 Access revoked",
+  CarrierRegistered: "载体注册 Carrier registered",
+  CarrierProfileUpdated: "载体更新 Carrier profile updated",
+  PersonRegistered: "人才注册 Person registered",
+  PersonProfileUpdated: "人才更新 Person profile updated",
+  TraineeEnrolled: "研究生入学 Trainee enrolled",
+  AssignmentMade: "人员指派 Assignment made",
+  AssignmentReleased: "指派解除 Assignment released",
+  CapacityChanged: "容量变化 Capacity changed",
+  MatchesSuggested: "推荐匹配 Matches suggested",
+  MatchAccepted: "接受匹配 Match accepted",
+  MatchRejected: "拒绝匹配 Match rejected",
+  AssignmentProposed: "分配方案 Assignment proposed",
+  ContractDrafted: "合同起草 Contract drafted",
+  ContractSignedByParty: "一方签署 Signed by one party",
+  ContractSigned: "合同签订 Contract signed",
+  ContractAmended: "合同变更 Contract amended",
+  MilestoneDelivered: "里程碑交付 Milestone delivered",
+  MilestoneAccepted: "里程碑验收 Milestone accepted",
+  MilestoneRejected: "里程碑退回 Milestone rejected",
+  PaymentRecorded: "付款记录 Payment recorded",
+  GrantConvertedToEquity: "拨投转股 Grant converted to equity",
+  ContractCompleted: "合同完成 Contract completed",
+  ContractTerminated: "合同终止 Contract terminated",
+};
+
+const STAGES = ["submitted", "published", "matched", "contracted", "completed"];
+const STATUS = {
+  live: "实时 Live",
+  connecting: "连接中 Connecting",
+  offline: "已断开 Offline",
+};
+
+const $ = (id) => document.getElementById(id);
+let token = null;
+let source = null;
+let kpis = null;
+let dimension = "center";
+let refreshTimer = null;
+let refreshing = false;
+let refreshAgain = false;
+
+// -- token ------------------------------------------------------------------------------------
+
+function takeToken() {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get("token");
+  if (fromUrl) {
+    localStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete("token");  // keep the token out of the history and of bookmarks
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+function askForToken(message) {
+  token = null;
+  $("login").classList.add("shown");
+  $("error").textContent = message || "";
+  setStatus("offline");
+}
+
+$("login-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const value = $("token-input").value.trim();
+  if (!value) return;
+  localStorage.setItem(TOKEN_KEY, value);
+  $("login").classList.remove("shown");
+  start();
+});
+
+// -- formatting -------------------------------------------------------------------------------
+
+function fmtInt(n) {
+  return Number(n).toLocaleString("en-US");
+}
+
+// Money arrives as an exact decimal string: group the digits, never go through a float.
+function fmtMoney(s) {
+  const [whole, frac = "00"] = String(s).split(".");
+  const sign = whole.startsWith("-") ? "-" : "";
+  const digits = whole.replace("-", "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}¥${digits}.${frac.padEnd(2, "0")}`;
+}
+
+// Ratio of two decimal strings, for display only.
+function pct(part, whole) {
+  const p = Number(part), w = Number(whole);
+  return w > 0 ? `${((100 * p) / w).toFixed(1)}%` : "–";
+}
+
+function setText(id, text) {
+  const el = $(id);
+  if (!el || el.textContent === text) return;
+  el.textContent = text;
+  el.classList.remove("bump");
+  void el.offsetWidth;  // restart the animation
+  el.classList.add("bump");
+}
+
+function setStatus(state) {
+  const el = $("stream-status");
+  el.dataset.state = state;
+  el.textContent = STATUS[state];
+}
+
+// -- KPIs -------------------------------------------------------------------------------------
+
+async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const r = await fetch(`${API}/kpis`, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+    if (r.status === 401 || r.status === 403) {
+      const problem = await r.json().catch(() => ({}));
+      stopStream();
+      askForToken(`${r.status}: ${problem.detail || "not allowed"}`);
+      return;
+    }
+    if (!r.ok) throw new Error(`KPIs: HTTP ${r.status}`);
+    kpis = await r.json();
+    render();
+  } catch (err) {
+    $("updated").textContent = `⚠ ${err.message}`;
+  } finally {
+    refreshing = false;
+    if (refreshAgain) {
+      refreshAgain = false;
+      scheduleRefresh();
+    }
+  }
+}
+
+// Many events in a burst cause one re-read, not one each.
+function scheduleRefresh() {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    refresh();
+  }, 150);
+}
+
+function render() {
+  const f = kpis.funnel;
+  const top = Math.max(1, ...STAGES.map((s) => f[s]));
+  for (const s of STAGES) {
+    setText(`kpi-${s}`, fmtInt(f[s]));
+    document.querySelector(`[data-bar="${s}"]`).style.width = `${(100 * f[s]) / top}%`;
+    document.querySelector(`[data-rate="${s}"]`).textContent =
+      s === "submitted" ? "\u00a0" : `${pct(f[s], f.submitted)} 转化率 of submitted`;
+  }
+  setText("kpi-withdrawn", fmtInt(f.withdrawn));
+  setText("kpi-rejected", fmtInt(f.rejected));
+  setText("kpi-expired", fmtInt(f.expired));
+  setText("kpi-contracts-signed", fmtInt(kpis.contracts.signed));
+  setText("kpi-contracts-terminated", fmtInt(kpis.contracts.terminated));
+  const m = kpis.money;
+  setText("kpi-intended", fmtMoney(m.intended));
+  setText("kpi-contracted-value", fmtMoney(m.contracted));
+  setText("kpi-paid", fmtMoney(m.paid));
+  $("rate-contracted").textContent = `${pct(m.contracted, m.intended)} 占意向 of intended`;
+  $("rate-paid").textContent = `${pct(m.paid, m.contracted)} 占合同 of contracted`;
+  $("updated").textContent = `更新 Updated ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
+  renderBreakdown();
+}
+
+function renderBreakdown() {
+  const body = document.querySelector("#breakdown tbody");
+  const rows = (kpis && kpis.breakdowns[dimension]) || [];
+  body.replaceChildren();
+  if (!rows.length) {
+    const tr = body.insertRow();
+    const td = tr.insertCell();
+    td.colSpan = 8;
+    td.className = "empty";
+    td.textContent = "暂无数据 No data yet";
+    return;
+  }
+  for (const row of rows) {
+    const tr = body.insertRow();
+    const name = row.label || (row.key ? row.key.slice(0, 8) : "");
+    const cells = [
+      name, fmtInt(row.submitted), fmtInt(row.matched), fmtInt(row.contracted),
+      fmtInt(row.completed), fmtMoney(row.intended), fmtMoney(row.contracted_value), fmtMoney(row.paid),
+    ];
+    for (const text of cells) tr.insertCell().textContent = text;
+    if (row.key) tr.cells[0].title = row.key;
+  }
+}
+
+for (const button of document.querySelectorAll(".tabs button")) {
+  button.addEventListener("click", () => {
+    dimension = button.dataset.dim;
+    for (const b of document.querySelectorAll(".tabs button")) b.setAttribute("aria-selected", String(b === button));
+    renderBreakdown();
+  });
+}
+
+// -- events -----------------------------------------------------------------------------------
+
+function addEvent(ev, fresh) {
+  const list = $("events");
+  const empty = $("events-empty");
+  if (empty) empty.remove();
+  if (list.querySelector(`li[data-id="${CSS.escape(ev.id)}"]`)) return;  // a reconnect may repeat one
+  const li = document.createElement("li");
+  li.dataset.id = ev.id;
+  li.dataset.type = ev.type;
+  li.dataset.subject = ev.subject;
+  if (fresh) li.className = "fresh";
+  const time = document.createElement("span");
+  time.className = "t";
+  time.textContent = new Date(ev.time).toLocaleTimeString("zh-CN", { hour12: false });
+  const type = document.createElement("span");
+  type.className = "ty";
+  type.textContent = TYPE_LABELS[ev.type] || ev.type;
+  const subject = document.createElement("span");
+  subject.className = "s";
+  subject.textContent = ` ${ev.subject}`;
+  li.append(time, type, subject);
+  const title = ev.data && (ev.data.title || ev.data.demand_title || ev.data.name);
+  if (title) {
+    const t = document.createElement("span");
+    t.className = "title";
+    t.textContent = title;
+    li.append(t);
+  }
+  list.prepend(li);
+  if (fresh) setTimeout(() => li.classList.remove("fresh"), 4000);
+  while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+}
+
+async function loadRecent() {
+  const r = await fetch(`${API}/recent-events?limit=${MAX_EVENTS}`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!r.ok) return;
+  const body = await r.json();
+  for (const ev of body.items.reverse()) addEvent(ev, false);
+}
+
+function onStreamEvent(message) {
+  let ev;
+  try {
+    ev = JSON.parse(message.data);
+  } catch {
+    return;
+  }
+  addEvent({ id: message.lastEventId, ...ev }, true);
+  scheduleRefresh();
+}
+
+function stopStream() {
+  if (source) source.close();
+  source = null;
+}
+
+function startStream() {
+  stopStream();
+  setStatus("connecting");
+  source = new EventSource(`${API}/events?access_token=${encodeURIComponent(token)}`);
+  for (const type of Object.keys(TYPE_LABELS)) source.addEventListener(type, onStreamEvent);
+  source.onopen = () => {
+    setStatus("live");
+    scheduleRefresh();  // catch up with whatever happened while (re)connecting
+  };
+  source.onerror = () => {
+    // The browser reconnects by itself unless the server refused the stream (CLOSED).
+    if (source && source.readyState === EventSource.CLOSED) {
+      setStatus("offline");
+      setTimeout(() => token && refresh(), 1000);  // a refused token shows up as 401 there
+      setTimeout(() => token && startStream(), 5000);
+    } else {
+      setStatus("connecting");
+    }
+  };
+}
+
+function start() {
+  token = takeToken();
+  if (!token) {
+    askForToken("");
+    return;
+  }
+  startStream();
+  refresh();
+  loadRecent();
+}
+
+start();

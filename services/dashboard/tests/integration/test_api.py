@@ -1,0 +1,352 @@
+"""The dashboard's HTTP API, served by uvicorn: who may read the KPIs and the stream, the stream's
+filter, wire format, redaction, heartbeats and timing, and the page."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.dashboard.handlers import build_handlers
+from services.dashboard.live import Broadcaster
+from services.dashboard.service import Projection
+from services.dashboard.tests import scenario
+from services.dashboard.tests.support import envelope, isolated_definition, message, serving, sse
+from shared.bus.memory import InMemoryBus
+from shared.consumer import EventConsumer
+from shared.events import demand as dm
+from shared.events import talent as tl
+from shared.events.envelope import Envelope
+from shared.runtime import create_service_app
+from shared.settings import ServiceSettings
+from shared.testing import auth_headers, token_for, wait_for
+
+EVENTS = "/api/v1/dashboard/events"
+KPIS = "/api/v1/dashboard/kpis"
+ENTERPRISE = uuid.uuid4()
+
+
+@dataclass
+class Served:
+    app: FastAPI
+    url: str
+    client: httpx.AsyncClient
+
+    @property
+    def consumer(self) -> EventConsumer:
+        consumer: EventConsumer = self.app.state.runtime.consumers[0]
+        return consumer
+
+    @property
+    def broadcaster(self) -> Broadcaster:
+        broadcaster: Broadcaster = self.app.state.runtime.state["broadcaster"]
+        return broadcaster
+
+    async def deliver(self, env: Envelope) -> str:
+        """Hand the event to the service's own projection consumer, as its bus would."""
+        return await self.consumer.process(message(env))
+
+
+@pytest.fixture
+async def served(dashboard_db: str) -> AsyncIterator[Served]:
+    # The consumer loop is not started: each test delivers its events itself (deterministic).
+    settings = ServiceSettings(env="test", service_name="dashboard", database_url=dashboard_db)
+    app = create_service_app(isolated_definition(), settings, InMemoryBus(), background=False)
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as client:
+        yield Served(app, url, client)
+
+
+def submitted(*, confidential: bool = False, budget: str = "800000.00") -> dm.DemandSubmitted:
+    return dm.DemandSubmitted(
+        demand_id=uuid.uuid4(),
+        enterprise_id=ENTERPRISE,
+        title="高精度MEMS传感器封装工艺",
+        description="机密细节：晶圆级真空封装的良率问题" if confidential else "公开说明",
+        fields=["it.sensors"],
+        keywords=["MEMS"],
+        demand_type="technology_development",
+        budget=Decimal(budget),
+        city="无锡",
+        confidentiality="confidential" if confidential else "public",
+        submitted_at=scenario.at(6, 1),
+    )
+
+
+def published(sub: dm.DemandSubmitted) -> dm.DemandPublished:
+    return dm.DemandPublished(**sub.model_dump(exclude={"submitted_at", "currency"}), published_at=scenario.at(6, 2))
+
+
+def data_of(event: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(event.data)
+    return payload
+
+
+# -- KPIs --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("roles", "claims", "status"),
+    [
+        (("dashboard_viewer",), {}, 200),
+        (("project_manager",), {}, 200),
+        (("operator",), {}, 200),
+        (("admin",), {}, 200),
+        (("enterprise_user",), {"enterprise_id": ENTERPRISE}, 403),
+        (("carrier_user",), {"carrier_id": uuid.uuid4()}, 403),
+        ((), {}, 401),
+    ],
+)
+async def test_who_may_read_the_kpis(
+    served: Served, roles: tuple[str, ...], claims: dict[str, Any], status: int
+) -> None:
+    headers = auth_headers(*roles, **claims) if roles else {}
+    r = await served.client.get(KPIS, headers=headers)
+    assert r.status_code == status, r.text
+    if status != 200:
+        assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
+    viewer = auth_headers("dashboard_viewer")
+    await served.deliver(envelope(submitted(budget="1234567.89")))
+    r = await served.client.get(KPIS, headers=viewer)
+    body = r.json()
+    assert body["funnel"]["submitted"] == 1
+    assert body["money"] == {"currency": "CNY", "intended": "1234567.89", "contracted": "0.00", "paid": "0.00"}
+    assert body["breakdowns"]["field"][0] == {
+        "key": "it.sensors",
+        "label": "传感器 Sensors",
+        "submitted": 1,
+        "published": 0,
+        "matched": 0,
+        "contracted": 0,
+        "completed": 0,
+        "intended": "1234567.89",
+        "contracts": 0,
+        "contracted_value": "0.00",
+        "paid": "0.00",
+    }
+    tag = r.headers["etag"]
+    assert (await served.client.get(KPIS, headers={**viewer, "If-None-Match": tag})).status_code == 304
+    await served.deliver(envelope(submitted()))
+    r2 = await served.client.get(KPIS, headers={**viewer, "If-None-Match": tag})
+    assert r2.status_code == 200 and r2.json()["funnel"]["submitted"] == 2 and r2.headers["etag"] != tag
+
+
+async def test_recent_events_are_listed_newest_first(served: Served) -> None:
+    first, second = envelope(submitted()), envelope(submitted())
+    await served.deliver(first)
+    await served.deliver(second)
+    r = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"))
+    assert [e["id"] for e in r.json()["items"]] == [second.id, first.id]
+    assert r.json()["items"][0]["type"] == "DemandSubmitted"
+
+
+# -- the stream: who ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "status"),
+    [
+        ({}, {}, 401),
+        ({}, {"access_token": "not-a-token"}, 401),
+        (auth_headers("enterprise_user", enterprise_id=ENTERPRISE), {}, 403),
+        (auth_headers("carrier_user", carrier_id=uuid.uuid4()), {}, 403),
+        ({}, {"access_token": token_for("enterprise_user", enterprise_id=ENTERPRISE)}, 403),
+        ({}, {"types": "DemandSubmited"}, 422),
+    ],
+)
+async def test_the_stream_refuses(served: Served, headers: dict[str, str], query: dict[str, str], status: int) -> None:
+    if status == 422:
+        headers = auth_headers("dashboard_viewer")
+    r = await served.client.get(EVENTS, headers=headers, params=query)
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    if status == 422:
+        assert r.json()["unknown"] == ["DemandSubmited"]
+        assert "DemandSubmitted" in r.json()["known_types"]
+
+
+@pytest.mark.parametrize("role", ["dashboard_viewer", "project_manager", "operator", "admin"])
+async def test_dashboard_viewers_and_above_may_stream_with_a_header_or_an_access_token(
+    served: Served, role: str
+) -> None:
+    env = envelope(submitted())
+    async with (
+        sse(served.client, EVENTS, headers=auth_headers(role)) as by_header,
+        sse(served.client, EVENTS, params={"access_token": token_for(role)}) as by_query,
+    ):
+        assert served.broadcaster.stats.subscribers == 2
+        await served.deliver(env)
+        for reader in (by_header, by_query):
+            await reader.until(lambda r: r.events, what="the event")
+            assert reader.events[0].id == env.id
+
+    async def unsubscribed() -> bool:
+        return served.broadcaster.stats.subscribers == 0
+
+    await wait_for(unsubscribed, timeout_s=5, what="the closed streams to unsubscribe")
+
+
+# -- the stream: what --------------------------------------------------------------------------
+
+
+async def test_each_event_is_one_frame_with_the_cloudevent_id_its_type_and_compact_json(served: Served) -> None:
+    sub = submitted()
+    env = envelope(sub)
+    async with sse(served.client, EVENTS, headers=auth_headers("operator")) as reader:
+        assert reader.retry == 3000
+        await served.deliver(env)
+        await reader.until(lambda r: r.events, what="the event")
+    event = reader.events[0]
+    assert (event.id, event.event) == (env.id, "DemandSubmitted")
+    assert "\n" not in event.data and ", " not in event.data  # compact, one line
+    payload = data_of(event)
+    assert set(payload) == {"type", "subject", "time", "data"}
+    assert payload["type"] == "DemandSubmitted"
+    assert payload["subject"] == str(sub.demand_id)
+    assert payload["time"] == env.time.isoformat().replace("+00:00", "Z")  # type: ignore[union-attr]
+    assert payload["data"] == json.loads(json.dumps(env.data))  # operators: the whole event
+    assert payload["data"]["budget"] == "800000.00"
+
+
+async def test_the_filter_delivers_only_the_types_asked_for(served: Served) -> None:
+    sub = submitted()
+    publication = envelope(published(sub))
+    async with (
+        sse(
+            served.client, EVENTS, headers=auth_headers("dashboard_viewer"), params={"types": "DemandSubmitted"}
+        ) as only,
+        sse(
+            served.client,
+            EVENTS,
+            headers=auth_headers("dashboard_viewer"),
+            params={"types": "cn.jitri.itp.DemandPublished.v1,CarrierRegistered"},
+        ) as other,
+        sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as everything,
+    ):
+        first = envelope(sub)
+        await served.deliver(first)
+        await served.deliver(publication)
+        last = envelope(submitted())
+        await served.deliver(last)
+        await everything.until(lambda r: len(r.events) == 3, what="all three events")
+        await only.until(lambda r: len(r.events) == 2, what="both submissions")
+        await other.until(lambda r: len(r.events) == 1, what="the publication")
+    assert [e.event for e in everything.events] == ["DemandSubmitted", "DemandPublished", "DemandSubmitted"]
+    assert [e.id for e in only.events] == [first.id, last.id]
+    assert [e.id for e in other.events] == [publication.id]
+
+
+async def test_confidential_demands_reach_viewers_as_teasers_and_personal_data_only_operators(served: Served) -> None:
+    secret = submitted(confidential=True)
+    person = tl.PersonRegistered(
+        person_id=uuid.uuid4(),
+        name="王研究员",
+        roles=["researcher"],
+        university="东南大学",
+        fields=["it.sensors"],
+        keywords=[],
+        languages=["zh"],
+        capacity=1,
+        registered_at=scenario.at(6, 3),
+    )
+    async with (
+        sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as viewer,
+        sse(served.client, EVENTS, headers=auth_headers("project_manager")) as pm,
+        sse(served.client, EVENTS, headers=auth_headers("operator")) as operator,
+    ):
+        await served.deliver(envelope(secret))
+        await served.deliver(envelope(person))
+        for reader in (viewer, pm, operator):
+            await reader.until(lambda r: len(r.events) == 2, what="both events")
+    v_demand, v_person = (data_of(e)["data"] for e in viewer.events)
+    pm_demand, pm_person = (data_of(e)["data"] for e in pm.events)
+    op_demand, op_person = (data_of(e)["data"] for e in operator.events)
+    assert v_demand["title"] == secret.title and v_demand["teaser"] is True
+    assert not {"description", "budget", "keywords", "city"} & set(v_demand)
+    assert pm_demand["description"] == op_demand["description"] == secret.description
+    assert "name" not in v_person and "university" not in v_person
+    assert "name" not in pm_person and "university" not in pm_person
+    assert (op_person["name"], op_person["university"]) == ("王研究员", "东南大学")
+
+
+async def test_an_event_is_streamed_after_its_commit_so_the_kpis_already_count_it(served: Served) -> None:
+    viewer = auth_headers("dashboard_viewer")
+    async with sse(served.client, EVENTS, headers=viewer, params={"types": "DemandSubmitted"}) as reader:
+        for n in range(1, 6):
+            await served.deliver(envelope(submitted()))
+            await reader.until(lambda r, n=n: len(r.events) == n, what=f"event {n}")
+            r = await served.client.get(KPIS, headers=viewer)
+            assert r.json()["funnel"]["submitted"] == n
+
+
+class BrokenProjection(Projection):
+    async def demand_submitted(self, *_: Any) -> None:
+        raise RuntimeError("boom")
+
+
+async def test_a_duplicate_or_a_failed_delivery_is_not_streamed(served: Served) -> None:
+    env = envelope(submitted())
+    async with sse(served.client, EVENTS, headers=auth_headers("operator")) as reader:
+        assert await served.deliver(env) == "applied"
+        assert await served.deliver(env) == "duplicate"
+
+        # A handler that fails rolls its transaction back: nothing is announced for it.
+        working = served.consumer.handlers
+        served.consumer.handlers = build_handlers(BrokenProjection())
+        assert await served.deliver(envelope(submitted())) == "dead-lettered"
+        served.consumer.handlers = working
+
+        marker = envelope(submitted())
+        await served.deliver(marker)
+        await reader.until(lambda r: any(e.id == marker.id for e in r.events), what="the marker")
+    assert [e.id for e in reader.events] == [env.id, marker.id]
+
+
+async def test_heartbeats_keep_an_idle_stream_alive(served: Served) -> None:
+    served.broadcaster.heartbeat_s = 0.1
+    async with sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as reader:
+        await reader.until(lambda r: r.comments.count("heartbeat") >= 2, timeout_s=5, what="two heartbeats")
+
+
+async def test_a_slow_subscriber_loses_events_counted_and_is_told(served: Served) -> None:
+    served.broadcaster.queue_size = 2
+    operator = auth_headers("operator")
+    async with sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as reader:
+        sub = next(iter(served.broadcaster._subscriptions))
+        # Fill its queue faster than the stream task can drain it: publish without yielding.
+        burst = [envelope(submitted()) for _ in range(5)]
+        for env in burst:
+            served.broadcaster.publish(env)
+        assert sub.dropped == 3 and sub.queue.qsize() == 2
+        await reader.until(lambda r: len(r.events) == 2, what="the two queued events")
+        await reader.until(lambda r: any(c.startswith("dropped 3 events") for c in r.comments), what="the note")
+        stats = (await served.client.get("/api/v1/dashboard/stream-stats", headers=operator)).json()
+    assert stats["dropped"] == 3 and stats["delivered"] == 2
+    forbidden = await served.client.get("/api/v1/dashboard/stream-stats", headers=auth_headers("dashboard_viewer"))
+    assert forbidden.status_code == 403
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+async def test_the_page_and_its_script_are_served_without_a_token(served: Served) -> None:
+    page = await served.client.get("/dashboard")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for element in ("kpi-submitted", "kpi-published", "kpi-matched", "kpi-contracted", "kpi-completed"):
+        assert f'id="{element}"' in page.text
+    for element in ("kpi-intended", "kpi-contracted-value", "kpi-paid", 'id="events"'):
+        assert element in page.text
+    assert "需求提交" in page.text and "Demands submitted" in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    script = await served.client.get("/dashboard/dashboard.js")
+    assert script.status_code == 200 and "EventSource" in script.text

@@ -1,0 +1,173 @@
+"""The dashboard's pure rules: months, type filters, redaction, the SSE wire format, breakdowns."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.dashboard import domain
+from services.dashboard.domain import Audience, Metrics
+from shared.auth import Role
+
+KNOWN = frozenset({"DemandSubmitted", "ContractSigned", "PersonRegistered"})
+
+
+def test_the_month_of_an_event_is_its_utc_month() -> None:
+    shanghai = timezone(timedelta(hours=8))
+    assert domain.month_of(datetime(2026, 3, 1, 7, 59, tzinfo=shanghai)) == "2026-02"  # still February in UTC
+    assert domain.month_of(datetime(2026, 12, 31, 23, 59, tzinfo=UTC)) == "2026-12"
+    with pytest.raises(ValueError):
+        domain.month_of(datetime(2026, 1, 1))
+
+
+def test_money_is_exact_with_two_places() -> None:
+    assert str(domain.money(None)) == "0.00"
+    assert str(domain.money(Decimal("2500000"))) == "2500000.00"
+    assert str(domain.money(1300000.5)) == "1300000.50"  # SQLite hands back floats
+    assert str(domain.money("0.1")) == "0.10"
+
+
+def test_short_type_names() -> None:
+    assert domain.short_type("cn.jitri.itp.DemandSubmitted.v1") == "DemandSubmitted"
+    assert domain.short_type("cn.jitri.itp.ContractSigned.v12") == "ContractSigned"
+    assert domain.short_type("DemandSubmitted") == "DemandSubmitted"
+    assert domain.short_type("org.example.Other.v1") == "org.example.Other.v1"
+
+
+def test_the_type_filter_takes_short_names_or_cloudevents_types() -> None:
+    assert domain.parse_type_filter(None, KNOWN) is None
+    assert domain.parse_type_filter(" ", KNOWN) is None
+    assert domain.parse_type_filter("DemandSubmitted, cn.jitri.itp.ContractSigned.v1,", KNOWN) == {
+        "DemandSubmitted",
+        "ContractSigned",
+    }
+
+
+def test_the_type_filter_refuses_unknown_names() -> None:
+    with pytest.raises(domain.UnknownEventTypes) as err:
+        domain.parse_type_filter("DemandSubmitted,Nope", KNOWN)
+    assert err.value.unknown == ["Nope"]
+    assert err.value.known == sorted(KNOWN)
+
+
+@pytest.mark.parametrize(
+    ("roles", "audience"),
+    [
+        ({Role.ADMIN}, Audience.FULL),
+        ({Role.OPERATOR, Role.DASHBOARD_VIEWER}, Audience.FULL),
+        ({Role.PROJECT_MANAGER}, Audience.STAFF),
+        ({Role.PROJECT_MANAGER, Role.DASHBOARD_VIEWER}, Audience.STAFF),
+        ({Role.DASHBOARD_VIEWER}, Audience.VIEWER),
+    ],
+)
+def test_audiences(roles: set[Role], audience: Audience) -> None:
+    assert domain.audience_for(roles) is audience
+
+
+DEMAND = {
+    "demand_id": "d",
+    "enterprise_id": "e",
+    "title": "标题",
+    "description": "机密",
+    "keywords": ["k"],
+    "fields": ["ic.power"],
+    "budget": "100.00",
+    "city": "苏州",
+    "confidentiality": "confidential",
+    "submitted_at": "2026-01-01T00:00:00Z",
+}
+
+
+def test_viewers_see_a_confidential_demand_as_its_teaser() -> None:
+    view = domain.stream_view("DemandSubmitted", DEMAND, Audience.VIEWER, confidential=True)
+    assert view == {
+        "demand_id": "d",
+        "enterprise_id": "e",
+        "title": "标题",
+        "fields": ["ic.power"],
+        "confidentiality": "confidential",
+        "submitted_at": "2026-01-01T00:00:00Z",
+        "teaser": True,
+    }
+    assert domain.stream_view("DemandSubmitted", DEMAND, Audience.STAFF, confidential=True) == DEMAND
+    assert domain.stream_view("DemandSubmitted", DEMAND, Audience.VIEWER, confidential=False) == DEMAND
+
+
+def test_viewers_see_no_details_of_a_confidential_demand_in_updates_and_matches() -> None:
+    update = {"demand_id": "d", "changed": {"description": "新", "budget": "1.00", "title": "新标题"}, "version": 2}
+    view = domain.stream_view("DemandUpdated", update, Audience.VIEWER, confidential=True)
+    assert view["changed"] == {"title": "新标题"} and view["teaser"] is True
+    match = {"demand_id": "d", "budget": "9.00", "demand_title": "t"}
+    assert "budget" not in domain.stream_view("MatchAccepted", match, Audience.VIEWER, confidential=True)
+
+
+def test_personal_data_of_people_only_reaches_operators() -> None:
+    person = {"person_id": "p", "name": "王", "university": "东南大学", "roles": ["researcher"]}
+    assert domain.stream_view("PersonRegistered", person, Audience.FULL, confidential=False) == person
+    for audience in (Audience.STAFF, Audience.VIEWER):
+        assert domain.stream_view("PersonRegistered", person, audience, confidential=False) == {
+            "person_id": "p",
+            "roles": ["researcher"],
+        }
+
+
+def test_an_sse_frame_is_id_event_and_one_line_of_compact_json() -> None:
+    frame = domain.sse_frame("abc", "DemandSubmitted", {"type": "DemandSubmitted", "data": {"t": "多行\n文本"}})
+    text = frame.decode()
+    assert text.endswith("\n\n")
+    lines = text.rstrip("\n").split("\n")
+    assert lines[0] == "id: abc" and lines[1] == "event: DemandSubmitted"
+    assert lines[2].startswith("data: {") and len(lines) == 3
+    assert json.loads(lines[2][len("data: ") :]) == {"type": "DemandSubmitted", "data": {"t": "多行\n文本"}}
+    # A line break in an id or a type cannot start a forged field.
+    assert domain.sse_frame("a\nevent: x", "T", {}).count(b"\n") == 4
+    assert domain.sse_comment("hi") == b": hi\n\n"
+
+
+def test_updates_set_only_the_attributes_they_change() -> None:
+    center = uuid.uuid4()
+    attrs = domain.attributes_from_changes({"budget": "12.30", "center_id": str(center), "title": "x"})
+    assert attrs.given() == {"budget": Decimal("12.30"), "center_id": center}
+    assert domain.attributes_from_changes({"budget": None, "center_id": None}).given() == {
+        "budget": None,
+        "center_id": None,
+    }
+    assert domain.attributes_from_changes({"fields": ["a", "b", "a"], "confidentiality": "public"}).given() == {
+        "fields": ("a", "b"),
+        "confidential": False,
+    }
+
+
+def test_rows_of_several_queries_add_up_per_key() -> None:
+    merged = domain.merge_rows(
+        [("a", {"submitted": 2, "intended": Decimal("10.10")}), (None, {"submitted": 1, "intended": None})],
+        [("a", {"contracts": 1, "contracted_value": Decimal("5")}), ("b", {"contracts": 1, "contracted_value": 7})],
+        [("a", {"paid": "0.5"})],
+    )
+    assert merged["a"] == Metrics(
+        submitted=2, intended=Decimal("10.10"), contracts=1, contracted_value=Decimal("5.00"), paid=Decimal("0.50")
+    )
+    assert merged[None].submitted == 1 and merged[None].intended == Decimal("0.00")
+    assert merged["b"].contracted_value == Decimal("7.00")
+
+
+def test_breakdowns_put_the_busiest_first_and_label_them() -> None:
+    merged = domain.merge_rows(
+        [("c1", {"submitted": 1}), ("c2", {"submitted": 3}), (None, {"submitted": 3})],
+        [("c1", {"contracts": 4})],
+    )
+    rows, total = domain.breakdown("center", merged, {"c2": "中心二"}, limit=2)
+    assert total == 3
+    assert [(r["key"], r["label"]) for r in rows] == [("c2", "中心二"), (None, "未指定 Unassigned")]
+    fields, _ = domain.breakdown("field", domain.merge_rows([("ic.power", {"submitted": 1})]), {}, limit=5)
+    assert fields[0]["label"] == "功率半导体 Power semiconductors"
+
+
+def test_the_month_breakdown_keeps_the_newest_months_in_order() -> None:
+    merged = domain.merge_rows([(m, {"submitted": 1}) for m in ("2025-11", "2026-02", "2025-12", "2026-01")])
+    rows, total = domain.breakdown("month", merged, {}, limit=3)
+    assert [r["key"] for r in rows] == ["2025-12", "2026-01", "2026-02"] and total == 4
