@@ -258,6 +258,14 @@ def cmd_apikey(args: argparse.Namespace) -> None:
         print(json.dumps([describe(k) for k in store.list()], indent=2, ensure_ascii=False))
 
 
+def cmd_rebuild(args: argparse.Namespace) -> None:
+    """Rebuild a read model or projection from scratch by replaying the topics."""
+    import importlib
+
+    module = importlib.import_module(f"services.{args.service}.rebuild")
+    module.main(args.rest)
+
+
 def cmd_catalogue(args: argparse.Namespace) -> None:
     from itp.catalogue import write
 
@@ -335,6 +343,11 @@ def main(argv: list[str] | None = None) -> None:
     ak.add_argument("--carrier-id")
     ak.add_argument("--file", help="defaults to ITP_API_KEYS_FILE or .data/api-keys.json")
     ak.set_defaults(func=cmd_apikey)
+
+    rb = sub.add_parser("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")
+    rb.add_argument("service", choices=["matching", "dashboard"])
+    rb.add_argument("rest", nargs=argparse.REMAINDER)
+    rb.set_defaults(func=cmd_rebuild)
 
     c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)

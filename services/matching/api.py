@@ -1,34 +1,279 @@
-"""HTTP routes of the matching service."""
+"""HTTP routes of the matching service.
+
+Who may see what:
+
+- suggestions of a demand: staff (project managers, operators, admins) and the users of the
+  demand's enterprise see everything; a carrier user sees only their own carrier's entry
+  (and their own people among the experts), never the competitors ranked beside them;
+- asking for suggestions again: staff and the demand's enterprise;
+- curation (accept/reject), conflicts of interest and batch assignment: project managers,
+  operators and admins; a carrier user may read the decisions about their own carrier.
+"""
 
 from __future__ import annotations
 
 import uuid
+import zlib
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from services.matching.handlers import service_of
-from shared.problems import NotFound
+from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
+from services.matching.service import MatchingService
+from services.matching.tables import idempotency_keys
+from shared.auth import Actor, CurrentActor, Role
+from shared.idempotency import idempotent_create
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
+from shared.problems import NotFound, Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
+CURATORS = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
+
+
+def get_service(runtime: RuntimeDep) -> MatchingService:
+    return service_of(runtime)
+
+
+ServiceDep = Annotated[MatchingService, Depends(get_service)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def _etag_of(value: object) -> str:
+    return etag(zlib.crc32(str(value).encode()))
+
+
+def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -> JSON:
+    headers = {"Location": location}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSON(body, status_code=status, headers=headers)
+
+
+def _forbidden(detail: str) -> Problem:
+    return Problem(403, "forbidden", detail)
+
+
+def _visible(view: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """The suggestions as ``actor`` may see them (403 if not at all)."""
+    enterprise_id = view["enterprise_id"]
+    if actor.is_staff or actor.acts_for_enterprise(enterprise_id):
+        return view
+    if actor.has(Role.CARRIER_USER) and actor.carrier_id is not None:
+        mine = str(actor.carrier_id)
+        return {
+            **view,
+            "carriers": [c for c in view["carriers"] if str(c["carrier_id"]) == mine],
+            "experts": [e for e in view["experts"] if e["carrier_id"] and str(e["carrier_id"]) == mine],
+            "visibility": "own carrier only",
+        }
+    raise _forbidden("suggestions are visible to staff, the demand's enterprise and the suggested carriers")
+
+
+# -- suggestions ------------------------------------------------------------------------------
+
 
 @router.get(
-    "/demands/{demand_id}/suggestions", summary="The latest ranked carriers for a demand, each with its score breakdown"
+    "/demands/{demand_id}/suggestions",
+    summary="The latest ranked carriers and experts for a demand, each with its score breakdown and reasons",
 )
-async def get_suggestions(demand_id: uuid.UUID, runtime: RuntimeDep) -> Response:
-    result = await service_of(runtime).suggestions_for(demand_id)
-    if result is None:
+async def get_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    view = await svc.suggestions_for(demand_id)
+    if view is None:
         raise NotFound("demand (in matching's read model)", demand_id)
-    return JSON(result)
+    view = _visible(view, actor)
+    return JSON(view, headers={"ETag": _etag_of(view["suggestion_set_id"])})
 
 
-@router.post("/demands/{demand_id}/suggestions", status_code=201, summary="Rank carriers for a demand again, now")
-async def request_suggestions(demand_id: uuid.UUID, runtime: RuntimeDep) -> Response:
-    svc = service_of(runtime)
-    async with runtime.uow() as uow:
-        if await svc.suggest(uow, demand_id) == [] and (await svc.suggestions_for(demand_id)) is None:
-            raise NotFound("demand (in matching's read model)", demand_id)
-    return JSON(await svc.suggestions_for(demand_id), status_code=201)
+@router.post(
+    "/demands/{demand_id}/suggestions",
+    status_code=201,
+    summary="Rank carriers and experts for a demand again, now (staff or the demand's enterprise)",
+)
+async def request_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    enterprise_id = await svc.demand_enterprise(demand_id)
+    if enterprise_id is None:
+        raise NotFound("demand (in matching's read model)", demand_id)
+    if not actor.acts_for_enterprise(enterprise_id):
+        raise _forbidden("only staff and the demand's enterprise may ask for suggestions")
+    view = await svc.request_suggestions(demand_id)
+    return JSON(view, status_code=201, headers={"ETag": _etag_of(view["suggestion_set_id"])})
+
+
+# -- conflicts of interest (before /matches/{match_id}) -----------------------------------------
+
+
+@router.get("/matches/conflicts-of-interest", summary="Configured conflicts of interest (staff)")
+async def list_conflicts(
+    svc: ServiceDep,
+    actor: CurrentActor,
+    enterprise_id: uuid.UUID | None = None,
+    carrier_id: uuid.UUID | None = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    actor.require(*CURATORS)
+    items, nxt = await svc.list_conflicts(
+        enterprise_id=enterprise_id, carrier_id=carrier_id, cursor=cursor, limit=limit
+    )
+    return JSON({"items": items, "next_cursor": nxt})
+
+
+@router.post(
+    "/matches/conflicts-of-interest",
+    status_code=201,
+    summary="Exclude a carrier from an enterprise's demands: never suggested, never assigned (staff)",
+)
+async def add_conflict(
+    request: Request, data: ConflictCreate, svc: ServiceDep, actor: CurrentActor, idempotency_key: IdempotencyKey = None
+) -> Response:
+    actor.require(*CURATORS)
+    status, body, replayed = await idempotent_create(
+        svc.uow,
+        idempotency_keys,
+        scope="conflicts",
+        key=idempotency_key,
+        body=await request.body(),
+        create=lambda uow: svc.add_conflict(
+            uow,
+            enterprise_id=data.enterprise_id,
+            carrier_id=data.carrier_id,
+            reason=data.reason,
+            created_by=actor.subject,
+        ),
+    )
+    return _created(status, body, f"/api/v1/matches/conflicts-of-interest/{body['id']}", replayed)
+
+
+@router.get("/matches/conflicts-of-interest/{conflict_id}", summary="One conflict of interest (staff)")
+async def get_conflict(conflict_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    actor.require(*CURATORS)
+    return JSON(await svc.get_conflict(conflict_id), headers={"ETag": etag(1)})
+
+
+@router.delete(
+    "/matches/conflicts-of-interest/{conflict_id}", status_code=204, summary="Remove a conflict of interest (staff)"
+)
+async def remove_conflict(conflict_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    actor.require(*CURATORS)
+    async with svc.uow() as uow:
+        await svc.remove_conflict(uow, conflict_id)
+    return Response(status_code=204)
+
+
+# -- curation -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/matches",
+    status_code=201,
+    summary="Accept (MatchAccepted) or reject (MatchRejected, with a structured reason) a suggested carrier",
+)
+async def decide(
+    request: Request,
+    data: MatchDecisionCreate,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    actor.require(*CURATORS)
+
+    async def create(uow: Any) -> dict[str, Any]:
+        return await svc.decide(
+            uow,
+            demand_id=data.demand_id,
+            carrier_id=data.carrier_id,
+            action="accept" if data.decision == "accepted" else "reject",
+            decided_by=actor.subject,
+            project_manager_id=actor.person_id if actor.has(Role.PROJECT_MANAGER) else None,
+            reason_code=data.reason.code.value if data.reason else None,
+            reason_note=data.reason.note if data.reason else None,
+        )
+
+    status, body, replayed = await idempotent_create(
+        svc.uow,
+        idempotency_keys,
+        scope="matches",
+        key=idempotency_key,
+        body=await request.body(),
+        create=create,
+    )
+    return _created(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
+
+
+@router.get("/matches", summary="Curation decisions, newest first (staff; a carrier user sees its own)")
+async def list_matches(
+    svc: ServiceDep,
+    actor: CurrentActor,
+    demand_id: uuid.UUID | None = None,
+    carrier_id: uuid.UUID | None = None,
+    decision: Literal["accepted", "rejected"] | None = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    if not actor.is_staff:
+        if not (actor.has(Role.CARRIER_USER) and actor.carrier_id):
+            raise _forbidden("curation decisions are visible to staff and to the carriers concerned")
+        if carrier_id is not None and carrier_id != actor.carrier_id:
+            raise _forbidden("a carrier user sees only the decisions about its own carrier")
+        carrier_id = actor.carrier_id
+    items, nxt = await svc.list_decisions(
+        demand_id=demand_id, carrier_id=carrier_id, decision=decision, cursor=cursor, limit=limit
+    )
+    return JSON({"items": items, "next_cursor": nxt})
+
+
+@router.get("/matches/{match_id}", summary="One curation decision")
+async def get_match(match_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    d = await svc.get_decision(match_id)
+    if not (actor.is_staff or actor.acts_for_carrier(d["carrier_id"])):
+        enterprise_id = await svc.demand_enterprise(d["demand_id"])
+        if enterprise_id is None or not actor.acts_for_enterprise(enterprise_id):
+            raise _forbidden("this decision is visible to staff, the enterprise and the carrier concerned")
+    return JSON(d, headers={"ETag": etag(1)})
+
+
+# -- batch assignment ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/match-assignments",
+    status_code=201,
+    summary="Jointly assign a batch of open demands to carriers under capacity, k and a quality floor",
+)
+async def propose_assignment(
+    request: Request,
+    data: AssignmentRequest,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    actor.require(*CURATORS)
+    status, body, replayed = await idempotent_create(
+        svc.uow,
+        idempotency_keys,
+        scope="match-assignments",
+        key=idempotency_key,
+        body=await request.body(),
+        create=lambda uow: svc.assign(
+            uow,
+            demand_ids=data.demand_ids,
+            published_since=data.published_since,
+            k=data.k,
+            floor=data.floor,
+            requested_by=actor.subject,
+            max_demands=data.max_demands,
+        ),
+    )
+    return _created(status, body, f"/api/v1/match-assignments/{body['batch_id']}", replayed)
+
+
+@router.get("/match-assignments/{batch_id}", summary="A proposed batch assignment (staff)")
+async def get_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    actor.require(*CURATORS)
+    return JSON(await svc.get_batch(batch_id), headers={"ETag": etag(1)})

@@ -1,11 +1,13 @@
-"""Events the matching service consumes to build its own read model."""
+"""Events the matching service consumes to build its own read model and react to it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from services.matching.service import MatchingService
+from services.matching.settings import MatchingSettings
 from shared.consumer import Handler
+from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import talent as talent_ev
 from shared.events.base import DomainEvent
@@ -13,26 +15,69 @@ from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 
+# A demand's later lifecycle events only move its status in matching's read model.
+DEMAND_STATUS: dict[type[DomainEvent], str] = {
+    demand_ev.DemandWithdrawn: "withdrawn",
+    demand_ev.DemandRejected: "rejected",
+    demand_ev.DemandExpired: "expired",
+    demand_ev.DemandMatched: "matched",
+    demand_ev.DemandNegotiationStarted: "in_negotiation",
+    demand_ev.DemandContracted: "contracted",
+    demand_ev.DemandClosed: "closed",
+}
+
 
 def service_of(runtime: ServiceRuntime) -> MatchingService:
     svc: MatchingService | None = runtime.state.get("service")
     if svc is None:
-        svc = runtime.state["service"] = MatchingService(runtime.uow)
+        svc = runtime.state["service"] = MatchingService(runtime.uow, MatchingSettings())
     return svc
 
 
+async def on_start(runtime: ServiceRuntime) -> None:
+    """Build the in-memory index from the read model before the consumers start."""
+    await service_of(runtime).start()
+
+
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
-    svc = service_of(runtime)
+    return handlers_for(service_of(runtime))
+
+
+def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
 
     async def on_carrier(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
         await svc.carrier_changed(uow, event)
 
-    async def on_demand(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+    async def on_person(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.person_changed(uow, event)
+
+    async def on_capacity(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.capacity_changed(uow, event)
+
+    async def on_demand_open(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
         await svc.demand_open(uow, event)
 
-    return {
+    async def on_demand_updated(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.demand_updated(uow, event)
+
+    async def on_demand_status(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.demand_status(uow, event.demand_id, DEMAND_STATUS[type(event)])
+
+    async def on_contract(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.contract_changed(uow, event)
+
+    table: dict[type[DomainEvent], Handler] = {
         talent_ev.CarrierRegistered: on_carrier,
         talent_ev.CarrierProfileUpdated: on_carrier,
-        demand_ev.DemandSubmitted: on_demand,
-        demand_ev.DemandPublished: on_demand,
+        talent_ev.PersonRegistered: on_person,
+        talent_ev.PersonProfileUpdated: on_person,
+        talent_ev.CapacityChanged: on_capacity,
+        demand_ev.DemandSubmitted: on_demand_open,
+        demand_ev.DemandPublished: on_demand_open,
+        demand_ev.DemandUpdated: on_demand_updated,
+        contract_ev.ContractSigned: on_contract,
+        contract_ev.ContractCompleted: on_contract,
+        contract_ev.ContractTerminated: on_contract,
     }
+    table.update(dict.fromkeys(DEMAND_STATUS, on_demand_status))
+    return table

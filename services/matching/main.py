@@ -1,4 +1,6 @@
-"""The matching service: its own read model of demands and carriers, and ranked suggestions."""
+"""The matching service: its own read model of demands, carriers and people (from events),
+an in-memory index over it, ranked and explained suggestions, curation, conflicts of
+interest and capacity-aware batch assignment."""
 
 from pathlib import Path
 
@@ -14,5 +16,6 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
-    consumers=[ConsumerSpec("read-model", [topics.TALENT, topics.DEMAND], handlers.handlers)],
+    consumers=[ConsumerSpec("read-model", [topics.TALENT, topics.DEMAND, topics.CONTRACTS], handlers.handlers)],
+    on_start=handlers.on_start,
 )

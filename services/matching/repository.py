@@ -1,86 +1,239 @@
-"""The matching read model and suggestions. Never commits."""
+"""Matching persistence: the read model, suggestions, curation, conflicts. Never commits."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.matching.scoring import CarrierDoc, DemandDoc, Scored
-from services.matching.tables import carrier_profiles, demand_profiles, suggestions
+from services.matching.scoring import CarrierDoc, DemandDoc, Scored, TrackEntry
+from services.matching.tables import (
+    assignment_batches,
+    capacity_states,
+    carrier_profiles,
+    conflicts_of_interest,
+    contract_records,
+    demand_profiles,
+    expert_suggestions,
+    match_decisions,
+    person_profiles,
+    read_model_state,
+    suggestion_sets,
+    suggestions,
+)
+
+# A demand's status only moves forward here, so a late or replayed event cannot reopen it.
+STATUS_ORDER = {
+    "submitted": 1,
+    "published": 2,
+    "matched": 3,
+    "in_negotiation": 4,
+    "contracted": 5,
+    "closed": 6,
+    "withdrawn": 9,
+    "rejected": 9,
+    "expired": 9,
+}
+OPEN_STATUSES = ("submitted", "published")
+READ_MODEL = (carrier_profiles, person_profiles, capacity_states, demand_profiles, contract_records)
+
+
+def carrier_doc(r: Any) -> CarrierDoc:
+    return CarrierDoc(
+        carrier_id=str(r.carrier_id),
+        name=r.name,
+        fields=list(r.fields),
+        capabilities=r.capabilities,
+        keywords=list(r.keywords),
+        city=r.city,
+        province=r.province,
+        country=r.country,
+        capacity=r.capacity,
+        active_load=r.active_load,
+        kind=r.kind,
+        track=tuple(TrackEntry(tuple(t["fields"]), float(t["value"])) for t in (r.track or [])),
+    )
+
+
+def person_doc(r: Any, carrier: CarrierDoc | None) -> CarrierDoc:
+    """An expert as a profile: their own fields, keywords and capacity; their carrier's
+    place, kind and track record."""
+    return CarrierDoc(
+        carrier_id=str(r.person_id),
+        name=r.name,
+        fields=list(r.fields),
+        capabilities="",
+        keywords=list(r.keywords),
+        city=carrier.city if carrier else None,
+        province=carrier.province if carrier else None,
+        country=carrier.country if carrier else "CN",
+        capacity=r.capacity,
+        active_load=r.active_load,
+        kind=carrier.kind if carrier else "research_institute",
+        track=carrier.track if carrier else (),
+        subject="person",
+        affiliation=str(r.carrier_id) if r.carrier_id else None,
+        roles=tuple(r.roles),
+    )
+
+
+def demand_doc(r: Any) -> DemandDoc:
+    return DemandDoc(
+        demand_id=str(r.demand_id),
+        title=r.title,
+        description=r.description,
+        fields=list(dict.fromkeys(r.fields)),
+        keywords=list(r.keywords),
+        city=r.city,
+        province=r.province,
+        trl_current=r.trl_current,
+        trl_target=r.trl_target,
+        budget=r.budget,
+        enterprise_id=str(r.enterprise_id),
+    )
+
+
+def _scored_rows(rows: Sequence[Scored]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": i + 1,
+            "score": s.score,
+            "components": s.components,
+            "matched_terms": s.matched_terms,
+            "at_capacity": s.at_capacity,
+        }
+        for i, s in enumerate(rows)
+    ]
 
 
 class MatchingRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def upsert_carrier(self, values: dict[str, Any]) -> bool:
+    # -- carriers and people ------------------------------------------------------------------
+    async def _capacity_state(self, subject_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(sa.select(capacity_states).where(capacity_states.c.subject_id == subject_id))
+        ).first()
+
+    async def upsert_carrier(self, values: dict[str, Any], now: datetime) -> bool:
         """Insert or update a carrier profile unless a newer version is already stored."""
         existing = (
             await self.conn.execute(
                 sa.select(carrier_profiles.c.version).where(carrier_profiles.c.carrier_id == values["carrier_id"])
             )
         ).scalar_one_or_none()
-        if existing is None:
-            await self.conn.execute(sa.insert(carrier_profiles).values(**values))
-            return True
-        if existing >= values["version"]:
+        if existing is not None and existing >= values["version"]:
             return False  # an older event arriving late changes nothing
-        await self.conn.execute(
-            sa.update(carrier_profiles).where(carrier_profiles.c.carrier_id == values["carrier_id"]).values(**values)
-        )
+        values = {**values, "written_at": now}
+        state = await self._capacity_state(values["carrier_id"])
+        if state is not None and state.changed_at >= values["updated_at"]:
+            values["capacity"], values["active_load"] = state.capacity, state.active_load
+        elif state is not None:
+            values["active_load"] = state.active_load
+        if existing is None:
+            values["track"] = await self.track_of(values["carrier_id"], values["fields"])
+            await self.conn.execute(sa.insert(carrier_profiles).values(**values))
+        else:
+            await self.conn.execute(
+                sa.update(carrier_profiles)
+                .where(carrier_profiles.c.carrier_id == values["carrier_id"])
+                .values(**values)
+            )
         return True
 
-    async def upsert_demand(self, values: dict[str, Any]) -> None:
-        exists = (
+    async def upsert_person(self, values: dict[str, Any], now: datetime) -> bool:
+        existing = (
             await self.conn.execute(
-                sa.select(demand_profiles.c.demand_id).where(demand_profiles.c.demand_id == values["demand_id"])
+                sa.select(person_profiles.c.version).where(person_profiles.c.person_id == values["person_id"])
             )
-        ).first()
-        if exists:
+        ).scalar_one_or_none()
+        if existing is not None and existing >= values["version"]:
+            return False
+        values = {**values, "written_at": now}
+        state = await self._capacity_state(values["person_id"])
+        if state is not None and state.changed_at >= values["updated_at"]:
+            values["capacity"], values["active_load"] = state.capacity, state.active_load
+        elif state is not None:
+            values["active_load"] = state.active_load
+        if existing is None:
+            await self.conn.execute(sa.insert(person_profiles).values(**values))
+        else:
             await self.conn.execute(
-                sa.update(demand_profiles).where(demand_profiles.c.demand_id == values["demand_id"]).values(**values)
+                sa.update(person_profiles).where(person_profiles.c.person_id == values["person_id"]).values(**values)
+            )
+        return True
+
+    async def apply_capacity(
+        self,
+        subject_type: str,
+        subject_id: uuid.UUID,
+        capacity: int,
+        active_load: int,
+        changed_at: datetime,
+        now: datetime,
+    ) -> bool:
+        """Record the latest capacity; apply it to the profile if there is one. False if stale."""
+        state = await self._capacity_state(subject_id)
+        if state is not None and state.changed_at > changed_at:
+            return False
+        values = {"capacity": capacity, "active_load": active_load, "changed_at": changed_at}
+        if state is None:
+            await self.conn.execute(
+                sa.insert(capacity_states).values(subject_id=subject_id, subject_type=subject_type, **values)
             )
         else:
-            await self.conn.execute(sa.insert(demand_profiles).values(**values))
-
-    async def get_demand(self, demand_id: uuid.UUID) -> DemandDoc | None:
-        r = (
-            await self.conn.execute(sa.select(demand_profiles).where(demand_profiles.c.demand_id == demand_id))
-        ).first()
-        if r is None:
-            return None
-        return DemandDoc(str(r.demand_id), r.title, r.description, list(r.fields), list(r.keywords), r.city, r.province)
-
-    async def open_demand_ids(self, *, limit: int) -> list[uuid.UUID]:
-        rows = await self.conn.execute(
-            sa.select(demand_profiles.c.demand_id)
-            .where(demand_profiles.c.status.in_(("submitted", "published")))
-            .order_by(demand_profiles.c.updated_at.desc())
-            .limit(limit)
-        )
-        return [r.demand_id for r in rows]
-
-    async def active_carriers(self) -> list[CarrierDoc]:
-        rows = await self.conn.execute(sa.select(carrier_profiles).where(carrier_profiles.c.status == "active"))
-        return [
-            CarrierDoc(
-                str(r.carrier_id),
-                r.name,
-                list(r.fields),
-                r.capabilities,
-                list(r.keywords),
-                r.city,
-                r.province,
-                r.country,
-                r.capacity,
+            await self.conn.execute(
+                sa.update(capacity_states).where(capacity_states.c.subject_id == subject_id).values(**values)
             )
-            for r in rows
-        ]
+        table, key = (
+            (carrier_profiles, carrier_profiles.c.carrier_id)
+            if subject_type == "carrier"
+            else (person_profiles, person_profiles.c.person_id)
+        )
+        result = await self.conn.execute(
+            sa.update(table).where(key == subject_id).values(capacity=capacity, active_load=active_load, written_at=now)
+        )
+        return bool(result.rowcount)
 
-    async def carrier_names(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    async def carrier_row(self, carrier_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(sa.select(carrier_profiles).where(carrier_profiles.c.carrier_id == carrier_id))
+        ).first()
+
+    async def get_carrier(self, carrier_id: uuid.UUID) -> CarrierDoc | None:
+        r = await self.carrier_row(carrier_id)
+        return carrier_doc(r) if r is not None else None
+
+    async def person_row(self, person_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(sa.select(person_profiles).where(person_profiles.c.person_id == person_id))
+        ).first()
+
+    async def people_of(self, carrier_id: uuid.UUID) -> list[Any]:
+        return list(
+            await self.conn.execute(sa.select(person_profiles).where(person_profiles.c.carrier_id == carrier_id))
+        )
+
+    async def carriers(self, *, written_since: datetime | None = None) -> list[Any]:
+        stmt = sa.select(carrier_profiles)
+        if written_since is not None:
+            stmt = stmt.where(carrier_profiles.c.written_at >= written_since)
+        return list(await self.conn.execute(stmt))
+
+    async def people(self, *, written_since: datetime | None = None) -> list[Any]:
+        stmt = sa.select(person_profiles)
+        if written_since is not None:
+            stmt = stmt.where(person_profiles.c.written_at >= written_since)
+        return list(await self.conn.execute(stmt))
+
+    async def carrier_names(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        ids = list(ids)
         if not ids:
             return {}
         rows = await self.conn.execute(
@@ -90,39 +243,438 @@ class MatchingRepository:
         )
         return {r.carrier_id: r.name for r in rows}
 
-    async def save_suggestions(self, set_id: uuid.UUID, demand_id: uuid.UUID, ranked: list[Scored], now: Any) -> None:
-        if not ranked:
-            return
+    # -- contracts (track record) -------------------------------------------------------------
+    async def record_contract(self, values: dict[str, Any]) -> bool:
+        """Insert or advance a contract record; False if it already has this (or a later) status."""
+        order = {"signed": 1, "completed": 2, "terminated": 2}
+        row = (
+            await self.conn.execute(
+                sa.select(contract_records).where(contract_records.c.contract_id == values["contract_id"])
+            )
+        ).first()
+        if row is None:
+            await self.conn.execute(sa.insert(contract_records).values(**values))
+            return True
+        if order[values["status"]] <= order[row.status]:
+            return False
+        update = {k: v for k, v in values.items() if v is not None}
         await self.conn.execute(
-            sa.insert(suggestions),
-            [
-                {
-                    "suggestion_set_id": set_id,
-                    "carrier_id": uuid.UUID(s.carrier_id),
-                    "demand_id": demand_id,
-                    "rank": i + 1,
-                    "score": s.score,
-                    "components": s.components,
-                    "matched_terms": s.matched_terms,
-                    "at_capacity": s.at_capacity,
-                    "created_at": now,
-                }
-                for i, s in enumerate(ranked)
-            ],
+            sa.update(contract_records).where(contract_records.c.contract_id == values["contract_id"]).values(**update)
         )
+        return True
 
-    async def latest_suggestions(self, demand_id: uuid.UUID) -> list[dict[str, Any]]:
-        latest = (
-            sa.select(suggestions.c.suggestion_set_id)
-            .where(suggestions.c.demand_id == demand_id)
-            .order_by(suggestions.c.created_at.desc())
-            .limit(1)
-            .scalar_subquery()
+    async def track_of(self, carrier_id: uuid.UUID, own_fields: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """The carrier's completed contracts with the fields of their demands (the carrier's
+        own fields when the demand is not known here)."""
+        rows = await self.conn.execute(
+            sa.select(contract_records.c.value, demand_profiles.c.fields)
+            .select_from(
+                contract_records.outerjoin(demand_profiles, demand_profiles.c.demand_id == contract_records.c.demand_id)
+            )
+            .where(contract_records.c.carrier_id == carrier_id, contract_records.c.status == "completed")
+            .order_by(contract_records.c.completed_at, contract_records.c.contract_id)
         )
+        return [{"fields": list(r.fields or own_fields), "value": str(r.value)} for r in rows]
+
+    async def refresh_track(self, carrier_id: uuid.UUID, now: datetime) -> bool:
+        own = (
+            await self.conn.execute(
+                sa.select(carrier_profiles.c.fields).where(carrier_profiles.c.carrier_id == carrier_id)
+            )
+        ).first()
+        if own is None:
+            return False
+        track = await self.track_of(carrier_id, list(own.fields))
+        result = await self.conn.execute(
+            sa.update(carrier_profiles)
+            .where(carrier_profiles.c.carrier_id == carrier_id)
+            .values(track=track, written_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def carriers_with_completed_contracts_for(self, demand_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self.conn.execute(
+            sa.select(contract_records.c.carrier_id)
+            .where(contract_records.c.demand_id == demand_id, contract_records.c.status == "completed")
+            .distinct()
+        )
+        return [r.carrier_id for r in rows]
+
+    async def carriers_working_with(self, enterprise_id: uuid.UUID) -> set[str]:
+        rows = await self.conn.execute(
+            sa.select(contract_records.c.carrier_id).where(
+                contract_records.c.enterprise_id == enterprise_id, contract_records.c.status == "signed"
+            )
+        )
+        return {str(r.carrier_id) for r in rows}
+
+    # -- demands ------------------------------------------------------------------------------
+    async def demand_row(self, demand_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(sa.select(demand_profiles).where(demand_profiles.c.demand_id == demand_id))
+        ).first()
+
+    async def get_demand(self, demand_id: uuid.UUID) -> DemandDoc | None:
+        r = await self.demand_row(demand_id)
+        return demand_doc(r) if r is not None else None
+
+    async def upsert_demand(self, values: dict[str, Any], now: datetime) -> bool:
+        """Remember a submitted or published demand; its status never moves backwards."""
+        row = (
+            await self.conn.execute(
+                sa.select(demand_profiles.c.status).where(demand_profiles.c.demand_id == values["demand_id"])
+            )
+        ).first()
+        values = {**values, "written_at": now}
+        if row is None:
+            await self.conn.execute(sa.insert(demand_profiles).values(**values))
+            return True
+        if STATUS_ORDER.get(values["status"], 0) < STATUS_ORDER.get(row.status, 0):
+            values.pop("status")
+            values.pop("published_at", None)
+        await self.conn.execute(
+            sa.update(demand_profiles).where(demand_profiles.c.demand_id == values["demand_id"]).values(**values)
+        )
+        return True
+
+    async def set_demand_status(self, demand_id: uuid.UUID, status: str, now: datetime) -> str | None:
+        """Move a known demand forward to ``status``; returns the status it had (None if unknown
+        or if it is already at or past ``status``)."""
+        row = (
+            await self.conn.execute(sa.select(demand_profiles.c.status).where(demand_profiles.c.demand_id == demand_id))
+        ).first()
+        if row is None or STATUS_ORDER.get(status, 0) <= STATUS_ORDER.get(row.status, 0):
+            return None
+        await self.conn.execute(
+            sa.update(demand_profiles)
+            .where(demand_profiles.c.demand_id == demand_id)
+            .values(status=status, updated_at=now, written_at=now)
+        )
+        return str(row.status)
+
+    async def update_demand(self, demand_id: uuid.UUID, changes: dict[str, Any], version: int, now: datetime) -> bool:
+        row = (
+            await self.conn.execute(
+                sa.select(demand_profiles.c.version).where(demand_profiles.c.demand_id == demand_id)
+            )
+        ).first()
+        if row is None or row.version >= version:
+            return False
+        await self.conn.execute(
+            sa.update(demand_profiles)
+            .where(demand_profiles.c.demand_id == demand_id)
+            .values(**changes, version=version, updated_at=now, written_at=now)
+        )
+        return True
+
+    async def demands(
+        self, *, statuses: Sequence[str] | None = None, written_since: datetime | None = None
+    ) -> list[Any]:
+        stmt = sa.select(demand_profiles)
+        if statuses is not None:
+            stmt = stmt.where(demand_profiles.c.status.in_(statuses))
+        if written_since is not None:
+            stmt = stmt.where(demand_profiles.c.written_at >= written_since)
+        return list(await self.conn.execute(stmt))
+
+    async def published_since(self, since: datetime, limit: int) -> list[uuid.UUID]:
+        rows = await self.conn.execute(
+            sa.select(demand_profiles.c.demand_id)
+            .where(demand_profiles.c.status == "published", demand_profiles.c.published_at >= since)
+            .order_by(demand_profiles.c.published_at, demand_profiles.c.demand_id)
+            .limit(limit)
+        )
+        return [r.demand_id for r in rows]
+
+    # -- suggestions ----------------------------------------------------------------------------
+    async def save_suggestion_set(
+        self,
+        set_id: uuid.UUID,
+        demand_id: uuid.UUID,
+        trigger: str,
+        carriers: Sequence[Scored],
+        experts: Sequence[Scored],
+        affiliation: dict[str, str | None],
+        now: datetime,
+    ) -> None:
+        await self.conn.execute(
+            sa.insert(suggestion_sets).values(
+                suggestion_set_id=set_id, demand_id=demand_id, trigger=trigger, created_at=now
+            )
+        )
+        if carriers:
+            await self.conn.execute(
+                sa.insert(suggestions),
+                [
+                    {
+                        **row,
+                        "suggestion_set_id": set_id,
+                        "carrier_id": uuid.UUID(s.carrier_id),
+                        "demand_id": demand_id,
+                        "created_at": now,
+                        "base_score": s.base_score,
+                        "adjustments": [
+                            {
+                                "reason": a.reason,
+                                "factor": a.factor,
+                                "note": a.note,
+                                "rejected_carrier_id": a.rejected_carrier_id,
+                            }
+                            for a in s.adjustments
+                        ],
+                    }
+                    for s, row in zip(carriers, _scored_rows(carriers), strict=True)
+                ],
+            )
+        if experts:
+            await self.conn.execute(
+                sa.insert(expert_suggestions),
+                [
+                    {
+                        **row,
+                        "suggestion_set_id": set_id,
+                        "person_id": uuid.UUID(s.carrier_id),
+                        "carrier_id": uuid.UUID(aff) if (aff := affiliation.get(s.carrier_id)) else None,
+                        "demand_id": demand_id,
+                        "created_at": now,
+                    }
+                    for s, row in zip(experts, _scored_rows(experts), strict=True)
+                ],
+            )
+
+    async def latest_set(self, demand_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(
+                sa.select(suggestion_sets)
+                .where(suggestion_sets.c.demand_id == demand_id)
+                .order_by(suggestion_sets.c.created_at.desc())
+                .limit(1)
+            )
+        ).first()
+
+    async def set_carriers(self, set_id: uuid.UUID) -> list[dict[str, Any]]:
         rows = await self.conn.execute(
             sa.select(suggestions, carrier_profiles.c.name)
             .join(carrier_profiles, carrier_profiles.c.carrier_id == suggestions.c.carrier_id, isouter=True)
-            .where(suggestions.c.suggestion_set_id == latest)
+            .where(suggestions.c.suggestion_set_id == set_id)
             .order_by(suggestions.c.rank)
         )
         return [dict(r._mapping) for r in rows]
+
+    async def set_experts(self, set_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = await self.conn.execute(
+            sa.select(expert_suggestions, person_profiles.c.name)
+            .join(person_profiles, person_profiles.c.person_id == expert_suggestions.c.person_id, isouter=True)
+            .where(expert_suggestions.c.suggestion_set_id == set_id)
+            .order_by(expert_suggestions.c.rank)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    async def demands_suggested_since(self, since: datetime) -> list[str]:
+        rows = await self.conn.execute(
+            sa.select(suggestion_sets.c.demand_id).where(suggestion_sets.c.created_at >= since).distinct()
+        )
+        return [str(r.demand_id) for r in rows]
+
+    async def latest_sets_of(self, demand_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+        """The latest suggestion set of each demand (one query)."""
+        if not demand_ids:
+            return {}
+        latest = (
+            sa.select(suggestion_sets.c.demand_id, sa.func.max(suggestion_sets.c.created_at).label("at"))
+            .where(suggestion_sets.c.demand_id.in_(demand_ids))
+            .group_by(suggestion_sets.c.demand_id)
+            .subquery()
+        )
+        rows = await self.conn.execute(
+            sa.select(suggestion_sets).join(
+                latest,
+                sa.and_(latest.c.demand_id == suggestion_sets.c.demand_id, latest.c.at == suggestion_sets.c.created_at),
+            )
+        )
+        return {r.demand_id: r for r in rows}
+
+    async def rows_of_sets(self, set_ids: Sequence[uuid.UUID], *, experts: bool) -> dict[uuid.UUID, list[Any]]:
+        if not set_ids:
+            return {}
+        table = expert_suggestions if experts else suggestions
+        rows = await self.conn.execute(
+            sa.select(table).where(table.c.suggestion_set_id.in_(set_ids)).order_by(table.c.rank)
+        )
+        out: dict[uuid.UUID, list[Any]] = {}
+        for r in rows:
+            out.setdefault(r.suggestion_set_id, []).append(r)
+        return out
+
+    async def last_suggestion_of(self, demand_id: uuid.UUID, carrier_id: uuid.UUID) -> Any:
+        """The latest suggestion of this carrier for this demand, in any set."""
+        return (
+            await self.conn.execute(
+                sa.select(suggestions)
+                .where(suggestions.c.demand_id == demand_id, suggestions.c.carrier_id == carrier_id)
+                .order_by(suggestions.c.created_at.desc())
+                .limit(1)
+            )
+        ).first()
+
+    # -- curation -----------------------------------------------------------------------------
+    async def decision_of(self, demand_id: uuid.UUID, carrier_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(
+                sa.select(match_decisions).where(
+                    match_decisions.c.demand_id == demand_id, match_decisions.c.carrier_id == carrier_id
+                )
+            )
+        ).first()
+
+    async def decisions_for(self, demand_id: uuid.UUID) -> list[Any]:
+        return list(
+            await self.conn.execute(
+                sa.select(match_decisions)
+                .where(match_decisions.c.demand_id == demand_id)
+                .order_by(match_decisions.c.decided_at)
+            )
+        )
+
+    async def decided_demand_ids(self, *, since: datetime | None = None) -> set[str]:
+        stmt = sa.select(match_decisions.c.demand_id).distinct()
+        if since is not None:
+            stmt = stmt.where(match_decisions.c.decided_at >= since)
+        return {str(r.demand_id) for r in await self.conn.execute(stmt)}
+
+    async def add_decision(self, values: dict[str, Any]) -> None:
+        await self.conn.execute(sa.insert(match_decisions).values(**values))
+
+    async def get_decision(self, match_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(sa.select(match_decisions).where(match_decisions.c.match_id == match_id))
+        ).first()
+
+    async def list_decisions(
+        self,
+        *,
+        demand_id: uuid.UUID | None,
+        carrier_id: uuid.UUID | None,
+        decision: str | None,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[Any]:
+        t = match_decisions
+        stmt = sa.select(t).order_by(t.c.decided_at.desc(), t.c.match_id.desc())
+        if demand_id:
+            stmt = stmt.where(t.c.demand_id == demand_id)
+        if carrier_id:
+            stmt = stmt.where(t.c.carrier_id == carrier_id)
+        if decision:
+            stmt = stmt.where(t.c.decision == decision)
+        if after:
+            stmt = stmt.where(sa.tuple_(t.c.decided_at, t.c.match_id) < sa.tuple_(*after))
+        return list(await self.conn.execute(stmt.limit(limit)))
+
+    # -- conflicts of interest ----------------------------------------------------------------
+    async def add_conflict(self, values: dict[str, Any]) -> None:
+        await self.conn.execute(sa.insert(conflicts_of_interest).values(**values))
+
+    async def conflict_between(self, enterprise_id: uuid.UUID, carrier_id: uuid.UUID) -> Any:
+        t = conflicts_of_interest
+        return (
+            await self.conn.execute(
+                sa.select(t).where(t.c.enterprise_id == enterprise_id, t.c.carrier_id == carrier_id)
+            )
+        ).first()
+
+    async def get_conflict(self, conflict_id: uuid.UUID) -> Any:
+        t = conflicts_of_interest
+        return (await self.conn.execute(sa.select(t).where(t.c.conflict_id == conflict_id))).first()
+
+    async def remove_conflict(self, conflict_id: uuid.UUID) -> bool:
+        t = conflicts_of_interest
+        result = await self.conn.execute(sa.delete(t).where(t.c.conflict_id == conflict_id))
+        return bool(result.rowcount)
+
+    async def all_conflicts(self) -> list[tuple[str, str]]:
+        t = conflicts_of_interest
+        rows = await self.conn.execute(sa.select(t.c.enterprise_id, t.c.carrier_id))
+        return [(str(r.enterprise_id), str(r.carrier_id)) for r in rows]
+
+    async def list_conflicts(
+        self,
+        *,
+        enterprise_id: uuid.UUID | None,
+        carrier_id: uuid.UUID | None,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[Any]:
+        t = conflicts_of_interest
+        stmt = sa.select(t).order_by(t.c.created_at.desc(), t.c.conflict_id.desc())
+        if enterprise_id:
+            stmt = stmt.where(t.c.enterprise_id == enterprise_id)
+        if carrier_id:
+            stmt = stmt.where(t.c.carrier_id == carrier_id)
+        if after:
+            stmt = stmt.where(sa.tuple_(t.c.created_at, t.c.conflict_id) < sa.tuple_(*after))
+        return list(await self.conn.execute(stmt.limit(limit)))
+
+    async def open_demands_of(self, enterprise_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self.conn.execute(
+            sa.select(demand_profiles.c.demand_id).where(
+                demand_profiles.c.enterprise_id == enterprise_id, demand_profiles.c.status.in_(OPEN_STATUSES)
+            )
+        )
+        return [r.demand_id for r in rows]
+
+    # -- assignment batches ---------------------------------------------------------------------
+    async def add_batch(self, values: dict[str, Any]) -> None:
+        await self.conn.execute(sa.insert(assignment_batches).values(**values))
+
+    async def get_batch(self, batch_id: uuid.UUID) -> Any:
+        return (
+            await self.conn.execute(sa.select(assignment_batches).where(assignment_batches.c.batch_id == batch_id))
+        ).first()
+
+    # -- rebuilds -------------------------------------------------------------------------------
+    async def generation(self) -> int:
+        row = (
+            await self.conn.execute(
+                sa.select(read_model_state.c.generation).where(read_model_state.c.name == "read_model")
+            )
+        ).first()
+        return int(row.generation) if row else 0
+
+    async def truncate_read_model(self, now: datetime) -> int:
+        """Empty the read model and bump its generation (every process reloads its index)."""
+        for table in READ_MODEL:
+            await self.conn.execute(sa.delete(table))
+        gen = await self.generation() + 1
+        result = await self.conn.execute(
+            sa.update(read_model_state)
+            .where(read_model_state.c.name == "read_model")
+            .values(generation=gen, rebuilt_at=now)
+        )
+        if not result.rowcount:
+            await self.conn.execute(
+                sa.insert(read_model_state).values(name="read_model", generation=gen, rebuilt_at=now)
+            )
+        return gen
+
+    async def bump_generation(self, now: datetime) -> int:
+        gen = await self.generation() + 1
+        await self.conn.execute(
+            sa.update(read_model_state)
+            .where(read_model_state.c.name == "read_model")
+            .values(generation=gen, rebuilt_at=now)
+        )
+        return gen
+
+    async def refresh_all_tracks(self, now: datetime) -> int:
+        ids = [r.carrier_id for r in await self.conn.execute(sa.select(contract_records.c.carrier_id).distinct())]
+        n = 0
+        for carrier_id in ids:
+            n += await self.refresh_track(carrier_id, now)
+        return n
+
+
+def money(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value))

@@ -1,27 +1,113 @@
-"""Ranking carriers for a demand: pure functions, every component in [0, 1].
+"""Ranking carriers and experts for a demand: pure functions, every component in [0, 1].
 
-Text relevance is a TF-IDF cosine over CJK character bigrams and English words
-(``shared.text``), so Chinese, English and mixed profiles compare on equal terms.
-Field overlap uses the controlled vocabulary (a shared parent counts half). Every
-suggestion carries its components and the terms that matched, so a project manager
-can see why it was made.
+This is the reference definition of every score component. ``index.ProfileIndex`` computes
+exactly the same numbers, vectorised over an inverted index, for speed; a unit test holds
+the two together.
+
+Components:
+
+- ``text``: cosine of TF-IDF vectors (sub-linear tf, smoothed idf over the profiles) of
+  CJK character bigrams, stemmed English words (``shared.text``) and bilingual glossary
+  concepts (``glossary``), so Chinese, English and mixed texts compare, across languages too.
+- ``fields``: the controlled vocabulary; per demand field the best of the profile's fields
+  (same field 1, parent/child/sibling 0.5), averaged over the demand's fields.
+- ``track_record``: completed contracts in the demand's fields (a related field counts
+  half) and their value, saturating: ``1 - exp(-(n/3 + value/10M CNY))``.
+- ``capacity``: the free share of the profile's capacity.
+- ``region``: same city 1, same province 0.7, elsewhere in China 0.4, overseas 0.2.
+- ``trl``: share of the demand's TRL span (current..target) inside the range the profile
+  typically works at (by carrier kind or, for people, by role); only when the demand
+  states a TRL.
+- ``budget``: ``1 + log10(budget / typical contract value)`` clipped to [0, 1], the typical
+  value being the median of the carrier's completed contracts (two or more) or else a
+  default by kind; only when the demand states a budget, and for carriers only.
+
+A component that is unknown is left out of the breakdown and out of the weighted mean
+(the weights of the others are renormalised), so "unknown" never reads as "bad".
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
 
-from shared.text import term_counts
+from services.matching.glossary import concepts
+from shared.text import normalize, term_counts
 from shared.vocabulary import field_similarity
 
-DEFAULT_WEIGHTS: Mapping[str, float] = {"text": 0.5, "fields": 0.3, "region": 0.1, "capacity": 0.1}
+COMPONENTS = ("text", "fields", "track_record", "capacity", "region", "trl", "budget")
+
+# Tuned on the tune half of bench/matching's evaluation set (bench/matching/evaluate.py); a
+# weighted mean, so only their ratios matter. Override with ITP_MATCHING_WEIGHTS.
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "text": 0.3,
+    "fields": 0.2,
+    "track_record": 0.12,
+    "capacity": 0.06,
+    "region": 0.06,
+    "trl": 0.02,
+    "budget": 0.02,
+}
+
+REGION_SAME_CITY, REGION_SAME_PROVINCE, REGION_DOMESTIC, REGION_OVERSEAS = 1.0, 0.7, 0.4, 0.2
+
+# Where on the technology readiness scale each kind of carrier (and each role) usually works.
+TRL_RANGE_BY_KIND: Mapping[str, tuple[int, int]] = {
+    "university_domestic": (1, 4),
+    "university_overseas": (1, 4),
+    "research_institute": (3, 7),
+    "overseas_platform": (2, 6),
+    "incubator": (4, 8),
+    "rd_enterprise": (5, 9),
+}
+TRL_RANGE_BY_ROLE: Mapping[str, tuple[int, int]] = {
+    "strategic_scientist": (1, 5),
+    "postdoc": (1, 4),
+    "graduate_student": (1, 4),
+    "researcher": (2, 6),
+    "jitri_researcher": (3, 7),
+    "project_manager": (4, 9),
+}
+DEFAULT_TRL_RANGE = (3, 7)
+
+# A contract value a kind of carrier typically needs (CNY), when its own history is too short.
+TYPICAL_VALUE_BY_KIND: Mapping[str, float] = {
+    "university_domestic": 200_000.0,
+    "university_overseas": 1_000_000.0,
+    "research_institute": 500_000.0,
+    "overseas_platform": 1_500_000.0,
+    "incubator": 300_000.0,
+    "rd_enterprise": 500_000.0,
+}
+DEFAULT_TYPICAL_VALUE = 500_000.0
+
+TRACK_COUNT_SCALE = 3.0  # completed contracts
+TRACK_VALUE_SCALE = 10_000_000.0  # CNY
+
+MATCHED_TERMS = 8
+
+
+@dataclass(frozen=True)
+class TrackEntry:
+    """One completed contract of a carrier: the fields it was in and its value (CNY)."""
+
+    fields: tuple[str, ...]
+    value: float
 
 
 @dataclass(frozen=True)
 class CarrierDoc:
+    """A profile to rank: an R&D carrier, or (``subject="person"``) an expert.
+
+    An expert's location and track record are those of their carrier, filled in by the
+    service when it builds the doc.
+    """
+
     carrier_id: str
     name: str
     fields: list[str]
@@ -32,10 +118,17 @@ class CarrierDoc:
     country: str
     capacity: int
     active_load: int = 0
+    kind: str = "research_institute"
+    track: tuple[TrackEntry, ...] = ()
+    subject: str = "carrier"
+    affiliation: str | None = None  # an expert's carrier id
+    roles: tuple[str, ...] = ()
 
     def terms(self) -> Counter[str]:
-        # Keywords are deliberate: count them twice.
-        return term_counts(self.name, self.capabilities, " ".join(self.keywords), " ".join(self.keywords))
+        return profile_terms(self)
+
+
+Profile = CarrierDoc
 
 
 @dataclass(frozen=True)
@@ -47,10 +140,23 @@ class DemandDoc:
     keywords: list[str]
     city: str | None
     province: str | None
+    trl_current: int | None = None
+    trl_target: int | None = None
+    budget: Decimal | float | None = None
+    enterprise_id: str | None = None
 
     def terms(self) -> Counter[str]:
-        # The title says what matters most: weight it double.
-        return term_counts(self.title, self.title, self.description, " ".join(self.keywords))
+        return demand_terms(self)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A multiplier applied to a suggestion's score after curation, with its reason."""
+
+    reason: str
+    factor: float
+    note: str
+    rejected_carrier_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,11 +166,41 @@ class Scored:
     components: dict[str, float]
     matched_terms: list[str]
     at_capacity: bool
+    adjustments: tuple[Adjustment, ...] = ()
+    base_score: float | None = None
+
+
+# -- terms ------------------------------------------------------------------------------------
+
+
+def profile_terms(p: CarrierDoc) -> Counter[str]:
+    """A profile's index terms. Keywords are deliberate: they count twice. An expert's name
+    is left out (a personal name matches nothing a demand says)."""
+    keywords = " ".join(p.keywords)
+    if p.subject == "person":
+        c = term_counts(keywords, keywords)
+        c.update(concepts(keywords))
+        return c
+    c = term_counts(p.name, p.capabilities, keywords, keywords)
+    c.update(concepts(" ".join((p.name, p.capabilities, keywords))))
+    return c
+
+
+def demand_terms(d: DemandDoc) -> Counter[str]:
+    """A demand's query terms: the title says what matters most, so it counts twice."""
+    keywords = " ".join(d.keywords)
+    c = term_counts(d.title, d.title, d.description, keywords)
+    c.update(concepts(" ".join((d.title, d.description, keywords))))
+    return c
+
+
+def tf_weight(n: float) -> float:
+    return 1.0 + math.log(n) if n > 0 else 0.0
 
 
 @dataclass
 class Corpus:
-    """Document frequencies over the carrier profiles, for IDF weights."""
+    """Document frequencies over the profiles, for IDF weights."""
 
     n_docs: int = 0
     df: Counter[str] = field(default_factory=Counter)
@@ -78,11 +214,15 @@ class Corpus:
         return c
 
     def idf(self, term: str) -> float:
-        return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
+        return idf(self.n_docs, self.df.get(term, 0))
+
+
+def idf(n_docs: int, df: int) -> float:
+    return math.log((1 + n_docs) / (1 + df)) + 1.0
 
 
 def _weighted(terms: Counter[str], corpus: Corpus) -> dict[str, float]:
-    return {t: (1 + math.log(n)) * corpus.idf(t) for t, n in terms.items()}
+    return {t: tf_weight(n) * corpus.idf(t) for t, n in terms.items()}
 
 
 def text_relevance(demand: Counter[str], carrier: Counter[str], corpus: Corpus) -> tuple[float, list[str]]:
@@ -95,8 +235,17 @@ def text_relevance(demand: Counter[str], carrier: Counter[str], corpus: Corpus) 
         return 0.0, []
     dot = sum(dv[t] * cv[t] for t in common)
     norm = math.sqrt(sum(v * v for v in dv.values())) * math.sqrt(sum(v * v for v in cv.values()))
-    top = sorted(common, key=lambda t: dv[t] * cv[t], reverse=True)[:8]
+    top = sorted(common, key=lambda t: (-contribution_key(dv[t] * cv[t]), t))[:MATCHED_TERMS]
     return min(1.0, dot / norm), top
+
+
+def contribution_key(value: float) -> float:
+    """A term's contribution to six significant digits: equal contributions (the same tf and
+    df) then order by the term, whatever the float arithmetic that computed them."""
+    return float(f"{value:.6g}")
+
+
+# -- structured components ----------------------------------------------------------------------
 
 
 def field_overlap(demand_fields: list[str], carrier_fields: list[str]) -> float:
@@ -106,12 +255,26 @@ def field_overlap(demand_fields: list[str], carrier_fields: list[str]) -> float:
     return sum(max(field_similarity(d, c) for c in carrier_fields) for d in demand_fields) / len(demand_fields)
 
 
+_PLACE_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|省|市|盟)$")
+
+
+def place_key(name: str | None) -> str | None:
+    """A city or province name compared loosely: 苏州 = 苏州市, 江苏 = 江苏省, Munich = munich."""
+    if not name:
+        return None
+    key = _PLACE_SUFFIX.sub("", normalize(name).strip())
+    return key or None
+
+
 def region_fit(demand: DemandDoc, carrier: CarrierDoc) -> float:
-    if demand.city and carrier.city and demand.city == carrier.city:
-        return 1.0
-    if demand.province and carrier.province and demand.province == carrier.province:
-        return 0.7
-    return 0.4 if carrier.country == "CN" else 0.2
+    overseas = carrier.country.upper() != "CN"
+    dc, cc = place_key(demand.city), place_key(carrier.city)
+    if dc and cc and dc == cc:
+        return REGION_SAME_CITY
+    dp, cp = place_key(demand.province), place_key(carrier.province)
+    if not overseas and dp and cp and dp == cp:
+        return REGION_SAME_PROVINCE
+    return REGION_OVERSEAS if overseas else REGION_DOMESTIC
 
 
 def free_capacity(carrier: CarrierDoc) -> float:
@@ -120,31 +283,125 @@ def free_capacity(carrier: CarrierDoc) -> float:
     return max(0.0, (carrier.capacity - carrier.active_load) / carrier.capacity)
 
 
+def at_capacity(carrier: CarrierDoc) -> bool:
+    return free_capacity(carrier) == 0.0
+
+
+def track_record(demand_fields: list[str], track: Iterable[TrackEntry]) -> float:
+    """Completed contracts in the demand's fields, and their value, saturating in [0, 1)."""
+    if not demand_fields:
+        return 0.0
+    n_eff = value_eff = 0.0
+    for f in demand_fields:
+        for t in track:
+            sim = max((field_similarity(f, g) for g in t.fields), default=0.0)
+            n_eff += sim
+            value_eff += sim * max(0.0, t.value)
+    n_eff /= len(demand_fields)
+    value_eff /= len(demand_fields)
+    return 1.0 - math.exp(-(n_eff / TRACK_COUNT_SCALE + value_eff / TRACK_VALUE_SCALE))
+
+
+def trl_span(trl_current: int | None, trl_target: int | None) -> tuple[int, int] | None:
+    """The levels a demand needs worked on: current..target (a single level if only one is known)."""
+    if trl_current is None and trl_target is None:
+        return None
+    lo = trl_current if trl_current is not None else trl_target
+    hi = trl_target if trl_target is not None else trl_current
+    assert lo is not None and hi is not None
+    return (min(lo, hi), max(lo, hi))
+
+
+def trl_range(carrier: CarrierDoc) -> tuple[int, int]:
+    if carrier.subject == "person" and carrier.roles:
+        ranges = [TRL_RANGE_BY_ROLE[r] for r in carrier.roles if r in TRL_RANGE_BY_ROLE]
+        if ranges:
+            return (min(r[0] for r in ranges), max(r[1] for r in ranges))
+    return TRL_RANGE_BY_KIND.get(carrier.kind, DEFAULT_TRL_RANGE)
+
+
+def trl_fit(span: tuple[int, int] | None, working_range: tuple[int, int]) -> float | None:
+    """The share of the demand's TRL levels inside the profile's working range."""
+    if span is None:
+        return None
+    lo, hi = span
+    overlap = min(hi, working_range[1]) - max(lo, working_range[0]) + 1
+    return max(0, overlap) / (hi - lo + 1)
+
+
+def typical_value(carrier: CarrierDoc) -> float:
+    values = [t.value for t in carrier.track if t.value > 0]
+    if len(values) >= 2:
+        return float(median(values))
+    return TYPICAL_VALUE_BY_KIND.get(carrier.kind, DEFAULT_TYPICAL_VALUE)
+
+
+def budget_fit(budget: Decimal | float | None, typical: float) -> float | None:
+    """1 when the budget covers the typical contract; 0 an order of magnitude below it."""
+    if budget is None or typical <= 0:
+        return None
+    b = float(budget)
+    if b <= 0:
+        return 0.0
+    return min(1.0, max(0.0, 1.0 + math.log10(b / typical)))
+
+
+def weighted_score(components: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """The weighted mean over the components present (unknown ones renormalise away)."""
+    total_w = sum(weights.get(k, 0.0) for k in components)
+    if total_w <= 0:
+        return 0.0
+    return sum(weights.get(k, 0.0) * v for k, v in components.items()) / total_w
+
+
+def components_for(
+    demand: DemandDoc, carrier: CarrierDoc, text: float, *, span: tuple[int, int] | None = None
+) -> dict[str, float]:
+    """Every known component of one (demand, profile) pair, rounded for display."""
+    comps = {
+        "text": round(text, 4),
+        "fields": round(field_overlap(demand.fields, carrier.fields), 4),
+        "track_record": round(track_record(demand.fields, carrier.track), 4),
+        "capacity": round(free_capacity(carrier), 4),
+        "region": region_fit(demand, carrier),
+    }
+    trl = trl_fit(span if span is not None else trl_span(demand.trl_current, demand.trl_target), trl_range(carrier))
+    if trl is not None:
+        comps["trl"] = round(trl, 4)
+    if carrier.subject != "person":
+        budget = budget_fit(demand.budget, typical_value(carrier))
+        if budget is not None:
+            comps["budget"] = round(budget, 4)
+    return comps
+
+
 def rank(
     demand: DemandDoc,
     carriers: list[CarrierDoc],
     *,
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     top_k: int = 10,
+    exclude: Iterable[str] = (),
 ) -> list[Scored]:
-    """Carriers ordered by weighted score; a carrier with no textual and no field
-    relevance at all is never suggested, however free or near it is."""
-    carrier_terms = [c.terms() for c in carriers]
+    """Profiles ordered by weighted score (a plain scan: the reference for the index).
+
+    A profile with no textual and no field relevance at all is never suggested, however
+    free or near it is; excluded ids (conflicts of interest, rejections) never are.
+    """
+    excluded = set(exclude)
+    pool = [c for c in carriers if c.carrier_id not in excluded]
+    carrier_terms = [c.terms() for c in carriers]  # idf over every profile, as the index does
     corpus = Corpus.of(carrier_terms)
+    terms_of = {c.carrier_id: t for c, t in zip(carriers, carrier_terms, strict=True)}
     dterms = demand.terms()
+    span = trl_span(demand.trl_current, demand.trl_target)
     scored: list[Scored] = []
-    for c, cterms in zip(carriers, carrier_terms, strict=True):
-        text, matched = text_relevance(dterms, cterms, corpus)
-        fields = field_overlap(demand.fields, c.fields)
-        if text == 0.0 and fields == 0.0:
+    for c in pool:
+        text, matched = text_relevance(dterms, terms_of[c.carrier_id], corpus)
+        comps = components_for(demand, c, text, span=span)
+        if comps["text"] == 0.0 and comps["fields"] == 0.0:
             continue
-        components = {
-            "text": round(text, 4),
-            "fields": round(fields, 4),
-            "region": region_fit(demand, c),
-            "capacity": round(free_capacity(c), 4),
-        }
-        total = sum(weights.get(k, 0.0) * v for k, v in components.items()) / (sum(weights.values()) or 1.0)
-        scored.append(Scored(c.carrier_id, round(total, 4), components, matched, free_capacity(c) == 0.0))
+        total = round(weighted_score(comps, weights), 4)
+        scored.append(Scored(c.carrier_id, total, comps, matched, at_capacity(c), base_score=total))
     scored.sort(key=lambda s: (-s.score, s.carrier_id))
     return scored[:top_k]

@@ -113,9 +113,8 @@ class ProposedDemand(BaseModel):
     demand_id: UUID
     carrier_ids: list[UUID]
     scores: list[float]
-    notes: list[str] = Field(
-        default_factory=list
-    )  # why: the carriers' ranks for this demand, who was passed over and why
+    # Why: each carrier's rank for this demand, and who was passed over and why.
+    notes: list[str] = Field(default_factory=list)
 
 
 class UnservedDemand(BaseModel):

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.matching.glossary import concepts
 from services.matching.scoring import (
     DEFAULT_WEIGHTS,
     CarrierDoc,
     Corpus,
     DemandDoc,
+    TrackEntry,
+    budget_fit,
     field_overlap,
     free_capacity,
+    place_key,
     rank,
     region_fit,
     text_relevance,
+    track_record,
+    trl_fit,
+    trl_range,
+    trl_span,
+    typical_value,
+    weighted_score,
 )
 from shared import vocabulary
 from shared.text import tokenize
@@ -230,13 +242,15 @@ def test_field_relevance_alone_is_enough_to_be_suggested() -> None:
 
 @pytest.mark.parametrize("demand", [DEMAND_ZH, DEMAND_EN])
 def test_matched_terms_occur_in_both_texts(demand: DemandDoc) -> None:
-    dtokens = set(tokenize(" ".join([demand.title, demand.description, *demand.keywords])))
+    dtext = " ".join([demand.title, demand.description, *demand.keywords])
+    dterms = set(tokenize(dtext)) | set(concepts(dtext))
     by_id = {c.carrier_id: c for c in CARRIERS}
     for s in rank(demand, CARRIERS):
         c = by_id[s.carrier_id]
-        ctokens = set(tokenize(" ".join([c.name, c.capabilities, *c.keywords])))
+        ctext = " ".join([c.name, c.capabilities, *c.keywords])
+        cterms = set(tokenize(ctext)) | set(concepts(ctext))
         assert s.matched_terms, s
-        assert set(s.matched_terms) <= dtokens & ctokens
+        assert set(s.matched_terms) <= dterms & cterms
 
 
 def test_components_and_score_in_unit_interval_and_sorted() -> None:
@@ -244,7 +258,8 @@ def test_components_and_score_in_unit_interval_and_sorted() -> None:
         ranked = rank(demand, CARRIERS)
         assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
         for s in ranked:
-            assert set(s.components) == set(DEFAULT_WEIGHTS)
+            # TRL and budget are left out when the demand states neither.
+            assert set(s.components) == set(DEFAULT_WEIGHTS) - {"trl", "budget"}
             assert all(0.0 <= v <= 1.0 for v in s.components.values())
             assert 0.0 <= s.score <= 1.0
 
@@ -286,8 +301,112 @@ def test_weights_change_the_order() -> None:
 
 
 def test_score_is_the_weighted_mean_of_components() -> None:
-    weights = {"text": 2.0, "fields": 1.0, "region": 1.0, "capacity": 0.0}
+    weights = {"text": 2.0, "fields": 1.0, "region": 1.0, "capacity": 0.0, "track_record": 0.0}
     [s] = rank(DEMAND_ZH, [BATTERY_ZH], weights=weights)
     c = s.components
     expected = (2 * c["text"] + c["fields"] + c["region"]) / 4
     assert s.score == pytest.approx(expected, abs=1e-4)
+
+
+# --- the other components ---------------------------------------------------------------------
+
+
+def test_region_names_compare_loosely() -> None:
+    d = _demand_in("苏州", "江苏")
+    assert region_fit(d, carrier("a", city="苏州市", province="江苏省")) == 1.0
+    assert region_fit(d, carrier("b", city="无锡市", province="江苏省")) == 0.7
+    assert place_key("Munich") == place_key("munich") == "munich"
+    assert place_key("新疆维吾尔自治区") == "新疆"
+    # An overseas carrier never counts as "same province" by a name clash.
+    assert region_fit(_demand_in("X", "Bavaria"), carrier("c", city="Munich", province="Bavaria", country="DE")) == 0.2
+
+
+def test_track_record_counts_related_fields_half_and_saturates() -> None:
+    assert track_record(["energy.batteries"], ()) == 0.0
+    exact = track_record(["energy.batteries"], (TrackEntry(("energy.batteries",), 0.0),))
+    related = track_record(["energy.batteries"], (TrackEntry(("energy.solar",), 0.0),))
+    unrelated = track_record(["energy.batteries"], (TrackEntry(("it.ai",), 5e7),))
+    assert exact == pytest.approx(1 - math.exp(-1 / 3))
+    assert related == pytest.approx(1 - math.exp(-0.5 / 3))
+    assert unrelated == 0.0
+    valuable = track_record(["energy.batteries"], (TrackEntry(("energy.batteries",), 1e7),))
+    assert valuable == pytest.approx(1 - math.exp(-(1 / 3 + 1)))
+    many = tuple(TrackEntry(("energy.batteries",), 5e6) for _ in range(30))
+    assert 0.99 < track_record(["energy.batteries"], many) < 1.0
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(field_codes, min_size=1, max_size=3),
+    st.lists(st.tuples(st.lists(field_codes, min_size=1, max_size=3), st.floats(0, 1e9)), max_size=8),
+)
+def test_track_record_in_unit_interval(demand_fields: list[str], entries: list[tuple[list[str], float]]) -> None:
+    value = track_record(demand_fields, tuple(TrackEntry(tuple(f), v) for f, v in entries))
+    assert 0.0 <= value <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "kind", "expected"),
+    [
+        (3, 6, "research_institute", 1.0),  # 3..6 inside 3..7
+        (6, 9, "research_institute", 0.5),  # 6, 7 of 6..9
+        (1, 2, "rd_enterprise", 0.0),  # an enterprise works at 5..9
+        (None, 8, "rd_enterprise", 1.0),  # only a target: that level
+        (None, None, "research_institute", None),  # unknown: no component
+    ],
+)
+def test_trl_fit(current: int | None, target: int | None, kind: str, expected: float | None) -> None:
+    fit = trl_fit(trl_span(current, target), trl_range(carrier("x", kind=kind)))
+    assert fit == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_trl_range_of_people_comes_from_their_roles() -> None:
+    scientist = carrier("p", subject="person", roles=("strategic_scientist",))
+    pm = carrier("q", subject="person", roles=("project_manager",))
+    assert trl_range(scientist) == (1, 5) and trl_range(pm) == (4, 9)
+
+
+@pytest.mark.parametrize(
+    ("budget", "typical", "expected"),
+    [(1_000_000, 500_000, 1.0), (500_000, 500_000, 1.0), (50_000, 500_000, 0.0), (158_114, 500_000, 0.5), (0, 1, 0.0)],
+)
+def test_budget_fit(budget: float, typical: float, expected: float) -> None:
+    assert budget_fit(Decimal(budget), typical) == pytest.approx(expected, abs=1e-3)
+    assert budget_fit(None, typical) is None
+
+
+def test_typical_value_is_the_median_of_two_or_more_contracts_else_by_kind() -> None:
+    assert typical_value(carrier("a", kind="overseas_platform")) == 1_500_000.0
+    one = carrier("b", track=(TrackEntry(("it.ai",), 9e6),))
+    assert typical_value(one) == 500_000.0
+    three = carrier("c", track=tuple(TrackEntry(("it.ai",), v) for v in (1e5, 4e5, 9e6)))
+    assert typical_value(three) == 4e5
+
+
+def test_unknown_components_are_left_out_and_the_weights_renormalised() -> None:
+    assert weighted_score({"text": 0.5, "fields": 1.0}, {"text": 1, "fields": 1, "trl": 5}) == pytest.approx(0.75)
+    demand = replace(DEMAND_ZH, trl_current=3, trl_target=6, budget=Decimal("2000000"))
+    [s] = rank(demand, [BATTERY_ZH])
+    assert set(s.components) == set(DEFAULT_WEIGHTS)
+    [person] = rank(demand, [replace(BATTERY_ZH, subject="person", roles=("researcher",))])
+    assert "budget" not in person.components  # experts have no budget component
+
+
+def test_a_chinese_demand_meets_an_english_profile_through_the_glossary() -> None:
+    demand = DemandDoc("d", "固态电解质开发", "提高锂离子电池循环寿命", ["energy.batteries"], [], "苏州", "江苏")
+    english = carrier(
+        "c-en",
+        name="Cell Lab",
+        fields=["it.ai"],
+        capabilities="solid electrolyte interfaces and cycle life of lithium-ion batteries",
+        country="DE",
+        city="Munich",
+        province=None,
+    )
+    [s] = rank(demand, [english])
+    assert s.components["text"] > 0.0 and s.components["fields"] == 0.0  # the text alone carries it
+    assert {"固态电解质|solid electrolyte", "循环寿命|cycle life"} <= set(s.matched_terms)
+
+
+def test_excluded_profiles_are_never_ranked() -> None:
+    assert "c-battery" not in [s.carrier_id for s in rank(DEMAND_ZH, CARRIERS, exclude={"c-battery"})]

@@ -1,0 +1,206 @@
+"""Rebuild matching's read model from scratch by replaying the topics from offset 0.
+
+    ITP_MODE=kafka python -m services.matching.rebuild        (``itp rebuild matching``)
+
+Empties the read model (carrier, person and demand profiles, capacities, contract
+records) and bumps its generation, notes where each partition of the talent, demand and
+contracts topics ends, and replays them from offset 0 under a fresh consumer group through
+the same read-model handlers as the live consumer, until every partition has been read up
+to that end. The replay only rebuilds the view: it suggests nothing and publishes nothing.
+Matching's own data (suggestions, curation decisions, conflicts of interest, assignment
+batches) is not touched. At the end the track records are recomputed (contracts and
+demands come from different topics, so their relative order in a replay is arbitrary) and
+the generation is bumped again: every running matching process notices it within a second
+and reloads its in-memory index from the rebuilt view.
+
+The live service may keep running: the handlers are idempotent and version-guarded, so the
+view converges; events published after the start are applied by the live consumer. Replays
+need the topics' whole history (``retention.ms=-1``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.matching import tables
+from services.matching.handlers import handlers_for
+from services.matching.repository import MatchingRepository
+from services.matching.service import MatchingService
+from services.matching.settings import MatchingSettings
+from shared.bus.base import Bus
+from shared.bus.memory import InMemoryBus
+from shared.consumer import EventConsumer
+from shared.db import create_engine
+from shared.events import topics as platform_topics
+from shared.outbox import OutboxSignal, UnitOfWorkFactory
+from shared.runtime import database_url_for
+from shared.settings import ServiceSettings
+
+Ends = dict[tuple[str, int], int]
+# What the read model is built from.
+TOPICS = (platform_topics.TALENT, platform_topics.DEMAND, platform_topics.CONTRACTS)
+
+
+@dataclass
+class RebuildReport:
+    group: str
+    generation: int
+    messages: int
+    applied: int
+    duplicates: int
+    ignored: int
+    dead_lettered: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"rebuilt matching's read model (generation {self.generation}) from {self.messages} messages in "
+            f"{self.seconds:.1f} s (applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
+            f"dead-lettered {self.dead_lettered}; group {self.group})"
+        )
+
+
+async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str]) -> Ends:
+    """Where each partition of the topics ends now (the next offset to be written)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed")
+    await admin.start()
+    await consumer.start()
+    try:
+        tps = []
+        for t in await admin.describe_topics(list(topic_names)):
+            if t["error_code"] != 0:
+                raise RuntimeError(f"topic {t['topic']} is not available (run `itp topics create`)")
+            tps += [TopicPartition(t["topic"], p["partition"]) for p in t["partitions"]]
+        ends = await consumer.end_offsets(tps)
+        begins = await consumer.beginning_offsets(tps)
+        return {(tp.topic, tp.partition): end if end > begins[tp] else 0 for tp, end in ends.items()}
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def memory_end_offsets(bus: InMemoryBus, topic_names: Sequence[str]) -> Ends:
+    ends: Ends = {}
+    for t in topic_names:
+        for m in bus.messages(t):
+            ends[(t, m.partition)] = max(ends.get((t, m.partition), 0), m.offset + 1)
+    return ends
+
+
+async def rebuild(
+    engine: AsyncEngine,
+    bus: Bus,
+    topic_names: Sequence[str],
+    end_offsets: Callable[[], Awaitable[Ends]],
+    *,
+    group: str | None = None,
+    idle_timeout_s: float = 60.0,
+) -> RebuildReport:
+    """Truncate the read model and replay ``topic_names`` into it, from offset 0 under a fresh
+    consumer group, up to the ends they have once it is empty."""
+    group = group or platform_topics.consumer_group("matching", f"rebuild-{uuid.uuid4().hex[:12]}")
+    started = time.monotonic()
+    async with engine.begin() as conn:
+        await MatchingRepository(conn).truncate_read_model(datetime.now(UTC))
+    remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
+    uow = UnitOfWorkFactory(engine, tables.outbox, source="/itp/matching", signal=OutboxSignal())
+    consumer = EventConsumer(
+        group=group,
+        topics=list(topic_names),
+        bus=bus,
+        uow=uow,
+        processed=tables.processed_messages,
+        handlers=handlers_for(MatchingService(uow, MatchingSettings(), replaying=True)),
+    )
+    messages = 0
+    sub = bus.subscriber(group, list(topic_names))
+    await sub.start()
+    try:
+        idle_since = time.monotonic()
+        while remaining:
+            batch = await sub.fetch(0.5)
+            if not batch:
+                if time.monotonic() - idle_since > idle_timeout_s:
+                    missing = ", ".join(f"{t}[{p}] up to {o}" for (t, p), o in sorted(remaining.items()))
+                    raise RuntimeError(
+                        f"replay stalled: nothing arrived for {idle_timeout_s} s; still missing {missing}"
+                    )
+                continue
+            idle_since = time.monotonic()
+            for m in batch:
+                await consumer.process(m)  # an infrastructure failure aborts: run the rebuild again
+                messages += 1
+                tp = (m.topic, m.partition)
+                if tp in remaining and m.offset + 1 >= remaining[tp]:
+                    del remaining[tp]
+    finally:
+        await sub.stop()
+    async with engine.begin() as conn:
+        repo = MatchingRepository(conn)
+        now = datetime.now(UTC)
+        await repo.refresh_all_tracks(now)
+        generation = await repo.bump_generation(now)
+        # The replay's own dedupe rows are of no further use.
+        await conn.execute(sa.delete(tables.processed_messages).where(tables.processed_messages.c.consumer == group))
+    s = consumer.stats
+    return RebuildReport(
+        group, generation, messages, s.applied, s.duplicates, s.ignored, s.dead_lettered, time.monotonic() - started
+    )
+
+
+async def _main(args: argparse.Namespace) -> int:
+    from shared.bus.kafka import KafkaBus
+
+    settings = ServiceSettings(service_name="matching")
+    if settings.mode != "kafka":
+        print(
+            "a rebuild replays the Kafka topics: set ITP_MODE=kafka (the embedded bus lives only inside its "
+            "process; restart the embedded platform on an empty matching database instead)",
+            file=sys.stderr,
+        )
+        return 2
+    engine = create_engine(database_url_for("matching", settings), pool_size=2)
+    bus = KafkaBus(settings.kafka_bootstrap, client_id="itp-matching-rebuild")
+    await bus.start()
+    try:
+        report = await rebuild(
+            engine,
+            bus,
+            args.topics,
+            lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics),
+            group=args.group,
+            idle_timeout_s=args.idle_timeout,
+        )
+    finally:
+        await bus.stop()
+        await engine.dispose()
+    print(report)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.matching.rebuild",
+        description="Rebuild matching's read model by replaying the talent, demand and contracts topics.",
+    )
+    parser.add_argument("--topics", nargs="+", default=list(TOPICS), help="topics to replay")
+    parser.add_argument("--group", help="consumer group of the replay (default: a fresh one)")
+    parser.add_argument("--idle-timeout", type=float, default=60.0, help="give up when nothing arrives for this long")
+    sys.exit(asyncio.run(_main(parser.parse_args(argv))))
+
+
+if __name__ == "__main__":
+    main()
