@@ -84,13 +84,28 @@ class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
         self._cache: dict[str, tuple[Actor, float]] = {}
         self.audience = settings.jwt_audience
+        self._jwks: jwt.PyJWKSet | None = None
+        self.key: Any = settings.jwt_secret
+        self.algorithms = ["HS256"]
         if settings.jwt_public_key_file:
+            # Production: RS256 only (never HS256 with a public key as the secret), from a PEM
+            # public key or a JWKS document whose keys are chosen by the token's "kid".
             with open(settings.jwt_public_key_file, encoding="utf-8") as f:
-                self.key: str = f.read()
+                text = f.read()
             self.algorithms = ["RS256"]
-        else:
-            self.key = settings.jwt_secret
-            self.algorithms = ["HS256"]
+            if text.lstrip().startswith("{"):
+                self._jwks = jwt.PyJWKSet.from_json(text)
+            else:
+                self.key = text
+
+    def _key_for(self, token: str) -> Any:
+        if self._jwks is None:
+            return self.key
+        kid = jwt.get_unverified_header(token).get("kid")
+        for k in self._jwks.keys:
+            if k.key_id == kid:
+                return k.key
+        raise Problem(401, "invalid-token", f"no key {kid!r} in the configured JWKS")
 
     def verify(self, token: str) -> Actor:
         """The actor a token stands for; verified tokens are cached until they expire."""
@@ -107,7 +122,7 @@ class TokenVerifier:
         try:
             claims = jwt.decode(
                 token,
-                self.key,
+                self._key_for(token),
                 algorithms=self.algorithms,
                 audience=self.audience,
                 options={"require": ["exp", "sub", "aud"]},
@@ -157,9 +172,10 @@ def issue_token(
     roles: list[str],
     ttl: timedelta = timedelta(hours=1),
     private_key: str | None = None,
+    key_id: str | None = None,
     **claims: Any,
 ) -> str:
-    """A signed token (HS256 with the shared secret, or RS256 with ``private_key``)."""
+    """A signed token (HS256 with the shared secret, or RS256 with ``private_key``, named ``key_id``)."""
     now = datetime.now(UTC)
     payload = {
         "sub": subject,
@@ -170,7 +186,7 @@ def issue_token(
         **{k: str(v) for k, v in claims.items() if v is not None},
     }
     if private_key:
-        return jwt.encode(payload, private_key, algorithm="RS256")
+        return jwt.encode(payload, private_key, algorithm="RS256", headers={"kid": key_id} if key_id else None)
     return jwt.encode(payload, settings.jwt_secret, algorithm="HS256")
 
 
