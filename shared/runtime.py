@@ -125,8 +125,12 @@ class ServiceRuntime:
         self.relay.stop()
         for c in self.consumers:
             c.stop()
-        for t in self._tasks:
-            t.cancel()
+        # Let the relay and the consumers finish what they are doing (a message's transaction, a
+        # batch's offsets) and leave; cancel only what does not stop in time.
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=5.0)
+            for t in pending:
+                t.cancel()
         for t in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
