@@ -53,6 +53,19 @@ class OutboxRelay:
         self.signal = signal or OutboxSignal()
         self.poll_interval_s = poll_interval_s
         self.batch_size = batch_size
+        # Constant statements, compiled once: the relay runs them many times a second.
+        o = outbox
+        self._select_pending = (
+            sa.select(o.c.seq, o.c.topic, o.c.aggregate_id, o.c.payload, o.c.traceparent)
+            .where(o.c.published_at.is_(None))
+            .order_by(o.c.seq)
+            .limit(batch_size)
+        )
+        self._mark = (
+            sa.update(o)
+            .where(o.c.seq.in_(sa.bindparam("seqs", expanding=True)))
+            .values(published_at=sa.bindparam("now"))
+        )
         self._lock_conn: AsyncConnection | None = None
         self._lock_checked_at = 0.0
         self._stopping = asyncio.Event()
@@ -115,16 +128,8 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in sequence order; returns how many."""
-        o = self.outbox
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    sa.select(o.c.seq, o.c.topic, o.c.aggregate_id, o.c.payload, o.c.traceparent)
-                    .where(o.c.published_at.is_(None))
-                    .order_by(o.c.seq)
-                    .limit(self.batch_size)
-                )
-            ).all()
+            rows = (await conn.execute(self._select_pending)).all()
         if not rows:
             return 0
         records = []
@@ -140,9 +145,7 @@ class OutboxRelay:
 
     async def _mark_published(self, seqs: list[int]) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(
-                sa.update(self.outbox).where(self.outbox.c.seq.in_(seqs)).values(published_at=datetime.now(UTC))
-            )
+            await conn.execute(self._mark, {"seqs": seqs, "now": datetime.now(UTC)})
 
     async def run(self) -> None:
         """Lead, publish, repeat until stopped; errors are logged and retried, never fatal."""

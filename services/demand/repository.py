@@ -17,6 +17,8 @@ from services.demand.domain import VISIBLE_TO_OTHERS, Confidentiality, Demand, D
 from services.demand.tables import access_grants, centers, demands, enterprises
 from shared.text import tokenize
 
+_INSERT_DEMAND = sa.insert(demands)
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -150,7 +152,8 @@ class DemandRepository:
 
     # -- demands ------------------------------------------------------------------------
     async def add_demand(self, d: Demand) -> None:
-        await self.conn.execute(sa.insert(demands).values(**_demand_values(d)))
+        # A constant statement with parameters: compiled once and cached, not rebuilt per request.
+        await self.conn.execute(_INSERT_DEMAND, _demand_values(d))
 
     async def get_demand(self, demand_id: uuid.UUID, *, for_update: bool = False) -> Demand | None:
         stmt = sa.select(demands).where(demands.c.id == demand_id)
