@@ -266,6 +266,13 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
     module.main(args.rest)
 
 
+def cmd_import(args: argparse.Namespace) -> None:
+    """Bulk onboarding of carriers and people (CSV or JSON Lines) into the talent service."""
+    from services.talent import bulk_cli
+
+    sys.exit(bulk_cli.main(args.rest))
+
+
 def cmd_catalogue(args: argparse.Namespace) -> None:
     from itp.catalogue import write
 
@@ -348,6 +355,10 @@ def main(argv: list[str] | None = None) -> None:
     rb.add_argument("service", choices=["matching", "dashboard"])
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)
+
+    im = sub.add_parser("import", help="bulk-import carriers and people (CSV or JSON Lines) into the talent service")
+    im.add_argument("rest", nargs=argparse.REMAINDER, help="FILE [--type carriers|people] [--format csv|jsonl] ...")
+    im.set_defaults(func=cmd_import)
 
     c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
