@@ -29,9 +29,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.matching import tables
@@ -40,15 +37,14 @@ from services.matching.repository import MatchingRepository
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
 from shared.bus.base import Bus
-from shared.bus.memory import InMemoryBus
 from shared.consumer import EventConsumer
 from shared.db import create_engine
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
+from shared.replay import Ends, forget_dedupe, kafka_end_offsets, replay
 from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
 
-Ends = dict[tuple[str, int], int]
 # What the read model is built from.
 TOPICS = (platform_topics.TALENT, platform_topics.DEMAND, platform_topics.CONTRACTS)
 
@@ -70,34 +66,6 @@ class RebuildReport:
             f"{self.seconds:.1f} s (applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
             f"dead-lettered {self.dead_lettered}; group {self.group})"
         )
-
-
-async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str]) -> Ends:
-    """Where each partition of the topics ends now (the next offset to be written)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed")
-    await admin.start()
-    await consumer.start()
-    try:
-        tps = []
-        for t in await admin.describe_topics(list(topic_names)):
-            if t["error_code"] != 0:
-                raise RuntimeError(f"topic {t['topic']} is not available (run `itp topics create`)")
-            tps += [TopicPartition(t["topic"], p["partition"]) for p in t["partitions"]]
-        ends = await consumer.end_offsets(tps)
-        begins = await consumer.beginning_offsets(tps)
-        return {(tp.topic, tp.partition): end if end > begins[tp] else 0 for tp, end in ends.items()}
-    finally:
-        await consumer.stop()
-        await admin.close()
-
-
-def memory_end_offsets(bus: InMemoryBus, topic_names: Sequence[str]) -> Ends:
-    ends: Ends = {}
-    for t in topic_names:
-        for m in bus.messages(t):
-            ends[(t, m.partition)] = max(ends.get((t, m.partition), 0), m.offset + 1)
-    return ends
 
 
 async def rebuild(
@@ -125,36 +93,13 @@ async def rebuild(
         processed=tables.processed_messages,
         handlers=handlers_for(MatchingService(uow, MatchingSettings(), replaying=True)),
     )
-    messages = 0
-    sub = bus.subscriber(group, list(topic_names))
-    await sub.start()
-    try:
-        idle_since = time.monotonic()
-        while remaining:
-            batch = await sub.fetch(0.5)
-            if not batch:
-                if time.monotonic() - idle_since > idle_timeout_s:
-                    missing = ", ".join(f"{t}[{p}] up to {o}" for (t, p), o in sorted(remaining.items()))
-                    raise RuntimeError(
-                        f"replay stalled: nothing arrived for {idle_timeout_s} s; still missing {missing}"
-                    )
-                continue
-            idle_since = time.monotonic()
-            for m in batch:
-                await consumer.process(m)  # an infrastructure failure aborts: run the rebuild again
-                messages += 1
-                tp = (m.topic, m.partition)
-                if tp in remaining and m.offset + 1 >= remaining[tp]:
-                    del remaining[tp]
-    finally:
-        await sub.stop()
+    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s)
     async with engine.begin() as conn:
         repo = MatchingRepository(conn)
         now = datetime.now(UTC)
         await repo.refresh_all_tracks(now)
         generation = await repo.bump_generation(now)
-        # The replay's own dedupe rows are of no further use.
-        await conn.execute(sa.delete(tables.processed_messages).where(tables.processed_messages.c.consumer == group))
+    await forget_dedupe(engine, tables.processed_messages, group)
     s = consumer.stats
     return RebuildReport(
         group, generation, messages, s.applied, s.duplicates, s.ignored, s.dead_lettered, time.monotonic() - started

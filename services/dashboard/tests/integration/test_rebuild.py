@@ -8,13 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.dashboard import tables
-from services.dashboard.rebuild import kafka_end_offsets, memory_end_offsets, rebuild
+from services.dashboard.rebuild import rebuild
 from services.dashboard.tests import scenario
 from services.dashboard.tests.support import delete_topics, isolated_definition, read_kpis, record, topic_of
 from shared.bus.kafka import KafkaBus
 from shared.bus.memory import InMemoryBus
 from shared.db import create_engine
 from shared.events import topics
+from shared.replay import kafka_end_offsets, memory_end_offsets
 from shared.runtime import create_service_app
 from shared.settings import ServiceSettings
 from shared.testing import kafka_bootstrap, wait_for

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.matching import tables
-from services.matching.rebuild import kafka_end_offsets, rebuild
+from services.matching.rebuild import rebuild
 from services.matching.repository import MatchingRepository
 from services.matching.tests.integration.support import (
     capacity_changed,
@@ -22,6 +22,7 @@ from services.matching.tests.integration.support import (
     person_registered,
 )
 from shared.events import demand as demand_ev
+from shared.replay import kafka_end_offsets
 from shared.testing import kafka_bootstrap
 
 FreshDb = Callable[[str], Awaitable[str]]

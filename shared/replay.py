@@ -1,0 +1,89 @@
+"""Replaying topics from the first offset: how read models and projections are rebuilt.
+
+A rebuild empties its tables, asks where each partition ends *now*, and runs a consumer
+under a fresh group from offset 0 up to those ends. Whatever the live consumer applied
+before the tables were emptied was published before that moment, so the replay covers it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.bus.base import Bus
+from shared.bus.memory import InMemoryBus
+from shared.consumer import EventConsumer
+
+Ends = dict[tuple[str, int], int]
+
+
+async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str]) -> Ends:
+    """Where each partition of the topics ends now (the next offset to be written)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed")
+    await admin.start()
+    await consumer.start()
+    try:
+        tps = []
+        for t in await admin.describe_topics(list(topic_names)):
+            if t["error_code"] != 0:
+                raise RuntimeError(f"topic {t['topic']} is not available (run `itp topics create`)")
+            tps += [TopicPartition(t["topic"], p["partition"]) for p in t["partitions"]]
+        ends = await consumer.end_offsets(tps)
+        begins = await consumer.beginning_offsets(tps)
+        # A partition whose records all expired has nothing to replay.
+        return {(tp.topic, tp.partition): end if end > begins[tp] else 0 for tp, end in ends.items()}
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def memory_end_offsets(bus: InMemoryBus, topic_names: Sequence[str]) -> Ends:
+    ends: Ends = {}
+    for t in topic_names:
+        for m in bus.messages(t):
+            ends[(t, m.partition)] = max(ends.get((t, m.partition), 0), m.offset + 1)
+    return ends
+
+
+async def replay(consumer: EventConsumer, bus: Bus, ends: Ends, *, idle_timeout_s: float = 60.0) -> int:
+    """Feed ``consumer`` every message of its topics up to ``ends``; returns how many were read.
+
+    An infrastructure failure aborts the replay (run the rebuild again); nothing arriving for
+    ``idle_timeout_s`` while partitions are still short is an error naming them."""
+    remaining = {tp: end for tp, end in ends.items() if end > 0}
+    messages = 0
+    sub = bus.subscriber(consumer.group, list(consumer.topics))
+    await sub.start()
+    try:
+        idle_since = time.monotonic()
+        while remaining:
+            batch = await sub.fetch(0.5)
+            if not batch:
+                if time.monotonic() - idle_since > idle_timeout_s:
+                    missing = ", ".join(f"{t}[{p}] up to {o}" for (t, p), o in sorted(remaining.items()))
+                    raise RuntimeError(
+                        f"replay stalled: nothing arrived for {idle_timeout_s} s; still missing {missing}"
+                    )
+                continue
+            idle_since = time.monotonic()
+            for m in batch:
+                await consumer.process(m)
+                messages += 1
+                tp = (m.topic, m.partition)
+                if tp in remaining and m.offset + 1 >= remaining[tp]:
+                    del remaining[tp]
+    finally:
+        await sub.stop()
+    return messages
+
+
+async def forget_dedupe(engine: AsyncEngine, processed: sa.Table, group: str) -> None:
+    """The replay's own processed-message rows are of no further use once it is done."""
+    async with engine.begin() as conn:
+        await conn.execute(sa.delete(processed).where(processed.c.consumer == group))
