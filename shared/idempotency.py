@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.db import UTCDateTime
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
+from shared.pagination import etag
 from shared.problems import Problem
-from shared.responses import dumps
+from shared.responses import JSON, dumps
 
 MAX_KEY_LENGTH = 200
 
@@ -131,3 +132,14 @@ async def idempotent_create(
             raise
         return stored.status_code, orjson.loads(stored.body), True
     return 201, result, False
+
+
+def created_response(status: int, body: dict[str, Any], location: str, replayed: bool) -> JSON:
+    """The answer to a create: ``Location``, the ``ETag`` of a versioned resource, and
+    ``Idempotent-Replayed: true`` when this is the stored answer to a retried request."""
+    headers = {"Location": location}
+    if "version" in body:
+        headers["ETag"] = etag(int(body["version"]))
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSON(body, status_code=status, headers=headers)

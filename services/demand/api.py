@@ -26,7 +26,7 @@ from services.demand.schemas import (
 from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
-from shared.idempotency import idempotent_create
+from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
 from shared.problems import Problem
 from shared.responses import JSON
@@ -100,15 +100,6 @@ def demand_view(d: Demand) -> dict[str, Any]:
     }
 
 
-def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -> JSON:
-    headers = {"Location": location}
-    if "version" in body:
-        headers["ETag"] = etag(int(body["version"]))
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSON(body, status_code=status, headers=headers)
-
-
 # -- enterprises -------------------------------------------------------------------------
 
 
@@ -134,7 +125,7 @@ async def register_enterprise(
         body=await request.body(),
         create=lambda uow: svc.register_enterprise(uow, data),
     )
-    return _created(status, body, f"/api/v1/enterprises/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/enterprises/{body['id']}", replayed)
 
 
 @router.get("/enterprises", summary="List enterprises, newest first")
@@ -178,7 +169,7 @@ async def establish_center(
         body=await request.body(),
         create=lambda uow: svc.establish_center(uow, enterprise_id, data),
     )
-    return _created(status, body, f"/api/v1/enterprises/{enterprise_id}/centers", replayed)
+    return created_response(status, body, f"/api/v1/enterprises/{enterprise_id}/centers", replayed)
 
 
 @router.get("/enterprises/{enterprise_id}/centers", response_model=list[CenterOut])
@@ -212,7 +203,7 @@ async def create_demand(
         body=await request.body(),
         create=create,
     )
-    return _created(status, body, f"/api/v1/demands/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/demands/{body['id']}", replayed)
 
 
 @router.get("/demands", response_model=DemandPage, summary="List demands with filters, a text query and a cursor")

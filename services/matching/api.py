@@ -24,7 +24,7 @@ from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDe
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
-from shared.idempotency import idempotent_create
+from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
 from shared.responses import JSON
@@ -46,13 +46,6 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 def _etag_of(value: object) -> str:
     return etag(zlib.crc32(str(value).encode()))
-
-
-def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -> JSON:
-    headers = {"Location": location}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSON(body, status_code=status, headers=headers)
 
 
 def _forbidden(detail: str) -> Problem:
@@ -147,7 +140,7 @@ async def add_conflict(
             created_by=actor.subject,
         ),
     )
-    return _created(status, body, f"/api/v1/matches/conflicts-of-interest/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/matches/conflicts-of-interest/{body['id']}", replayed)
 
 
 @router.get("/matches/conflicts-of-interest/{conflict_id}", summary="One conflict of interest (staff)")
@@ -203,7 +196,7 @@ async def decide(
         body=await request.body(),
         create=create,
     )
-    return _created(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
+    return created_response(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
 
 
 @router.get("/matches", summary="Curation decisions, newest first (staff; a carrier user sees its own)")
@@ -270,7 +263,7 @@ async def propose_assignment(
             max_demands=data.max_demands,
         ),
     )
-    return _created(status, body, f"/api/v1/match-assignments/{body['batch_id']}", replayed)
+    return created_response(status, body, f"/api/v1/match-assignments/{body['batch_id']}", replayed)
 
 
 @router.get("/match-assignments/{batch_id}", summary="A proposed batch assignment (staff)")

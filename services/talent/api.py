@@ -50,7 +50,7 @@ from services.talent.service import TalentService
 from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
-from shared.idempotency import idempotent_create
+from shared.idempotency import created_response, idempotent_create
 from shared.outbox import UnitOfWork
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
 from shared.problems import Conflict, Problem
@@ -82,15 +82,6 @@ def _require_if_match(header: str | None, what: str) -> int:
     if version is None:
         raise Problem(428, "precondition-required", f"send If-Match with the ETag of the {what} you edited")
     return version
-
-
-def _created(status: int, body: dict[str, Any], location: str, replayed: bool) -> JSON:
-    headers = {"Location": location}
-    if "version" in body:
-        headers["ETag"] = etag(int(body["version"]))
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSON(body, status_code=status, headers=headers)
 
 
 async def _create(
@@ -189,7 +180,7 @@ async def register_carrier(
         body=await request.body(),
         create=create,
     )
-    return _created(status, body, f"/api/v1/carriers/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/carriers/{body['id']}", replayed)
 
 
 @router.get("/carriers", response_model=CarrierPage, summary="List carriers, newest first")
@@ -272,7 +263,7 @@ async def register_person(
         conflict="a person with this e-mail is already registered",
         slug="duplicate-person",
     )
-    return _created(status, body, f"/api/v1/people/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/people/{body['id']}", replayed)
 
 
 @router.get("/people", response_model=PersonPage, summary="List people with filters, a text query and a cursor")
@@ -362,7 +353,7 @@ async def enrol_trainee(
         body=await request.body(),
         create=create,
     )
-    return _created(status, body, f"/api/v1/trainees/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/trainees/{body['id']}", replayed)
 
 
 @router.get("/trainees", response_model=TraineePage, summary="List joint-training enrolments, newest first")
@@ -452,7 +443,7 @@ async def make_assignment(
         conflict="already assigned to this target",
         slug="already-assigned",
     )
-    return _created(status, body, f"/api/v1/assignments/{body['id']}", replayed)
+    return created_response(status, body, f"/api/v1/assignments/{body['id']}", replayed)
 
 
 @router.get("/assignments", response_model=AssignmentPage, summary="List assignments, newest first")
