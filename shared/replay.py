@@ -7,8 +7,12 @@ before the tables were emptied was published before that moment, so the replay c
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -87,3 +91,63 @@ async def forget_dedupe(engine: AsyncEngine, processed: sa.Table, group: str) ->
     """The replay's own processed-message rows are of no further use once it is done."""
     async with engine.begin() as conn:
         await conn.execute(sa.delete(processed).where(processed.c.consumer == group))
+
+
+class Rebuild(Protocol):
+    async def __call__(
+        self,
+        engine: AsyncEngine,
+        bus: Bus,
+        topic_names: Sequence[str],
+        end_offsets: Callable[[], Awaitable[Ends]],
+        *,
+        group: str | None = None,
+        idle_timeout_s: float = 60.0,
+    ) -> object: ...
+
+
+def rebuild_command(service: str, what: str, rebuild: Rebuild, default_topics: Sequence[str]) -> Callable[..., None]:
+    """The ``python -m services.<service>.rebuild`` command: replay the Kafka topics into ``what``."""
+
+    async def run(args: argparse.Namespace) -> int:
+        from shared.bus.kafka import KafkaBus
+        from shared.db import create_engine
+        from shared.runtime import database_url_for
+        from shared.settings import ServiceSettings
+
+        settings = ServiceSettings(service_name=service)
+        if settings.mode != "kafka":
+            print(
+                "a rebuild replays the Kafka topics: set ITP_MODE=kafka (the embedded bus lives only inside its "
+                f"process; restart the embedded platform on an empty {service} database instead)",
+                file=sys.stderr,
+            )
+            return 2
+        engine = create_engine(database_url_for(service, settings), pool_size=2)
+        bus = KafkaBus(settings.kafka_bootstrap, client_id=f"itp-{service}-rebuild")
+        await bus.start()
+        try:
+            report = await rebuild(
+                engine,
+                bus,
+                args.topics,
+                lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics),
+                group=args.group,
+                idle_timeout_s=args.idle_timeout,
+            )
+        finally:
+            await bus.stop()
+            await engine.dispose()
+        print(report)
+        return 0
+
+    def main(argv: Sequence[str] | None = None) -> None:
+        parser = argparse.ArgumentParser(
+            prog=f"python -m services.{service}.rebuild", description=f"Rebuild {what} by replaying the topics."
+        )
+        parser.add_argument("--topics", nargs="+", default=list(default_topics), help="topics to replay")
+        parser.add_argument("--group", help="consumer group of the replay (default: a fresh one)")
+        parser.add_argument("--idle-timeout", type=float, default=60.0, help="give up when nothing arrives this long")
+        sys.exit(asyncio.run(run(parser.parse_args(argv))))
+
+    return main

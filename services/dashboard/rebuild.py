@@ -13,9 +13,6 @@ Nothing is announced to the live stream. Replays need the topics' whole history
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -29,12 +26,9 @@ from services.dashboard.repository import DashboardRepository
 from services.dashboard.service import Projection
 from shared.bus.base import Bus
 from shared.consumer import EventConsumer
-from shared.db import create_engine
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
-from shared.replay import Ends, forget_dedupe, kafka_end_offsets, replay
-from shared.runtime import database_url_for
-from shared.settings import ServiceSettings
+from shared.replay import Ends, forget_dedupe, rebuild_command, replay
 
 
 @dataclass
@@ -89,47 +83,7 @@ async def rebuild(
     )
 
 
-async def _main(args: argparse.Namespace) -> int:
-    from shared.bus.kafka import KafkaBus
-
-    settings = ServiceSettings(service_name="dashboard")
-    if settings.mode != "kafka":
-        print(
-            "a rebuild replays the Kafka topics: set ITP_MODE=kafka (the embedded bus lives only inside its process; "
-            "restart the embedded platform on an empty dashboard database instead)",
-            file=sys.stderr,
-        )
-        return 2
-    engine = create_engine(database_url_for("dashboard", settings), pool_size=2)
-    bus = KafkaBus(settings.kafka_bootstrap, client_id="itp-dashboard-rebuild")
-    await bus.start()
-    try:
-        report = await rebuild(
-            engine,
-            bus,
-            args.topics,
-            lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics),
-            group=args.group,
-            idle_timeout_s=args.idle_timeout,
-        )
-    finally:
-        await bus.stop()
-        await engine.dispose()
-    print(report)
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m services.dashboard.rebuild",
-        description="Rebuild the dashboard projection by replaying the topics.",
-    )
-    parser.add_argument(
-        "--topics", nargs="+", default=list(platform_topics.ALL), help="topics to replay (default: all)"
-    )
-    parser.add_argument("--group", help="consumer group of the replay (default: a fresh one)")
-    parser.add_argument("--idle-timeout", type=float, default=60.0, help="give up when nothing arrives for this long")
-    sys.exit(asyncio.run(_main(parser.parse_args(argv))))
+main = rebuild_command("dashboard", "the dashboard projection", rebuild, list(platform_topics.ALL))
 
 
 if __name__ == "__main__":

@@ -20,9 +20,6 @@ need the topics' whole history (``retention.ms=-1``).
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,12 +35,9 @@ from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
 from shared.bus.base import Bus
 from shared.consumer import EventConsumer
-from shared.db import create_engine
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
-from shared.replay import Ends, forget_dedupe, kafka_end_offsets, replay
-from shared.runtime import database_url_for
-from shared.settings import ServiceSettings
+from shared.replay import Ends, forget_dedupe, rebuild_command, replay
 
 # What the read model is built from.
 TOPICS = (platform_topics.TALENT, platform_topics.DEMAND, platform_topics.CONTRACTS)
@@ -106,45 +100,7 @@ async def rebuild(
     )
 
 
-async def _main(args: argparse.Namespace) -> int:
-    from shared.bus.kafka import KafkaBus
-
-    settings = ServiceSettings(service_name="matching")
-    if settings.mode != "kafka":
-        print(
-            "a rebuild replays the Kafka topics: set ITP_MODE=kafka (the embedded bus lives only inside its "
-            "process; restart the embedded platform on an empty matching database instead)",
-            file=sys.stderr,
-        )
-        return 2
-    engine = create_engine(database_url_for("matching", settings), pool_size=2)
-    bus = KafkaBus(settings.kafka_bootstrap, client_id="itp-matching-rebuild")
-    await bus.start()
-    try:
-        report = await rebuild(
-            engine,
-            bus,
-            args.topics,
-            lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics),
-            group=args.group,
-            idle_timeout_s=args.idle_timeout,
-        )
-    finally:
-        await bus.stop()
-        await engine.dispose()
-    print(report)
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m services.matching.rebuild",
-        description="Rebuild matching's read model by replaying the talent, demand and contracts topics.",
-    )
-    parser.add_argument("--topics", nargs="+", default=list(TOPICS), help="topics to replay")
-    parser.add_argument("--group", help="consumer group of the replay (default: a fresh one)")
-    parser.add_argument("--idle-timeout", type=float, default=60.0, help="give up when nothing arrives for this long")
-    sys.exit(asyncio.run(_main(parser.parse_args(argv))))
+main = rebuild_command("matching", "matching's read model", rebuild, list(TOPICS))
 
 
 if __name__ == "__main__":
