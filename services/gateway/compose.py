@@ -145,6 +145,9 @@ async def carrier_inbox(carrier_id: str, request: Request) -> Response:
         return unavailable("talent")
     if carrier_r.status != 200:
         return Response(carrier_r.body, status_code=carrier_r.status, headers=carrier_r.headers)
+    if sugg_r is not None and sugg_r.status in (401, 403):
+        # The inbox is the carrier's own: a refusal of its main part refuses the whole view.
+        return Response(sugg_r.body, status_code=sugg_r.status, headers=sugg_r.headers)
     missing: list[str] = []
     return respond(
         {

@@ -7,6 +7,7 @@ import re
 # First match wins: the more specific patterns come first.
 _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^demands/[^/]+/suggestions/?$"), "matching"),
+    (re.compile(r"^carriers/[^/]+/suggestions/?$"), "matching"),
     (re.compile(r"^(enterprises|demands)(/|$)"), "demand"),
     (re.compile(r"^(carriers|people|trainees|assignments|talent)(/|$)"), "talent"),
     (re.compile(r"^(matches|match-assignments)(/|$)"), "matching"),

@@ -83,6 +83,21 @@ async def get_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentA
     return JSON(view, headers={"ETag": _etag_of(view["suggestion_set_id"])})
 
 
+@router.get(
+    "/carriers/{carrier_id}/suggestions",
+    summary="A carrier's inbox: the open demands it is currently suggested for (staff or that carrier)",
+)
+async def carrier_suggestions(
+    carrier_id: uuid.UUID,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response:
+    if not actor.acts_for_carrier(carrier_id):
+        raise _forbidden("a carrier's inbox is visible to staff and that carrier")
+    return JSON({"items": await svc.carrier_inbox(carrier_id, limit=limit)})
+
+
 @router.post(
     "/demands/{demand_id}/suggestions",
     status_code=201,

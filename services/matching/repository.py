@@ -442,6 +442,41 @@ class MatchingRepository:
                 ],
             )
 
+    async def carrier_inbox(self, carrier_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
+        """Open demands whose current suggestions include ``carrier_id``, best score first."""
+        latest = (
+            sa.select(suggestion_sets.c.demand_id, sa.func.max(suggestion_sets.c.created_at).label("at"))
+            .group_by(suggestion_sets.c.demand_id)
+            .subquery()
+        )
+        stmt = (
+            sa.select(
+                suggestions.c.demand_id,
+                suggestions.c.suggestion_set_id,
+                suggestions.c.rank,
+                suggestions.c.score,
+                suggestions.c.components,
+                suggestions.c.matched_terms,
+                suggestions.c.at_capacity,
+                suggestions.c.created_at.label("suggested_at"),
+                demand_profiles.c.title,
+                demand_profiles.c.fields,
+                demand_profiles.c.demand_type,
+                demand_profiles.c.status,
+                demand_profiles.c.confidentiality,
+            )
+            .join(suggestion_sets, suggestion_sets.c.suggestion_set_id == suggestions.c.suggestion_set_id)
+            .join(
+                latest,
+                sa.and_(latest.c.demand_id == suggestion_sets.c.demand_id, latest.c.at == suggestion_sets.c.created_at),
+            )
+            .join(demand_profiles, demand_profiles.c.demand_id == suggestions.c.demand_id)
+            .where(suggestions.c.carrier_id == carrier_id, demand_profiles.c.status.in_(OPEN_STATUSES))
+            .order_by(suggestions.c.score.desc(), suggestions.c.demand_id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in await self.conn.execute(stmt)]
+
     async def latest_set(self, demand_id: uuid.UUID) -> Any:
         return (
             await self.conn.execute(

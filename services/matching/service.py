@@ -593,6 +593,11 @@ class MatchingService:
             row = await MatchingRepository(conn).demand_row(demand_id)
         return row.enterprise_id if row is not None else None
 
+    async def carrier_inbox(self, carrier_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
+        """The open demands currently suggested to a carrier (its inbox), best first."""
+        async with self.uow.engine.connect() as conn:
+            return await MatchingRepository(conn).carrier_inbox(carrier_id, limit=limit)
+
     async def suggestions_for(self, demand_id: uuid.UUID) -> dict[str, Any] | None:
         async with self.uow.engine.connect() as conn:
             repo = MatchingRepository(conn)

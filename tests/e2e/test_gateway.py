@@ -237,3 +237,23 @@ async def test_dashboard_through_the_gateway(embedded: dict[str, Any], embedded_
 
             event = await asyncio.wait_for(next_submitted(), 15)
     assert event["type"] == "DemandSubmitted"
+
+
+async def test_carrier_inbox_lists_the_demands_suggested_to_it(embedded_gateway: httpx.AsyncClient) -> None:
+    carrier = (await embedded_gateway.post("/api/v1/carriers", json=BATTERY_CARRIER)).json()
+    enterprise_id = await register_enterprise(embedded_gateway)
+    demand = (await embedded_gateway.post("/api/v1/demands", json=demand_body(enterprise_id))).json()
+    as_carrier = auth_headers("carrier_user", carrier_id=carrier["id"])
+
+    async def inbox() -> dict[str, Any] | None:
+        r = await embedded_gateway.get(f"/api/v1/carriers/{carrier['id']}/inbox", headers=as_carrier)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        return body if any(d["demand_id"] == demand["id"] for d in body["suggested_demands"] or []) else None
+
+    body = await wait_for(inbox, timeout_s=15, what="the demand in the carrier's inbox")
+    entry = next(d for d in body["suggested_demands"] if d["demand_id"] == demand["id"])
+    assert entry["title"] == demand["title"] and entry["components"]["fields"] > 0
+    assert "description" not in entry and body["missing"] == []
+    other = auth_headers("carrier_user", carrier_id="00000000-0000-0000-0000-000000000002")
+    assert (await embedded_gateway.get(f"/api/v1/carriers/{carrier['id']}/inbox", headers=other)).status_code == 403
