@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from shared.bus.base import Bus, Message, Record, Subscriber
@@ -69,6 +70,8 @@ class EventConsumer:
         self.max_retries = max_retries
         self.retry_backoff_s = retry_backoff_s
         self.stats = ConsumerStats()
+        insert = postgresql.insert if uow.engine.dialect.name == "postgresql" else sqlite.insert
+        self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
         self._stopping = asyncio.Event()
         self._subscriber: Subscriber | None = None
         self.started = asyncio.Event()
@@ -113,21 +116,21 @@ class EventConsumer:
         token = current_traceparent.set(envelope.traceparent)
         try:
             async with self.uow(envelope.traceparent) as uow:
-                seen = (
+                # One round trip records the event as processed, or finds it already was (a
+                # concurrent first delivery makes this wait for its outcome, then see it).
+                claimed = (
                     await uow.conn.execute(
-                        sa.select(p.c.event_id).where(p.c.consumer == self.group, p.c.event_id == envelope.id)
+                        self._claim,
+                        {
+                            "consumer": self.group,
+                            "event_id": envelope.id,
+                            "event_type": envelope.type,
+                            "processed_at": datetime.now(UTC),
+                        },
                     )
                 ).first()
-                if seen:
+                if claimed is None:
                     return "duplicate"
-                await uow.conn.execute(
-                    sa.insert(p).values(
-                        consumer=self.group,
-                        event_id=envelope.id,
-                        event_type=envelope.type,
-                        processed_at=datetime.now(UTC),
-                    )
-                )
                 await handler(uow, event, envelope)
             return "applied"
         except IntegrityError:

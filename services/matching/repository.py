@@ -40,6 +40,9 @@ STATUS_ORDER = {
     "expired": 9,
 }
 OPEN_STATUSES = ("submitted", "published")
+# Constant statements on the hot path (each consumed demand): compiled once, executed with parameters.
+_INSERT_DEMAND = sa.insert(demand_profiles)
+_INSERT_SET = sa.insert(suggestion_sets)
 READ_MODEL = (carrier_profiles, person_profiles, capacity_states, demand_profiles, contract_records)
 
 
@@ -327,7 +330,7 @@ class MatchingRepository:
         ).first()
         values = {**values, "written_at": now}
         if row is None:
-            await self.conn.execute(sa.insert(demand_profiles).values(**values))
+            await self.conn.execute(_INSERT_DEMAND, values)  # constant statement: compiled once
             return True
         if STATUS_ORDER.get(values["status"], 0) < STATUS_ORDER.get(row.status, 0):
             values.pop("status")
@@ -398,9 +401,7 @@ class MatchingRepository:
         now: datetime,
     ) -> None:
         await self.conn.execute(
-            sa.insert(suggestion_sets).values(
-                suggestion_set_id=set_id, demand_id=demand_id, trigger=trigger, created_at=now
-            )
+            _INSERT_SET, {"suggestion_set_id": set_id, "demand_id": demand_id, "trigger": trigger, "created_at": now}
         )
         if carriers:
             await self.conn.execute(
