@@ -84,7 +84,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        # Few overflow connections: they are closed on return, so a busy service would churn them.
+        max_overflow=max(4, pool_size // 4),
         pool_pre_ping=False,
         # asyncpg's prepared statement cache stays on; JIT off keeps short OLTP queries fast.
         connect_args={"server_settings": {"jit": "off", "application_name": "itp"}},

@@ -38,7 +38,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_s: float = Field(default=0.05, ge=0)
     # Enough for the concurrency one process sees, so connections are not opened per request.
-    db_pool_size: int = Field(default=20, ge=1)
+    db_pool_size: int = Field(default=32, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> ServiceSettings:
