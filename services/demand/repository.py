@@ -20,6 +20,11 @@ from shared.text import tokenize
 _INSERT_DEMAND = sa.insert(demands)
 
 
+def _nullable(col: Any) -> bool:
+    """Whether an ORDER BY column may hold NULLs (a CASE that hides values always may)."""
+    return not isinstance(col, sa.Column) or col.nullable is not False
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What a caller may see: staff everything; others their enterprise's demands in full, public
@@ -249,7 +254,11 @@ class DemandRepository:
         if conds:
             stmt = stmt.where(*conds)
         order_col = col.desc() if desc else col.asc()
-        stmt = stmt.order_by(order_col.nulls_last(), demands.c.id.desc() if desc else demands.c.id.asc())
+        if _nullable(col):
+            order_col = order_col.nulls_last()
+        # The order matches an index ((created_at, id), (deadline, id), (budget DESC NULLS LAST, id DESC)),
+        # so a page is read from the index, not sorted from the whole table.
+        stmt = stmt.order_by(order_col, demands.c.id.desc() if desc else demands.c.id.asc())
         return stmt.limit(limit)
 
     def _matches(self, column: Any, terms: list[str]) -> sa.ColumnElement[bool]:
@@ -335,6 +344,13 @@ class DemandRepository:
     def _after(col: Any, desc: bool, last_val: Any, last_id: uuid.UUID) -> sa.ColumnElement[bool]:
         """Rows after ``(last_val, last_id)`` in ``col`` order (NULLs last), then id order."""
         idc = demands.c.id
+        if not _nullable(col):
+            # A row-value comparison: PostgreSQL reads it as one range of the (col, id) index.
+            return (
+                sa.tuple_(col, idc) < sa.tuple_(last_val, last_id)
+                if desc
+                else (sa.tuple_(col, idc) > sa.tuple_(last_val, last_id))
+            )
         if last_val is None:
             # We are in the NULL tail: only the id orders the rest.
             return sa.and_(col.is_(None), idc < last_id if desc else idc > last_id)

@@ -81,7 +81,12 @@ demands = sa.Table(
     sa.Index("ix_demands_enterprise_created", "enterprise_id", "created_at", "id"),
     sa.Index("ix_demands_status_created", "status", "created_at", "id"),
     sa.Index("ix_demands_created", "created_at", "id"),
+    sa.Index("ix_demands_deadline", "deadline", "id"),
 )
+
+# The -budget sort reads its pages from this index (DESC NULLS LAST, as the query orders).
+# (SQLite cannot index NULLS LAST; the embedded mode sorts those pages itself.)
+sa.Index("ix_demands_budget", demands.c.budget.desc().nulls_last(), demands.c.id.desc()).ddl_if(dialect="postgresql")
 
 access_grants = sa.Table(
     "demand_access_grants",

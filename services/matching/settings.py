@@ -25,7 +25,10 @@ class MatchingSettings(BaseSettings):
     rematch_limit: int = Field(default=200, ge=0)
     # How often a process catches its in-memory index up with rows another replica wrote.
     index_sync_interval_s: float = Field(default=1.0, ge=0)
-    index_sync_overlap_s: float = Field(default=30.0, ge=0)
+    # The window re-read on each catch-up: it covers a replica's transaction still committing and
+    # small clock skew. Everything in it is re-read every interval, so it stays short: 30 s made
+    # each second's catch-up reload every suggestion of the last 30 s (the latency tail under load).
+    index_sync_overlap_s: float = Field(default=3.0, ge=0)
     # Curation: how strongly a rejection lowers similar suggestions for the same demand.
     rejection_field_strength: float = Field(default=0.5, ge=0, le=1)
     rejection_capacity_factor: float = Field(default=0.85, gt=0, le=1)
