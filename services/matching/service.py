@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -90,6 +91,8 @@ class MatchingService:
         self.generation = -1
         self._synced_monotonic = 0.0
         self._sync_mark: datetime | None = None
+        # Suggestion sets this process recorded lately (the catch-up reloads only other replicas').
+        self._own_sets: deque[uuid.UUID] = deque(maxlen=20_000)
 
     @property
     def weights(self) -> dict[str, float]:
@@ -144,7 +147,10 @@ class MatchingService:
     async def _load_tops(self, repo: MatchingRepository, demand_ids: Sequence[uuid.UUID]) -> None:
         for chunk in range(0, len(demand_ids), 500):
             ids = list(demand_ids[chunk : chunk + 500])
-            sets = await repo.latest_sets_of(ids)
+            own = set(self._own_sets)
+            sets = {d: s for d, s in (await repo.latest_sets_of(ids)).items() if s.suggestion_set_id not in own}
+            if not sets:
+                continue
             set_ids = [s.suggestion_set_id for s in sets.values()]
             carrier_rows = await repo.rows_of_sets(set_ids, experts=False)
             expert_rows = await repo.rows_of_sets(set_ids, experts=True)
@@ -520,6 +526,7 @@ class MatchingService:
 
     async def _record(self, uow: UnitOfWork, demand_id: uuid.UUID, ranking: Ranking, trigger: str) -> uuid.UUID:
         set_id, now = uuid.uuid4(), datetime.now(UTC)
+        self._own_sets.append(set_id)  # this process knows what it recorded: the catch-up skips it
         affiliation = {s.carrier_id: self.experts.affiliation_of.get(s.carrier_id) for s in ranking.experts}
         await MatchingRepository(uow.conn).save_suggestion_set(
             set_id, demand_id, trigger, ranking.carriers, ranking.experts, affiliation, now
