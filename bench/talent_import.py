@@ -1,7 +1,7 @@
 """Benchmark: bulk onboarding of 10,000 people (mixed Chinese and English) into a fresh PostgreSQL
 database, through the same use case as ``POST /api/v1/talent/imports`` and the command line.
 
-    python -m services.talent.bench_import [--people 10000] [--format csv|jsonl]
+    .venv/bin/python -m bench.talent_import [--people 10000] [--format csv|jsonl]
 
 Steps, each on a fresh database migrated to head:
 1. import the carriers (58 research institutes and partners) the people belong to;
@@ -21,18 +21,18 @@ import asyncio
 import csv
 import io
 import os
-import platform
 import random
 import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 
+from bench.harness import machine_info, pg_version, print_header
 from services.talent.imports import TalentImporter
 from services.talent.main import definition
 from services.talent.schemas import ImportReport
@@ -180,12 +180,16 @@ def rss_mib() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-async def main(n: int, fmt: Format) -> None:
+async def run(n: int, fmt: Format) -> None:
     random.seed(7)
     carriers = carriers_file()
     data = encode(person_rows(n), fmt)
-    print(f"talent bulk import benchmark: {n} people, {fmt}, {len(data) / 1e6:.1f} MB")
-    print(f"python {platform.python_version()} on {platform.machine()}, PostgreSQL at {pg_dsn().split('@')[-1]}")
+    info = machine_info("bench.talent_import", await pg_version())
+    print_header(
+        "Talent bulk import",
+        info,
+        {"people": n, "format": fmt, "file": f"{len(data) / 1e6:.1f} MB", "PostgreSQL at": pg_dsn().split("@")[-1]},
+    )
     rss_before = rss_mib()
 
     name, url = await fresh_database()
@@ -233,9 +237,14 @@ async def main(n: int, fmt: Format) -> None:
     print(f"peak RSS of the process: {rss_after:.1f} MiB (before the imports: {rss_before:.1f} MiB)")
 
 
-if __name__ == "__main__":
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
-    args = parser.parse_args()
-    asyncio.run(main(args.people, args.format))
+    args = parser.parse_args(argv)
+    asyncio.run(run(args.people, args.format))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
