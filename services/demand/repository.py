@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.demand.domain import VISIBLE_TO_OTHERS, Confidentiality, Demand, DemandStatus, DemandType, index_terms
 from services.demand.tables import access_grants, centers, demands, enterprises
 from shared.text import tokenize
+from shared.vocabulary import FIELDS
 
 _INSERT_DEMAND = sa.insert(demands)
 
@@ -273,7 +274,9 @@ class DemandRepository:
         return sa.and_(sa.or_(*each), hits >= need)
 
     def _has_field(self, field: str) -> sa.ColumnElement[bool]:
-        return self._contains(demands.c.fields, [field])
+        """The field itself or, for a parent such as ``energy``, any of its children."""
+        codes = [field, *(c for c in FIELDS if c.startswith(f"{field}."))]
+        return sa.or_(*(self._contains(demands.c.fields, [c]) for c in codes))
 
     def _contains(self, column: Any, values: list[str]) -> sa.ColumnElement[bool]:
         """``column`` (a JSON array) holds every one of ``values``; a GIN index serves it on PostgreSQL."""

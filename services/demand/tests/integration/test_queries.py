@@ -249,6 +249,9 @@ async def test_filter_by_field(demand: DemandApp, filter_set: dict[str, Any]) ->
     assert _names(s, await _ids(demand, enterprise_id=s["e1"], field="energy.batteries")) == {"d1", "d3"}
     assert _names(s, await _ids(demand, enterprise_id=s["e1"], field="materials.nano")) == {"d3"}
     assert await _ids(demand, enterprise_id=s["e1"], field="biomed.drugs") == set()
+    # A parent field finds its children: energy covers energy.batteries and energy.solar.
+    assert _names(s, await _ids(demand, enterprise_id=s["e1"], field="energy")) == {"d1", "d3", "d4"}
+    assert _names(s, await _ids(demand, enterprise_id=s["e1"], field="materials")) == {"d3"}
 
 
 async def test_filter_by_region(demand: DemandApp, filter_set: dict[str, Any]) -> None:
