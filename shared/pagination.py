@@ -38,6 +38,14 @@ def etag(version: int) -> str:
     return f'"v{version}"'
 
 
+def require_if_match(header: str | None, what: str) -> int:
+    """The version an update must name: 428 when ``If-Match`` is missing (no blind overwrites)."""
+    version = parse_if_match(header)
+    if version is None:
+        raise Problem(428, "precondition-required", f"send If-Match with the ETag of the {what} you read")
+    return version
+
+
 def parse_if_match(header: str | None) -> int | None:
     """The version an ``If-Match`` header names; None when absent; 412 when unparseable."""
     if header is None:

@@ -49,8 +49,7 @@ from services.contracts.service import ContractService, DateRange
 from services.contracts.tables import idempotency_keys
 from shared.auth import CurrentActor
 from shared.idempotency import idempotent_create
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
-from shared.problems import Problem
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
 
@@ -179,13 +178,6 @@ def _contract_response(c: Contract, status_code: int = 200) -> JSON:
     return JSON(contract_view(c), status_code=status_code, headers={"ETag": etag(c.version)})
 
 
-def _required_if_match(header: str | None) -> int:
-    version = parse_if_match(header)
-    if version is None:
-        raise Problem(428, "precondition-required", "send If-Match with the ETag of the contract you read")
-    return version
-
-
 # -- contracts ------------------------------------------------------------------------------------
 
 
@@ -281,7 +273,7 @@ async def get_contract(contract_id: uuid.UUID, svc: ServiceDep, actor: CurrentAc
 async def edit_contract(
     contract_id: uuid.UUID, data: TermsIn, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
 ) -> Response:
-    version = _required_if_match(if_match)
+    version = require_if_match(if_match, "contract")
     return _contract_response(await svc.edit(actor, contract_id, data.changes(), if_match=version))
 
 
@@ -308,7 +300,7 @@ async def sign_contract(
 async def propose_amendment(
     contract_id: uuid.UUID, data: TermsIn, svc: ServiceDep, actor: CurrentActor, if_match: IfMatch = None
 ) -> Response:
-    version = _required_if_match(if_match)
+    version = require_if_match(if_match, "contract")
     return _contract_response(await svc.propose_amendment(actor, contract_id, data.changes(), if_match=version))
 
 

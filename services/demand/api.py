@@ -27,7 +27,7 @@ from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.idempotency import created_response, idempotent_create
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
@@ -264,9 +264,7 @@ async def update_demand(
     changes: Annotated[dict[str, Any], Body(description="Any editable field of DemandCreate")],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Response:
-    version = parse_if_match(if_match)
-    if version is None:
-        raise Problem(428, "precondition-required", "send If-Match with the ETag of the demand you edited")
+    version = require_if_match(if_match, "demand")
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise Problem(

@@ -52,7 +52,7 @@ from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
 from shared.idempotency import created_response, idempotent_create
 from shared.outbox import UnitOfWork
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Conflict, Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
@@ -75,13 +75,6 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", descripti
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 TextQuery = Annotated[str | None, Query(min_length=1, max_length=100, description="Chinese or English text")]
-
-
-def _require_if_match(header: str | None, what: str) -> int:
-    version = parse_if_match(header)
-    if version is None:
-        raise Problem(428, "precondition-required", f"send If-Match with the ETag of the {what} you edited")
-    return version
 
 
 async def _create(
@@ -230,7 +223,7 @@ async def update_carrier(
 ) -> Response:
     if not actor.acts_for_carrier(carrier_id):
         raise Problem(403, "forbidden", "staff, or users of this carrier, edit its profile")
-    version = _require_if_match(if_match, "carrier")
+    version = require_if_match(if_match, "carrier")
     c = await svc.update_carrier(carrier_id, data, if_match=version, actor=actor)
     return JSON(carrier_view(c), headers={"ETag": etag(c["version"])})
 
@@ -313,7 +306,7 @@ async def update_person(
     changes: Annotated[dict[str, Any], Body(description="Any field of PersonCreate")],
     if_match: IfMatch = None,
 ) -> Response:
-    version = _require_if_match(if_match, "person")
+    version = require_if_match(if_match, "person")
     unknown = set(changes) - PERSON_EDITABLE
     if unknown:
         raise Problem(

@@ -156,70 +156,35 @@ def person_input(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _carrier_profile(values: dict[str, Any]) -> dict[str, Any]:
+    """What both carrier events carry of the profile."""
+    keys = ("kind", "city", "province", "country", "fields", "capabilities", "keywords", "capacity")
+    return {"carrier_id": values["id"], "name": display_name(values), **{k: values[k] for k in keys}}
+
+
 def carrier_registered(values: dict[str, Any], now: datetime) -> ev.CarrierRegistered:
-    return ev.CarrierRegistered(
-        carrier_id=values["id"],
-        kind=values["kind"],
-        name=display_name(values),
-        city=values["city"],
-        province=values["province"],
-        country=values["country"],
-        fields=values["fields"],
-        capabilities=values["capabilities"],
-        keywords=values["keywords"],
-        capacity=values["capacity"],
-        registered_at=now,
-    )
+    return ev.CarrierRegistered(**_carrier_profile(values), registered_at=now)
 
 
 def carrier_updated(values: dict[str, Any], now: datetime) -> ev.CarrierProfileUpdated:
     return ev.CarrierProfileUpdated(
-        carrier_id=values["id"],
-        kind=values["kind"],
-        name=display_name(values),
-        city=values["city"],
-        province=values["province"],
-        country=values["country"],
-        fields=values["fields"],
-        capabilities=values["capabilities"],
-        keywords=values["keywords"],
-        capacity=values["capacity"],
-        status=values["status"],
-        version=values["version"],
-        updated_at=now,
+        **_carrier_profile(values), status=values["status"], version=values["version"], updated_at=now
     )
+
+
+def _person_profile(values: dict[str, Any]) -> dict[str, Any]:
+    """What both person events carry. Contact data stays out: it never travels on the bus."""
+    keys = ("name", "roles", "carrier_id", "university", "fields", "keywords", "languages", "capacity")
+    return {"person_id": values["id"], **{k: values[k] for k in keys}}
 
 
 def person_registered(values: dict[str, Any], now: datetime) -> ev.PersonRegistered:
-    # Contact data stays out of events: it never travels on the bus.
-    return ev.PersonRegistered(
-        person_id=values["id"],
-        name=values["name"],
-        roles=values["roles"],
-        carrier_id=values["carrier_id"],
-        university=values["university"],
-        fields=values["fields"],
-        keywords=values["keywords"],
-        languages=values["languages"],
-        capacity=values["capacity"],
-        registered_at=now,
-    )
+    return ev.PersonRegistered(**_person_profile(values), registered_at=now)
 
 
 def person_updated(values: dict[str, Any], now: datetime) -> ev.PersonProfileUpdated:
     return ev.PersonProfileUpdated(
-        person_id=values["id"],
-        name=values["name"],
-        roles=values["roles"],
-        carrier_id=values["carrier_id"],
-        university=values["university"],
-        fields=values["fields"],
-        keywords=values["keywords"],
-        languages=values["languages"],
-        capacity=values["capacity"],
-        status=values["status"],
-        version=values["version"],
-        updated_at=now,
+        **_person_profile(values), status=values["status"], version=values["version"], updated_at=now
     )
 
 
