@@ -8,15 +8,13 @@ message) opens the transaction and commits once.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # JSON that is JSONB on PostgreSQL and JSON text on SQLite.
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -90,13 +88,6 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         # asyncpg's prepared statement cache stays on; JIT off keeps short OLTP queries fast.
         connect_args={"server_settings": {"jit": "off", "application_name": "itp"}},
     )
-
-
-@asynccontextmanager
-async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """One transaction: commits on success, rolls back on any exception."""
-    async with engine.begin() as conn:
-        yield conn
 
 
 async def ping(engine: AsyncEngine) -> None:

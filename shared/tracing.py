@@ -29,8 +29,3 @@ def child_of(traceparent: str | None) -> str:
         if m and m.group(1) != "0" * 32:
             return f"00-{m.group(1)}-{secrets.token_hex(8)}-{m.group(3)}"
     return new_traceparent()
-
-
-def trace_id(traceparent: str) -> str | None:
-    m = _TRACEPARENT.match(traceparent)
-    return m.group(1) if m else None

@@ -10,12 +10,14 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from shared.events import demand as ev
 from shared.events.base import DomainEvent
+from shared.text import tokenize
+from shared.vocabulary import FIELDS
 
 # --- Unified social credit code (GB 32100-2015) -------------------------------------
 
@@ -323,9 +325,6 @@ VISIBLE_TO_OTHERS = frozenset({S.PUBLISHED, S.MATCHED, S.IN_NEGOTIATION, S.CONTR
 
 def index_terms(d: Demand) -> tuple[list[str], list[str]]:
     """Search terms of the whole demand, and of its teaser only (title and field labels)."""
-    from shared.text import tokenize
-    from shared.vocabulary import FIELDS
-
     labels = " ".join(f"{FIELDS[f].zh} {FIELDS[f].en}" for f in d.fields if f in FIELDS)
     teaser = set(tokenize(f"{d.title} {labels}"))
     full = teaser | set(tokenize(f"{d.description} {d.expected_outcome} {' '.join(d.keywords)}"))
@@ -349,7 +348,3 @@ def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
