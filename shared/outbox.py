@@ -122,9 +122,19 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine, outbox: sa.Table, *, source: str, signal: OutboxSignal) -> None:
         self.engine = engine
+        # Reads run in autocommit: one round trip per query instead of BEGIN, query, ROLLBACK.
+        # At READ COMMITTED every statement takes its own snapshot anyway, so a read-only
+        # transaction would add round trips and no consistency.
+        self.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.outbox = outbox
         self.source = source
         self.signal = signal
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads only (autocommit): nothing written through it is atomic."""
+        async with self.reader.connect() as conn:
+            yield conn
 
     @asynccontextmanager
     async def __call__(self, traceparent: str | None = None) -> AsyncIterator[UnitOfWork]:

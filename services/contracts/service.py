@@ -262,7 +262,7 @@ class ContractService:
 
     # -- reads ---------------------------------------------------------------------------------
     async def get(self, actor: Actor, contract_id: uuid.UUID) -> Contract:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             return await self._visible(ContractRepository(conn), actor, contract_id)
 
     async def list_contracts(
@@ -285,7 +285,7 @@ class ContractService:
                 after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
             except (ValueError, IndexError, TypeError) as exc:
                 raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await ContractRepository(conn).list_contracts(filters, visible, after=after, limit=limit + 1)
         nxt = None
         if len(rows) > limit:
@@ -297,7 +297,7 @@ class ContractService:
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:
         after = _int_cursor(cursor)
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_versions(contract_id, after=after, limit=limit + 1)
@@ -311,7 +311,7 @@ class ContractService:
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:
         after = _int_cursor(cursor)
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_history(contract_id, after=after, limit=limit + 1)
@@ -337,7 +337,7 @@ class ContractService:
                 after = (datetime.fromisoformat(vals[0]), uuid.UUID(vals[1]))
             except (ValueError, IndexError, TypeError) as exc:
                 raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_payments(contract_id, milestone_id=milestone_id, after=after, limit=limit + 1)
@@ -359,7 +359,7 @@ class ContractService:
     ) -> dict[str, Any]:
         """Value signed, paid, outstanding and cancelled per group, with the grand total."""
         actor.require(*TOTALS_ROLES)
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = ContractRepository(conn)
             rows = await repo.totals(by, month_from=month_from, month_to=month_to)
             paid_in_month = await repo.paid_by_month(month_from=month_from, month_to=month_to) if by == "month" else {}

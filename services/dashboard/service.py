@@ -235,7 +235,7 @@ class KpiService:
         self.uow = uow
 
     async def kpis(self, limit: int) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
             totals = await repo.totals()
             breakdowns: dict[str, Any] = {}
@@ -263,5 +263,5 @@ class KpiService:
         }
 
     async def recent_events(self, limit: int) -> list[dict[str, Any]]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             return await DashboardRepository(conn).recent(limit)

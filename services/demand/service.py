@@ -85,7 +85,7 @@ class DemandService:
         return values
 
     async def get_enterprise(self, enterprise_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             ent = await DemandRepository(conn).get_enterprise(enterprise_id)
         if ent is None:
             raise NotFound("enterprise", enterprise_id)
@@ -98,7 +98,7 @@ class DemandService:
             if not isinstance(at, datetime):
                 raise Problem(400, "bad-cursor", "the cursor is not one this list gave out")
             after = (at, ident)
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await DemandRepository(conn).list_enterprises(after=after, limit=limit + 1)
         nxt = None
         if len(rows) > limit:
@@ -126,7 +126,7 @@ class DemandService:
         return values
 
     async def centers_of(self, enterprise_id: uuid.UUID) -> list[dict[str, Any]]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = DemandRepository(conn)
             if await repo.get_enterprise(enterprise_id) is None:
                 raise NotFound("enterprise", enterprise_id)
@@ -166,7 +166,7 @@ class DemandService:
         A demand the viewer may not see at all (a draft of another enterprise, say) is a 404,
         so its existence is not revealed either.
         """
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = DemandRepository(conn)
             d = await repo.get_demand(demand_id)
             if d is None:
@@ -186,7 +186,7 @@ class DemandService:
         """A page of demands, each with whether ``viewer`` may see it in full."""
         kind = f"demands:{sort}"
         after = parse_keyset_cursor(cursor, kind, Decimal if sort == "-budget" else datetime) if cursor else None
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = DemandRepository(conn)
             rows = await repo.list_demands(filters, viewer=viewer, sort=sort, after=after, limit=limit + 1)
             granted: set[uuid.UUID] = set()
@@ -235,7 +235,7 @@ class DemandService:
             )
 
     async def grants_of(self, demand_id: uuid.UUID) -> list[dict[str, Any]]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             return await DemandRepository(conn).grants_of(demand_id)
 
     async def transition(
@@ -314,7 +314,7 @@ class DemandService:
         """The scheduled job: expire every open demand whose deadline has passed."""
         now = now or datetime.now(UTC)
         statuses = [s.value for s in domain.TRANSITIONS[DemandAction.EXPIRE][0]]
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             ids = await DemandRepository(conn).overdue_demand_ids(now, statuses, batch)
         expired = 0
         for demand_id in ids:

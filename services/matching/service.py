@@ -105,7 +105,7 @@ class MatchingService:
     # -- the in-memory index ------------------------------------------------------------------
     async def start(self) -> None:
         """Build the index from the read model (``ServiceDefinition.on_start``)."""
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             await self.load(MatchingRepository(conn))
 
     async def load(self, repo: MatchingRepository) -> None:
@@ -596,17 +596,17 @@ class MatchingService:
         return view
 
     async def demand_enterprise(self, demand_id: uuid.UUID) -> uuid.UUID | None:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             row = await MatchingRepository(conn).demand_row(demand_id)
         return row.enterprise_id if row is not None else None
 
     async def carrier_inbox(self, carrier_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
         """The open demands currently suggested to a carrier (its inbox), best first."""
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             return await MatchingRepository(conn).carrier_inbox(carrier_id, limit=limit)
 
     async def suggestions_for(self, demand_id: uuid.UUID) -> dict[str, Any] | None:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             repo = MatchingRepository(conn)
             row = await repo.demand_row(demand_id)
             if row is None:
@@ -778,7 +778,7 @@ class MatchingService:
         }
 
     async def get_decision(self, match_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             r = await MatchingRepository(conn).get_decision(match_id)
         if r is None:
             raise NotFound("match", match_id)
@@ -797,7 +797,7 @@ class MatchingService:
         if cursor:
             at, ident = decode_cursor(cursor)
             after = (datetime.fromisoformat(at), uuid.UUID(ident))
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await MatchingRepository(conn).list_decisions(
                 demand_id=demand_id, carrier_id=carrier_id, decision=decision, after=after, limit=limit + 1
             )
@@ -855,7 +855,7 @@ class MatchingService:
         }
 
     async def get_conflict(self, conflict_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             row = await MatchingRepository(conn).get_conflict(conflict_id)
         if row is None:
             raise NotFound("conflict of interest", conflict_id)
@@ -877,7 +877,7 @@ class MatchingService:
         if cursor:
             at, ident = decode_cursor(cursor)
             after = (datetime.fromisoformat(at), uuid.UUID(ident))
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await MatchingRepository(conn).list_conflicts(
                 enterprise_id=enterprise_id, carrier_id=carrier_id, after=after, limit=limit + 1
             )
@@ -1045,7 +1045,7 @@ class MatchingService:
         return body
 
     async def get_batch(self, batch_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             row = await MatchingRepository(conn).get_batch(batch_id)
         if row is None:
             raise NotFound("assignment batch", batch_id)

@@ -261,7 +261,7 @@ class TalentService:
             return updated
 
     async def get_carrier(self, carrier_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             c = await TalentRepository(conn).get_carrier(carrier_id)
         if c is None:
             raise NotFound("carrier", carrier_id)
@@ -272,7 +272,7 @@ class TalentService:
     ) -> tuple[list[dict[str, Any]], str | None]:
         if filters.q:
             filters = CarrierFilters(**{**filters.__dict__, "q": domain.search_text(filters.q)})
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await TalentRepository(conn).list_carriers(
                 filters, after=_cursor(CARRIERS_NEWEST, cursor), limit=limit + 1
             )
@@ -348,7 +348,7 @@ class TalentService:
             return updated
 
     async def get_person(self, person_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             p = await TalentRepository(conn).get_person(person_id)
         if p is None:
             raise NotFound("person", person_id)
@@ -359,7 +359,7 @@ class TalentService:
     ) -> tuple[list[dict[str, Any]], str | None]:
         if filters.q:
             filters = PersonFilters(**{**filters.__dict__, "q": domain.search_text(filters.q)})
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await TalentRepository(conn).list_people(
                 filters, after=_cursor(PEOPLE_NEWEST, cursor), limit=limit + 1
             )
@@ -443,7 +443,7 @@ class TalentService:
             return nxt
 
     async def get_trainee(self, trainee_id: uuid.UUID) -> Trainee:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             t = await TalentRepository(conn).get_trainee(trainee_id)
         if t is None:
             raise NotFound("trainee", trainee_id)
@@ -452,7 +452,7 @@ class TalentService:
     async def list_trainees(
         self, filters: TraineeFilters, *, cursor: str | None, limit: int
     ) -> tuple[list[Trainee], str | None]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await TalentRepository(conn).list_trainees(
                 filters, after=_cursor(TRAINEES_NEWEST, cursor), limit=limit + 1
             )
@@ -596,7 +596,7 @@ class TalentService:
             return released
 
     async def get_assignment(self, assignment_id: uuid.UUID) -> dict[str, Any]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             a = await TalentRepository(conn).get_assignment(assignment_id)
         if a is None:
             raise NotFound("assignment", assignment_id)
@@ -605,7 +605,7 @@ class TalentService:
     async def list_assignments(
         self, filters: AssignmentFilters, *, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:
-        async with self.uow.engine.connect() as conn:
+        async with self.uow.read() as conn:
             rows = await TalentRepository(conn).list_assignments(
                 filters, after=_cursor(ASSIGNMENTS_NEWEST, cursor), limit=limit + 1
             )
