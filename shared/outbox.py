@@ -13,14 +13,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+import asyncpg
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import UTCDateTime
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
+from shared.problems import Problem
 from shared.tracing import child_of, current_traceparent
 
 _BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -80,41 +84,158 @@ class OutboxSignal:
         self._event.clear()
 
 
+# PostgreSQL's protocol takes at most 32767 parameters per statement.
+_MAX_PARAMS = 30_000
+
+
+@dataclass
+class _Insert:
+    table: sa.Table
+    rows: list[dict[str, Any]]
+    problem: Problem | None  # what an integrity error of this insert means to the caller
+
+
+_BATCH_SQL: dict[tuple[Any, ...], tuple[str, list[list[Any]]]] = {}
+
+
+def _insert_batch(inserts: list[_Insert], dialect: sa.Dialect) -> tuple[str, list[Any]]:
+    """Deferred inserts as one statement on PostgreSQL, and its arguments.
+
+    ``WITH w0 AS (INSERT ...), w1 AS (INSERT ...) INSERT ...`` is one round trip and, outside a
+    transaction, atomic on its own. The text is built once per shape (tables, columns, row counts)
+    and asyncpg keeps it prepared; values go through each column's own bind processing, so the
+    driver receives exactly what SQLAlchemy would have sent.
+    """
+    shape = tuple((i.table.name, tuple(i.rows[0]), len(i.rows)) for i in inserts)
+    cached = _BATCH_SQL.get(shape)
+    if cached is None:
+        parts: list[str] = []
+        processors: list[list[Any]] = []
+        n = 0
+        for ins in inserts:
+            cols = [ins.table.c[name] for name in ins.rows[0]]
+            processors.append([c.type.bind_processor(dialect) for c in cols])
+            tuples = []
+            for _ in ins.rows:
+                tuples.append("(" + ", ".join(f"${n + k + 1}" for k in range(len(cols))) + ")")
+                n += len(cols)
+            names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in cols)
+            table = dialect.identifier_preparer.format_table(ins.table)
+            parts.append(f"INSERT INTO {table} ({names}) VALUES {', '.join(tuples)}")
+        *ctes, last = parts
+        sql = ("WITH " + ", ".join(f"w{k} AS ({q})" for k, q in enumerate(ctes)) + " " if ctes else "") + last
+        if len(_BATCH_SQL) >= 256:
+            _BATCH_SQL.clear()
+        cached = _BATCH_SQL[shape] = (sql, processors)
+    sql, processors = cached
+    args: list[Any] = []
+    for ins, procs in zip(inserts, processors, strict=True):
+        keys = list(ins.rows[0])
+        for row in ins.rows:
+            for key, proc in zip(keys, procs, strict=True):
+                value = row[key]
+                args.append(proc(value) if proc is not None and value is not None else value)
+    return sql, args
+
+
 @dataclass
 class UnitOfWork:
-    """One transaction of one service, with the events it will publish."""
+    """One transaction of one service, with the events it will publish.
+
+    Statements a repository executes on ``conn`` run at once. Inserts handed to :meth:`add` are
+    written when the unit of work commits, together with the outbox rows of the events, so a
+    create that only inserts costs one statement (and on PostgreSQL one round trip).
+    """
 
     conn: AsyncConnection
     source: str
     outbox: sa.Table
     pending: list[DomainEvent] = field(default_factory=list)
     traceparent: str | None = None
+    inserts: list[_Insert] = field(default_factory=list)
 
     def emit(self, *events: DomainEvent) -> None:
         self.pending.extend(events)
 
-    async def flush_events(self) -> list[Envelope]:
-        """Write the pending events to the outbox (inside the transaction)."""
+    def add(self, table: sa.Table, row: dict[str, Any], *, on_integrity_error: Problem | None = None) -> None:
+        """Insert ``row`` into ``table`` when the unit of work commits.
+
+        ``on_integrity_error`` is raised instead of the database's error if this insert breaks a
+        constraint (a foreign key naming something that does not exist, say).
+        """
+        last = self.inserts[-1] if self.inserts else None
+        if (
+            last is not None
+            and last.table is table
+            and last.problem is on_integrity_error
+            and row.keys() == last.rows[0].keys()
+        ):
+            last.rows.append(row)
+        else:
+            self.inserts.append(_Insert(table, [row], on_integrity_error))
+
+    def events_rows(self) -> list[Envelope]:
+        """Queue the pending events as outbox rows (written with the other inserts)."""
         if not self.pending:
             return []
         now = datetime.now(UTC)
         envelopes = [Envelope.wrap(e, source=self.source, traceparent=self.traceparent) for e in self.pending]
-        rows = [
-            {
-                "event_id": env.id,
-                "aggregate_type": ev.AGGREGATE,
-                "aggregate_id": ev.aggregate_key,
-                "event_type": env.type,
-                "topic": ev.TOPIC,
-                "payload": env.to_json().decode(),
-                "traceparent": env.traceparent,
-                "created_at": now,
-            }
-            for ev, env in zip(self.pending, envelopes, strict=True)
-        ]
-        await self.conn.execute(sa.insert(self.outbox), rows)
+        for ev, env in zip(self.pending, envelopes, strict=True):
+            self.add(
+                self.outbox,
+                {
+                    "event_id": env.id,
+                    "aggregate_type": ev.AGGREGATE,
+                    "aggregate_id": ev.aggregate_key,
+                    "event_type": env.type,
+                    "topic": ev.TOPIC,
+                    "payload": env.to_json().decode(),
+                    "traceparent": env.traceparent,
+                    "created_at": now,
+                },
+            )
         self.pending.clear()
         return envelopes
+
+    async def flush_events(self) -> list[Envelope]:
+        """Write the pending events and the deferred inserts now (inside the transaction)."""
+        envelopes = self.events_rows()
+        await self.flush()
+        return envelopes
+
+    async def flush(self) -> None:
+        """Write the deferred inserts, in the order they were added."""
+        if not self.inserts:
+            return
+        inserts, self.inserts = self.inserts, []
+        params = sum(len(i.rows) * len(i.rows[0]) for i in inserts)
+        if self.conn.dialect.name == "postgresql" and params <= _MAX_PARAMS:
+            await self._flush_postgresql(inserts)
+            return
+        # Elsewhere, or too many values for one statement: one insert per table, through
+        # SQLAlchemy, which opens the transaction first (so the batch stays atomic).
+        for ins in inserts:
+            try:
+                await self.conn.execute(sa.insert(ins.table), ins.rows if len(ins.rows) > 1 else ins.rows[0])
+            except IntegrityError:
+                if ins.problem is not None:
+                    raise ins.problem from None
+                raise
+
+    async def _flush_postgresql(self, inserts: list[_Insert]) -> None:
+        sql, args = _insert_batch(inserts, self.conn.dialect)
+        # The driver connection directly: outside a transaction this one statement is atomic;
+        # inside one (a repository already ran a statement) it joins it.
+        fairy = await self.conn.get_raw_connection()
+        driver = fairy.driver_connection
+        assert driver is not None
+        try:
+            await driver.execute(sql, *args)
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            for ins in inserts:
+                if ins.problem is not None and getattr(exc, "table_name", None) == ins.table.name:
+                    raise ins.problem from None
+            raise IntegrityError(sql, None, exc) from exc
 
 
 class UnitOfWorkFactory:

@@ -47,6 +47,9 @@ class OutboxRelay:
         batch_size: int = 200,
     ) -> None:
         self.engine = engine
+        # Both statements of a batch stand alone (a select, then one update): autocommit saves
+        # the BEGIN and COMMIT/ROLLBACK round trips around each.
+        self._auto = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.outbox = outbox
         self.bus = bus
         self.service = service
@@ -128,7 +131,7 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in sequence order; returns how many."""
-        async with self.engine.connect() as conn:
+        async with self._auto.connect() as conn:
             rows = (await conn.execute(self._select_pending)).all()
         if not rows:
             return 0
@@ -144,7 +147,7 @@ class OutboxRelay:
         return len(rows)
 
     async def _mark_published(self, seqs: list[int]) -> None:
-        async with self.engine.begin() as conn:
+        async with self._auto.connect() as conn:
             await conn.execute(self._mark, {"seqs": seqs, "now": datetime.now(UTC)})
 
     async def run(self) -> None:

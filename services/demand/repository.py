@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.demand.domain import VISIBLE_TO_OTHERS, Confidentiality, Demand, DemandStatus, DemandType, index_terms
 from services.demand.tables import access_grants, centers, demands, enterprises
+from shared.outbox import UnitOfWork
+from shared.problems import Problem
 from shared.text import tokenize
 from shared.vocabulary import FIELDS
-
-_INSERT_DEMAND = sa.insert(demands)
 
 
 def _nullable(col: Any) -> bool:
@@ -86,7 +86,7 @@ def _row_to_demand(r: Any) -> Demand:
     )
 
 
-def _demand_values(d: Demand) -> dict[str, Any]:
+def demand_row(d: Demand) -> dict[str, Any]:
     search_terms, teaser_terms = index_terms(d)
     return {
         "search_terms": search_terms,
@@ -157,9 +157,10 @@ class DemandRepository:
         return [dict(r._mapping) for r in rows]
 
     # -- demands ------------------------------------------------------------------------
-    async def add_demand(self, d: Demand) -> None:
-        # A constant statement with parameters: compiled once and cached, not rebuilt per request.
-        await self.conn.execute(_INSERT_DEMAND, _demand_values(d))
+    @staticmethod
+    def add_demand(uow: UnitOfWork, d: Demand, *, on_integrity_error: Problem | None = None) -> None:
+        """Insert ``d`` when ``uow`` commits (with its events: one statement on PostgreSQL)."""
+        uow.add(demands, demand_row(d), on_integrity_error=on_integrity_error)
 
     async def get_demand(self, demand_id: uuid.UUID, *, for_update: bool = False) -> Demand | None:
         stmt = sa.select(demands).where(demands.c.id == demand_id)
@@ -170,7 +171,7 @@ class DemandRepository:
 
     async def save_demand(self, d: Demand, *, expected_version: int) -> bool:
         """Write ``d`` if the stored version is still ``expected_version``."""
-        values = _demand_values(d)
+        values = demand_row(d)
         del values["id"], values["created_at"]
         result = await self.conn.execute(
             sa.update(demands).where(demands.c.id == d.id, demands.c.version == expected_version).values(**values)

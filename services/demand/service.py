@@ -147,16 +147,18 @@ class DemandService:
         attrs = data.model_dump(exclude={"submit"})
         attrs["contact"] = data.contact.model_dump(exclude_none=True)
         demand = Demand.create(now=datetime.now(UTC), submit=data.submit, **attrs)
-        try:
-            # The foreign key checks the enterprise: no extra round trip on the hot path.
-            await repo.add_demand(demand)
-        except IntegrityError as exc:
-            raise Problem(
+        # Written at commit with its events, in one statement; the foreign key checks the
+        # enterprise, so the hot path spends no round trip on it.
+        DemandRepository.add_demand(
+            uow,
+            demand,
+            on_integrity_error=Problem(
                 422,
                 "unknown-enterprise",
                 f"enterprise {data.enterprise_id} is not registered",
                 errors=[{"field": "enterprise_id", "message": "not registered"}],
-            ) from exc
+            ),
+        )
         uow.emit(*demand.events)
         return demand
 

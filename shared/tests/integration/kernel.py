@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 
+from shared.db import JSONType, UTCDateTime
 from shared.events.base import DomainEvent
 from shared.outbox import outbox_table, processed_messages_table
 
@@ -33,6 +34,15 @@ applied = sa.Table(
     sa.Column("event_id", sa.String(64), nullable=False),
     sa.Column("aggregate_id", sa.String(64), nullable=False),
     sa.Column("seq", sa.Integer(), nullable=False),
+)
+note_tags = sa.Table(
+    "note_tags",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("note_id", sa.Uuid(), sa.ForeignKey("notes.id"), nullable=False),
+    sa.Column("tag", sa.String(32), nullable=False),
+    sa.Column("meta", JSONType),
+    sa.Column("tagged_at", UTCDateTime()),
 )
 outbox = outbox_table(metadata)
 processed = processed_messages_table(metadata)

@@ -84,9 +84,8 @@ async def paging_set(demand: DemandApp) -> tuple[str, list[Demand]]:
         created = base + timedelta(seconds=i // 3)  # three demands per timestamp
         rows.append(replace(d, status=DemandStatus.PUBLISHED, created_at=created, updated_at=created, events=[]))
     async with demand.runtime.uow() as uow:
-        repo = DemandRepository(uow.conn)
         for d in rows:
-            await repo.add_demand(d)
+            DemandRepository.add_demand(uow, d)
     return ent["id"], rows
 
 
