@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import orjson
@@ -88,6 +88,10 @@ class OutboxSignal:
 _MAX_PARAMS = 30_000
 
 
+def _fits_one_statement(inserts: list[_Insert]) -> bool:
+    return 0 < sum(len(i.rows) * len(i.rows[0]) for i in inserts) <= _MAX_PARAMS
+
+
 @dataclass
 class _Insert:
     table: sa.Table
@@ -114,7 +118,7 @@ def _insert_batch(inserts: list[_Insert], dialect: sa.Dialect) -> tuple[str, lis
         n = 0
         for ins in inserts:
             cols = [ins.table.c[name] for name in ins.rows[0]]
-            processors.append([c.type.bind_processor(dialect) for c in cols])
+            processors.append([c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols])
             tuples = []
             for _ in ins.rows:
                 tuples.append("(" + ", ".join(f"${n + k + 1}" for k in range(len(cols))) + ")")
@@ -208,8 +212,7 @@ class UnitOfWork:
         if not self.inserts:
             return
         inserts, self.inserts = self.inserts, []
-        params = sum(len(i.rows) * len(i.rows[0]) for i in inserts)
-        if self.conn.dialect.name == "postgresql" and params <= _MAX_PARAMS:
+        if self.conn.dialect.name == "postgresql" and _fits_one_statement(inserts):
             await self._flush_postgresql(inserts)
             return
         # Elsewhere, or too many values for one statement: one insert per table, through
@@ -223,19 +226,67 @@ class UnitOfWork:
                 raise
 
     async def _flush_postgresql(self, inserts: list[_Insert]) -> None:
-        sql, args = _insert_batch(inserts, self.conn.dialect)
-        # The driver connection directly: outside a transaction this one statement is atomic;
-        # inside one (a repository already ran a statement) it joins it.
         fairy = await self.conn.get_raw_connection()
         driver = fairy.driver_connection
         assert driver is not None
-        try:
-            await driver.execute(sql, *args)
-        except asyncpg.IntegrityConstraintViolationError as exc:
-            for ins in inserts:
-                if ins.problem is not None and getattr(exc, "table_name", None) == ins.table.name:
-                    raise ins.problem from None
-            raise IntegrityError(sql, None, exc) from exc
+        if not driver.is_in_transaction():
+            # SQLAlchemy sends BEGIN with its first statement; the unit of work may go on after
+            # this flush, so its transaction must be open before the batch is written.
+            await self.conn.execute(_OPEN_TRANSACTION)
+        await _execute_batch(driver, inserts, self.conn.dialect)
+
+
+_OPEN_TRANSACTION = sa.text("SELECT 1")
+
+
+async def _execute_batch(driver: Any, inserts: list[_Insert], dialect: sa.Dialect) -> None:
+    """Run the deferred inserts as one statement on an asyncpg connection."""
+    sql, args = _insert_batch(inserts, dialect)
+    try:
+        await driver.execute(sql, *args)
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        for ins in inserts:
+            if ins.problem is not None and getattr(exc, "table_name", None) == ins.table.name:
+                raise ins.problem from None
+        raise IntegrityError(sql, None, exc) from exc
+
+
+class _LazyConnection:
+    """The unit of work's connection, checked out and begun only when a statement needs it.
+
+    A create that only adds rows never needs it: its rows and events are written at commit by
+    one statement on a driver connection (see :meth:`UnitOfWorkFactory.__call__`).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._begin: Any = None
+        self.opened: AsyncConnection | None = None
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self._engine.dialect
+
+    async def open(self) -> AsyncConnection:
+        if self.opened is None:
+            self._begin = self._engine.begin()
+            self.opened = await self._begin.__aenter__()
+        return self.opened
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return await (await self.open()).execute(*args, **kwargs)
+
+    async def get_raw_connection(self) -> Any:
+        return await (await self.open()).get_raw_connection()
+
+    async def close(self, exc: BaseException | None) -> None:
+        """Commit (``exc`` is None) or roll back, and return the connection to the pool."""
+        if self._begin is not None:
+            begin, self._begin, self.opened = self._begin, None, None
+            if exc is None:
+                await begin.__aexit__(None, None, None)
+            else:
+                await begin.__aexit__(type(exc), exc, exc.__traceback__)
 
 
 class UnitOfWorkFactory:
@@ -250,6 +301,26 @@ class UnitOfWorkFactory:
         self.outbox = outbox
         self.source = source
         self.signal = signal
+        # On PostgreSQL, a small asyncpg pool for units of work that only add rows: they commit
+        # with one statement and never touch SQLAlchemy's connection machinery (see start()).
+        self.driver_pool: asyncpg.Pool | None = None
+
+    async def start(self, max_size: int) -> None:
+        """Open the driver pool (PostgreSQL only; elsewhere every commit goes through SQLAlchemy)."""
+        if self.engine.dialect.name != "postgresql" or self.driver_pool is not None:
+            return
+        url = self.engine.url.set(drivername="postgresql")
+        self.driver_pool = await asyncpg.create_pool(
+            url.render_as_string(hide_password=False),
+            min_size=1,
+            max_size=max_size,
+            server_settings={"jit": "off", "application_name": "itp"},
+        )
+
+    async def close(self) -> None:
+        if self.driver_pool is not None:
+            pool, self.driver_pool = self.driver_pool, None
+            await pool.close()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -260,10 +331,22 @@ class UnitOfWorkFactory:
     @asynccontextmanager
     async def __call__(self, traceparent: str | None = None) -> AsyncIterator[UnitOfWork]:
         parent = traceparent or current_traceparent.get()
-        async with self.engine.begin() as conn:
-            uow = UnitOfWork(conn, self.source, self.outbox, traceparent=child_of(parent))
+        lazy = _LazyConnection(self.engine)
+        uow = UnitOfWork(cast(AsyncConnection, lazy), self.source, self.outbox, traceparent=child_of(parent))
+        try:
             yield uow
-            wrote = bool(await uow.flush_events())
+            wrote = bool(uow.events_rows())
+            if lazy.opened is None and self.driver_pool is not None and _fits_one_statement(uow.inserts):
+                # Nothing ran yet: the rows and the events are one statement, atomic on its own.
+                inserts, uow.inserts = uow.inserts, []
+                async with self.driver_pool.acquire() as driver:
+                    await _execute_batch(driver, inserts, self.engine.dialect)
+            else:
+                await uow.flush()
+                await lazy.close(None)
+        except BaseException as exc:
+            await lazy.close(exc)
+            raise
         if wrote:
             self.signal.notify()
 

@@ -111,6 +111,7 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, *, background: bool = True) -> None:
+        await self.uow.start(max_size=self.settings.db_pool_size)
         await self.bus.start()
         if self.definition.on_start is not None:
             result = self.definition.on_start(self)
@@ -135,6 +136,7 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         self._tasks.clear()
+        await self.uow.close()
         await self.engine.dispose()
 
     async def readiness(self) -> dict[str, str]:

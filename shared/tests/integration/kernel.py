@@ -43,6 +43,7 @@ note_tags = sa.Table(
     sa.Column("tag", sa.String(32), nullable=False),
     sa.Column("meta", JSONType),
     sa.Column("tagged_at", UTCDateTime()),
+    sa.Column("amount", sa.Numeric(18, 2)),
 )
 outbox = outbox_table(metadata)
 processed = processed_messages_table(metadata)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.outbox import decode_payload
+from shared.outbox import UnitOfWorkFactory, decode_payload
 from shared.problems import Problem
 from shared.tests.integration import kernel
 from shared.tests.integration.test_outbox_relay_consumer import count, uow_factory
@@ -22,6 +23,17 @@ UNKNOWN_NOTE = Problem(422, "unknown-note", "no such note")
 def any_engine(request: pytest.FixtureRequest) -> AsyncEngine:
     engine: AsyncEngine = request.getfixturevalue("engine" if request.param == "postgresql" else "sqlite_engine")
     return engine
+
+
+@pytest.fixture(params=["sqlalchemy-connection", "driver-pool"])
+async def pg_uowf(request: pytest.FixtureRequest, engine: AsyncEngine) -> AsyncIterator[UnitOfWorkFactory]:
+    """Both ways a unit of work commits on PostgreSQL: through its SQLAlchemy connection, and
+    (when nothing ran before the commit) by one statement on the driver pool, as services do."""
+    uowf = uow_factory(engine)
+    if request.param == "driver-pool":
+        await uowf.start(max_size=2)
+    yield uowf
+    await uowf.close()
 
 
 def note(seq: int = 1) -> dict[str, object]:
@@ -95,3 +107,41 @@ async def test_rows_with_the_same_columns_in_another_order_are_written_correctly
     async with engine.connect() as conn:
         rows = (await conn.execute(sa.select(kernel.notes.c.id, kernel.notes.c.aggregate_id, kernel.notes.c.seq))).all()
     assert sorted((r.seq, r.aggregate_id, r.id) for r in rows) == [(1, "agg", a["id"]), (2, "other", b["id"])]
+
+
+async def test_the_driver_pool_commits_a_create_and_maps_its_integrity_errors(pg_uowf: UnitOfWorkFactory) -> None:
+    engine = pg_uowf.engine
+    n = note()
+    with pytest.raises(Problem):
+        async with pg_uowf() as uow:
+            uow.add(kernel.notes, n)
+            uow.add(kernel.note_tags, {"note_id": uuid.uuid4(), "tag": "x"}, on_integrity_error=UNKNOWN_NOTE)
+            uow.emit(kernel.NoteWritten(aggregate_id="agg", seq=1))
+    assert (await count(engine, kernel.notes), await count(engine, kernel.outbox)) == (0, 0)
+    async with pg_uowf() as uow:
+        uow.add(kernel.notes, n)
+        uow.add(kernel.note_tags, {"note_id": n["id"], "tag": "x"})
+        uow.emit(kernel.NoteWritten(aggregate_id="agg", seq=1))
+    assert (await count(engine, kernel.notes), await count(engine, kernel.outbox)) == (1, 1)
+
+
+async def test_a_failure_after_an_explicit_flush_rolls_the_flushed_rows_back(pg_uowf: UnitOfWorkFactory) -> None:
+    """A flush before any other statement must open the transaction, not write in autocommit."""
+    with pytest.raises(RuntimeError):
+        async with pg_uowf() as uow:
+            uow.add(kernel.notes, note())
+            await uow.flush()
+            await uow.conn.execute(sa.insert(kernel.notes).values(**note(2)))
+            raise RuntimeError("a rule fails later in the unit of work")
+    assert await count(pg_uowf.engine, kernel.notes) == 0
+
+
+async def test_money_keeps_every_digit_on_the_way_in(pg_uowf: UnitOfWorkFactory) -> None:
+    """A float would turn 9,999,999,999,999,999.99 into 1e16 (and overflow NUMERIC(18,2))."""
+    n = note()
+    money = Decimal("9999999999999999.99")
+    async with pg_uowf() as uow:
+        uow.add(kernel.notes, n)
+        uow.add(kernel.note_tags, {"note_id": n["id"], "tag": "x", "amount": money})
+    async with pg_uowf.engine.connect() as conn:
+        assert (await conn.execute(sa.select(kernel.note_tags.c.amount))).scalar_one() == money
