@@ -191,13 +191,26 @@ def issue_token(
 
 
 def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization")
+    return _bearer(request.headers.get("authorization"))
+
+
+def _bearer(header: str | None) -> str | None:
     if not header:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Problem(401, "invalid-token", "use 'Authorization: Bearer <token>'")
     return token.strip()
+
+
+def actor_from_header(authorization: str | None, settings: ServiceSettings) -> Actor:
+    """The verified caller behind an ``Authorization`` header; 401 with ``WWW-Authenticate`` if none."""
+    token = _bearer(authorization)
+    if token is None:
+        raise Problem(
+            401, "unauthenticated", "send 'Authorization: Bearer <token>'", www_authenticate='Bearer realm="itp"'
+        )
+    return verifier_for(settings).verify(token)
 
 
 async def _actor_dependency(request: Request) -> Actor:
@@ -210,13 +223,7 @@ def current_actor(request: Request) -> Actor:
     cached: Actor | None = getattr(request.state, "actor", None)
     if cached is not None:
         return cached
-    token = bearer_token(request)
-    if token is None:
-        raise Problem(
-            401, "unauthenticated", "send 'Authorization: Bearer <token>'", www_authenticate='Bearer realm="itp"'
-        )
-    settings: ServiceSettings = request.app.state.settings
-    actor = verifier_for(settings).verify(token)
+    actor = actor_from_header(request.headers.get("authorization"), request.app.state.settings)
     request.state.actor = actor
     return actor
 

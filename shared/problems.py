@@ -68,6 +68,26 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) if parts else "body"
 
 
+def validation_problem(errors: list[Any]) -> Problem:
+    """422 naming each invalid field (pydantic or FastAPI error dicts)."""
+    fields = [
+        {
+            # A body that is not JSON at all is the body's fault, not a "field" at its byte offset.
+            "field": "body" if e.get("type") == "json_invalid" else _field_path(e.get("loc", ())),
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in errors
+    ]
+    return Problem(
+        422,
+        "validation-error",
+        f"invalid input: {', '.join(f['field'] for f in fields)}",
+        title="Your request is not valid",
+        errors=fields,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -77,19 +97,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_path(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
-        fields = ", ".join(e["field"] for e in errors)
-        return problem_response(
-            422,
-            "validation-error",
-            f"invalid input: {fields}",
-            title="Your request is not valid",
-            instance=request.url.path,
-            errors=errors,
-        )
+        p = validation_problem(list(exc.errors()))
+        return problem_response(p.status, p.slug, p.detail, title=p.title, instance=request.url.path, **p.extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

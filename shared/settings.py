@@ -39,6 +39,8 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = Field(default=0.05, ge=0)
     # Enough for the concurrency one process sees, so connections are not opened per request.
     db_pool_size: int = Field(default=32, ge=1)
+    # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).
+    hot_routes: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> ServiceSettings:

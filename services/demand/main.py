@@ -15,4 +15,5 @@ definition = ServiceDefinition(
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
     consumers=[ConsumerSpec("lifecycle", [topics.MATCHING, topics.CONTRACTS], handlers.handlers)],
+    hot_routes=api.HOT_ROUTES,
 )
