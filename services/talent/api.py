@@ -28,6 +28,7 @@ from services.talent.domain import (
     can_see_contact,
 )
 from services.talent.imports import TalentImporter
+from services.talent.lane import AssignmentListLane
 from services.talent.repository import AssignmentFilters, CarrierFilters, PersonFilters, TraineeFilters
 from services.talent.schemas import (
     PERSON_EDITABLE,
@@ -46,7 +47,7 @@ from services.talent.schemas import (
     TraineeOut,
     TraineePage,
 )
-from services.talent.service import TalentService
+from services.talent.service import TalentService, service_of
 from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
@@ -64,10 +65,7 @@ MAX_IMPORT_BYTES = 32 * 1024 * 1024
 
 
 async def get_service(runtime: RuntimeDep) -> TalentService:
-    svc: TalentService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = TalentService(runtime.uow)
-    return svc
+    return service_of(runtime)
 
 
 ServiceDep = Annotated[TalentService, Depends(get_service)]
@@ -439,7 +437,6 @@ async def make_assignment(
     return created_response(status, body, f"/api/v1/assignments/{body['id']}", replayed)
 
 
-@router.get("/assignments", response_model=AssignmentPage, summary="List assignments, newest first")
 async def list_assignments(
     svc: ServiceDep,
     actor: CurrentActor,
@@ -460,6 +457,15 @@ async def list_assignments(
     )
     rows, nxt = await svc.list_assignments(filters, cursor=cursor, limit=limit)
     return JSON({"items": rows, "next_cursor": nxt})
+
+
+router.add_api_route(
+    "/assignments",
+    list_assignments,
+    methods=["GET"],
+    response_model=AssignmentPage,
+    summary="List assignments, newest first",
+)
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentOut)
@@ -532,3 +538,18 @@ async def import_talent(
     except IntegrityError as exc:
         raise Conflict("a concurrent change collided with this import; run it again", slug="import-conflict") from exc
     return JSON(report.model_dump(mode="json"))
+
+
+# Plain ``GET /assignments`` requests (the gateway's composed demand page asks
+# ``?target_id=<demand>`` on every view) are answered by a lane tried before every other route;
+# whatever it declines reaches the validated route above. Hidden from the schema: the route
+# above documents the operation.
+router.add_api_route(
+    "/assignments",
+    list_assignments,
+    methods=["GET"],
+    include_in_schema=False,
+    name="list_assignments_lane",
+    route_class_override=AssignmentListLane,
+)
+router.routes.insert(0, router.routes.pop())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,49 @@ class AssignmentFilters:
     target_type: str | None = None
     target_id: uuid.UUID | None = None
     status: str | None = None
+
+
+# -- the assignment list in plain SQL (PostgreSQL, run by pgread.PgReader) ------------------------
+# The same statement as TalentRepository.list_assignments, as constant text: one per set of
+# filters present, built once. Columns in table order, as ``select(assignments)`` gives them.
+ASSIGNMENT_FILTERS: tuple[tuple[str, str], ...] = (
+    ("person_id", "uuid"),
+    ("carrier_id", "uuid"),
+    ("target_type", "varchar"),
+    ("target_id", "uuid"),
+    ("status", "varchar"),
+)
+
+
+@functools.cache
+def assignment_list_sql(present: tuple[str, ...], with_cursor: bool) -> str:
+    """``present``: the names of the filters given, in ``ASSIGNMENT_FILTERS`` order."""
+    casts = dict(ASSIGNMENT_FILTERS)
+    where = [f"{name} = ${i}::{casts[name]}" for i, name in enumerate(present, 1)]
+    n = len(present)
+    if with_cursor:
+        where.append(f"(made_at, id) < (${n + 1}::timestamptz, ${n + 2}::uuid)")
+        n += 2
+    columns = ", ".join(c.name for c in assignments.c)
+    sql = f"SELECT {columns} FROM assignments"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return f"{sql} ORDER BY made_at DESC, id DESC LIMIT ${n + 1}::int"
+
+
+def assignment_list_query(f: AssignmentFilters, *, after: Cursor | None, limit: int) -> tuple[str, list[Any]]:
+    """The SQL text and arguments listing assignments newest first (see ``list_assignments``)."""
+    present: list[str] = []
+    args: list[Any] = []
+    for name, _ in ASSIGNMENT_FILTERS:
+        value = getattr(f, name)
+        if value is not None:
+            present.append(name)
+            args.append(value)
+    if after:
+        args.extend(after)
+    args.append(limit)
+    return assignment_list_sql(tuple(present), bool(after)), args
 
 
 def row_to_trainee(r: Any) -> Trainee:

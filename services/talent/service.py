@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -28,6 +28,7 @@ from services.talent.domain import (
     Trainee,
     TraineeAction,
 )
+from services.talent.pgread import PgReader
 from services.talent.repository import (
     AssignmentFilters,
     CarrierFilters,
@@ -35,6 +36,7 @@ from services.talent.repository import (
     PersonFilters,
     TalentRepository,
     TraineeFilters,
+    assignment_list_query,
 )
 from services.talent.schemas import AssignmentCreate, CarrierCreate, PersonCreate, TraineeCreate
 from services.talent.tables import carriers, people
@@ -46,6 +48,9 @@ from shared.events import talent as ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, parse_keyset_cursor
 from shared.problems import Conflict, NotFound, Problem
+
+if TYPE_CHECKING:
+    from shared.runtime import ServiceRuntime
 
 CLOSED_CONTRACT = frozenset({"completed", "terminated"})
 
@@ -218,9 +223,19 @@ TRAINEES_NEWEST = "trainees:-created_at"
 ASSIGNMENTS_NEWEST = "assignments:-made_at"
 
 
+def service_of(runtime: ServiceRuntime) -> TalentService:
+    """The service layer of a running talent service (one per runtime)."""
+    svc: TalentService | None = runtime.state.get("service")
+    if svc is None:
+        svc = runtime.state["service"] = TalentService(runtime.uow)
+    return svc
+
+
 class TalentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
+        # Hot reads on PostgreSQL go straight to asyncpg (see pgread); elsewhere through SQLAlchemy.
+        self.pg: PgReader | None = PgReader(uow.engine) if PgReader.supports(uow.engine) else None
 
     # == carriers ==================================================================================
     async def register_carrier(self, uow: UnitOfWork, data: CarrierCreate) -> dict[str, Any]:
@@ -605,10 +620,13 @@ class TalentService:
     async def list_assignments(
         self, filters: AssignmentFilters, *, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:
-        async with self.uow.read() as conn:
-            rows = await TalentRepository(conn).list_assignments(
-                filters, after=_cursor(ASSIGNMENTS_NEWEST, cursor), limit=limit + 1
-            )
+        after = _cursor(ASSIGNMENTS_NEWEST, cursor)
+        if self.pg is not None:
+            sql, args = assignment_list_query(filters, after=after, limit=limit + 1)
+            rows = [dict(r) for r in await self.pg.fetch(sql, *args)]
+        else:
+            async with self.uow.read() as conn:
+                rows = await TalentRepository(conn).list_assignments(filters, after=after, limit=limit + 1)
         return _page(ASSIGNMENTS_NEWEST, rows, limit, lambda r: (r["made_at"], r["id"]))
 
     @staticmethod

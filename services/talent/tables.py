@@ -119,6 +119,8 @@ assignments = sa.Table(
     sa.Index("ix_assignments_person_status", "person_id", "status"),
     sa.Index("ix_assignments_carrier_status", "carrier_id", "status"),
     sa.Index("ix_assignments_target", "target_type", "target_id", "status"),
+    # Who is on a demand or a contract, newest first (the composed demand page asks on every view).
+    sa.Index("ix_assignments_target_made", "target_id", "made_at", "id"),
     # One active assignment per person per target, and per carrier per target (the database
     # settles two concurrent requests).
     sa.Index(

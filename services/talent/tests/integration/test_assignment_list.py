@@ -1,0 +1,339 @@
+"""GET /api/v1/assignments: plain requests (the gateway's ``?target_id=<demand>`` on every
+composed demand page) are answered by a lane around FastAPI's machinery, straight through
+asyncpg; they must get exactly what the validated route gives, for every role, filter and
+page, and everything the lane declines must still be judged by the validated route."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from starlette.types import Message
+
+from services.talent.lane import AssignmentListLane
+from services.talent.pgread import PgReader
+from services.talent.repository import AssignmentFilters, TalentRepository, assignment_list_query
+from services.talent.schemas import AssignmentOut
+from services.talent.service import TalentService, service_of
+from services.talent.tables import assignments
+from services.talent.tests.integration.helpers import (
+    ADMIN,
+    DASHBOARD,
+    OPERATOR,
+    PROJECT_MANAGER,
+    TalentApp,
+    assert_problem,
+    carrier_user,
+    create_carrier,
+    create_person,
+    enterprise_user,
+)
+from shared.responses import dumps
+
+pytestmark = pytest.mark.integration
+
+
+def assign(target_type: str, target_id: Any, role: str, *, person: Any = None, carrier: Any = None) -> dict[str, Any]:
+    return {
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "role": role,
+        "person_id": str(person["id"]) if person else None,
+        "carrier_id": str(carrier["id"]) if carrier else None,
+    }
+
+
+@pytest.fixture(scope="module")
+async def seeded(talent: TalentApp) -> dict[str, Any]:
+    """A demand with a project manager and two carriers on it (one released and re-assigned
+    elsewhere), a contract with a researcher, and another demand."""
+    home = await create_carrier(talent, capacity=20)
+    other = await create_carrier(talent, capacity=20)
+    pm = await create_person(talent, None, roles=["project_manager"], university="东南大学", capacity=20)
+    researcher = await create_person(talent, home["id"], capacity=20)
+    demand, second_demand, contract = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    async with talent.client(OPERATOR) as c:
+        made = []
+        for body in (
+            assign("demand", demand, "project_manager", person=pm),
+            assign("demand", demand, "carrier", carrier=home),
+            assign("demand", demand, "carrier", carrier=other),
+            assign("demand", second_demand, "project_manager", person=pm),
+            assign("contract", contract, "principal_investigator", person=researcher),
+            assign("demand", second_demand, "carrier", carrier=other),
+        ):
+            r = await c.post("/api/v1/assignments", json=body)
+            assert r.status_code == 201, r.text
+            made.append(r.json())
+        r = await c.post(f"/api/v1/assignments/{made[5]['id']}/release", json={"reason": "需求撤回"})
+        assert r.status_code == 200, r.text
+    return {
+        "home": home,
+        "other": other,
+        "pm": pm,
+        "researcher": researcher,
+        "demand": demand,
+        "second_demand": second_demand,
+        "contract": contract,
+        "made": made,
+    }
+
+
+async def asgi_get(
+    t: TalentApp, query: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes, Any]:
+    """One request straight to the ASGI app: status, headers, body and the route that answered."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": "/api/v1/assignments",
+        "raw_path": b"/api/v1/assignments",
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+        "server": ("talent", 80),
+        "client": ("127.0.0.1", 1),
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await t.app(scope, receive, send)
+    start = sent[0]
+    got = {k.decode(): v.decode() for k, v in start["headers"] if k != b"x-request-id"}
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], got, body, scope.get("route")
+
+
+def by_lane(route: Any) -> bool:
+    return isinstance(route, AssignmentListLane)
+
+
+def roles(s: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        enterprise_user(),
+        OPERATOR,
+        ADMIN,
+        PROJECT_MANAGER,
+        DASHBOARD,
+        carrier_user(s["home"]["id"]),
+    ]
+
+
+def queries(s: dict[str, Any]) -> list[str]:
+    return [
+        f"target_id={s['demand']}",
+        f"target_id={uuid.uuid4()}",  # nobody on it: the common case
+        "",
+        f"target_id={s['second_demand']}&status=active",
+        f"target_id={s['second_demand']}&status=released",
+        f"target_type=contract&target_id={s['contract']}",
+        f"target_type=demand&target_id={s['contract']}",
+        f"person_id={s['pm']['id']}&limit=1",
+        f"carrier_id={s['other']['id']}&target_type=demand",
+        f"carrier_id={s['home']['id']}&person_id={s['researcher']['id']}&status=active",
+        f"target_id={str(s['demand']).upper()}&limit=2",
+        "limit=100",
+    ]
+
+
+async def test_plain_requests_get_what_the_validated_route_gives(talent: TalentApp, seeded: dict[str, Any]) -> None:
+    for headers in roles(seeded):
+        for q in queries(seeded):
+            status, hdrs, body, route = await asgi_get(talent, q, headers)
+            # An unknown parameter is ignored by FastAPI and declined by the lane.
+            v_status, v_hdrs, v_body, v_route = await asgi_get(talent, (q + "&" if q else "") + "ignored=1", headers)
+            assert by_lane(route) and not by_lane(v_route), q
+            assert (status, hdrs, body) == (v_status, v_hdrs, v_body), (q, headers)
+            assert status == 200 and hdrs["content-type"] == "application/json"
+            assert hdrs["content-length"] == str(len(body))
+
+
+async def test_the_gateways_demand_query_lists_the_people_and_carriers_on_it(
+    talent: TalentApp, seeded: dict[str, Any]
+) -> None:
+    status, _, body, route = await asgi_get(talent, f"target_id={seeded['demand']}", enterprise_user())
+    assert status == 200 and by_lane(route)
+    import orjson
+
+    page = orjson.loads(body)
+    assert page["next_cursor"] is None
+    assert [i["id"] for i in page["items"]] == [a["id"] for a in reversed(seeded["made"][:3])]  # newest first
+    assert page["items"] == [a for a in reversed(seeded["made"][:3])]
+    for item in page["items"]:  # assignments carry no personal data, whoever asks
+        assert set(item) == set(AssignmentOut.model_fields)
+    status, _, body, route = await asgi_get(talent, f"target_id={uuid.uuid4()}", enterprise_user())
+    assert (status, body) == (200, b'{"items":[],"next_cursor":null}') and by_lane(route)
+
+
+async def test_pages_follow_the_cursor_on_both_routes(talent: TalentApp, seeded: dict[str, Any]) -> None:
+    import orjson
+
+    for extra in ("", "&ignored=1"):
+        seen: list[str] = []
+        query = f"target_id={seeded['demand']}&limit=2{extra}"
+        while True:
+            status, _, body, route = await asgi_get(talent, query, OPERATOR)
+            assert status == 200 and by_lane(route) == (extra == "")
+            page = orjson.loads(body)
+            seen += [i["id"] for i in page["items"]]
+            if page["next_cursor"] is None:
+                break
+            query = f"target_id={seeded['demand']}&limit=2&cursor={page['next_cursor']}{extra}"
+        assert seen == [a["id"] for a in reversed(seeded["made"][:3])]
+
+
+async def test_what_the_lane_declines_is_judged_by_the_validated_route(
+    talent: TalentApp, seeded: dict[str, Any]
+) -> None:
+    demand = seeded["demand"]
+    for query, headers, status, slug in [
+        (f"target_id={demand}", {}, 401, "unauthenticated"),
+        (f"target_id={demand}", {"Authorization": "Bearer not-a-token"}, 401, "invalid-token"),
+        (f"target_id={demand}", {"Authorization": "Basic abc"}, 401, "invalid-token"),
+        ("target_id=not-a-uuid", OPERATOR, 422, "validation-error"),
+        (f"target_id={demand}&limit=0", OPERATOR, 422, "validation-error"),
+        (f"target_id={demand}&limit=101", OPERATOR, 422, "validation-error"),
+        ("status=paused", OPERATOR, 422, "validation-error"),
+        ("target_type=project", OPERATOR, 422, "validation-error"),
+    ]:
+        got_status, hdrs, body, route = await asgi_get(talent, query, headers)
+        assert not by_lane(route), query
+        assert got_status == status, (query, body)
+        assert hdrs["content-type"].startswith("application/problem+json")
+        import orjson
+
+        assert orjson.loads(body)["type"] == f"/problems/{slug}"
+
+
+async def test_a_bad_cursor_is_the_same_problem_on_both_routes(talent: TalentApp, seeded: dict[str, Any]) -> None:
+    async with talent.client(OPERATOR) as c:
+        r = await c.get("/api/v1/carriers?limit=1&status=active")
+        carriers_cursor = r.json()["next_cursor"]
+    assert carriers_cursor  # a cursor of another list
+    for cursor in (carriers_cursor, "bm90LWpzb24"):
+        q = f"target_id={seeded['demand']}&cursor={cursor}"
+        status, hdrs, body, route = await asgi_get(talent, q, OPERATOR)
+        assert by_lane(route)
+        assert (status, hdrs, body) == (await asgi_get(talent, q + "&ignored=1", OPERATOR))[:3]
+        async with talent.client(OPERATOR) as c:
+            assert_problem(await c.get(f"/api/v1/assignments?{q}"), 400, "bad-cursor")
+
+
+async def test_other_methods_keep_their_answers(talent: TalentApp, seeded: dict[str, Any]) -> None:
+    # FastAPI routes answer only their own methods: HEAD was, and stays, a 405.
+    status, _, _, route = await asgi_get(talent, f"target_id={seeded['demand']}", OPERATOR, method="HEAD")
+    assert status == 405 and not by_lane(route)
+    status, _, _, route = await asgi_get(talent, "", OPERATOR, method="DELETE")
+    assert status == 405 and not by_lane(route)
+
+
+async def test_the_operation_is_documented_once_with_its_parameters(talent: TalentApp) -> None:
+    async with talent.client() as c:
+        doc = (await c.get("/openapi.json")).json()
+    op = doc["paths"]["/api/v1/assignments"]["get"]
+    assert [p["name"] for p in op["parameters"]] == [
+        "person_id",
+        "carrier_id",
+        "target_type",
+        "target_id",
+        "status",
+        "cursor",
+        "limit",
+    ]
+    assert op["operationId"] == "list_assignments_api_v1_assignments_get"
+
+
+async def test_direct_sql_lists_exactly_what_the_repository_lists(talent: TalentApp, seeded: dict[str, Any]) -> None:
+    svc = service_of(talent.runtime)
+    assert svc.pg is not None
+    s = seeded
+    # Three made in the same microsecond: their order (and the cursor) falls back on the id.
+    tied, when = uuid.uuid4(), datetime.now(UTC)
+    async with talent.runtime.uow() as uow:
+        await uow.conn.execute(
+            sa.insert(assignments),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "target_type": "demand",
+                    "target_id": tied,
+                    "role": "project_manager",
+                    "status": "released",
+                    "source": "api",
+                    "made_at": when,
+                    "released_at": when,
+                    "release_reason": "测试",
+                    "version": 2,
+                }
+                for _ in range(3)
+            ],
+        )
+    matrix = [
+        AssignmentFilters(),
+        AssignmentFilters(target_id=s["demand"]),
+        AssignmentFilters(target_id=uuid.uuid4()),
+        AssignmentFilters(target_type="demand", target_id=s["second_demand"], status="released"),
+        AssignmentFilters(person_id=uuid.UUID(s["pm"]["id"]), status="active"),
+        AssignmentFilters(carrier_id=uuid.UUID(s["other"]["id"]), target_type="demand"),
+        AssignmentFilters(target_type="contract"),
+        AssignmentFilters(target_id=tied),
+    ]
+    async with talent.runtime.uow.read() as conn:
+        repo = TalentRepository(conn)
+        everything = await repo.list_assignments(AssignmentFilters(), after=None, limit=100)
+        ties = await repo.list_assignments(AssignmentFilters(target_id=tied), after=None, limit=9)
+        assert len(ties) == 3
+        cursors = [None, *((r["made_at"], r["id"]) for r in (everything[1], everything[-1], ties[0], ties[1]))]
+        for f in matrix:
+            for after in cursors:
+                for limit in (1, 2, 50):
+                    expected = await repo.list_assignments(f, after=after, limit=limit)
+                    sql, args = assignment_list_query(f, after=after, limit=limit)
+                    got = [dict(r) for r in await svc.pg.fetch(sql, *args)]
+                    assert dumps(got) == dumps(expected), (f, after, limit)
+                    assert [list(r) for r in got] == [list(r) for r in expected]  # same keys, same order
+    # The service's own list, through asyncpg and (as on SQLite) through SQLAlchemy.
+    through_sa = TalentService(talent.runtime.uow)
+    through_sa.pg = None
+    for f in matrix:
+        for limit in (1, 2, 50):
+            got_page = await svc.list_assignments(f, cursor=None, limit=limit)
+            assert dumps(got_page) == dumps(await through_sa.list_assignments(f, cursor=None, limit=limit))
+            if got_page[1]:
+                nxt = await svc.list_assignments(f, cursor=got_page[1], limit=limit)
+                assert dumps(nxt) == dumps(await through_sa.list_assignments(f, cursor=got_page[1], limit=limit))
+
+
+def checked_out(t: TalentApp) -> int:
+    pool: Any = t.runtime.engine.sync_engine.pool
+    return int(pool.checkedout())
+
+
+async def test_the_reader_hands_connections_back_after_errors_and_cancellation(talent: TalentApp) -> None:
+    reader = PgReader(talent.runtime.engine)
+    before = checked_out(talent)
+    assert [tuple(r) for r in await reader.fetch("SELECT $1::int + 1", 41)] == [(42,)]
+    assert checked_out(talent) == before
+    with pytest.raises(Exception) as refused:
+        await reader.fetch("SELECT * FROM no_such_table")
+    assert "no_such_table" in str(refused.value)
+    assert checked_out(talent) == before
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(reader.fetch("SELECT pg_sleep(5)"), 0.2)
+    assert checked_out(talent) == before
+    for _ in range(3):  # whatever the pool hands out next works
+        assert [tuple(r) for r in await reader.fetch("SELECT 1")] == [(1,)]
+    async with talent.runtime.engine.connect() as conn:
+        assert (await conn.execute(sa.text("SELECT 2"))).scalar_one() == 2
