@@ -19,11 +19,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
+from services.matching import views
 from services.matching.handlers import service_of
 from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
-from shared.auth import Actor, CurrentActor, Role
+from shared.auth import CurrentActor, Role
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
@@ -35,7 +36,8 @@ router = APIRouter(prefix="/api/v1", tags=["matching"])
 CURATORS = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 
 
-def get_service(runtime: RuntimeDep) -> MatchingService:
+async def get_service(runtime: RuntimeDep) -> MatchingService:
+    # async: a plain def dependency would cost a worker-thread hop on every request.
     return service_of(runtime)
 
 
@@ -52,20 +54,7 @@ def _forbidden(detail: str) -> Problem:
     return Problem(403, "forbidden", detail)
 
 
-def _visible(view: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """The suggestions as ``actor`` may see them (403 if not at all)."""
-    enterprise_id = view["enterprise_id"]
-    if actor.is_staff or actor.acts_for_enterprise(enterprise_id):
-        return view
-    if actor.has(Role.CARRIER_USER) and actor.carrier_id is not None:
-        mine = str(actor.carrier_id)
-        return {
-            **view,
-            "carriers": [c for c in view["carriers"] if str(c["carrier_id"]) == mine],
-            "experts": [e for e in view["experts"] if e["carrier_id"] and str(e["carrier_id"]) == mine],
-            "visibility": "own carrier only",
-        }
-    raise _forbidden("suggestions are visible to staff, the demand's enterprise and the suggested carriers")
+_FORBIDDEN_SUGGESTIONS = "suggestions are visible to staff, the demand's enterprise and the suggested carriers"
 
 
 # -- suggestions ------------------------------------------------------------------------------
@@ -75,12 +64,18 @@ def _visible(view: dict[str, Any], actor: Actor) -> dict[str, Any]:
     "/demands/{demand_id}/suggestions",
     summary="The latest ranked carriers and experts for a demand, each with its score breakdown and reasons",
 )
-async def get_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    view = await svc.suggestions_for(demand_id)
+async def get_suggestions(demand_id: uuid.UUID, request: Request, actor: CurrentActor) -> Response:
+    # The composed demand view calls this on every page: no dependency beyond the caller.
+    view = await service_of(request.app.state.runtime).suggestions_view(demand_id)
     if view is None:
         raise NotFound("demand (in matching's read model)", demand_id)
-    view = _visible(view, actor)
-    return JSON(view, headers={"ETag": _etag_of(view["suggestion_set_id"])})
+    headers = {"ETag": _etag_of(view.suggestion_set_id)}
+    if actor.is_staff or actor.acts_for_enterprise(view.enterprise_id):
+        return Response(view.body, media_type="application/json", headers=headers)
+    if actor.has(Role.CARRIER_USER) and actor.carrier_id is not None:
+        # Their own carrier's entry (and their own people among the experts), never the competitors.
+        return JSON(views.own_carrier_only(view.body, str(actor.carrier_id)), headers=headers)
+    raise _forbidden(_FORBIDDEN_SUGGESTIONS)
 
 
 @router.get(
@@ -110,7 +105,9 @@ async def request_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: Curr
     if not actor.acts_for_enterprise(enterprise_id):
         raise _forbidden("only staff and the demand's enterprise may ask for suggestions")
     view = await svc.request_suggestions(demand_id)
-    return JSON(view, status_code=201, headers={"ETag": _etag_of(view["suggestion_set_id"])})
+    return Response(
+        view.body, status_code=201, media_type="application/json", headers={"ETag": _etag_of(view.suggestion_set_id)}
+    )
 
 
 # -- conflicts of interest (before /matches/{match_id}) -----------------------------------------

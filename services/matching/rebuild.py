@@ -11,7 +11,8 @@ Matching's own data (suggestions, curation decisions, conflicts of interest, ass
 batches) is not touched. At the end the track records are recomputed (contracts and
 demands come from different topics, so their relative order in a replay is arbitrary) and
 the generation is bumped again: every running matching process notices it within a second
-and reloads its in-memory index from the rebuilt view.
+and reloads its in-memory index from the rebuilt view. Last, the stored views of suggestions
+are rendered again (they show carriers' and experts' names, from the rebuilt tables).
 
 The live service may keep running: the handlers are idempotent and version-guarded, so the
 view converges; events published after the start are applied by the live consumer. Replays
@@ -93,6 +94,8 @@ async def rebuild(
         now = datetime.now(UTC)
         await repo.refresh_all_tracks(now)
         generation = await repo.bump_generation(now)
+    # The stored views of suggestions show carriers' and experts' names from the rebuilt tables.
+    await MatchingService(uow, MatchingSettings()).refresh_views()
     await forget_dedupe(engine, tables.processed_messages, group)
     s = consumer.stats
     return RebuildReport(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.matching.scoring import CarrierDoc, DemandDoc, Scored, TrackEntry
@@ -24,6 +25,7 @@ from services.matching.tables import (
     person_profiles,
     read_model_state,
     suggestion_sets,
+    suggestion_views,
     suggestions,
 )
 
@@ -44,6 +46,50 @@ OPEN_STATUSES = ("submitted", "published")
 _INSERT_DEMAND = sa.insert(demand_profiles)
 _INSERT_SET = sa.insert(suggestion_sets)
 READ_MODEL = (carrier_profiles, person_profiles, capacity_states, demand_profiles, contract_records)
+
+# GET /demands/{id}/suggestions: one statement, the demand's status and enterprise with the stored view.
+READ_VIEW = (
+    sa.select(
+        demand_profiles.c.status,
+        demand_profiles.c.enterprise_id,
+        suggestion_views.c.suggestion_set_id,
+        suggestion_views.c.weights,
+        suggestion_views.c.body,
+    )
+    .select_from(
+        demand_profiles.outerjoin(suggestion_views, suggestion_views.c.demand_id == demand_profiles.c.demand_id)
+    )
+    .where(demand_profiles.c.demand_id == sa.bindparam("demand_id"))
+)
+
+# The same in plain SQL, for asyncpg directly (pgread.PgReader) on PostgreSQL.
+READ_VIEW_SQL = (
+    "SELECT d.status, d.enterprise_id, v.suggestion_set_id, v.weights, v.body"
+    " FROM demand_profiles AS d LEFT OUTER JOIN suggestion_views AS v ON v.demand_id = d.demand_id"
+    " WHERE d.demand_id = $1"
+)
+
+
+def _lock_view(dialect: Any) -> Any:
+    """Create a demand's view row if it has none, and lock it until the transaction ends: the
+    renderings of one demand's view follow each other, each seeing what the previous committed."""
+    insert = dialect.insert(suggestion_views).values(demand_id=sa.bindparam("demand_id"))
+    return insert.on_conflict_do_update(
+        index_elements=[suggestion_views.c.demand_id], set_={"demand_id": insert.excluded.demand_id}
+    )
+
+
+_LOCK_VIEW = {"postgresql": _lock_view(postgresql), "sqlite": _lock_view(sqlite)}
+_SAVE_VIEW = (
+    sa.update(suggestion_views)
+    .where(suggestion_views.c.demand_id == sa.bindparam("view_demand_id"))
+    .values(
+        suggestion_set_id=sa.bindparam("suggestion_set_id"),
+        weights=sa.bindparam("weights"),
+        body=sa.bindparam("body"),
+        rendered_at=sa.bindparam("rendered_at"),
+    )
+)
 
 
 def carrier_doc(r: Any) -> CarrierDoc:
@@ -124,15 +170,19 @@ class MatchingRepository:
             await self.conn.execute(sa.select(capacity_states).where(capacity_states.c.subject_id == subject_id))
         ).first()
 
-    async def upsert_carrier(self, values: dict[str, Any], now: datetime) -> bool:
-        """Insert or update a carrier profile unless a newer version is already stored."""
-        existing = (
+    async def upsert_carrier(self, values: dict[str, Any], now: datetime) -> tuple[bool, bool]:
+        """Insert or update a carrier profile unless a newer version is already stored; whether it
+        did, and whether that renamed the carrier."""
+        stored = (
             await self.conn.execute(
-                sa.select(carrier_profiles.c.version).where(carrier_profiles.c.carrier_id == values["carrier_id"])
+                sa.select(carrier_profiles.c.version, carrier_profiles.c.name).where(
+                    carrier_profiles.c.carrier_id == values["carrier_id"]
+                )
             )
-        ).scalar_one_or_none()
+        ).first()
+        existing = stored.version if stored is not None else None
         if existing is not None and existing >= values["version"]:
-            return False  # an older event arriving late changes nothing
+            return False, False  # an older event arriving late changes nothing
         values = {**values, "written_at": now}
         state = await self._capacity_state(values["carrier_id"])
         if state is not None and state.changed_at >= values["updated_at"]:
@@ -148,16 +198,20 @@ class MatchingRepository:
                 .where(carrier_profiles.c.carrier_id == values["carrier_id"])
                 .values(**values)
             )
-        return True
+        return True, stored is not None and stored.name != values["name"]
 
-    async def upsert_person(self, values: dict[str, Any], now: datetime) -> bool:
-        existing = (
+    async def upsert_person(self, values: dict[str, Any], now: datetime) -> tuple[bool, bool]:
+        """Like ``upsert_carrier``: whether the profile changed, and whether the person's name did."""
+        stored = (
             await self.conn.execute(
-                sa.select(person_profiles.c.version).where(person_profiles.c.person_id == values["person_id"])
+                sa.select(person_profiles.c.version, person_profiles.c.name).where(
+                    person_profiles.c.person_id == values["person_id"]
+                )
             )
-        ).scalar_one_or_none()
+        ).first()
+        existing = stored.version if stored is not None else None
         if existing is not None and existing >= values["version"]:
-            return False
+            return False, False
         values = {**values, "written_at": now}
         state = await self._capacity_state(values["person_id"])
         if state is not None and state.changed_at >= values["updated_at"]:
@@ -170,7 +224,7 @@ class MatchingRepository:
             await self.conn.execute(
                 sa.update(person_profiles).where(person_profiles.c.person_id == values["person_id"]).values(**values)
             )
-        return True
+        return True, stored is not None and stored.name != values["name"]
 
     async def apply_capacity(
         self,
@@ -505,6 +559,67 @@ class MatchingRepository:
             .order_by(expert_suggestions.c.rank)
         )
         return [dict(r._mapping) for r in rows]
+
+    # -- the stored views of suggestions ----------------------------------------------------------
+    async def read_view(self, demand_id: uuid.UUID) -> Any:
+        return (await self.conn.execute(READ_VIEW, {"demand_id": demand_id})).first()
+
+    async def lock_view(self, demand_id: uuid.UUID) -> None:
+        await self.conn.execute(_LOCK_VIEW[self.conn.dialect.name], {"demand_id": demand_id})
+
+    async def save_view(
+        self, demand_id: uuid.UUID, set_id: uuid.UUID | None, weights: str, body: str, now: datetime
+    ) -> None:
+        await self.conn.execute(
+            _SAVE_VIEW,
+            {
+                "view_demand_id": demand_id,
+                "suggestion_set_id": set_id,
+                "weights": weights,
+                "body": body,
+                "rendered_at": now,
+            },
+        )
+
+    async def conflicted_carriers(self, demand_id: uuid.UUID) -> set[str]:
+        """The carriers in a conflict of interest with the demand's enterprise."""
+        t = conflicts_of_interest
+        rows = await self.conn.execute(
+            sa.select(t.c.carrier_id)
+            .join(demand_profiles, demand_profiles.c.enterprise_id == t.c.enterprise_id)
+            .where(demand_profiles.c.demand_id == demand_id)
+        )
+        return {str(r.carrier_id) for r in rows}
+
+    async def viewed_demands_of(self, enterprise_id: uuid.UUID) -> list[uuid.UUID]:
+        """The enterprise's demands that have a stored view."""
+        rows = await self.conn.execute(
+            sa.select(suggestion_views.c.demand_id)
+            .join(demand_profiles, demand_profiles.c.demand_id == suggestion_views.c.demand_id)
+            .where(demand_profiles.c.enterprise_id == enterprise_id)
+        )
+        return [r.demand_id for r in rows]
+
+    async def views_showing(
+        self, *, carrier_id: uuid.UUID | None = None, person_id: uuid.UUID | None = None
+    ) -> list[uuid.UUID]:
+        """The demands whose stored view shows this carrier or this expert (by their latest set)."""
+        v = suggestion_views
+        if carrier_id is not None:
+            shown = sa.exists().where(
+                suggestions.c.suggestion_set_id == v.c.suggestion_set_id, suggestions.c.carrier_id == carrier_id
+            )
+        else:
+            shown = sa.exists().where(
+                expert_suggestions.c.suggestion_set_id == v.c.suggestion_set_id,
+                expert_suggestions.c.person_id == person_id,
+            )
+        return [r.demand_id for r in await self.conn.execute(sa.select(v.c.demand_id).where(shown))]
+
+    async def suggested_demand_ids(self) -> list[uuid.UUID]:
+        """Every demand that has suggestions."""
+        rows = await self.conn.execute(sa.select(suggestion_sets.c.demand_id).distinct())
+        return [r.demand_id for r in rows]
 
     async def demands_suggested_since(self, since: datetime) -> list[str]:
         rows = await self.conn.execute(

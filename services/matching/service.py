@@ -5,28 +5,36 @@ The in-memory state (two ``ProfileIndex`` and the ``OpenDemands``, the conflict 
 cache of the read model: built at start (``load``), changed by every event this process
 handles, and caught up every ``index_sync_interval_s`` with the rows other replicas wrote
 (``sync``). A rebuild of the read model bumps its generation and every process reloads.
+
+What ``GET /demands/{id}/suggestions`` shows is rendered when it changes, in the transaction that
+changes it, and stored (``views``, ``suggestion_views``): the use cases that may change it are
+marked ``@renders_views`` and name the demands concerned with ``views_changed``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
 from services.matching import assignment as asg
-from services.matching import domain
+from services.matching import domain, views
 from services.matching.domain import CandidateFacts, CurationSettings, Decision, IllegalDecision, Rejection
 from services.matching.index import OpenDemands, ProfileIndex
+from services.matching.pgread import PgReader
 from services.matching.repository import (
     OPEN_STATUSES,
+    READ_VIEW_SQL,
     MatchingRepository,
     carrier_doc,
     demand_doc,
@@ -69,6 +77,45 @@ class Ranking:
     experts: list[Scored]
 
 
+class SuggestionsView(NamedTuple):
+    """A demand's suggestions as ``GET /demands/{id}/suggestions`` shows them (JSON)."""
+
+    enterprise_id: uuid.UUID
+    suggestion_set_id: uuid.UUID | None
+    body: bytes
+
+
+# The demands whose stored view the running use case changed: rendered once each, at its end.
+_STALE_VIEWS: ContextVar[set[uuid.UUID] | None] = ContextVar("matching_stale_views", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def renders_views(
+    use_case: Callable[Concatenate[MatchingService, UnitOfWork, P], Awaitable[R]],
+) -> Callable[Concatenate[MatchingService, UnitOfWork, P], Awaitable[R]]:
+    """At the end of the outermost such use case, in its transaction, render again the stored
+    views of the demands it changed (``MatchingService.views_changed``), in demand id order (so
+    that two transactions never wait for each other's view locks in a cycle)."""
+
+    @functools.wraps(use_case)
+    async def wrapper(self: MatchingService, uow: UnitOfWork, *args: P.args, **kwargs: P.kwargs) -> R:
+        if _STALE_VIEWS.get() is not None:  # an outer use case renders them
+            return await use_case(self, uow, *args, **kwargs)
+        stale: set[uuid.UUID] = set()
+        token = _STALE_VIEWS.set(stale)
+        try:
+            result = await use_case(self, uow, *args, **kwargs)
+            if stale:
+                await self.render_views(uow, stale)
+            return result
+        finally:
+            _STALE_VIEWS.reset(token)
+
+    return wrapper
+
+
 class MatchingService:
     def __init__(
         self, uow: UnitOfWorkFactory, settings: MatchingSettings | None = None, *, replaying: bool = False
@@ -93,6 +140,11 @@ class MatchingService:
         self._sync_mark: datetime | None = None
         # Suggestion sets this process recorded lately (the catch-up reloads only other replicas').
         self._own_sets: deque[uuid.UUID] = deque(maxlen=20_000)
+        # The hot read (the stored view) goes straight to asyncpg on PostgreSQL (see pgread).
+        self.pg: PgReader | None = PgReader(uow.engine) if PgReader.supports(uow.engine) else None
+        # The stored views this process serves as they are: those written with these weights.
+        self._weights_key = views.weights_key(self.weights)
+        self._no_suggestions = views.render(None, [], [], {}, (), self.weights)
 
     @property
     def weights(self) -> dict[str, float]:
@@ -232,6 +284,7 @@ class MatchingService:
         return None
 
     # -- consumed events: the read model -------------------------------------------------------
+    @renders_views
     async def carrier_changed(
         self, uow: UnitOfWork, e: talent_ev.CarrierRegistered | talent_ev.CarrierProfileUpdated
     ) -> None:
@@ -241,7 +294,7 @@ class MatchingService:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
         now = datetime.now(UTC)
-        changed = await repo.upsert_carrier(
+        changed, renamed = await repo.upsert_carrier(
             {
                 "carrier_id": e.carrier_id,
                 "name": e.name,
@@ -259,6 +312,8 @@ class MatchingService:
             },
             now,
         )
+        if renamed and not self.replaying:
+            self.views_changed(await repo.views_showing(carrier_id=e.carrier_id))
         if changed:
             await self._carrier_row_changed(uow, repo, e.carrier_id, trigger="profile_changed")
 
@@ -283,13 +338,14 @@ class MatchingService:
         )
         await self._rematch(uow, repo, affected, trigger)
 
+    @renders_views
     async def person_changed(
         self, uow: UnitOfWork, e: talent_ev.PersonRegistered | talent_ev.PersonProfileUpdated
     ) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
         updated = isinstance(e, talent_ev.PersonProfileUpdated)
-        changed = await repo.upsert_person(
+        changed, renamed = await repo.upsert_person(
             {
                 "person_id": e.person_id,
                 "name": e.name,
@@ -306,6 +362,8 @@ class MatchingService:
             },
             datetime.now(UTC),
         )
+        if renamed and not self.replaying:
+            self.views_changed(await repo.views_showing(person_id=e.person_id))
         if changed:
             await self._person_row_changed(uow, repo, e.person_id, trigger="profile_changed")
 
@@ -328,6 +386,7 @@ class MatchingService:
         )
         await self._rematch(uow, repo, affected, trigger)
 
+    @renders_views
     async def capacity_changed(self, uow: UnitOfWork, e: talent_ev.CapacityChanged) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
@@ -341,6 +400,7 @@ class MatchingService:
         else:
             await self._person_row_changed(uow, repo, e.subject_id, trigger="capacity_changed")
 
+    @renders_views
     async def demand_open(self, uow: UnitOfWork, e: demand_ev.DemandSubmitted | demand_ev.DemandPublished) -> None:
         """A demand became open for matching: remember it and suggest carriers and experts."""
         published = isinstance(e, demand_ev.DemandPublished)
@@ -382,6 +442,7 @@ class MatchingService:
             return  # already past open (a late event): nothing to suggest
         await self.suggest(uow, e.demand_id, trigger="demand_published" if published else "demand_submitted")
 
+    @renders_views
     async def demand_updated(self, uow: UnitOfWork, e: demand_ev.DemandUpdated) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
@@ -401,6 +462,7 @@ class MatchingService:
         ):
             self.demands.remove(str(demand_id))
 
+    @renders_views
     async def contract_changed(
         self,
         uow: UnitOfWork,
@@ -478,6 +540,7 @@ class MatchingService:
         )
         return Ranking(carriers, experts)
 
+    @renders_views
     async def suggest(
         self,
         uow: UnitOfWork,
@@ -527,6 +590,7 @@ class MatchingService:
     async def _record(self, uow: UnitOfWork, demand_id: uuid.UUID, ranking: Ranking, trigger: str) -> uuid.UUID:
         set_id, now = uuid.uuid4(), datetime.now(UTC)
         self._own_sets.append(set_id)  # this process knows what it recorded: the catch-up skips it
+        self.views_changed([demand_id])
         affiliation = {s.carrier_id: self.experts.affiliation_of.get(s.carrier_id) for s in ranking.experts}
         await MatchingRepository(uow.conn).save_suggestion_set(
             set_id, demand_id, trigger, ranking.carriers, ranking.experts, affiliation, now
@@ -576,7 +640,7 @@ class MatchingService:
         for demand_id in ids[:limit]:
             await self.suggest(uow, uuid.UUID(demand_id), trigger=trigger, only_if_changed=True)
 
-    async def request_suggestions(self, demand_id: uuid.UUID) -> dict[str, Any]:
+    async def request_suggestions(self, demand_id: uuid.UUID) -> SuggestionsView:
         async with self.uow() as uow:
             repo = MatchingRepository(uow.conn)
             row = await repo.demand_row(demand_id)
@@ -591,7 +655,7 @@ class MatchingService:
                     allowed_actions=[],
                 )
             await self.suggest(uow, demand_id, trigger="requested")
-        view = await self.suggestions_for(demand_id)
+        view = await self.suggestions_view(demand_id)
         assert view is not None
         return view
 
@@ -605,66 +669,78 @@ class MatchingService:
         async with self.uow.read() as conn:
             return await MatchingRepository(conn).carrier_inbox(carrier_id, limit=limit)
 
-    async def suggestions_for(self, demand_id: uuid.UUID) -> dict[str, Any] | None:
+    # -- the stored views of suggestions ---------------------------------------------------------
+    def views_changed(self, demand_ids: Iterable[uuid.UUID]) -> None:
+        """The stored views of these demands show something that changed: the running use case
+        (``renders_views``) renders them again before its transaction commits."""
+        stale = _STALE_VIEWS.get()
+        if stale is None:
+            raise RuntimeError("views change only inside a use case marked @renders_views")
+        stale.update(demand_ids)
+
+    async def render_views(self, uow: UnitOfWork, demand_ids: Iterable[uuid.UUID]) -> None:
+        """Render and store the views of these demands, in the transaction of ``uow``."""
+        repo = MatchingRepository(uow.conn)
+        now = datetime.now(UTC)
+        for demand_id in sorted(set(demand_ids)):
+            await repo.lock_view(demand_id)  # the previous rendering, if any, has committed
+            latest, body = await self._render(repo, demand_id)
+            await repo.save_view(demand_id, latest.suggestion_set_id if latest else None, self._weights_key, body, now)
+
+    async def _render(self, repo: MatchingRepository, demand_id: uuid.UUID) -> tuple[Any, str]:
+        """The latest suggestion set of a demand and the stored part of its view, from the tables."""
+        latest = await repo.latest_set(demand_id)
+        if latest is None:
+            return None, self._no_suggestions
+        carriers = await repo.set_carriers(latest.suggestion_set_id)
+        experts = await repo.set_experts(latest.suggestion_set_id)
+        decisions = {str(d.carrier_id): d for d in await repo.decisions_for(demand_id)} if carriers else {}
+        conflicted = await repo.conflicted_carriers(demand_id) if carriers or experts else set()
+        return latest, views.render(latest, carriers, experts, decisions, conflicted, self.weights)
+
+    async def suggestions_view(self, demand_id: uuid.UUID) -> SuggestionsView | None:
+        """The latest ranked carriers and experts of a demand, with their explanations and
+        curation decisions, as stored (one statement); None if the demand is not known here."""
+        if self.pg is not None:
+            row: Any = await self.pg.fetchrow(READ_VIEW_SQL, demand_id)
+        else:
+            async with self.uow.read() as conn:
+                found = await MatchingRepository(conn).read_view(demand_id)
+            row = found._mapping if found is not None else None
+        if row is None:
+            return None
+        set_id, stored = row["suggestion_set_id"], row["body"]
+        if stored is None:
+            stored = self._no_suggestions
+        elif row["weights"] != self._weights_key:  # written with other weights: explain with ours
+            async with self.uow.read() as conn:
+                latest, stored = await self._render(MatchingRepository(conn), demand_id)
+            set_id = latest.suggestion_set_id if latest else None
+        enterprise_id = row["enterprise_id"]
+        return SuggestionsView(enterprise_id, set_id, views.splice(demand_id, row["status"], enterprise_id, stored))
+
+    async def render_suggestions(self, demand_id: uuid.UUID) -> bytes | None:
+        """The view rendered afresh from the tables, nothing stored (what the stored one must equal)."""
         async with self.uow.read() as conn:
             repo = MatchingRepository(conn)
             row = await repo.demand_row(demand_id)
             if row is None:
                 return None
-            latest = await repo.latest_set(demand_id)
-            carriers = await repo.set_carriers(latest.suggestion_set_id) if latest else []
-            experts = await repo.set_experts(latest.suggestion_set_id) if latest else []
-            decisions = {str(d.carrier_id): d for d in await repo.decisions_for(demand_id)}
-        conflicted = self.conflicts.get(str(row.enterprise_id), set())
-        weights = self.weights
+            _, stored = await self._render(repo, demand_id)
+        return views.splice(demand_id, row.status, row.enterprise_id, stored)
 
-        def carrier_view(r: dict[str, Any]) -> dict[str, Any]:
-            s = Scored(
-                str(r["carrier_id"]), r["score"], dict(r["components"]), list(r["matched_terms"]), r["at_capacity"]
-            )
-            d = decisions.get(str(r["carrier_id"]))
-            return {
-                "carrier_id": r["carrier_id"],
-                "name": r["name"],
-                "rank": r["rank"],
-                "score": r["score"],
-                "base_score": r.get("base_score"),
-                "components": r["components"],
-                "matched_terms": r["matched_terms"],
-                "at_capacity": r["at_capacity"],
-                "adjustments": r.get("adjustments") or [],
-                "explanation": domain.explain(s, weights) + [a["note"] for a in r.get("adjustments") or []],
-                "decision": d.decision if d else Decision.SUGGESTED.value,
-                "match_id": d.match_id if d else None,
-            }
-
-        return {
-            "demand_id": demand_id,
-            "status": row.status,
-            "enterprise_id": row.enterprise_id,
-            "suggestion_set_id": latest.suggestion_set_id if latest else None,
-            "suggested_at": latest.created_at if latest else None,
-            "trigger": latest.trigger if latest else None,
-            "weights": weights,
-            # A conflict configured after the set was made still hides the carrier at once.
-            "carriers": [carrier_view(r) for r in carriers if str(r["carrier_id"]) not in conflicted],
-            "experts": [
-                {
-                    "person_id": r["person_id"],
-                    "name": r["name"],
-                    "carrier_id": r["carrier_id"],
-                    "rank": r["rank"],
-                    "score": r["score"],
-                    "components": r["components"],
-                    "matched_terms": r["matched_terms"],
-                    "at_capacity": r["at_capacity"],
-                }
-                for r in experts
-                if not (r["carrier_id"] and str(r["carrier_id"]) in conflicted)
-            ],
-        }
+    async def refresh_views(self, *, chunk: int = 200) -> int:
+        """Render the stored view of every demand with suggestions again (after a rebuild of the
+        read model, whose names they show); a transaction per ``chunk`` demands."""
+        async with self.uow.read() as conn:
+            ids = await MatchingRepository(conn).suggested_demand_ids()
+        for start in range(0, len(ids), chunk):
+            async with self.uow() as uow:
+                await self.render_views(uow, ids[start : start + chunk])
+        return len(ids)
 
     # -- curation ------------------------------------------------------------------------------
+    @renders_views
     async def decide(
         self,
         uow: UnitOfWork,
@@ -727,6 +803,7 @@ class MatchingService:
         except IntegrityError as exc:  # a concurrent decision on the same pair won
             raise Conflict("this suggestion was decided meanwhile", slug="illegal-transition") from exc
         self.curated.add(str(demand_id))
+        self.views_changed([demand_id])
         if decision is Decision.ACCEPTED:
             uow.emit(
                 ev.MatchAccepted(
@@ -819,6 +896,7 @@ class MatchingService:
             "created_at": r.created_at,
         }
 
+    @renders_views
     async def add_conflict(
         self, uow: UnitOfWork, *, enterprise_id: uuid.UUID, carrier_id: uuid.UUID, reason: str, created_by: str
     ) -> dict[str, Any]:
@@ -849,6 +927,7 @@ class MatchingService:
         self.conflicts.setdefault(str(enterprise_id), set()).add(str(carrier_id))
         for demand_id in await repo.open_demands_of(enterprise_id):
             await self.suggest(uow, demand_id, trigger="conflict_of_interest", only_if_changed=True)
+        self.views_changed(await repo.viewed_demands_of(enterprise_id))  # closed ones hide it too
         return {
             "id": values["conflict_id"],
             **{k: values[k] for k in ("enterprise_id", "carrier_id", "reason", "created_by", "created_at")},
@@ -861,6 +940,7 @@ class MatchingService:
             raise NotFound("conflict of interest", conflict_id)
         return self._conflict_view(row)
 
+    @renders_views
     async def remove_conflict(self, uow: UnitOfWork, conflict_id: uuid.UUID) -> None:
         repo = MatchingRepository(uow.conn)
         row = await repo.get_conflict(conflict_id)
@@ -869,6 +949,7 @@ class MatchingService:
         self.conflicts.get(str(row.enterprise_id), set()).discard(str(row.carrier_id))
         for demand_id in await repo.open_demands_of(row.enterprise_id):
             await self.suggest(uow, demand_id, trigger="conflict_of_interest", only_if_changed=True)
+        self.views_changed(await repo.viewed_demands_of(row.enterprise_id))  # closed ones show it again
 
     async def list_conflicts(
         self, *, enterprise_id: uuid.UUID | None, carrier_id: uuid.UUID | None, cursor: str | None, limit: int

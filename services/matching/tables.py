@@ -166,6 +166,21 @@ expert_suggestions = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 
+# What GET /demands/{id}/suggestions shows of a demand's latest suggestion set, rendered (JSON)
+# whenever something it shows changes (a new set, a decision, a conflict of interest, a carrier's
+# or an expert's name), in the same transaction; the demand's status and enterprise are joined
+# in at read time from demand_profiles. ``weights`` are the score weights the explanations were
+# written with: a process configured with other weights renders afresh instead.
+suggestion_views = sa.Table(
+    "suggestion_views",
+    metadata,
+    sa.Column("demand_id", sa.Uuid(), primary_key=True),
+    sa.Column("suggestion_set_id", sa.Uuid()),
+    sa.Column("weights", sa.Text()),
+    sa.Column("body", sa.Text()),
+    sa.Column("rendered_at", UTCDateTime()),
+)
+
 match_decisions = sa.Table(
     "match_decisions",
     metadata,

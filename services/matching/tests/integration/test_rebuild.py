@@ -12,6 +12,7 @@ from services.matching import tables
 from services.matching.rebuild import rebuild
 from services.matching.repository import MatchingRepository
 from services.matching.tests.integration.support import (
+    STAFF,
     capacity_changed,
     carrier_registered,
     carrier_updated,
@@ -72,6 +73,8 @@ async def test_a_rebuild_replays_the_topics_into_an_identical_read_model(fresh_d
         live = await snapshot(m.engine)
         assert live["carrier_profiles"] and live["contract_records"]
         suggestions_before = len(await m.sets(demand.demand_id))
+        view_before = (await m.client.get(f"/api/v1/demands/{demand.demand_id}/suggestions", headers=STAFF)).content
+        assert "王研究员" in view_before.decode()
 
         # Damage the view the way a bug or a hand edit might.
         async with m.engine.begin() as conn:
@@ -91,12 +94,20 @@ async def test_a_rebuild_replays_the_topics_into_an_identical_read_model(fresh_d
                 )
             )
         assert await snapshot(m.engine) != live
+        # A view rendered meanwhile shows no name for the expert whose profile is gone.
+        async with m.runtime.uow() as uow:
+            await m.svc.render_views(uow, [demand.demand_id])
+        damaged = await m.client.get(f"/api/v1/demands/{demand.demand_id}/suggestions", headers=STAFF)
+        assert damaged.content != view_before and [e["name"] for e in damaged.json()["experts"]] == [None]
 
         names = list(m.topic_map.values())
         generation = m.svc.generation
         report = await rebuild(m.engine, m.bus, names, lambda: kafka_end_offsets(kafka_bootstrap(), names))
 
         assert await snapshot(m.engine) == live
+        # The stored views were rendered again from the rebuilt tables.
+        view = await m.client.get(f"/api/v1/demands/{demand.demand_id}/suggestions", headers=STAFF)
+        assert view.content == view_before
         assert report.messages == len(events) and report.dead_lettered == 0
         assert report.generation >= generation + 2  # bumped when emptied and when done
         # The replay suggested nothing and published nothing; its dedupe rows are gone.
