@@ -28,14 +28,14 @@ STATIC = Path(__file__).parent / "static"
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-def get_kpis(runtime: RuntimeDep) -> KpiService:
+async def get_kpis(runtime: RuntimeDep) -> KpiService:
     svc: KpiService | None = runtime.state.get("kpis")
     if svc is None:
         svc = runtime.state["kpis"] = KpiService(runtime.uow)
     return svc
 
 
-def get_broadcaster(runtime: RuntimeDep) -> Broadcaster:
+async def get_broadcaster(runtime: RuntimeDep) -> Broadcaster:
     broadcaster: Broadcaster = runtime.state["broadcaster"]
     return broadcaster
 
