@@ -62,7 +62,7 @@ READ_VIEW = (
     .where(demand_profiles.c.demand_id == sa.bindparam("demand_id"))
 )
 
-# The same in plain SQL, for asyncpg directly (pgread.PgReader) on PostgreSQL.
+# The same in plain SQL, for asyncpg directly (shared.pgread.PgReader) on PostgreSQL.
 READ_VIEW_SQL = (
     "SELECT d.status, d.enterprise_id, v.suggestion_set_id, v.weights, v.body"
     " FROM demand_profiles AS d LEFT OUTER JOIN suggestion_views AS v ON v.demand_id = d.demand_id"

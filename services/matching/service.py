@@ -31,7 +31,6 @@ from services.matching import assignment as asg
 from services.matching import domain, views
 from services.matching.domain import CandidateFacts, CurationSettings, Decision, IllegalDecision, Rejection
 from services.matching.index import OpenDemands, ProfileIndex
-from services.matching.pgread import PgReader
 from services.matching.repository import (
     OPEN_STATUSES,
     READ_VIEW_SQL,
@@ -48,6 +47,7 @@ from shared.events import matching as ev
 from shared.events import talent as talent_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
+from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class MatchingService:
         # Suggestion sets this process recorded lately (the catch-up reloads only other replicas').
         self._own_sets: deque[uuid.UUID] = deque(maxlen=20_000)
         # The hot read (the stored view) goes straight to asyncpg on PostgreSQL (see pgread).
-        self.pg: PgReader | None = PgReader(uow.engine) if PgReader.supports(uow.engine) else None
+        self.pg: PgReader | None = PgReader.for_engine(uow.engine)
         # The stored views this process serves as they are: those written with these weights.
         self._weights_key = views.weights_key(self.weights)
         self._no_suggestions = views.render(None, [], [], {}, (), self.weights)

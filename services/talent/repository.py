@@ -75,7 +75,7 @@ class AssignmentFilters:
     status: str | None = None
 
 
-# -- the assignment list in plain SQL (PostgreSQL, run by pgread.PgReader) ------------------------
+# -- the assignment list in plain SQL (PostgreSQL, run by shared.pgread.PgReader) ------------------------
 # The same statement as TalentRepository.list_assignments, as constant text: one per set of
 # filters present, built once. Columns in table order, as ``select(assignments)`` gives them.
 ASSIGNMENT_FILTERS: tuple[tuple[str, str], ...] = (

@@ -28,7 +28,6 @@ from services.talent.domain import (
     Trainee,
     TraineeAction,
 )
-from services.talent.pgread import PgReader
 from services.talent.repository import (
     AssignmentFilters,
     CarrierFilters,
@@ -47,6 +46,7 @@ from shared.events import matching as matching_ev
 from shared.events import talent as ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, parse_keyset_cursor
+from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
 
 if TYPE_CHECKING:
@@ -235,7 +235,7 @@ class TalentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
         # Hot reads on PostgreSQL go straight to asyncpg (see pgread); elsewhere through SQLAlchemy.
-        self.pg: PgReader | None = PgReader(uow.engine) if PgReader.supports(uow.engine) else None
+        self.pg: PgReader | None = PgReader.for_engine(uow.engine)
 
     # == carriers ==================================================================================
     async def register_carrier(self, uow: UnitOfWork, data: CarrierCreate) -> dict[str, Any]:

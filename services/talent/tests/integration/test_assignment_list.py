@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from starlette.types import Message
 
 from services.talent.lane import AssignmentListLane
-from services.talent.pgread import PgReader
 from services.talent.repository import AssignmentFilters, TalentRepository, assignment_list_query
 from services.talent.schemas import AssignmentOut
 from services.talent.service import TalentService, service_of
@@ -32,6 +31,7 @@ from services.talent.tests.integration.helpers import (
     create_person,
     enterprise_user,
 )
+from shared.pgread import PgReader
 from shared.responses import dumps
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.talent.lane import plain_list_query
-from services.talent.pgread import PgReader
 from services.talent.repository import AssignmentFilters, assignment_list_query, assignment_list_sql
 from services.talent.tables import assignments
+from shared.pgread import PgReader
 
 T = "0b7c3f0e-5d5a-4e0a-9a55-6f1d2c3b4a59"
 P = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
