@@ -59,6 +59,32 @@ SORTS = {
 }
 
 
+# One demand and whether a carrier ($2, may be NULL) holds an access grant to it, in plain SQL
+# for asyncpg (shared.pgread.PgReader) on PostgreSQL: the hot read behind every demand page.
+DEMAND_WITH_GRANT_SQL = (
+    "SELECT "
+    + ", ".join(f"d.{c.name}" for c in demands.columns if c.name not in ("search_terms", "teaser_terms"))
+    + ", EXISTS (SELECT 1 FROM demand_access_grants g WHERE g.demand_id = d.id AND g.carrier_id = $2) AS granted"
+    + " FROM demands d WHERE d.id = $1"
+)
+
+
+class _Record:
+    """Attribute access over an asyncpg record, as SQLAlchemy rows have it."""
+
+    __slots__ = ("_r",)
+
+    def __init__(self, r: Any) -> None:
+        self._r = r
+
+    def __getattr__(self, name: str) -> Any:
+        return self._r[name]
+
+
+def demand_from_record(r: Any) -> Demand:
+    return _row_to_demand(_Record(r))
+
+
 def _row_to_demand(r: Any) -> Demand:
     return Demand(
         id=r.id,

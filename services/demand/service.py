@@ -12,13 +12,20 @@ from sqlalchemy.exc import IntegrityError
 
 from services.demand import domain
 from services.demand.domain import Demand, DemandAction, DemandStatus, IllegalTransition
-from services.demand.repository import DemandFilters, DemandRepository, Viewer
+from services.demand.repository import (
+    DEMAND_WITH_GRANT_SQL,
+    DemandFilters,
+    DemandRepository,
+    Viewer,
+    demand_from_record,
+)
 from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
 from shared.events import contracts as contracts_ev
 from shared.events import demand as ev
 from shared.events import matching as matching_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, parse_keyset_cursor
+from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
 
 log = logging.getLogger(__name__)
@@ -47,6 +54,8 @@ def transition_problem(exc: IllegalTransition) -> Problem:
 class DemandService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
+        # Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy.
+        self.pg = PgReader.for_engine(uow.engine)
 
     # -- enterprises ----------------------------------------------------------------------
     async def register_enterprise(self, uow: UnitOfWork, data: EnterpriseCreate) -> dict[str, Any]:
@@ -168,19 +177,29 @@ class DemandService:
         A demand the viewer may not see at all (a draft of another enterprise, say) is a 404,
         so its existence is not revealed either.
         """
-        async with self.uow.read() as conn:
-            repo = DemandRepository(conn)
-            d = await repo.get_demand(demand_id)
-            if d is None:
-                raise NotFound("demand", demand_id)
-            if viewer is None or viewer.staff or d.enterprise_id == viewer.enterprise_id:
-                return d, True
-            if d.status not in domain.VISIBLE_TO_OTHERS:
-                raise NotFound("demand", demand_id)
-            if d.confidentiality is domain.Confidentiality.PUBLIC:
-                return d, True
-            granted = viewer.carrier_id is not None and bool(await repo.carriers_with_access([d.id], viewer.carrier_id))
-            return d, granted
+        carrier_id = viewer.carrier_id if viewer is not None else None
+        if self.pg is not None:
+            # PostgreSQL: the demand and the caller's grant in one statement on the driver.
+            row = await self.pg.fetchrow(DEMAND_WITH_GRANT_SQL, demand_id, carrier_id)
+            d, granted = (demand_from_record(row), bool(row["granted"])) if row is not None else (None, False)
+        else:
+            async with self.uow.read() as conn:
+                repo = DemandRepository(conn)
+                d = await repo.get_demand(demand_id)
+                granted = (
+                    d is not None
+                    and carrier_id is not None
+                    and bool(await repo.carriers_with_access([d.id], carrier_id))
+                )
+        if d is None:
+            raise NotFound("demand", demand_id)
+        if viewer is None or viewer.staff or d.enterprise_id == viewer.enterprise_id:
+            return d, True
+        if d.status not in domain.VISIBLE_TO_OTHERS:
+            raise NotFound("demand", demand_id)
+        if d.confidentiality is domain.Confidentiality.PUBLIC:
+            return d, True
+        return d, granted
 
     async def list_demands(
         self, filters: DemandFilters, *, viewer: Viewer, sort: str, cursor: str | None, limit: int

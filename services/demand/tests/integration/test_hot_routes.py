@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from services.demand.main import definition
+from services.demand.tables import access_grants
 from services.demand.tests.integration.helpers import (
     OPERATOR,
     carrier_user,
@@ -144,3 +147,40 @@ async def test_read_answers_alike(clients: dict[bool, httpx.AsyncClient], enterp
     assert malformed["status"] == 422 and malformed["fields"] == ["path.demand_id"]
     anonymous = await both(clients, "GET", f"/api/v1/demands/{demand_id}")
     assert anonymous["status"] == 401
+
+
+async def test_the_asyncpg_read_equals_the_sqlalchemy_read(
+    clients: dict[bool, httpx.AsyncClient], enterprise: str
+) -> None:
+    """The demand read on the driver (PostgreSQL) and through SQLAlchemy (SQLite's way) agree."""
+    from services.demand.api import demand_view, service_of
+    from services.demand.repository import Viewer
+    from shared.responses import dumps
+
+    app = clients[True]._transport.app  # type: ignore[attr-defined]
+    svc = service_of(app.state.runtime)
+    created = await clients[True].post(
+        "/api/v1/demands",
+        json=demand_body(enterprise, confidentiality="confidential"),
+        headers=enterprise_user(enterprise),
+    )
+    demand_id = uuid.UUID(created.json()["id"])
+    await clients[True].post(f"/api/v1/demands/{demand_id}/publish", headers=OPERATOR)
+    carrier = Viewer(staff=False, enterprise_id=None, carrier_id=uuid.uuid4())
+    granted = Viewer(staff=False, enterprise_id=None, carrier_id=uuid.uuid4())
+    async with app.state.runtime.engine.begin() as conn:
+        await conn.execute(
+            sa.insert(access_grants).values(
+                demand_id=demand_id, carrier_id=granted.carrier_id, granted_by="test", granted_at=datetime.now(UTC)
+            )
+        )
+    viewers = (None, carrier, granted)
+    assert svc.pg is not None
+    fast = [await svc.get_demand(demand_id, v) for v in viewers]
+    pg, svc.pg = svc.pg, None
+    try:
+        slow = [await svc.get_demand(demand_id, v) for v in viewers]
+    finally:
+        svc.pg = pg
+    assert [(dumps(demand_view(d)), full) for d, full in fast] == [(dumps(demand_view(d)), full) for d, full in slow]
+    assert [full for _, full in fast] == [True, False, True]  # only the granted carrier sees it in full
