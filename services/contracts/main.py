@@ -16,4 +16,5 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     # MatchAccepted drafts a contract.
     consumers=[ConsumerSpec("drafting", [topics.MATCHING], handlers.handlers)],
+    hot_routes=api.HOT_ROUTES,
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -40,6 +41,8 @@ from services.contracts.tables import (
     milestones,
     payments,
 )
+from services.contracts.views import stored_view
+from shared.db import UTCDateTime
 
 TotalsBy = Literal["carrier", "center", "project_manager", "month"]
 TOTALS_KEYS: dict[str, sa.Column[Any]] = {
@@ -74,6 +77,20 @@ class Visibility:
     everything: bool
     enterprise_id: uuid.UUID | None = None
     carrier_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractViewRow:
+    """A listed contract: its key in the list's order and its stored view (views.stored_view,
+    JSON text), None when the view stored is not the one of the row's current version."""
+
+    id: uuid.UUID
+    created_at: datetime
+    view: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> ContractViewRow:
+        return cls(row[0], row[1].astimezone(UTC), row[2])
 
 
 @dataclass(frozen=True)
@@ -220,7 +237,114 @@ def _contract_values(c: Contract) -> dict[str, Any]:
         "version": c.version,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+        "view": stored_view(c),
+        "view_version": c.version,
     }
+
+
+_c = contracts.c
+_EQUAL_FILTERS = ("enterprise_id", "carrier_id", "project_manager_id", "center_id", "demand_id", "match_id")
+_OTHER_FILTERS = (
+    "status",
+    "contract_type",
+    "signed_from",
+    "signed_before",
+    "created_from",
+    "created_before",
+    "active_on",
+)
+_ACTIVE_ON = sa.bindparam("active_on", type_=sa.Date())
+# Every condition a list may have, each with its own bound parameter(s).
+_LIST_CONDITIONS: dict[str, sa.ColumnElement[bool]] = {
+    "mine_enterprise": _c.enterprise_id == sa.bindparam("mine_enterprise"),
+    "mine_carrier": _c.carrier_id == sa.bindparam("mine_carrier"),
+    "mine_either": sa.or_(
+        _c.enterprise_id == sa.bindparam("mine_enterprise"), _c.carrier_id == sa.bindparam("mine_carrier")
+    ),
+    **{name: _c[name] == sa.bindparam(name) for name in _EQUAL_FILTERS},
+    "status": _c.status.in_(sa.bindparam("status", expanding=True)),
+    "contract_type": _c.contract_type == sa.bindparam("contract_type"),
+    "signed_from": _c.signed_at >= sa.bindparam("signed_from"),
+    "signed_before": _c.signed_at < sa.bindparam("signed_before"),
+    "created_from": _c.created_at >= sa.bindparam("created_from"),
+    "created_before": _c.created_at < sa.bindparam("created_before"),
+    "active_on": sa.and_(_c.starts_on <= _ACTIVE_ON, _c.ends_on >= _ACTIVE_ON),
+    "after": sa.tuple_(_c.created_at, _c.id)
+    < sa.tuple_(sa.bindparam("after_created_at", type_=UTCDateTime()), sa.bindparam("after_id", type_=sa.Uuid())),
+}
+# The stored view only while it shows the row's current version.
+_SERVED_VIEW = sa.case((_c.view_version == _c.version, _c.view)).label("view")
+
+
+@functools.lru_cache(maxsize=512)
+def _list_statement(shape: tuple[str, ...]) -> sa.Select[Any]:
+    """The list statement for one combination of conditions, built once: a request only binds
+    its values (building and compiling a statement per request cost more than running it)."""
+    return (
+        sa.select(_c.id, _c.created_at, _SERVED_VIEW)
+        .where(*(_LIST_CONDITIONS[name] for name in shape))
+        .order_by(_c.created_at.desc(), _c.id.desc())
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _asyncpg_plan(stmt: sa.Select[Any], dialect: sa.Dialect) -> tuple[str, tuple[str, ...]] | None:
+    """``stmt`` as asyncpg takes it (SQL, parameter names in order), or None when SQLAlchemy
+    would do more than pass the values through: an IN list, or a type that converts values."""
+    compiled = stmt.compile(dialect=dialect)
+    for bind in compiled.binds.values():
+        if bind.expanding or bind.type.bind_processor(dialect) is not None:
+            return None
+    return compiled.string, tuple(compiled.positiontup or ())
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """One list request: a constant statement (one per combination of conditions) and its values."""
+
+    statement: sa.Select[Any]
+    values: dict[str, Any]
+
+    def for_asyncpg(self, dialect: sa.Dialect) -> tuple[str, list[Any]] | None:
+        """SQL and arguments for an asyncpg connection, when sending them straight through the
+        driver is exactly what SQLAlchemy would do; None when it must go through SQLAlchemy."""
+        plan = _asyncpg_plan(self.statement, dialect)
+        return None if plan is None else (plan[0], [self.values[n] for n in plan[1]])
+
+
+def list_query(
+    f: ContractFilters, visible: Visibility, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> ListQuery | None:
+    """The contracts ``visible`` that pass ``f``, newest first, after the cursor's ``after``, as
+    (id, created_at, stored view) rows; None when the caller may see no contract at all."""
+    shape: list[str] = []
+    values: dict[str, Any] = {"limit": limit}
+    if not visible.everything:
+        mine_e, mine_c = visible.enterprise_id, visible.carrier_id
+        if mine_e and mine_c:
+            shape.append("mine_either")
+        elif mine_e:
+            shape.append("mine_enterprise")
+        elif mine_c:
+            shape.append("mine_carrier")
+        else:
+            return None
+        values["mine_enterprise"], values["mine_carrier"] = mine_e, mine_c
+    for name in _EQUAL_FILTERS:
+        v = getattr(f, name)
+        if v is not None:
+            shape.append(name)
+            values[name] = v
+    for name in _OTHER_FILTERS:
+        v = getattr(f, name)
+        if v:
+            shape.append(name)
+            values[name] = v
+    if after:
+        shape.append("after")
+        values["after_created_at"], values["after_id"] = after
+    return ListQuery(_list_statement(tuple(shape)), values)
 
 
 class ContractRepository:
@@ -317,59 +441,22 @@ class ContractRepository:
         return _uuid(row.id) if row else None
 
     # -- lists -----------------------------------------------------------------------------------
-    async def list_contracts(
-        self,
-        f: ContractFilters,
-        visible: Visibility,
-        *,
-        after: tuple[datetime, uuid.UUID] | None,
-        limit: int,
-    ) -> list[Contract]:
-        conds: list[sa.ColumnElement[bool]] = []
-        if not visible.everything:
-            mine: list[sa.ColumnElement[bool]] = []
-            if visible.enterprise_id:
-                mine.append(contracts.c.enterprise_id == visible.enterprise_id)
-            if visible.carrier_id:
-                mine.append(contracts.c.carrier_id == visible.carrier_id)
-            if not mine:
-                return []
-            conds.append(sa.or_(*mine))
-        for name in ("enterprise_id", "carrier_id", "project_manager_id", "center_id", "demand_id", "match_id"):
-            v = getattr(f, name)
-            if v is not None:
-                conds.append(contracts.c[name] == v)
-        if f.status:
-            conds.append(contracts.c.status.in_(f.status))
-        if f.contract_type:
-            conds.append(contracts.c.contract_type == f.contract_type)
-        if f.signed_from:
-            conds.append(contracts.c.signed_at >= f.signed_from)
-        if f.signed_before:
-            conds.append(contracts.c.signed_at < f.signed_before)
-        if f.created_from:
-            conds.append(contracts.c.created_at >= f.created_from)
-        if f.created_before:
-            conds.append(contracts.c.created_at < f.created_before)
-        if f.active_on:
-            conds.append(contracts.c.starts_on <= f.active_on)
-            conds.append(contracts.c.ends_on >= f.active_on)
-        if after:
-            conds.append(sa.tuple_(contracts.c.created_at, contracts.c.id) < sa.tuple_(*after))
-        stmt = (
-            sa.select(contracts)
-            .where(*conds)
-            .order_by(contracts.c.created_at.desc(), contracts.c.id.desc())
-            .limit(limit)
-        )
-        rows = (await self.conn.execute(stmt)).all()
-        if not rows:
-            return []
-        ids = [r.id for r in rows]
-        by_contract: dict[uuid.UUID, list[Milestone]] = {}
-        for m in (await self.conn.execute(sa.select(milestones).where(milestones.c.contract_id.in_(ids)))).all():
-            by_contract.setdefault(uuid.UUID(str(m.contract_id)), []).append(_milestone_from_row(m))
-        return [_contract_from_row(r, by_contract.get(uuid.UUID(str(r.id)), [])) for r in rows]
+    async def view_rows(self, q: ListQuery) -> list[ContractViewRow]:
+        return [ContractViewRow.of(r) for r in (await self.conn.execute(q.statement, q.values)).all()]
+
+    async def views_of(self, rows: list[ContractViewRow]) -> list[str]:
+        """The views of ``rows``; one not stored for its row's current version (a row written by
+        an older release) is rendered from the contract afresh."""
+        out = []
+        for r in rows:
+            view = r.view
+            if view is None:
+                c = await self.get(uuid.UUID(str(r.id)))
+                if c is None:  # contracts are never deleted; nothing to show if one were
+                    continue
+                view = stored_view(c)
+            out.append(view)
+        return out
 
     async def list_versions(self, contract_id: uuid.UUID, *, after: int | None, limit: int) -> list[dict[str, Any]]:
         stmt = sa.select(contract_versions).where(contract_versions.c.contract_id == contract_id)

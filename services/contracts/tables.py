@@ -57,6 +57,11 @@ contracts = sa.Table(
     sa.Column("termination_reason", sa.Text()),
     sa.Column("created_by", sa.String(200)),
     sa.Column("updated_at", UTCDateTime()),
+    # The contract as the API shows it (views.stored_view: JSON text), written with every change
+    # of the row and stamped with the row version it shows. Lists serve it while view_version =
+    # version; a row written without it (an older release) is rendered afresh instead.
+    sa.Column("view", sa.Text()),
+    sa.Column("view_version", sa.Integer()),
     sa.CheckConstraint("value >= 0", name="ck_contracts_value_not_negative"),
     sa.CheckConstraint("paid_total >= 0 AND paid_total <= value", name="ck_contracts_paid_within_value"),
     sa.Index("ix_contracts_created", "created_at", "id"),
