@@ -25,6 +25,7 @@ from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDe
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared.auth import CurrentActor, Role
+from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
@@ -65,8 +66,15 @@ _FORBIDDEN_SUGGESTIONS = "suggestions are visible to staff, the demand's enterpr
     summary="The latest ranked carriers and experts for a demand, each with its score breakdown and reasons",
 )
 async def get_suggestions(demand_id: uuid.UUID, request: Request, actor: CurrentActor) -> Response:
-    # The composed demand view calls this on every page: no dependency beyond the caller.
-    view = await service_of(request.app.state.runtime).suggestions_view(demand_id)
+    # Served by get_suggestions_hot (see HOT_ROUTES); declared here for the OpenAPI document.
+    return await get_suggestions_hot(await HotRequest.of(request))
+
+
+async def get_suggestions_hot(req: HotRequest) -> Response:
+    # The composed demand view calls this on every page.
+    actor = req.actor
+    demand_id = req.uuid_param("demand_id")
+    view = await service_of(req.state.runtime).suggestions_view(demand_id)
     if view is None:
         raise NotFound("demand (in matching's read model)", demand_id)
     headers = {"ETag": _etag_of(view.suggestion_set_id)}
@@ -282,3 +290,7 @@ async def propose_assignment(
 async def get_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     actor.require(*CURATORS)
     return JSON(await svc.get_batch(batch_id), headers={"ETag": etag(1)})
+
+
+# The busiest routes, served before FastAPI's machinery (shared/hotpath.py).
+HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_suggestions_hot)]

@@ -18,4 +18,5 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     consumers=[ConsumerSpec("read-model", [topics.TALENT, topics.DEMAND, topics.CONTRACTS], handlers.handlers)],
     on_start=handlers.on_start,
+    hot_routes=api.HOT_ROUTES,
 )

@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
 
 from services.matching import tables
@@ -32,10 +33,13 @@ from services.matching.tests.integration.support import (
     now,
     person_registered,
 )
+from shared.bus.memory import InMemoryBus
 from shared.events import demand as demand_ev
 from shared.events import talent as talent_ev
 from shared.migrations import downgrade, upgrade
 from shared.pagination import etag
+from shared.runtime import create_service_app
+from shared.settings import ServiceSettings
 from shared.testing import wait_for
 
 FreshDb = Callable[[str], Awaitable[str]]
@@ -288,3 +292,37 @@ async def test_the_migration_renders_the_views_of_suggestions_made_before_it(fre
         for d, body in before.items():
             assert (await m.client.get(f"/api/v1/demands/{d}/suggestions", headers=STAFF)).content == body
             await in_sync(m, d)
+
+
+async def test_the_hot_route_answers_as_the_declared_route(fresh_db: FreshDb) -> None:
+    """Served before FastAPI (hot route) or through it (ITP_HOT_ROUTES=false): the same answers."""
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand = await setup(m)
+        settings = ServiceSettings(env="test", service_name="matching", database_url=url, hot_routes=False)
+        cold_app = create_service_app(definition, settings, InMemoryBus(), background=False)
+        async with (
+            cold_app.router.lifespan_context(cold_app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(cold_app), base_url="http://m") as cold,
+        ):
+            cases: list[tuple[str, dict[str, str]]] = [
+                (str(demand.demand_id), STAFF),
+                (str(demand.demand_id), enterprise_user(demand.enterprise_id)),
+                (str(demand.demand_id), enterprise_user(uuid.uuid4())),
+                (str(demand.demand_id), carrier_user(CARRIERS[1].carrier_id)),
+                (str(demand.demand_id), carrier_user(uuid.uuid4())),
+                (str(uuid.uuid4()), STAFF),
+                ("not-a-uuid", STAFF),
+                (str(demand.demand_id), {}),
+            ]
+            statuses = []
+            for demand_id, headers in cases:
+                path = f"/api/v1/demands/{demand_id}/suggestions"
+                hot, slow = await m.client.get(path, headers=headers), await cold.get(path, headers=headers)
+                assert (hot.status_code, hot.content, hot.headers.get("etag")) == (
+                    slow.status_code,
+                    slow.content,
+                    slow.headers.get("etag"),
+                ), path
+                statuses.append(hot.status_code)
+            assert statuses == [200, 200, 403, 200, 200, 404, 422, 401]
