@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from services.contracts.domain import Contract
 from services.contracts.handlers import service_of
-from services.contracts.hotquery import QueryReader
+from shared.hotquery import QueryReader
 from services.contracts.repository import ContractFilters
 from services.contracts.schemas import (
     ContractCreate,

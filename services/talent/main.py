@@ -16,4 +16,5 @@ definition = ServiceDefinition(
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
     consumers=[ConsumerSpec("track-record", [topics.CONTRACTS, topics.MATCHING], handlers.handlers)],
+    hot_routes=api.HOT_ROUTES,
 )

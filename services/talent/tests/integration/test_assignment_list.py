@@ -1,12 +1,13 @@
-"""GET /api/v1/assignments: plain requests (the gateway's ``?target_id=<demand>`` on every
-composed demand page) are answered by a lane around FastAPI's machinery, straight through
-asyncpg; they must get exactly what the validated route gives, for every role, filter and
-page, and everything the lane declines must still be judged by the validated route."""
+"""GET /api/v1/assignments (the gateway's ``?target_id=<demand>`` on every composed demand page)
+is a hot route, served before FastAPI's machinery and read straight through asyncpg; it must
+answer exactly what the declared FastAPI route answers (``ITP_HOT_ROUTES=false``), for every
+role, filter, page and error."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from starlette.types import Message
 
-from services.talent.lane import AssignmentListLane
+from services.talent.main import definition
 from services.talent.repository import AssignmentFilters, TalentRepository, assignment_list_query
 from services.talent.schemas import AssignmentOut
 from services.talent.service import TalentService, service_of
@@ -31,8 +32,11 @@ from services.talent.tests.integration.helpers import (
     create_person,
     enterprise_user,
 )
+from shared.bus.memory import InMemoryBus
 from shared.pgread import PgReader
 from shared.responses import dumps
+from shared.runtime import create_service_app
+from shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
 
@@ -83,10 +87,19 @@ async def seeded(talent: TalentApp) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+async def declared(talent: TalentApp) -> AsyncIterator[TalentApp]:
+    """The same database served with hot routes off: every request through FastAPI."""
+    settings = ServiceSettings(env="test", service_name="talent", database_url=talent.database_url, hot_routes=False)
+    app = create_service_app(definition, settings, InMemoryBus(), background=False)
+    async with app.router.lifespan_context(app):
+        yield TalentApp(app=app, runtime=app.state.runtime, bus=talent.bus, database_url=talent.database_url)
+
+
 async def asgi_get(
     t: TalentApp, query: str, headers: dict[str, str], method: str = "GET"
-) -> tuple[int, dict[str, str], bytes, Any]:
-    """One request straight to the ASGI app: status, headers, body and the route that answered."""
+) -> tuple[int, dict[str, str], bytes]:
+    """One request straight to the ASGI app: status, headers and body."""
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -113,11 +126,16 @@ async def asgi_get(
     start = sent[0]
     got = {k.decode(): v.decode() for k, v in start["headers"] if k != b"x-request-id"}
     body = b"".join(m.get("body", b"") for m in sent[1:])
-    return start["status"], got, body, scope.get("route")
+    return start["status"], got, body
 
 
-def by_lane(route: Any) -> bool:
-    return isinstance(route, AssignmentListLane)
+async def both(
+    hot: TalentApp, declared: TalentApp, query: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    """The hot route's answer, after checking the declared route answers the same."""
+    got = await asgi_get(hot, query, headers, method)
+    assert got == await asgi_get(declared, query, headers, method), (query, headers)
+    return got
 
 
 def roles(s: dict[str, Any]) -> list[dict[str, str]]:
@@ -148,14 +166,14 @@ def queries(s: dict[str, Any]) -> list[str]:
     ]
 
 
-async def test_plain_requests_get_what_the_validated_route_gives(talent: TalentApp, seeded: dict[str, Any]) -> None:
+async def test_every_role_and_filter_gets_what_the_declared_route_gives(
+    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
+) -> None:
     for headers in roles(seeded):
         for q in queries(seeded):
-            status, hdrs, body, route = await asgi_get(talent, q, headers)
-            # An unknown parameter is ignored by FastAPI and declined by the lane.
-            v_status, v_hdrs, v_body, v_route = await asgi_get(talent, (q + "&" if q else "") + "ignored=1", headers)
-            assert by_lane(route) and not by_lane(v_route), q
-            assert (status, hdrs, body) == (v_status, v_hdrs, v_body), (q, headers)
+            status, hdrs, body = await both(talent, declared, q, headers)
+            # An unknown parameter is ignored, as FastAPI ignores it.
+            assert (status, hdrs, body) == await both(talent, declared, (q + "&" if q else "") + "ignored=1", headers)
             assert status == 200 and hdrs["content-type"] == "application/json"
             assert hdrs["content-length"] == str(len(body))
 
@@ -163,8 +181,8 @@ async def test_plain_requests_get_what_the_validated_route_gives(talent: TalentA
 async def test_the_gateways_demand_query_lists_the_people_and_carriers_on_it(
     talent: TalentApp, seeded: dict[str, Any]
 ) -> None:
-    status, _, body, route = await asgi_get(talent, f"target_id={seeded['demand']}", enterprise_user())
-    assert status == 200 and by_lane(route)
+    status, _, body = await asgi_get(talent, f"target_id={seeded['demand']}", enterprise_user())
+    assert status == 200
     import orjson
 
     page = orjson.loads(body)
@@ -173,19 +191,21 @@ async def test_the_gateways_demand_query_lists_the_people_and_carriers_on_it(
     assert page["items"] == [a for a in reversed(seeded["made"][:3])]
     for item in page["items"]:  # assignments carry no personal data, whoever asks
         assert set(item) == set(AssignmentOut.model_fields)
-    status, _, body, route = await asgi_get(talent, f"target_id={uuid.uuid4()}", enterprise_user())
-    assert (status, body) == (200, b'{"items":[],"next_cursor":null}') and by_lane(route)
+    status, _, body = await asgi_get(talent, f"target_id={uuid.uuid4()}", enterprise_user())
+    assert (status, body) == (200, b'{"items":[],"next_cursor":null}')
 
 
-async def test_pages_follow_the_cursor_on_both_routes(talent: TalentApp, seeded: dict[str, Any]) -> None:
+async def test_pages_follow_the_cursor_on_both_routes(
+    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
+) -> None:
     import orjson
 
     for extra in ("", "&ignored=1"):
         seen: list[str] = []
         query = f"target_id={seeded['demand']}&limit=2{extra}"
         while True:
-            status, _, body, route = await asgi_get(talent, query, OPERATOR)
-            assert status == 200 and by_lane(route) == (extra == "")
+            status, _, body = await both(talent, declared, query, OPERATOR)
+            assert status == 200
             page = orjson.loads(body)
             seen += [i["id"] for i in page["items"]]
             if page["next_cursor"] is None:
@@ -194,8 +214,8 @@ async def test_pages_follow_the_cursor_on_both_routes(talent: TalentApp, seeded:
         assert seen == [a["id"] for a in reversed(seeded["made"][:3])]
 
 
-async def test_what_the_lane_declines_is_judged_by_the_validated_route(
-    talent: TalentApp, seeded: dict[str, Any]
+async def test_bad_requests_get_the_declared_routes_problems(
+    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
 ) -> None:
     demand = seeded["demand"]
     for query, headers, status, slug in [
@@ -208,8 +228,7 @@ async def test_what_the_lane_declines_is_judged_by_the_validated_route(
         ("status=paused", OPERATOR, 422, "validation-error"),
         ("target_type=project", OPERATOR, 422, "validation-error"),
     ]:
-        got_status, hdrs, body, route = await asgi_get(talent, query, headers)
-        assert not by_lane(route), query
+        got_status, hdrs, body = await both(talent, declared, query, headers)
         assert got_status == status, (query, body)
         assert hdrs["content-type"].startswith("application/problem+json")
         import orjson
@@ -217,26 +236,26 @@ async def test_what_the_lane_declines_is_judged_by_the_validated_route(
         assert orjson.loads(body)["type"] == f"/problems/{slug}"
 
 
-async def test_a_bad_cursor_is_the_same_problem_on_both_routes(talent: TalentApp, seeded: dict[str, Any]) -> None:
+async def test_a_bad_cursor_is_the_same_problem_on_both_routes(
+    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
+) -> None:
     async with talent.client(OPERATOR) as c:
         r = await c.get("/api/v1/carriers?limit=1&status=active")
         carriers_cursor = r.json()["next_cursor"]
     assert carriers_cursor  # a cursor of another list
     for cursor in (carriers_cursor, "bm90LWpzb24"):
         q = f"target_id={seeded['demand']}&cursor={cursor}"
-        status, hdrs, body, route = await asgi_get(talent, q, OPERATOR)
-        assert by_lane(route)
-        assert (status, hdrs, body) == (await asgi_get(talent, q + "&ignored=1", OPERATOR))[:3]
+        await both(talent, declared, q, OPERATOR)
         async with talent.client(OPERATOR) as c:
             assert_problem(await c.get(f"/api/v1/assignments?{q}"), 400, "bad-cursor")
 
 
-async def test_other_methods_keep_their_answers(talent: TalentApp, seeded: dict[str, Any]) -> None:
+async def test_other_methods_keep_their_answers(talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]) -> None:
     # FastAPI routes answer only their own methods: HEAD was, and stays, a 405.
-    status, _, _, route = await asgi_get(talent, f"target_id={seeded['demand']}", OPERATOR, method="HEAD")
-    assert status == 405 and not by_lane(route)
-    status, _, _, route = await asgi_get(talent, "", OPERATOR, method="DELETE")
-    assert status == 405 and not by_lane(route)
+    status, _, _ = await both(talent, declared, f"target_id={seeded['demand']}", OPERATOR, method="HEAD")
+    assert status == 405
+    status, _, _ = await both(talent, declared, "", OPERATOR, method="DELETE")
+    assert status == 405
 
 
 async def test_the_operation_is_documented_once_with_its_parameters(talent: TalentApp) -> None:

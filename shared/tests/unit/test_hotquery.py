@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 
-from services.contracts.hotquery import QueryReader
 from shared.hotpath import HotRequest, HotRoute, HotRoutes
+from shared.hotquery import QueryReader
 from shared.problems import install_problem_handlers
 
 
