@@ -74,12 +74,22 @@ def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Resp
 
 @router.get("/demands/{demand_id}", summary="A demand with its suggestions, its contract and the people assigned")
 async def demand_view(demand_id: str, request: Request) -> Response:
-    f = Fanout(request, forward_headers(request))
-    demand_r, sugg_r, contracts_r, people_r = await asyncio.gather(
-        _part(f.down.call("demand", "GET", f"/api/v1/demands/{demand_id}", headers=f.headers, timeout_s=f.timeout)),
-        f.get("matching", f"/api/v1/demands/{demand_id}/suggestions"),
-        f.get("contracts", "/api/v1/contracts", f"demand_id={demand_id}"),
-        f.get("talent", "/api/v1/assignments", f"target_id={demand_id}"),
+    headers = forward_headers(request)
+    state = request.app.state
+    return await compose_demand(state.downstream, headers, state.settings.compose_timeout_s, demand_id)
+
+
+async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: float, demand_id: str) -> Response:
+    """The composed demand view (also answered by the gateway's fast path, see fastpath.py)."""
+    demand_r, sugg_r, contracts_r, people_r = await down.get_all(
+        (
+            ("demand", f"/api/v1/demands/{demand_id}", ""),
+            ("matching", f"/api/v1/demands/{demand_id}/suggestions", ""),
+            ("contracts", "/api/v1/contracts", f"demand_id={demand_id}"),
+            ("talent", "/api/v1/assignments", f"target_id={demand_id}"),
+        ),
+        headers=headers,
+        timeout_s=timeout_s,
     )
     if demand_r is None:
         return unavailable("demand")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
@@ -9,6 +11,8 @@ from services.gateway.access import GatewayAccess
 from services.gateway.downstream import FORWARD_REQUEST_HEADERS, Downstream
 from shared.problems import problem_response
 from shared.tracing import current_traceparent
+
+_FORWARD = {name.encode(): name for name in FORWARD_REQUEST_HEADERS}
 
 
 def downstream_of(request: Request) -> Downstream:
@@ -22,15 +26,25 @@ def forward_headers(request: Request, *, bearer: str | None = None) -> dict[str,
 
     ``bearer`` is a token that came some other way (a query parameter), used when the request
     carries no Authorization header."""
-    h = request.headers
-    access: GatewayAccess = request.app.state.access
-    authorization = h.get("authorization") or (f"Bearer {bearer}" if bearer else None)
-    identity, token = access.authenticate(authorization, h.get("x-api-key"))
+    scope = request.scope
+    return edge_headers(scope["headers"], request.app.state.access, scope["state"]["request_id"], bearer=bearer)
+
+
+def edge_headers(
+    raw: Iterable[tuple[bytes, bytes]], access: GatewayAccess, request_id: str, *, bearer: str | None = None
+) -> dict[str, str]:
+    """``forward_headers`` from an ASGI scope's raw headers (the first of each name counts)."""
+    found: dict[str, str] = {}
+    for k, v in raw:
+        name = _FORWARD.get(k)
+        if name is not None and name not in found:
+            found[name] = v.decode("latin-1")
+    authorization = found.get("authorization") or (f"Bearer {bearer}" if bearer else None)
+    identity, token = access.authenticate(authorization, found.get("x-api-key"))
     access.check_rate(identity)
-    out = {k: h[k] for k in FORWARD_REQUEST_HEADERS if k in h}
-    out.pop("x-api-key", None)
+    out = {k: found[k] for k in FORWARD_REQUEST_HEADERS if k in found and k != "x-api-key"}
     out["authorization"] = f"Bearer {token}"
-    out["x-request-id"] = request.scope["state"]["request_id"]
+    out["x-request-id"] = request_id
     tp = current_traceparent.get()
     if tp:
         out["traceparent"] = tp

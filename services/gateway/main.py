@@ -15,9 +15,11 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from services.gateway.access import GatewayAccess
+from services.gateway.compose import demand_view
 from services.gateway.compose import router as compose_router
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import downstream_of, forward_headers, unavailable
+from services.gateway.fastpath import GatewayApp
 from services.gateway.routes import service_for
 from services.gateway.settings import GatewaySettings
 from shared import vocabulary
@@ -171,9 +173,14 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             await down.stop()
 
-    app = FastAPI(
+    # Requests the catch-all proxy or the composed demand view would serve are answered by
+    # GatewayApp's ASGI fast path, with the same authentication, rate limits, headers and
+    # problems (services/gateway/fastpath.py).
+    app = GatewayApp(
         title="ITP platform API", version="0.1.0", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
     )
+    app.proxy_endpoint = proxy
+    app.demand_view_endpoint = demand_view
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(compose_router)

@@ -1,0 +1,230 @@
+"""A pure-ASGI fast path in front of the FastAPI app, for the gateway's busiest routes.
+
+Most requests the gateway serves go to the catch-all ``proxy`` route or to the composed
+demand view, and for them FastAPI's routing, dependency solving, ``Request`` object and
+middleware stack cost more CPU than the work itself. ``GatewayApp`` finds the route FastAPI
+would pick (the first of its routes whose path and method match, from the routes' own
+regexes), and when that is one of these two it answers here, doing what the FastAPI path
+does, in the same order:
+
+* ``RequestContextMiddleware``: the request id (accepted or made, echoed) and trace context;
+* the route: the owner of the path (else the 404 problem), the body, the caller's
+  authentication and rate limit (``edge_headers``; a ``Problem`` is answered as the app's
+  exception handler answers it, ``instance`` and all), the call (503 problem when the
+  service is unavailable), the reply with the response headers the gateway passes on and
+  ``content-length``; for the composed view, ``compose.compose_demand`` itself;
+* ``ServerErrorMiddleware`` (the same class, with the app's 500 handler) around it all.
+
+Everything else (the other composition routes, the vocabulary, the dashboard,
+``/openapi.json``, ``/docs``, health checks, HEAD and OPTIONS, a path with a line feed, a
+``root_path``) goes to FastAPI unchanged, and so does every request if the app ever gets
+other middleware or a mount the fast path does not know.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from services.gateway.compose import compose_demand
+from services.gateway.downstream import Downstream, Unavailable
+from services.gateway.edge import edge_headers, unavailable
+from services.gateway.routes import service_for
+from shared.http import RequestContextMiddleware
+from shared.problems import Problem, problem_response
+from shared.tracing import child_of, current_traceparent
+
+PREFIX = "/api/v1/"
+PROXY_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+_FAST = "itp.gateway.fast"  # scope key: the fast handler and its path match
+_ODD_QUERY = re.compile(rb"[#\t\r\n]").search  # what urlsplit (so request.url.query) would change
+
+
+def proxy_query(scope: Scope) -> str:
+    """``request.url.query`` of ``scope``, without building a URL when the query is plain."""
+    qs: bytes = scope.get("query_string", b"")
+    if not qs:
+        return ""
+    if qs.isascii() and _ODD_QUERY(qs) is None:
+        return qs.decode("ascii")
+    return Request(scope).url.query
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body, as ``Request.body()`` reads it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            if chunk:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_Handler = Callable[["GatewayApp", Scope, Receive, Send, str, "re.Match[str]"], Awaitable[None]]
+_Entry = tuple["re.Pattern[str]", "set[str] | None", "_Handler | None"]
+
+
+class GatewayApp(FastAPI):
+    """The gateway's FastAPI app, with the fast path in front for the proxy and the composed demand view."""
+
+    proxy_endpoint: Any = None  # the catch-all route's endpoint (set by create_gateway_app)
+    demand_view_endpoint: Any = None  # the composed demand view's endpoint
+    _table: list[_Entry] | None = None
+    _fast = True
+    _fast_app: ASGIApp | None = None
+
+    def _route_table(self) -> list[_Entry] | None:
+        """(path regex, methods, fast handler or None) of the HTTP routes that can match a path
+        under /api/v1/, in FastAPI's order; None if the fast path cannot tell what FastAPI
+        would do (other middleware, a mount)."""
+        if [m.cls for m in self.user_middleware] != [RequestContextMiddleware]:
+            return None  # the fast path does what this one middleware does, and nothing else
+        handlers: dict[Any, _Handler] = {}
+        if self.proxy_endpoint is not None:
+            handlers[self.proxy_endpoint] = GatewayApp._proxy
+        if self.demand_view_endpoint is not None:
+            handlers[self.demand_view_endpoint] = GatewayApp._demand_view
+        table: list[_Entry] = []
+        for route in self.router.routes:
+            if isinstance(route, WebSocketRoute):
+                continue
+            if not isinstance(route, Route):
+                return None
+            literal = route.path_format.split("{", 1)[0]
+            if literal.startswith(PREFIX) or PREFIX.startswith(literal):
+                table.append((route.path_regex, route.methods, handlers.get(route.endpoint)))
+        return table
+
+    def fast_route(self, scope: Scope) -> tuple[_Handler, re.Match[str]] | None:
+        """The fast handler of the route FastAPI would serve this request with, if it has one
+        (and the request is plain enough for it)."""
+        path: str = scope["path"]
+        method: str = scope["method"]
+        if not path.startswith(PREFIX) or method not in PROXY_METHODS or "\n" in path:
+            return None
+        if scope.get("root_path") or self.root_path or not self._fast:
+            return None
+        table = self._table
+        if table is None:
+            table = self._route_table()
+            if table is None:
+                self._fast = False
+                return None
+            self._table = table
+        for regex, methods, handler in table:
+            if methods is None or method in methods:
+                match = regex.match(path)
+                if match is not None:
+                    return None if handler is None else (handler, match)
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        fast = self.fast_route(scope) if scope["type"] == "http" else None
+        if fast is None:
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        scope[_FAST] = fast
+        if self._fast_app is None:
+            self._fast_app = self._fast_stack()
+        await self._fast_app(scope, receive, send)
+
+    def _fast_stack(self) -> ASGIApp:
+        """The fast path inside the ServerErrorMiddleware FastAPI puts outermost (same 500 handler)."""
+        error_handler = None
+        for key, value in self.exception_handlers.items():
+            if key in (500, Exception):
+                error_handler = value
+        return ServerErrorMiddleware(self._with_context, handler=error_handler, debug=self.debug)
+
+    async def _with_context(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # RequestContextMiddleware: the request id (echoed) and trace context of the request.
+        request_id: str | None = None
+        incoming_tp: str | None = None
+        for k, v in scope["headers"]:
+            if k == b"x-request-id":
+                request_id = v.decode("latin-1")[:128]
+            elif k == b"traceparent":
+                incoming_tp = v.decode("latin-1")
+        request_id = request_id or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        token = current_traceparent.set(child_of(incoming_tp) if incoming_tp else child_of(None))
+        handler, match = scope.pop(_FAST)
+        try:
+            await handler(self, scope, receive, send, request_id, match)
+        finally:
+            current_traceparent.reset(token)
+
+    def _edge(self, scope: Scope, request_id: str) -> dict[str, str] | Response:
+        """``forward_headers``, or the problem the exception handler would answer with."""
+        try:
+            return edge_headers(scope["headers"], self.state.access, request_id)
+        except Problem as exc:
+            return problem_response(
+                exc.status, exc.slug, exc.detail, title=exc.title, instance=Request(scope).url.path, **exc.extra
+            )
+
+    async def _proxy(self, scope: Scope, receive: Receive, send: Send, request_id: str, match: re.Match[str]) -> None:
+        """main.proxy"""
+        rid = (b"x-request-id", request_id.encode())
+        method: str = scope["method"]
+        service = service_for(match["path"])
+        if service is None:
+            response = problem_response(
+                404, "not-found", f"no resource at /api/v1/{match['path']}", instance=Request(scope).url.path
+            )
+            await _answer(response, rid, send)
+            return
+        body = await read_body(receive) if method in _WITH_BODY else None
+        query = proxy_query(scope)
+        headers = self._edge(scope, request_id)
+        if isinstance(headers, Response):
+            await _answer(headers, rid, send)
+            return
+        down: Downstream = self.state.downstream
+        try:
+            r = await down.call(service, method, PREFIX + match["path"], query=query, headers=headers, body=body)
+        except Unavailable as exc:
+            await _answer(unavailable(exc.service, exc.reason), rid, send)
+            return
+        raw = r.raw_headers.copy()
+        status = r.status
+        if not (status < 200 or status == 204 or status == 304):
+            raw.append((b"content-length", str(len(r.body)).encode()))
+        raw.append(rid)
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": r.body})
+
+    async def _demand_view(
+        self, scope: Scope, receive: Receive, send: Send, request_id: str, match: re.Match[str]
+    ) -> None:
+        """compose.demand_view"""
+        rid = (b"x-request-id", request_id.encode())
+        headers = self._edge(scope, request_id)
+        if isinstance(headers, Response):
+            await _answer(headers, rid, send)
+            return
+        state = self.state
+        response = await compose_demand(state.downstream, headers, state.settings.compose_timeout_s, match["demand_id"])
+        await _answer(response, rid, send)
+
+
+async def _answer(response: Any, rid: tuple[bytes, bytes], send: Send) -> None:
+    await send({"type": "http.response.start", "status": response.status_code, "headers": [*response.raw_headers, rid]})
+    await send({"type": "http.response.body", "body": response.body})

@@ -1,0 +1,402 @@
+"""The gateway's fast path answers exactly as its FastAPI routes do.
+
+Two gateways with the same settings call the same recording stub service: one as built
+(proxied requests and the composed demand view on the ASGI fast path), one with the fast
+path switched off (everything through FastAPI's routing, middleware and exception handlers).
+For each request the status, the response headers (in order), the body, and what the
+service received (request line, headers, body) must be the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.gateway.access import ApiKeyStore
+from services.gateway.fastpath import GatewayApp
+from services.gateway.main import create_gateway_app
+from services.gateway.settings import GatewaySettings
+from services.gateway.tests.integration.stub import CARRIERS, CONTRACTS, PEOPLE, Seen, Stub, serving
+from shared.auth import verifier_for
+from shared.testing import free_port, token_for
+
+SERVICES = ("demand", "talent", "matching", "contracts", "dashboard")
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def settings_for(stub: Stub, tmp: Path, down: tuple[str, ...] = (), **overrides: Any) -> GatewaySettings:
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    urls = {f"{n}_url": dead if n in down else stub.url for n in SERVICES}
+    values: dict[str, Any] = {
+        "service_name": "gateway",
+        "env": "test",
+        "api_keys_file": str(tmp / "api-keys.json"),
+        "compose_timeout_s": 0.5,
+        "downstream_timeout_s": 1.0,
+        "rate_limit_burst": 10_000,
+        **urls,
+        **overrides,
+    }
+    return GatewaySettings(**values)
+
+
+@contextlib.asynccontextmanager
+async def gateway(settings: GatewaySettings, *, fast: bool) -> AsyncIterator[tuple[GatewayApp, httpx.AsyncClient]]:
+    app = create_gateway_app(settings)
+    assert isinstance(app, GatewayApp)
+    app._fast = fast
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
+    ):
+        yield app, client
+
+
+@dataclass
+class Pair:
+    stub: Stub
+    fast: httpx.AsyncClient
+    slow: httpx.AsyncClient
+    app: GatewayApp
+    tmp: Path
+
+
+@pytest.fixture(scope="module")
+async def stub() -> AsyncIterator[Stub]:
+    async with serving(Stub()) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+async def pair(stub: Stub, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pair]:
+    tmp = tmp_path_factory.mktemp("gateway")
+    settings = settings_for(stub, tmp)
+    async with gateway(settings, fast=True) as (app, fast), gateway(settings, fast=False) as (_, slow):
+        yield Pair(stub, fast, slow, app, tmp)
+
+
+def took_fast_path(app: GatewayApp, method: str, url: str) -> bool:
+    path = httpx.URL(url).path
+    return app.fast_route({"type": "http", "method": method, "path": path, "root_path": ""}) is not None
+
+
+def normalised(seen: list[Seen]) -> list[tuple[str, bytes, list[tuple[bytes, bytes]], bytes]]:
+    """What the service got, with the traceparent's span id (random) left out."""
+    out = []
+    for s in seen:
+        headers = [(k, v[:35] if k == b"traceparent" else v) for k, v in s.headers]
+        out.append((s.method, s.target, headers, s.body))
+    return out
+
+
+async def both(
+    pair: Pair, method: str, url: str, *, fast_path: bool = True, **kwargs: Any
+) -> tuple[httpx.Response, list[Seen]]:
+    """Send the same request to both gateways; assert the same answer and the same calls."""
+    assert took_fast_path(pair.app, method, url) is fast_path
+    headers = {"X-Request-ID": "req-1", "traceparent": f"00-{TRACE}-00f067aa0ba902b7-01", **kwargs.pop("headers", {})}
+    pair.stub.seen.clear()
+    a = await pair.fast.request(method, url, headers=headers, **kwargs)
+    seen_fast = list(pair.stub.seen)
+    pair.stub.seen.clear()
+    b = await pair.slow.request(method, url, headers=headers, **kwargs)
+    seen_slow = list(pair.stub.seen)
+    assert (a.status_code, a.headers.raw, a.content) == (b.status_code, b.headers.raw, b.content)
+    assert normalised(seen_fast) == normalised(seen_slow)
+    return a, seen_fast
+
+
+def user(subject: str = "fast-path-test") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for('operator', subject=subject)}"}
+
+
+# -- the proxy -------------------------------------------------------------------------------------
+
+
+async def test_a_proxied_get_passes_on_only_the_listed_response_headers(pair: Pair) -> None:
+    r, seen = await both(pair, "GET", "/api/v1/enterprises/e-1?limit=5&cursor=abc_-", headers=user())
+    assert r.status_code == 200 and r.json() == {
+        "method": "GET",
+        "path": "/api/v1/enterprises/e-1",
+        "query": "limit=5&cursor=abc_-",
+    }
+    # The first ETag only; hop-by-hop, cookie and internal headers stay behind; the request id is echoed.
+    assert [k for k, _ in r.headers.raw] == [
+        b"content-type",
+        b"etag",
+        b"location",
+        b"cache-control",
+        b"content-length",
+        b"x-request-id",
+    ]
+    assert r.headers["etag"] == '"e1"' and r.headers["x-request-id"] == "req-1"
+    (call,) = seen
+    assert call.target == b"/api/v1/enterprises/e-1?limit=5&cursor=abc_-"
+    assert call.header(b"x-request-id") == b"req-1"
+    assert (call.header(b"traceparent") or b"").startswith(f"00-{TRACE}-".encode())
+    assert call.header(b"authorization") == user()["Authorization"].encode()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs"),
+    [
+        ("POST", "/api/v1/demands", {"json": {"title": "固态电池", "budget": "1.00"}}),
+        ("POST", "/api/v1/demands", {"content": b'{"raw": true}'}),  # no content-type: aiohttp's default
+        ("POST", "/api/v1/demands", {"content": b""}),
+        ("PUT", "/api/v1/carriers/c-1", {"json": {"capacity": 3}, "headers": {"If-Match": '"v2"'}}),
+        ("PATCH", "/api/v1/demands/d-1", {"json": {"title": "x"}, "headers": {"Idempotency-Key": "k-1"}}),
+        ("DELETE", "/api/v1/match-assignments/m-1", {}),
+        ("GET", "/api/v1/contracts?demand_id=%E4%B8%AD&a=%7e&b=x+y", {}),  # a query yarl rewrites
+        ("GET", "/api/v1/people/a%20b/%E4%B8%AD", {}),  # a path yarl quotes again
+        ("GET", "/api/v1/trainees/", {}),
+        (
+            "GET",
+            "/api/v1/demands/d-1/suggestions",
+            {"headers": {"Accept": "application/json", "Accept-Language": "zh"}},
+        ),
+    ],
+)
+async def test_proxied_calls_are_sent_and_answered_alike(
+    pair: Pair, method: str, url: str, kwargs: dict[str, Any]
+) -> None:
+    kwargs = {**kwargs, "headers": {**user(), **kwargs.get("headers", {})}}
+    r, seen = await both(pair, method, url, **kwargs)
+    assert r.status_code in (200, 201) and len(seen) == 1
+    if method in ("POST", "PUT", "PATCH"):
+        assert seen[0].header(b"content-length") is not None
+
+
+async def test_the_default_content_type_of_a_body_is_aiohttps(pair: Pair) -> None:
+    _, seen = await both(pair, "POST", "/api/v1/demands", content=b"{}", headers=user())
+    assert seen[0].header(b"content-type") == b"application/octet-stream"
+    assert seen[0].header(b"content-length") == b"2"
+
+
+@pytest.mark.parametrize("code", [400, 404, 409, 412, 422, 500, 503, 204, 304])
+async def test_a_service_status_passes_through(pair: Pair, code: int) -> None:
+    r, _ = await both(pair, "GET", f"/api/v1/people/status/{code}", headers=user())
+    assert r.status_code == code
+    assert ("content-length" in r.headers) is (code not in (204, 304))
+
+
+async def test_a_chunked_answer_is_passed_on_whole(pair: Pair) -> None:
+    r, _ = await both(pair, "GET", "/api/v1/people/chunked", headers=user())
+    assert r.content == b'{"a":1}' and r.headers["content-length"] == "7"
+
+
+async def test_a_connection_the_service_closes_is_not_reused(pair: Pair) -> None:
+    for _ in range(3):
+        r, _ = await both(pair, "GET", "/api/v1/people/close", headers=user())
+        assert r.status_code == 200
+    r, _ = await both(pair, "GET", "/api/v1/people/after-close", headers=user())
+    assert r.status_code == 200
+
+
+async def test_a_redirect_is_followed_as_aiohttp_did(pair: Pair) -> None:
+    r, seen = await both(pair, "GET", "/api/v1/people/redirect", headers=user())
+    assert r.status_code == 200 and r.json()["path"] == "/api/v1/people/landed"
+    assert [s.target for s in seen][-1] == b"/api/v1/people/landed"
+
+
+async def test_a_slow_service_is_a_503_problem(pair: Pair) -> None:
+    r, _ = await both(pair, "GET", "/api/v1/people/slow", headers=user())
+    assert r.status_code == 503 and r.headers["retry-after"] == "2"
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == "the talent service did not answer (timed out)"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing-here", "/api/v1/", "/api/v1/demandsx/1", "/api/v1/Demands", "/api/v1/a%3Fb%23c"]
+)
+async def test_no_owner_is_the_same_404_problem(pair: Pair, url: str) -> None:
+    r, seen = await both(pair, "POST", url, content=b"{}", headers=user())
+    assert r.status_code == 404 and r.json()["type"] == "/problems/not-found" and not seen
+    assert r.json()["instance"] == httpx.URL(url).path.replace("?", "%3F").replace("#", "%23")
+
+
+@pytest.mark.parametrize(
+    ("headers", "slug"),
+    [
+        ({}, "unauthenticated"),
+        ({"Authorization": ""}, "unauthenticated"),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, "invalid-token"),
+        ({"Authorization": "Bearer not-a-jwt"}, "invalid-token"),
+        ({"X-API-Key": "itpk_nope_nope"}, "invalid-api-key"),
+    ],
+)
+async def test_refused_callers_get_the_same_401_problem(pair: Pair, headers: dict[str, str], slug: str) -> None:
+    for method, url in (
+        ("GET", "/api/v1/demands?limit=1"),
+        ("POST", "/api/v1/demands"),
+        ("GET", "/api/v1/demands/d-1"),
+    ):
+        r, seen = await both(pair, method, url, headers=headers, content=b"{}" if method == "POST" else None)
+        assert r.status_code == 401 and r.json()["type"] == f"/problems/{slug}" and not seen
+        assert r.json()["instance"] == httpx.URL(url).path and r.headers["x-request-id"] == "req-1"
+        if slug == "unauthenticated":
+            assert r.headers["www-authenticate"] == 'Bearer realm="itp"'
+
+
+async def test_an_api_key_is_exchanged_for_a_token_on_the_fast_path(pair: Pair) -> None:
+    store = ApiKeyStore(str(pair.tmp / "api-keys.json"))
+    key = store.create(
+        subject="portal", roles=["enterprise_user"], enterprise_id="97b2be68-7a8e-4a0e-a59f-2162048fd530"
+    )
+    for client in (pair.fast, pair.slow):
+        pair.stub.seen.clear()
+        r = await client.get("/api/v1/demands?limit=1", headers={"X-API-Key": key})
+        assert r.status_code == 200
+        (call,) = pair.stub.seen
+        assert call.header(b"x-api-key") is None
+        token = (call.header(b"authorization") or b"").decode().removeprefix("Bearer ")
+        actor = verifier_for(GatewaySettings(env="test")).verify(token)
+        assert actor.subject == f"apikey:{key.split('_')[1]}:portal"
+    assert store.revoke(key.split("_")[1])
+    r, _ = await both(pair, "GET", "/api/v1/demands?limit=1", headers={"X-API-Key": key})
+    assert (r.status_code, r.json()["type"]) == (401, "/problems/revoked-api-key")
+
+
+async def test_a_request_id_is_made_when_missing_and_forwarded(pair: Pair) -> None:
+    pair.stub.seen.clear()
+    r = await pair.fast.get("/api/v1/enterprises/e-1", headers=user())
+    rid = r.headers["x-request-id"]
+    assert len(rid) == 32 and int(rid, 16) >= 0
+    (call,) = pair.stub.seen
+    assert call.header(b"x-request-id") == rid.encode()
+    tp = (call.header(b"traceparent") or b"").decode()
+    assert tp.startswith("00-") and len(tp) == 55  # a new trace
+    long_id = "x" * 300
+    r = await pair.fast.get("/api/v1/enterprises/e-1", headers={**user(), "X-Request-ID": long_id})
+    assert r.headers["x-request-id"] == long_id[:128]
+
+
+async def test_requests_the_fast_path_leaves_to_fastapi(pair: Pair) -> None:
+    for method, url in [
+        ("GET", "/api/v1/vocabulary/fields"),
+        ("GET", "/api/v1/enterprises/e-1/home"),
+        ("HEAD", "/api/v1/enterprises/e-1"),
+        ("OPTIONS", "/api/v1/enterprises/e-1"),
+        ("GET", "/healthz"),
+        ("GET", "/api/v1"),
+    ]:
+        assert not took_fast_path(pair.app, method, url), (method, url)
+    assert took_fast_path(pair.app, "POST", "/api/v1/vocabulary/fields")  # only GET is the gateway's own
+    assert took_fast_path(pair.app, "PATCH", "/api/v1/demands/d-1")  # only GET is composed
+    assert not pair.app.fast_route({"type": "http", "method": "GET", "path": "/api/v1/a\nb", "root_path": ""})
+    assert not pair.app.fast_route({"type": "http", "method": "GET", "path": "/api/v1/demands", "root_path": "/x"})
+    for method, url in [("HEAD", "/api/v1/enterprises/e-1"), ("GET", "/api/v1")]:
+        a = await pair.fast.request(method, url, headers=user())
+        b = await pair.slow.request(method, url, headers=user())
+        assert (a.status_code, a.content) == (b.status_code, b.content)
+
+
+async def test_an_unexpected_error_is_the_same_500(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pair.app.state.downstream, "call", broken)
+    transport = httpx.ASGITransport(app=pair.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+        r = await client.get("/api/v1/enterprises/e-1", headers=user())
+    assert r.status_code == 500 and r.json()["type"] == "/problems/internal-error"
+    assert r.json()["instance"] == "/api/v1/enterprises/e-1"
+
+
+async def test_the_rate_limit_is_the_same_429_with_retry_after(stub: Stub, tmp_path: Path) -> None:
+    settings = settings_for(stub, tmp_path, rate_limit_per_minute=60, rate_limit_burst=3)
+    async with gateway(settings, fast=True) as (_, fast), gateway(settings, fast=False) as (_, slow):
+        answers = []
+        for client in (fast, slow):
+            heavy = {**user(), "X-Request-ID": "r"}
+            codes = [(await client.get("/api/v1/demands?limit=1", headers=heavy)).status_code for _ in range(4)]
+            limited = await client.post("/api/v1/demands", content=b"{}", headers=heavy)
+            composed = await client.get("/api/v1/demands/d-1", headers=heavy)
+            other = await client.get("/api/v1/demands?limit=1", headers=user(subject="someone-else"))
+            answers.append((codes, limited, composed, other))
+        for codes, limited, composed, other in answers:
+            assert codes == [200, 200, 200, 429]
+            for r in (limited, composed):
+                assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+                assert r.json()["type"] == "/problems/rate-limited"
+            assert other.status_code == 200  # limits are per caller
+        (_, lf, cf, _), (_, ls, cs, _) = answers
+        assert (lf.headers.raw, lf.json()) == (ls.headers.raw, ls.json())
+        assert cf.json() == cs.json()
+
+
+async def test_an_unreachable_service_is_the_same_503(stub: Stub, tmp_path: Path) -> None:
+    settings = settings_for(stub, tmp_path, down=("matching",))
+    async with gateway(settings, fast=True) as (_, fast), gateway(settings, fast=False) as (_, slow):
+        a = await fast.get("/api/v1/matches?limit=1", headers={**user(), "X-Request-ID": "r"})
+        b = await slow.get("/api/v1/matches?limit=1", headers={**user(), "X-Request-ID": "r"})
+        assert (a.status_code, a.headers.raw, a.content) == (b.status_code, b.headers.raw, b.content)
+        assert a.status_code == 503 and a.json()["service"] == "matching"
+        assert a.json()["detail"] == "the matching service did not answer (ClientConnectorError)"
+
+
+# -- the composed demand view ----------------------------------------------------------------------
+
+
+async def test_the_composed_view_on_the_fast_path(pair: Pair) -> None:
+    r, seen = await both(pair, "GET", "/api/v1/demands/d-1", headers=user())
+    assert r.status_code == 200 and r.headers["etag"] == '"v3"'
+    body = r.json()
+    assert body["id"] == "d-1" and body["suggestions"] == CARRIERS and body["suggestions_status"] == "ready"
+    assert body["contracts"] == CONTRACTS and body["contract"] == CONTRACTS[0] and body["people"] == PEOPLE
+    assert body["missing"] == []
+    assert sorted(s.target for s in seen) == [
+        b"/api/v1/assignments?target_id=d-1",
+        b"/api/v1/contracts?demand_id=d-1",
+        b"/api/v1/demands/d-1",
+        b"/api/v1/demands/d-1/suggestions",
+    ]
+    assert all(s.header(b"x-request-id") == b"req-1" for s in seen)
+
+
+@pytest.mark.parametrize(
+    ("demand_id", "status", "check"),
+    [
+        ("nosugg-1", 200, {"suggestions": [], "suggestions_status": "pending", "missing": []}),
+        ("hidden-1", 200, {"suggestions": [], "suggestions_status": "hidden", "missing": []}),
+        ("broken-1", 200, {"suggestions": None, "suggestions_status": "unavailable", "missing": ["suggestions"]}),
+        ("slow-1", 200, {"suggestions": None, "suggestions_status": "unavailable", "missing": ["suggestions"]}),
+        ("empty-1", 200, {"contracts": [], "contract": None}),
+        ("gone-1", 404, {"type": "/problems/not-found"}),
+        ("a%20b", 200, {"id": "a b"}),
+    ],
+)
+async def test_composed_view_edges_are_answered_alike(
+    pair: Pair, demand_id: str, status: int, check: dict[str, Any]
+) -> None:
+    r, _ = await both(pair, "GET", f"/api/v1/demands/{demand_id}", headers=user())
+    assert r.status_code == status
+    body = r.json()
+    assert {k: body[k] for k in check} == check
+
+
+async def test_the_composed_view_without_its_demand_service(stub: Stub, tmp_path: Path) -> None:
+    for down in (("demand",), ("matching", "talent")):
+        settings = settings_for(stub, tmp_path, down=down)
+        async with gateway(settings, fast=True) as (_, fast), gateway(settings, fast=False) as (_, slow):
+            a = await fast.get("/api/v1/demands/d-1", headers={**user(), "X-Request-ID": "r"})
+            b = await slow.get("/api/v1/demands/d-1", headers={**user(), "X-Request-ID": "r"})
+            assert (a.status_code, a.headers.raw, a.content) == (b.status_code, b.headers.raw, b.content)
+            if down == ("demand",):
+                assert a.status_code == 503 and a.json()["service"] == "demand"
+            else:
+                assert a.status_code == 200 and a.json()["missing"] == ["suggestions", "people"]
+
+
+async def test_composed_views_reuse_kept_alive_connections(pair: Pair) -> None:
+    down = pair.app.state.downstream
+    for _ in range(3):
+        assert (await pair.fast.get("/api/v1/demands/d-1", headers=user())).status_code == 200
+    pool = down._pools["demand"]
+    assert pool.count == len(pool.idle) >= 1  # every connection back in the pool, none leaked
+    assert sum(p.count for p in down._pools.values()) <= 8
