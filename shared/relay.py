@@ -17,8 +17,11 @@ import contextlib
 import logging
 import time
 import zlib
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -27,6 +30,14 @@ from shared.events.envelope import CONTENT_TYPE
 from shared.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
+
+
+class _Row(NamedTuple):
+    seq: int
+    topic: str
+    aggregate_id: str
+    payload: str
+    traceparent: str | None
 
 
 def advisory_lock_key(service: str) -> int:
@@ -45,6 +56,7 @@ class OutboxRelay:
         signal: OutboxSignal | None = None,
         poll_interval_s: float = 0.05,
         batch_size: int = 200,
+        driver_pool: Callable[[], asyncpg.Pool | None] = lambda: None,
     ) -> None:
         self.engine = engine
         # Both statements of a batch stand alone (a select, then one update): autocommit saves
@@ -69,6 +81,14 @@ class OutboxRelay:
             .where(o.c.seq.in_(sa.bindparam("seqs", expanding=True)))
             .values(published_at=sa.bindparam("now"))
         )
+        # On PostgreSQL the two statements of a batch run on the unit of work's asyncpg pool
+        # (when it has one): the relay runs them many times a second.
+        self._driver_pool = driver_pool
+        self._select_sql = (
+            f"SELECT seq, topic, aggregate_id, payload, traceparent FROM {o.name}"
+            " WHERE published_at IS NULL ORDER BY seq LIMIT $1"
+        )
+        self._mark_sql = f"UPDATE {o.name} SET published_at = $2 WHERE seq = ANY($1::bigint[])"
         self._lock_conn: AsyncConnection | None = None
         self._lock_checked_at = 0.0
         self._stopping = asyncio.Event()
@@ -131,8 +151,14 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in sequence order; returns how many."""
-        async with self._auto.connect() as conn:
-            rows = (await conn.execute(self._select_pending)).all()
+        pool = self._driver_pool()
+        rows: Sequence[Any]
+        if pool is not None:
+            async with pool.acquire() as driver:
+                rows = [_Row(*r) for r in await driver.fetch(self._select_sql, self.batch_size)]
+        else:
+            async with self._auto.connect() as conn:
+                rows = (await conn.execute(self._select_pending)).all()
         if not rows:
             return 0
         records = []
@@ -147,6 +173,11 @@ class OutboxRelay:
         return len(rows)
 
     async def _mark_published(self, seqs: list[int]) -> None:
+        pool = self._driver_pool()
+        if pool is not None:
+            async with pool.acquire() as driver:
+                await driver.execute(self._mark_sql, seqs, datetime.now(UTC))
+            return
         async with self._auto.connect() as conn:
             await conn.execute(self._mark, {"seqs": seqs, "now": datetime.now(UTC)})
 

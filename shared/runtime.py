@@ -97,6 +97,7 @@ class ServiceRuntime:
             signal=self.signal,
             poll_interval_s=settings.relay_poll_interval_s,
             batch_size=settings.relay_batch_size,
+            driver_pool=lambda: self.uow.driver_pool,
         )
         self.consumers = [
             EventConsumer(

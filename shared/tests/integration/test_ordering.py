@@ -58,9 +58,18 @@ async def test_events_of_one_aggregate_are_applied_in_order(stack: Stack) -> Non
     others = [new_aggregate("other") for _ in range(3)]
     group = await fresh_group(stack)
     signal = OutboxSignal()
+    # On PostgreSQL the relay's statements go through the driver pool, as in a service.
+    pools = uow_factory(stack.engine, signal)
+    await pools.start(max_size=2)
     # Small batches, so the relay publishes while the writes are still going on.
     relay = OutboxRelay(
-        stack.engine, kernel.outbox, stack.bus, service=f"kernel-{uuid.uuid4()}", signal=signal, batch_size=7
+        stack.engine,
+        kernel.outbox,
+        stack.bus,
+        service=f"kernel-{uuid.uuid4()}",
+        signal=signal,
+        batch_size=7,
+        driver_pool=lambda: pools.driver_pool,
     )
     relay_task = asyncio.create_task(relay.run())
     handler = NoteHandler()
@@ -76,6 +85,7 @@ async def test_events_of_one_aggregate_are_applied_in_order(stack: Stack) -> Non
     finally:
         relay.stop()
         await asyncio.wait_for(relay_task, TIMEOUT_S)
+        await pools.close()
 
     assert await _unpublished(stack) == 0
     assert relay.published_total == sum(written.values())
