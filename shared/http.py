@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from contextvars import Token
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.tracing import child_of, current_traceparent
+
+
+def request_context(scope: Scope) -> tuple[str, Token[str | None]]:
+    """Accept or create the request id (kept in ``scope["state"]``) and enter the request's trace
+    context; returns the id and the token to reset ``current_traceparent`` with afterwards."""
+    request_id: str | None = None
+    incoming_tp: str | None = None
+    for k, v in scope["headers"]:
+        if k == b"x-request-id":
+            request_id = v.decode("latin-1")[:128]
+        elif k == b"traceparent":
+            incoming_tp = v.decode("latin-1")
+    request_id = request_id or uuid.uuid4().hex
+    scope.setdefault("state", {})["request_id"] = request_id
+    return request_id, current_traceparent.set(child_of(incoming_tp))
 
 
 class RequestContextMiddleware:
@@ -20,16 +36,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id: str | None = None
-        incoming_tp: str | None = None
-        for k, v in scope["headers"]:
-            if k == b"x-request-id":
-                request_id = v.decode("latin-1")[:128]
-            elif k == b"traceparent":
-                incoming_tp = v.decode("latin-1")
-        request_id = request_id or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        token = current_traceparent.set(child_of(incoming_tp) if incoming_tp else child_of(None))
+        request_id, token = request_context(scope)
         rid = request_id.encode()
 
         async def send_with_id(message: Message) -> None:

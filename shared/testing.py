@@ -11,11 +11,16 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
+import httpx
+
+if TYPE_CHECKING:
+    from shared.runtime import ServiceDefinition
 
 T = TypeVar("T")
 
@@ -121,3 +126,27 @@ def token_for(*roles: str, subject: str = "test-user", **claims: object) -> str:
 
 def auth_headers(*roles: str, subject: str = "test-user", **claims: object) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(*roles, subject=subject, **claims)}"}
+
+
+@asynccontextmanager
+async def service_client(
+    definition: ServiceDefinition, database_url: str, *, hot_routes: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of ``definition``'s app over ``database_url`` (in-memory bus, no background tasks).
+
+    ``hot_routes=False`` serves every request through FastAPI's declared routes: the hot-route
+    parity tests send each request both ways and compare the answers.
+    """
+    from shared.bus.memory import InMemoryBus
+    from shared.runtime import create_service_app
+    from shared.settings import ServiceSettings
+
+    settings = ServiceSettings(
+        env="test", service_name=definition.name, database_url=database_url, hot_routes=hot_routes
+    )
+    app = create_service_app(definition, settings, InMemoryBus(), background=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{definition.name}") as client,
+    ):
+        yield client

@@ -18,7 +18,6 @@ from fastapi.responses import Response
 
 from services.contracts.domain import Contract
 from services.contracts.handlers import service_of
-from shared.hotquery import QueryReader
 from services.contracts.repository import ContractFilters
 from services.contracts.schemas import (
     ContractCreate,
@@ -38,6 +37,7 @@ from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
 from shared.hotpath import HotRequest, HotRoute
+from shared.hotquery import QueryReader
 from shared.idempotency import idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON

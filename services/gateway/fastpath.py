@@ -24,7 +24,6 @@ other middleware or a mount the fast path does not know.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -39,9 +38,9 @@ from services.gateway.compose import compose_demand
 from services.gateway.downstream import Downstream, Unavailable
 from services.gateway.edge import edge_headers, unavailable
 from services.gateway.routes import service_for
-from shared.http import RequestContextMiddleware
+from shared.http import RequestContextMiddleware, request_context
 from shared.problems import Problem, problem_response
-from shared.tracing import child_of, current_traceparent
+from shared.tracing import current_traceparent
 
 PREFIX = "/api/v1/"
 PROXY_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
@@ -154,17 +153,8 @@ class GatewayApp(FastAPI):
         return ServerErrorMiddleware(self._with_context, handler=error_handler, debug=self.debug)
 
     async def _with_context(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # RequestContextMiddleware: the request id (echoed) and trace context of the request.
-        request_id: str | None = None
-        incoming_tp: str | None = None
-        for k, v in scope["headers"]:
-            if k == b"x-request-id":
-                request_id = v.decode("latin-1")[:128]
-            elif k == b"traceparent":
-                incoming_tp = v.decode("latin-1")
-        request_id = request_id or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        token = current_traceparent.set(child_of(incoming_tp) if incoming_tp else child_of(None))
+        # As RequestContextMiddleware: the request id (echoed) and trace context of the request.
+        request_id, token = request_context(scope)
         handler, match = scope.pop(_FAST)
         try:
             await handler(self, scope, receive, send, request_id, match)

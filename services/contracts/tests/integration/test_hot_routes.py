@@ -21,10 +21,7 @@ from services.contracts.tests.integration.harness import (
     carrier_user,
     enterprise_user,
 )
-from shared.bus.memory import InMemoryBus
-from shared.runtime import create_service_app
-from shared.settings import ServiceSettings
-from shared.testing import auth_headers, create_database, drop_database, migrated_template, unique
+from shared.testing import auth_headers, create_database, drop_database, migrated_template, service_client, unique
 
 E, K = str(uuid.uuid4()), str(uuid.uuid4())
 
@@ -33,22 +30,12 @@ E, K = str(uuid.uuid4()), str(uuid.uuid4())
 async def clients(_drop_templates: None) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
     name = unique("itp_test_contracts_hot")
     url = await create_database(name, template=await migrated_template("contracts", definition.migrations))
-    apps = {
-        hot: create_service_app(
-            definition,
-            ServiceSettings(env="test", service_name="contracts", database_url=url, hot_routes=hot),
-            InMemoryBus(),
-            background=False,
-        )
-        for hot in (True, False)
-    }
     try:
-        async with apps[True].router.lifespan_context(apps[True]), apps[False].router.lifespan_context(apps[False]):
-            async with (
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[True]), base_url="http://c") as hot,
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[False]), base_url="http://c") as cold,
-            ):
-                yield {True: hot, False: cold}
+        async with (
+            service_client(definition, url) as hot,
+            service_client(definition, url, hot_routes=False) as declared,
+        ):
+            yield {True: hot, False: declared}
     finally:
         await drop_database(name)
 

@@ -12,7 +12,6 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 
 from services.matching import tables
@@ -33,14 +32,11 @@ from services.matching.tests.integration.support import (
     now,
     person_registered,
 )
-from shared.bus.memory import InMemoryBus
 from shared.events import demand as demand_ev
 from shared.events import talent as talent_ev
 from shared.migrations import downgrade, upgrade
 from shared.pagination import etag
-from shared.runtime import create_service_app
-from shared.settings import ServiceSettings
-from shared.testing import wait_for
+from shared.testing import service_client, wait_for
 
 FreshDb = Callable[[str], Awaitable[str]]
 
@@ -299,12 +295,7 @@ async def test_the_hot_route_answers_as_the_declared_route(fresh_db: FreshDb) ->
     url = await fresh_db("matching")
     async with matching_service(url) as m:
         demand = await setup(m)
-        settings = ServiceSettings(env="test", service_name="matching", database_url=url, hot_routes=False)
-        cold_app = create_service_app(definition, settings, InMemoryBus(), background=False)
-        async with (
-            cold_app.router.lifespan_context(cold_app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(cold_app), base_url="http://m") as cold,
-        ):
+        async with service_client(definition, url, hot_routes=False) as cold:
             cases: list[tuple[str, dict[str, str]]] = [
                 (str(demand.demand_id), STAFF),
                 (str(demand.demand_id), enterprise_user(demand.enterprise_id)),
