@@ -10,7 +10,9 @@ others), and the demand's assignments (its project manager, its carrier). Then w
 
 * subject: ``GET /api/v1/demands/{id}`` at the gateway, composed from four concurrent downstream
   calls (the demand, matching's suggestions, the contracts of the demand, talent's assignments);
-* baseline: ``GET /api/v1/enterprises/{id}`` at the gateway, one plain hop to the demand service.
+* baseline: ``GET /api/v1/enterprises/{id}`` at the gateway, one plain hop to the demand service
+  (a route served through FastAPI); with ``--hop suggestions``, ``GET /api/v1/demands/{id}/suggestions``,
+  one of the four parts on its own (a hot route of matching, ADR 0004): the stricter baseline.
 
 The caller of both is the enterprise's own user (a JWT). Every 200 the wrk script receives is
 checked: a composed view that lists a part as ``missing`` (a downstream call over the gateway's
@@ -401,9 +403,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             script.write_text(WRK_SCRIPT)
             bench = Bench(stack, script, user)
             api = gateway + "/api/v1"
-            baseline = Target(
-                "GET enterprises/{id} via gateway (baseline)", f"{api}/enterprises/{seeded.enterprise_id}", ""
-            )
+            if args.hop == "suggestions":
+                # One of the four parts on its own: a hot route of one service, through the gateway.
+                baseline = Target(
+                    "GET demands/{id}/suggestions via gateway (baseline)",
+                    f"{api}/demands/{seeded.demand_id}/suggestions",
+                    "",
+                )
+            else:
+                baseline = Target(
+                    "GET enterprises/{id} via gateway (baseline)", f"{api}/enterprises/{seeded.enterprise_id}", ""
+                )
             subject = Target(
                 "GET demands/{id} composed at gateway", f"{api}/demands/{seeded.demand_id}", '"missing":[]'
             )
@@ -477,6 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--carriers", type=int, default=20, help="carriers registered before the demands")
     p.add_argument("--demands", type=int, default=30, help="demands of the enterprise (the first is measured)")
     p.add_argument("--json", help="also write the figures to this file")
+    p.add_argument(
+        "--hop",
+        choices=["enterprise", "suggestions"],
+        default="enterprise",
+        help="the baseline hop: the demand service's enterprise (FastAPI route) or matching's suggestions (hot)",
+    )
     p.add_argument(
         "--profile",
         help="comma-separated servers (gateway, demand, talent, matching, contracts) to sample with py-spy in an "
