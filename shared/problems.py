@@ -105,7 +105,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}.get(
             exc.status_code, "http-error"
         )
-        return problem_response(exc.status_code, slug, str(exc.detail), instance=request.url.path)
+        response = problem_response(exc.status_code, slug, str(exc.detail), instance=request.url.path)
+        for name, value in (exc.headers or {}).items():  # e.g. a 405's Allow
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

@@ -6,6 +6,7 @@ import logging
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -54,8 +55,11 @@ def transition_problem(exc: IllegalTransition) -> Problem:
 class DemandService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-        # Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy.
-        self.pg = PgReader.for_engine(uow.engine)
+
+    @cached_property
+    def pg(self) -> PgReader | None:
+        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
+        return PgReader.for_engine(self.uow.engine)
 
     # -- enterprises ----------------------------------------------------------------------
     async def register_enterprise(self, uow: UnitOfWork, data: EnterpriseCreate) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -140,11 +141,14 @@ class MatchingService:
         self._sync_mark: datetime | None = None
         # Suggestion sets this process recorded lately (the catch-up reloads only other replicas').
         self._own_sets: deque[uuid.UUID] = deque(maxlen=20_000)
-        # The hot read (the stored view) goes straight to asyncpg on PostgreSQL (see pgread).
-        self.pg: PgReader | None = PgReader.for_engine(uow.engine)
         # The stored views this process serves as they are: those written with these weights.
         self._weights_key = views.weights_key(self.weights)
         self._no_suggestions = views.render(None, [], [], {}, (), self.weights)
+
+    @cached_property
+    def pg(self) -> PgReader | None:
+        """The hot read (the stored view) goes straight to asyncpg on PostgreSQL (shared.pgread)."""
+        return PgReader.for_engine(self.uow.engine)
 
     @property
     def weights(self) -> dict[str, float]:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -234,8 +235,11 @@ def service_of(runtime: ServiceRuntime) -> TalentService:
 class TalentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-        # Hot reads on PostgreSQL go straight to asyncpg (see pgread); elsewhere through SQLAlchemy.
-        self.pg: PgReader | None = PgReader.for_engine(uow.engine)
+
+    @cached_property
+    def pg(self) -> PgReader | None:
+        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
+        return PgReader.for_engine(self.uow.engine)
 
     # == carriers ==================================================================================
     async def register_carrier(self, uow: UnitOfWork, data: CarrierCreate) -> dict[str, Any]:
