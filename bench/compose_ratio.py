@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.event_latency import carrier_bodies, demand_bodies
 from bench.harness import (
@@ -50,6 +49,8 @@ from bench.harness import (
     Stack,
     WrkResult,
     cpu_line,
+    create_topics,
+    delete_topics,
     machine_info,
     median,
     parse_wrk,
@@ -61,9 +62,7 @@ from bench.harness import (
     url_is_local,
     wrk_command,
 )
-from shared.bus.kafka import KafkaBus
-from shared.events import topics
-from shared.testing import kafka_bootstrap, token_for, unique
+from shared.testing import token_for, unique
 from tests.e2e.slice import new_credit_code
 
 RATIO_TARGET = 0.40
@@ -356,21 +355,6 @@ class Rounds:
             "errors": sum(r.wrk.errors for r in base + subj),
             "incomplete": sum(max(0, r.incomplete) for r in base + subj),
         }
-
-
-async def create_topics(prefix: str) -> list[str]:
-    names = [t for base in topics.for_prefix(prefix).values() for t in (base, topics.dlq(base))]
-    await KafkaBus(kafka_bootstrap()).ensure_topics(names, 3)
-    return names
-
-
-async def delete_topics(names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap(), request_timeout_ms=15000)
-    await admin.start()
-    try:
-        await admin.delete_topics(names)
-    finally:
-        await admin.close()
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -33,6 +33,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from bench.harness import (
     NO_RATE_LIMIT,
     Stack,
+    create_topics,
+    delete_topics,
     group_members,
     machine_info,
     median,
@@ -46,11 +48,17 @@ from bench.harness import (
 )
 from shared.events import topics
 from shared.events.matching import MatchesSuggested
-from shared.testing import auth_headers, kafka_bootstrap
+from shared.testing import auth_headers, kafka_bootstrap, unique
 from tests.e2e.slice import demand_body, new_credit_code
 
 P99_TARGET_MS = 100.0
-MATCHING_IN = {"itp-matching-read-model": [topics.TALENT, topics.DEMAND]}
+
+
+def matching_in(prefix: str) -> dict[str, list[str]]:
+    """The matching service's consumer group and the topics it reads, in the run's namespace."""
+    t = topics.for_prefix(prefix)
+    return {f"{prefix}-matching-read-model": [t["talent"], t["demand"]]}
+
 
 # (fields, keywords, capabilities): carriers from several fields, so that ranking scores
 # text and fields for every carrier and keeps the relevant ones.
@@ -123,7 +131,7 @@ class Subscriber:
     _consumer: AIOKafkaConsumer | None = None
     _task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
+    async def start(self, topic: str) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=kafka_bootstrap(),
             group_id=None,
@@ -135,7 +143,7 @@ class Subscriber:
         admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap())
         await admin.start()
         try:
-            tps = await partitions(admin, [topics.MATCHING])
+            tps = await partitions(admin, [topic])
         finally:
             await admin.close()
         consumer.assign(tps)
@@ -283,10 +291,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         },
     )
     results: list[RoundResult] = []
-    stack = Stack(services=["demand", "talent", "matching"], gateway=True, env_overrides=NO_RATE_LIMIT)
+    # Topics and consumer groups of this run only: no backlog of another run, none left behind.
+    prefix = unique("itpbench")
+    names = await create_topics(prefix)
+    group_in = matching_in(prefix)
+    stack = Stack(
+        services=["demand", "talent", "matching"],
+        gateway=True,
+        env_overrides={**NO_RATE_LIMIT, "ITP_TOPIC_PREFIX": prefix},
+    )
+    try:
+        await _rounds(args, stack, prefix, group_in, duration, rounds, results)
+    finally:
+        await delete_topics(names)
+    out = summarize(info, args, duration, results)
+    report(out)
+    return out
+
+
+async def _rounds(
+    args: argparse.Namespace,
+    stack: Stack,
+    prefix: str,
+    group_in: dict[str, list[str]],
+    duration: float,
+    rounds: int,
+    results: list[RoundResult],
+) -> None:
     async with stack:
         sub = Subscriber()
-        await sub.start()
+        await sub.start(topics.for_prefix(prefix)["matching"])
         try:
             gateway = stack.url("gateway")
             admin = auth_headers("admin")
@@ -315,7 +349,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 bodies = demand_bodies(enterprise_id)
                 # Whatever earlier runs left on the topics is consumed first (with the carriers).
                 await stack.wait_published("talent")
-                waited = await wait_for_lag(MATCHING_IN, timeout_s=900, what="matching catching up before the run")
+                waited = await wait_for_lag(group_in, timeout_s=900, what="matching catching up before the run")
                 if waited > 2:
                     print(f"  (matching consumed a backlog for {waited:.0f} s before the run)", flush=True)
                 url = gateway + "/api/v1/demands"
@@ -328,7 +362,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     flush=True,
                 )
                 if args.profile:
-                    await wait_for_lag(MATCHING_IN, timeout_s=300, what="matching catching up")
+                    await wait_for_lag(group_in, timeout_s=300, what="matching catching up")
                     print("-- profiling round (py-spy takes CPU too: its figures are not counted)", flush=True)
                     spies = []
                     for name in args.profile:
@@ -340,13 +374,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         await spy.wait()
                         print(summarize_profile(out), flush=True)
                 for i in range(rounds):
-                    await wait_for_lag(MATCHING_IN, timeout_s=300, what="matching catching up between rounds")
+                    await wait_for_lag(group_in, timeout_s=300, what="matching catching up between rounds")
                     await asyncio.sleep(1.0)
-                    members = (await group_members(MATCHING_IN))["itp-matching-read-model"]
+                    members = (await group_members(group_in))[f"{prefix}-matching-read-model"]
                     if members != 1:
                         # The platform's group names are fixed: another stack on this broker (a test
                         # run, say) shares the partitions, and some demands are handled by it.
-                        print(f"  !! itp-matching-read-model has {members} members: the figures are not clean")
+                        print(f"  !! {prefix}-matching-read-model has {members} members: the figures are not clean")
                     r = await one_round(http, url, bodies, headers, sub, rate=args.rate, duration_s=duration)
                     results.append(r)
                     f = r.figures()
@@ -359,13 +393,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
         finally:
             await sub.stop()
-        if not args.no_drain:
-            drained = await stack.drain_events()
-            if drained > 2:
-                print(f"  (consumers caught up {drained:.0f} s after the last round)", flush=True)
-    out = summarize(info, args, duration, results)
-    report(out)
-    return out
 
 
 def summarize(
@@ -428,7 +455,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--carriers", type=int, default=20, help="carriers registered before the run")
     p.add_argument("--json", help="also write the figures to this file")
-    p.add_argument("--no-drain", action="store_true", help="do not wait for the consumers to catch up at the end")
     p.add_argument(
         "--profile",
         help="comma-separated servers (gateway, demand, talent, matching) to sample with py-spy in an extra, "

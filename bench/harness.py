@@ -33,6 +33,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from itp.services import DATA_SERVICES, definition
+from shared.bus.kafka import KafkaBus
 from shared.events import topics
 from shared.testing import (
     create_database,
@@ -234,12 +235,6 @@ class Stack:
         self.servers[name] = start_server(name, cmd, self.env, self.ports[name], self.logdir, ready)
         return self.servers[name]
 
-    async def add_service(self, name: str) -> Server:
-        """Start one more service (fresh database) once the stack is up."""
-        server = await self._launch(name)
-        await wait_ready([server])
-        return server
-
     def add_process(self, name: str, cmd: Sequence[str], *, ready: str = "/healthz") -> Server:
         """Start another server (stopped with the stack); wait for it with ``wait_ready``."""
         port = free_port()
@@ -261,26 +256,6 @@ class Stack:
             if time.monotonic() - t0 > timeout_s:
                 raise RuntimeError(f"the {service} relay left rows unpublished after {timeout_s:.0f}s")
             await asyncio.sleep(0.2)
-        return time.monotonic() - t0
-
-    async def drain_events(self, *, timeout_s: float = 900.0) -> float:
-        """Let the platform's consumer groups consume what this run published, so no later run
-        (or test stack, which uses the same groups) starts behind a backlog; returns seconds taken.
-
-        Starts the matching service (fresh database) if it is not running; the demand service
-        consumes matching's events.
-        """
-        t0 = time.monotonic()
-        for name in ("demand", "matching"):
-            if name not in self.servers:
-                await self.add_service(name)
-        matching_in = {"itp-matching-read-model": [topics.TALENT, topics.DEMAND]}
-        demand_in = {"itp-demand-lifecycle": [topics.MATCHING, topics.CONTRACTS]}
-        for svc in self.services:
-            await self.wait_published(svc, timeout_s=timeout_s)
-        await wait_for_lag(matching_in, timeout_s=timeout_s, what="matching catching up")
-        await self.wait_published("matching", timeout_s=timeout_s)
-        await wait_for_lag(demand_in, timeout_s=timeout_s, what="demand catching up")
         return time.monotonic() - t0
 
     async def __aexit__(
@@ -607,3 +582,19 @@ def print_header(title: str, info: Mapping[str, Any], settings: Mapping[str, Any
     for k, v in {**info, **settings}.items():
         print(f"  {k}: {v}")
     print(flush=True)
+
+
+async def create_topics(prefix: str) -> list[str]:
+    """The topics (and DLQ twins) of an installation with ``ITP_TOPIC_PREFIX=prefix``: a run of its own."""
+    names = [t for base in topics.for_prefix(prefix).values() for t in (base, topics.dlq(base))]
+    await KafkaBus(kafka_bootstrap()).ensure_topics(names, 3)
+    return names
+
+
+async def delete_topics(names: list[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap(), request_timeout_ms=15000)
+    await admin.start()
+    try:
+        await admin.delete_topics(names)
+    finally:
+        await admin.close()
