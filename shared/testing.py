@@ -150,3 +150,19 @@ async def service_client(
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{definition.name}") as client,
     ):
         yield client
+
+
+@asynccontextmanager
+async def hot_and_declared_clients(definition: ServiceDefinition) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
+    """Clients of two apps of ``definition`` over one fresh migrated database: ``True`` serves hot
+    routes (as services run), ``False`` serves every request through FastAPI (the parity tests)."""
+    name = unique(f"itp_test_{definition.name}_hot")
+    url = await create_database(name, template=await migrated_template(definition.name, definition.migrations))
+    try:
+        async with (
+            service_client(definition, url) as hot,
+            service_client(definition, url, hot_routes=False) as declared,
+        ):
+            yield {True: hot, False: declared}
+    finally:
+        await drop_database(name)

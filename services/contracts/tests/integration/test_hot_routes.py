@@ -21,23 +21,18 @@ from services.contracts.tests.integration.harness import (
     carrier_user,
     enterprise_user,
 )
-from shared.testing import auth_headers, create_database, drop_database, migrated_template, service_client, unique
+from shared.testing import (
+    auth_headers,
+    hot_and_declared_clients,
+)
 
 E, K = str(uuid.uuid4()), str(uuid.uuid4())
 
 
 @pytest.fixture(scope="module")
 async def clients(_drop_templates: None) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
-    name = unique("itp_test_contracts_hot")
-    url = await create_database(name, template=await migrated_template("contracts", definition.migrations))
-    try:
-        async with (
-            service_client(definition, url) as hot,
-            service_client(definition, url, hot_routes=False) as declared,
-        ):
-            yield {True: hot, False: declared}
-    finally:
-        await drop_database(name)
+    async with hot_and_declared_clients(definition) as clients:
+        yield clients
 
 
 @pytest.fixture(scope="module")

@@ -25,23 +25,17 @@ from services.demand.tests.integration.helpers import (
     enterprise_user,
     register_enterprise,
 )
-from shared.testing import create_database, drop_database, migrated_template, service_client, unique
+from shared.testing import (
+    hot_and_declared_clients,
+)
 
 VOLATILE = {"id", "created_at", "updated_at", "deadline"}
 
 
 @pytest.fixture(scope="module")
 async def clients(_drop_templates: None) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
-    name = unique("itp_test_demand_hot")
-    url = await create_database(name, template=await migrated_template("demand", definition.migrations))
-    try:
-        async with (
-            service_client(definition, url) as hot,
-            service_client(definition, url, hot_routes=False) as declared,
-        ):
-            yield {True: hot, False: declared}
-    finally:
-        await drop_database(name)
+    async with hot_and_declared_clients(definition) as clients:
+        yield clients
 
 
 def essence(r: httpx.Response) -> dict[str, Any]:
