@@ -119,7 +119,7 @@ EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_RUN'
-max_connections = 200
+max_connections = 300
 shared_buffers = 256MB
 fsync = on
 password_encryption = 'scram-sha-256'
