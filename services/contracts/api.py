@@ -157,7 +157,8 @@ async def contract_totals(
 
 @router.get("/contracts/{contract_id}", response_model=ContractOut)
 async def get_contract(contract_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    return _contract_response(await svc.get(actor, contract_id))
+    body, version = await svc.get_view(actor, contract_id)
+    return Response(body, media_type="application/json", headers={"ETag": etag(version)})
 
 
 @router.patch(

@@ -274,6 +274,10 @@ _LIST_CONDITIONS: dict[str, sa.ColumnElement[bool]] = {
 }
 # The stored view only while it shows the row's current version.
 _SERVED_VIEW = sa.case((_c.view_version == _c.version, _c.view)).label("view")
+# One contract's parties, version and current stored view (NULL when missing or left behind).
+_SERVED_ONE = sa.select(_c.enterprise_id, _c.carrier_id, _c.version, _SERVED_VIEW).where(
+    _c.id == sa.bindparam("contract_id")
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -357,6 +361,10 @@ class ContractRepository:
         if c.milestones:
             await self.conn.execute(sa.insert(milestones), [_milestone_values(c.id, m) for m in c.milestones])
         await self._write_versions(c)
+
+    async def served_view(self, contract_id: uuid.UUID) -> Any | None:
+        """The contract's parties, version and stored view (``view`` None unless it is current)."""
+        return (await self.conn.execute(_SERVED_ONE, {"contract_id": contract_id})).first()
 
     async def get(self, contract_id: uuid.UUID, *, for_update: bool = False) -> Contract | None:
         """The contract with its milestones; ``for_update`` locks the contract row and its

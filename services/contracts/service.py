@@ -44,6 +44,7 @@ from services.contracts.repository import (
     list_query,
 )
 from services.contracts.schemas import ContractCreate, ConversionCreate, PaymentCreate
+from services.contracts.views import stored_view
 from shared.auth import Actor, Role
 from shared.events.matching import MatchAccepted
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
@@ -86,10 +87,14 @@ def domain_problem(exc: DomainError | ValueError) -> Problem:
 
 def can_see(actor: Actor, c: Contract) -> bool:
     """Staff see every contract; an enterprise's or a carrier's users see their own."""
+    return can_see_parties(actor, c.enterprise_id, c.carrier_id)
+
+
+def can_see_parties(actor: Actor, enterprise_id: uuid.UUID, carrier_id: uuid.UUID) -> bool:
     return (
         actor.is_staff
-        or (actor.has(Role.ENTERPRISE_USER) and actor.enterprise_id == c.enterprise_id)
-        or (actor.has(Role.CARRIER_USER) and actor.carrier_id == c.carrier_id)
+        or (actor.has(Role.ENTERPRISE_USER) and actor.enterprise_id == enterprise_id)
+        or (actor.has(Role.CARRIER_USER) and actor.carrier_id == carrier_id)
     )
 
 
@@ -272,6 +277,20 @@ class ContractService:
     async def get(self, actor: Actor, contract_id: uuid.UUID) -> Contract:
         async with self.uow.read() as conn:
             return await self._visible(ContractRepository(conn), actor, contract_id)
+
+    async def get_view(self, actor: Actor, contract_id: uuid.UUID) -> tuple[bytes, int]:
+        """The contract as ``GET /contracts/{id}`` answers it, and its version: the view stored
+        with it while that view is current (one statement), else rendered from its rows."""
+        actor.require(*READER_ROLES)
+        async with self.uow.read() as conn:
+            repo = ContractRepository(conn)
+            row = await repo.served_view(contract_id)
+            if row is None or not can_see_parties(actor, row.enterprise_id, row.carrier_id):
+                raise NotFound("contract", contract_id)  # another party's contract does not exist for you
+            if row.view is not None:
+                return row.view.encode(), int(row.version)
+            c = await self._visible(repo, actor, contract_id)
+        return stored_view(c).encode(), c.version
 
     async def list_contracts(
         self, actor: Actor, filters: ContractFilters, *, cursor: str | None, limit: int

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.contracts.main import definition
+from services.contracts.repository import ContractRepository
 from services.contracts.tables import contracts
 from services.contracts.tests.integration.harness import (
     PM,
@@ -25,6 +26,7 @@ from services.contracts.tests.integration.harness import (
     running_service,
 )
 from services.contracts.tests.integration.test_drafting import consumer_for, match_accepted, message
+from services.contracts.views import stored_view
 from shared.events.envelope import Envelope
 from shared.migrations import downgrade, upgrade
 from shared.testing import auth_headers
@@ -44,14 +46,23 @@ async def _stored(svc: Service, cid: str) -> Any:
         ).one()
 
 
+async def _rendered(svc: Service, cid: str) -> bytes:
+    """The contract rendered afresh from its rows now."""
+    async with svc.engine.connect() as conn:
+        c = await ContractRepository(conn).get(uuid.UUID(cid))
+    assert c is not None
+    return stored_view(c).encode()
+
+
 async def check_in_sync(svc: Service, cid: str) -> dict[str, Any]:
-    """The stored view is, byte for byte, the contract as GET renders it from its rows now, and it is
-    what the gateway's call (the demand's contracts, as the enterprise's user) answers."""
+    """The stored view is, byte for byte, the contract rendered afresh from its rows now, and it is
+    what GET answers and what the gateway's call (the demand's contracts, as the enterprise's user)
+    answers."""
     r = await svc.client.get(f"/api/v1/contracts/{cid}", headers=STAFF)
     assert r.status_code == 200, r.text
     row = await _stored(svc, cid)
     assert row.view_version == row.version == int(r.headers["etag"].strip('"v'))
-    assert row.view.encode() == r.content
+    assert row.view.encode() == r.content == await _rendered(svc, cid)
     body = r.json()
     page = await svc.client.get(
         "/api/v1/contracts", params={"demand_id": str(row.demand_id)}, headers=enterprise_user(body["enterprise_id"])
@@ -153,6 +164,7 @@ async def test_a_view_missing_or_left_behind_is_rendered_afresh(svc: Service) ->
         )
     for c in (stale, missing, fine):
         fresh = await svc.client.get(f"/api/v1/contracts/{c['id']}", headers=STAFF)
+        assert fresh.content == await _rendered(svc, c["id"])  # never the stale or missing view
         for headers, params in (
             (STAFF, {"demand_id": c["demand_id"]}),
             (enterprise_user(c["enterprise_id"]), {"status": c["status"]}),  # the other way to run the list
