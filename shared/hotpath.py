@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
@@ -37,7 +36,7 @@ _UUID = TypeAdapter(uuid.UUID)  # FastAPI's own validation of a UUID path parame
 class HotRequest:
     """What a hot handler needs of a request: path parameters, query, headers, body, caller."""
 
-    __slots__ = ("_actor", "_query", "app", "body", "params", "scope")
+    __slots__ = ("_actor", "app", "body", "params", "scope")
 
     def __init__(self, scope: Scope, params: dict[str, str], body: bytes) -> None:
         self.scope = scope
@@ -45,7 +44,6 @@ class HotRequest:
         self.params = params
         self.body = body
         self._actor: Actor | None = None
-        self._query: dict[str, str] | None = None
 
     @classmethod
     async def of(cls, request: Request) -> HotRequest:
@@ -54,12 +52,12 @@ class HotRequest:
         return cls(request.scope, {k: str(v) for k, v in request.path_params.items()}, body)
 
     @property
-    def state(self) -> Any:
-        return self.app.state
+    def query_string(self) -> bytes:
+        return bytes(self.scope.get("query_string", b""))
 
     @property
-    def path(self) -> str:
-        return str(self.scope["path"])
+    def state(self) -> Any:
+        return self.app.state
 
     def header(self, name: bytes) -> str | None:
         """The first value of header ``name`` (lower-case bytes), or None."""
@@ -67,12 +65,6 @@ class HotRequest:
             if k == name:
                 return str(v.decode("latin-1"))
         return None
-
-    @property
-    def query(self) -> dict[str, str]:
-        if self._query is None:
-            self._query = dict(parse_qsl(self.scope.get("query_string", b"").decode("latin-1")))
-        return self._query
 
     @property
     def actor(self) -> Actor:

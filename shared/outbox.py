@@ -201,12 +201,6 @@ class UnitOfWork:
         self.pending.clear()
         return envelopes
 
-    async def flush_events(self) -> list[Envelope]:
-        """Write the pending events and the deferred inserts now (inside the transaction)."""
-        envelopes = self.events_rows()
-        await self.flush()
-        return envelopes
-
     async def flush(self) -> None:
         """Write the deferred inserts, in the order they were added."""
         if not self.inserts:
@@ -241,13 +235,6 @@ _OPEN_TRANSACTION = sa.text("SELECT 1")
 
 async def _no_reset(conn: asyncpg.Connection) -> None:
     return None
-
-
-async def _init_driver_connection(conn: asyncpg.Connection) -> None:
-    # JSON in and out as SQLAlchemy's engine has it: bound as text its column type serialised
-    # (see _insert_batch), read back parsed with orjson.
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, encoder=str, decoder=orjson.loads, schema="pg_catalog", format="text")
 
 
 async def _execute_batch(driver: Any, inserts: list[_Insert], dialect: sa.Dialect) -> None:
@@ -329,20 +316,7 @@ class UnitOfWorkFactory:
             # The default reset (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) is a round trip on
             # every release; these connections only ever run one statement outside a transaction.
             reset=_no_reset,
-            init=_init_driver_connection,
         )
-
-    @asynccontextmanager
-    async def driver(self) -> AsyncIterator[asyncpg.Connection]:
-        """An asyncpg connection of the driver pool, for hot reads on PostgreSQL (autocommit).
-
-        One constant SQL text per read: asyncpg prepares it once per connection. JSON columns
-        come back parsed. Never write through it: writes belong to a unit of work.
-        """
-        if self.driver_pool is None:
-            raise RuntimeError("the driver pool exists only on PostgreSQL, once the runtime has started")
-        async with self.driver_pool.acquire() as conn:
-            yield conn
 
     async def close(self) -> None:
         if self.driver_pool is not None:

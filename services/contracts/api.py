@@ -115,7 +115,7 @@ LIST_QUERY = QueryReader(list_contracts)
 
 async def list_contracts_hot(req: HotRequest) -> Response:
     actor = req.actor  # first, as FastAPI does: a 401 comes before a 422
-    q = LIST_QUERY.read(req.scope.get("query_string", b""))
+    q = LIST_QUERY.read(req.query_string)
     signed = DateRange(q["signed_from"], q["signed_to"]).bounds()
     created = DateRange(q["created_from"], q["created_to"]).bounds()
     filters = ContractFilters(

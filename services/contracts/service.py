@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy.exc import IntegrityError
@@ -49,6 +50,7 @@ from shared.auth import Actor, Role
 from shared.events.matching import MatchAccepted
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
+from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
@@ -155,6 +157,11 @@ class DateRange:
 class ContractService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
+
+    @cached_property
+    def pg(self) -> PgReader | None:
+        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
+        return PgReader.for_engine(self.uow.engine)
 
     # -- drafting ------------------------------------------------------------------------------
     async def create_contract(self, uow: UnitOfWork, actor: Actor, data: ContractCreate) -> Contract:
@@ -327,14 +334,13 @@ class ContractService:
         return cast(list[str], views), nxt
 
     async def _view_rows(self, q: ListQuery) -> list[ContractViewRow]:
-        """One statement; on PostgreSQL straight through the driver pool when SQLAlchemy would
-        only pass the values through (for a read of a row or two, SQLAlchemy's connection and
-        execution machinery cost more CPU than the driver and the database together)."""
-        if self.uow.driver_pool is not None:
+        """One statement; on PostgreSQL straight through asyncpg when SQLAlchemy would only pass
+        the values through (for a read of a row or two, SQLAlchemy's connection and execution
+        machinery cost more CPU than the driver and the database together)."""
+        if self.pg is not None:
             sql = q.for_asyncpg(self.uow.engine.dialect)
             if sql is not None:
-                async with self.uow.driver() as conn:
-                    return [ContractViewRow.of(r) for r in await conn.fetch(sql[0], *sql[1])]
+                return [ContractViewRow.of(r) for r in await self.pg.fetch(sql[0], *sql[1])]
         async with self.uow.read() as conn:
             return await ContractRepository(conn).view_rows(q)
 

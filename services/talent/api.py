@@ -460,7 +460,7 @@ LIST_ASSIGNMENTS_QUERY = QueryReader(list_assignments)
 async def list_assignments_hot(req: HotRequest) -> Response:
     # The gateway's composed demand page asks for ``?target_id=<demand>`` on every view.
     _ = req.actor  # any signed-in caller reads assignments (no personal data in them); 401 before 422
-    q = LIST_ASSIGNMENTS_QUERY.read(req.scope.get("query_string", b""))
+    q = LIST_ASSIGNMENTS_QUERY.read(req.query_string)
     filters = AssignmentFilters(
         person_id=q["person_id"],
         carrier_id=q["carrier_id"],

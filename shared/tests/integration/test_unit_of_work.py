@@ -145,19 +145,3 @@ async def test_money_keeps_every_digit_on_the_way_in(pg_uowf: UnitOfWorkFactory)
         uow.add(kernel.note_tags, {"note_id": n["id"], "tag": "x", "amount": money})
     async with pg_uowf.engine.connect() as conn:
         assert (await conn.execute(sa.select(kernel.note_tags.c.amount))).scalar_one() == money
-
-
-async def test_the_driver_reads_what_units_of_work_wrote_with_json_parsed(engine: AsyncEngine) -> None:
-    uowf = uow_factory(engine)
-    await uowf.start(max_size=2)
-    try:
-        n = note()
-        async with uowf() as uow:
-            uow.add(kernel.notes, n)
-            uow.add(kernel.note_tags, {"note_id": n["id"], "tag": "电池", "meta": {"w": Decimal("0.25"), "zh": "储能"}})
-        async with uowf.driver() as conn:
-            row = await conn.fetchrow("SELECT note_id, tag, meta FROM note_tags WHERE note_id = $1", n["id"])
-        assert row is not None
-        assert (row["note_id"], row["tag"], row["meta"]) == (n["id"], "电池", {"w": "0.25", "zh": "储能"})
-    finally:
-        await uowf.close()
