@@ -59,6 +59,7 @@ def viewer_of(actor: Actor) -> Viewer:
         staff=actor.is_staff,
         enterprise_id=actor.enterprise_id if actor.has(Role.ENTERPRISE_USER) else None,
         carrier_id=actor.carrier_id if actor.has(Role.CARRIER_USER) else None,
+        dashboard_viewer=actor.has(Role.DASHBOARD_VIEWER),
     )
 
 

@@ -24,6 +24,7 @@ from services.matching.handlers import service_of
 from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
+from shared import visibility
 from shared.auth import CurrentActor, Role
 from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
@@ -31,6 +32,7 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
+from shared.visibility import Relation, Sight
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -74,15 +76,22 @@ async def get_suggestions_hot(req: HotRequest) -> Response:
     # The composed demand view calls this on every page.
     actor = req.actor
     demand_id = req.uuid_param("demand_id")
-    view = await service_of(req.state.runtime).suggestions_view(demand_id)
+    carrier_id = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
+    view = await service_of(req.state.runtime).suggestions_view(demand_id, carrier_id)
     if view is None:
         raise NotFound("demand (in matching's read model)", demand_id)
+    rel = visibility.relation_of(actor, view.enterprise_id)
+    seen = visibility.sight(rel, view.status, confidential=view.confidential, granted=view.granted)
+    if seen is Sight.NONE:
+        # A demand the caller may not see (unpublished, say) does not exist for it here either.
+        raise NotFound("demand (in matching's read model)", demand_id)
     headers = {"ETag": _etag_of(view.suggestion_set_id)}
-    if actor.is_staff or actor.acts_for_enterprise(view.enterprise_id):
+    if rel in (Relation.STAFF, Relation.OWNER):
         return Response(view.body, media_type="application/json", headers=headers)
-    if actor.has(Role.CARRIER_USER) and actor.carrier_id is not None:
-        # Their own carrier's entry (and their own people among the experts), never the competitors.
-        return JSON(views.own_carrier_only(view.body, str(actor.carrier_id)), headers=headers)
+    if rel is Relation.CARRIER and carrier_id is not None:
+        # Their own carrier's entry (and their own people among the experts), never the competitors;
+        # of a confidential demand without a grant, nothing derived from its hidden details.
+        return JSON(views.own_carrier_only(view.body, str(carrier_id), seen), headers=headers)
     raise _forbidden(_FORBIDDEN_SUGGESTIONS)
 
 
@@ -98,7 +107,13 @@ async def carrier_suggestions(
 ) -> Response:
     if not actor.acts_for_carrier(carrier_id):
         raise _forbidden("a carrier's inbox is visible to staff and that carrier")
-    return JSON({"items": await svc.carrier_inbox(carrier_id, limit=limit)})
+    # The caller's relation to demands of other enterprises decides which demands and what of them
+    # it sees (shared.visibility): a carrier's user sees published ones, the teaser of confidential
+    # ones without a grant.
+    rel = visibility.relation_of(actor, None)
+    caller_carrier = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
+    items = await svc.carrier_inbox(carrier_id, rel=rel, caller_carrier_id=caller_carrier, limit=limit)
+    return JSON({"items": items})
 
 
 @router.post(

@@ -50,6 +50,7 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
 from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
+from shared.visibility import Relation
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,15 @@ class Ranking:
 
 
 class SuggestionsView(NamedTuple):
-    """A demand's suggestions as ``GET /demands/{id}/suggestions`` shows them (JSON)."""
+    """A demand's suggestions as ``GET /demands/{id}/suggestions`` shows them (JSON), in full,
+    with what decides who may see what of them (``shared.visibility``)."""
 
     enterprise_id: uuid.UUID
     suggestion_set_id: uuid.UUID | None
     body: bytes
+    status: str = "published"
+    confidential: bool = False
+    granted: bool = False  # the carrier asked about holds an access grant to the demand
 
 
 # The demands whose stored view the running use case changed: rendered once each, at its end.
@@ -466,6 +471,15 @@ class MatchingService:
         ):
             self.demands.remove(str(demand_id))
 
+    async def access_granted(self, uow: UnitOfWork, e: demand_ev.DemandAccessGranted) -> None:
+        """A carrier may now see a confidential demand in full, here too: what is derived from
+        its details (matched terms, scores, explanations) included. The stored views hold
+        everything; each read shows the caller what the visibility table lets it see."""
+        await MatchingRepository(uow.conn).grant_access(e.demand_id, e.carrier_id, e.granted_at)
+
+    async def access_revoked(self, uow: UnitOfWork, e: demand_ev.DemandAccessRevoked) -> None:
+        await MatchingRepository(uow.conn).revoke_access(e.demand_id, e.carrier_id)
+
     @renders_views
     async def contract_changed(
         self,
@@ -668,10 +682,17 @@ class MatchingService:
             row = await MatchingRepository(conn).demand_row(demand_id)
         return row.enterprise_id if row is not None else None
 
-    async def carrier_inbox(self, carrier_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
-        """The open demands currently suggested to a carrier (its inbox), best first."""
+    async def carrier_inbox(
+        self, carrier_id: uuid.UUID, *, rel: Relation, caller_carrier_id: uuid.UUID | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The open demands currently suggested to a carrier (its inbox), best first, as a caller
+        in relation ``rel`` to them may see them: only demands it sees, and of a confidential one
+        it may see only the teaser of, nothing derived from the hidden details."""
         async with self.uow.read() as conn:
-            return await MatchingRepository(conn).carrier_inbox(carrier_id, limit=limit)
+            rows = await MatchingRepository(conn).carrier_inbox(
+                carrier_id, rel=rel, caller_carrier_id=caller_carrier_id, limit=limit
+            )
+        return [views.inbox_item(r) for r in rows]
 
     # -- the stored views of suggestions ---------------------------------------------------------
     def views_changed(self, demand_ids: Iterable[uuid.UUID]) -> None:
@@ -702,14 +723,17 @@ class MatchingService:
         conflicted = await repo.conflicted_carriers(demand_id) if carriers or experts else set()
         return latest, views.render(latest, carriers, experts, decisions, conflicted, self.weights)
 
-    async def suggestions_view(self, demand_id: uuid.UUID) -> SuggestionsView | None:
+    async def suggestions_view(
+        self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None
+    ) -> SuggestionsView | None:
         """The latest ranked carriers and experts of a demand, with their explanations and
-        curation decisions, as stored (one statement); None if the demand is not known here."""
+        curation decisions, as stored (one statement), and whether ``carrier_id`` holds an access
+        grant to the demand; None if the demand is not known here."""
         if self.pg is not None:
-            row: Any = await self.pg.fetchrow(READ_VIEW_SQL, demand_id)
+            row: Any = await self.pg.fetchrow(READ_VIEW_SQL, demand_id, carrier_id)
         else:
             async with self.uow.read() as conn:
-                found = await MatchingRepository(conn).read_view(demand_id)
+                found = await MatchingRepository(conn).read_view(demand_id, carrier_id)
             row = found._mapping if found is not None else None
         if row is None:
             return None
@@ -721,7 +745,14 @@ class MatchingService:
                 latest, stored = await self._render(MatchingRepository(conn), demand_id)
             set_id = latest.suggestion_set_id if latest else None
         enterprise_id = row["enterprise_id"]
-        return SuggestionsView(enterprise_id, set_id, views.splice(demand_id, row["status"], enterprise_id, stored))
+        return SuggestionsView(
+            enterprise_id,
+            set_id,
+            views.splice(demand_id, row["status"], enterprise_id, stored),
+            row["status"],
+            row["confidentiality"] == "confidential",
+            bool(row["granted"]),
+        )
 
     async def render_suggestions(self, demand_id: uuid.UUID) -> bytes | None:
         """The view rendered afresh from the tables, nothing stored (what the stored one must equal)."""
