@@ -21,8 +21,8 @@ from services.matching.tests.integration.support import (
     now,
 )
 from shared.events import demand as demand_ev
-from shared.text import tokenize
 from shared.testing import auth_headers
+from shared.text import tokenize
 
 FreshDb = Callable[[str], Awaitable[str]]
 
