@@ -158,6 +158,12 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "suggested_at": _T,
     "trigger": _T,
     "weights": _T,
+    # a curation decision about a suggested carrier
+    "carrier_name": _T,
+    "reason": _T,
+    "decided_by": _T,
+    "decided_at": _T,
+    "resuggested_set_id": _T,
 }
 
 # Matching's score components: the text, place, readiness and budget components are computed from

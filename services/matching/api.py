@@ -250,20 +250,39 @@ async def list_matches(
         if carrier_id is not None and carrier_id != actor.carrier_id:
             raise _forbidden("a carrier user sees only the decisions about its own carrier")
         carrier_id = actor.carrier_id
+    # Only about demands the caller sees, as it sees them (shared.visibility).
     items, nxt = await svc.list_decisions(
-        demand_id=demand_id, carrier_id=carrier_id, decision=decision, cursor=cursor, limit=limit
+        demand_id=demand_id,
+        carrier_id=carrier_id,
+        decision=decision,
+        cursor=cursor,
+        limit=limit,
+        rel=visibility.relation_of(actor, None),
+        caller_carrier_id=actor.carrier_id if actor.has(Role.CARRIER_USER) else None,
     )
     return JSON({"items": items, "next_cursor": nxt})
 
 
 @router.get("/matches/{match_id}", summary="One curation decision")
 async def get_match(match_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    d = await svc.get_decision(match_id)
-    if not (actor.is_staff or actor.acts_for_carrier(d["carrier_id"])):
-        enterprise_id = await svc.demand_enterprise(d["demand_id"])
-        if enterprise_id is None or not actor.acts_for_enterprise(enterprise_id):
-            raise _forbidden("this decision is visible to staff, the enterprise and the carrier concerned")
-    return JSON(d, headers={"ETag": etag(1)})
+    caller_carrier = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
+    d, demand = await svc.get_decision(match_id, caller_carrier)
+    rel = visibility.relation_of(actor, demand.enterprise_id if demand is not None else None)
+    concerned = rel is Relation.CARRIER and caller_carrier == d["carrier_id"]
+    if not (rel in (Relation.STAFF, Relation.OWNER) or concerned):
+        raise _forbidden("this decision is visible to staff, the enterprise and the carrier concerned")
+    seen = (
+        visibility.sight(
+            rel, demand.status, confidential=demand.confidentiality == "confidential", granted=demand.granted
+        )
+        if demand is not None
+        else Sight.FULL
+        if rel is Relation.STAFF
+        else Sight.NONE
+    )
+    if seen is Sight.NONE:
+        raise NotFound("match", match_id)
+    return JSON(visibility.as_seen(d, seen), headers={"ETag": etag(1)})
 
 
 # -- batch assignment ---------------------------------------------------------------------------

@@ -94,7 +94,9 @@ def sees(rel: Relation, cls: FieldClass, carrier_id: uuid.UUID | None) -> sa.Col
     the demand of the row (``demand_profiles``), as the visibility table says, in SQL."""
     d = demand_profiles.c
     states = RULES[rel].states
-    in_states: sa.ColumnElement[bool] = d.status.in_(sorted(states)) if states else sa.false()
+    in_states: sa.ColumnElement[bool] = (
+        sa.true() if states >= STATUS_ORDER.keys() else d.status.in_(sorted(states)) if states else sa.false()
+    )
     public = sa.or_(d.confidentiality.is_(None), d.confidentiality != "confidential")
     granted: sa.ColumnElement[bool] = (
         sa.exists(
@@ -634,6 +636,23 @@ class MatchingRepository:
         return [dict(r._mapping) for r in rows]
 
     # -- the stored views of suggestions ----------------------------------------------------------
+    async def demand_access(self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None) -> Any:
+        """A demand's enterprise, status and confidentiality, and whether ``carrier_id`` holds an
+        access grant to it (None if the demand is not known here)."""
+        d = demand_profiles.c
+        granted = sa.exists(
+            sa.select(1).where(
+                demand_access_grants.c.demand_id == d.demand_id, demand_access_grants.c.carrier_id == carrier_id
+            )
+        )
+        return (
+            await self.conn.execute(
+                sa.select(d.enterprise_id, d.status, d.confidentiality, granted.label("granted")).where(
+                    d.demand_id == demand_id
+                )
+            )
+        ).first()
+
     async def read_view(self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None) -> Any:
         return (await self.conn.execute(READ_VIEW, {"demand_id": demand_id, "carrier_id": carrier_id})).first()
 
@@ -782,9 +801,19 @@ class MatchingRepository:
         decision: str | None,
         after: tuple[datetime, uuid.UUID] | None,
         limit: int,
+        rel: Relation = Relation.STAFF,
+        caller_carrier_id: uuid.UUID | None = None,
     ) -> list[Any]:
+        """Decisions about demands the caller (in relation ``rel`` to other enterprises' demands)
+        sees, newest first, each with ``full``: whether it may see what is derived from the
+        demand's hidden details (the score)."""
         t = match_decisions
-        stmt = sa.select(t).order_by(t.c.decided_at.desc(), t.c.match_id.desc())
+        stmt = (
+            sa.select(t, sees(rel, FieldClass.DERIVED, caller_carrier_id).label("full"))
+            .join(demand_profiles, demand_profiles.c.demand_id == t.c.demand_id, isouter=True)
+            .where(sees(rel, FieldClass.TEASER, caller_carrier_id))
+            .order_by(t.c.decided_at.desc(), t.c.match_id.desc())
+        )
         if demand_id:
             stmt = stmt.where(t.c.demand_id == demand_id)
         if carrier_id:

@@ -42,6 +42,7 @@ from services.matching.repository import (
 )
 from services.matching.scoring import CarrierDoc, DemandDoc, Scored
 from services.matching.settings import MatchingSettings
+from shared import visibility
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import matching as ev
@@ -50,7 +51,7 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
 from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
-from shared.visibility import Relation
+from shared.visibility import Relation, Sight
 
 log = logging.getLogger(__name__)
 
@@ -889,12 +890,18 @@ class MatchingService:
             "score": get("score"),
         }
 
-    async def get_decision(self, match_id: uuid.UUID) -> dict[str, Any]:
+    async def get_decision(
+        self, match_id: uuid.UUID, caller_carrier_id: uuid.UUID | None = None
+    ) -> tuple[dict[str, Any], Any]:
+        """A curation decision, and its demand's enterprise, status and confidentiality and whether
+        ``caller_carrier_id`` holds an access grant to it (None if matching does not know it)."""
         async with self.uow.read() as conn:
-            r = await MatchingRepository(conn).get_decision(match_id)
-        if r is None:
-            raise NotFound("match", match_id)
-        return self._decision_view(r)
+            repo = MatchingRepository(conn)
+            r = await repo.get_decision(match_id)
+            if r is None:
+                raise NotFound("match", match_id)
+            demand = await repo.demand_access(r.demand_id, caller_carrier_id)
+        return self._decision_view(r), demand
 
     async def list_decisions(
         self,
@@ -904,20 +911,32 @@ class MatchingService:
         decision: str | None,
         cursor: str | None,
         limit: int,
+        rel: Relation = Relation.STAFF,
+        caller_carrier_id: uuid.UUID | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
+        """Decisions about the demands a caller in relation ``rel`` to them sees, as it may see
+        them (of a confidential demand it sees only the teaser of: no score)."""
         after = None
         if cursor:
             at, ident = decode_cursor(cursor)
             after = (datetime.fromisoformat(at), uuid.UUID(ident))
         async with self.uow.read() as conn:
             rows = await MatchingRepository(conn).list_decisions(
-                demand_id=demand_id, carrier_id=carrier_id, decision=decision, after=after, limit=limit + 1
+                demand_id=demand_id,
+                carrier_id=carrier_id,
+                decision=decision,
+                after=after,
+                limit=limit + 1,
+                rel=rel,
+                caller_carrier_id=caller_carrier_id,
             )
         nxt = None
         if len(rows) > limit:
             rows = rows[:limit]
             nxt = encode_cursor([rows[-1].decided_at.isoformat(), str(rows[-1].match_id)])
-        return [self._decision_view(r) for r in rows], nxt
+        return [
+            self._decision_view(r) if r.full else visibility.as_seen(self._decision_view(r), Sight.TEASER) for r in rows
+        ], nxt
 
     # -- conflicts of interest -------------------------------------------------------------------
     @staticmethod

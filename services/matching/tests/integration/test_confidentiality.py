@@ -11,6 +11,7 @@ from typing import Any
 
 from services.matching.glossary import concepts
 from services.matching.tests.integration.support import (
+    PM,
     STAFF,
     Matching,
     carrier_registered,
@@ -84,6 +85,18 @@ async def test_a_demand_reaches_no_carrier_before_it_is_published(fresh_db: Fres
             assert demand_id not in items
             r = await m.client.get(f"/api/v1/demands/{demand_id}/suggestions", headers=as_carrier)
             assert r.status_code == 404, r.text
+        # Nor of a decision about it: a project manager rejects B for the submitted demand.
+        r = await m.client.post(
+            "/api/v1/matches",
+            json={"demand_id": demand_id, "carrier_id": str(b.carrier_id), "decision": "rejected",
+                  "reason": {"code": "other"}},
+            headers=PM,
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        match_id = r.json()["match_id"]
+        as_b = carrier_user(b.carrier_id)
+        assert (await m.client.get("/api/v1/matches", headers=as_b)).json()["items"] == []
+        assert (await m.client.get(f"/api/v1/matches/{match_id}", headers=as_b)).status_code == 404
         # Nor does another enterprise or a dashboard viewer (404 rather than 403: its existence too).
         for stranger in (enterprise_user(uuid.uuid4()), auth_headers("dashboard_viewer")):
             r = await m.client.get(f"/api/v1/demands/{demand_id}/suggestions", headers=stranger)
@@ -99,6 +112,10 @@ async def test_a_demand_reaches_no_carrier_before_it_is_published(fresh_db: Fres
         assert mine["carriers"][0]["matched_terms"] and mine["enterprise_id"] == str(pub.enterprise_id)
         r = await m.client.get(f"/api/v1/demands/{demand_id}/suggestions", headers=enterprise_user(uuid.uuid4()))
         assert r.status_code == 403
+        [decided] = (await m.client.get("/api/v1/matches", headers=as_b)).json()["items"]
+        assert decided["match_id"] == match_id and decided["score"] is not None
+        r = await m.client.get(f"/api/v1/matches/{match_id}", headers=as_b)
+        assert r.status_code == 200 and r.json()["score"] == decided["score"]
 
 
 async def test_a_confidential_demands_hidden_text_reaches_a_carrier_only_with_a_grant(fresh_db: FreshDb) -> None:
@@ -149,7 +166,6 @@ async def test_a_confidential_demands_hidden_text_reaches_a_carrier_only_with_a_
 
         await assert_teaser_only(a)
         await assert_teaser_only(b)
-
         # The enterprise grants carrier A access (the demand service's event): A sees it all, B not.
         grant = demand_ev.DemandAccessGranted(
             demand_id=pub.demand_id, carrier_id=a.carrier_id, granted_by="ent-user", granted_at=now()
@@ -166,3 +182,18 @@ async def test_a_confidential_demands_hidden_text_reaches_a_carrier_only_with_a_
         )
         await m.wait_applied(*await m.publish(revoke))
         await assert_teaser_only(a)
+
+        # A decision about a carrier shows it no score either.
+        r = await m.client.post(
+            "/api/v1/matches",
+            json={"demand_id": demand_id, "carrier_id": str(b.carrier_id), "decision": "rejected",
+                  "reason": {"code": "other"}},
+            headers=PM,
+        )  # fmt: skip
+        assert r.status_code == 201 and r.json()["score"] is not None, r.text
+        as_b = carrier_user(b.carrier_id)
+        [decided] = (await m.client.get("/api/v1/matches", headers=as_b)).json()["items"]
+        one = (await m.client.get(f"/api/v1/matches/{r.json()['match_id']}", headers=as_b)).json()
+        for seen in (decided, one):
+            assert (seen["score"], seen["teaser"], seen["carrier_id"]) == (None, True, str(b.carrier_id))
+        assert (await m.client.get(f"/api/v1/matches/{r.json()['match_id']}", headers=STAFF)).json()["score"]
