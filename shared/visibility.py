@@ -146,6 +146,7 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "explanation": _D,
     "adjustments": _D,
     "snippet": _D,
+    "notes": _D,  # a suggestion's notes on its score (curation adjustments, naming matched terms)
     "components": _D,  # a breakdown: its parts are classed in COMPONENT_CLASSES
     # about a suggestion of the demand (not about the demand's text)
     "carrier_id": _T,
