@@ -165,6 +165,9 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "decided_by": _T,
     "decided_at": _T,
     "resuggested_set_id": _T,
+    # a proposal of a batch assignment (its "scores" and "notes" are derived)
+    "carrier_ids": _T,
+    "scores": _D,
 }
 
 # Matching's score components: the text, place, readiness and budget components are computed from

@@ -133,6 +133,10 @@ def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *,
         else:
             view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
         view["teaser"] = True
+    if audience is Audience.VIEWER and event_type == "AssignmentProposed":
+        # A batch spans many demands, some maybe confidential: its per-demand scores and notes (which
+        # name matched terms) are derived from their text, so viewers get none of them.
+        view["proposals"] = [visibility.as_seen(p, Sight.TEASER) for p in view.get("proposals") or []]
     return view
 
 

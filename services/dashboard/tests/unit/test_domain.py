@@ -136,6 +136,14 @@ def test_viewers_see_nothing_derived_from_a_confidential_demands_text_in_suggest
     assert domain.stream_view("MatchesSuggested", suggested, Audience.STAFF, confidential=True) == suggested
 
 
+def test_viewers_see_no_scores_or_notes_of_a_batch_assignment() -> None:
+    proposal = {"demand_id": "d", "carrier_ids": ["c"], "scores": [0.7], "notes": ["matched terms: 钙钛, 钛矿"]}
+    batch = {"batch_id": "b", "proposals": [proposal], "unserved": [], "total_score": 0.7}
+    view = domain.stream_view("AssignmentProposed", batch, Audience.VIEWER, confidential=False)
+    assert view["proposals"] == [{"demand_id": "d", "carrier_ids": ["c"], "scores": [], "notes": [], "teaser": True}]
+    assert domain.stream_view("AssignmentProposed", batch, Audience.STAFF, confidential=False) == batch
+
+
 def test_personal_data_of_people_only_reaches_operators() -> None:
     person = {"person_id": "p", "name": "王", "university": "东南大学", "roles": ["researcher"]}
     assert domain.stream_view("PersonRegistered", person, Audience.FULL, confidential=False) == person
