@@ -226,9 +226,9 @@ async def retry_while_held(
     The retry is sent only once the original is held, and the original released only once the
     retry waits too: no sleeping, no race in the test itself."""
     async with idempotency_hold(database_url) as hold:
-        original = asyncio.create_task(send())
+        original = asyncio.ensure_future(send())
         [held] = await hold.until_waiting(1, "the original create held before its commit")
-        retry = asyncio.create_task(send())
+        retry = asyncio.ensure_future(send())
         await hold.until_waiting(2, "the retry waiting for the original")
         if original_fails:
             await hold.fail(held)

@@ -109,9 +109,9 @@ async def lock_waits(engine: AsyncEngine) -> int:
 async def retry_sent_while_held(c: Creates, *, original_fails: bool) -> tuple[Any, Any]:
     hold, started = asyncio.Event(), asyncio.Event()
     with reservations(c.engine) as sent:
-        original = asyncio.create_task(c.send(hold=hold, started=started, fail=original_fails))
+        original = asyncio.ensure_future(c.send(hold=hold, started=started, fail=original_fails))
         await asyncio.wait_for(started.wait(), 10)  # the original is mid-transaction, key reserved
-        retry = asyncio.create_task(c.send())
+        retry = asyncio.ensure_future(c.send())
 
         async def retry_reserving() -> bool:
             return len(sent) >= 2
@@ -121,8 +121,8 @@ async def retry_sent_while_held(c: Creates, *, original_fails: bool) -> tuple[An
             await wait_for(lambda: lock_waits(c.engine), what="the retry waiting for the original's lock")
         assert not retry.done()
         hold.set()
-        first, second = await asyncio.gather(original, retry, return_exceptions=True)
-    return first, second
+        answers: list[Any] = await asyncio.gather(original, retry, return_exceptions=True)
+    return answers[0], answers[1]
 
 
 async def test_a_retry_sent_while_the_original_is_in_flight_waits_and_gets_its_answer(db: AsyncEngine) -> None:
