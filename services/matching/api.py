@@ -160,11 +160,12 @@ async def list_conflicts(
 async def add_conflict(
     request: Request, data: ConflictCreate, svc: ServiceDep, actor: CurrentActor, idempotency_key: IdempotencyKey = None
 ) -> Response:
-    actor.require(*CURATORS)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="conflicts",
+        actor=actor,
+        operation="conflicts-of-interest",
+        authorize=lambda: actor.require(*CURATORS),
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.add_conflict(
@@ -209,7 +210,6 @@ async def decide(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*CURATORS)
 
     async def create(uow: Any) -> dict[str, Any]:
         return await svc.decide(
@@ -226,7 +226,9 @@ async def decide(
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="matches",
+        actor=actor,
+        operation="matches",
+        authorize=lambda: actor.require(*CURATORS),
         key=idempotency_key,
         body=await request.body(),
         create=create,
@@ -300,11 +302,12 @@ async def propose_assignment(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*CURATORS)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="match-assignments",
+        actor=actor,
+        operation="match-assignments",
+        authorize=lambda: actor.require(*CURATORS),
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.assign(
