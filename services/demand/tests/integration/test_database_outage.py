@@ -1,8 +1,10 @@
-"""The demand service as it runs (its own process), through a database outage, with no broker.
+"""The demand service as it runs (its own process), through database outages, with no broker.
 
-It starts and serves writes while the broker is unreachable (the outbox keeps the events); while
-its database is down every request answers 503 with ``Retry-After`` (never 500) and ``/readyz``
-is false; when the database is back it serves again within seconds, without a restart.
+It starts while both its database and the broker are unreachable; while its database is down
+every request answers 503 with ``Retry-After`` (never 500) and ``/readyz`` is false; when the
+database is back (after the start, and again after a restart under load) it serves again within
+seconds, without a restart of its own; it takes writes with the broker away all along (the outbox
+keeps the events).
 
 The database is a PostgreSQL cluster of this test's own, stopped and started here: never the
 shared one.
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -41,7 +44,7 @@ async def own_postgres() -> AsyncIterator[ThrowawayPostgres]:
         await asyncio.to_thread(pg.destroy)
 
 
-@pytest.fixture
+@asynccontextmanager
 async def demand_process(own_postgres: ThrowawayPostgres) -> AsyncIterator[httpx.AsyncClient]:
     port = free_port()
     env = {
@@ -85,41 +88,68 @@ def _assert_unavailable(r: httpx.Response) -> None:
     assert r.json()["status"] == 503
 
 
-async def test_outage_answers_503_and_the_service_recovers_without_a_restart(
-    own_postgres: ThrowawayPostgres, demand_process: httpx.AsyncClient
-) -> None:
-    client = demand_process
-    # Ready with no broker at all: readiness is the database's, and writes go on into the outbox.
-    ready = await client.get("/readyz")
-    assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
-    r = await client.post("/api/v1/enterprises", json=enterprise_body())
-    assert r.status_code == 201, r.text
-    enterprise_id = r.json()["id"]
-    r = await client.post("/api/v1/demands", json=demand_body(enterprise_id))  # a hot route
-    assert r.status_code == 201, r.text
-    demand_id = r.json()["id"]
-
-    await asyncio.to_thread(own_postgres.stop)
-    try:
-        _assert_unavailable(await client.post("/api/v1/enterprises", json=enterprise_body()))
-        _assert_unavailable(await client.post("/api/v1/demands", json=demand_body(enterprise_id)))
+async def _assert_down(client: httpx.AsyncClient, enterprise_id: str, demand_id: str | None) -> None:
+    _assert_unavailable(await client.post("/api/v1/enterprises", json=enterprise_body()))
+    _assert_unavailable(await client.post("/api/v1/demands", json=demand_body(enterprise_id)))  # hot
+    if demand_id is not None:
         _assert_unavailable(await client.get(f"/api/v1/demands/{demand_id}"))  # hot, raw asyncpg
-        _assert_unavailable(await client.get("/api/v1/demands"))
-        not_ready = await client.get("/readyz")
-        assert not_ready.status_code == 503
-        assert not_ready.json()["checks"]["database"].startswith("unreachable")
-    finally:
-        await asyncio.to_thread(own_postgres.start)
-    back = time.monotonic()
+    _assert_unavailable(await client.get("/api/v1/demands"))
+    not_ready = await client.get("/readyz")
+    assert not_ready.status_code == 503
+    assert not_ready.json()["checks"]["database"].startswith("unreachable")
+
+
+async def _recovers(client: httpx.AsyncClient, enterprise_id: str) -> str:
+    """Wait (bounded) until a write succeeds again; every answer meanwhile is a 201 or a 503."""
+    created: list[str] = []
 
     async def serving() -> bool:
         r = await client.post("/api/v1/demands", json=demand_body(enterprise_id))
         assert r.status_code in (201, 503), r.text  # never a 500 on the way back
-        return r.status_code == 201
+        if r.status_code == 201:
+            created.append(r.json()["id"])
+        return bool(created)
 
+    back = time.monotonic()
     await wait_for(serving, timeout_s=RECOVERY_S, interval_s=0.1, what="writes after the database came back")
-    assert (await client.get(f"/api/v1/demands/{demand_id}")).status_code == 200
-    assert (await client.get("/api/v1/demands")).status_code == 200
-    assert (await client.get("/readyz")).status_code == 200
     assert time.monotonic() - back < RECOVERY_S
+    assert (await client.get("/readyz")).status_code == 200
+    return created[0]
+
+
+async def test_outages_answer_503_and_the_service_recovers_without_a_restart(own_postgres: ThrowawayPostgres) -> None:
+    await asyncio.to_thread(own_postgres.stop)
+    # Starts with neither its database nor the broker: alive, not ready, 503 to every request.
+    async with demand_process(own_postgres) as client:
+        enterprise_id = "00000000-0000-4000-8000-000000000001"
+        await _assert_down(client, enterprise_id, None)
+
+        await asyncio.to_thread(own_postgres.start)
+        enterprise_id = await _wait_created(client)
+        demand_id = await _recovers(client, enterprise_id)
+        ready = await client.get("/readyz")
+        assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}  # no broker in it
+
+        # A restart: the pool's connections die with the server.
+        await asyncio.to_thread(own_postgres.stop)
+        try:
+            await _assert_down(client, enterprise_id, demand_id)
+        finally:
+            await asyncio.to_thread(own_postgres.start)
+        await _recovers(client, enterprise_id)
+        assert (await client.get(f"/api/v1/demands/{demand_id}")).status_code == 200
+        assert (await client.get("/api/v1/demands")).status_code == 200
+
+
+async def _wait_created(client: httpx.AsyncClient) -> str:
+    ids: list[str] = []
+
+    async def created() -> bool:
+        r = await client.post("/api/v1/enterprises", json=enterprise_body())
+        assert r.status_code in (201, 503), r.text
+        if r.status_code == 201:
+            ids.append(r.json()["id"])
+        return bool(ids)
+
+    await wait_for(created, timeout_s=RECOVERY_S, interval_s=0.1, what="an enterprise once the database is up")
+    return ids[0]
