@@ -216,6 +216,8 @@ class Metrics:
     contracts: int = 0
     contracted_value: Decimal = field(default_factory=lambda: Decimal("0.00"))
     paid: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    # How many confidential demands' budgets ``intended`` adds up (never shown; see ``protect_intended``).
+    confidential: int = 0
 
     def add(self, **values: Any) -> None:
         for name, value in values.items():
@@ -236,7 +238,9 @@ class Metrics:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
+        values = dict(vars(self))
+        del values["confidential"]
+        return values
 
 
 Key = str | None
@@ -257,10 +261,15 @@ def field_label(code: str) -> str | None:
 
 
 def breakdown(
-    dimension: str, merged: Mapping[Key, Metrics], names: Mapping[str, str], limit: int
+    dimension: str,
+    merged: Mapping[Key, Metrics],
+    names: Mapping[str, str],
+    limit: int,
+    suppressed: Collection[Key] = (),
 ) -> tuple[list[dict[str, Any]], int]:
     """The rows of one breakdown, busiest first (months: the newest ``limit``, in order), and how
-    many keys there were in all."""
+    many keys there were in all. The ``intended`` of the ``suppressed`` keys is left out (null,
+    and the row's ``suppressed`` names it)."""
     if dimension == "month":
         newest = sorted((k for k in merged if k is not None), reverse=True)[:limit]
         ordered: list[Key] = [*sorted(newest)]
@@ -276,5 +285,71 @@ def breakdown(
             label = key
         else:
             label = names.get(key)
-        rows.append({"key": key, "label": label, **merged[key].as_dict()})
+        row = {"key": key, "label": label, **merged[key].as_dict(), "suppressed": []}
+        if key in suppressed:
+            row.update(intended=None, suppressed=["intended"])
+        rows.append(row)
     return rows, len(merged)
+
+
+# -- what a KPI may reveal of confidential demands -------------------------------------------
+
+DEFAULT_K = 3
+
+# Breakdowns in which each demand's budget is in one row at most: the rows add up to the total.
+PARTITIONS = frozenset({"center", "carrier", "project_manager", "month"})
+
+
+def total_suppressed(confidential: int, k: int) -> bool:
+    """Whether the platform-wide intended investment must be hidden: it adds up fewer than ``k``
+    confidential budgets (and at least one), so it would give them away (public budgets are known)."""
+    return 0 < confidential < k
+
+
+def protect_intended(merged: Mapping[Key, Metrics], k: int, *, partition: bool) -> set[Key]:
+    """The rows of one breakdown whose ``intended`` a dashboard viewer must not see.
+
+    The rule is k-anonymity on confidential budgets: a figure a viewer sees exactly adds up
+    either no confidential budget (then it is a sum of public budgets, which viewers may see
+    anyway) or at least ``k`` of them. So a row adding up 1 to k-1 confidential budgets is
+    suppressed (a band would not do: public budgets are on the stream, and a band of a sum
+    with one secret in it is a band of the secret).
+
+    Suppression alone is not enough, because the total is shown: in a breakdown whose rows add
+    up to the total, total minus the rows shown gives the sum of the rows hidden. So the rows
+    hidden together must themselves add up at least ``k`` confidential budgets
+    (*complementary suppression*): when the sensitive rows hold fewer, the row with the fewest
+    confidential budgets among the safe ones is hidden as well (one suffices: it holds k). When
+    there is no safe row, every row with a confidential budget is hidden; their union holds
+    every confidential demand, so the subtraction reveals only what the total already says,
+    and ``total_suppressed`` hides the total when that is fewer than k.
+
+    We chose this over banding every figure: exact figures stay exact wherever they cannot
+    give a secret away, and the total (the headline) is hidden only while the whole platform
+    has fewer than k confidential budgets. In a breakdown that is not a partition (``field``:
+    a demand counts in each of its fields) the rows hidden may share demands, so their union
+    is counted conservatively (its largest row, a lower bound of the distinct demands).
+
+    What this does not stop: differencing over time (reading the KPIs just before and just
+    after one confidential demand is submitted). The counts move one at a time on the stream,
+    so only noise could hide that; the teaser's budget band is what viewers get meanwhile.
+    Project managers and operators see every demand in full, and so every figure exactly."""
+    if k <= 1:
+        return set()
+    hidden = {key for key, m in merged.items() if 0 < m.confidential < k}
+    if not hidden:
+        return hidden
+
+    def union_lower_bound(keys: set[Key]) -> int:
+        counts = [merged[key].confidential for key in keys]
+        return sum(counts) if partition else max(counts)
+
+    if union_lower_bound(hidden) >= k:
+        return hidden
+    safe = sorted(
+        (key for key, m in merged.items() if m.confidential >= k),
+        key=lambda key: (merged[key].confidential, merged[key].intended, key is None, key or ""),
+    )
+    if safe:
+        return hidden | {safe[0]}
+    return {key for key, m in merged.items() if m.confidential > 0}

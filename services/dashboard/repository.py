@@ -258,6 +258,7 @@ class DashboardRepository:
                     *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
                     *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in ("withdrawn", "rejected", "expired")),
                     _intended().label("intended"),
+                    _confidential_budgets().label("confidential"),
                 )
             )
         ).one()
@@ -313,7 +314,7 @@ class DashboardRepository:
         for stage in STAGES:
             metrics: list[Any] = [sa.func.count(d.c[f"{stage}_at"]).label(stage)]
             if stage == "submitted":
-                metrics.append(_intended().label("intended"))
+                metrics += [_intended().label("intended"), _confidential_budgets().label("confidential")]
             groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, skip_null=True))
         groups.append(await self._group(c, c.c.signed_month, _contract_metrics(), skip_null=True))
         groups.append(await self._group(p, p.c.month, [sa.func.sum(p.c.amount).label("paid")], skip_null=True))
@@ -339,6 +340,13 @@ def _intended() -> Any:
     return sa.func.sum(sa.case((d.c.submitted_at.is_not(None), d.c.budget), else_=None))
 
 
+def _confidential_budgets() -> Any:
+    """How many confidential demands' budgets ``_intended`` adds up."""
+    d = demands
+    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), d.c.confidential)
+    return sa.func.count(sa.case((counted, 1), else_=None))
+
+
 def _contracted_value() -> Any:
     c = contracts
     return sa.func.sum(sa.case((c.c.signed_at.is_not(None), c.c.value), else_=None))
@@ -346,7 +354,11 @@ def _contracted_value() -> Any:
 
 def _demand_metrics() -> list[Any]:
     d = demands
-    return [*(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES), _intended().label("intended")]
+    return [
+        *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
+        _intended().label("intended"),
+        _confidential_budgets().label("confidential"),
+    ]
 
 
 def _contract_metrics() -> list[Any]:

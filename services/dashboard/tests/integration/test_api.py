@@ -119,7 +119,13 @@ async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
     r = await served.client.get(KPIS, headers=viewer)
     body = r.json()
     assert body["funnel"]["submitted"] == 1
-    assert body["money"] == {"currency": "CNY", "intended": "1234567.89", "contracted": "0.00", "paid": "0.00"}
+    assert body["money"] == {
+        "currency": "CNY",
+        "intended": "1234567.89",
+        "contracted": "0.00",
+        "paid": "0.00",
+        "suppressed": [],
+    }
     assert body["breakdowns"]["field"][0] == {
         "key": "it.sensors",
         "label": "传感器 Sensors",
@@ -132,12 +138,45 @@ async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
         "contracts": 0,
         "contracted_value": "0.00",
         "paid": "0.00",
+        "suppressed": [],
     }
     tag = r.headers["etag"]
     assert (await served.client.get(KPIS, headers={**viewer, "If-None-Match": tag})).status_code == 304
     await served.deliver(envelope(submitted()))
     r2 = await served.client.get(KPIS, headers={**viewer, "If-None-Match": tag})
     assert r2.status_code == 200 and r2.json()["funnel"]["submitted"] == 2 and r2.headers["etag"] != tag
+
+
+def in_center(sub: dm.DemandSubmitted, center: uuid.UUID) -> dm.DemandSubmitted:
+    return sub.model_copy(update={"center_id": center})
+
+
+async def test_viewers_never_see_an_intended_investment_of_fewer_than_k_confidential_demands(served: Served) -> None:
+    """One confidential demand alone in its center (beside a public one), and two centers of public
+    demands: a viewer may not read the secret budget from the center's row, nor from the total
+    minus the other rows; a project manager sees every figure exactly."""
+    alone, beside, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    secret = in_center(submitted(confidential=True, budget="4321987.65"), alone)
+    for event in (
+        secret,
+        in_center(submitted(budget="100000.00"), alone),
+        in_center(submitted(budget="200000.00"), beside),
+        in_center(submitted(budget="300000.00"), other),
+    ):
+        await served.deliver(envelope(event))
+    viewer = (await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))).json()
+    pm = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
+    assert "4321987.65" not in json.dumps(viewer) and "4421987.65" not in json.dumps(viewer)
+    # Fewer than k confidential budgets in all: the total would give it away too.
+    assert viewer["money"]["intended"] is None and viewer["money"]["suppressed"] == ["intended"]
+    for dimension in ("center", "field", "month", "carrier", "project_manager"):
+        rows = viewer["breakdowns"][dimension]
+        hidden = [r for r in rows if r["suppressed"]]
+        assert hidden and all(r["intended"] is None and r["suppressed"] == ["intended"] for r in hidden), dimension
+    by_center = {r["key"]: r for r in viewer["breakdowns"]["center"]}
+    assert by_center[str(beside)]["intended"] == "200000.00" and not by_center[str(beside)]["suppressed"]
+    assert pm["money"]["intended"] == "4921987.65" and pm["money"]["suppressed"] == []
+    assert {r["key"]: r["intended"] for r in pm["breakdowns"]["center"]}[str(alone)] == "4421987.65"
 
 
 async def test_recent_events_are_listed_newest_first(served: Served) -> None:
