@@ -107,26 +107,59 @@ _TEASER_KEYS = {
     "updated_at",
     "version",
 }
-_DEMAND_DETAIL_EVENTS = {"DemandSubmitted", "DemandPublished", "DemandUpdated", "MatchAccepted"}
+# What a viewer keeps of each suggested carrier or expert of a confidential demand: who and where
+# in the ranking, not why (matched terms, notes and score components come from its hidden text).
+_SUGGESTION_KEYS = {"carrier_id", "person_id", "rank", "at_capacity"}
+# Free text or hidden fields that other events about a confidential demand carry.
+_DETAILS = {
+    "MatchAccepted": {"budget"},
+    "DemandExpired": {"deadline"},
+    "DemandWithdrawn": {"reason"},
+    "DemandRejected": {"reason"},
+}
 
 
 def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, confidential: bool) -> dict[str, Any]:
-    """The event's data as ``audience`` may see it on the live stream."""
+    """The event's data as ``audience`` may see it on the live stream.
+
+    ``confidential``: the event is about a confidential demand (or one whose confidentiality is
+    not known yet). A dashboard viewer then gets its teaser: identity, title, fields and type,
+    nothing of its hidden fields nor anything derived from them (matched terms, explanations)."""
     view = dict(data)
     if audience is Audience.FULL:
         return view
     for key in _PERSONAL.get(event_type, ()):
         view.pop(key, None)
-    if audience is Audience.VIEWER and confidential and event_type in _DEMAND_DETAIL_EVENTS:
-        if event_type == "DemandUpdated":
-            changed = view.get("changed")
-            if isinstance(changed, dict):
-                view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS}
-        elif event_type == "MatchAccepted":
-            view.pop("budget", None)
-        else:
-            view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
-        view["teaser"] = True
+    if audience is not Audience.VIEWER:
+        return view
+    if event_type == "AssignmentProposed":
+        # It spans many demands, and its notes quote their matched terms: viewers get the outcome only.
+        view["proposals"] = [
+            {k: v for k, v in p.items() if k != "notes"} for p in view.get("proposals") or () if isinstance(p, dict)
+        ]
+    if not confidential:
+        return view
+    if event_type in ("DemandSubmitted", "DemandPublished"):
+        view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
+    elif event_type == "DemandUpdated":
+        changed = view.get("changed")
+        view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS} if isinstance(changed, dict) else {}
+    elif event_type == "MatchesSuggested":
+        for ranked in ("carriers", "experts"):
+            view[ranked] = [
+                {k: v for k, v in c.items() if k in _SUGGESTION_KEYS}
+                for c in view.get(ranked) or ()
+                if isinstance(c, dict)
+            ]
+    elif event_type == "MatchRejected":
+        reason = view.get("reason")
+        view["reason"] = {"code": reason.get("code")} if isinstance(reason, dict) else None
+    elif event_type in _DETAILS:
+        for key in _DETAILS[event_type]:
+            view.pop(key, None)
+    else:
+        return view
+    view["teaser"] = True
     return view
 
 

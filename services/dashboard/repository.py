@@ -125,8 +125,14 @@ class DashboardRepository:
         )
 
     async def is_confidential(self, demand_id: uuid.UUID) -> bool:
-        row = (await self.conn.execute(sa.select(demands.c.confidential).where(demands.c.id == demand_id))).first()
-        return bool(row and row.confidential)
+        """Whether the demand is confidential, or not known yet to be public (an event of another
+        topic may arrive before the demand's own): the stream fails closed."""
+        row = (
+            await self.conn.execute(
+                sa.select(demands.c.confidential, demands.c.confidential_at).where(demands.c.id == demand_id)
+            )
+        ).first()
+        return row is None or row.confidential_at is None or bool(row.confidential)
 
     # -- contracts and payments ------------------------------------------------------------
     async def ensure_contract(self, contract_id: uuid.UUID, **parties: Any) -> None:

@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from services.dashboard.tests.support import envelope, isolated_definition, mess
 from shared.bus.memory import InMemoryBus
 from shared.consumer import EventConsumer
 from shared.events import demand as dm
+from shared.events import matching as mt
 from shared.events import talent as tl
 from shared.events.envelope import Envelope
 from shared.runtime import create_service_app
@@ -315,6 +317,100 @@ async def test_confidential_demands_reach_viewers_as_teasers_and_personal_data_o
     assert "name" not in v_person and "university" not in v_person
     assert "name" not in pm_person and "university" not in pm_person
     assert (op_person["name"], op_person["university"]) == ("王研究员", "东南大学")
+
+
+MARKERS = ("机密标记甲", "SECRETTERM", "7654321.09", "2031-07-19", "秘密城市", "secret.contact@example.com")
+
+
+def confidential_story(demand_id: uuid.UUID) -> list[Any]:
+    """Every event about a confidential demand that carries its hidden text, or text derived from it,
+    with a marker planted in each."""
+    description, term, budget, deadline, city, contact = MARKERS
+    sub = submitted(confidential=True).model_copy(
+        update={
+            "demand_id": demand_id,
+            "description": f"{description} {term}",
+            "keywords": [term],
+            "budget": Decimal(budget),
+            "deadline": datetime.fromisoformat(f"{deadline}T00:00:00+00:00"),
+            "city": city,
+            "province": city,
+        }
+    )
+    carrier, person = uuid.uuid4(), uuid.uuid4()
+    ranked = {"rank": 1, "score": 0.9, "components": {"text": 0.9}, "matched_terms": [term]}
+    return [
+        mt.MatchesSuggested(  # before its demand is known: fails closed
+            demand_id=demand_id,
+            suggestion_set_id=uuid.uuid4(),
+            carriers=[mt.SuggestedCarrier(carrier_id=carrier, notes=[f"matched terms: {term}"], **ranked)],
+            experts=[mt.SuggestedExpert(person_id=person, **ranked)],
+            suggested_at=scenario.at(6, 1),
+        ),
+        sub,
+        published(sub),
+        dm.DemandUpdated(
+            demand_id=demand_id,
+            changed={"description": description, "budget": budget, "city": city, "contact": {"email": contact}},
+            version=2,
+            updated_at=scenario.at(6, 3),
+        ),
+        mt.MatchesSuggested(
+            demand_id=demand_id,
+            suggestion_set_id=uuid.uuid4(),
+            carriers=[mt.SuggestedCarrier(carrier_id=carrier, notes=[f"matched terms: {term}"], **ranked)],
+            suggested_at=scenario.at(6, 4),
+        ),
+        mt.MatchRejected(
+            demand_id=demand_id,
+            carrier_id=carrier,
+            reason=mt.MatchReason(code="other", note=f"{term} is out of scope"),
+            rejected_by="pm",
+            rejected_at=scenario.at(6, 5),
+        ),
+        mt.AssignmentProposed(
+            batch_id=uuid.uuid4(),
+            proposals=[
+                mt.ProposedDemand(
+                    demand_id=demand_id, carrier_ids=[carrier], scores=[0.9], notes=[f"matched terms: {term}"]
+                )
+            ],
+            unserved=[],
+            total_score=0.9,
+            proposed_at=scenario.at(6, 5),
+        ),
+        mt.MatchAccepted(
+            match_id=uuid.uuid4(),
+            demand_id=demand_id,
+            carrier_id=carrier,
+            enterprise_id=ENTERPRISE,
+            accepted_by="pm",
+            demand_title=sub.title,
+            demand_type=sub.demand_type,
+            budget=Decimal(budget),
+            accepted_at=scenario.at(6, 6),
+        ),
+        dm.DemandWithdrawn(demand_id=demand_id, reason=f"{description} moved in house", withdrawn_at=scenario.at(6, 7)),
+        dm.DemandExpired(demand_id=demand_id, deadline=sub.deadline, expired_at=scenario.at(6, 8)),
+    ]
+
+
+async def test_no_hidden_field_of_a_confidential_demand_reaches_a_viewer_on_the_stream(served: Served) -> None:
+    story = confidential_story(uuid.uuid4())
+    async with (
+        sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as viewer,
+        sse(served.client, EVENTS, headers=auth_headers("project_manager")) as pm,
+    ):
+        for event in story:
+            await served.deliver(envelope(event))
+        for reader in (viewer, pm):
+            await reader.until(lambda r: len(r.events) == len(story), what="the whole story")
+    seen = "\n".join(e.data for e in viewer.events)
+    assert [m for m in MARKERS if m in seen] == []
+    assert all(data_of(e)["data"].get("teaser") for e in viewer.events if e.event != "AssignmentProposed")
+    # Project managers see every demand in full.
+    staff = "\n".join(e.data for e in pm.events)
+    assert all(m in staff for m in MARKERS)
 
 
 async def test_an_event_is_streamed_after_its_commit_so_the_kpis_already_count_it(served: Served) -> None:
