@@ -192,6 +192,27 @@ async def test_person_rules_at_the_edge(talent: TalentApp) -> None:
         assert_problem(await c.post("/api/v1/people", json=person_body(other["id"])), 403, "forbidden")
 
 
+async def test_a_duplicate_e_mail_names_the_person_only_to_who_may_see_its_contact_data(talent: TalentApp) -> None:
+    ours, theirs = await create_carrier(talent), await create_carrier(talent)
+    async with talent.client(carrier_user(theirs["id"])) as c:
+        first = await c.post("/api/v1/people", json=person_body(theirs["id"]))
+        assert first.status_code == 201, first.text
+    email, their_person = first.json()["contact"]["email"], first.json()["id"]
+    async with talent.client(carrier_user(ours["id"])) as c:
+        r = await c.post("/api/v1/people", json=person_body(ours["id"], contact={"email": email}))
+        assert "existing_id" not in assert_problem(r, 409, "duplicate-person") and their_person not in r.text
+        mine = await c.post("/api/v1/people", json=person_body(ours["id"]))
+        r = await c.patch(
+            f"/api/v1/people/{mine.json()['id']}", json={"contact": {"email": email}}, headers={"If-Match": '"v1"'}
+        )
+        assert "existing_id" not in assert_problem(r, 409, "duplicate-person") and their_person not in r.text
+    for headers in (carrier_user(theirs["id"]), PROJECT_MANAGER):
+        async with talent.client(headers) as c:
+            r = await c.post("/api/v1/people", json=person_body(theirs["id"], contact={"email": email}))
+            named = assert_problem(r, 409, "duplicate-person").get("existing_id")
+            assert named == (their_person if headers != PROJECT_MANAGER else None)
+
+
 async def test_person_patch_with_if_match_and_no_event_when_nothing_changes(talent: TalentApp) -> None:
     carrier = await create_carrier(talent)
     person = await create_person(talent, carrier["id"])
