@@ -232,3 +232,26 @@ async def test_patch_validates_like_create(demand: DemandApp, enterprise: dict[s
     after = (await c.get(url, headers=OPERATOR)).json()
     assert after["version"] == 1
     assert short_types(await outbox_rows(demand.runtime, d["id"])) == ["DemandSubmitted"]
+
+
+@pytest.mark.parametrize("budget", [2500000, 2500000.5])
+async def test_a_budget_is_an_exact_decimal_string_never_a_json_number(demand: DemandApp, budget: float) -> None:
+    c = demand.client
+    ent = await register_enterprise(c)
+    r = await c.post("/api/v1/demands", json=demand_body(ent["id"], budget=budget), headers=enterprise_user(ent["id"]))
+    assert [e["field"] for e in assert_problem(r, 422, "validation-error")["errors"]] == ["budget"]
+    assert await demand_count(demand.runtime, ent["id"]) == 0
+    d = await create_demand(c, ent["id"], budget="2500000")
+    assert d["budget"] == "2500000.00"
+    r = await c.patch(
+        f"/api/v1/demands/{d['id']}",
+        json={"budget": budget},
+        headers={**enterprise_user(ent["id"]), "If-Match": '"v1"'},
+    )
+    assert [e["field"] for e in assert_problem(r, 422, "validation-error")["errors"]] == ["budget"]
+    r = await c.post(
+        f"/api/v1/enterprises/{ent['id']}/centers",
+        json={"name": "联合创新中心", "established_on": "2025-01-01", "committed_funding": 1000000},
+        headers=OPERATOR,
+    )
+    assert [e["field"] for e in assert_problem(r, 422, "validation-error")["errors"]] == ["committed_funding"]
