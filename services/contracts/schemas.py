@@ -26,7 +26,6 @@ from services.contracts.domain import (
 )
 from shared.validation import Money, chars
 
-
 PositiveMoney = Annotated[Money, Field(gt=0)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 StakePercent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]

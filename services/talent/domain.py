@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from shared.auth import Actor, Role
 from shared.events import talent as ev
 from shared.events.base import DomainEvent
 from shared.text import normalize

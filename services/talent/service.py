@@ -41,8 +41,8 @@ from services.talent.repository import (
 from services.talent.schemas import AssignmentCreate, CarrierCreate, PersonCreate, TraineeCreate
 from services.talent.tables import carriers, people
 from shared.auth import Actor
-from shared.contact import can_see_contact
 from shared.bulk import validation_errors
+from shared.contact import can_see_contact
 from shared.events import contracts as contract_ev
 from shared.events import matching as matching_ev
 from shared.events import talent as ev

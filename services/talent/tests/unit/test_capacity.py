@@ -17,7 +17,6 @@ from services.talent.domain import (
     check_capacity,
     check_person_assignment,
 )
-from shared.auth import Actor, Role
 
 SUBJECT = uuid.UUID("3f2b8c1e-6a4d-4e5f-9a0b-1c2d3e4f5a6b")
 
@@ -96,5 +95,3 @@ def test_a_pure_project_manager_is_no_researcher() -> None:
     with pytest.raises(AssignmentRefused) as info:
         check_person_assignment(["project_manager"], role="engineer", target_type=TargetType.CONTRACT)
     assert info.value.field == "person_id"
-
-
