@@ -176,7 +176,7 @@ def _exactly_money(annotation: object, metadata: list[object]) -> tuple[bool, bo
         if t is Decimal:
             found_decimal = True
         if typing.get_origin(t) is Annotated:
-            found_money |= any(getattr(m, "func", None) is exact_decimal_string for m in t.__metadata__)
+            found_money |= any(getattr(m, "func", None) is exact_decimal_string for m in typing.get_args(t)[1:])
         stack.extend(typing.get_args(t))
     return found_decimal, found_money
 

@@ -338,7 +338,7 @@ def confidential_story(demand_id: uuid.UUID) -> list[Any]:
         }
     )
     carrier, person = uuid.uuid4(), uuid.uuid4()
-    ranked = {"rank": 1, "score": 0.9, "components": {"text": 0.9}, "matched_terms": [term]}
+    ranked: dict[str, Any] = {"rank": 1, "score": 0.9, "components": {"text": 0.9}, "matched_terms": [term]}
     return [
         mt.MatchesSuggested(  # before its demand is known: fails closed
             demand_id=demand_id,
@@ -391,7 +391,11 @@ def confidential_story(demand_id: uuid.UUID) -> list[Any]:
             accepted_at=scenario.at(6, 6),
         ),
         dm.DemandWithdrawn(demand_id=demand_id, reason=f"{description} moved in house", withdrawn_at=scenario.at(6, 7)),
-        dm.DemandExpired(demand_id=demand_id, deadline=sub.deadline, expired_at=scenario.at(6, 8)),
+        dm.DemandExpired(
+            demand_id=demand_id,
+            deadline=datetime.fromisoformat(f"{deadline}T00:00:00+00:00"),
+            expired_at=scenario.at(6, 8),
+        ),
     ]
 
 
