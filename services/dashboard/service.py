@@ -238,7 +238,7 @@ class KpiService:
     async def kpis(self, limit: int, audience: Audience = Audience.FULL) -> dict[str, Any]:
         """The KPIs as ``audience`` may see them: dashboard viewers get no intended investment
         that adds up fewer than k confidential budgets (``domain.protect_intended``)."""
-        k = self.k if audience is Audience.VIEWER else 1
+        min_k = self.k if audience is Audience.VIEWER else 1
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
             totals = await repo.totals()
@@ -248,15 +248,15 @@ class KpiService:
                 merged = domain.merge_rows(*await repo.grouped(dimension))
                 kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
                 names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
-                hidden = domain.protect_intended(merged, k, partition=dimension in domain.PARTITIONS)
+                hidden = domain.protect_intended(merged, min_k, partition=dimension in domain.PARTITIONS)
                 rows, total = domain.breakdown(dimension, merged, names, limit, hidden)
                 breakdowns[dimension] = rows
                 truncated[dimension] = total
         funnel = totals["funnel"]
         deals = totals["contracts"]
-        hide_total = domain.total_suppressed(int(funnel["confidential"]), k)
+        hide_total = domain.total_suppressed(int(funnel["confidential"]), min_k)
         return {
-            "funnel": {s: int(funnel[s]) for s in (*domain.STAGES, "withdrawn", "rejected", "expired")},
+            "funnel": {k: int(funnel[k]) for k in (*domain.STAGES, "withdrawn", "rejected", "expired")},
             "money": {
                 "currency": "CNY",
                 "intended": None if hide_total else money(funnel["intended"]),
@@ -264,7 +264,7 @@ class KpiService:
                 "paid": money(totals["paid"]),
                 "suppressed": ["intended"] if hide_total else [],
             },
-            "contracts": {s: int(deals[s]) for s in ("signed", "completed", "terminated")},
+            "contracts": {k: int(deals[k]) for k in ("signed", "completed", "terminated")},
             "breakdowns": breakdowns,
             "breakdown_sizes": truncated,
         }
