@@ -96,7 +96,8 @@ def stream_actor(
     summary="The live stream of events (Server-Sent Events), optionally filtered by type",
     description="Each event: `id` the CloudEvent id, `event` its type, `data` one line of JSON "
     "`{type, subject, time, data}`. A comment line every 15 s keeps the stream alive. Confidential demands "
-    "reach dashboard viewers as teasers; personal data of people reaches operators only.",
+    "reach dashboard viewers as teasers (nothing derived from their hidden text either), contracts without "
+    "their terms or reasons; personal data of people reaches operators only.",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )

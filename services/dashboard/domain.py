@@ -119,6 +119,9 @@ _DETAILS = {
 }
 
 
+_CONTRACT_TEXT = {"MilestoneRejected": {"reason"}, "ContractTerminated": {"reason"}}
+
+
 def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, confidential: bool) -> dict[str, Any]:
     """The event's data as ``audience`` may see it on the live stream.
 
@@ -137,6 +140,12 @@ def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *,
         view["proposals"] = [
             {k: v for k, v in p.items() if k != "notes"} for p in view.get("proposals") or () if isinstance(p, dict)
         ]
+    # Contracts show dashboard viewers their totals only: which terms an amendment changed, not the
+    # new terms (scope, shares, investment); no free-text reasons.
+    if event_type == "ContractAmended" and isinstance(view.get("changes"), dict):
+        view["changes"] = sorted(view["changes"])
+    for key in _CONTRACT_TEXT.get(event_type, ()):
+        view.pop(key, None)
     if not confidential:
         return view
     if event_type in ("DemandSubmitted", "DemandPublished"):

@@ -105,6 +105,17 @@ def test_viewers_see_no_details_of_a_confidential_demand_in_updates_and_matches(
     assert "budget" not in domain.stream_view("MatchAccepted", match, Audience.VIEWER, confidential=True)
 
 
+def test_viewers_see_which_contract_terms_changed_not_the_terms_nor_reasons() -> None:
+    amended = {"contract_id": "c", "changes": {"scope": "机密范围", "value": "10.00"}, "value": "10.00"}
+    assert domain.stream_view("ContractAmended", amended, Audience.VIEWER, confidential=False)["changes"] == [
+        "scope",
+        "value",
+    ]
+    terminated = {"contract_id": "c", "reason": "机密原因", "cancelled_milestones": 1}
+    assert "reason" not in domain.stream_view("ContractTerminated", terminated, Audience.VIEWER, confidential=False)
+    assert domain.stream_view("ContractAmended", amended, Audience.STAFF, confidential=True) == amended
+
+
 def test_personal_data_of_people_only_reaches_operators() -> None:
     person = {"person_id": "p", "name": "王", "university": "东南大学", "roles": ["researcher"]}
     assert domain.stream_view("PersonRegistered", person, Audience.FULL, confidential=False) == person
