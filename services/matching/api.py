@@ -19,9 +19,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from services.matching import views
+from services.matching import inference, views
 from services.matching.handlers import service_of
-from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
+from services.matching.schemas import (
+    AssignmentRequest,
+    ConflictCreate,
+    FieldInferenceRequest,
+    MatchDecisionCreate,
+)
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
@@ -33,6 +38,7 @@ from shared.problems import NotFound, Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
 from shared.visibility import Relation, Sight
+from shared.vocabulary import FIELDS
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -331,3 +337,18 @@ async def get_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentAct
 
 # The busiest routes, served before FastAPI's machinery (shared/hotpath.py).
 HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_suggestions_hot)]
+
+
+@router.post(
+    "/vocabulary/infer",
+    tags=["vocabulary"],
+    summary="Suggest vocabulary codes for a text, best first, with a confidence (any signed-in user)",
+)
+async def infer_fields(body: FieldInferenceRequest, actor: CurrentActor) -> Response:
+    ranked = inference.infer(body.title, body.description, top_k=body.limit)
+    return JSON(
+        [
+            {"code": i.code, "zh": FIELDS[i.code].zh, "en": FIELDS[i.code].en, "confidence": i.confidence}
+            for i in ranked
+        ]
+    )

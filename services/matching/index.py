@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from services.matching.scoring import (
     COMPONENTS,
+    FIELD_TERM,
     MATCHED_TERMS,
     REGION_DOMESTIC,
     REGION_OVERSEAS,
@@ -280,9 +281,10 @@ class ProfileIndex:
 
     def _keep_norms_current(self) -> None:
         """The first pass ranks by norms computed at indexing time; recompute them all when the
-        collection has drifted (cheap while it is small). Final scores never use them."""
+        collection has drifted by a twentieth (amortised O(1) per update). Final scores never
+        use them: ``_finish`` recomputes the candidates' norms with the idf of now."""
         n = self.n_alive
-        if n < 5000 or abs(n - self._norms_at) > self._norms_at // 20:
+        if abs(n - self._norms_at) > max(8, self._norms_at // 20):
             self.refresh_norms()
     def _set_attributes(self, slot: int, doc: CarrierDoc) -> None:
         self._set_free(slot, doc.capacity, doc.active_load)
@@ -529,7 +531,11 @@ class ProfileIndex:
         if common.size == 0:
             return []
         ranked = sorted(
-            zip((-contribution_key(c) for c in contrib.tolist()), (self.terms[int(t)] for t in common), strict=True)
+            (k, t)
+            for k, t in zip(
+                (-contribution_key(c) for c in contrib.tolist()), (self.terms[int(t)] for t in common), strict=True
+            )
+            if not t.startswith(FIELD_TERM)
         )
         return [t for _, t in ranked[:MATCHED_TERMS]]
 

@@ -48,8 +48,8 @@ COMPONENTS = ("text", "fields", "track_record", "capacity", "region", "trl", "bu
 # the rest as tuned before on bench/matching's set); a weighted mean, so only their ratios
 # matter. Override with ITP_MATCHING_WEIGHTS.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "text": 0.8,
-    "fields": 0.3,
+    "text": 1.6,
+    "fields": 0.6,
     "track_record": 0.12,
     "capacity": 0.06,
     "region": 0.06,
@@ -94,6 +94,8 @@ TRACK_VALUE_SCALE = 10_000_000.0  # CNY
 
 MATCHED_TERMS = 8
 FIELD_TERM_CONFIDENCE = 0.5
+FIELD_TERM_REPEAT = 12  # tf 1 + ln 12: a field the text is about weighs like a term said often (tuned)
+FIELD_TERM = "field:"  # index terms of inferred fields: they score, but are not shown as matched terms
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,12 @@ def demand_terms(d: DemandDoc) -> Counter[str]:
 def field_terms(inferred: Iterable[Inferred]) -> list[str]:
     """The fields a text is about as index terms (``field:acoustics.noise``): the cue lists are
     bilingual and name symptoms, so they bridge languages and wordings the words do not."""
-    return [f"field:{i.code}" for i in inferred if i.confidence >= FIELD_TERM_CONFIDENCE]
+    return [
+        f"{FIELD_TERM}{i.code}"
+        for i in inferred
+        if i.confidence >= FIELD_TERM_CONFIDENCE
+        for _ in range(FIELD_TERM_REPEAT)
+    ]
 
 
 def tf_weight(n: float) -> float:
@@ -262,7 +269,8 @@ def text_relevance(demand: Counter[str], carrier: Counter[str], corpus: Corpus) 
         return 0.0, []
     dot = sum(dv[t] * cv[t] for t in common)
     norm = math.sqrt(sum(v * v for v in dv.values())) * math.sqrt(sum(v * v for v in cv.values()))
-    top = sorted(common, key=lambda t: (-contribution_key(dv[t] * cv[t]), t))[:MATCHED_TERMS]
+    shown = [t for t in common if not t.startswith(FIELD_TERM)]
+    top = sorted(shown, key=lambda t: (-contribution_key(dv[t] * cv[t]), t))[:MATCHED_TERMS]
     return min(1.0, dot / norm), top
 
 
