@@ -63,7 +63,7 @@ def carrier_doc(r: Record) -> CarrierDoc:
 
 def _inferred(text: str) -> list[str]:
     try:
-        from services.matching.inference import infer_codes  # type: ignore[attr-defined]
+        from services.matching.inference import infer_codes
     except ImportError:  # the code before field inference existed
         return []
     return infer_codes(text)
@@ -137,9 +137,13 @@ def main(argv: Sequence[str] = ()) -> int:
     split = json.loads((SET_DIR / "split.json").read_text())
     halves = {h: [d for d in demands if d["eval_id"] in set(split[h])] for h in ("report", "tune")}
     index = build_index(carriers)
-    print(f"blind set: {len(carriers)} carriers, {len(demands)} demands (report {len(halves['report'])}, "
-          f"tune {len(halves['tune'])})")
-    header = f"{'variant':<10} {'half':<7} {'P@1':>6} {'MRR':>6} {'hard P@1':>9}  {'zh P@1':>6} {'en P@1':>6} {'mixed':>6}"
+    print(
+        f"blind set: {len(carriers)} carriers, {len(demands)} demands (report {len(halves['report'])}, "
+        f"tune {len(halves['tune'])})"
+    )
+    header = (
+        f"{'variant':<10} {'half':<7} {'P@1':>6} {'MRR':>6} {'hard P@1':>9}  {'zh P@1':>6} {'en P@1':>6} {'mixed':>6}"
+    )
     print(header)
     print("-" * len(header))
     worst: dict[str, float] = {}
@@ -165,7 +169,11 @@ def main(argv: Sequence[str] = ()) -> int:
     if not worst:
         return 0
     met = all(worst[k] >= t for k, t in TARGETS.items())
-    print("targets on every variant (report half):", "met" if met else "not met", {k: round(v, 3) for k, v in worst.items()})
+    print(
+        "targets on every variant (report half):",
+        "met" if met else "not met",
+        {k: round(v, 3) for k, v in worst.items()},
+    )
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0
 
@@ -177,8 +185,10 @@ def _print_misses(index: ProfileIndex, rows: Sequence[tuple[Record, list[str]]],
         if ranked and ranked[0] in best:
             continue
         pos = next((i + 1 for i, c in enumerate(ranked) if c in best), None)
-        print(f"   miss {variant} {d['eval_id']} {d['hard_kind']:<15} want {sorted(best)} at {pos}, top {ranked[:3]}: "
-              f"{show(d['title'])}")
+        print(
+            f"   miss {variant} {d['eval_id']} {d['hard_kind']:<15} want {sorted(best)} at {pos}, top {ranked[:3]}: "
+            f"{show(d['title'])}"
+        )
 
 
 if __name__ == "__main__":

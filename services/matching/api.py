@@ -347,8 +347,5 @@ HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_sug
 async def infer_fields(body: FieldInferenceRequest, actor: CurrentActor) -> Response:
     ranked = inference.infer(body.title, body.description, top_k=body.limit)
     return JSON(
-        [
-            {"code": i.code, "zh": FIELDS[i.code].zh, "en": FIELDS[i.code].en, "confidence": i.confidence}
-            for i in ranked
-        ]
+        [{"code": i.code, "zh": FIELDS[i.code].zh, "en": FIELDS[i.code].en, "confidence": i.confidence} for i in ranked]
     )

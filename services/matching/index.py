@@ -50,8 +50,8 @@ from services.matching.scoring import (
     demand_terms,
     place_key,
     profile_terms,
-    tie_order,
     tf_weight,
+    tie_order,
     trl_range,
     trl_span,
     typical_value,
@@ -286,6 +286,7 @@ class ProfileIndex:
         n = self.n_alive
         if abs(n - self._norms_at) > max(8, self._norms_at // 20):
             self.refresh_norms()
+
     def _set_attributes(self, slot: int, doc: CarrierDoc) -> None:
         self._set_free(slot, doc.capacity, doc.active_load)
         self.overseas[slot] = doc.country.upper() != "CN"
@@ -505,9 +506,7 @@ class ProfileIndex:
             text = np.where(norm > 0, dots / (q.norm * norm), 0.0)
         return np.minimum(text, 1.0)
 
-    def _exact_dots(
-        self, q: Query, slots: NDArray[np.int64]
-    ) -> tuple[F64, F64, list[tuple[NDArray[np.int64], F64]]]:
+    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, F64, list[tuple[NDArray[np.int64], F64]]]:
         """Exact dot products of a few slots with the query and their norms, both from their own
         term vectors with the idf of now (so a score never depends on when a profile was
         indexed), and per slot the shared terms with their contributions (for the matched terms)."""

@@ -381,7 +381,9 @@ def budget_fit(budget: Decimal | float | None, typical: float) -> float | None:
     return min(1.0, max(0.0, 1.0 + math.log10(b / typical)))
 
 
-def tie_order(score: float, components: Mapping[str, float], name: str, profile_id: str) -> tuple[float, float, float, str, str]:
+def tie_order(
+    score: float, components: Mapping[str, float], name: str, profile_id: str
+) -> tuple[float, float, float, str, str]:
     """The order of suggestions: by score; equal scores by text, then fields, then name (the
     same on every instance, unlike generated ids), and the id last."""
     return (-score, -components.get("text", 0.0), -components.get("fields", 0.0), name, profile_id)

@@ -52,7 +52,9 @@ def test_a_broad_code_no_longer_decides_the_ranking() -> None:
     index = ProfileIndex()
     for c in CARRIERS:
         index.upsert(c)
-    demand = DemandDoc("d", "厂区设备夜间噪声扰民", "风机和冷却塔夜间噪声超标，居民投诉", ["environment"], [], "苏州", "江苏")
+    demand = DemandDoc(
+        "d", "厂区设备夜间噪声扰民", "风机和冷却塔夜间噪声超标，居民投诉", ["environment"], [], "苏州", "江苏"
+    )
     assert index.search(demand, weights=DEFAULT_WEIGHTS)[0].carrier_id == "c-noise"
 
 
