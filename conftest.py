@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from itp.services import definition
+from itp.services import migrations_dir
 from shared.testing import create_database, drop_database, drop_templates, migrated_template, pg_dsn, unique
 
 
@@ -32,7 +32,7 @@ async def fresh_db(_drop_templates: None) -> AsyncIterator[FreshDb]:
 
     async def make(service: str) -> str:
         name = unique(f"itp_test_{service}")
-        url = await create_database(name, template=await migrated_template(service, definition(service).migrations))
+        url = await create_database(name, template=await migrated_template(service, migrations_dir(service)))
         created.append(name)
         return url
 
