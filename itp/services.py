@@ -25,5 +25,7 @@ def definition(name: str) -> ServiceDefinition:
 def migrations_dir(name: str) -> Path:
     """The Alembic tree of a deployable with a database (``MIGRATED``)."""
     if name == "gateway":
-        return Path(__file__).resolve().parent.parent / "services" / "gateway" / "migrations"
+        from services.gateway.tables import MIGRATIONS
+
+        return MIGRATIONS
     return definition(name).migrations

@@ -1,10 +1,13 @@
 """The gateway's own tables: the credentials it accepts besides bearer tokens (ADR 0005)."""
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from shared.db import JSONType, UTCDateTime
 
 metadata = sa.MetaData()
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # its Alembic tree (itp migrate gateway)
 
 # API keys for portal back ends: only a SHA-256 hash of each secret is stored.
 api_keys = sa.Table(

@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from itp.services import migrations_dir
 from services.gateway.credentials import ApiKeyStore
 from services.gateway.fastpath import GatewayApp
 from services.gateway.main import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from services.gateway.tables import MIGRATIONS
 from services.gateway.tests.integration.stub import CARRIERS, CONTRACTS, D1, ID, PEOPLE, Seen, Stub, serving
 from shared.auth import verifier_for
 from shared.db import create_engine
@@ -81,7 +81,7 @@ async def stub() -> AsyncIterator[Stub]:
 @pytest.fixture(scope="module")
 async def pair(stub: Stub, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pair]:
     tmp = tmp_path_factory.mktemp("gateway")
-    await asyncio.to_thread(upgrade, migrations_dir("gateway"), f"sqlite+aiosqlite:///{tmp}/gateway.db")
+    await asyncio.to_thread(upgrade, MIGRATIONS, f"sqlite+aiosqlite:///{tmp}/gateway.db")
     settings = settings_for(stub, tmp)
     async with gateway(settings, fast=True) as (app, fast), gateway(settings, fast=False) as (_, slow):
         yield Pair(stub, fast, slow, app, tmp)
@@ -442,36 +442,77 @@ async def test_a_path_is_forwarded_as_received(pair: Pair) -> None:
         assert [s.target for s in seen] == [raw.encode()]
 
 
-async def test_a_dot_segment_or_a_separator_in_the_raw_path_is_refused(pair: Pair) -> None:
+async def asgi_get(app: Any, path: str, raw_path: bytes) -> int:
+    """The status ``app`` answers a GET with this exact scope (a client that does not normalise)."""
+    sent: list[dict[str, Any]] = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": raw_path,
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"gw"), (b"authorization", user()["Authorization"].encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("gw", 80),
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return int(sent[0]["status"])
+
+
+async def test_a_dot_segment_or_a_separator_in_the_raw_path_is_refused(pair: Pair, stub: Stub) -> None:
     """What a client that does not normalise its URLs sends (httpx would)."""
-    for raw in (b"/api/v1/contracts/../people", b"/api/v1/people/./x", b"/api/v1/people/a%2f..%2fb"):
-        for app in (pair.fast, pair.slow):
-            transport = app._transport
-            assert isinstance(transport, httpx.ASGITransport)
-            sent: list[dict[str, Any]] = []
-            path = raw.decode().replace("%2f", "/")
-            scope = {
-                "type": "http",
-                "asgi": {"version": "3.0"},
-                "http_version": "1.1",
-                "method": "GET",
-                "scheme": "http",
-                "path": path,
-                "raw_path": raw,
-                "root_path": "",
-                "query_string": b"",
-                "headers": [(b"host", b"gw"), (b"authorization", user()["Authorization"].encode())],
-                "client": ("127.0.0.1", 1),
-                "server": ("gw", 80),
-                "state": {},
-            }
+    settings = settings_for(stub, pair.tmp)
+    async with gateway(settings, fast=True) as (fast, _), gateway(settings, fast=False) as (slow, _):
+        for raw in (b"/api/v1/contracts/../people", b"/api/v1/people/./x", b"/api/v1/people/a%2f..%2fb"):
+            for app in (fast, slow):
+                pair.stub.seen.clear()
+                assert await asgi_get(app, raw.decode().replace("%2f", "/"), raw) == 400, raw
+                assert not pair.stub.seen
 
-            async def receive() -> dict[str, Any]:
-                return {"type": "http.request", "body": b"", "more_body": False}
 
-            async def send(message: dict[str, Any]) -> None:
-                sent.append(message)
+# -- the door's limits (shared/limits.py) ----------------------------------------------------------
 
-            pair.stub.seen.clear()
-            await transport.app(scope, receive, send)
-            assert sent[0]["status"] == 400 and not pair.stub.seen, raw
+
+async def big_chunks() -> AsyncIterator[bytes]:
+    for _ in range(8):
+        yield b"x" * 1024
+
+
+async def test_big_bodies_and_failed_authentications_are_refused_alike(stub: Stub, tmp_path: Path) -> None:
+    settings = settings_for(stub, tmp_path, max_body_bytes=4096, auth_failure_burst=2, auth_failures_per_minute=1)
+    async with gateway(settings, fast=True) as (_, fast), gateway(settings, fast=False) as (_, slow):
+        answers = []
+        for client in (fast, slow):
+            stub.seen.clear()
+            headers = {**user(), "X-Request-ID": "r"}
+            declared = await client.post("/api/v1/demands", content=b"x" * 5000, headers=headers)
+            streamed = await client.post("/api/v1/demands", content=big_chunks(), headers=headers)
+            assert not stub.seen, "no big body reaches a service"
+            forged = {"Authorization": "Bearer forged", "X-Request-ID": "r"}
+            failures = [(await client.get("/api/v1/demands", headers=forged)).status_code for _ in range(2)]
+            throttled = await client.get("/api/v1/demands", headers=headers)
+            # One budget per address, whichever entrance of the app answered the failures.
+            composed = await client.get(f"/api/v1/enterprises/{D1}/home", headers=headers)
+            answers.append((declared, streamed, failures, throttled, composed))
+        for declared, streamed, failures, throttled, composed in answers:
+            for r in (declared, streamed):
+                assert (r.status_code, r.json()["type"]) == (413, "/problems/payload-too-large")
+                assert r.headers["content-type"] == "application/problem+json"
+            assert failures == [401, 401]
+            for r in (throttled, composed):
+                assert (r.status_code, r.json()["type"]) == (429, "/problems/too-many-failed-authentications")
+                assert int(r.headers["retry-after"]) >= 1
+        (df, _, _, tf, _), (ds, _, _, ts, _) = answers
+        assert (df.headers.raw, df.content) == (ds.headers.raw, ds.content)
+        assert [k for k, _ in tf.headers.raw] == [k for k, _ in ts.headers.raw]  # Retry-After's value may tick
