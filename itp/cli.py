@@ -240,6 +240,8 @@ def cmd_apikey(args: argparse.Namespace) -> None:
     """API keys in the gateway's store (ITP_GATEWAY_DATABASE_URL, else ITP_DATABASE_URL; ADR 0005)."""
     import json
 
+    from sqlalchemy.exc import DBAPIError
+
     from services.gateway.credentials import ApiKeyStore, describe
     from shared.db import create_engine
     from shared.runtime import database_url_for
@@ -270,6 +272,8 @@ def cmd_apikey(args: argparse.Namespace) -> None:
             else:
                 keys = [describe(k) for k in await store.list()]
                 print(json.dumps(keys, indent=2, ensure_ascii=False))
+        except DBAPIError as exc:
+            sys.exit(f"the gateway's database cannot be used ({type(exc.orig).__name__}); run: itp migrate gateway")
         finally:
             await engine.dispose()
 
