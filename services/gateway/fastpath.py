@@ -8,11 +8,15 @@ regexes), and when that is one of these two it answers here, doing what the Fast
 does, in the same order:
 
 * ``RequestContextMiddleware``: the request id (accepted or made, echoed) and trace context;
-* the route: the owner of the path (else the 404 problem), the body, the caller's
+* ``RequestLimits`` (``shared/limits.py``), with the same ``Limits`` object: 413 for a big
+  body, 429 after repeated failed authentications from the address;
+* the route: the path check (400 problem for a path the gateway refuses, see
+  ``routes.forwarded_path``), the owner of the path (else the 404 problem), the caller's
   authentication and rate limit (``edge_headers``; a ``Problem`` is answered as the app's
-  exception handler answers it, ``instance`` and all), the call (503 problem when the
-  service is unavailable), the reply with the response headers the gateway passes on and
-  ``content-length``; for the composed view, ``compose.compose_demand`` itself;
+  exception handler answers it, ``instance`` and all), the body, the call with the path as
+  received (503 problem when the service is unavailable), the reply with the response
+  headers the gateway passes on and ``content-length``; for the composed view, the UUID
+  validation FastAPI does (422), then ``compose.compose_demand`` itself;
 * ``ServerErrorMiddleware`` (the same class, with the app's 500 handler) around it all.
 
 Everything else (the other composition routes, the vocabulary, the dashboard,

@@ -92,7 +92,7 @@ async def test_api_key_is_exchanged_and_revocation_takes_effect(
 
             async def refused() -> bool:
                 r = await portal.get("/api/v1/demands", headers={"X-API-Key": key})
-                return (r.status_code, r.json()["type"]) == (401, "/problems/revoked-api-key")
+                return (r.status_code, r.json().get("type")) == (401, "/problems/revoked-api-key")
 
             await wait_for(refused, timeout_s=5, interval_s=0.2, what="the revoked key refused")
         assert all(k.key_hash != key and key.split("_")[2] not in str(k) for k in await store.list())
@@ -266,3 +266,18 @@ async def test_carrier_inbox_lists_the_demands_suggested_to_it(embedded_gateway:
     assert "description" not in entry and body["missing"] == []
     other = auth_headers("carrier_user", carrier_id="00000000-0000-0000-0000-000000000002")
     assert (await embedded_gateway.get(f"/api/v1/carriers/{carrier['id']}/inbox", headers=other)).status_code == 403
+
+
+async def test_an_encoded_separator_or_query_never_reaches_another_route(embedded_gateway: httpx.AsyncClient) -> None:
+    """Issue 13: ``/api/v1/people/%3Fx`` listed people, ``/api/v1/assignments/%23x`` returned a list."""
+    enterprise_id = await register_enterprise(embedded_gateway)
+    segments = ("%3Fx", "%23x", "%0A", "%3Flimit=1", "%2F..", "%2E%2E", "x%00")
+    bases = ("people", "assignments", "carriers", "trainees", "demands", "enterprises", "contracts", "matches")
+    urls = [f"/api/v1/{b}/{s}" for b in bases for s in segments]
+    urls += [f"/api/v1/enterprises/{enterprise_id}/{s}" for s in segments]
+    urls += [f"/api/v1/{c.format(s)}" for c in ("carriers/{}/inbox", "enterprises/{}/home") for s in segments]
+    for url in urls:
+        r = await embedded_gateway.get(url)
+        assert r.status_code in (400, 404, 405, 422), (url, r.status_code, r.text[:200])
+        assert r.headers["content-type"] == "application/problem+json", url
+        assert "items" not in r.json(), url
