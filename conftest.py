@@ -15,6 +15,11 @@ import pytest
 from itp.services import migrations_dir
 from shared.testing import create_database, drop_database, drop_templates, migrated_template, pg_dsn, unique
 
+# Many tests send bad credentials on purpose, all from 127.0.0.1 and often to one app: the
+# failed-authentication throttle (shared/limits.py) is tested with its own low limits
+# (shared/tests/unit/test_limits.py, tests/e2e/test_door_limits.py) and kept out of the way elsewhere.
+os.environ.setdefault("ITP_AUTH_FAILURE_BURST", "100000")
+
 
 @pytest.fixture(scope="session")
 async def _drop_templates() -> AsyncIterator[None]:
