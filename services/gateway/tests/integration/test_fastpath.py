@@ -415,7 +415,25 @@ async def test_composed_views_reuse_kept_alive_connections(pair: Pair) -> None:
 
 # Encoded in a path segment, each of these would make a service read another route or a query.
 CONFUSING = ("%23x", "%3Fx", "%3Flimit=1", "%0A", "x%0D%0Ay", "%00", "%09", "%7F", "%2F..", "a%2Fb", "%5C..", "%2E%2E")
-PROXIED = ("people", "assignments", "carriers", "contracts", "matches", "trainees", "enterprises", "dashboard/kpis")
+# Every prefix the gateway routes (routes._ROUTES), with one extra segment after some.
+PROXIED = (
+    "people",
+    "assignments",
+    "trainees",
+    "talent",
+    "carriers",
+    f"carriers/{D1}",
+    "enterprises",
+    f"enterprises/{D1}",
+    "demands",
+    f"demands/{D1}",
+    f"demands/{D1}/suggestions",
+    "matches",
+    "match-assignments",
+    "contracts",
+    f"contracts/{D1}/milestones",
+    "dashboard",
+)
 COMPOSED = ("demands/{}", "enterprises/{}/home", "carriers/{}/inbox", "project-managers/{}/worklist")
 
 
