@@ -1,6 +1,6 @@
 """Matching quality on the blind bilingual evaluation set (issue 19), four variants.
 
-    .venv/bin/python -m bench.matching.evaluate_blind [--tune-only] [--per-demand]
+    .venv/bin/python -m bench.matching.evaluate_blind [--tune-only] [--per-demand] [--bilingual-names]
 
 The set (``bench/eval/matching_blind``: 60 carriers, 180 demands, written without reading the
 ranking code) is loaded into the ranking code in-process, as the service loads its read model:
@@ -42,9 +42,11 @@ VARIANTS = ("precise", "broad", "inferred", "text")
 TARGETS = {"P@1": 0.80, "MRR": 0.85, "hard P@1": 0.65}
 
 
-def carrier_doc(r: Record) -> CarrierDoc:
+def carrier_doc(r: Record, *, bilingual_names: bool = False) -> CarrierDoc:
+    # Live, the talent events carry one display name (the Chinese one, else the English one);
+    # ``bilingual_names`` measures what indexing ``name_en`` too would add once they carry both.
     extra: dict[str, Any] = {}
-    if "name_en" in {f.name for f in dataclasses.fields(CarrierDoc)}:  # bilingual profiles
+    if bilingual_names and "name_en" in {f.name for f in dataclasses.fields(CarrierDoc)}:
         extra["name_en"] = r.get("name_en") if r.get("name_zh") else None
     return CarrierDoc(
         **extra,
@@ -116,10 +118,10 @@ def metrics(rows: Sequence[tuple[Record, list[str]]]) -> dict[str, float]:
     return {"P@1": p1 / n, "MRR": rr / n, "hard P@1": hard / (n_hard or 1)}
 
 
-def build_index(carriers: Sequence[Record]) -> ProfileIndex:
+def build_index(carriers: Sequence[Record], *, bilingual_names: bool = False) -> ProfileIndex:
     index = ProfileIndex()
     for c in carriers:
-        index.upsert(carrier_doc(c))
+        index.upsert(carrier_doc(c, bilingual_names=bilingual_names))
     index.refresh_norms()
     return index
 
@@ -136,7 +138,7 @@ def main(argv: Sequence[str] = ()) -> int:
     carriers, demands = load("carriers.jsonl"), load("demands.jsonl")
     split = json.loads((SET_DIR / "split.json").read_text())
     halves = {h: [d for d in demands if d["eval_id"] in set(split[h])] for h in ("report", "tune")}
-    index = build_index(carriers)
+    index = build_index(carriers, bilingual_names="--bilingual-names" in argv)
     print(
         f"blind set: {len(carriers)} carriers, {len(demands)} demands (report {len(halves['report'])}, "
         f"tune {len(halves['tune'])})"
