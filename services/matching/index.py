@@ -448,7 +448,7 @@ class ProfileIndex:
 
     # -- reads -----------------------------------------------------------------------------------
     def prepare(self, demand: DemandDoc, terms: Counter[str] | None = None) -> Query:
-        counts = terms if terms is not None else demand_terms(demand)
+        counts = terms if terms is not None else demand.terms()
         known = sorted((self.term_id[t], n) for t, n in counts.items() if t in self.term_id)
         ids = np.array([i for i, _ in known], dtype=np.int64)
         tfw = np.array([tf_weight(n) for _, n in known], dtype=np.float64)

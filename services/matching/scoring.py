@@ -160,6 +160,11 @@ class DemandDoc:
     enterprise_id: str | None = None
 
     def terms(self) -> Counter[str]:
+        """The query terms (computed once: a demand is ranked against several indexes)."""
+        return self._terms
+
+    @cached_property
+    def _terms(self) -> Counter[str]:
         return demand_terms(self)
 
     @cached_property
