@@ -1,0 +1,217 @@
+"""A small world for the authorization tests, built through the gateway as an admin: two
+enterprises, two carriers, their people, demands in every visibility state, a contract, a
+curation decision, a conflict of interest, a batch assignment, a trainee, and the callers
+(one per role, a second enterprise and a second carrier among them)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from shared.testing import auth_headers, wait_for
+from tests.e2e.slice import demand_body, new_credit_code
+
+# The callers every route is asserted for, in the order of the table's columns.
+ROLES = ("ent_a", "ent_b", "car_a", "car_b", "pm", "operator", "viewer", "admin", "anon")
+
+CARRIER_A = {
+    "kind": "research_institute",
+    "name_zh": "授权测试储能研究所甲",
+    "city": "苏州",
+    "province": "江苏",
+    "fields": ["energy.batteries"],
+    "capabilities": "锂离子电池正极材料、固态电解质、电池热管理与安全评估。",
+    "keywords": ["固态电池"],
+    "capacity": 50,
+}
+CARRIER_B = {**CARRIER_A, "name_zh": "授权测试储能研究所乙", "city": "无锡"}
+
+
+def enterprise_body(name: str) -> dict[str, Any]:
+    return {
+        "name_zh": name,
+        "credit_code": new_credit_code(),
+        "province": "江苏",
+        "city": "常州",
+        "industry_code": "C38",
+        "size": "large",
+        "contacts": [{"name": "周工", "email": f"zhou-{uuid.uuid4().hex[:6]}@example.com"}],
+    }
+
+
+def person_body(carrier_id: str | None, *roles: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "测试研究员",
+        "roles": list(roles),
+        "fields": ["energy.batteries"],
+        "contact": {"email": f"p-{uuid.uuid4().hex[:10]}@example.com"},
+    }
+    if carrier_id:
+        body["carrier_id"] = carrier_id
+    else:
+        body["university"] = "东南大学"
+    body.update(overrides)
+    return body
+
+
+def contract_body(enterprise_id: str, carrier_id: str) -> dict[str, Any]:
+    """A complete contract for a match the contracts service has not seen (staff may draft one)."""
+    return {
+        "match_id": str(uuid.uuid4()),
+        "demand_id": str(uuid.uuid4()),
+        "enterprise_id": enterprise_id,
+        "carrier_id": carrier_id,
+        "contract_type": "technology_development",
+        "title": "固态电解质技术开发合同",
+        "scope": "完成固态电解质配方开发，提交中试样品、工艺包与第三方检测报告。",
+        "value": "2000000.00",
+        "starts_on": "2026-01-01",
+        "ends_on": "2027-12-31",
+        "ip_ownership": "enterprise",
+        "confidentiality": "confidential",
+        "confidentiality_years": 5,
+        "milestones": [
+            {"title": "第一阶段", "deliverables": "配方与报告", "due_on": "2026-06-30", "amount": "1000000.00"},
+            {"title": "第二阶段", "deliverables": "中试样品", "due_on": "2027-06-30", "amount": "1000000.00"},
+        ],
+        "investment": {"grant_amount": "500000.00", "stake_percent": "5"},
+    }
+
+
+@dataclass
+class World:
+    admin: httpx.AsyncClient  # the gateway, as an admin
+    ids: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    async def post(self, path: str, body: Any, status: int = 201) -> dict[str, Any]:
+        r = await self.admin.post(path, json=body)
+        assert r.status_code == status, f"{path}: {r.status_code} {r.text}"
+        return dict(r.json())
+
+    # -- things made once, or afresh for a row that changes them ---------------------------------
+    async def demand(self, enterprise: str = "ent_a", *, state: str = "published", **overrides: Any) -> str:
+        body = demand_body(self.ids[enterprise], submit=state != "draft", **overrides)
+        d = await self.post("/api/v1/demands", body)
+        if state == "published":
+            await self.post(f"/api/v1/demands/{d['id']}/publish", None, 200)
+        return str(d["id"])
+
+    async def contract(self) -> dict[str, str]:
+        c = await self.post("/api/v1/contracts", contract_body(self.ids["ent_a"], self.ids["car_a"]))
+        return {"contract_id": c["id"], "milestone_id": c["milestones"][0]["id"]}
+
+    async def trainee(self) -> str:
+        grad = await self.post("/api/v1/people", person_body(self.ids["car_a"], "graduate_student"))
+        today = datetime.now(UTC).date()
+        t = await self.post(
+            "/api/v1/trainees",
+            {
+                "person_id": grad["id"],
+                "university": "东南大学",
+                "carrier_id": self.ids["car_a"],
+                "starts_on": today.isoformat(),
+                "ends_on": (today + timedelta(days=365)).isoformat(),
+            },
+        )
+        return str(t["id"])
+
+    async def assignment(self) -> str:
+        """Carrier A's researcher on a contract (a carrier user may release its own researchers)."""
+        a = await self.post(
+            "/api/v1/assignments",
+            {
+                "target_type": "contract",
+                "target_id": str(uuid.uuid4()),
+                "person_id": self.ids["person_id"],
+                "role": "engineer",
+            },
+        )
+        return str(a["id"])
+
+    async def conflict(self) -> str:
+        c = await self.post(
+            "/api/v1/matches/conflicts-of-interest",
+            {"enterprise_id": self.ids["ent_b"], "carrier_id": self.ids["car_b"], "reason": "关联交易"},
+        )
+        return str(c["id"])
+
+    async def grant(self, demand_id: str, carrier: str) -> None:
+        r = await self.admin.post(f"/api/v1/demands/{demand_id}/access-grants", json={"carrier_id": self.ids[carrier]})
+        assert r.status_code in (200, 201), r.text
+
+    async def suggestions_ready(self, demand_id: str) -> dict[str, Any]:
+        """Matching has ranked both carriers for the demand (the events have flowed)."""
+
+        async def ready() -> dict[str, Any] | None:
+            r = await self.admin.get(f"/api/v1/demands/{demand_id}/suggestions")
+            if r.status_code != 200:
+                return None
+            body = dict(r.json())
+            ranked = {s["carrier_id"] for s in body.get("carriers") or []}
+            return body if {self.ids["car_a"], self.ids["car_b"]} <= ranked else None
+
+        return await wait_for(ready, timeout_s=20, interval_s=0.05, what=f"suggestions of {demand_id}")
+
+
+def callers(ids: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {
+        "ent_a": auth_headers("enterprise_user", subject="authz-ent-a", enterprise_id=ids["ent_a"]),
+        "ent_b": auth_headers("enterprise_user", subject="authz-ent-b", enterprise_id=ids["ent_b"]),
+        "car_a": auth_headers("carrier_user", subject="authz-car-a", carrier_id=ids["car_a"]),
+        "car_b": auth_headers("carrier_user", subject="authz-car-b", carrier_id=ids["car_b"]),
+        "pm": auth_headers("project_manager", subject="authz-pm", person_id=ids["pm_person_id"]),
+        "operator": auth_headers("operator", subject="authz-operator"),
+        "viewer": auth_headers("dashboard_viewer", subject="authz-viewer"),
+        "admin": auth_headers("admin", subject="authz-admin"),
+        "anon": {},
+    }
+
+
+async def build_world(admin: httpx.AsyncClient) -> World:
+    w = World(admin)
+    ids = w.ids
+    ids["car_a"] = (await w.post("/api/v1/carriers", CARRIER_A))["id"]
+    ids["car_b"] = (await w.post("/api/v1/carriers", CARRIER_B))["id"]
+    ids["carrier_id"] = ids["car_a"]
+    ids["ent_a"] = (await w.post("/api/v1/enterprises", enterprise_body("授权测试甲公司")))["id"]
+    ids["ent_b"] = (await w.post("/api/v1/enterprises", enterprise_body("授权测试乙公司")))["id"]
+    ids["enterprise_id"] = ids["ent_a"]
+    ids["person_id"] = (await w.post("/api/v1/people", person_body(ids["car_a"], "researcher")))["id"]
+    ids["pm_person_id"] = (await w.post("/api/v1/people", person_body(None, "project_manager")))["id"]
+    ids["center_id"] = (
+        await w.post(
+            f"/api/v1/enterprises/{ids['ent_a']}/centers",
+            {"name": "授权测试联合创新中心", "established_on": date(2025, 1, 1).isoformat(), "committed_funding": "1000.00"},
+        )
+    )["id"]
+    ids["public"] = await w.demand()
+    ids["confidential"] = await w.demand(confidentiality="confidential")
+    await w.grant(ids["confidential"], "car_a")
+    ids["submitted"] = await w.demand(state="submitted")
+    ids["draft"] = await w.demand(state="draft")
+    ids["demand_id"] = ids["public"]
+    ids.update(await w.contract())
+    ids["trainee_id"] = await w.trainee()
+    ids["assignment_id"] = await w.assignment()
+    ids["conflict_id"] = await w.conflict()
+    for d in ("public", "confidential", "submitted"):
+        await w.suggestions_ready(ids[d])
+    decision = await w.post(
+        "/api/v1/matches",
+        {
+            "demand_id": ids["public"],
+            "carrier_id": ids["car_a"],
+            "decision": "rejected",
+            "reason": {"code": "budget_mismatch"},
+        },
+    )
+    ids["match_id"] = decision["match_id"]
+    batch = await w.post("/api/v1/match-assignments", {"demand_ids": [ids["public"]]})
+    ids["batch_id"] = batch["batch_id"]
+    w.headers = callers(ids)
+    return w
