@@ -79,7 +79,7 @@ POST   /api/v1/matches/conflicts-of-interest                             -      
 GET    /api/v1/matches/conflicts-of-interest/{conflict_id}               -                  403    403    403    403    ok   ok       403    ok    401
 DELETE /api/v1/matches/conflicts-of-interest/{conflict_id}               each-conflict      403    403    403    403    ok   ok       403    ok    401
 GET    /api/v1/matches                                                   -                  403    403    ok     ok     ok   ok       403    ok    401
-POST   /api/v1/matches                                                   -                  403    403    403    403    ok   ok       403    ok    401
+POST   /api/v1/matches                                                   fresh-suggested    403    403    403    403    ok   ok       403    ok    401
 GET    /api/v1/matches/{match_id}                                        -                  ok     403    ok     403    ok   ok       403    ok    401
 POST   /api/v1/match-assignments                                         -                  403    403    403    403    ok   ok       403    ok    401
 GET    /api/v1/match-assignments/{batch_id}                              -                  403    403    403    403    ok   ok       403    ok    401
@@ -94,13 +94,13 @@ POST   /api/v1/people                                                    -      
 GET    /api/v1/people/{person_id}                                        -                  ok     ok     ok     ok     ok   ok       ok     ok    401
 PATCH  /api/v1/people/{person_id}                                        -                  403    403    ok     403    ok   ok       403    ok    401
 GET    /api/v1/trainees                                                  -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/trainees                                                  -                  403    403    ok     403    ok   ok       403    ok    401
+POST   /api/v1/trainees                                                  fresh-graduate     403    403    ok     403    ok   ok       403    ok    401
 GET    /api/v1/trainees/{trainee_id}                                     -                  ok     ok     ok     ok     ok   ok       ok     ok    401
 POST   /api/v1/trainees/{trainee_id}/start-placement                     fresh-trainee      403    403    ok     403    ok   ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/graduate                            fresh-trainee      403    403    ok     403    ok   ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/withdraw                            fresh-trainee      403    403    ok     403    ok   ok       403    ok    401
 GET    /api/v1/assignments                                               -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/assignments                                               -                  403    403    ok     403    ok   ok       403    ok    401
+POST   /api/v1/assignments                                               fresh-researcher   403    403    ok     403    ok   ok       403    ok    401
 GET    /api/v1/assignments/{assignment_id}                               -                  ok     ok     ok     ok     ok   ok       ok     ok    401
 POST   /api/v1/assignments/{assignment_id}/release                       fresh-assignment   403    403    ok     403    ok   ok       403    ok    401
 POST   /api/v1/talent/imports                                            -                  403    403    403    403    ok   ok       403    ok    401
@@ -121,7 +121,7 @@ GET    /api/v1/contracts/{contract_id}/payments                          -      
 POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/deliver fresh-contract     403    404    ok     404    ok   ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/accept  fresh-contract     ok     404    403    404    ok   ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/reject  fresh-contract     ok     404    403    404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/payments fresh-contract    403    hide   403    hide   ok   ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/payments fresh-accepted-milestone 403    hide   403    hide   ok   ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/grant-conversion                  fresh-contract     403    404    403    404    ok   ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/terminate                         fresh-contract     403    404    403    404    ok   ok       403    ok    401
 

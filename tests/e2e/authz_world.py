@@ -105,8 +105,27 @@ class World:
         c = await self.post("/api/v1/contracts", contract_body(self.ids["ent_a"], self.ids["car_a"]))
         return {"contract_id": c["id"], "milestone_id": c["milestones"][0]["id"]}
 
+    async def person(self, *roles: str) -> str:
+        """A person of carrier A (room for many assignments)."""
+        return str((await self.post("/api/v1/people", person_body(self.ids["car_a"], *roles, capacity=50)))["id"])
+
+    async def accepted_milestone(self) -> dict[str, str]:
+        """A contract in force whose first milestone was delivered and accepted (payments can be recorded)."""
+        made = await self.contract()
+        base = f"/api/v1/contracts/{made['contract_id']}"
+        ent, car = self.headers["ent_a"], self.headers["car_a"]
+        for path, body, who in (
+            ("/sign", {}, ent),
+            ("/sign", {}, car),
+            (f"/milestones/{made['milestone_id']}/deliver", {"note": "交付"}, car),
+            (f"/milestones/{made['milestone_id']}/accept", None, ent),
+        ):
+            r = await self.admin.post(base + path, json=body, headers=who)
+            assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
+        return made
+
     async def trainee(self) -> str:
-        grad = await self.post("/api/v1/people", person_body(self.ids["car_a"], "graduate_student"))
+        grad = {"id": await self.person("graduate_student")}
         today = datetime.now(UTC).date()
         t = await self.post(
             "/api/v1/trainees",
@@ -136,7 +155,7 @@ class World:
     async def conflict(self) -> str:
         c = await self.post(
             "/api/v1/matches/conflicts-of-interest",
-            {"enterprise_id": self.ids["ent_b"], "carrier_id": self.ids["car_b"], "reason": "关联交易"},
+            {"enterprise_id": str(uuid.uuid4()), "carrier_id": self.ids["car_b"], "reason": "关联交易"},
         )
         return str(c["id"])
 
@@ -181,7 +200,7 @@ async def build_world(admin: httpx.AsyncClient) -> World:
     ids["ent_a"] = (await w.post("/api/v1/enterprises", enterprise_body("授权测试甲公司")))["id"]
     ids["ent_b"] = (await w.post("/api/v1/enterprises", enterprise_body("授权测试乙公司")))["id"]
     ids["enterprise_id"] = ids["ent_a"]
-    ids["person_id"] = (await w.post("/api/v1/people", person_body(ids["car_a"], "researcher")))["id"]
+    ids["person_id"] = await w.person("researcher")
     ids["pm_person_id"] = (await w.post("/api/v1/people", person_body(None, "project_manager")))["id"]
     ids["center_id"] = (
         await w.post(
