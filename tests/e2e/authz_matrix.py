@@ -36,102 +36,100 @@ OUTCOMES = frozenset({"ok", "teaser", "401", "403", "404", "hide"})
 
 # Routes only the gateway serves (composed views and its own routes); every other row is also
 # asserted on the port of the service whose OpenAPI document lists the same path.
-# fmt: off
 MATRIX = """
-route                                                                    variant            ent_a  ent_b  car_a  car_b  pm   operator viewer admin anon
-GET    /api/v1/vocabulary/fields                                         -                  ok     ok     ok     ok     ok   ok       ok     ok    ok
+route                                                                     variant            ent_a ent_b  car_a car_b  pm  operator viewer admin anon
+GET    /api/v1/vocabulary/fields                                          -                  ok    ok     ok    ok     ok  ok       ok     ok    ok
 
 # demand: enterprises and centers
-GET    /api/v1/enterprises                                               -                  ok     ok     403    403    ok   ok       ok     ok    401
-POST   /api/v1/enterprises                                               -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/enterprises/{enterprise_id}                               -                  ok     403    403    403    ok   ok       ok     ok    401
-GET    /api/v1/enterprises/{enterprise_id}/centers                       -                  ok     403    403    403    ok   ok       ok     ok    401
-POST   /api/v1/enterprises/{enterprise_id}/centers                       -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/enterprises/{enterprise_id}/home                          -                  ok     403    403    403    ok   ok       ok     ok    401
+GET    /api/v1/enterprises                                                -                  ok    ok     403   403    ok  ok       ok     ok    401
+POST   /api/v1/enterprises                                                -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/enterprises/{enterprise_id}                                -                  ok    403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/enterprises/{enterprise_id}/centers                        -                  ok    403    403   403    ok  ok       ok     ok    401
+POST   /api/v1/enterprises/{enterprise_id}/centers                        -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/enterprises/{enterprise_id}/home                           -                  ok    403    403   403    ok  ok       ok     ok    401
 
 # demand: demands (the composed view and the demand service's own answer the same)
-GET    /api/v1/demands                                                   -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/demands                                                   -                  ok     403    403    403    ok   ok       403    ok    401
-GET    /api/v1/demands/{demand_id}                                       public             ok     ok     ok     ok     ok   ok       ok     ok    401
-GET    /api/v1/demands/{demand_id}                                       confidential       ok     teaser ok     teaser ok   ok       teaser ok    401
-GET    /api/v1/demands/{demand_id}                                       submitted          ok     404    404    404    ok   ok       404    ok    401
-GET    /api/v1/demands/{demand_id}                                       draft              ok     404    404    404    ok   ok       404    ok    401
-PATCH  /api/v1/demands/{demand_id}                                       fresh-published    ok     403    403    403    ok   ok       403    ok    401
-PATCH  /api/v1/demands/{demand_id}                                       fresh-submitted    ok     404    404    404    ok   ok       404    ok    401
-POST   /api/v1/demands/{demand_id}/submit                                fresh-draft        ok     404    404    404    ok   ok       404    ok    401
-POST   /api/v1/demands/{demand_id}/publish                               fresh-submitted    403    404    404    404    ok   ok       404    ok    401
-POST   /api/v1/demands/{demand_id}/reject                                fresh-submitted    403    404    404    404    ok   ok       404    ok    401
-POST   /api/v1/demands/{demand_id}/withdraw                              fresh-published    ok     403    403    403    ok   ok       403    ok    401
-POST   /api/v1/demands/{demand_id}/start-negotiation                     fresh-published    403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/demands/{demand_id}/access-grants                         confidential       ok     403    403    403    ok   ok       403    ok    401
-POST   /api/v1/demands/{demand_id}/access-grants                         fresh-confidential ok     403    403    403    ok   ok       403    ok    401
-DELETE /api/v1/demands/{demand_id}/access-grants/{carrier_id}            each-grant         ok     403    403    403    ok   ok       403    ok    401
+GET    /api/v1/demands                                                    -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/demands                                                    -                  ok    403    403   403    ok  ok       403    ok    401
+GET    /api/v1/demands/{demand_id}                                        public             ok    ok     ok    ok     ok  ok       ok     ok    401
+GET    /api/v1/demands/{demand_id}                                        confidential       ok    teaser ok    teaser ok  ok       teaser ok    401
+GET    /api/v1/demands/{demand_id}                                        submitted          ok    404    404   404    ok  ok       404    ok    401
+GET    /api/v1/demands/{demand_id}                                        draft              ok    404    404   404    ok  ok       404    ok    401
+PATCH  /api/v1/demands/{demand_id}                                        fresh-published    ok    403    403   403    ok  ok       403    ok    401
+PATCH  /api/v1/demands/{demand_id}                                        fresh-submitted    ok    404    404   404    ok  ok       404    ok    401
+POST   /api/v1/demands/{demand_id}/submit                                 fresh-draft        ok    404    404   404    ok  ok       404    ok    401
+POST   /api/v1/demands/{demand_id}/publish                                fresh-submitted    403   404    404   404    ok  ok       404    ok    401
+POST   /api/v1/demands/{demand_id}/reject                                 fresh-submitted    403   404    404   404    ok  ok       404    ok    401
+POST   /api/v1/demands/{demand_id}/withdraw                               fresh-published    ok    403    403   403    ok  ok       403    ok    401
+POST   /api/v1/demands/{demand_id}/start-negotiation                      fresh-published    403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/demands/{demand_id}/access-grants                          confidential       ok    403    403   403    ok  ok       403    ok    401
+POST   /api/v1/demands/{demand_id}/access-grants                          fresh-confidential ok    403    403   403    ok  ok       403    ok    401
+DELETE /api/v1/demands/{demand_id}/access-grants/{carrier_id}             each-grant         ok    403    403   403    ok  ok       403    ok    401
 
 # matching: suggestions (a carrier sees its own entry; nothing of an unpublished demand)
-GET    /api/v1/demands/{demand_id}/suggestions                           public             ok     403    ok     ok     ok   ok       403    ok    401
-GET    /api/v1/demands/{demand_id}/suggestions                           confidential       ok     403    ok     ok     ok   ok       403    ok    401
-GET    /api/v1/demands/{demand_id}/suggestions                           submitted          ok     hide   hide   hide   ok   ok       hide   ok    401
-POST   /api/v1/demands/{demand_id}/suggestions                           public             ok     403    403    403    ok   ok       403    ok    401
-GET    /api/v1/carriers/{carrier_id}/suggestions                         -                  403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/carriers/{carrier_id}/inbox                               -                  403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/matches/conflicts-of-interest                             -                  403    403    403    403    ok   ok       403    ok    401
-POST   /api/v1/matches/conflicts-of-interest                             -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/matches/conflicts-of-interest/{conflict_id}               -                  403    403    403    403    ok   ok       403    ok    401
-DELETE /api/v1/matches/conflicts-of-interest/{conflict_id}               each-conflict      403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/matches                                                   -                  403    403    ok     ok     ok   ok       403    ok    401
-POST   /api/v1/matches                                                   fresh-suggested    403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/matches/{match_id}                                        -                  ok     403    ok     403    ok   ok       403    ok    401
-POST   /api/v1/match-assignments                                         -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/match-assignments/{batch_id}                              -                  403    403    403    403    ok   ok       403    ok    401
+GET    /api/v1/demands/{demand_id}/suggestions                            public             ok    403    ok    ok     ok  ok       403    ok    401
+GET    /api/v1/demands/{demand_id}/suggestions                            confidential       ok    403    ok    ok     ok  ok       403    ok    401
+GET    /api/v1/demands/{demand_id}/suggestions                            submitted          ok    hide   hide  hide   ok  ok       hide   ok    401
+POST   /api/v1/demands/{demand_id}/suggestions                            public             ok    403    403   403    ok  ok       403    ok    401
+GET    /api/v1/carriers/{carrier_id}/suggestions                          -                  403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/carriers/{carrier_id}/inbox                                -                  403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/matches/conflicts-of-interest                              -                  403   403    403   403    ok  ok       403    ok    401
+POST   /api/v1/matches/conflicts-of-interest                              -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/matches/conflicts-of-interest/{conflict_id}                -                  403   403    403   403    ok  ok       403    ok    401
+DELETE /api/v1/matches/conflicts-of-interest/{conflict_id}                each-conflict      403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/matches                                                    -                  403   403    ok    ok     ok  ok       403    ok    401
+POST   /api/v1/matches                                                    fresh-suggested    403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/matches/{match_id}                                         -                  ok    403    ok    403    ok  ok       403    ok    401
+POST   /api/v1/match-assignments                                          -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/match-assignments/{batch_id}                               -                  403   403    403   403    ok  ok       403    ok    401
 
 # talent
-GET    /api/v1/carriers                                                  -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/carriers                                                  -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/carriers/{carrier_id}                                     -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-PUT    /api/v1/carriers/{carrier_id}                                     -                  403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/people                                                    -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/people                                                    -                  403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/people/{person_id}                                        -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-PATCH  /api/v1/people/{person_id}                                        -                  403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/trainees                                                  -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/trainees                                                  fresh-graduate     403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/trainees/{trainee_id}                                     -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/trainees/{trainee_id}/start-placement                     fresh-trainee      403    403    ok     403    ok   ok       403    ok    401
-POST   /api/v1/trainees/{trainee_id}/graduate                            fresh-trainee      403    403    ok     403    ok   ok       403    ok    401
-POST   /api/v1/trainees/{trainee_id}/withdraw                            fresh-trainee      403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/assignments                                               -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/assignments                                               fresh-researcher   403    403    ok     403    ok   ok       403    ok    401
-GET    /api/v1/assignments/{assignment_id}                               -                  ok     ok     ok     ok     ok   ok       ok     ok    401
-POST   /api/v1/assignments/{assignment_id}/release                       fresh-assignment   403    403    ok     403    ok   ok       403    ok    401
-POST   /api/v1/talent/imports                                            -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/project-managers/{person_id}/worklist                     pm                 ok     ok     ok     ok     ok   ok       ok     ok    401
+GET    /api/v1/carriers                                                   -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/carriers                                                   -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/carriers/{carrier_id}                                      -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+PUT    /api/v1/carriers/{carrier_id}                                      -                  403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/people                                                     -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/people                                                     -                  403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/people/{person_id}                                         -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+PATCH  /api/v1/people/{person_id}                                         -                  403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/trainees                                                   -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/trainees                                                   fresh-graduate     403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/trainees/{trainee_id}                                      -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/trainees/{trainee_id}/start-placement                      fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
+POST   /api/v1/trainees/{trainee_id}/graduate                             fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
+POST   /api/v1/trainees/{trainee_id}/withdraw                             fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/assignments                                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/assignments                                                fresh-researcher   403   403    ok    403    ok  ok       403    ok    401
+GET    /api/v1/assignments/{assignment_id}                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+POST   /api/v1/assignments/{assignment_id}/release                        fresh-assignment   403   403    ok    403    ok  ok       403    ok    401
+POST   /api/v1/talent/imports                                             -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/project-managers/{person_id}/worklist                      pm                 ok    ok     ok    ok     ok  ok       ok     ok    401
 
 # contracts (between enterprise A and carrier A; another party's contract does not exist for you)
-GET    /api/v1/contracts                                                 -                  ok     ok     ok     ok     ok   ok       403    ok    401
-POST   /api/v1/contracts                                                 -                  403    403    403    403    ok   ok       403    ok    401
-GET    /api/v1/contracts/totals                                          -                  403    403    403    403    ok   ok       ok     ok    401
-GET    /api/v1/contracts/{contract_id}                                   -                  ok     404    ok     404    ok   ok       403    ok    401
-PATCH  /api/v1/contracts/{contract_id}                                   fresh-contract     403    404    403    404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/sign                              fresh-contract     ok     404    ok     404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/amendment                         fresh-contract     403    404    403    404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/amendment/withdraw                fresh-contract     403    404    403    404    ok   ok       403    ok    401
-GET    /api/v1/contracts/{contract_id}/versions                          -                  ok     404    ok     404    ok   ok       403    ok    401
-GET    /api/v1/contracts/{contract_id}/history                           -                  ok     404    ok     404    ok   ok       403    ok    401
-GET    /api/v1/contracts/{contract_id}/payments                          -                  ok     404    ok     404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/deliver fresh-contract     403    404    ok     404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/accept  fresh-contract     ok     404    403    404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/reject  fresh-contract     ok     404    403    404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/payments fresh-accepted-milestone 403    hide   403    hide   ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/grant-conversion                  fresh-contract     403    404    403    404    ok   ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/terminate                         fresh-contract     403    404    403    404    ok   ok       403    ok    401
+GET    /api/v1/contracts                                                  -                  ok    ok     ok    ok     ok  ok       403    ok    401
+POST   /api/v1/contracts                                                  -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/contracts/totals                                           -                  403   403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/contracts/{contract_id}                                    -                  ok    404    ok    404    ok  ok       403    ok    401
+PATCH  /api/v1/contracts/{contract_id}                                    fresh-contract     403   404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/sign                               fresh-contract     ok    404    ok    404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/amendment                          fresh-contract     403   404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/amendment/withdraw                 fresh-contract     403   404    403   404    ok  ok       403    ok    401
+GET    /api/v1/contracts/{contract_id}/versions                           -                  ok    404    ok    404    ok  ok       403    ok    401
+GET    /api/v1/contracts/{contract_id}/history                            -                  ok    404    ok    404    ok  ok       403    ok    401
+GET    /api/v1/contracts/{contract_id}/payments                           -                  ok    404    ok    404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/deliver  fresh-contract     403   404    ok    404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/accept   fresh-contract     ok    404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/reject   fresh-contract     ok    404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/payments fresh-accepted     403   hide   403   hide   ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/grant-conversion                   fresh-contract     403   404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/terminate                          fresh-contract     403   404    403   404    ok  ok       403    ok    401
 
 # dashboard
-GET    /api/v1/dashboard/kpis                                            -                  403    403    403    403    ok   ok       ok     ok    401
-GET    /api/v1/dashboard/recent-events                                   -                  403    403    403    403    ok   ok       ok     ok    401
-GET    /api/v1/dashboard/events                                          -                  403    403    403    403    ok   ok       ok     ok    401
-GET    /api/v1/dashboard/stream-stats                                    -                  403    403    403    403    403  ok       403    ok    401
-"""
-# fmt: on
+GET    /api/v1/dashboard/kpis                                             -                  403   403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/dashboard/recent-events                                    -                  403   403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/dashboard/events                                           -                  403   403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/dashboard/stream-stats                                     -                  403   403    403   403    403 ok       403    ok    401
+"""  # noqa: E501
 
 
 @dataclass(frozen=True)

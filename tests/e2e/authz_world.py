@@ -205,7 +205,11 @@ async def build_world(admin: httpx.AsyncClient) -> World:
     ids["center_id"] = (
         await w.post(
             f"/api/v1/enterprises/{ids['ent_a']}/centers",
-            {"name": "授权测试联合创新中心", "established_on": date(2025, 1, 1).isoformat(), "committed_funding": "1000.00"},
+            {
+                "name": "授权测试联合创新中心",
+                "established_on": date(2025, 1, 1).isoformat(),
+                "committed_funding": "1000.00",
+            },
         )
     )["id"]
     ids["public"] = await w.demand()

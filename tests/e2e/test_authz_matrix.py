@@ -170,7 +170,7 @@ VARIANTS: dict[str, Callable[[World], Awaitable[dict[str, str]]]] = {
     "fresh-trainee": lambda w: _fresh(w, "trainee_id", w.trainee()),
     "fresh-assignment": lambda w: _fresh(w, "assignment_id", w.assignment()),
     "fresh-contract": lambda w: _fresh_contract(w),
-    "fresh-accepted-milestone": lambda w: _fresh_accepted_milestone(w),
+    "fresh-accepted": lambda w: _fresh_accepted_milestone(w),
     "fresh-suggested": lambda w: _fresh_suggested(w),
     "fresh-graduate": lambda w: _fresh(w, "person_id", w.person("graduate_student")),
     "fresh-researcher": lambda w: _fresh(w, "person_id", w.person("researcher")),
@@ -324,14 +324,18 @@ async def assert_row(p: Platform, row: Row, target: str, client: httpx.AsyncClie
             problems.append(f"{target} {row.id} as {role}{what}: {wrong}")
 
     if not row.changes:
-        answers = await asyncio.gather(*(call(client, row, w.headers[role], params, body(w, role, params)) for role in ROLES))
+        answers = await asyncio.gather(
+            *(call(client, row, w.headers[role], params, body(w, role, params)) for role in ROLES)
+        )
         for role, r in zip(ROLES, answers, strict=True):
             check(role, r, row.expect[role])
         return problems
     refused = [role for role in ROLES if row.expect[role] not in ALLOWED]
     allowed = [role for role in ROLES if row.expect[role] in ALLOWED]
     # The refused callers first, together: they must change nothing the allowed ones then change.
-    answers = await asyncio.gather(*(call(client, row, w.headers[role], params, body(w, role, params)) for role in refused))
+    answers = await asyncio.gather(
+        *(call(client, row, w.headers[role], params, body(w, role, params)) for role in refused)
+    )
     for role, r in zip(refused, answers, strict=True):
         check(role, r, row.expect[role])
     first: tuple[Request, dict[str, str]] | None = None

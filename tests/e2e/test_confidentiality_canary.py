@@ -176,7 +176,9 @@ async def canary(embedded: dict[str, Any]) -> Any:
     base = embedded["platform"].gateway_url
     admin = httpx.AsyncClient(base_url=base, timeout=15, headers=auth_headers("admin", subject="canary-admin"))
     gateway = httpx.AsyncClient(base_url=base, timeout=15)
-    services = {n: httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=15) for n, p in embedded["ports"].items()}
+    services = {
+        n: httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=15) for n, p in embedded["ports"].items()
+    }
     streams: dict[str, list[str]] = {"viewer": [], "pm": []}
     listeners = []
     try:
@@ -214,11 +216,17 @@ async def canary(embedded: dict[str, Any]) -> Any:
             await _post(
                 admin,
                 f"/api/v1/enterprises/{ids['ent_a']}/centers",
-                {"name": "金丝雀联合创新中心", "established_on": date(2025, 1, 1).isoformat(), "committed_funding": "1.00"},
+                {
+                    "name": "金丝雀联合创新中心",
+                    "established_on": date(2025, 1, 1).isoformat(),
+                    "committed_funding": "1.00",
+                },
             )
         )["id"]
 
-        conf_body, conf_m = planted_demand(markers, ids["ent_a"], confidentiality="confidential", center_id=ids["center"])
+        conf_body, conf_m = planted_demand(
+            markers, ids["ent_a"], confidentiality="confidential", center_id=ids["center"]
+        )
         conf_body["description"] = conf_body["description"].replace(conf_m["description"], conf_desc)
         conf_m["description"] = conf_desc
         ids["conf"] = (await _post(admin, "/api/v1/demands", conf_body))["id"]
@@ -285,7 +293,9 @@ async def canary(embedded: dict[str, Any]) -> Any:
         secrets = [
             *demand_secrets("confidential", conf_m, outsiders | {"viewer"}),
             *demand_secrets("unpublished", unpub_m, outsiders),
-            secret("enterprise.contact_email", ent_contact["email"], {"ent_b", "car_a", "car_b", "pm", "viewer", "anon"}),
+            secret(
+                "enterprise.contact_email", ent_contact["email"], {"ent_b", "car_a", "car_b", "pm", "viewer", "anon"}
+            ),
             secret(
                 "enterprise.contact_phone",
                 ent_contact["phone"],
