@@ -383,3 +383,21 @@ def test_the_table_has_every_caller_and_both_sides() -> None:
     for row in ROWS:
         assert set(row.expect) == set(ROLES)
         assert row.expect["anon"] in ("401", "ok"), row.id
+
+
+@pytest.mark.parametrize("encoded", ["%3Fx", "%23x", "%0Ax", "%2F..%2Fpeople"])
+async def test_an_encoded_path_segment_never_reaches_another_route(platform: Platform, encoded: str) -> None:
+    """A path parameter carrying an encoded ``?``, ``#``, line feed or ``/`` is refused or forwarded as
+    received (then no id): never decoded into another route's answer, even for an admin."""
+    admin = platform.world.headers["admin"]
+    answered = []
+    params = await VARIANTS["-"](platform.world)
+    for row in ROWS:
+        if "{" not in row.path or row.changes or row.variant not in ("-", "public"):
+            continue
+        first = row.path.split("{", 1)[1].split("}", 1)[0]
+        url = row.path.format(**{**params, first: encoded})
+        r = await platform.gateway.get(url, headers=admin)
+        if not 400 <= r.status_code < 500:
+            answered.append(f"GET {url}: {r.status_code} {r.text[:120]}")
+    assert not answered, "\n".join(answered)
