@@ -61,7 +61,7 @@ POST   /api/v1/demands/{demand_id}/submit                                 fresh-
 POST   /api/v1/demands/{demand_id}/publish                                fresh-submitted    403   404    404   404    ok  ok       404    ok    401
 POST   /api/v1/demands/{demand_id}/reject                                 fresh-submitted    403   404    404   404    ok  ok       404    ok    401
 POST   /api/v1/demands/{demand_id}/withdraw                               fresh-published    ok    403    403   403    ok  ok       403    ok    401
-POST   /api/v1/demands/{demand_id}/start-negotiation                      fresh-published    403   403    403   403    ok  ok       403    ok    401
+POST   /api/v1/demands/{demand_id}/start-negotiation                      fresh-matched      403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/demands/{demand_id}/access-grants                          confidential       ok    403    403   403    ok  ok       403    ok    401
 POST   /api/v1/demands/{demand_id}/access-grants                          fresh-confidential ok    403    403   403    ok  ok       403    ok    401
 DELETE /api/v1/demands/{demand_id}/access-grants/{carrier_id}             each-grant         ok    403    403   403    ok  ok       403    ok    401
@@ -91,12 +91,12 @@ PUT    /api/v1/carriers/{carrier_id}                                      -     
 GET    /api/v1/people                                                     -                  ok    ok     ok    ok     ok  ok       ok     ok    401
 POST   /api/v1/people                                                     -                  403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/people/{person_id}                                         -                  ok    ok     ok    ok     ok  ok       ok     ok    401
-PATCH  /api/v1/people/{person_id}                                         -                  403   403    ok    403    ok  ok       403    ok    401
+PATCH  /api/v1/people/{person_id}                                         fresh-researcher   403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/trainees                                                   -                  ok    ok     ok    ok     ok  ok       ok     ok    401
 POST   /api/v1/trainees                                                   fresh-graduate     403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/trainees/{trainee_id}                                      -                  ok    ok     ok    ok     ok  ok       ok     ok    401
 POST   /api/v1/trainees/{trainee_id}/start-placement                      fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
-POST   /api/v1/trainees/{trainee_id}/graduate                             fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
+POST   /api/v1/trainees/{trainee_id}/graduate                             fresh-placed       403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/withdraw                             fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/assignments                                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
 POST   /api/v1/assignments                                                fresh-researcher   403   403    ok    403    ok  ok       403    ok    401
@@ -112,16 +112,16 @@ GET    /api/v1/contracts/totals                                           -     
 GET    /api/v1/contracts/{contract_id}                                    -                  ok    404    ok    404    ok  ok       403    ok    401
 PATCH  /api/v1/contracts/{contract_id}                                    fresh-contract     403   404    403   404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/sign                               fresh-contract     ok    404    ok    404    ok  ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/amendment                          fresh-contract     403   404    403   404    ok  ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/amendment/withdraw                 fresh-contract     403   404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/amendment                          fresh-signed       403   404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/amendment/withdraw                 fresh-amending     403   404    403   404    ok  ok       403    ok    401
 GET    /api/v1/contracts/{contract_id}/versions                           -                  ok    404    ok    404    ok  ok       403    ok    401
 GET    /api/v1/contracts/{contract_id}/history                            -                  ok    404    ok    404    ok  ok       403    ok    401
 GET    /api/v1/contracts/{contract_id}/payments                           -                  ok    404    ok    404    ok  ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/deliver  fresh-contract     403   404    ok    404    ok  ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/accept   fresh-contract     ok    404    403   404    ok  ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/reject   fresh-contract     ok    404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/deliver  fresh-signed       403   404    ok    404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/accept   fresh-delivered    ok    404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/reject   fresh-delivered    ok    404    403   404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/payments fresh-accepted     403   hide   403   hide   ok  ok       403    ok    401
-POST   /api/v1/contracts/{contract_id}/grant-conversion                   fresh-contract     403   404    403   404    ok  ok       403    ok    401
+POST   /api/v1/contracts/{contract_id}/grant-conversion                   fresh-signed       403   404    403   404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/terminate                          fresh-contract     403   404    403   404    ok  ok       403    ok    401
 
 # dashboard

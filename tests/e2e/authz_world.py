@@ -109,20 +109,52 @@ class World:
         """A person of carrier A (room for many assignments)."""
         return str((await self.post("/api/v1/people", person_body(self.ids["car_a"], *roles, capacity=50)))["id"])
 
-    async def accepted_milestone(self) -> dict[str, str]:
-        """A contract in force whose first milestone was delivered and accepted (payments can be recorded)."""
+    async def contract_at(self, stage: str) -> dict[str, str]:
+        """A contract at ``stage``: draft, signed (in force), amending (an amendment pending),
+        delivered (its first milestone delivered) or accepted (that milestone accepted)."""
         made = await self.contract()
         base = f"/api/v1/contracts/{made['contract_id']}"
         ent, car = self.headers["ent_a"], self.headers["car_a"]
-        for path, body, who in (
-            ("/sign", {}, ent),
-            ("/sign", {}, car),
-            (f"/milestones/{made['milestone_id']}/deliver", {"note": "交付"}, car),
-            (f"/milestones/{made['milestone_id']}/accept", None, ent),
-        ):
-            r = await self.admin.post(base + path, json=body, headers=who)
+        milestone = f"/milestones/{made['milestone_id']}"
+        steps = {
+            "draft": [],
+            "signed": [("/sign", ent), ("/sign", car)],
+            "amending": [("/sign", ent), ("/sign", car), ("/amendment", None)],
+            "delivered": [("/sign", ent), ("/sign", car), (f"{milestone}/deliver", car)],
+            "accepted": [("/sign", ent), ("/sign", car), (f"{milestone}/deliver", car), (f"{milestone}/accept", ent)],
+        }[stage]
+        for path, who in steps:
+            if path == "/amendment":
+                r = await self.admin.post(base + path, json={"value": "2100000.00"}, headers={"If-Match": '"v3"'})
+            else:
+                r = await self.admin.post(base + path, json={}, headers=who)
             assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
         return made
+
+    async def matched_demand(self) -> str:
+        """A published demand whose match with carrier A was accepted (negotiation can start)."""
+        demand_id = await self.demand()
+        await self.suggestions_ready(demand_id)
+        body = {"demand_id": demand_id, "carrier_id": self.ids["car_a"], "decision": "accepted"}
+
+        async def accepted() -> bool:  # 409 until matching has learnt of the publication
+            r = await self.admin.post("/api/v1/matches", json=body)
+            assert r.status_code in (201, 409), r.text
+            return r.status_code == 201
+
+        await wait_for(accepted, timeout_s=20, what="matching to accept the match")
+
+        async def matched() -> bool:
+            r = await self.admin.get(f"/api/v1/demands/{demand_id}")
+            return bool(r.json()["status"] == "matched")
+
+        await wait_for(matched, timeout_s=20, what="the demand to be matched")
+        return demand_id
+
+    async def placed_trainee(self) -> str:
+        trainee_id = await self.trainee()
+        await self.post(f"/api/v1/trainees/{trainee_id}/start-placement", None, 200)
+        return trainee_id
 
     async def trainee(self) -> str:
         grad = {"id": await self.person("graduate_student")}
