@@ -68,7 +68,7 @@ DELETE /api/v1/demands/{demand_id}/access-grants/{carrier_id}             each-g
 
 # matching: suggestions (a carrier sees its own entry; nothing of an unpublished demand)
 GET    /api/v1/demands/{demand_id}/suggestions                            public             ok    403    ok    ok     ok  ok       403    ok    401
-GET    /api/v1/demands/{demand_id}/suggestions                            confidential       ok    403    ok    ok     ok  ok       403    ok    401
+GET    /api/v1/demands/{demand_id}/suggestions                            confidential       ok    403    ok    teaser ok  ok       403    ok    401
 GET    /api/v1/demands/{demand_id}/suggestions                            submitted          ok    hide   hide  hide   ok  ok       hide   ok    401
 POST   /api/v1/demands/{demand_id}/suggestions                            public             ok    403    403   403    ok  ok       403    ok    401
 GET    /api/v1/carriers/{carrier_id}/suggestions                          -                  403   403    ok    403    ok  ok       403    ok    401
