@@ -14,7 +14,8 @@ dashboard_viewer, admin, anon no credentials.
 Outcomes:
     ok      reads: 2xx and, for a demand, the full view (not a teaser); changes: past the
             authorization (anything but 401/403/404/429 or a 5xx: 2xx, or 409/412/422 about the state)
-    teaser  200 with the confidential demand's teaser only
+    teaser  200 with the confidential demand's teaser only (of suggestions: the caller's own entry, nothing
+            derived from the hidden fields)
     401     no credentials
     403     refused
     404     refused without revealing that the resource exists
