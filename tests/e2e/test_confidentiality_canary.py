@@ -481,5 +481,5 @@ async def test_a_grant_shows_the_markers_to_that_carrier_only(canary: Canary) ->
     c.secrets = [
         Secret(s.name, s.value, s.terms, s.hidden_from - {"car_a"}) if s.name in readable else s for s in c.secrets
     ]
-    leaks = [leak for caller in ("ent_b", "car_b", "viewer", "anon") for leak in await crawl(c, caller)]
+    leaks = [leak for caller in ("ent_b", "car_a", "car_b", "viewer", "anon") for leak in await crawl(c, caller)]
     assert not leaks, f"{len(leaks)} leaks after the grant:\n" + "\n".join(leaks)
