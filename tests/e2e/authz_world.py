@@ -116,18 +116,17 @@ class World:
         base = f"/api/v1/contracts/{made['contract_id']}"
         ent, car = self.headers["ent_a"], self.headers["car_a"]
         milestone = f"/milestones/{made['milestone_id']}"
+        signed: list[tuple[str, dict[str, str]]] = [("/sign", ent), ("/sign", car)]
         steps = {
             "draft": [],
-            "signed": [("/sign", ent), ("/sign", car)],
-            "amending": [("/sign", ent), ("/sign", car), ("/amendment", None)],
-            "delivered": [("/sign", ent), ("/sign", car), (f"{milestone}/deliver", car)],
-            "accepted": [("/sign", ent), ("/sign", car), (f"{milestone}/deliver", car), (f"{milestone}/accept", ent)],
+            "signed": signed,
+            "amending": [*signed, ("/amendment", {"If-Match": '"v3"'})],
+            "delivered": [*signed, (f"{milestone}/deliver", car)],
+            "accepted": [*signed, (f"{milestone}/deliver", car), (f"{milestone}/accept", ent)],
         }[stage]
-        for path, who in steps:
-            if path == "/amendment":
-                r = await self.admin.post(base + path, json={"value": "2100000.00"}, headers={"If-Match": '"v3"'})
-            else:
-                r = await self.admin.post(base + path, json={}, headers=who)
+        for path, headers in steps:
+            body = {"value": "2100000.00"} if path == "/amendment" else {}
+            r = await self.admin.post(base + path, json=body, headers=headers)
             assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
         return made
 

@@ -30,6 +30,7 @@ import contextlib
 import itertools
 import random
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -84,7 +85,7 @@ class Secret:
         return next((t for t in sorted(self.terms) if t in lowered), None)
 
 
-def secret(name: str, value: str, hidden_from: set[str], *extra: str) -> Secret:
+def secret(name: str, value: str, hidden_from: AbstractSet[str], *extra: str) -> Secret:
     derived = {t for t in tokenize(value) if len(t) >= 2 and not t.isdigit()}
     return Secret(name, value, frozenset({value.lower(), *derived, *extra}), frozenset(hidden_from))
 
@@ -123,7 +124,7 @@ CONTACT_HIDDEN_FROM = frozenset({"ent_b", "car_a", "car_b", "pm", "viewer", "ano
 CONTACT_DATA = ("contact_email", "contact_phone")
 
 
-def demand_secrets(prefix: str, m: dict[str, str], hidden_from: set[str]) -> list[Secret]:
+def demand_secrets(prefix: str, m: dict[str, str], hidden_from: AbstractSet[str]) -> list[Secret]:
     out = []
     for name, value in m.items():
         extra: tuple[str, ...] = ()
