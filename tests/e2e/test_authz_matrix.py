@@ -63,6 +63,15 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
+# Carriers the rows register: of another field, so that they never crowd the world's two carriers out
+# of a demand's suggestions.
+OTHER_FIELD = {
+    **CARRIER_A,
+    "fields": ["ic.power"],
+    "capabilities": "功率半导体器件的驱动电路与封装测试。",
+    "keywords": [],
+}
+
 # What a request of each route sends (valid, so that only authorization can refuse it).
 REQUESTS: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/enterprises"): _json(lambda w, role, p: enterprise_body("授权测试新公司")),
@@ -91,7 +100,7 @@ REQUESTS: dict[tuple[str, str], Body] = {
         }
     ),
     ("POST", "/api/v1/match-assignments"): _json(lambda w, role, p: {"demand_ids": [w.ids["public"]]}),
-    ("POST", "/api/v1/carriers"): _json(lambda w, role, p: {**CARRIER_A, "name_zh": f"新载体{uuid.uuid4().hex[:6]}"}),
+    ("POST", "/api/v1/carriers"): _json(lambda w, role, p: {**OTHER_FIELD, "name_zh": f"新载体{uuid.uuid4().hex[:6]}"}),
     ("PUT", "/api/v1/carriers/{carrier_id}"): _if_match("/api/v1/carriers/{carrier_id}", CARRIER_A),
     ("POST", "/api/v1/people"): _json(lambda w, role, p: person_body(w.ids["car_a"], "researcher")),
     ("PATCH", "/api/v1/people/{person_id}"): _if_match("/api/v1/people/{person_id}", {"title": "研究员"}),
@@ -116,7 +125,7 @@ REQUESTS: dict[tuple[str, str], Body] = {
     ),
     ("POST", "/api/v1/assignments/{assignment_id}/release"): _json({"reason": "项目结束"}),
     ("POST", "/api/v1/talent/imports"): lambda w, role, p: Request(
-        content=orjson.dumps({**CARRIER_A, "type": "carrier", "name_zh": "导入测试研究所"}),
+        content=orjson.dumps({**OTHER_FIELD, "type": "carrier", "name_zh": "导入测试研究所"}),
         headers={"content-type": "application/x-ndjson"},
     ),
     ("POST", "/api/v1/contracts"): _json(lambda w, role, p: contract_body(w.ids["ent_a"], w.ids["car_a"])),
