@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -56,18 +57,24 @@ def _redact(url: str) -> str:
 
 
 def cmd_topics(args: argparse.Namespace) -> None:
-    from shared.bus.kafka import KafkaBus
+    from shared.bus.kafka import KafkaBus, TopicSpec
     from shared.events import topics
 
     s = ServiceSettings()
     names = [t for base in topics.ALL for t in (base, topics.dlq(base))]
+    spec = TopicSpec.of(s)
+    if args.partitions:
+        spec = dataclasses.replace(spec, partitions=args.partitions)
 
     async def run() -> None:
-        bus = KafkaBus(s.kafka_bootstrap)
-        await bus.ensure_topics(names, args.partitions or s.topic_partitions)
+        await KafkaBus.from_settings(s, client_id="itp-topics").ensure_topics(names, spec)
 
     asyncio.run(run())
-    print("topics ready:", ", ".join(names))
+    print(
+        f"topics ready ({spec.partitions} partitions, replication {spec.replication_factor}, "
+        f"min.insync.replicas {spec.min_insync_replicas}):",
+        ", ".join(names),
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -84,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         from shared.runtime import create_service_app
 
         s = ServiceSettings(service_name=args.service)
-        bus = KafkaBus(s.kafka_bootstrap, client_id=f"itp-{args.service}") if s.mode == "kafka" else InMemoryBus()
+        bus = KafkaBus.from_settings(s, client_id=f"itp-{args.service}") if s.mode == "kafka" else InMemoryBus()
         app = create_service_app(definition(args.service), s, bus)
     uvicorn.run(
         app,

@@ -1,8 +1,21 @@
-"""``Idempotency-Key`` for creates: a retried POST returns the first result.
+"""``Idempotency-Key`` for creates: a retried POST returns the first answer.
 
-The key, a hash of the request body and the response are stored in the same
-transaction as the created resource, so a crash cannot leave one without the other.
-The same key with a different body is a 422: the client reused a key by mistake.
+Every create that takes the header goes through :func:`idempotent_create`, which
+
+- authorizes first: the route's permission check runs before anything stored is looked up;
+- scopes the key to the operation and to the caller (subject, roles and the enterprise, carrier
+  or person the token is bound to): another caller's key is simply a new key for this caller,
+  who gets what it would get without one (403, 404, 409, 422 ...), never the stored answer;
+- reserves the key before the work: the create's transaction first takes a lock on
+  (scope, key) (a transaction-scoped advisory lock on PostgreSQL, the database's write lock on
+  SQLite), then looks the key up. A retry that arrives while the original is in flight waits
+  for it and answers with the original's response; if the original rolled back, the retry
+  does the work;
+- stores the key, a hash of the body and the response with the created resource, in the
+  same transaction (one of the unit of work's deferred inserts, so no extra round trip).
+
+The same key with a different body is a 422: the client reused a key by mistake. A create
+without a key costs nothing more than the create.
 """
 
 from __future__ import annotations
@@ -15,9 +28,9 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.auth import Actor
 from shared.db import UTCDateTime
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import etag
@@ -25,13 +38,15 @@ from shared.problems import Problem
 from shared.responses import JSON, dumps
 
 MAX_KEY_LENGTH = 200
+MAX_SCOPE_LENGTH = 100
+_CALLER_DIGEST = 32  # hex characters of the caller's identity in the scope
 
 
 def idempotency_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "idempotency_keys",
         metadata,
-        sa.Column("scope", sa.String(100), primary_key=True),
+        sa.Column("scope", sa.String(MAX_SCOPE_LENGTH), primary_key=True),
         sa.Column("key", sa.String(MAX_KEY_LENGTH), primary_key=True),
         sa.Column("request_hash", sa.String(64), nullable=False),
         sa.Column("status_code", sa.SmallInteger(), nullable=False),
@@ -57,6 +72,47 @@ def check_key(key: str) -> str:
     return key
 
 
+def key_scope(operation: str, actor: Actor) -> str:
+    """Where a key lives: the operation (with its path parameters) and who is calling.
+
+    The caller is its subject and everything that binds the token to a tenant, so the same
+    subject acting for another enterprise or carrier, or with other roles, has other keys."""
+    identity = "\x1f".join(
+        (
+            actor.subject,
+            ",".join(sorted(actor.roles)),
+            str(actor.enterprise_id or ""),
+            str(actor.carrier_id or ""),
+            str(actor.person_id or ""),
+        )
+    )
+    scope = f"{operation}/{hashlib.sha256(identity.encode()).hexdigest()[:_CALLER_DIGEST]}"
+    if len(scope) > MAX_SCOPE_LENGTH:
+        raise ValueError(f"operation {operation!r} is too long for an idempotency scope")
+    return scope
+
+
+def lock_id(scope: str, key: str) -> int:
+    """The advisory lock (a signed 64-bit integer) that serialises the requests of one key."""
+    return int.from_bytes(hashlib.sha256(f"{scope}\x1f{key}".encode()).digest()[:8], "big", signed=True)
+
+
+_ADVISORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(:id)")
+
+
+async def reserve(conn: AsyncConnection, table: sa.Table, *, scope: str, key: str) -> None:
+    """Lock (scope, key) until the transaction ends: a concurrent request with this key waits here.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that changes nothing takes
+    the database's write lock (SQLite has one writer at a time), held until commit."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_ADVISORY_LOCK, {"id": lock_id(scope, key)})
+    else:
+        await conn.execute(
+            sa.update(table).where(table.c.scope == scope, table.c.key == key).values(status_code=table.c.status_code)
+        )
+
+
 async def lookup(
     conn: AsyncConnection, table: sa.Table, *, scope: str, key: str, body_hash: str
 ) -> StoredResponse | None:
@@ -79,58 +135,50 @@ async def lookup(
     return StoredResponse(row.status_code, row.response_body)
 
 
-async def remember(
-    conn: AsyncConnection, table: sa.Table, *, scope: str, key: str, body_hash: str, status_code: int, body: str
-) -> None:
-    await conn.execute(
-        sa.insert(table).values(
-            scope=scope,
-            key=key,
-            request_hash=body_hash,
-            status_code=status_code,
-            response_body=body,
-            created_at=datetime.now(UTC),
-        )
-    )
-
-
 async def idempotent_create(
     uow_factory: UnitOfWorkFactory,
     table: sa.Table,
     *,
-    scope: str,
+    actor: Actor,
+    operation: str,
+    authorize: Callable[[], None],
     key: str | None,
     body: bytes,
     create: Callable[[UnitOfWork], Awaitable[dict[str, Any]]],
 ) -> tuple[int, dict[str, Any], bool]:
-    """Run ``create`` in one unit of work, once per key; returns (status, body, replayed).
+    """Authorize, then run ``create`` in one unit of work, once per caller and key; returns
+    (status, body, replayed).
 
-    Two concurrent first requests with one key: the loser's insert of the key fails
-    on the primary key, its transaction (and its resource) rolls back, and it answers
-    with the winner's stored response.
+    ``authorize`` is the route's permission check (it raises a Problem); it runs before the key
+    is even read. ``operation`` names the create and its path parameters (``"payments:<id>"``).
+    Checks that need the database stay in ``create``: the key being the caller's own, a replay
+    only ever gives a caller what it was answered before.
     """
-    h = request_hash(body)
-    if key is not None:
-        key = check_key(key)
-    try:
+    authorize()
+    if key is None:
         async with uow_factory() as uow:
-            if key is not None:
-                stored = await lookup(uow.conn, table, scope=scope, key=key, body_hash=h)
-                if stored is not None:
-                    return stored.status_code, orjson.loads(stored.body), True
             result = await create(uow)
-            if key is not None:
-                await remember(
-                    uow.conn, table, scope=scope, key=key, body_hash=h, status_code=201, body=dumps(result).decode()
-                )
-    except IntegrityError:
-        if key is None:
-            raise
-        async with uow_factory.engine.connect() as conn:
-            stored = await lookup(conn, table, scope=scope, key=key, body_hash=h)
-        if stored is None:
-            raise
-        return stored.status_code, orjson.loads(stored.body), True
+        return 201, result, False
+    key = check_key(key)
+    scope = key_scope(operation, actor)
+    h = request_hash(body)
+    async with uow_factory() as uow:
+        await reserve(uow.conn, table, scope=scope, key=key)
+        stored = await lookup(uow.conn, table, scope=scope, key=key, body_hash=h)
+        if stored is not None:
+            return stored.status_code, orjson.loads(stored.body), True
+        result = await create(uow)
+        uow.add(
+            table,
+            {
+                "scope": scope,
+                "key": key,
+                "request_hash": h,
+                "status_code": 201,
+                "response_body": dumps(result).decode(),
+                "created_at": datetime.now(UTC),
+            },
+        )
     return 201, result, False
 
 

@@ -12,7 +12,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -26,10 +26,11 @@ from shared.consumer import EventConsumer
 Ends = dict[tuple[str, int], int]
 
 
-async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str]) -> Ends:
-    """Where each partition of the topics ends now (the next offset to be written)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed")
+async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str], **options: Any) -> Ends:
+    """Where each partition of the topics ends now (the next offset to be written); ``options``
+    are the connection's TLS/SASL settings (shared.bus.kafka.connection_options)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000, **options)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed", **options)
     await admin.start()
     await consumer.start()
     try:
@@ -110,7 +111,7 @@ def rebuild_command(service: str, what: str, rebuild: Rebuild, default_topics: S
     """The ``python -m services.<service>.rebuild`` command: replay the Kafka topics into ``what``."""
 
     async def run(args: argparse.Namespace) -> int:
-        from shared.bus.kafka import KafkaBus
+        from shared.bus.kafka import KafkaBus, connection_options
         from shared.db import create_engine
         from shared.runtime import database_url_for
         from shared.settings import ServiceSettings
@@ -124,14 +125,14 @@ def rebuild_command(service: str, what: str, rebuild: Rebuild, default_topics: S
             )
             return 2
         engine = create_engine(database_url_for(service, settings), pool_size=2)
-        bus = KafkaBus(settings.kafka_bootstrap, client_id=f"itp-{service}-rebuild")
+        bus = KafkaBus.from_settings(settings, client_id=f"itp-{service}-rebuild")
         await bus.start()
         try:
             report = await rebuild(
                 engine,
                 bus,
                 args.topics,
-                lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics),
+                lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics, **connection_options(settings)),
                 group=args.group,
                 idle_timeout_s=args.idle_timeout,
             )

@@ -1,20 +1,26 @@
-"""Per-service settings read from environment variables (prefix ``ITP_``).
+"""Per-service settings read from environment variables (prefix ``ITP_``) and, for secrets, from
+files in ``ITP_SECRETS_DIR`` named like the variables (``ITP_DATABASE_URL``, ``ITP_JWT_SECRET``,
+``ITP_KAFKA_SASL_PASSWORD``...): Kubernetes mounts Secrets there, so no secret is an environment value.
 
-A service refuses to start with the development secret unless ``ITP_ENV`` is
-``development`` or ``test``: a forgotten secret in production is a start-up error,
-not a silent weakness.
+A service refuses to start with the development secret, or with a placeholder password
+(``CHANGE_ME``), unless ``ITP_ENV`` is ``development`` or ``test``: a forgotten secret in
+production is a start-up error, not a silent weakness.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsSettingsSource, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 
 Mode = Literal["embedded", "kafka"]
+KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+PLACEHOLDER = "CHANGE_ME"
 
 
 class ServiceSettings(BaseSettings):
@@ -28,7 +34,20 @@ class ServiceSettings(BaseSettings):
     mode: Mode = "embedded"
     database_url: str = "sqlite+aiosqlite:///.data/itp.db"
     kafka_bootstrap: str = "127.0.0.1:59092"
+    # Topics (itp topics create): partitions bound how many consumer replicas share the work; the
+    # production overlay replicates 3 times with min.insync.replicas 2; -1 keeps events for good
+    # (projections and read models are rebuilt by replaying them).
     topic_partitions: int = Field(default=3, ge=1)
+    topic_replication_factor: int = Field(default=1, ge=1)
+    topic_min_insync_replicas: int = Field(default=1, ge=1)
+    topic_retention_ms: int = Field(default=-1, ge=-1)
+    # Kafka TLS and SASL (SCRAM for managed or Strimzi clusters); PostgreSQL TLS is the
+    # database URL's ``ssl`` parameter (``?ssl=verify-full``, root certificate in PGSSLROOTCERT).
+    kafka_security_protocol: KafkaSecurityProtocol = "PLAINTEXT"
+    kafka_sasl_mechanism: SaslMechanism | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_ssl_cafile: str | None = None
     jwt_secret: str = DEVELOPMENT_SECRET
     jwt_audience: str = "itp"
     # Production: verify RS256 tokens with this PEM public key instead of the shared secret.
@@ -41,6 +60,41 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=32, ge=1)
     # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).
     hot_routes: bool = True
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Read when the settings are built (not at import), so ITP_SECRETS_DIR may be set late.
+        secrets_dir = os.environ.get("ITP_SECRETS_DIR")
+        files = SecretsSettingsSource(settings_cls, secrets_dir=secrets_dir) if secrets_dir else file_secret_settings
+        return init_settings, env_settings, dotenv_settings, files
+
+    @model_validator(mode="after")
+    def _check_kafka_security(self) -> ServiceSettings:
+        sasl = self.kafka_security_protocol.startswith("SASL")
+        if sasl and not (self.kafka_sasl_mechanism and self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(
+                f"ITP_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs ITP_KAFKA_SASL_MECHANISM, "
+                "ITP_KAFKA_SASL_USERNAME and ITP_KAFKA_SASL_PASSWORD"
+            )
+        if self.topic_min_insync_replicas > self.topic_replication_factor:
+            raise ValueError("ITP_TOPIC_MIN_INSYNC_REPLICAS cannot exceed ITP_TOPIC_REPLICATION_FACTOR")
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> ServiceSettings:
+        if self.env in ("development", "test"):
+            return self
+        for name in ("database_url", "kafka_sasl_password", "jwt_secret"):
+            if PLACEHOLDER.lower() in (getattr(self, name) or "").lower():
+                raise ValueError(f"ITP_{name.upper()} still holds the {PLACEHOLDER} placeholder (ITP_ENV={self.env})")
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> ServiceSettings:

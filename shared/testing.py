@@ -166,3 +166,75 @@ async def hot_and_declared_clients(definition: ServiceDefinition) -> AsyncIterat
             yield {True: hot, False: declared}
     finally:
         await drop_database(name)
+
+
+class IdempotencyHold:
+    """Holds creates that carry an ``Idempotency-Key`` mid-transaction, deterministically.
+
+    A SHARE lock on the service's ``idempotency_keys`` table (taken on a connection of the test)
+    lets creates read it but makes the insert that stores their answer wait, after the work is
+    done and while their transaction (and its locks) is open. Creates without a key never touch
+    the table and pass.
+    """
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def waiting(self) -> list[int]:
+        """The backends of this database waiting for a lock (any kind), oldest wait first."""
+        # pg_stat_activity is read once per transaction unless the snapshot is cleared.
+        await self.conn.execute("SELECT pg_stat_clear_snapshot()")
+        rows = await self.conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            " AND pid <> pg_backend_pid() ORDER BY state_change"
+        )
+        return [int(r["pid"]) for r in rows]
+
+    async def until_waiting(self, n: int, what: str) -> list[int]:
+        async def probe() -> list[int] | None:
+            pids = await self.waiting()
+            return pids if len(pids) >= n else None
+
+        return await wait_for(probe, what=what)
+
+    async def fail(self, pid: int) -> None:
+        """Cancel what backend ``pid`` is waiting for: its transaction fails and rolls back."""
+        await self.conn.execute("SELECT pg_cancel_backend($1)", pid)
+
+
+@asynccontextmanager
+async def idempotency_hold(database_url: str) -> AsyncIterator[IdempotencyHold]:
+    conn = await asyncpg.connect(_raw(database_url))
+    try:
+        tx = conn.transaction()
+        await tx.start()
+        await conn.execute("LOCK TABLE idempotency_keys IN SHARE MODE")
+        try:
+            yield IdempotencyHold(conn)
+        finally:
+            await tx.rollback()
+    finally:
+        await conn.close()
+
+
+async def retry_while_held(
+    database_url: str, send: Callable[[], Awaitable[httpx.Response]], *, original_fails: bool = False
+) -> tuple[httpx.Response | BaseException, httpx.Response]:
+    """Send a create, hold it mid-transaction, send the same request again (a client's retry),
+    then let the original finish (or fail, with ``original_fails``); both answers.
+
+    The retry is sent only once the original is held, and the original released only once the
+    retry waits too: no sleeping, no race in the test itself."""
+    async with idempotency_hold(database_url) as hold:
+        original = asyncio.ensure_future(send())
+        [held] = await hold.until_waiting(1, "the original create held before its commit")
+        retry = asyncio.ensure_future(send())
+        await hold.until_waiting(2, "the retry waiting for the original")
+        if original_fails:
+            await hold.fail(held)
+            [first] = await asyncio.gather(original, return_exceptions=True)
+            # The retry goes on, does the work and is held in its turn.
+            await hold.until_waiting(1, "the retry held before its commit")
+    if not original_fails:
+        first = await original
+    return first, await retry

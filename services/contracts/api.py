@@ -32,13 +32,13 @@ from services.contracts.schemas import (
     TermsIn,
     TotalsOut,
 )
-from services.contracts.service import ContractService, DateRange
+from services.contracts.service import ContractService, DateRange, require_staff
 from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
 from shared.hotpath import HotRequest, HotRoute
 from shared.hotquery import QueryReader
-from shared.idempotency import idempotent_create
+from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
@@ -77,12 +77,16 @@ async def create_contract(
         return contract_view(await svc.create_contract(uow, actor, data))
 
     status, body, replayed = await idempotent_create(
-        svc.uow, idempotency_keys, scope="contracts", key=idempotency_key, body=await request.body(), create=create
+        svc.uow,
+        idempotency_keys,
+        actor=actor,
+        operation="contracts",
+        authorize=lambda: require_staff(actor),
+        key=idempotency_key,
+        body=await request.body(),
+        create=create,
     )
-    headers = {"Location": f"/api/v1/contracts/{body['id']}", "ETag": etag(int(body["version"]))}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSON(body, status_code=status, headers=headers)
+    return created_response(status, body, f"/api/v1/contracts/{body['id']}", replayed)
 
 
 @router.get("/contracts", response_model=ContractPage, summary="List contracts you may see, newest first")
@@ -303,15 +307,15 @@ async def record_payment(
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"payments:{milestone_id}",
+        actor=actor,
+        operation=f"payments:{milestone_id}",
+        authorize=lambda: require_staff(actor),
         key=idempotency_key,
         body=await request.body(),
         create=create,
     )
-    headers = {"Location": f"/api/v1/contracts/{contract_id}/payments?milestone_id={milestone_id}"}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSON(body, status_code=status, headers=headers)
+    location = f"/api/v1/contracts/{contract_id}/payments?milestone_id={milestone_id}"
+    return created_response(status, body, location, replayed)
 
 
 @router.get("/contracts/{contract_id}/payments", summary="Payments recorded on a contract, oldest first")

@@ -165,8 +165,7 @@ class ContractService:
 
     # -- drafting ------------------------------------------------------------------------------
     async def create_contract(self, uow: UnitOfWork, actor: Actor, data: ContractCreate) -> Contract:
-        """An operator drafts a contract for an accepted match."""
-        require_staff(actor)
+        """An operator drafts a contract for an accepted match (the route authorizes: staff)."""
         repo = ContractRepository(uow.conn)
         existing = await repo.live_contract_for_match(data.match_id)
         if existing:
@@ -592,9 +591,9 @@ class ContractService:
         milestone_id: uuid.UUID,
         data: PaymentCreate,
     ) -> tuple[Contract, Payment]:
-        """A payment against an accepted milestone (staff). The contract and milestone rows are
-        locked first, so a concurrent payment waits and then sees this one: never an overpayment."""
-        require_staff(actor)
+        """A payment against an accepted milestone (the route authorizes: staff). The contract and
+        milestone rows are locked first, so a concurrent payment waits and then sees this one:
+        never an overpayment."""
         repo = ContractRepository(uow.conn)
         current = await self._visible(repo, actor, contract_id, for_update=True)
         now = datetime.now(UTC)

@@ -13,8 +13,10 @@ from typing import Any
 
 import orjson
 
+from shared import visibility
 from shared.auth import Role
 from shared.events.base import CE_TYPE_PREFIX
+from shared.visibility import Sight
 from shared.vocabulary import FIELDS
 
 CENT = Decimal("0.01")
@@ -107,7 +109,7 @@ _TEASER_KEYS = {
     "updated_at",
     "version",
 }
-_DEMAND_DETAIL_EVENTS = {"DemandSubmitted", "DemandPublished", "DemandUpdated", "MatchAccepted"}
+_DEMAND_DETAIL_EVENTS = {"DemandSubmitted", "DemandPublished", "DemandUpdated", "MatchAccepted", "MatchesSuggested"}
 
 
 def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, confidential: bool) -> dict[str, Any]:
@@ -124,9 +126,17 @@ def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *,
                 view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS}
         elif event_type == "MatchAccepted":
             view.pop("budget", None)
+        elif event_type == "MatchesSuggested":
+            # Matched terms, scores and notes are derived from the hidden text (shared.visibility).
+            for key in ("carriers", "experts"):
+                view[key] = [visibility.as_seen(s, Sight.TEASER) for s in view.get(key) or []]
         else:
             view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
         view["teaser"] = True
+    if audience is Audience.VIEWER and event_type == "AssignmentProposed":
+        # A batch spans many demands, some maybe confidential: its per-demand scores and notes (which
+        # name matched terms) are derived from their text, so viewers get none of them.
+        view["proposals"] = [visibility.as_seen(p, Sight.TEASER) for p in view.get("proposals") or []]
     return view
 
 

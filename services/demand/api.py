@@ -59,6 +59,7 @@ def viewer_of(actor: Actor) -> Viewer:
         staff=actor.is_staff,
         enterprise_id=actor.enterprise_id if actor.has(Role.ENTERPRISE_USER) else None,
         carrier_id=actor.carrier_id if actor.has(Role.CARRIER_USER) else None,
+        dashboard_viewer=actor.has(Role.DASHBOARD_VIEWER),
     )
 
 
@@ -121,11 +122,12 @@ async def register_enterprise(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*STAFF_ROLES)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"enterprises:{actor.subject}",
+        actor=actor,
+        operation="enterprises",
+        authorize=lambda: actor.require(*STAFF_ROLES),
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.register_enterprise(uow, data),
@@ -165,11 +167,12 @@ async def establish_center(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*STAFF_ROLES)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"centers:{enterprise_id}:{actor.subject}",
+        actor=actor,
+        operation=f"centers:{enterprise_id}",
+        authorize=lambda: actor.require(*STAFF_ROLES),
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.establish_center(uow, enterprise_id, data),
@@ -189,7 +192,6 @@ async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep, actor: Current
 async def create_demand_hot(req: HotRequest) -> Response:
     actor = req.actor
     data = req.json_body(DemandCreate)
-    require_enterprise(actor, data.enterprise_id)
     svc = service_of(req.state.runtime)
 
     async def create(uow: Any) -> dict[str, Any]:
@@ -198,7 +200,9 @@ async def create_demand_hot(req: HotRequest) -> Response:
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"demands:{actor.subject}",
+        actor=actor,
+        operation="demands",
+        authorize=lambda: require_enterprise(actor, data.enterprise_id),
         key=req.header(b"idempotency-key"),
         body=req.body,
         create=create,

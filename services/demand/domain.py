@@ -14,9 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from shared import visibility
 from shared.events import demand as ev
 from shared.events.base import DomainEvent
 from shared.text import tokenize
+from shared.visibility import FieldClass, Relation, Sight
 from shared.vocabulary import FIELDS
 
 # --- Unified social credit code (GB 32100-2015) -------------------------------------
@@ -306,28 +308,48 @@ class Demand:
         )
 
     def teaser(self) -> dict[str, Any]:
-        """What anyone may see of a confidential demand."""
-        return {
-            "id": str(self.id),
-            "title": self.title,
-            "fields": self.fields,
-            "demand_type": self.demand_type.value,
-            "budget_band": budget_band(self.budget),
-            "status": self.status.value,
-            "confidentiality": self.confidentiality.value,
-            "teaser": True,
-        }
+        """What anyone who sees a confidential demand may see of it (``shared.visibility``)."""
+        return visibility.teaser_of(
+            {
+                "id": str(self.id),
+                "title": self.title,
+                "fields": self.fields,
+                "demand_type": self.demand_type.value,
+                "budget_band": budget_band(self.budget),
+                "status": self.status.value,
+                "confidentiality": self.confidentiality.value,
+            }
+        )
 
-
-# Statuses in which a demand is visible beyond its enterprise and the institute's staff.
-VISIBLE_TO_OTHERS = frozenset({S.PUBLISHED, S.MATCHED, S.IN_NEGOTIATION, S.CONTRACTED, S.CLOSED})
+    def sight(self, relation: Relation, *, granted: bool) -> Sight:
+        """What a caller in ``relation`` to this demand sees of it (``shared.visibility``);
+        ``granted``: the caller's carrier holds an access grant."""
+        return visibility.sight(
+            relation,
+            self.status.value,
+            confidential=self.confidentiality is Confidentiality.CONFIDENTIAL,
+            granted=granted,
+        )
 
 
 def index_terms(d: Demand) -> tuple[list[str], list[str]]:
-    """Search terms of the whole demand, and of its teaser only (title and field labels)."""
+    """Search terms of the whole demand, and of its teaser only: the text fields the visibility
+    table classes as the teaser's (title, and the labels of the technical fields)."""
     labels = " ".join(f"{FIELDS[f].zh} {FIELDS[f].en}" for f in d.fields if f in FIELDS)
-    teaser = set(tokenize(f"{d.title} {labels}"))
-    full = teaser | set(tokenize(f"{d.description} {d.expected_outcome} {' '.join(d.keywords)}"))
+    texts = {
+        "title": d.title,
+        "fields": labels,
+        "description": d.description,
+        "expected_outcome": d.expected_outcome,
+        "keywords": " ".join(d.keywords),
+    }
+    teaser: set[str] = set()
+    full: set[str] = set()
+    for name, text in texts.items():
+        terms = tokenize(text)
+        full.update(terms)
+        if visibility.field_class(name) is FieldClass.TEASER:
+            teaser.update(terms)
     return sorted(full), sorted(teaser)
 
 

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.demand.domain import VISIBLE_TO_OTHERS, Confidentiality, Demand, DemandStatus, DemandType, index_terms
+from services.demand.domain import Confidentiality, Demand, DemandStatus, DemandType, index_terms
 from services.demand.tables import access_grants, centers, demands, enterprises
 from shared.outbox import UnitOfWork
 from shared.problems import Problem
 from shared.text import tokenize
+from shared.visibility import RULES, Access, FieldClass, Relation, relation
 from shared.vocabulary import FIELDS
 
 
@@ -34,6 +35,17 @@ class Viewer:
     staff: bool
     enterprise_id: uuid.UUID | None = None
     carrier_id: uuid.UUID | None = None
+    dashboard_viewer: bool = False
+
+    def relation(self, demand_enterprise_id: uuid.UUID | None) -> Relation:
+        """The caller's relation to a demand of ``demand_enterprise_id`` (None: another enterprise's)."""
+        return relation(
+            staff=self.staff,
+            enterprise_id=self.enterprise_id,
+            carrier_id=self.carrier_id,
+            dashboard_viewer=self.dashboard_viewer,
+            demand_enterprise_id=demand_enterprise_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -256,8 +268,15 @@ class DemandRepository:
         if f.field:
             conds.append(self._has_field(f.field))
         if not viewer.staff:
+            # The states the visibility table lets the caller see its own enterprise's demands in,
+            # and other enterprises' demands in.
             own = demands.c.enterprise_id == viewer.enterprise_id if viewer.enterprise_id else sa.false()
-            conds.append(sa.or_(own, demands.c.status.in_([st.value for st in VISIBLE_TO_OTHERS])))
+            conds.append(
+                sa.or_(
+                    sa.and_(own, self._in_states(RULES[Relation.OWNER].states)),
+                    self._in_states(RULES[viewer.relation(None)].states),
+                )
+            )
         if f.q:
             # Most terms of the query (CJK bigrams, English stems) must be indexed for the demand
             # (all of them for one- and two-term queries), so 固态电池 finds 固态锂电池 while
@@ -316,11 +335,23 @@ class DemandRepository:
         return sa.and_(*conds)
 
     @staticmethod
+    def _in_states(states: frozenset[str]) -> sa.ColumnElement[bool]:
+        if states >= {s.value for s in DemandStatus}:
+            return sa.true()
+        return demands.c.status.in_(sorted(states)) if states else sa.false()
+
+    @staticmethod
     def _sees_full(viewer: Viewer) -> sa.ColumnElement[bool]:
-        conds: list[sa.ColumnElement[bool]] = [demands.c.confidentiality == Confidentiality.PUBLIC.value]
-        if viewer.enterprise_id:
+        """Whether the caller sees a demand's hidden details, as the visibility table says."""
+        others = RULES[viewer.relation(None)].access[FieldClass.HIDDEN]
+        if others is Access.ALWAYS:
+            return sa.true()
+        conds: list[sa.ColumnElement[bool]] = []
+        if others in (Access.IF_PUBLIC, Access.IF_PUBLIC_OR_GRANTED):
+            conds.append(demands.c.confidentiality == Confidentiality.PUBLIC.value)
+        if viewer.enterprise_id and RULES[Relation.OWNER].access[FieldClass.HIDDEN] is Access.ALWAYS:
             conds.append(demands.c.enterprise_id == viewer.enterprise_id)
-        if viewer.carrier_id:
+        if viewer.carrier_id and others is Access.IF_PUBLIC_OR_GRANTED:
             conds.append(
                 sa.exists(
                     sa.select(1).where(
@@ -328,7 +359,7 @@ class DemandRepository:
                     )
                 )
             )
-        return sa.or_(*conds)
+        return sa.or_(*conds) if conds else sa.false()
 
     # -- access grants ------------------------------------------------------------------
     async def grant(self, demand_id: uuid.UUID, carrier_id: uuid.UUID, granted_by: str, now: datetime) -> bool:

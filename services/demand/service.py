@@ -28,17 +28,13 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, parse_keyset_cursor
 from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
+from shared.visibility import Sight
 
 log = logging.getLogger(__name__)
 
 
 def _full_view(d: Demand, viewer: Viewer, granted: set[uuid.UUID]) -> bool:
-    return (
-        viewer.staff
-        or d.confidentiality is domain.Confidentiality.PUBLIC
-        or d.enterprise_id == viewer.enterprise_id
-        or d.id in granted
-    )
+    return d.sight(viewer.relation(d.enterprise_id), granted=d.id in granted) is Sight.FULL
 
 
 def transition_problem(exc: IllegalTransition) -> Problem:
@@ -197,13 +193,12 @@ class DemandService:
                 )
         if d is None:
             raise NotFound("demand", demand_id)
-        if viewer is None or viewer.staff or d.enterprise_id == viewer.enterprise_id:
+        if viewer is None:
             return d, True
-        if d.status not in domain.VISIBLE_TO_OTHERS:
+        seen = d.sight(viewer.relation(d.enterprise_id), granted=granted)
+        if seen is Sight.NONE:
             raise NotFound("demand", demand_id)
-        if d.confidentiality is domain.Confidentiality.PUBLIC:
-            return d, True
-        return d, granted
+        return d, seen is Sight.FULL
 
     async def list_demands(
         self, filters: DemandFilters, *, viewer: Viewer, sort: str, cursor: str | None, limit: int

@@ -24,6 +24,7 @@ from services.matching.handlers import service_of
 from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
+from shared import visibility
 from shared.auth import CurrentActor, Role
 from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
@@ -31,6 +32,7 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
+from shared.visibility import Relation, Sight
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -74,15 +76,22 @@ async def get_suggestions_hot(req: HotRequest) -> Response:
     # The composed demand view calls this on every page.
     actor = req.actor
     demand_id = req.uuid_param("demand_id")
-    view = await service_of(req.state.runtime).suggestions_view(demand_id)
+    carrier_id = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
+    view = await service_of(req.state.runtime).suggestions_view(demand_id, carrier_id)
     if view is None:
         raise NotFound("demand (in matching's read model)", demand_id)
+    rel = visibility.relation_of(actor, view.enterprise_id)
+    seen = visibility.sight(rel, view.status, confidential=view.confidential, granted=view.granted)
+    if seen is Sight.NONE:
+        # A demand the caller may not see (unpublished, say) does not exist for it here either.
+        raise NotFound("demand (in matching's read model)", demand_id)
     headers = {"ETag": _etag_of(view.suggestion_set_id)}
-    if actor.is_staff or actor.acts_for_enterprise(view.enterprise_id):
+    if rel in (Relation.STAFF, Relation.OWNER):
         return Response(view.body, media_type="application/json", headers=headers)
-    if actor.has(Role.CARRIER_USER) and actor.carrier_id is not None:
-        # Their own carrier's entry (and their own people among the experts), never the competitors.
-        return JSON(views.own_carrier_only(view.body, str(actor.carrier_id)), headers=headers)
+    if rel is Relation.CARRIER and carrier_id is not None:
+        # Their own carrier's entry (and their own people among the experts), never the competitors;
+        # of a confidential demand without a grant, nothing derived from its hidden details.
+        return JSON(views.own_carrier_only(view.body, str(carrier_id), seen), headers=headers)
     raise _forbidden(_FORBIDDEN_SUGGESTIONS)
 
 
@@ -98,7 +107,13 @@ async def carrier_suggestions(
 ) -> Response:
     if not actor.acts_for_carrier(carrier_id):
         raise _forbidden("a carrier's inbox is visible to staff and that carrier")
-    return JSON({"items": await svc.carrier_inbox(carrier_id, limit=limit)})
+    # The caller's relation to demands of other enterprises decides which demands and what of them
+    # it sees (shared.visibility): a carrier's user sees published ones, the teaser of confidential
+    # ones without a grant.
+    rel = visibility.relation_of(actor, None)
+    caller_carrier = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
+    items = await svc.carrier_inbox(carrier_id, rel=rel, caller_carrier_id=caller_carrier, limit=limit)
+    return JSON({"items": items})
 
 
 @router.post(
@@ -145,11 +160,12 @@ async def list_conflicts(
 async def add_conflict(
     request: Request, data: ConflictCreate, svc: ServiceDep, actor: CurrentActor, idempotency_key: IdempotencyKey = None
 ) -> Response:
-    actor.require(*CURATORS)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="conflicts",
+        actor=actor,
+        operation="conflicts-of-interest",
+        authorize=lambda: actor.require(*CURATORS),
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.add_conflict(
@@ -194,7 +210,6 @@ async def decide(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*CURATORS)
 
     async def create(uow: Any) -> dict[str, Any]:
         return await svc.decide(
@@ -211,7 +226,9 @@ async def decide(
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="matches",
+        actor=actor,
+        operation="matches",
+        authorize=lambda: actor.require(*CURATORS),
         key=idempotency_key,
         body=await request.body(),
         create=create,
@@ -235,20 +252,39 @@ async def list_matches(
         if carrier_id is not None and carrier_id != actor.carrier_id:
             raise _forbidden("a carrier user sees only the decisions about its own carrier")
         carrier_id = actor.carrier_id
+    # Only about demands the caller sees, as it sees them (shared.visibility).
     items, nxt = await svc.list_decisions(
-        demand_id=demand_id, carrier_id=carrier_id, decision=decision, cursor=cursor, limit=limit
+        demand_id=demand_id,
+        carrier_id=carrier_id,
+        decision=decision,
+        cursor=cursor,
+        limit=limit,
+        rel=visibility.relation_of(actor, None),
+        caller_carrier_id=actor.carrier_id if actor.has(Role.CARRIER_USER) else None,
     )
     return JSON({"items": items, "next_cursor": nxt})
 
 
 @router.get("/matches/{match_id}", summary="One curation decision")
 async def get_match(match_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    d = await svc.get_decision(match_id)
-    if not (actor.is_staff or actor.acts_for_carrier(d["carrier_id"])):
-        enterprise_id = await svc.demand_enterprise(d["demand_id"])
-        if enterprise_id is None or not actor.acts_for_enterprise(enterprise_id):
-            raise _forbidden("this decision is visible to staff, the enterprise and the carrier concerned")
-    return JSON(d, headers={"ETag": etag(1)})
+    caller_carrier = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
+    d, demand = await svc.get_decision(match_id, caller_carrier)
+    rel = visibility.relation_of(actor, demand.enterprise_id if demand is not None else None)
+    concerned = rel is Relation.CARRIER and caller_carrier == d["carrier_id"]
+    if not (rel in (Relation.STAFF, Relation.OWNER) or concerned):
+        raise _forbidden("this decision is visible to staff, the enterprise and the carrier concerned")
+    seen = (
+        visibility.sight(
+            rel, demand.status, confidential=demand.confidentiality == "confidential", granted=demand.granted
+        )
+        if demand is not None
+        else Sight.FULL
+        if rel is Relation.STAFF
+        else Sight.NONE
+    )
+    if seen is Sight.NONE:
+        raise NotFound("match", match_id)
+    return JSON(visibility.as_seen(d, seen), headers={"ETag": etag(1)})
 
 
 # -- batch assignment ---------------------------------------------------------------------------
@@ -266,11 +302,12 @@ async def propose_assignment(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*CURATORS)
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope="match-assignments",
+        actor=actor,
+        operation="match-assignments",
+        authorize=lambda: actor.require(*CURATORS),
         key=idempotency_key,
         body=await request.body(),
         create=lambda uow: svc.assign(

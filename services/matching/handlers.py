@@ -66,6 +66,12 @@ def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
     async def on_contract(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
         await svc.contract_changed(uow, event)
 
+    async def on_access_granted(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.access_granted(uow, event)
+
+    async def on_access_revoked(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+        await svc.access_revoked(uow, event)
+
     table: dict[type[DomainEvent], Handler] = {
         talent_ev.CarrierRegistered: on_carrier,
         talent_ev.CarrierProfileUpdated: on_carrier,
@@ -75,6 +81,8 @@ def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
         demand_ev.DemandSubmitted: on_demand_open,
         demand_ev.DemandPublished: on_demand_open,
         demand_ev.DemandUpdated: on_demand_updated,
+        demand_ev.DemandAccessGranted: on_access_granted,
+        demand_ev.DemandAccessRevoked: on_access_revoked,
         contract_ev.ContractSigned: on_contract,
         contract_ev.ContractCompleted: on_contract,
         contract_ev.ContractTerminated: on_contract,

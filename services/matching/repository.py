@@ -19,6 +19,7 @@ from services.matching.tables import (
     carrier_profiles,
     conflicts_of_interest,
     contract_records,
+    demand_access_grants,
     demand_profiles,
     expert_suggestions,
     match_decisions,
@@ -28,6 +29,7 @@ from services.matching.tables import (
     suggestion_views,
     suggestions,
 )
+from shared.visibility import RULES, Access, FieldClass, Relation
 
 # A demand's status only moves forward here, so a late or replayed event cannot reopen it.
 STATUS_ORDER = {
@@ -45,13 +47,28 @@ OPEN_STATUSES = ("submitted", "published")
 # Constant statements on the hot path (each consumed demand): compiled once, executed with parameters.
 _INSERT_DEMAND = sa.insert(demand_profiles)
 _INSERT_SET = sa.insert(suggestion_sets)
-READ_MODEL = (carrier_profiles, person_profiles, capacity_states, demand_profiles, contract_records)
+READ_MODEL = (
+    carrier_profiles,
+    person_profiles,
+    capacity_states,
+    demand_profiles,
+    contract_records,
+    demand_access_grants,
+)
 
-# GET /demands/{id}/suggestions: one statement, the demand's status and enterprise with the stored view.
+# GET /demands/{id}/suggestions: one statement, the demand's status, enterprise, confidentiality and
+# whether the caller's carrier (may be NULL) holds an access grant, with the stored view.
 READ_VIEW = (
     sa.select(
         demand_profiles.c.status,
         demand_profiles.c.enterprise_id,
+        demand_profiles.c.confidentiality,
+        sa.exists(
+            sa.select(1).where(
+                demand_access_grants.c.demand_id == demand_profiles.c.demand_id,
+                demand_access_grants.c.carrier_id == sa.bindparam("carrier_id"),
+            )
+        ).label("granted"),
         suggestion_views.c.suggestion_set_id,
         suggestion_views.c.weights,
         suggestion_views.c.body,
@@ -64,10 +81,39 @@ READ_VIEW = (
 
 # The same in plain SQL, for asyncpg directly (shared.pgread.PgReader) on PostgreSQL.
 READ_VIEW_SQL = (
-    "SELECT d.status, d.enterprise_id, v.suggestion_set_id, v.weights, v.body"
+    "SELECT d.status, d.enterprise_id, d.confidentiality,"
+    " EXISTS (SELECT 1 FROM demand_access_grants g WHERE g.demand_id = d.demand_id AND g.carrier_id = $2) AS granted,"
+    " v.suggestion_set_id, v.weights, v.body"
     " FROM demand_profiles AS d LEFT OUTER JOIN suggestion_views AS v ON v.demand_id = d.demand_id"
     " WHERE d.demand_id = $1"
 )
+
+
+def sees(rel: Relation, cls: FieldClass, carrier_id: uuid.UUID | None) -> sa.ColumnElement[bool]:
+    """Whether ``rel`` (for a carrier's user: of ``carrier_id``) may see values of class ``cls`` of
+    the demand of the row (``demand_profiles``), as the visibility table says, in SQL."""
+    d = demand_profiles.c
+    states = RULES[rel].states
+    in_states: sa.ColumnElement[bool] = (
+        sa.true() if states >= STATUS_ORDER.keys() else d.status.in_(sorted(states)) if states else sa.false()
+    )
+    public = sa.or_(d.confidentiality.is_(None), d.confidentiality != "confidential")
+    granted: sa.ColumnElement[bool] = (
+        sa.exists(
+            sa.select(1).where(
+                demand_access_grants.c.demand_id == d.demand_id, demand_access_grants.c.carrier_id == carrier_id
+            )
+        )
+        if carrier_id is not None
+        else sa.false()
+    )
+    access = {
+        Access.ALWAYS: sa.true(),
+        Access.IF_PUBLIC: public,
+        Access.IF_PUBLIC_OR_GRANTED: sa.or_(public, granted),
+        Access.NEVER: sa.false(),
+    }[RULES[rel].access[cls]]
+    return sa.and_(in_states, access)
 
 
 def _lock_view(dialect: Any) -> Any:
@@ -497,8 +543,15 @@ class MatchingRepository:
                 ],
             )
 
-    async def carrier_inbox(self, carrier_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
-        """Open demands whose current suggestions include ``carrier_id``, best score first."""
+    async def carrier_inbox(
+        self, carrier_id: uuid.UUID, *, rel: Relation, caller_carrier_id: uuid.UUID | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Open demands whose current suggestions include ``carrier_id`` and that the caller (in
+        relation ``rel``, a carrier's user of ``caller_carrier_id``) may see, best score first; a
+        score the caller may not see orders as unknown (last). ``full``: whether the caller may see
+        what is derived from the demand's hidden details."""
+        full = sees(rel, FieldClass.DERIVED, caller_carrier_id)
+        score = sa.case((full, suggestions.c.score), else_=sa.null())
         latest = (
             sa.select(suggestion_sets.c.demand_id, sa.func.max(suggestion_sets.c.created_at).label("at"))
             .group_by(suggestion_sets.c.demand_id)
@@ -519,6 +572,7 @@ class MatchingRepository:
                 demand_profiles.c.demand_type,
                 demand_profiles.c.status,
                 demand_profiles.c.confidentiality,
+                full.label("full"),
             )
             .join(suggestion_sets, suggestion_sets.c.suggestion_set_id == suggestions.c.suggestion_set_id)
             .join(
@@ -526,11 +580,32 @@ class MatchingRepository:
                 sa.and_(latest.c.demand_id == suggestion_sets.c.demand_id, latest.c.at == suggestion_sets.c.created_at),
             )
             .join(demand_profiles, demand_profiles.c.demand_id == suggestions.c.demand_id)
-            .where(suggestions.c.carrier_id == carrier_id, demand_profiles.c.status.in_(OPEN_STATUSES))
-            .order_by(suggestions.c.score.desc(), suggestions.c.demand_id)
+            .where(
+                suggestions.c.carrier_id == carrier_id,
+                demand_profiles.c.status.in_(OPEN_STATUSES),
+                sees(rel, FieldClass.TEASER, caller_carrier_id),
+            )
+            .order_by(score.desc().nulls_last(), suggestions.c.created_at.desc(), suggestions.c.demand_id)
             .limit(limit)
         )
         return [dict(r._mapping) for r in await self.conn.execute(stmt)]
+
+    # -- access grants of confidential demands --------------------------------------------------
+    async def grant_access(self, demand_id: uuid.UUID, carrier_id: uuid.UUID, granted_at: datetime) -> bool:
+        """Remember a grant (once: a redelivered or replayed event changes nothing)."""
+        t = demand_access_grants
+        exists = (
+            await self.conn.execute(sa.select(1).where(t.c.demand_id == demand_id, t.c.carrier_id == carrier_id))
+        ).first()
+        if exists:
+            return False
+        await self.conn.execute(sa.insert(t).values(demand_id=demand_id, carrier_id=carrier_id, granted_at=granted_at))
+        return True
+
+    async def revoke_access(self, demand_id: uuid.UUID, carrier_id: uuid.UUID) -> bool:
+        t = demand_access_grants
+        result = await self.conn.execute(sa.delete(t).where(t.c.demand_id == demand_id, t.c.carrier_id == carrier_id))
+        return bool(result.rowcount)
 
     async def latest_set(self, demand_id: uuid.UUID) -> Any:
         return (
@@ -561,8 +636,25 @@ class MatchingRepository:
         return [dict(r._mapping) for r in rows]
 
     # -- the stored views of suggestions ----------------------------------------------------------
-    async def read_view(self, demand_id: uuid.UUID) -> Any:
-        return (await self.conn.execute(READ_VIEW, {"demand_id": demand_id})).first()
+    async def demand_access(self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None) -> Any:
+        """A demand's enterprise, status and confidentiality, and whether ``carrier_id`` holds an
+        access grant to it (None if the demand is not known here)."""
+        d = demand_profiles.c
+        granted = sa.exists(
+            sa.select(1).where(
+                demand_access_grants.c.demand_id == d.demand_id, demand_access_grants.c.carrier_id == carrier_id
+            )
+        )
+        return (
+            await self.conn.execute(
+                sa.select(d.enterprise_id, d.status, d.confidentiality, granted.label("granted")).where(
+                    d.demand_id == demand_id
+                )
+            )
+        ).first()
+
+    async def read_view(self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None) -> Any:
+        return (await self.conn.execute(READ_VIEW, {"demand_id": demand_id, "carrier_id": carrier_id})).first()
 
     async def lock_view(self, demand_id: uuid.UUID) -> None:
         await self.conn.execute(_LOCK_VIEW[self.conn.dialect.name], {"demand_id": demand_id})
@@ -709,9 +801,19 @@ class MatchingRepository:
         decision: str | None,
         after: tuple[datetime, uuid.UUID] | None,
         limit: int,
+        rel: Relation = Relation.STAFF,
+        caller_carrier_id: uuid.UUID | None = None,
     ) -> list[Any]:
+        """Decisions about demands the caller (in relation ``rel`` to other enterprises' demands)
+        sees, newest first, each with ``full``: whether it may see what is derived from the
+        demand's hidden details (the score)."""
         t = match_decisions
-        stmt = sa.select(t).order_by(t.c.decided_at.desc(), t.c.match_id.desc())
+        stmt = (
+            sa.select(t, sees(rel, FieldClass.DERIVED, caller_carrier_id).label("full"))
+            .join(demand_profiles, demand_profiles.c.demand_id == t.c.demand_id, isouter=True)
+            .where(sees(rel, FieldClass.TEASER, caller_carrier_id))
+            .order_by(t.c.decided_at.desc(), t.c.match_id.desc())
+        )
         if demand_id:
             stmt = stmt.where(t.c.demand_id == demand_id)
         if carrier_id:

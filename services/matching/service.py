@@ -42,6 +42,7 @@ from services.matching.repository import (
 )
 from services.matching.scoring import CarrierDoc, DemandDoc, Scored
 from services.matching.settings import MatchingSettings
+from shared import visibility
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import matching as ev
@@ -50,6 +51,7 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
 from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
+from shared.visibility import Relation, Sight
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +81,15 @@ class Ranking:
 
 
 class SuggestionsView(NamedTuple):
-    """A demand's suggestions as ``GET /demands/{id}/suggestions`` shows them (JSON)."""
+    """A demand's suggestions as ``GET /demands/{id}/suggestions`` shows them (JSON), in full,
+    with what decides who may see what of them (``shared.visibility``)."""
 
     enterprise_id: uuid.UUID
     suggestion_set_id: uuid.UUID | None
     body: bytes
+    status: str = "published"
+    confidential: bool = False
+    granted: bool = False  # the carrier asked about holds an access grant to the demand
 
 
 # The demands whose stored view the running use case changed: rendered once each, at its end.
@@ -466,6 +472,15 @@ class MatchingService:
         ):
             self.demands.remove(str(demand_id))
 
+    async def access_granted(self, uow: UnitOfWork, e: demand_ev.DemandAccessGranted) -> None:
+        """A carrier may now see a confidential demand in full, here too: what is derived from
+        its details (matched terms, scores, explanations) included. The stored views hold
+        everything; each read shows the caller what the visibility table lets it see."""
+        await MatchingRepository(uow.conn).grant_access(e.demand_id, e.carrier_id, e.granted_at)
+
+    async def access_revoked(self, uow: UnitOfWork, e: demand_ev.DemandAccessRevoked) -> None:
+        await MatchingRepository(uow.conn).revoke_access(e.demand_id, e.carrier_id)
+
     @renders_views
     async def contract_changed(
         self,
@@ -668,10 +683,17 @@ class MatchingService:
             row = await MatchingRepository(conn).demand_row(demand_id)
         return row.enterprise_id if row is not None else None
 
-    async def carrier_inbox(self, carrier_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
-        """The open demands currently suggested to a carrier (its inbox), best first."""
+    async def carrier_inbox(
+        self, carrier_id: uuid.UUID, *, rel: Relation, caller_carrier_id: uuid.UUID | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The open demands currently suggested to a carrier (its inbox), best first, as a caller
+        in relation ``rel`` to them may see them: only demands it sees, and of a confidential one
+        it may see only the teaser of, nothing derived from the hidden details."""
         async with self.uow.read() as conn:
-            return await MatchingRepository(conn).carrier_inbox(carrier_id, limit=limit)
+            rows = await MatchingRepository(conn).carrier_inbox(
+                carrier_id, rel=rel, caller_carrier_id=caller_carrier_id, limit=limit
+            )
+        return [views.inbox_item(r) for r in rows]
 
     # -- the stored views of suggestions ---------------------------------------------------------
     def views_changed(self, demand_ids: Iterable[uuid.UUID]) -> None:
@@ -702,14 +724,17 @@ class MatchingService:
         conflicted = await repo.conflicted_carriers(demand_id) if carriers or experts else set()
         return latest, views.render(latest, carriers, experts, decisions, conflicted, self.weights)
 
-    async def suggestions_view(self, demand_id: uuid.UUID) -> SuggestionsView | None:
+    async def suggestions_view(
+        self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None
+    ) -> SuggestionsView | None:
         """The latest ranked carriers and experts of a demand, with their explanations and
-        curation decisions, as stored (one statement); None if the demand is not known here."""
+        curation decisions, as stored (one statement), and whether ``carrier_id`` holds an access
+        grant to the demand; None if the demand is not known here."""
         if self.pg is not None:
-            row: Any = await self.pg.fetchrow(READ_VIEW_SQL, demand_id)
+            row: Any = await self.pg.fetchrow(READ_VIEW_SQL, demand_id, carrier_id)
         else:
             async with self.uow.read() as conn:
-                found = await MatchingRepository(conn).read_view(demand_id)
+                found = await MatchingRepository(conn).read_view(demand_id, carrier_id)
             row = found._mapping if found is not None else None
         if row is None:
             return None
@@ -721,7 +746,14 @@ class MatchingService:
                 latest, stored = await self._render(MatchingRepository(conn), demand_id)
             set_id = latest.suggestion_set_id if latest else None
         enterprise_id = row["enterprise_id"]
-        return SuggestionsView(enterprise_id, set_id, views.splice(demand_id, row["status"], enterprise_id, stored))
+        return SuggestionsView(
+            enterprise_id,
+            set_id,
+            views.splice(demand_id, row["status"], enterprise_id, stored),
+            row["status"],
+            row["confidentiality"] == "confidential",
+            bool(row["granted"]),
+        )
 
     async def render_suggestions(self, demand_id: uuid.UUID) -> bytes | None:
         """The view rendered afresh from the tables, nothing stored (what the stored one must equal)."""
@@ -858,12 +890,18 @@ class MatchingService:
             "score": get("score"),
         }
 
-    async def get_decision(self, match_id: uuid.UUID) -> dict[str, Any]:
+    async def get_decision(
+        self, match_id: uuid.UUID, caller_carrier_id: uuid.UUID | None = None
+    ) -> tuple[dict[str, Any], Any]:
+        """A curation decision, and its demand's enterprise, status and confidentiality and whether
+        ``caller_carrier_id`` holds an access grant to it (None if matching does not know it)."""
         async with self.uow.read() as conn:
-            r = await MatchingRepository(conn).get_decision(match_id)
-        if r is None:
-            raise NotFound("match", match_id)
-        return self._decision_view(r)
+            repo = MatchingRepository(conn)
+            r = await repo.get_decision(match_id)
+            if r is None:
+                raise NotFound("match", match_id)
+            demand = await repo.demand_access(r.demand_id, caller_carrier_id)
+        return self._decision_view(r), demand
 
     async def list_decisions(
         self,
@@ -873,20 +911,32 @@ class MatchingService:
         decision: str | None,
         cursor: str | None,
         limit: int,
+        rel: Relation = Relation.STAFF,
+        caller_carrier_id: uuid.UUID | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
+        """Decisions about the demands a caller in relation ``rel`` to them sees, as it may see
+        them (of a confidential demand it sees only the teaser of: no score)."""
         after = None
         if cursor:
             at, ident = decode_cursor(cursor)
             after = (datetime.fromisoformat(at), uuid.UUID(ident))
         async with self.uow.read() as conn:
             rows = await MatchingRepository(conn).list_decisions(
-                demand_id=demand_id, carrier_id=carrier_id, decision=decision, after=after, limit=limit + 1
+                demand_id=demand_id,
+                carrier_id=carrier_id,
+                decision=decision,
+                after=after,
+                limit=limit + 1,
+                rel=rel,
+                caller_carrier_id=caller_carrier_id,
             )
         nxt = None
         if len(rows) > limit:
             rows = rows[:limit]
             nxt = encode_cursor([rows[-1].decided_at.isoformat(), str(rows[-1].match_id)])
-        return [self._decision_view(r) for r in rows], nxt
+        return [
+            self._decision_view(r) if r.full else visibility.as_seen(self._decision_view(r), Sight.TEASER) for r in rows
+        ], nxt
 
     # -- conflicts of interest -------------------------------------------------------------------
     @staticmethod

@@ -98,6 +98,16 @@ demand_profiles = sa.Table(
     sa.Index("ix_demand_profiles_written", "written_at"),
 )
 
+# The carriers that may read a confidential demand in full (DemandAccessGranted, not revoked since):
+# what matching shows a carrier's user of a confidential demand depends on it (shared.visibility).
+demand_access_grants = sa.Table(
+    "demand_access_grants",
+    metadata,
+    sa.Column("demand_id", sa.Uuid(), primary_key=True),
+    sa.Column("carrier_id", sa.Uuid(), primary_key=True),
+    sa.Column("granted_at", UTCDateTime(), nullable=False),
+)
+
 # Contracts, for the track record (completed) and "already working together" (signed).
 contract_records = sa.Table(
     "contract_records",

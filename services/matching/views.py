@@ -19,7 +19,9 @@ import orjson
 from services.matching import domain
 from services.matching.domain import Decision
 from services.matching.scoring import Scored
+from shared import visibility
 from shared.responses import dumps
+from shared.visibility import Sight
 
 
 def weights_key(weights: Mapping[str, float]) -> str:
@@ -95,12 +97,22 @@ def splice(demand_id: Any, status: str, enterprise_id: Any, stored: str) -> byte
     ).encode()
 
 
-def own_carrier_only(view: bytes, carrier_id: str) -> dict[str, Any]:
-    """The view as a carrier's user sees it: that carrier's entry and its people only."""
+def own_carrier_only(view: bytes, carrier_id: str, seen: Sight = Sight.FULL) -> dict[str, Any]:
+    """The view as a carrier's user sees it: that carrier's entry and its people only, and, when
+    the user may see only the demand's teaser (``seen``), nothing of the demand's hidden details
+    nor anything derived from them (matched terms, scores, ranks, explanations: ``shared.visibility``)."""
     doc: dict[str, Any] = orjson.loads(view)
-    return {
-        **doc,
-        "carriers": [c for c in doc["carriers"] if str(c["carrier_id"]) == carrier_id],
-        "experts": [e for e in doc["experts"] if e["carrier_id"] and str(e["carrier_id"]) == carrier_id],
-        "visibility": "own carrier only",
-    }
+    carriers = [c for c in doc.pop("carriers") if str(c["carrier_id"]) == carrier_id]
+    experts = [e for e in doc.pop("experts") if e["carrier_id"] and str(e["carrier_id"]) == carrier_id]
+    if seen is not Sight.FULL:
+        doc = visibility.as_seen(doc, seen)
+        carriers = [visibility.as_seen(c, seen) for c in carriers]
+        experts = [visibility.as_seen(e, seen) for e in experts]
+    return {**doc, "carriers": carriers, "experts": experts, "visibility": "own carrier only"}
+
+
+def inbox_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One demand of a carrier's inbox; ``row["full"]``: whether the caller may see what is derived
+    from the demand's hidden details (else its teaser only, ``shared.visibility``)."""
+    item = {k: v for k, v in row.items() if k != "full"}
+    return item if row["full"] else visibility.as_seen(item, Sight.TEASER)

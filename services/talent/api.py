@@ -46,7 +46,13 @@ from services.talent.schemas import (
     TraineeOut,
     TraineePage,
 )
-from services.talent.service import TalentService, service_of
+from services.talent.service import (
+    TalentService,
+    authorize_assignment,
+    authorize_enrolment,
+    authorize_person_registration,
+    service_of,
+)
 from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
@@ -80,7 +86,9 @@ async def _create(
     svc: TalentService,
     request: Request,
     *,
-    scope: str,
+    actor: Actor,
+    operation: str,
+    authorize: Callable[[], None],
     key: str | None,
     create: Callable[[UnitOfWork], Awaitable[dict[str, Any]]],
     conflict: str,
@@ -88,7 +96,14 @@ async def _create(
 ) -> tuple[int, dict[str, Any], bool]:
     try:
         return await idempotent_create(
-            svc.uow, idempotency_keys, scope=scope, key=key, body=await request.body(), create=create
+            svc.uow,
+            idempotency_keys,
+            actor=actor,
+            operation=operation,
+            authorize=authorize,
+            key=key,
+            body=await request.body(),
+            create=create,
         )
     except IntegrityError as exc:  # a concurrent twin won a unique index
         raise Conflict(conflict, slug=slug) from exc
@@ -159,15 +174,15 @@ async def register_carrier(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    actor.require(*STAFF_ROLES)
-
     async def create(uow: UnitOfWork) -> dict[str, Any]:
         return carrier_view(await svc.register_carrier(uow, data))
 
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"carriers:{actor.subject}",
+        actor=actor,
+        operation="carriers",
+        authorize=lambda: actor.require(*STAFF_ROLES),
         key=idempotency_key,
         body=await request.body(),
         create=create,
@@ -244,12 +259,14 @@ async def register_person(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> dict[str, Any]:
-        return person_view(await svc.register_person(uow, data, actor), actor)
+        return person_view(await svc.register_person(uow, data), actor)
 
     status, body, replayed = await _create(
         svc,
         request,
-        scope=f"people:{actor.subject}",
+        actor=actor,
+        operation="people",
+        authorize=lambda: authorize_person_registration(actor, data),
         key=idempotency_key,
         create=create,
         conflict="a person with this e-mail is already registered",
@@ -335,12 +352,14 @@ async def enrol_trainee(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> dict[str, Any]:
-        return trainee_view(await svc.enrol_trainee(uow, data, actor))
+        return trainee_view(await svc.enrol_trainee(uow, data))
 
     status, body, replayed = await idempotent_create(
         svc.uow,
         idempotency_keys,
-        scope=f"trainees:{actor.subject}",
+        actor=actor,
+        operation="trainees",
+        authorize=lambda: authorize_enrolment(actor, data),
         key=idempotency_key,
         body=await request.body(),
         create=create,
@@ -429,7 +448,9 @@ async def make_assignment(
     status, body, replayed = await _create(
         svc,
         request,
-        scope=f"assignments:{actor.subject}",
+        actor=actor,
+        operation="assignments",
+        authorize=lambda: authorize_assignment(actor),
         key=idempotency_key,
         create=create,
         conflict="already assigned to this target",

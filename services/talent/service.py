@@ -40,7 +40,7 @@ from services.talent.repository import (
 )
 from services.talent.schemas import AssignmentCreate, CarrierCreate, PersonCreate, TraineeCreate
 from services.talent.tables import carriers, people
-from shared.auth import Actor
+from shared.auth import Actor, Role
 from shared.bulk import validation_errors
 from shared.events import contracts as contract_ev
 from shared.events import matching as matching_ev
@@ -93,6 +93,25 @@ def stale(what: str, current: int, wanted: int) -> Problem:
 
 def forbidden(detail: str) -> Problem:
     return Problem(403, "forbidden", detail)
+
+
+# --- who may create (checked before an Idempotency-Key's stored answer is looked up) ---------------
+
+
+def authorize_person_registration(actor: Actor, data: PersonCreate) -> None:
+    if not actor.is_staff and not (data.carrier_id is not None and actor.acts_for_carrier(data.carrier_id)):
+        raise forbidden("a carrier user registers people of its own carrier only")
+
+
+def authorize_enrolment(actor: Actor, data: TraineeCreate) -> None:
+    if not actor.acts_for_carrier(data.carrier_id):
+        raise forbidden("staff, or the carrier hosting the placement, enrol trainees")
+
+
+def authorize_assignment(actor: Actor) -> None:
+    """Staff and carrier users; whose researcher a carrier user may assign is checked with the person."""
+    if not (actor.is_staff or actor.has(Role.CARRIER_USER)):
+        raise forbidden("staff assign project managers; a carrier user assigns its own researchers")
 
 
 # --- values of rows ---------------------------------------------------------------------------
@@ -298,9 +317,8 @@ class TalentService:
         return _page(CARRIERS_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
 
     # == people ====================================================================================
-    async def register_person(self, uow: UnitOfWork, data: PersonCreate, actor: Actor) -> dict[str, Any]:
-        if not actor.is_staff and not (data.carrier_id is not None and actor.acts_for_carrier(data.carrier_id)):
-            raise forbidden("a carrier user registers people of its own carrier only")
+    async def register_person(self, uow: UnitOfWork, data: PersonCreate) -> dict[str, Any]:
+        """A new person (authorized first by :func:`authorize_person_registration`)."""
         repo = TalentRepository(uow.conn)
         await self._check_affiliation(repo, data.carrier_id)
         if data.contact.email and (existing := await repo.person_id_by_email(data.contact.email)):
@@ -385,9 +403,8 @@ class TalentService:
         return _page(PEOPLE_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
 
     # == joint training ============================================================================
-    async def enrol_trainee(self, uow: UnitOfWork, data: TraineeCreate, actor: Actor) -> Trainee:
-        if not actor.acts_for_carrier(data.carrier_id):
-            raise forbidden("staff, or the carrier hosting the placement, enrol trainees")
+    async def enrol_trainee(self, uow: UnitOfWork, data: TraineeCreate) -> Trainee:
+        """A new enrolment (authorized first by :func:`authorize_enrolment`)."""
         repo = TalentRepository(uow.conn)
         person = await repo.get_person(data.person_id, for_update=True)
         if person is None:

@@ -3,21 +3,64 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 from aiokafka.structs import OffsetAndMetadata
 
 from shared.bus.base import Message, Record
 
+if TYPE_CHECKING:
+    from shared.settings import ServiceSettings
+
+
+def connection_options(settings: ServiceSettings) -> dict[str, Any]:
+    """What every Kafka client of ours needs beyond the bootstrap servers: TLS and SASL."""
+    options: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = create_ssl_context(cafile=settings.kafka_ssl_cafile)
+    if settings.kafka_security_protocol.startswith("SASL"):
+        options.update(
+            sasl_mechanism=settings.kafka_sasl_mechanism,
+            sasl_plain_username=settings.kafka_sasl_username,
+            sasl_plain_password=settings.kafka_sasl_password,
+        )
+    return options
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """How topics are created: from settings (ITP_TOPIC_*)."""
+
+    partitions: int = 3
+    replication_factor: int = 1
+    min_insync_replicas: int = 1
+    retention_ms: int = -1
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> TopicSpec:
+        return cls(
+            settings.topic_partitions,
+            settings.topic_replication_factor,
+            settings.topic_min_insync_replicas,
+            settings.topic_retention_ms,
+        )
+
 
 class KafkaBus:
-    def __init__(self, bootstrap: str, *, client_id: str = "itp") -> None:
+    def __init__(self, bootstrap: str, *, client_id: str = "itp", options: dict[str, Any] | None = None) -> None:
         self._bootstrap = bootstrap
         self._client_id = client_id
+        self._options = options or {}
         self._producer: AIOKafkaProducer | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings, *, client_id: str = "itp") -> KafkaBus:
+        return cls(settings.kafka_bootstrap, client_id=client_id, options=connection_options(settings))
 
     async def start(self) -> None:
         if self._producer is None:
@@ -30,6 +73,7 @@ class KafkaBus:
                 acks="all",
                 linger_ms=2,
                 request_timeout_ms=15000,
+                **self._options,
             )
             await producer.start()
             self._producer = producer
@@ -46,15 +90,18 @@ class KafkaBus:
         await asyncio.gather(*futures)
 
     async def ping(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=3000)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=3000, **self._options)
         await admin.start()
         try:
             await admin.describe_cluster()
         finally:
             await admin.close()
 
-    async def ensure_topics(self, topics: list[str], partitions: int) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=15000)
+    async def ensure_topics(self, topics: list[str], spec: TopicSpec | int) -> None:
+        """Create the missing topics (existing ones are left as they are)."""
+        if isinstance(spec, int):
+            spec = TopicSpec(partitions=spec)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=15000, **self._options)
         await admin.start()
         try:
             existing = set(await admin.list_topics())
@@ -63,10 +110,14 @@ class KafkaBus:
                 try:
                     resp = await admin.create_topics(
                         [
-                            # Events are kept for good: projections and read models are rebuilt
-                            # by replaying the topics from the first offset.
                             NewTopic(
-                                t, num_partitions=partitions, replication_factor=1, topic_configs={"retention.ms": "-1"}
+                                t,
+                                num_partitions=spec.partitions,
+                                replication_factor=spec.replication_factor,
+                                topic_configs={
+                                    "retention.ms": str(spec.retention_ms),
+                                    "min.insync.replicas": str(spec.min_insync_replicas),
+                                },
                             )
                             for t in missing
                         ]
@@ -82,7 +133,7 @@ class KafkaBus:
             await admin.close()
 
     def subscriber(self, group: str, topics: list[str]) -> KafkaSubscriber:
-        return KafkaSubscriber(self._bootstrap, group, topics)
+        return KafkaSubscriber(self._bootstrap, group, topics, **self._options)
 
 
 class KafkaSubscriber:

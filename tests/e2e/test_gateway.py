@@ -243,6 +243,8 @@ async def test_carrier_inbox_lists_the_demands_suggested_to_it(embedded_gateway:
     carrier = (await embedded_gateway.post("/api/v1/carriers", json=BATTERY_CARRIER)).json()
     enterprise_id = await register_enterprise(embedded_gateway)
     demand = (await embedded_gateway.post("/api/v1/demands", json=demand_body(enterprise_id))).json()
+    # Carriers see a demand from its publication on.
+    assert (await embedded_gateway.post(f"/api/v1/demands/{demand['id']}/publish")).status_code == 200
     as_carrier = auth_headers("carrier_user", carrier_id=carrier["id"])
 
     async def inbox() -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from shared.db import JSONType, UTCDateTime
 from shared.events.base import DomainEvent
+from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table, processed_messages_table
 
 RUN = uuid.uuid4().hex[:8]
@@ -47,6 +48,7 @@ note_tags = sa.Table(
 )
 outbox = outbox_table(metadata)
 processed = processed_messages_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 MIGRATIONS = Path(__file__).parent  # unused: the tests create these tables with metadata.create_all
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import orjson
 import pytest
 
 from services.dashboard import domain
@@ -103,6 +104,44 @@ def test_viewers_see_no_details_of_a_confidential_demand_in_updates_and_matches(
     assert view["changed"] == {"title": "新标题"} and view["teaser"] is True
     match = {"demand_id": "d", "budget": "9.00", "demand_title": "t"}
     assert "budget" not in domain.stream_view("MatchAccepted", match, Audience.VIEWER, confidential=True)
+
+
+def test_viewers_see_nothing_derived_from_a_confidential_demands_text_in_suggestions() -> None:
+    carrier = {
+        "carrier_id": "c",
+        "rank": 1,
+        "score": 0.7,
+        "components": {"text": 0.5, "fields": 1.0},
+        "matched_terms": ["钙钛", "钛矿"],
+        "at_capacity": False,
+        "notes": ["lowered: shares terms 钙钛"],
+    }
+    expert = {"person_id": "p", "carrier_id": "c", "rank": 1, "score": 0.5, "components": {}, "matched_terms": ["钙钛"]}
+    suggested = {"demand_id": "d", "suggestion_set_id": "s", "carriers": [carrier], "experts": [expert]}
+    view = domain.stream_view("MatchesSuggested", suggested, Audience.VIEWER, confidential=True)
+    assert "钙钛" not in orjson.dumps(view).decode()
+    assert view["carriers"] == [
+        {
+            "carrier_id": "c",
+            "rank": None,
+            "score": None,
+            "components": {"fields": 1.0},
+            "matched_terms": [],
+            "at_capacity": False,
+            "notes": [],
+            "teaser": True,
+        }
+    ]
+    assert domain.stream_view("MatchesSuggested", suggested, Audience.VIEWER, confidential=False) == suggested
+    assert domain.stream_view("MatchesSuggested", suggested, Audience.STAFF, confidential=True) == suggested
+
+
+def test_viewers_see_no_scores_or_notes_of_a_batch_assignment() -> None:
+    proposal = {"demand_id": "d", "carrier_ids": ["c"], "scores": [0.7], "notes": ["matched terms: 钙钛, 钛矿"]}
+    batch = {"batch_id": "b", "proposals": [proposal], "unserved": [], "total_score": 0.7}
+    view = domain.stream_view("AssignmentProposed", batch, Audience.VIEWER, confidential=False)
+    assert view["proposals"] == [{"demand_id": "d", "carrier_ids": ["c"], "scores": [], "notes": [], "teaser": True}]
+    assert domain.stream_view("AssignmentProposed", batch, Audience.STAFF, confidential=False) == batch
 
 
 def test_personal_data_of_people_only_reaches_operators() -> None:

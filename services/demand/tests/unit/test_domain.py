@@ -184,3 +184,11 @@ def test_teaser_hides_details() -> None:
     }
     for secret in ("description", "budget", "contact", "enterprise_id", "expected_outcome"):
         assert secret not in t
+
+
+def test_the_visibility_table_knows_every_state_and_the_teaser_every_field_it_shows() -> None:
+    from shared import visibility
+
+    assert visibility.ALL_STATES == {s.value for s in S}
+    d = make_demand(S.PUBLISHED, confidentiality=Confidentiality.CONFIDENTIAL)
+    assert all(visibility.field_class(k) is visibility.FieldClass.TEASER for k in d.teaser())

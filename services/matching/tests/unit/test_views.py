@@ -191,3 +191,24 @@ def test_a_carrier_user_sees_its_own_entry_and_people_only() -> None:
 def test_the_weights_key_names_the_weights() -> None:
     assert views.weights_key(WEIGHTS) == views.weights_key(dict(WEIGHTS))
     assert views.weights_key(WEIGHTS) != views.weights_key({**WEIGHTS, "text": 0.5})
+
+
+def test_every_value_of_the_view_is_classified_and_a_teaser_shows_nothing_derived() -> None:
+    from shared import visibility
+    from shared.visibility import FieldClass, Sight
+
+    body = views.splice(DEMAND, "published", ENTERPRISE, stored())
+    full = orjson.loads(body)
+    entries = [*full["carriers"], *full["experts"]]
+    for key in {k for e in entries for k in e} | set(full) - {"carriers", "experts"}:
+        assert key in visibility.FIELD_CLASSES, f"{key} shows something of a demand: classify it in shared.visibility"
+    for key in {k for e in entries for k in e["components"]}:
+        assert key in visibility.COMPONENT_CLASSES
+    teaser = views.own_carrier_only(body, str(A), Sight.TEASER)
+    assert "enterprise_id" not in teaser and teaser["visibility"] == "own carrier only"
+    [mine] = teaser["carriers"]
+    for key, value in mine.items():
+        if visibility.field_class(key) is FieldClass.DERIVED and key != "components":
+            assert value in (None, []), key
+    assert set(mine["components"]) == {"fields", "capacity"}
+    assert views.own_carrier_only(body, str(A), Sight.FULL) == views.own_carrier_only(body, str(A))
