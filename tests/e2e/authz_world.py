@@ -194,18 +194,21 @@ class World:
         r = await self.admin.post(f"/api/v1/demands/{demand_id}/access-grants", json={"carrier_id": self.ids[carrier]})
         assert r.status_code in (200, 201), r.text
 
-    async def suggestions_ready(self, demand_id: str) -> dict[str, Any]:
-        """Matching has ranked both carriers for the demand (the events have flowed)."""
+    async def suggestions_ready(self, demand_id: str, *, published: bool = True) -> None:
+        """Matching has ranked both carriers for the demand and, for a published one, learnt of the
+        publication (a carrier sees it there only from then on)."""
 
-        async def ready() -> dict[str, Any] | None:
+        async def ready() -> bool:
             r = await self.admin.get(f"/api/v1/demands/{demand_id}/suggestions")
-            if r.status_code != 200:
-                return None
-            body = dict(r.json())
-            ranked = {s["carrier_id"] for s in body.get("carriers") or []}
-            return body if {self.ids["car_a"], self.ids["car_b"]} <= ranked else None
+            ranked = {s["carrier_id"] for s in r.json().get("carriers") or []} if r.status_code == 200 else set()
+            if not {self.ids["car_a"], self.ids["car_b"]} <= ranked:
+                return False
+            if published:
+                seen = await self.admin.get(f"/api/v1/demands/{demand_id}/suggestions", headers=self.headers["car_a"])
+                return seen.status_code == 200
+            return True
 
-        return await wait_for(ready, timeout_s=20, interval_s=0.05, what=f"suggestions of {demand_id}")
+        await wait_for(ready, timeout_s=20, interval_s=0.05, what=f"suggestions of {demand_id}")
 
 
 def callers(ids: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -253,8 +256,9 @@ async def build_world(admin: httpx.AsyncClient) -> World:
     ids["trainee_id"] = await w.trainee()
     ids["assignment_id"] = await w.assignment()
     ids["conflict_id"] = await w.conflict()
+    w.headers = callers(ids)
     for d in ("public", "confidential", "submitted"):
-        await w.suggestions_ready(ids[d])
+        await w.suggestions_ready(ids[d], published=d != "submitted")
     decision = await w.post(
         "/api/v1/matches",
         {
@@ -267,5 +271,4 @@ async def build_world(admin: httpx.AsyncClient) -> World:
     ids["match_id"] = decision["match_id"]
     batch = await w.post("/api/v1/match-assignments", {"demand_ids": [ids["public"]]})
     ids["batch_id"] = batch["batch_id"]
-    w.headers = callers(ids)
     return w

@@ -30,6 +30,7 @@ import contextlib
 import itertools
 import random
 import uuid
+from collections.abc import AsyncIterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
@@ -179,7 +180,7 @@ async def _listen(client: httpx.AsyncClient, token: str, frames: list[str], read
 
 
 @pytest.fixture(scope="module")
-async def canary(embedded: dict[str, Any]) -> Any:
+async def canary(embedded: dict[str, Any]) -> AsyncIterator[Canary]:
     base = embedded["platform"].gateway_url
     admin = httpx.AsyncClient(base_url=base, timeout=15, headers=auth_headers("admin", subject="canary-admin"))
     gateway = httpx.AsyncClient(base_url=base, timeout=15)
@@ -256,18 +257,19 @@ async def canary(embedded: dict[str, Any]) -> Any:
 
             await wait_for(ranked, timeout_s=20, what=f"suggestions of the {d} demand")
         # ... staff curate (a decision about carrier A, a batch assignment, a project manager) ...
-        ids["match"] = (
-            await _post(
-                admin,
-                "/api/v1/matches",
-                {
-                    "demand_id": ids["conf"],
-                    "carrier_id": ids["car_a"],
-                    "decision": "rejected",
-                    "reason": {"code": "other", "note": "金丝雀"},
-                },
-            )
-        )["match_id"]
+        decision = {
+            "demand_id": ids["conf"],
+            "carrier_id": ids["car_a"],
+            "decision": "rejected",
+            "reason": {"code": "other", "note": "金丝雀"},
+        }
+
+        async def decided() -> str | None:  # 409 until matching has learnt of the publication
+            r = await admin.post("/api/v1/matches", json=decision)
+            assert r.status_code in (201, 409), r.text
+            return str(r.json()["match_id"]) if r.status_code == 201 else None
+
+        ids["match"] = await wait_for(decided, timeout_s=20, what="matching to take the decision")
         ids["batch"] = (await _post(admin, "/api/v1/match-assignments", {"demand_ids": [ids["conf"], ids["unpub"]]}))[
             "batch_id"
         ]
