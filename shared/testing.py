@@ -11,7 +11,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -58,6 +58,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_port_block(n: int) -> int:
+    """The first of ``n`` consecutive free ports (``itp stack --port P`` takes P .. P+5)."""
+    import random
+
+    for _ in range(200):
+        base = random.randrange(20_000, 60_000 - n)
+        socks: list[socket.socket] = []
+        try:
+            for port in range(base, base + n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+        return base
+    raise RuntimeError(f"no block of {n} free ports")
 
 
 async def create_database(name: str, *, template: str | None = None) -> str:
@@ -111,6 +132,16 @@ async def drop_templates() -> None:
     for name in list(_TEMPLATES.values()):
         await drop_database(name)
     _TEMPLATES.clear()
+
+
+async def table_rows(conn: Any, table: Any, *, ignore: Collection[str] = ()) -> list[tuple[str, ...]]:
+    """Every row of ``table`` as text, sorted, without the ``ignore``d columns (timestamps and ids a
+    rebuild legitimately writes anew): two states compare row by row."""
+    import sqlalchemy as sa
+
+    cols = [c for c in table.c if c.name not in ignore]
+    rows = await conn.execute(sa.select(*cols))
+    return sorted(tuple(str(v) for v in r) for r in rows)
 
 
 def token_for(*roles: str, subject: str = "test-user", **claims: object) -> str:
@@ -238,3 +269,106 @@ async def retry_while_held(
     if not original_fails:
         first = await original
     return first, await retry
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of the test's own (Debian's binaries, a temporary directory, a free
+    port), which the test may stop and start at will: never the shared one other tests use.
+
+    ``start``/``stop`` run ``pg_ctl`` on this cluster's data directory only (its postmaster.pid).
+    As root, the server runs as the ``postgres`` user, as PostgreSQL requires.
+    """
+
+    def __init__(self) -> None:
+        import glob
+        import tempfile
+
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+        if not bins:
+            raise RuntimeError("no /usr/lib/postgresql/*/bin/pg_ctl: install Debian's postgresql")
+        self.bin = Path(bins[-1]).parent
+        self.root = Path(tempfile.mkdtemp(prefix="itp-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self._as_owner: list[str] = []
+        if os.geteuid() == 0:
+            import shutil
+
+            shutil.chown(self.root, "postgres")
+            self._as_owner = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *cmd: str) -> None:
+        import subprocess
+
+        subprocess.run([*self._as_owner, *cmd], check=True, capture_output=True, cwd="/", timeout=60)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+asyncpg://itp@127.0.0.1:{self.port}/{database}"
+
+    def init(self) -> None:
+        # Trust on loopback only, no fsync: a throwaway cluster for one test module.
+        initdb = [str(self.bin / "initdb"), "-D", str(self.data), "-U", "itp", "--auth=trust", "-N"]
+        self._run(*initdb, "-E", "UTF8", "--locale=C")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c shared_buffers=16MB -c max_connections=60"
+        )
+        log = str(self.root / "log")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    async def create_database(self, name: str) -> str:
+        conn = await asyncpg.connect(_raw(self.url()))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        return self.url(name)
+
+    def destroy(self) -> None:
+        import shutil
+
+        if self.running():
+            self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@asynccontextmanager
+async def holding_locks(
+    database_url: str, statement: str, *args: object
+) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
+    """Run ``statement`` in a transaction kept open on a connection of its own (a ``SELECT ... FOR
+    UPDATE`` holds rows, an ``INSERT`` holds a unique key), so that concurrent writers provably
+    meet: yields ``waiting(n)``, which returns once ``n`` other sessions of the database wait on a
+    lock. Leaving the block rolls the transaction back and lets them all go at once."""
+    conn = await asyncpg.connect(_raw(database_url))
+    try:
+        tx = conn.transaction()
+        await tx.start()
+        await conn.execute(statement, *args)
+
+        async def waiting(n: int) -> None:
+            async def enough() -> bool:
+                # Inside a transaction the statistics views keep their first snapshot: take a new one.
+                await conn.execute("SELECT pg_stat_clear_snapshot()")
+                count = await conn.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                return int(count) >= n
+
+            await wait_for(enough, timeout_s=15, interval_s=0.02, what=f"{n} writers to wait on the lock")
+
+        try:
+            yield waiting
+        finally:
+            await tx.rollback()
+    finally:
+        await conn.close()
