@@ -5,6 +5,7 @@ curation decision, a conflict of interest, a batch assignment, a trainee, and th
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -209,6 +210,23 @@ class World:
             return True
 
         await wait_for(ready, timeout_s=20, interval_s=0.05, what=f"suggestions of {demand_id}")
+
+
+async def get_patiently(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> httpx.Response:
+    """A GET, tried again (at most three times in all) when the platform could not answer it at all
+    (a service unreachable behind the gateway, a connection closed under the request): on a loaded
+    machine that happens, and it is no answer to an authorization question."""
+    for attempt in range(3):
+        try:
+            r = await client.get(url, headers=headers)
+        except httpx.TransportError:
+            if attempt == 2:
+                raise
+        else:
+            if r.status_code != 503 or attempt == 2:
+                return r
+        await asyncio.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def callers(ids: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -29,11 +29,15 @@ from tests.e2e.authz_world import (
     build_world,
     contract_body,
     enterprise_body,
+    get_patiently,
     person_body,
 )
 from tests.e2e.slice import demand_body
 
 pytestmark = pytest.mark.e2e
+
+# Idle connections are dropped before the servers' keep-alive (5 s) closes them under a request.
+POOL = httpx.Limits(keepalive_expiry=2.0)
 
 ALLOWED = frozenset({"ok", "teaser"})
 ADMIN = auth_headers("admin", subject="authz-etag-reader")
@@ -250,9 +254,9 @@ def _operations(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 async def platform(embedded: dict[str, Any], embedded_gateway_module: httpx.AsyncClient) -> AsyncIterator[Platform]:
     world = await build_world(embedded_gateway_module)
     base = embedded["platform"].gateway_url
-    gateway = httpx.AsyncClient(base_url=base, timeout=15)
+    gateway = httpx.AsyncClient(base_url=base, timeout=15, limits=POOL)
     services = {
-        name: httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=15)
+        name: httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=15, limits=POOL)
         for name, port in embedded["ports"].items()
     }
     gateway_ops = _operations((await gateway.get("/openapi.json")).json())
@@ -273,7 +277,10 @@ async def platform(embedded: dict[str, Any], embedded_gateway_module: httpx.Asyn
 @pytest.fixture(scope="module")
 async def embedded_gateway_module(embedded: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
-        base_url=embedded["platform"].gateway_url, timeout=15, headers=auth_headers("admin", subject="authz-setup")
+        base_url=embedded["platform"].gateway_url,
+        timeout=15,
+        limits=POOL,
+        headers=auth_headers("admin", subject="authz-setup"),
     ) as client:
         yield client
 
@@ -325,6 +332,8 @@ async def call(
             if r.status_code != 200:
                 await r.aread()
             return r
+    if row.method == "GET":
+        return await get_patiently(client, url, headers)
     kw: dict[str, Any] = {"headers": headers}
     if req.json is not None:
         kw["json"] = req.json

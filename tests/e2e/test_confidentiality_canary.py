@@ -43,10 +43,13 @@ import pytest
 
 from shared.testing import auth_headers, token_for, wait_for
 from shared.text import tokenize
-from tests.e2e.authz_world import CARRIER_A, enterprise_body, person_body
+from tests.e2e.authz_world import CARRIER_A, enterprise_body, get_patiently, person_body
 from tests.e2e.slice import demand_body
 
 pytestmark = pytest.mark.e2e
+
+# Idle connections are dropped before the servers' keep-alive (5 s) closes them under a request.
+POOL = httpx.Limits(keepalive_expiry=2.0)
 
 CALLERS = ("ent_a", "ent_b", "car_a", "car_b", "pm", "viewer", "anon")  # operators and admins see everything
 
@@ -182,10 +185,13 @@ async def _listen(client: httpx.AsyncClient, token: str, frames: list[str], read
 @pytest.fixture(scope="module")
 async def canary(embedded: dict[str, Any]) -> AsyncIterator[Canary]:
     base = embedded["platform"].gateway_url
-    admin = httpx.AsyncClient(base_url=base, timeout=15, headers=auth_headers("admin", subject="canary-admin"))
-    gateway = httpx.AsyncClient(base_url=base, timeout=15)
+    admin = httpx.AsyncClient(
+        base_url=base, timeout=15, limits=POOL, headers=auth_headers("admin", subject="canary-admin")
+    )
+    gateway = httpx.AsyncClient(base_url=base, timeout=15, limits=POOL)
     services = {
-        n: httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=15) for n, p in embedded["ports"].items()
+        n: httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=15, limits=POOL)
+        for n, p in embedded["ports"].items()
     }
     streams: dict[str, list[str]] = {"viewer": [], "pm": []}
     listeners = []
@@ -392,7 +398,7 @@ async def crawl(c: Canary, caller: str) -> list[str]:
                 text = "" if r.status_code == 200 else (await r.aread()).decode()
                 head = str(r.headers)
         else:
-            r = await client.get(url, headers=c.headers[caller])
+            r = await get_patiently(client, url, c.headers[caller])
             assert r.status_code < 500, f"{target} {url} as {caller}: {r.status_code} {r.text}"
             text, head = c.readable(r.text), str(r.headers)
         return [
