@@ -10,7 +10,8 @@ Planted, on the embedded platform:
 - a submitted, not yet published (public) demand of enterprise A: markers in every field, the
   title included. Hidden from enterprise B, both carriers and anonymous callers (the dashboard's
   funnel and live stream show submitted demands to its viewers by design);
-- enterprise A's contact e-mail and phone: for its own users, operators and admins only;
+- enterprise A's contact e-mail and phone, and those of both demands' contact: for its own users,
+  operators and admins only (not project managers, viewers, or a carrier granted the demand);
 - a researcher's contact data: for its own carrier, operators and admins only.
 
 Both carriers' profiles contain the demands' description markers, so the matcher finds the
