@@ -21,12 +21,7 @@ from fastapi.responses import Response
 
 from services.matching import inference, views
 from services.matching.handlers import service_of
-from services.matching.schemas import (
-    AssignmentRequest,
-    ConflictCreate,
-    FieldInferenceRequest,
-    MatchDecisionCreate,
-)
+from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
@@ -339,13 +334,18 @@ async def get_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentAct
 HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_suggestions_hot)]
 
 
-@router.post(
+@router.get(
     "/vocabulary/infer",
     tags=["vocabulary"],
     summary="Suggest vocabulary codes for a text, best first, with a confidence (any signed-in user)",
 )
-async def infer_fields(body: FieldInferenceRequest, actor: CurrentActor) -> Response:
-    ranked = inference.infer(body.title, body.description, top_k=body.limit)
+async def infer_fields(
+    actor: CurrentActor,
+    title: Annotated[str, Query(max_length=200, description="A title: its cues count twice")] = "",
+    description: Annotated[str, Query(max_length=4000)] = "",
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> Response:
+    ranked = inference.infer(title, description, top_k=limit)
     return JSON(
         [{"code": i.code, "zh": FIELDS[i.code].zh, "en": FIELDS[i.code].en, "confidence": i.confidence} for i in ranked]
     )

@@ -60,11 +60,3 @@ class AssignmentRequest(Strict):
         if self.published_since is not None and self.published_since.tzinfo is None:
             raise ValueError("published_since needs a time zone")
         return self
-
-
-class FieldInferenceRequest(Strict):
-    """A text to suggest vocabulary codes for (a demand being written, a profile)."""
-
-    title: Annotated[str, chars(1, 200)]
-    description: Annotated[str, chars(0, 20000)] = ""
-    limit: int = Field(default=5, ge=1, le=20)

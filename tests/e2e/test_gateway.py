@@ -286,9 +286,7 @@ async def test_an_encoded_separator_or_query_never_reaches_another_route(embedde
 
 
 async def test_field_inference_through_the_gateway(embedded_gateway: httpx.AsyncClient) -> None:
-    r = await embedded_gateway.post(
-        "/api/v1/vocabulary/infer", json={"title": "Our battery packs overheat in summer", "description": ""}
-    )
+    r = await embedded_gateway.get("/api/v1/vocabulary/infer", params={"title": "Our battery packs overheat in summer"})
     assert r.status_code == 200, r.text
     codes = [c["code"] for c in r.json()]
     assert {"thermal.cooling", "energy.batteries"} <= set(codes)
