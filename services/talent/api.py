@@ -480,7 +480,7 @@ LIST_ASSIGNMENTS_QUERY = QueryReader(list_assignments)
 
 async def list_assignments_hot(req: HotRequest) -> Response:
     # The gateway's composed demand page asks for ``?target_id=<demand>`` on every view.
-    _ = req.actor  # any signed-in caller reads assignments (no personal data in them); 401 before 422
+    actor = req.actor  # 401 before 422
     q = LIST_ASSIGNMENTS_QUERY.read(req.query_string)
     filters = AssignmentFilters(
         person_id=q["person_id"],
@@ -489,7 +489,8 @@ async def list_assignments_hot(req: HotRequest) -> Response:
         target_id=q["target_id"],
         status=q["status"],
     )
-    rows, nxt = await service_of(req.state.runtime).list_assignments(filters, cursor=q["cursor"], limit=q["limit"])
+    svc = service_of(req.state.runtime)
+    rows, nxt = await svc.list_assignments(filters, actor, cursor=q["cursor"], limit=q["limit"])
     return JSON({"items": rows, "next_cursor": nxt})
 
 
@@ -499,12 +500,14 @@ router.add_api_route(
     methods=["GET"],
     response_model=AssignmentPage,
     summary="List assignments, newest first",
+    description="Staff read every assignment; a carrier user its own carrier's (its researchers' and the "
+    "carrier's); anyone else is refused (403).",
 )
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentOut)
 async def get_assignment(assignment_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    a = await svc.get_assignment(assignment_id)
+    a = await svc.get_assignment(assignment_id, actor)
     return JSON(a, headers={"ETag": etag(a["version"])})
 
 
