@@ -99,7 +99,8 @@ def stream_actor(
     summary="The live stream of events (Server-Sent Events), optionally filtered by type",
     description="Each event: `id` the CloudEvent id, `event` its type, `data` one line of JSON "
     "`{type, subject, time, data}`. A comment line every 15 s keeps the stream alive. Dashboard viewers get "
-    "no event about a demand before its publication (shared.visibility); confidential demands reach them as teasers (nothing derived from their hidden text either), contracts without "
+    "no event about a demand before its publication (shared.visibility); confidential demands reach them as "
+    "teasers (nothing derived from their hidden text either), contracts without "
     "their terms or reasons; personal data of people reaches operators only.",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},

@@ -108,8 +108,13 @@ _CONTRACT_TEXT = {"MilestoneRejected": {"reason"}, "ContractTerminated": {"reaso
 
 # The demand's state from the stages the projection has seen (services/demand DemandStatus names).
 _LEFT = ("withdrawn", "rejected", "expired")
-_STATE_OF_STAGE = (("completed", "closed"), ("contracted", "contracted"), ("matched", "matched"))
-_STATE_OF_STAGE += (("published", "published"), ("submitted", "submitted"))
+_STATE_OF_STAGE: tuple[tuple[str, str], ...] = (
+    ("completed", "closed"),
+    ("contracted", "contracted"),
+    ("matched", "matched"),
+    ("published", "published"),
+    ("submitted", "submitted"),
+)
 
 
 def demand_state(stages: Mapping[str, Any]) -> str:

@@ -18,7 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, month_of, viewer_sight
-from shared.visibility import Sight
 from services.dashboard.tables import (
     PROJECTION,
     assignments,
@@ -29,6 +28,7 @@ from services.dashboard.tables import (
     payments,
     recent_events,
 )
+from shared.visibility import Sight
 
 RECENT_KEPT = 200
 
@@ -138,7 +138,7 @@ class DashboardRepository:
             )
         )
         return {
-            r.id: viewer_sight(demand_state(r), None if r.confidential_at is None else bool(r.confidential))
+            r.id: viewer_sight(demand_state(dict(r)), None if r.confidential_at is None else bool(r.confidential))
             for r in rows.mappings()
         }
 

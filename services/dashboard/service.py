@@ -4,8 +4,8 @@ of work), and read the KPIs."""
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from services.dashboard import domain
@@ -284,7 +284,9 @@ class KpiService:
             rows = await repo.recent(None)  # a few hundred at most (RECENT_KEPT)
             about = [_demand_subject(r) for r in rows]
             sights = await repo.viewer_sights(d for d in about if d is not None)
-        shown = [r for r, d in zip(rows, about, strict=True) if d is None or sights.get(d, Sight.NONE) is not Sight.NONE]
+        shown = [
+            r for r, d in zip(rows, about, strict=True) if d is None or sights.get(d, Sight.NONE) is not Sight.NONE
+        ]
         return shown[:limit]
 
 
