@@ -355,9 +355,11 @@ def _intended() -> Any:
 
 
 def _confidential_budgets() -> Any:
-    """How many confidential demands' budgets ``_intended`` adds up."""
+    """How many budgets hidden from dashboard viewers ``_intended`` adds up: confidential demands',
+    and those of demands not published (yet), which viewers do not see at all (shared.visibility)."""
     d = demands
-    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), d.c.confidential)
+    hidden = sa.or_(d.c.confidential, d.c.published_at.is_(None))
+    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), hidden)
     return sa.func.count(sa.case((counted, 1), else_=None))
 
 

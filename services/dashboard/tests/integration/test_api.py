@@ -117,7 +117,9 @@ async def test_who_may_read_the_kpis(
 
 async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
     viewer = auth_headers("dashboard_viewer")
-    await served.deliver(envelope(submitted(budget="1234567.89")))
+    sub = submitted(budget="1234567.89")
+    await served.deliver(envelope(sub))
+    await served.deliver(envelope(published(sub)))
     r = await served.client.get(KPIS, headers=viewer)
     body = r.json()
     assert body["funnel"]["submitted"] == 1
@@ -132,7 +134,7 @@ async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
         "key": "it.sensors",
         "label": "传感器 Sensors",
         "submitted": 1,
-        "published": 0,
+        "published": 1,
         "matched": 0,
         "contracted": 0,
         "completed": 0,
@@ -159,13 +161,14 @@ async def test_viewers_never_see_an_intended_investment_of_fewer_than_k_confiden
     minus the other rows; a project manager sees every figure exactly."""
     alone, beside, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     secret = in_center(submitted(confidential=True, budget="4321987.65"), alone)
-    for event in (
-        secret,
+    await served.deliver(envelope(secret))
+    for sub in (
         in_center(submitted(budget="100000.00"), alone),
         in_center(submitted(budget="200000.00"), beside),
         in_center(submitted(budget="300000.00"), other),
     ):
-        await served.deliver(envelope(event))
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
     viewer = (await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))).json()
     pm = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
     assert "4321987.65" not in json.dumps(viewer) and "4421987.65" not in json.dumps(viewer)
@@ -179,6 +182,32 @@ async def test_viewers_never_see_an_intended_investment_of_fewer_than_k_confiden
     assert by_center[str(beside)]["intended"] == "200000.00" and not by_center[str(beside)]["suppressed"]
     assert pm["money"]["intended"] == "4921987.65" and pm["money"]["suppressed"] == []
     assert {r["key"]: r["intended"] for r in pm["breakdowns"]["center"]}[str(alone)] == "4421987.65"
+
+
+async def test_viewers_never_see_the_budget_of_a_demand_not_published_yet(served: Served) -> None:
+    """A dashboard viewer does not see an unpublished demand (shared.visibility), its budget
+    included: a row adding it up counts it as a hidden budget, as a confidential one."""
+    pm = uuid.uuid4()
+    draft = submitted(budget="7777777.77")
+    await served.deliver(envelope(draft))
+    made = tl.AssignmentMade(
+        assignment_id=uuid.uuid4(),
+        person_id=pm,
+        target_type="demand",
+        target_id=draft.demand_id,
+        role="project_manager",
+        made_at=scenario.at(6, 1),
+    )
+    await served.deliver(envelope(made))
+    for sub in (submitted(budget="100000.00"), submitted(budget="200000.00")):
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
+    viewer = (await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))).json()
+    assert "7777777.77" not in json.dumps(viewer) and "8077777.77" not in json.dumps(viewer)
+    by_pm = {r["key"]: r for r in viewer["breakdowns"]["project_manager"]}
+    assert by_pm[str(pm)]["intended"] is None and by_pm[str(pm)]["suppressed"] == ["intended"]
+    staff = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
+    assert {r["key"]: r["intended"] for r in staff["breakdowns"]["project_manager"]}[str(pm)] == "7777777.77"
 
 
 async def test_recent_events_are_listed_newest_first(served: Served) -> None:
