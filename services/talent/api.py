@@ -144,7 +144,9 @@ def person_view(p: dict[str, Any], actor: Actor) -> dict[str, Any]:
     return out
 
 
-def trainee_view(t: Trainee) -> dict[str, Any]:
+def trainee_view(t: Trainee, actor: Actor) -> dict[str, Any]:
+    """An enrolment; why a trainee withdrew (free text about a person) only for staff and the
+    hosting carrier's users."""
     return {
         "id": t.id,
         "person_id": t.person_id,
@@ -155,7 +157,7 @@ def trainee_view(t: Trainee) -> dict[str, Any]:
         "starts_on": t.starts_on,
         "ends_on": t.ends_on,
         "status": t.status.value,
-        "status_reason": t.status_reason,
+        "status_reason": t.status_reason if actor.acts_for_carrier(t.carrier_id) else None,
         "allowed_actions": t.allowed_actions,
         "version": t.version,
         "created_at": t.created_at,
@@ -352,7 +354,7 @@ async def enrol_trainee(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> dict[str, Any]:
-        return trainee_view(await svc.enrol_trainee(uow, data))
+        return trainee_view(await svc.enrol_trainee(uow, data), actor)
 
     status, body, replayed = await idempotent_create(
         svc.uow,
@@ -389,13 +391,13 @@ async def list_trainees(
         programme=programme,
     )
     rows, nxt = await svc.list_trainees(filters, cursor=cursor, limit=limit)
-    return JSON({"items": [trainee_view(t) for t in rows], "next_cursor": nxt})
+    return JSON({"items": [trainee_view(t, actor) for t in rows], "next_cursor": nxt})
 
 
 @router.get("/trainees/{trainee_id}", response_model=TraineeOut)
 async def get_trainee(trainee_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     t = await svc.get_trainee(trainee_id)
-    return JSON(trainee_view(t), headers={"ETag": etag(t.version)})
+    return JSON(trainee_view(t, actor), headers={"ETag": etag(t.version)})
 
 
 def _trainee_route(action: TraineeAction, summary: str) -> None:
@@ -415,7 +417,7 @@ def _trainee_route(action: TraineeAction, summary: str) -> None:
             if_match=parse_if_match(if_match),
             reason=body.reason if body else None,
         )
-        return JSON(trainee_view(t), headers={"ETag": etag(t.version)})
+        return JSON(trainee_view(t, actor), headers={"ETag": etag(t.version)})
 
     endpoint.__name__ = f"{action.value}_trainee"
     router.add_api_route(path, endpoint, methods=["POST"], response_model=TraineeOut, summary=summary)
