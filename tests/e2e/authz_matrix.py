@@ -72,6 +72,7 @@ GET    /api/v1/demands/{demand_id}/suggestions                            public
 GET    /api/v1/demands/{demand_id}/suggestions                            confidential       ok    403    ok    teaser ok  ok       403    ok    401
 GET    /api/v1/demands/{demand_id}/suggestions                            submitted          ok    hide   hide  hide   ok  ok       hide   ok    401
 POST   /api/v1/demands/{demand_id}/suggestions                            public             ok    403    403   403    ok  ok       403    ok    401
+POST   /api/v1/demands/{demand_id}/suggestions                            submitted          ok    404    404   404    ok  ok       404    ok    401
 GET    /api/v1/carriers/{carrier_id}/suggestions                          -                  403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/carriers/{carrier_id}/inbox                                -                  403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/matches/conflicts-of-interest                              -                  403   403    403   403    ok  ok       403    ok    401
@@ -99,9 +100,9 @@ GET    /api/v1/trainees/{trainee_id}                                      -     
 POST   /api/v1/trainees/{trainee_id}/start-placement                      fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/graduate                             fresh-placed       403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/withdraw                             fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
-GET    /api/v1/assignments                                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+GET    /api/v1/assignments                                                -                  403   403    ok    ok     ok  ok       403    ok    401
 POST   /api/v1/assignments                                                fresh-researcher   403   403    ok    403    ok  ok       403    ok    401
-GET    /api/v1/assignments/{assignment_id}                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+GET    /api/v1/assignments/{assignment_id}                                -                  403   403    ok    404    ok  ok       403    ok    401
 POST   /api/v1/assignments/{assignment_id}/release                        fresh-assignment   403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/talent/imports                                             -                  403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/project-managers/{person_id}/worklist                      pm                 ok    ok     ok    ok     ok  ok       ok     ok    401
