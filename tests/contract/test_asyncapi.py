@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.support import check_asyncapi, missing
+from tests.contract.support import check_asyncapi, check_events, missing
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
@@ -25,6 +25,6 @@ def test_an_event_that_breaks_its_schema_is_reported() -> None:
         "time": "2026-01-01T00:00:00Z",
         "data": {"unexpected": True},
     }
-    result = check_asyncapi([event])
+    result = check_events([event])
     assert result.returncode == 1
     assert "DemandSubmitted" in result.stdout

@@ -17,7 +17,7 @@ from shared.bus.base import Message
 from shared.events import topics
 from shared.migrations import upgrade
 from shared.testing import auth_headers, free_port
-from tests.contract.support import check_asyncapi, missing
+from tests.contract.support import check_events, missing
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +50,12 @@ async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[di
 
 def assert_events_match_asyncapi(messages: Iterable[list[Message]]) -> None:
     events = [json.loads(m.value) for batch in messages for m in batch]
-    print(f"validating {len(events)} events against docs/asyncapi.json")
     if not events:
         return
     if (why := missing()) is not None:
         warnings.warn(f"the events were not checked against docs/asyncapi.json: {why}", stacklevel=2)
         return
-    result = check_asyncapi(events)
+    result = check_events(events)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
