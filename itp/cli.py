@@ -80,9 +80,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.service == "gateway":
-        from services.gateway.main import create_gateway_app
-
         from itp.openapi import platform_document
+        from services.gateway.main import create_gateway_app
 
         app = create_gateway_app(contract=platform_document)
     else:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
-from itp.services import DATA_SERVICES, definition
 from itp.openapi import platform_document
+from itp.services import DATA_SERVICES, definition
 from services.gateway.main import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from shared.bus.memory import InMemoryBus

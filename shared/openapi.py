@@ -35,7 +35,7 @@ SERVERS = [{"url": "/", "description": "the gateway that serves this document"}]
 _VERBS = frozenset(
     "get list create register update delete revoke grant request record decide establish accept reject "
     "submit publish withdraw start complete cancel sign terminate close assign import issue add remove "
-    "set approve confirm mark expire search".split()
+    "set approve confirm mark expire search convert deliver enrol graduate make propose release edit".split()
 )
 _METHOD_VERB = {"GET": "get", "POST": "create", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
 
@@ -166,13 +166,21 @@ def _with_headers(response: dict[str, Any], names: Iterable[str]) -> None:
         headers.setdefault(name, {"$ref": f"#/components/headers/{name}"})
 
 
+_BOUNDS = (("gt", "exclusiveMinimum"), ("lt", "exclusiveMaximum"), ("ge", "minimum"), ("le", "maximum"))
+
+
 def _fix_keywords(node: Any) -> None:
-    """JSON Schema has no ``gt``/``lt``/``ge``/``le``: FastAPI leaks them for some constrained
-    parameters; they are ``exclusiveMinimum``/``exclusiveMaximum``/``minimum``/``maximum``."""
+    """JSON Schema has no ``gt``/``lt``/``ge``/``le``/``decimal_places``/``max_digits``: pydantic
+    leaks them for constrained decimals; the bounds are ``exclusiveMinimum``/``exclusiveMaximum``/
+    ``minimum``/``maximum`` (the digits are checked by the API, not described)."""
     if isinstance(node, dict):
-        for old, new in (("gt", "exclusiveMinimum"), ("lt", "exclusiveMaximum"), ("ge", "minimum"), ("le", "maximum")):
-            if old in node and not isinstance(node[old], dict) and "type" in node:
-                node[new] = node.pop(old)
+        if "anyOf" in node or "type" in node:
+            for old, new in _BOUNDS:
+                if isinstance(node.get(old), int | float) and not isinstance(node[old], bool):
+                    node[new] = node.pop(old)
+            for leaked in ("decimal_places", "max_digits"):
+                if isinstance(node.get(leaked), int):
+                    node.pop(leaked)
         for value in node.values():
             _fix_keywords(value)
     elif isinstance(node, list):

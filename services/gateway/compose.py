@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.gateway.downstream import Downstream, Reply, Unavailable
@@ -59,6 +59,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 },
             },
         ],
+    },
+    "SuggestionsPending": {
+        "title": "SuggestionsPending",
+        "description": "Matching has not ranked the demand yet: ask again after Retry-After seconds",
+        "type": "object",
+        "required": ["demand_id", "status", "retry_after", "carriers", "experts"],
+        "properties": {
+            "demand_id": {"type": "string", "format": "uuid"},
+            "status": {"type": "string", "const": "pending"},
+            "retry_after": {"type": "integer", "minimum": 1},
+            "carriers": {"type": "array", "maxItems": 0, "items": _ref("SuggestedCarrierOut")},
+            "experts": {"type": "array", "maxItems": 0, "items": _ref("SuggestedExpertOut")},
+        },
     },
     "NextStep": {
         "title": "NextStep",
@@ -296,3 +309,52 @@ async def pm_worklist(person_id: uuid.UUID, request: Request) -> Response:
             "missing": missing,
         }
     )
+
+
+PENDING_RETRY_AFTER_S = 2
+
+
+@router.get(
+    "/demands/{demand_id}/suggestions",
+    tags=["matching"],
+    summary="The latest ranked carriers and experts for a demand (202 while matching has not processed it yet)",
+    responses={
+        200: {"content": {"application/json": {"schema": _ref("SuggestionsOut")}}},
+        202: {
+            "description": "The demand exists but matching has not ranked it yet: ask again after Retry-After",
+            "content": {"application/json": {"schema": _ref("SuggestionsPending")}},
+        },
+    },
+)
+async def get_suggestions(
+    demand_id: uuid.UUID,
+    request: Request,
+    limit: Annotated[
+        int | None, Query(ge=1, le=50, description="At most this many carriers and this many experts")
+    ] = None,
+) -> Response:
+    """Matching's answer; when matching does not know the demand (404), the demand service says
+    whether the caller may see it: then it is pending (202), else matching's 404 stands."""
+    headers = await forward_headers(request)
+    state = request.app.state
+    down: Downstream = state.downstream
+    query = f"limit={limit}" if limit is not None else ""
+    reply = await _part(
+        down.call("matching", "GET", f"/api/v1/demands/{demand_id}/suggestions", query=query, headers=headers)
+    )
+    if reply is None:
+        return unavailable("matching")
+    if reply.status != 404:
+        return Response(reply.body, status_code=reply.status, headers=reply.headers)
+    demand_r = await _part(down.call("demand", "GET", f"/api/v1/demands/{demand_id}", headers=headers))
+    if demand_r is None or demand_r.status != 200:
+        return Response(reply.body, status_code=reply.status, headers=reply.headers)
+    body = {
+        "demand_id": str(demand_id),
+        "status": "pending",
+        "retry_after": PENDING_RETRY_AFTER_S,
+        "carriers": [],
+        "experts": [],
+    }
+    retry = {"Retry-After": str(PENDING_RETRY_AFTER_S)}
+    return Response(orjson.dumps(body), status_code=202, media_type="application/json", headers=retry)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
+from services.gateway import compose, oauth
 from services.gateway.access import GatewayAccess
 from services.gateway.compose import demand_view
 from services.gateway.compose import router as compose_router
@@ -21,7 +22,6 @@ from services.gateway.credentials import ApiKeyStore
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import downstream_of, forward_headers, invalid_path, unavailable
 from services.gateway.fastpath import GatewayApp
-from services.gateway import compose, oauth
 from services.gateway.oauth import router as oauth_router
 from services.gateway.routes import forwarded_path, service_for
 from services.gateway.settings import GatewaySettings

@@ -25,7 +25,10 @@ from services.matching import views
 from services.matching.handlers import service_of
 from services.matching.schemas import (
     AssignmentRequest,
+    BatchAssignmentOut,
     ConflictCreate,
+    ConflictOut,
+    ConflictPage,
     InboxOut,
     MatchDecisionCreate,
     MatchOut,
@@ -184,7 +187,9 @@ async def request_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: Curr
 # -- conflicts of interest (before /matches/{match_id}) -----------------------------------------
 
 
-@router.get("/matches/conflicts-of-interest", summary="Configured conflicts of interest (staff)")
+@router.get(
+    "/matches/conflicts-of-interest", response_model=ConflictPage, summary="Configured conflicts of interest (staff)"
+)
 async def list_conflicts(
     svc: ServiceDep,
     actor: CurrentActor,
@@ -202,6 +207,7 @@ async def list_conflicts(
 
 @router.post(
     "/matches/conflicts-of-interest",
+    response_model=ConflictOut,
     status_code=201,
     summary="Exclude a carrier from an enterprise's demands: never suggested, never assigned (staff)",
 )
@@ -227,7 +233,11 @@ async def add_conflict(
     return created_response(status, body, f"/api/v1/matches/conflicts-of-interest/{body['id']}", replayed)
 
 
-@router.get("/matches/conflicts-of-interest/{conflict_id}", summary="One conflict of interest (staff)")
+@router.get(
+    "/matches/conflicts-of-interest/{conflict_id}",
+    response_model=ConflictOut,
+    summary="One conflict of interest (staff)",
+)
 async def get_conflict(conflict_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     actor.require(*CURATORS)
     return JSON(await svc.get_conflict(conflict_id), headers={"ETag": etag(1)})
@@ -248,10 +258,11 @@ async def remove_conflict(conflict_id: uuid.UUID, svc: ServiceDep, actor: Curren
 
 @router.post(
     "/matches",
+    response_model=MatchOut,
     status_code=201,
     summary="Accept (MatchAccepted) or reject (MatchRejected, with a structured reason) a suggested carrier",
 )
-async def decide(
+async def decide_match(
     request: Request,
     data: MatchDecisionCreate,
     svc: ServiceDep,
@@ -344,6 +355,7 @@ async def get_match(match_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -
 
 @router.post(
     "/match-assignments",
+    response_model=BatchAssignmentOut,
     status_code=201,
     summary="Jointly assign a batch of open demands to carriers under capacity, k and a quality floor",
 )
@@ -375,7 +387,9 @@ async def propose_assignment(
     return created_response(status, body, f"/api/v1/match-assignments/{body['batch_id']}", replayed)
 
 
-@router.get("/match-assignments/{batch_id}", summary="A proposed batch assignment (staff)")
+@router.get(
+    "/match-assignments/{batch_id}", response_model=BatchAssignmentOut, summary="A proposed batch assignment (staff)"
+)
 async def get_match_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     actor.require(*CURATORS)
     return JSON(await svc.get_batch(batch_id), headers={"ETag": etag(1)})

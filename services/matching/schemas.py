@@ -113,16 +113,6 @@ class SuggestionsOut(Open):
     teaser: bool | None = None
 
 
-class SuggestionsPending(BaseModel):
-    """Matching has not processed the demand yet: ask again after Retry-After seconds."""
-
-    demand_id: UUID
-    status: Literal["pending"] = "pending"
-    retry_after: int = Field(description="Seconds to wait before asking again")
-    carriers: list[SuggestedCarrierOut] = Field(default_factory=list, max_length=0)
-    experts: list[SuggestedExpertOut] = Field(default_factory=list, max_length=0)
-
-
 class InboxItemOut(Open):
     demand_id: UUID
     teaser: bool | None = None
@@ -143,3 +133,16 @@ class MatchOut(Open):
 class MatchPage(BaseModel):
     items: list[MatchOut]
     next_cursor: str | None = None
+
+
+class ConflictOut(Open):
+    id: UUID
+
+
+class ConflictPage(BaseModel):
+    items: list[ConflictOut]
+    next_cursor: str | None = None
+
+
+class BatchAssignmentOut(Open):
+    batch_id: UUID
