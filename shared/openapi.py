@@ -99,7 +99,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "flows": {"clientCredentials": {"tokenUrl": "/api/v1/oauth/token", "scopes": {}}},
     },
 }
-SECURITY = [{"bearerAuth": []}, {"apiKey": []}, {"oauth2": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKey": []}, {"oauth2": []}]
 
 _HEADERS: dict[str, Any] = {
     "ETag": {"description": "The version of the resource; send it back in If-Match", "schema": {"type": "string"}},
@@ -148,9 +148,10 @@ def _header_params(op: dict[str, Any]) -> set[str]:
 
 
 def _statuses(method: str, op: dict[str, Any], secured: bool) -> list[int]:
-    statuses = [400, 404, 405, 422, 500, 503]
+    # 429: the limits on failed authentications from an address apply to every route (shared/limits.py).
+    statuses = [400, 404, 405, 422, 429, 500, 503]
     if secured:
-        statuses += [401, 403, 429]
+        statuses += [401, 403]
     if method in ("post", "put", "patch", "delete"):
         statuses.append(409)
     if "requestBody" in op:

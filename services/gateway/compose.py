@@ -122,7 +122,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def documented(schema: str, **extra: Any) -> dict[str, Any]:
+def documented(schema: str, **extra: Any) -> dict[int | str, dict[str, Any]]:
     """``responses=`` of a route that answers the composed ``schema`` (JSON) with 200."""
     return {200: {"content": {"application/json": {"schema": _ref(schema)}}, **extra}}
 
