@@ -109,6 +109,7 @@ class ServiceRuntime:
                 handlers=spec.handlers(self),
                 max_retries=settings.consumer_max_retries,
                 retry_backoff_s=settings.consumer_retry_backoff_s,
+                pause_max_s=settings.consumer_pause_max_s,
             )
             for spec in definition.consumers
         ]

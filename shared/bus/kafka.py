@@ -131,3 +131,13 @@ class KafkaSubscriber:
         if tp not in self._consumer.assignment():
             return  # lost in a rebalance: its new owner resumes from the committed offset
         self._consumer.seek(tp, message.offset)
+
+    async def pause(self, topic: str, partition: int) -> None:
+        tp = TopicPartition(topic, partition)
+        if tp in self._consumer.assignment():  # else lost in a rebalance: nothing to hold
+            self._consumer.pause(tp)
+
+    async def resume(self, topic: str, partition: int) -> None:
+        tp = TopicPartition(topic, partition)
+        if tp in self._consumer.assignment():
+            self._consumer.resume(tp)
