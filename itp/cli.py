@@ -6,10 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from itp.services import ALL_SERVICES, DATA_SERVICES, definition
@@ -167,35 +164,22 @@ def _require_migrated(data_dir: str) -> None:
 
 
 def cmd_stack(args: argparse.Namespace) -> None:
-    """Each service in its own process on PostgreSQL and Kafka, as in production."""
+    """Each service in its own process on PostgreSQL and Kafka, as in production, kept up."""
+    from itp.supervisor import Child, Supervisor
+
     env = {**os.environ, "ITP_MODE": "kafka"}
     ports = {name: args.port + 1 + i for i, name in enumerate(DATA_SERVICES)}
-    for n, p in ports.items():
-        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{p}"
-    procs = []
-    for name in ALL_SERVICES:
-        port = args.port if name == "gateway" else ports[name]
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
-                env=env,
-            )
-        )
-    print(f"stack started: gateway http://127.0.0.1:{args.port} (pids {[p.pid for p in procs]})", flush=True)
-    try:
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    ports["gateway"] = args.port
+    for n in DATA_SERVICES:
+        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{ports[n]}"
+    names = args.services or list(ALL_SERVICES)
+    children = [
+        Child(name, [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(ports[name])], port=ports[name])
+        for name in ALL_SERVICES
+        if name in names
+    ]
+    supervisor = Supervisor(children, env, grace_s=args.grace, max_backoff_s=args.max_backoff)
+    sys.exit(supervisor.run())
 
 
 def cmd_expire(args: argparse.Namespace) -> None:
@@ -319,8 +303,19 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
     e.set_defaults(func=cmd_embedded)
 
-    st = sub.add_parser("stack", help="every service in its own process on PostgreSQL and Kafka")
-    st.add_argument("--port", type=int, default=8000)
+    st = sub.add_parser(
+        "stack",
+        help="every service in its own process on PostgreSQL and Kafka; restarts what crashes",
+        description="Gateway on --port, the data services on the next ports (demand +1, talent +2, matching +3, "
+        "contracts +4, dashboard +5). A process that exits is restarted after a capped exponential back-off; "
+        "SIGTERM, SIGINT or SIGHUP stop them all. Messages on stderr, prefixed 'itp stack:'.",
+    )
+    st.add_argument("--port", type=int, default=8000, help="the gateway's port (default 8000)")
+    st.add_argument(
+        "--services", nargs="+", choices=ALL_SERVICES, metavar="NAME", help="start only these (default: all six)"
+    )
+    st.add_argument("--grace", type=float, default=10.0, help="seconds from SIGTERM to SIGKILL when stopping")
+    st.add_argument("--max-backoff", type=float, default=30.0, help="longest wait before a restart, in seconds")
     st.set_defaults(func=cmd_stack)
 
     x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")

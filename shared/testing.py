@@ -60,6 +60,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_port_block(n: int) -> int:
+    """The first of ``n`` consecutive free ports (``itp stack --port P`` takes P .. P+5)."""
+    import random
+
+    for _ in range(200):
+        base = random.randrange(20_000, 60_000 - n)
+        socks: list[socket.socket] = []
+        try:
+            for port in range(base, base + n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+        return base
+    raise RuntimeError(f"no block of {n} free ports")
+
+
 async def create_database(name: str, *, template: str | None = None) -> str:
     """Create database ``name`` (optionally cloned from ``template``); returns its SQLAlchemy URL."""
     conn = await asyncpg.connect(_raw(pg_dsn()) + "/postgres")
