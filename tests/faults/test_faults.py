@@ -45,6 +45,7 @@ JOURNEY_EVERY = 40  # one demand in this many goes on to a match, a contract and
 ENTERPRISES = 8
 CARRIERS = 6
 SETTLE_S = 150.0
+STALL_S = 30.0
 REBUILT = {"dashboard": "itp_rebuilt_dashboard", "matching": "itp_rebuilt_matching"}
 
 
@@ -87,18 +88,21 @@ async def migrate(pg: Postgres, stack_env: dict[str, str]) -> None:
 
 
 async def settle(pg: Postgres, kafka: Kafka, prefix: str) -> str:
-    """Wait until every outbox row is published and every consumer group has caught up."""
+    """Wait until every outbox row is published and every consumer group has caught up, or
+    until nothing has moved for ``STALL_S`` (then the audit says what is stuck)."""
     groups = audit.consumer_groups(prefix)
     deadline = time.monotonic() + SETTLE_S
-    state = ""
+    last, moved = (-1, -1), time.monotonic()
     while time.monotonic() < deadline:
-        pending = await audit.unpublished(pg.dsn)
-        lag = await audit.group_lag(kafka.bootstrap, groups)
-        state = f"{pending} outbox rows unpublished, consumer lag {lag}"
-        if pending == 0 and lag == 0:
+        state = (await audit.unpublished(pg.dsn), await audit.group_lag(kafka.bootstrap, groups))
+        if state == (0, 0):
             return "settled"
+        if state != last:
+            last, moved = state, time.monotonic()
+        elif time.monotonic() - moved > STALL_S:
+            break
         await asyncio.sleep(1.0)
-    return f"not settled after {SETTLE_S:.0f} s: {state}"
+    return f"not settled: {last[0]} outbox rows unpublished, consumer lag {last[1]}"
 
 
 async def rebuild_and_compare(pg: Postgres, stack: Stack) -> list[str]:
