@@ -18,7 +18,6 @@ An idle consumer waits in one long poll of the bus; ``stop()`` interrupts it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -224,8 +223,6 @@ class EventConsumer:
                 failures += 1
                 delay = backoff_s(failures, base_s=self.pause_base_s, cap_s=self.pause_max_s)
                 log.warning("%s: cannot start (%s: %s); retrying in %.1fs", self.group, type(exc).__name__, exc, delay)
-                with contextlib.suppress(Exception):
-                    await sub.stop()
                 await self._sleep(delay)
         return False
 
@@ -273,13 +270,13 @@ class EventConsumer:
                 await sub.commit(m)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
+            except Exception as refused:
                 # A refused commit (a rebalance, the broker away): read the partition's part of
                 # the batch again; every message in it is then a duplicate and is skipped.
                 first = next(x for x in messages if (x.topic, x.partition) == tp)
-                held[tp] = (first, exc)
-        for m, exc in held.values():
-            await self._hold(sub, m, exc)
+                held[tp] = (first, refused)
+        for m, failure in held.values():
+            await self._hold(sub, m, failure)
 
     async def _hold(self, sub: Subscriber, message: Message, exc: BaseException) -> None:
         """Pause ``message``'s partition and deliver it again, from ``message``, after a back-off."""

@@ -48,7 +48,8 @@ from typing import Any, Literal
 
 import asyncpg
 from aiokafka.errors import KafkaError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 
 from shared.problems import Problem, problem_response
@@ -155,6 +156,25 @@ async def is_outage(exc: BaseException, probe: DatabaseProbe | None) -> bool:
         return not await probe()
     except Exception:
         return True
+
+
+# Exceptions answered by ``unexpected_error_response`` through FastAPI's exception handlers (which
+# keep the connection open, unlike the catch-all ``Exception`` handler, after which the server
+# closes it); anything else reaches it through the catch-all.
+_HANDLED = (*_INFRASTRUCTURE, sa_exc.SQLAlchemyError, asyncpg.PostgresError)
+
+
+def install_outage_handlers(app: FastAPI) -> None:
+    """Answer 503 with ``Retry-After`` when a request fails because its database is unreachable.
+
+    Replaces the catch-all 500 handler of ``shared.problems.install_problem_handlers`` (install
+    that first): an unexpected error is a 500 only while the database answers."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        return await unexpected_error_response(exc, request.app, method=request.method, path=request.url.path)
+
+    for cls in (*_HANDLED, Exception):
+        app.add_exception_handler(cls, handle)
 
 
 async def unexpected_error_response(exc: Exception, app: Any, *, method: str, path: str) -> JSONResponse:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.db import UTCDateTime
+from shared.db import CONNECT_TIMEOUT_S, UTCDateTime
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.problems import Problem
@@ -331,8 +331,10 @@ class UnitOfWorkFactory:
         url = self.engine.url.set(drivername="postgresql")
         self.driver_pool = await asyncpg.create_pool(
             url.render_as_string(hide_password=False),
-            min_size=1,
+            # Connections open on first use: a service starts while its database is away.
+            min_size=0,
             max_size=max_size,
+            timeout=CONNECT_TIMEOUT_S,
             server_settings={"jit": "off", "application_name": "itp"},
             # The default reset (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) is a round trip on
             # every release; these connections only ever run one statement outside a transaction.

@@ -6,6 +6,7 @@ validation problems list every failing field with its path.
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -13,6 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -109,7 +112,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-        # 503 when the database is unreachable, else 500 (shared.failures imports this module).
-        from shared.failures import unexpected_error_response
-
-        return await unexpected_error_response(exc, request.app, method=request.method, path=request.url.path)
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            500, "internal-error", "an unexpected error occurred; it has been logged", instance=request.url.path
+        )

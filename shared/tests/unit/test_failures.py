@@ -44,8 +44,8 @@ def _raised(
         return caught
 
 
-def _sa(kind: type[sa_exc.DBAPIError], orig: BaseException, **kw: bool) -> sa_exc.DBAPIError:
-    return _raised(kind("SELECT 1", {}, orig, **kw), cause=orig)  # type: ignore[return-value]
+def _sa(kind: type[sa_exc.DBAPIError], orig: BaseException, *, connection_invalidated: bool = False) -> BaseException:
+    return _raised(kind("SELECT 1", {}, orig, connection_invalidated=connection_invalidated), cause=orig)
 
 
 class _Model(pydantic.BaseModel):
