@@ -11,7 +11,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -132,6 +132,16 @@ async def drop_templates() -> None:
     for name in list(_TEMPLATES.values()):
         await drop_database(name)
     _TEMPLATES.clear()
+
+
+async def table_rows(conn: Any, table: Any, *, ignore: Collection[str] = ()) -> list[tuple[str, ...]]:
+    """Every row of ``table`` as text, sorted, without the ``ignore``d columns (timestamps and ids a
+    rebuild legitimately writes anew): two states compare row by row."""
+    import sqlalchemy as sa
+
+    cols = [c for c in table.c if c.name not in ignore]
+    rows = await conn.execute(sa.select(*cols))
+    return sorted(tuple(str(v) for v in r) for r in rows)
 
 
 def token_for(*roles: str, subject: str = "test-user", **claims: object) -> str:
