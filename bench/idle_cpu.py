@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         text=True,
     )
     try:
-        wait_until_up(proc, 120)
+        wait_until_up(proc, 300)
         settled = settle(proc.pid, args.settle)
         before, t0 = cpu_seconds(proc.pid), time.monotonic()
         time.sleep(args.duration)

@@ -186,13 +186,16 @@ def cmd_expire(args: argparse.Namespace) -> None:
     from services.demand.main import definition as demand_def
     from services.demand.service import DemandService
     from shared.bus.memory import InMemoryBus
+    from shared.relay import wake_relay
     from shared.runtime import ServiceRuntime
 
     async def run() -> int:
         # Only the outbox is written here; the service's relay publishes the events.
         runtime = ServiceRuntime(demand_def, _settings("demand"), InMemoryBus())
         try:
-            return await DemandService(runtime.uow).expire_overdue()
+            expired = await DemandService(runtime.uow).expire_overdue()
+            await wake_relay(runtime.engine)
+            return expired
         finally:
             await runtime.engine.dispose()
 

@@ -67,13 +67,6 @@ def processed_messages_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
-# On PostgreSQL a transaction that writes outbox rows also sends this notification (delivered on
-# commit, to every session of the database that listens): the relay leading in another process
-# (a replica, or the service's process when a job or an import wrote the rows) wakes at once.
-OUTBOX_CHANNEL = "itp_outbox"
-_NOTIFY_SQL = f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
-
-
 class OutboxSignal:
     """Wakes the relay as soon as a transaction with events commits (a long poll is the fallback)."""
 
@@ -83,12 +76,15 @@ class OutboxSignal:
     def notify(self) -> None:
         self._event.set()
 
-    async def wait(self, timeout_s: float) -> None:
+    async def wait(self, timeout_s: float) -> bool:
+        """Wait for a commit (at most ``timeout_s``); True if one came."""
         try:
             await asyncio.wait_for(self._event.wait(), timeout_s)
         except TimeoutError:
-            pass
-        self._event.clear()
+            return False
+        finally:
+            self._event.clear()
+        return True
 
 
 # PostgreSQL's protocol takes at most 32767 parameters per statement.
@@ -109,16 +105,15 @@ class _Insert:
 _BATCH_SQL: dict[tuple[Any, ...], tuple[str, list[list[Any]]]] = {}
 
 
-def _insert_batch(inserts: list[_Insert], dialect: sa.Dialect, *, notify: bool = False) -> tuple[str, list[Any]]:
+def _insert_batch(inserts: list[_Insert], dialect: sa.Dialect) -> tuple[str, list[Any]]:
     """Deferred inserts as one statement on PostgreSQL, and its arguments.
 
     ``WITH w0 AS (INSERT ...), w1 AS (INSERT ...) INSERT ...`` is one round trip and, outside a
-    transaction, atomic on its own; with ``notify`` every insert is a CTE and the statement ends
-    with the outbox notification, sent on commit. The text is built once per shape (tables,
-    columns, row counts) and asyncpg keeps it prepared; values go through each column's own bind
-    processing, so the driver receives exactly what SQLAlchemy would have sent.
+    transaction, atomic on its own. The text is built once per shape (tables, columns, row counts)
+    and asyncpg keeps it prepared; values go through each column's own bind processing, so the
+    driver receives exactly what SQLAlchemy would have sent.
     """
-    shape = (notify, *((i.table.name, tuple(i.rows[0]), len(i.rows)) for i in inserts))
+    shape = tuple((i.table.name, tuple(i.rows[0]), len(i.rows)) for i in inserts)
     cached = _BATCH_SQL.get(shape)
     if cached is None:
         parts: list[str] = []
@@ -134,8 +129,6 @@ def _insert_batch(inserts: list[_Insert], dialect: sa.Dialect, *, notify: bool =
             names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in cols)
             table = dialect.identifier_preparer.format_table(ins.table)
             parts.append(f"INSERT INTO {table} ({names}) VALUES {', '.join(tuples)}")
-        if notify:
-            parts.append(_NOTIFY_SQL)
         *ctes, last = parts
         sql = ("WITH " + ", ".join(f"w{k} AS ({q})" for k, q in enumerate(ctes)) + " " if ctes else "") + last
         if len(_BATCH_SQL) >= 256:
@@ -216,8 +209,7 @@ class UnitOfWork:
         if not self.inserts:
             return
         inserts, self.inserts = self.inserts, []
-        postgresql = self.conn.dialect.name == "postgresql"
-        if postgresql and _fits_one_statement(inserts):
+        if self.conn.dialect.name == "postgresql" and _fits_one_statement(inserts):
             await self._flush_postgresql(inserts)
             return
         # Elsewhere, or too many values for one statement: one insert per table, through
@@ -229,8 +221,6 @@ class UnitOfWork:
                 if ins.problem is not None:
                     raise ins.problem from None
                 raise
-        if postgresql and _writes_outbox(inserts, self.outbox):
-            await self.conn.execute(sa.text(_NOTIFY_SQL))
 
     async def _flush_postgresql(self, inserts: list[_Insert]) -> None:
         fairy = await self.conn.get_raw_connection()
@@ -240,11 +230,7 @@ class UnitOfWork:
             # SQLAlchemy sends BEGIN with its first statement; the unit of work may go on after
             # this flush, so its transaction must be open before the batch is written.
             await self.conn.execute(_OPEN_TRANSACTION)
-        await _execute_batch(driver, inserts, self.conn.dialect, notify=_writes_outbox(inserts, self.outbox))
-
-
-def _writes_outbox(inserts: list[_Insert], outbox: sa.Table) -> bool:
-    return any(i.table is outbox for i in inserts)
+        await _execute_batch(driver, inserts, self.conn.dialect)
 
 
 _OPEN_TRANSACTION = sa.text("SELECT 1")
@@ -254,10 +240,9 @@ async def _no_reset(conn: asyncpg.Connection) -> None:
     return None
 
 
-async def _execute_batch(driver: Any, inserts: list[_Insert], dialect: sa.Dialect, *, notify: bool) -> None:
-    """Run the deferred inserts as one statement on an asyncpg connection (``notify``: and wake
-    the relays listening on the database when it commits)."""
-    sql, args = _insert_batch(inserts, dialect, notify=notify)
+async def _execute_batch(driver: Any, inserts: list[_Insert], dialect: sa.Dialect) -> None:
+    """Run the deferred inserts as one statement on an asyncpg connection."""
+    sql, args = _insert_batch(inserts, dialect)
     try:
         await driver.execute(sql, *args)
     except asyncpg.IntegrityConstraintViolationError as exc:
@@ -364,9 +349,7 @@ class UnitOfWorkFactory:
                 # Nothing ran yet: the rows and the events are one statement, atomic on its own.
                 inserts, uow.inserts = uow.inserts, []
                 async with self.driver_pool.acquire() as driver:
-                    await _execute_batch(
-                        driver, inserts, self.engine.dialect, notify=_writes_outbox(inserts, self.outbox)
-                    )
+                    await _execute_batch(driver, inserts, self.engine.dialect)
             else:
                 await uow.flush()
                 await lazy.close(None)

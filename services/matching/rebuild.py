@@ -46,6 +46,7 @@ from shared.bus.base import Bus
 from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
+from shared.relay import wake_relay
 from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
 
 # What the read model is built from.
@@ -136,6 +137,8 @@ async def suggest_missing(service: MatchingService) -> int:
     for demand_id in missing:
         async with service.uow() as uow:
             await service.suggest(uow, demand_id, trigger="rebuild")
+    if missing:
+        await wake_relay(service.uow.engine)  # the service's relay publishes the MatchesSuggested now
     return len(missing)
 
 

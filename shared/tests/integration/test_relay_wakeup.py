@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.bus.kafka import KafkaBus
 from shared.bus.memory import InMemoryBus
 from shared.db import create_engine
-from shared.relay import OutboxRelay
+from shared.relay import OutboxRelay, wake_relay
 from shared.tests.integration import kernel
 from shared.tests.integration.harness import TIMEOUT_S, new_aggregate, outbox_rows, until, uow_factory, write_note
 
@@ -33,18 +33,41 @@ async def _published(engine: AsyncEngine, agg: str, n: int) -> bool:
     return len(rows) == n and all(r.published_at is not None for r in rows)
 
 
-async def test_a_commit_in_another_process_wakes_the_leading_relay(
+async def test_a_commit_of_a_replica_wakes_the_leading_relay(
     engine: AsyncEngine, replica_engine: AsyncEngine, bus: KafkaBus
 ) -> None:
-    """Rows another process wrote (a replica, a job, an import) reach the broker at once: the
-    transaction's NOTIFY wakes the leader, whose own in-process signal never fires."""
+    """A replica's rows reach the broker at once: its stand-by relay passes its commits on to the
+    leader (NOTIFY), whose own in-process signal never fires."""
+    service = f"kernel-{uuid.uuid4()}"
+    leader = OutboxRelay(engine, kernel.outbox, bus, service=service, poll_interval_s=NO_POLL_S)
+    assert await leader.try_lead()
+    standby = OutboxRelay(replica_engine, kernel.outbox, bus, service=service, poll_interval_s=NO_POLL_S)
+    tasks = [asyncio.create_task(r.run()) for r in (leader, standby)]
+    try:
+        replica = uow_factory(replica_engine, standby.signal)
+        agg = new_aggregate("notified")
+        for round_ in range(1, 4):  # from the second on, the leader was asleep when the write came
+            await write_note(replica, agg, round_)
+            await until(partial(_published, engine, agg, round_), f"write {round_} to be published")
+        assert (leader.published_total, standby.published_total) == (3, 0)
+    finally:
+        for r in (leader, standby):
+            r.stop()
+        await asyncio.wait_for(asyncio.gather(*tasks), TIMEOUT_S)
+
+
+async def test_a_one_off_writer_wakes_the_leading_relay(
+    engine: AsyncEngine, replica_engine: AsyncEngine, bus: KafkaBus
+) -> None:
+    """A job or an import (no relay of its own) wakes the service's relay when it is done."""
     relay = OutboxRelay(engine, kernel.outbox, bus, service=f"kernel-{uuid.uuid4()}", poll_interval_s=NO_POLL_S)
     task = asyncio.create_task(relay.run())
     try:
-        other_process = uow_factory(replica_engine)  # its own signal, as in another process
-        agg = new_aggregate("notified")
-        for round_ in range(1, 4):  # from the second on, the relay was asleep when the write came
-            await write_note(other_process, agg, round_)
+        job = uow_factory(replica_engine)
+        agg = new_aggregate("job")
+        for round_ in range(1, 3):
+            await write_note(job, agg, round_)
+            await wake_relay(replica_engine)
             await until(partial(_published, engine, agg, round_), f"write {round_} to be published")
     finally:
         relay.stop()
