@@ -17,7 +17,9 @@ relay costs nothing.
 
 A crash between the broker's acknowledgement and the update that marks the rows
 leaves them unpublished: they are sent again, and consumers drop the duplicates by
-event id. Nothing is lost; duplicates are expected and harmless.
+event id. Nothing is lost; duplicates are expected and harmless. A database that goes
+away at that moment (a restart) does not send them again: the relay keeps what the broker
+acknowledged and marks it first once the database is back.
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ class OutboxRelay:
         self._lock_checked_at = 0.0
         self._stopping = asyncio.Event()
         self.published_total = 0
+        self._unmarked: list[int] = []  # sequence numbers the broker acknowledged, not yet marked
 
     @property
     def _is_postgres(self) -> bool:
@@ -207,6 +210,11 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in sequence order; returns how many."""
+        if self._unmarked:
+            # Published, but the database went away before they were marked: mark them now
+            # instead of sending them again (which would put each event on its topic twice).
+            await self._mark_published(self._unmarked)
+            self._unmarked = []
         pool = self._driver_pool()
         rows: Sequence[Any]
         if pool is not None:
@@ -224,7 +232,9 @@ class OutboxRelay:
                 headers.append(("traceparent", r.traceparent.encode()))
             records.append(Record(r.topic, r.aggregate_id.encode(), r.payload.encode(), headers))
         await self.bus.publish(records)
-        await self._mark_published([r.seq for r in rows])
+        self._unmarked = [r.seq for r in rows]
+        await self._mark_published(self._unmarked)
+        self._unmarked = []
         self.published_total += len(rows)
         return len(rows)
 

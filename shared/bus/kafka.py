@@ -57,8 +57,18 @@ class KafkaBus:
 
     async def publish(self, records: list[Record]) -> None:
         producer = await self._ensure_producer()
-        futures = [await producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
-        await asyncio.gather(*futures)
+        try:
+            futures = [await producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
+            await asyncio.gather(*futures)
+        except Exception:
+            # A failed batch may leave the idempotent producer's sequence numbers out of step with
+            # the broker (after a broker restart every later send fails with OutOfOrderSequenceNumber):
+            # the next publish starts a new producer, with a new producer id.
+            if self._producer is producer:
+                self._producer = None
+                with contextlib.suppress(Exception):
+                    await producer.stop()
+            raise
 
     async def ping(self) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=3000)
