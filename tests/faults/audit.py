@@ -197,22 +197,20 @@ async def audit(dsn: str, bootstrap: str, prefix: str, created: dict[str, set[st
 
 # -- rebuild --------------------------------------------------------------------------------------
 
-# What a rebuild recreates, compared row by row (columns a rebuild sets from the events only).
-DASHBOARD_TABLES = (
-    "dashboard_demands",
-    "dashboard_demand_fields",
-    "dashboard_contracts",
-    "dashboard_payments",
-    "dashboard_assignments",
-    "dashboard_labels",
-    "dashboard_recent_events",
-)
-MATCHING_READ_MODEL = {
-    "carrier_profiles": "carrier_id, name, capacity, active_load, status, version, track",
-    "person_profiles": "person_id, name, carrier_id, capacity, active_load, version",
-    "demand_profiles": "demand_id, title, status, budget, trl_target, version",
-    "contract_records": "contract_id, carrier_id, status, value",
-    "capacity_states": "subject_id, capacity, active_load",
+# What a rebuild recreates, compared row by row, without the columns a rebuild legitimately
+# writes anew (when a row was written).
+WRITTEN = {"written_at", "updated_at"}
+PROJECTIONS = {
+    "dashboard": (
+        "dashboard_demands",
+        "dashboard_demand_fields",
+        "dashboard_contracts",
+        "dashboard_payments",
+        "dashboard_assignments",
+        "dashboard_labels",
+        "dashboard_recent_events",
+    ),
+    "matching": ("carrier_profiles", "person_profiles", "demand_profiles", "contract_records", "capacity_states"),
 }
 # Each demand's latest suggestion set: its carriers in rank order.
 SUGGESTIONS = """
@@ -223,26 +221,27 @@ JOIN (SELECT DISTINCT ON (demand_id) demand_id, suggestion_set_id FROM suggestio
 GROUP BY s.demand_id
 """
 
+Snapshot = dict[str, set[tuple[str, ...]]]
 
-async def snapshot(dsn: str, service: str, database: str) -> dict[str, set[tuple[str, ...]]]:
-    queries = (
-        {t: f"SELECT * FROM {t}" for t in DASHBOARD_TABLES}
-        if service == "dashboard"
-        else {
-            **{t: f"SELECT {cols} FROM {t}" for t, cols in MATCHING_READ_MODEL.items()},
-            "suggestions (latest set per demand)": SUGGESTIONS,
-        }
-    )
-    conn = await asyncpg.connect(raw(dsn) + f"/{database}")
+
+async def snapshot(dsn: str, service: str) -> Snapshot:
+    """The projection of ``service`` (the dashboard's, or matching's read model and suggestions)."""
+    conn = await asyncpg.connect(raw(dsn) + f"/itp_{service}")
     try:
-        return {
-            name: {tuple(str(x) for x in r.values()) for r in await conn.fetch(sql)} for name, sql in queries.items()
-        }
+        out: Snapshot = {}
+        for table in PROJECTIONS[service]:
+            rows = await conn.fetch(f"SELECT * FROM {table}")
+            out[table] = {tuple(str(v) for k, v in r.items() if k not in WRITTEN) for r in rows}
+        if service == "matching":
+            out["suggestions (latest set per demand)"] = {
+                tuple(str(v) for v in r.values()) for r in await conn.fetch(SUGGESTIONS)
+            }
+        return out
     finally:
         await conn.close()
 
 
-def compare(service: str, live: dict[str, set[tuple[str, ...]]], rebuilt: dict[str, set[tuple[str, ...]]]) -> list[str]:
+def compare(service: str, live: Snapshot, rebuilt: Snapshot) -> list[str]:
     out = []
     for table, rows in live.items():
         missing, extra = rows - rebuilt[table], rebuilt[table] - rows
@@ -250,6 +249,6 @@ def compare(service: str, live: dict[str, set[tuple[str, ...]]], rebuilt: dict[s
             example = sorted(missing or extra)[0]
             out.append(
                 f"{service}.{table}: {len(rows)} live rows, {len(rebuilt[table])} rebuilt; "
-                f"{len(missing)} missing from the rebuild, {len(extra)} only in it (e.g. {example[:4]})"
+                f"{len(missing)} only live, {len(extra)} only rebuilt (e.g. {example[:4]})"
             )
     return out

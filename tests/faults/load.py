@@ -136,16 +136,21 @@ def enterprise_body() -> dict[str, Any]:
     }
 
 
+# A second, narrower profile per field: no two carriers score alike (a tie would rank at random).
+NARROW = ("电池安全评估", "逆变器控制", "纳滤膜材料")
+
+
 def carrier_body(i: int) -> dict[str, Any]:
     code, _, capabilities, keyword = FIELDS[i % len(FIELDS)]
+    narrow = i // len(FIELDS) % 2 == 1
     return {
         "kind": "research_institute",
         "name_zh": f"故障演练研究所{i:02d}",
-        "city": "苏州",
+        "city": "苏州" if narrow else "南京",
         "province": "江苏",
         "fields": [code],
-        "capabilities": capabilities,
-        "keywords": [keyword],
+        "capabilities": f"{NARROW[i % len(FIELDS)]}。" if narrow else capabilities,
+        "keywords": [NARROW[i % len(FIELDS)]] if narrow else [keyword],
         "capacity": 1000,
     }
 

@@ -29,8 +29,6 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import asyncpg
-
 from shared.bus.kafka import KafkaBus
 from shared.events.topics import dlq, for_prefix
 from shared.testing import unique
@@ -46,7 +44,7 @@ ENTERPRISES = 8
 CARRIERS = 6
 SETTLE_S = 150.0
 STALL_S = 30.0
-REBUILT = {"dashboard": "itp_rebuilt_dashboard", "matching": "itp_rebuilt_matching"}
+REBUILT = ("dashboard", "matching")
 
 
 def fault_plan(stack: Stack, pg: Postgres, kafka: Kafka) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
@@ -75,16 +73,8 @@ def fault_plan(stack: Stack, pg: Postgres, kafka: Kafka) -> list[tuple[str, Call
     return plan
 
 
-async def migrate(pg: Postgres, stack_env: dict[str, str]) -> None:
-    conn = await asyncpg.connect(audit.raw(pg.dsn) + "/postgres")
-    try:
-        for db in REBUILT.values():
-            await conn.execute(f'CREATE DATABASE "{db}" OWNER itp')
-    finally:
-        await conn.close()
-    rebuilt_env = {**stack_env, **{f"ITP_{s.upper()}_DATABASE_URL": f"{pg.dsn}/{db}" for s, db in REBUILT.items()}}
-    itp = (sys.executable, "-m", "itp.cli")
-    await asyncio.gather(run(*itp, "migrate", "all", env=stack_env), run(*itp, "migrate", *REBUILT, env=rebuilt_env))
+async def migrate(env: dict[str, str]) -> None:
+    await run(sys.executable, "-m", "itp.cli", "migrate", "all", env=env)
 
 
 async def settle(pg: Postgres, kafka: Kafka, prefix: str) -> str:
@@ -106,14 +96,16 @@ async def settle(pg: Postgres, kafka: Kafka, prefix: str) -> str:
 
 
 async def rebuild_and_compare(pg: Postgres, stack: Stack) -> list[str]:
-    env = {**stack.env, **{f"ITP_{s.upper()}_DATABASE_URL": f"{pg.dsn}/{db}" for s, db in REBUILT.items()}}
+    """``itp rebuild`` of the dashboard and of matching, as an operator runs it next to the live
+    services, gives back the projections they had, suggestions included."""
+    live = {service: await audit.snapshot(pg.dsn, service) for service in REBUILT}
     itp = (sys.executable, "-m", "itp.cli")
-    await asyncio.gather(*(run(*itp, "rebuild", s, "--idle-timeout", "30", env=env, timeout_s=240) for s in REBUILT))
+    await asyncio.gather(
+        *(run(*itp, "rebuild", s, "--idle-timeout", "30", env=stack.env, timeout_s=240) for s in REBUILT)
+    )
     diff: list[str] = []
-    for service, db in REBUILT.items():
-        live = await audit.snapshot(pg.dsn, service, f"itp_{service}")
-        rebuilt = await audit.snapshot(pg.dsn, service, db)
-        diff += audit.compare(service, live, rebuilt)
+    for service in REBUILT:
+        diff += audit.compare(service, live[service], await audit.snapshot(pg.dsn, service))
     return diff
 
 
@@ -129,13 +121,21 @@ async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) ->
         timeline.append(f"{time.monotonic() - started:6.1f}s {what}")
 
     try:
-        await asyncio.gather(pg.start(), kafka.start())
-        mark("postgres and kafka up")
         prefix = unique("itp_faults")
         stack = Stack(logs=root, pg_dsn=pg.dsn, kafka_bootstrap=kafka.bootstrap, prefix=prefix)
         names = list(for_prefix(prefix).values())
-        await KafkaBus(kafka.bootstrap).ensure_topics([t for n in names for t in (n, dlq(n))], 3)
-        await migrate(pg, stack.env)
+
+        async def postgres() -> None:
+            await pg.start()
+            await migrate(stack.env)
+            mark("postgres up and migrated")
+
+        async def broker() -> None:
+            await kafka.start()
+            await KafkaBus(kafka.bootstrap).ensure_topics([t for n in names for t in (n, dlq(n))], 3)
+            mark("kafka up, topics created")
+
+        await asyncio.gather(postgres(), broker())
         for name in ALL:
             stack.start(name)
         await stack.wait_ready()
