@@ -66,8 +66,8 @@ class KafkaBus:
             # the next publish starts a new producer, with a new producer id.
             if self._producer is producer:
                 self._producer = None
-                with contextlib.suppress(Exception):
-                    await producer.stop()
+            with contextlib.suppress(Exception):
+                await producer.stop()
             raise
 
     async def ping(self) -> None:
