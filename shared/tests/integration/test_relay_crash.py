@@ -69,3 +69,45 @@ async def test_relay_killed_between_publish_and_mark_resends_and_consumer_applie
     # Exactly one effect per event, in the order the events were written.
     assert await applied_event_ids(stack.engine, agg) == event_ids
     assert consumer.stats.duplicates >= 3
+
+
+class DatabaseGoneBeforeMarking(OutboxRelay):
+    """The broker acknowledged the batch, then the database went away (a restart) before the
+    rows were marked; the process lives on."""
+
+    failures = 1
+
+    async def _mark_published(self, seqs: list[int]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the database went away")
+        await super()._mark_published(seqs)
+
+
+async def test_a_batch_acknowledged_before_the_database_went_away_is_marked_not_sent_again(stack: Stack) -> None:
+    group = await fresh_group(stack)
+    uowf = uow_factory(stack.engine)
+    agg = new_aggregate("db-gone")
+    for seq in (1, 2, 3):
+        await write_note(uowf, agg, seq)
+    event_ids = [r.event_id for r in await outbox_rows(stack.engine, agg)]
+
+    relay = DatabaseGoneBeforeMarking(stack.engine, kernel.outbox, stack.bus, service=f"kernel-{uuid.uuid4()}")
+    try:
+        with pytest.raises(ConnectionError):
+            await relay.publish_pending()
+        # The database is back: the same relay marks what the broker has, and sends nothing again.
+        assert await relay.publish_pending() == 0
+        assert all(r.published_at is not None for r in await outbox_rows(stack.engine, agg))
+        await write_note(uowf, agg, 4)  # a later event of the same aggregate: after any copy, in order
+        assert await relay.publish_pending() == 1
+    finally:
+        await relay.release_lead()
+    last = (await outbox_rows(stack.engine, agg))[-1].event_id
+
+    handler = NoteHandler()
+    consumer = make_consumer(stack, handler, group=group)
+    async with running(consumer) as task:
+        await until(lambda: bool(consumer.outcomes(last)), "the later event", task=task)
+    for e in event_ids:
+        assert consumer.outcomes(e) == ["applied"], e  # once on the topic: no copy to skip
