@@ -149,7 +149,7 @@ def carrier_body(i: int) -> dict[str, Any]:
         "city": "苏州" if narrow else "南京",
         "province": "江苏",
         "fields": [code],
-        "capabilities": f"{NARROW[i % len(FIELDS)]}。" if narrow else capabilities,
+        "capabilities": f"专注于{NARROW[i % len(FIELDS)]}的研究、测试与技术服务。" if narrow else capabilities,
         "keywords": [NARROW[i % len(FIELDS)]] if narrow else [keyword],
         "capacity": 1000,
     }
