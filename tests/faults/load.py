@@ -136,12 +136,22 @@ def enterprise_body() -> dict[str, Any]:
     }
 
 
+# The demands carried on to a contract have a field of their own: the carriers they go to change
+# their load with each accepted match, and matching re-ranks every open demand of those carriers'
+# fields; the bulk of the demands stays out of that.
+JOURNEY_FIELD = (
+    "materials.composites",
+    "碳纤维复合材料构件成型",
+    "碳纤维复合材料、树脂基体与构件成型工艺。",
+    "复合材料",
+)
+
 # A second, narrower profile per field: no two carriers score alike (a tie would rank at random).
 NARROW = ("电池安全评估", "逆变器控制", "纳滤膜材料")
 
 
-def carrier_body(i: int) -> dict[str, Any]:
-    code, _, capabilities, keyword = FIELDS[i % len(FIELDS)]
+def carrier_body(i: int, *, journey: bool = False) -> dict[str, Any]:
+    code, _, capabilities, keyword = JOURNEY_FIELD if journey else FIELDS[i % len(FIELDS)]
     narrow = i // len(FIELDS) % 2 == 1
     return {
         "kind": "research_institute",
@@ -155,8 +165,8 @@ def carrier_body(i: int) -> dict[str, Any]:
     }
 
 
-def demand_body(i: int, enterprise_id: str) -> dict[str, Any]:
-    code, title, capabilities, keyword = FIELDS[i % len(FIELDS)]
+def demand_body(i: int, enterprise_id: str, *, journey: bool = False) -> dict[str, Any]:
+    code, title, capabilities, keyword = JOURNEY_FIELD if journey else FIELDS[i % len(FIELDS)]
     return {
         "enterprise_id": enterprise_id,
         "title": f"{title}{i:04d}",

@@ -14,8 +14,9 @@ applied every event it handles exactly once, nothing was dead-lettered, every fa
 503 with ``Retry-After``, and a rebuild of the projections from offset 0 equals the live ones.
 It prints ``faults: accepted=N lost=0 duplicated=0 unprojected=0 dead_lettered=0 server_errors=0``.
 
-``ITP_FAULTS_DEMANDS`` (default 1000), ``ITP_FAULTS_SECONDS`` (how long the traffic lasts, default
-90) and ``ITP_FAULTS`` (comma-separated fault names, default all) size a run by hand.
+``ITP_FAULTS_DEMANDS`` (default 1000), ``ITP_FAULTS`` (comma-separated fault names, default all) and
+``ITP_FAULTS_SECONDS`` (what the plan of faults is expected to take until the first is over, default
+90; the traffic then follows the plan's real pace) size a run by hand.
 """
 
 from __future__ import annotations
@@ -144,22 +145,33 @@ async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) ->
         ledger = Ledger()
         client = Client(stack.url("gateway"), ledger)
         carriers = [await client.create("carriers", "/api/v1/carriers", carrier_body(i)) for i in range(CARRIERS)]
-        enterprises = [await client.create("enterprises", "/api/v1/enterprises", enterprise_body()) for _ in range(8)]
+        carriers += [await client.create("carriers", "/api/v1/carriers", carrier_body(i, journey=True)) for i in (0, 3)]
+        enterprises = [
+            await client.create("enterprises", "/api/v1/enterprises", enterprise_body()) for _ in range(ENTERPRISES)
+        ]
         assert all(carriers) and all(enterprises), ledger.unexpected
         ent_ids = [e for e in enterprises if e]
 
         async def one(i: int) -> None:
             assert client is not None
             enterprise_id = ent_ids[i % len(ent_ids)]
-            demand_id = await client.create("demands", "/api/v1/demands", demand_body(i, enterprise_id))
-            if demand_id and i % JOURNEY_EVERY == JOURNEY_EVERY // 2:
+            carried_on = i % JOURNEY_EVERY == JOURNEY_EVERY // 2
+            body = demand_body(i, enterprise_id, journey=carried_on)
+            demand_id = await client.create("demands", "/api/v1/demands", body)
+            if demand_id and carried_on:
                 await journey(client, demand_id, enterprise_id)
 
+        plan = fault_plan(stack, pg, kafka)
+        faults_done: list[float] = []  # when each fault of the plan was over
+
         async def traffic() -> None:
+            # A steady rate that spreads the demands over the whole plan: the expected end of the
+            # plan is re-estimated from how long its faults have taken so far.
             t0 = time.monotonic()
-            tasks = []
             for i in range(DEMANDS):
-                await asyncio.sleep(max(0.0, t0 + i * TRAFFIC_S / DEMANDS - time.monotonic()))
+                per_fault = (faults_done[-1] - t0) / len(faults_done) if faults_done else TRAFFIC_S / len(plan)
+                left = t0 + per_fault * len(plan) - time.monotonic()
+                await asyncio.sleep(min(1.0, max(0.02, left / (DEMANDS - i))))
                 tasks.append(asyncio.create_task(one(i)))
             mark(f"all {DEMANDS} demands sent")
             await asyncio.gather(*tasks)
@@ -173,8 +185,9 @@ async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) ->
                 await fault()
                 mark(f"{name} done")
                 await asyncio.sleep(3)
+                faults_done.append(time.monotonic())
 
-        plan = fault_plan(stack, pg, kafka)
+        tasks: list[asyncio.Task[None]] = []
         await asyncio.gather(traffic(), faults())
         mark(await settle(pg, kafka, prefix))
         v = await audit.audit(pg.dsn, kafka.bootstrap, prefix, ledger.created)
