@@ -96,14 +96,16 @@ async def settle(pg: Postgres, kafka: Kafka, prefix: str) -> str:
     return f"not settled: {last[0]} outbox rows unpublished, consumer lag {last[1]}"
 
 
-async def rebuild_and_compare(pg: Postgres, stack: Stack) -> list[str]:
+async def rebuild_and_compare(pg: Postgres, stack: Stack, mark: Callable[[str], None]) -> list[str]:
     """``itp rebuild`` of the dashboard and of matching, as an operator runs it next to the live
     services, gives back the projections they had, suggestions included."""
     live = {service: await audit.snapshot(pg.dsn, service) for service in REBUILT}
     itp = (sys.executable, "-m", "itp.cli")
-    await asyncio.gather(
+    reports = await asyncio.gather(
         *(run(*itp, "rebuild", s, "--idle-timeout", "30", env=stack.env, timeout_s=240) for s in REBUILT)
     )
+    for report in reports:
+        mark(report.strip().splitlines()[-1] if report.strip() else "(rebuild said nothing)")
     diff: list[str] = []
     for service in REBUILT:
         diff += audit.compare(service, live[service], await audit.snapshot(pg.dsn, service))
@@ -184,7 +186,7 @@ async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) ->
                 mark(f"{name} ...")
                 await fault()
                 mark(f"{name} done")
-                await asyncio.sleep(3)
+                await asyncio.sleep(2)
                 faults_done.append(time.monotonic())
 
         tasks: list[asyncio.Task[None]] = []
@@ -192,7 +194,7 @@ async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) ->
         mark(await settle(pg, kafka, prefix))
         v = await audit.audit(pg.dsn, kafka.bootstrap, prefix, ledger.created)
         mark("audited")
-        v.rebuild_diff = await rebuild_and_compare(pg, stack)
+        v.rebuild_diff = await rebuild_and_compare(pg, stack, mark)
         mark("rebuilt and compared")
 
         line = (
@@ -210,6 +212,7 @@ async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) ->
             f"{ledger.transport_errors} connection errors retried; journeys paid {ledger.journeys_done}; "
             f"rebuild differences {len(v.rebuild_diff)}; faults: {', '.join(p[0] for p in plan)}"
         )
+        verdict_line.append("  timeline: " + "; ".join(t.strip() for t in timeline))
         print(line, file=sys.stderr)
 
         def first(items: list[str], n: int = 8) -> str:
