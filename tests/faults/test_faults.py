@@ -42,7 +42,9 @@ DEMANDS = int(os.environ.get("ITP_FAULTS_DEMANDS", "1000"))
 TRAFFIC_S = float(os.environ.get("ITP_FAULTS_SECONDS", "90"))
 JOURNEY_EVERY = 40  # one demand in this many goes on to a match, a contract and a payment
 ENTERPRISES = 8
-CARRIERS = 6
+# Ten carriers per field of the bulk demands: matching keeps each demand's top ten, so the carriers
+# of the demands carried on to a contract (whose load changes) stay out of the bulk demands' tops.
+CARRIERS = 30
 SETTLE_S = 150.0
 STALL_S = 30.0
 REBUILT = ("dashboard", "matching")
