@@ -120,6 +120,9 @@ class HeldDeadLetters:
     async def ping(self) -> None:
         await self._bus.ping()
 
+    async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
+        return await self._bus.recent_event_ids(topics, per_partition)
+
     def not_applied(self) -> list[str]:
         """One line per held event: where it is, its id and type, and why it failed."""
         lines = []
