@@ -117,9 +117,6 @@ class HeldDeadLetters:
     async def ensure_topics(self, topics: list[str], partitions: int) -> None:
         await self._bus.ensure_topics(topics, partitions)
 
-    async def ping(self) -> None:
-        await self._bus.ping()
-
     async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
         return await self._bus.recent_event_ids(topics, per_partition)
 

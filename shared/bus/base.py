@@ -74,10 +74,6 @@ class Bus(Protocol):
 
     async def ensure_topics(self, topics: list[str], partitions: int) -> None: ...
 
-    async def ping(self) -> None:
-        """Raise if the broker cannot be reached."""
-        ...
-
     async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
         """The CloudEvents ids among the last ``per_partition`` records of each partition of
         ``topics`` (what the relay checks before sending again what it may have sent)."""

@@ -70,14 +70,6 @@ class KafkaBus:
                 await producer.stop()
             raise
 
-    async def ping(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=3000)
-        await admin.start()
-        try:
-            await admin.describe_cluster()
-        finally:
-            await admin.close()
-
     async def ensure_topics(self, topics: list[str], partitions: int) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=15000)
         await admin.start()

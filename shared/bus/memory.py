@@ -33,9 +33,6 @@ class InMemoryBus:
     async def stop(self) -> None:
         return None
 
-    async def ping(self) -> None:
-        return None
-
     async def ensure_topics(self, topics: list[str], partitions: int) -> None:
         for t in topics:
             self._topics.setdefault(t, [[] for _ in range(partitions)])
