@@ -38,17 +38,18 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime + cutime + cstime) / TICKS
 
 
-def wait_until_up(proc: subprocess.Popen[str], timeout_s: float) -> None:
+def wait_until_up(proc: subprocess.Popen[bytes], timeout_s: float) -> None:
     """Read the platform's output until it says it is up (the demo data is then loaded)."""
     assert proc.stdout is not None
+    fd, seen = proc.stdout.fileno(), b""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"the embedded platform exited with {proc.returncode}")
-        ready, _, _ = select.select([proc.stdout], [], [], 0.5)
+        ready, _, _ = select.select([fd], [], [], 0.5)
         if ready:
-            line = proc.stdout.readline()
-            if "Press Ctrl+C to stop" in line:
+            seen += os.read(fd, 65536)  # unbuffered: select() and a buffered reader disagree
+            if b"Press Ctrl+C to stop" in seen:
                 return
     raise SystemExit(f"the embedded platform was not up after {timeout_s} s")
 
@@ -80,7 +81,6 @@ def main(argv: list[str] | None = None) -> None:
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,
-        text=True,
     )
     try:
         wait_until_up(proc, 300)

@@ -349,7 +349,11 @@ def main(argv: list[str] | None = None) -> None:
     ak.add_argument("--file", help="defaults to ITP_API_KEYS_FILE or .data/api-keys.json")
     ak.set_defaults(func=cmd_apikey)
 
-    rb = sub.add_parser("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")
+    rb = sub.add_parser(
+        "rebuild",
+        help="rebuild every projection of matching (read model, missing suggestions, views) or of the dashboard "
+        "by replaying the topics; exits 1 listing the events that could not be applied",
+    )
     rb.add_argument("service", choices=["matching", "dashboard"])
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)

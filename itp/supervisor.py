@@ -71,6 +71,14 @@ def _die_with_parent() -> Callable[[], None]:
     return setup
 
 
+def next_backoff(previous_s: float, *, ran_s: float, first_s: float, max_s: float, stable_after_s: float) -> float:
+    """The wait before the next restart: the first delay, doubled on each crash, capped; back to
+    the first delay once a process had run ``stable_after_s`` (a crash now and then is not a loop)."""
+    if previous_s <= 0 or ran_s >= stable_after_s:
+        return min(first_s, max_s)
+    return min(previous_s * 2, max_s)
+
+
 def _describe_exit(returncode: int) -> str:
     if returncode < 0:
         try:
@@ -113,9 +121,13 @@ class Supervisor:
                 continue
             proc, child.proc = child.proc, None
             assert proc.returncode is not None
-            if now - child.started_at >= self.stable_after_s:
-                child.backoff_s = 0.0  # it had been running well: a fresh start of the back-off
-            child.backoff_s = min(self.max_backoff_s, child.backoff_s * 2 or self.first_backoff_s)
+            child.backoff_s = next_backoff(
+                child.backoff_s,
+                ran_s=now - child.started_at,
+                first_s=self.first_backoff_s,
+                max_s=self.max_backoff_s,
+                stable_after_s=self.stable_after_s,
+            )
             child.restarts += 1
             child.restart_at = now + child.backoff_s
             self.say(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 import uuid
 from typing import Any
 
@@ -19,7 +22,7 @@ from shared.events import topics
 from shared.replay import kafka_end_offsets, memory_end_offsets
 from shared.runtime import create_service_app
 from shared.settings import ServiceSettings
-from shared.testing import kafka_bootstrap, table_rows, wait_for
+from shared.testing import kafka_bootstrap, table_rows, unique, wait_for
 
 
 async def corrupt(engine: Any) -> None:
@@ -118,3 +121,43 @@ async def test_the_replay_group_honours_the_topic_prefix(dashboard_db: str, monk
     finally:
         await engine.dispose()
     assert report.group.startswith("itp_other-dashboard-rebuild-")
+
+
+async def test_itp_rebuild_replays_the_topics_of_its_prefix(dashboard_db: str) -> None:
+    """The command as an operator runs it: ``ITP_TOPIC_PREFIX`` picks the topics and names the group."""
+    s = scenario.build()
+    prefix = unique("itp_rbcli")
+    own = topics.for_prefix(prefix)
+    created = [n for t in own.values() for n in (t, topics.dlq(t))]
+    bus = KafkaBus(kafka_bootstrap(), client_id="itp-dashboard-test")
+    await bus.start()
+    await bus.ensure_topics(created, 3)
+    engine = create_engine(dashboard_db, pool_size=2)
+    try:
+        await bus.publish([record(env, own[topic_of(env).split(".")[1]]) for env in s.envelopes])
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "itp.cli",
+            "rebuild",
+            "dashboard",
+            env={
+                **os.environ,
+                "ITP_ENV": "test",
+                "ITP_MODE": "kafka",
+                "ITP_KAFKA_BOOTSTRAP": kafka_bootstrap(),
+                "ITP_TOPIC_PREFIX": prefix,
+                "ITP_DASHBOARD_DATABASE_URL": dashboard_db,
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), 120)
+        assert proc.returncode == 0, err.decode()
+        assert f"from {len(s.envelopes)} messages" in out.decode()
+        assert f"group {prefix}-dashboard-rebuild-" in out.decode()
+        scenario.assert_kpis(await read_kpis(engine), s)
+    finally:
+        await engine.dispose()
+        await bus.stop()
+        await delete_topics(kafka_bootstrap(), created)
