@@ -213,7 +213,7 @@ def complete_terms(value: str) -> dict[str, Any]:
 
 
 async def poll(
-    client: Client, path: str, ready: Any, *, timeout_s: float = 150.0, interval_s: float = 0.5
+    client: Client, path: str, ready: Any, *, timeout_s: float = 300.0, interval_s: float = 0.5
 ) -> dict[str, Any] | None:
     """GET ``path`` until ``ready(body)`` holds (404 while it does not exist yet)."""
     deadline = time.monotonic() + timeout_s

@@ -104,7 +104,7 @@ async def rebuild_and_compare(pg: Postgres, stack: Stack, mark: Callable[[str], 
     live = {service: await audit.snapshot(pg.dsn, service) for service in REBUILT}
     itp = (sys.executable, "-m", "itp.cli")
     reports = await asyncio.gather(
-        *(run(*itp, "rebuild", s, "--idle-timeout", "30", env=stack.env, timeout_s=240) for s in REBUILT)
+        *(run(*itp, "rebuild", s, "--idle-timeout", "30", env=stack.env, timeout_s=600) for s in REBUILT)
     )
     for report in reports:
         mark(report.strip().splitlines()[-1] if report.strip() else "(rebuild said nothing)")
