@@ -16,7 +16,7 @@ It prints ``faults: accepted=N lost=0 duplicated=0 unprojected=0 dead_lettered=0
 
 ``ITP_FAULTS_DEMANDS`` (default 1000), ``ITP_FAULTS`` (comma-separated fault names, default all) and
 ``ITP_FAULTS_SECONDS`` (what the plan of faults is expected to take until the first is over, default
-90; the traffic then follows the plan's real pace) size a run by hand.
+90; the traffic then follows the plan's real pace) size a run by hand; ``ITP_SKIP_FAULTS=1`` skips it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+import pytest
 
 from shared.bus.kafka import KafkaBus
 from shared.events.topics import dlq, for_prefix
@@ -114,6 +116,7 @@ async def rebuild_and_compare(pg: Postgres, stack: Stack, mark: Callable[[str], 
     return diff
 
 
+@pytest.mark.skipif(os.environ.get("ITP_SKIP_FAULTS") == "1", reason="ITP_SKIP_FAULTS=1")
 async def test_nothing_is_lost_or_stuck_under_faults(verdict_line: list[str]) -> None:
     started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="itp-faults-", dir="/tmp"))
