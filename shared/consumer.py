@@ -23,10 +23,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
+from shared import metrics
 from shared.bus.base import Bus, Message, Record, Subscriber
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, PoisonMessage
 from shared.events.topics import dlq
+from shared.logs import RepeatedFailure
+from shared.metrics import observe_lag
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.tracing import current_traceparent
 
@@ -74,6 +77,7 @@ class EventConsumer:
         self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
         self._stopping = asyncio.Event()
         self._subscriber: Subscriber | None = None
+        self._infra_failure = RepeatedFailure(log, f"{group}: infrastructure failure; will retry")
         self.started = asyncio.Event()
 
     async def process(self, message: Message) -> Outcome:
@@ -103,6 +107,7 @@ class EventConsumer:
                     )
                     await self._dead_letter(message, exc, attempts=attempt)
                     return "dead-lettered"
+                metrics.CONSUMER_RETRIES.labels(self.group, message.topic).inc()
                 await asyncio.sleep(self.retry_backoff_s * attempt)
                 continue
             if outcome == "applied":
@@ -171,6 +176,7 @@ class EventConsumer:
                 messages = await sub.fetch(0.2)
                 if messages:
                     await self._handle_batch(sub, messages)
+                await observe_lag(self.group, sub)
         finally:
             await sub.stop()
 
@@ -182,13 +188,12 @@ class EventConsumer:
         failed: Message | None = None
         for m in messages:
             try:
-                await self.process(m)
+                outcome = await self.process(m)
+                metrics.CONSUMER_EVENTS.labels(self.group, m.topic, outcome.replace("-", "_")).inc()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception(
-                    "%s: infrastructure failure on %s[%d]@%d; will retry", self.group, m.topic, m.partition, m.offset
-                )
+            except Exception as exc:
+                self._infra_failure.failed(exc, where=f"{m.topic}[{m.partition}]@{m.offset}")
                 failed = m
                 break
             done[(m.topic, m.partition)] = m
@@ -202,7 +207,9 @@ class EventConsumer:
             # message in it is then a duplicate and is skipped.
             log.warning("%s: offset commit refused; re-reading the batch", self.group, exc_info=True)
             failed = messages[0]
-        if failed is not None:
+        if failed is None:
+            self._infra_failure.recovered()
+        else:
             await self._rewind_partitions(sub, messages, failed)
             await asyncio.sleep(1.0)
 

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import Actor, actor_from_header
 from shared.problems import Problem, problem_response, validation_problem
+from shared.telemetry import ROUTE_KEY
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -133,6 +134,7 @@ class HotRoutes:
                 if not message.get("more_body", False):
                     break
             body = b"".join(chunks)
+        scope[ROUTE_KEY] = route.path  # the metrics' route label
         try:
             response = await route.handler(HotRequest(scope, params, body))
         except Problem as exc:

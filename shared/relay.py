@@ -25,8 +25,10 @@ import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared import metrics
 from shared.bus.base import Bus, Record
 from shared.events.envelope import CONTENT_TYPE
+from shared.logs import RepeatedFailure
 from shared.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
@@ -167,8 +169,11 @@ class OutboxRelay:
             if r.traceparent:
                 headers.append(("traceparent", r.traceparent.encode()))
             records.append(Record(r.topic, r.aggregate_id.encode(), r.payload.encode(), headers))
+        started = time.perf_counter()
         await self.bus.publish(records)
         await self._mark_published([r.seq for r in rows])
+        metrics.RELAY_PUBLISH_DURATION.labels(self.service).observe(time.perf_counter() - started)
+        metrics.RELAY_PUBLISHED.labels(self.service).inc(len(rows))
         self.published_total += len(rows)
         return len(rows)
 
@@ -184,22 +189,30 @@ class OutboxRelay:
     async def run(self) -> None:
         """Lead, publish, repeat until stopped; errors are logged and retried, never fatal."""
         backoff = self.poll_interval_s
+        failure = RepeatedFailure(log, f"outbox relay of {self.service}")
+        leader = metrics.RELAY_LEADER.labels(self.service)
         while not self._stopping.is_set():
             try:
                 if not await self.try_lead():
+                    leader.set(0)
                     await self._sleep(1.0)
                     continue
+                leader.set(1)
                 n = await self.publish_pending()
+                failure.recovered()
                 backoff = self.poll_interval_s
                 if n < self.batch_size:
                     await self.signal.wait(self.poll_interval_s)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox relay of %s failed; retrying", self.service)
+            except Exception as exc:
+                metrics.RELAY_FAILURES.labels(self.service).inc()
+                failure.failed(exc)
+                leader.set(0)
                 await self._drop_lead_quietly()
                 backoff = min(backoff * 2, 5.0)
                 await self._sleep(backoff)
+        leader.set(0)
         await self._drop_lead_quietly()
 
     async def _drop_lead_quietly(self) -> None:

@@ -182,3 +182,14 @@ class KafkaSubscriber:
         if tp not in self._consumer.assignment():
             return  # lost in a rebalance: its new owner resumes from the committed offset
         self._consumer.seek(tp, message.offset)
+
+    async def lag(self) -> dict[tuple[str, int], int]:
+        """Records of each assigned partition past this member's position (the last stable offset
+        the broker reported minus the position; known once a partition has been fetched)."""
+        out: dict[tuple[str, int], int] = {}
+        for tp in self._consumer.assignment():
+            end = self._consumer.last_stable_offset(tp)
+            if end is None:
+                continue
+            out[(tp.topic, tp.partition)] = max(0, end - await self._consumer.position(tp))
+        return out

@@ -108,3 +108,7 @@ class InMemorySubscriber:
 
     async def rewind(self, message: Message) -> None:
         self._position[(message.topic, message.partition)] = message.offset
+
+    async def lag(self) -> dict[tuple[str, int], int]:
+        """Records not yet handed out, per (topic, partition)."""
+        return {(t, p): len(self._bus._partitions(t)[p]) - pos for (t, p), pos in self._position.items()}
