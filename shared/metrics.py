@@ -12,10 +12,11 @@ dead letters waiting) are refreshed by the ``/metrics`` route itself, at most ev
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -167,6 +168,35 @@ def downstream_outcome(status: int | None) -> str:
     if status >= 400:
         return "client_error"
     return "ok"
+
+
+def observe_downstream(service: str, started: float, status: int | None) -> None:
+    """Count and time one gateway call to ``service`` (``status`` None: unavailable)."""
+    GATEWAY_DOWNSTREAM.labels(service, downstream_outcome(status)).inc()
+    GATEWAY_DOWNSTREAM_DURATION.labels(service).observe(time.perf_counter() - started)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def timed(
+    histogram: Histogram, label: str, default: str
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Decorator: time a coroutine function into ``histogram``, labelled by its keyword ``label``."""
+
+    def wrap(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(fn)
+        async def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+            started = time.perf_counter()
+            try:
+                return await fn(*args, **kwargs)
+            finally:
+                histogram.labels(str(kwargs.get(label, default))).observe(time.perf_counter() - started)
+
+        return inner
+
+    return wrap
 
 
 Refresher = Callable[[], Awaitable[None]]

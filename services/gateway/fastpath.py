@@ -40,6 +40,7 @@ from services.gateway.edge import edge_headers, unavailable
 from services.gateway.routes import service_for
 from shared.http import RequestContextMiddleware, request_context
 from shared.problems import Problem, problem_response
+from shared.telemetry import ROUTE_KEY, RequestTelemetry
 from shared.tracing import current_traceparent
 
 PREFIX = "/api/v1/"
@@ -87,6 +88,7 @@ class GatewayApp(FastAPI):
     _table: list[_Entry] | None = None
     _fast = True
     _fast_app: ASGIApp | None = None
+    _telemetry: ASGIApp | None = None
 
     def _route_table(self) -> list[_Entry] | None:
         """(path regex, methods, fast handler or None) of the HTTP routes that can match a path
@@ -134,12 +136,18 @@ class GatewayApp(FastAPI):
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._telemetry is None:  # counts, times and logs both ways in (shared/telemetry.py)
+            self._telemetry = RequestTelemetry(self._dispatch, service="gateway")
+        await self._telemetry(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         fast = self.fast_route(scope) if scope["type"] == "http" else None
         if fast is None:
             await super().__call__(scope, receive, send)
             return
         scope["app"] = self
         scope[_FAST] = fast
+        scope[ROUTE_KEY] = _FAST_ROUTES[fast[0]]
         if self._fast_app is None:
             self._fast_app = self._fast_stack()
         await self._fast_app(scope, receive, send)
@@ -218,3 +226,10 @@ class GatewayApp(FastAPI):
 async def _answer(response: Any, rid: tuple[bytes, bytes], send: Send) -> None:
     await send({"type": "http.response.start", "status": response.status_code, "headers": [*response.raw_headers, rid]})
     await send({"type": "http.response.body", "body": response.body})
+
+
+# The route templates the fast path serves, for the metrics' route label.
+_FAST_ROUTES: dict[Any, str] = {
+    GatewayApp._proxy: "/api/v1/{path:path}",
+    GatewayApp._demand_view: "/api/v1/demands/{demand_id}",
+}

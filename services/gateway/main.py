@@ -26,6 +26,7 @@ from shared import vocabulary
 from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
 from shared.responses import JSON
+from shared.telemetry import metrics_router
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.include_router(compose_router)
     app.include_router(router)
+    app.include_router(metrics_router())  # this pod's port only: the Ingress routes /api/ and the docs
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> Response:
