@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import logging
 import os
 import signal
@@ -222,6 +223,32 @@ def cmd_expire(args: argparse.Namespace) -> None:
     print(f"expired {asyncio.run(run())} demand(s)")
 
 
+def cmd_prune(args: argparse.Namespace) -> None:
+    from shared.db import create_engine
+    from shared.retention import RetentionSettings, prunables, prune
+    from shared.runtime import database_url_for
+
+    retention = RetentionSettings()
+
+    async def run(name: str) -> dict[str, int]:
+        d = definition(name)
+        tables = prunables(
+            retention, outbox=d.outbox, processed=d.processed, idempotency=d.metadata.tables.get("idempotency_keys")
+        )
+        engine = create_engine(database_url_for(name, _settings(name)), pool_size=1)
+        try:
+            return await prune(engine, tables, batch_size=retention.batch_size)
+        finally:
+            await engine.dispose()
+
+    report = {name: asyncio.run(run(name)) for name in (DATA_SERVICES if "all" in args.services else args.services)}
+    if args.json:
+        print(json.dumps(report))
+    else:
+        for name, counts in report.items():
+            print(f"pruned {name}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+
+
 def cmd_token(args: argparse.Namespace) -> None:
     from datetime import timedelta
 
@@ -332,6 +359,16 @@ def main(argv: list[str] | None = None) -> None:
 
     x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
+
+    pr = sub.add_parser(
+        "prune",
+        help="the scheduled job: delete published outbox rows, processed-message ids and idempotency keys "
+        "past their ages (ITP_RETENTION_OUTBOX_DAYS=7, _PROCESSED_MESSAGES_DAYS=30, _IDEMPOTENCY_KEYS_DAYS=7), "
+        "in batches of ITP_RETENTION_BATCH_SIZE (1000)",
+    )
+    pr.add_argument("services", nargs="+", help="'all' or service names")
+    pr.add_argument("--json", action="store_true", help="print the counts as JSON")
+    pr.set_defaults(func=cmd_prune)
 
     tk = sub.add_parser("token", help="mint a bearer token (development secret, or --private-key for RS256)")
     tk.add_argument(

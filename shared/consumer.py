@@ -3,11 +3,16 @@
 For every message: decode the CloudEvent; in one transaction record ``(consumer,
 event id)`` in ``processed_messages`` and apply the handler's effect (including any
 events the handler emits to the outbox); commit; then commit the Kafka offset. A
-redelivered event finds its row and is skipped. A handler that keeps failing is
-retried a bounded number of times, then the message goes to ``<topic>.dlq`` with the
-error in its headers and the consumer goes on. A message that is not a CloudEvent at
-all goes to the DLQ at once. If the database itself is unreachable nothing is
-dead-lettered: the consumer rewinds and waits, because the message is not at fault.
+redelivered event finds its row and is skipped.
+
+What a failure means is decided by ``shared.failures.consumer_verdict``, one rule: only the
+event's own fault (it does not parse or validate, a domain rule refuses it) is dead-lettered,
+to ``<topic>.dlq`` with the error in its headers, after ``max_retries`` quick retries (a
+racing writer may have caused it). Anything else (the database or the broker unreachable, a
+timeout, a bug) pauses the event's partition and retries it after a capped exponential
+back-off, never committing past it and never dead-lettering it; the other partitions go on.
+
+An idle consumer waits in one long poll of the bus; ``stop()`` interrupts it.
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from shared import metrics
 from shared.bus.base import Bus, Message, Record, Subscriber
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, PoisonMessage
 from shared.events.topics import dlq
-from shared.logs import RepeatedFailure
+from shared.failures import backoff_s, consumer_verdict, is_infrastructure
 from shared.metrics import observe_lag
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.tracing import current_traceparent
@@ -37,8 +42,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, DomainEvent, Envelope], Awaitable[None]]
 Outcome = Literal["applied", "duplicate", "ignored", "dead-lettered"]
-
-_INFRA_ERRORS = (OperationalError, InterfaceError, ConnectionError, OSError)
+Partition = tuple[str, int]
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ConsumerStats:
     duplicates: int = 0
     ignored: int = 0
     dead_lettered: int = 0
+    held: int = 0  # times a partition was paused on a failure to retry
 
 
 class EventConsumer:
@@ -63,6 +68,9 @@ class EventConsumer:
         handlers: dict[type[DomainEvent], Handler],
         max_retries: int = 3,
         retry_backoff_s: float = 0.05,
+        pause_base_s: float = 0.1,
+        pause_max_s: float = 5.0,
+        poll_s: float = 30.0,
     ) -> None:
         self.group = group
         self.topics = topics
@@ -72,17 +80,25 @@ class EventConsumer:
         self.handlers = handlers
         self.max_retries = max_retries
         self.retry_backoff_s = retry_backoff_s
+        self.pause_base_s = pause_base_s
+        self.pause_max_s = pause_max_s
+        self.poll_s = poll_s
         self.stats = ConsumerStats()
         insert = postgresql.insert if uow.engine.dialect.name == "postgresql" else sqlite.insert
         self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
         self._stopping = asyncio.Event()
         self._subscriber: Subscriber | None = None
-        self._infra_failure = RepeatedFailure(log, f"{group}: infrastructure failure; will retry")
+        self._fetching: asyncio.Future[list[Message]] | None = None
+        # Partitions held on a failure: when each resumes (loop time), and how many failures in a row.
+        self._paused: dict[Partition, float] = {}
+        self._failures: dict[Partition, int] = {}
         self.started = asyncio.Event()
 
     async def process(self, message: Message) -> Outcome:
-        """Handle one message completely (database commit included); never raises for
-        a bad message, only for infrastructure failures."""
+        """Handle one message completely (database commit included).
+
+        Never raises for the event's own fault (it is dead-lettered); raises whatever is to be
+        retried later (``shared.failures.consumer_verdict``), and the caller holds the partition."""
         try:
             envelope = Envelope.from_json(message.value)
             event = envelope.event()
@@ -98,12 +114,17 @@ class EventConsumer:
             attempt += 1
             try:
                 outcome = await self._apply_once(handler, event, envelope)
-            except _INFRA_ERRORS:
-                raise
             except Exception as exc:
+                if consumer_verdict(exc) == "retry":
+                    raise
                 if attempt > self.max_retries:
-                    log.exception(
-                        "%s: %s %s failed %d times; dead-lettering", self.group, envelope.type, envelope.id, attempt
+                    log.error(
+                        "%s: %s %s refused %d times; dead-lettering",
+                        self.group,
+                        envelope.type,
+                        envelope.id,
+                        attempt,
+                        exc_info=exc,
                     )
                     await self._dead_letter(message, exc, attempts=attempt)
                     return "dead-lettered"
@@ -169,59 +190,139 @@ class EventConsumer:
         """Consume until stopped. Offsets are committed only after the database commit."""
         sub = self.bus.subscriber(self.group, self.topics)
         self._subscriber = sub
-        await sub.start()
+        if not await self._start(sub):
+            return
         self.started.set()
+        failures = 0
         try:
             while not self._stopping.is_set():
-                messages = await sub.fetch(0.2)
+                await self._resume_due(sub)
+                try:
+                    messages = await self._fetch(sub)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    # The broker went away: the client reconnects; wait, then poll again.
+                    failures += 1
+                    log.warning("%s: fetch failed; polling again", self.group, exc_info=True)
+                    await self._sleep(backoff_s(failures, base_s=self.pause_base_s, cap_s=self.pause_max_s))
+                    continue
+                failures = 0
                 if messages:
                     await self._handle_batch(sub, messages)
                 await observe_lag(self.group, sub)
         finally:
             await sub.stop()
 
+    async def _start(self, sub: Subscriber) -> bool:
+        """Join the group, retrying while the broker is unreachable; False if stopped first."""
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                await sub.start()
+                return True
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = backoff_s(failures, base_s=self.pause_base_s, cap_s=self.pause_max_s)
+                log.warning("%s: cannot start (%s: %s); retrying in %.1fs", self.group, type(exc).__name__, exc, delay)
+                await self._sleep(delay)
+        return False
+
+    async def _fetch(self, sub: Subscriber) -> list[Message]:
+        """One long poll, cut short by the next paused partition's resumption or by ``stop()``."""
+        loop = asyncio.get_running_loop()
+        timeout = self.poll_s
+        if self._paused:
+            timeout = max(0.0, min(timeout, min(self._paused.values()) - loop.time()))
+        self._fetching = fetching = asyncio.ensure_future(sub.fetch(timeout))
+        try:
+            return await fetching
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self._stopping.is_set() and fetching.cancelled() and not (task and task.cancelling()):
+                return []  # stop() interrupted the poll
+            raise
+        finally:
+            self._fetching = None
+
     async def _handle_batch(self, sub: Subscriber, messages: list[Message]) -> None:
         """Apply a fetched batch in order, then commit each partition's offset once, after the
-        database commits of its messages. A failure stops the batch: what follows is read again
-        (and what was already applied is then skipped as a duplicate)."""
-        done: dict[tuple[str, int], Message] = {}
-        failed: Message | None = None
+        database commits of its messages. A failure holds its partition: what follows it there
+        is read again after the back-off (and what was already applied is then skipped as a
+        duplicate); the other partitions of the batch go on."""
+        done: dict[Partition, Message] = {}
+        held: dict[Partition, tuple[Message, BaseException]] = {}
         for m in messages:
+            tp = (m.topic, m.partition)
+            if tp in held:
+                continue
+            if self._stopping.is_set():
+                break  # what is left is read again by whoever consumes next
             try:
                 outcome = await self.process(m)
                 metrics.CONSUMER_EVENTS.labels(self.group, m.topic, outcome.replace("-", "_")).inc()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                self._infra_failure.failed(exc, where=f"{m.topic}[{m.partition}]@{m.offset}")
-                failed = m
-                break
-            done[(m.topic, m.partition)] = m
-        try:
-            for m in done.values():
+                held[tp] = (m, exc)
+                continue
+            done[tp] = m
+            self._failures.pop(tp, None)
+        for tp, m in done.items():
+            try:
                 await sub.commit(m)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            # A refused commit (e.g. during a rebalance): read the whole batch again; every
-            # message in it is then a duplicate and is skipped.
-            log.warning("%s: offset commit refused; re-reading the batch", self.group, exc_info=True)
-            failed = messages[0]
-        if failed is None:
-            self._infra_failure.recovered()
-        else:
-            await self._rewind_partitions(sub, messages, failed)
-            await asyncio.sleep(1.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception as refused:
+                # A refused commit (a rebalance, the broker away): read the partition's part of
+                # the batch again; every message in it is then a duplicate and is skipped.
+                first = next(x for x in messages if (x.topic, x.partition) == tp)
+                held[tp] = (first, refused)
+        for m, failure in held.values():
+            await self._hold(sub, m, failure)
 
-    async def _rewind_partitions(self, sub: Subscriber, batch: list[Message], failed: Message) -> None:
-        # Re-read from the failed message in its partition; and from the first
-        # unprocessed message in every other partition of this batch.
-        firsts: dict[tuple[str, int], Message] = {}
-        idx = batch.index(failed)
-        for m in batch[idx:]:
-            firsts.setdefault((m.topic, m.partition), m)
-        for m in firsts.values():
-            await sub.rewind(m)
+    async def _hold(self, sub: Subscriber, message: Message, exc: BaseException) -> None:
+        """Pause ``message``'s partition and deliver it again, from ``message``, after a back-off."""
+        tp = (message.topic, message.partition)
+        failures = self._failures[tp] = self._failures.get(tp, 0) + 1
+        delay = backoff_s(failures, base_s=self.pause_base_s, cap_s=self.pause_max_s)
+        self.stats.held += 1
+        metrics.CONSUMER_RETRIES.labels(self.group, message.topic).inc()
+        log.warning(
+            "%s: %s[%d]@%d not applied (%s: %s); retrying in %.1fs (failure %d)",
+            self.group,
+            message.topic,
+            message.partition,
+            message.offset,
+            type(exc).__name__,
+            exc,
+            delay,
+            failures,
+            # The traceback when it is not the infrastructure's: a bug to fix.
+            exc_info=None if is_infrastructure(exc) else exc,
+        )
+        await sub.rewind(message)
+        await sub.pause(message.topic, message.partition)
+        self._paused[tp] = asyncio.get_running_loop().time() + delay
+
+    async def _resume_due(self, sub: Subscriber) -> None:
+        if not self._paused:
+            return
+        now = asyncio.get_running_loop().time()
+        for tp, at in list(self._paused.items()):
+            if at <= now:
+                del self._paused[tp]
+                await sub.resume(*tp)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._fetching is not None:
+            self._fetching.cancel()

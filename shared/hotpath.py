@@ -13,7 +13,6 @@ serves every request through it (the parity tests compare both ways).
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,10 +25,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import Actor, actor_from_header
+from shared.failures import unexpected_error_response
 from shared.problems import Problem, problem_response, validation_problem
 from shared.telemetry import ROUTE_KEY
 
-log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 _UUID = TypeAdapter(uuid.UUID)  # FastAPI's own validation of a UUID path parameter
 
@@ -141,9 +140,6 @@ class HotRoutes:
             response = problem_response(
                 exc.status, exc.slug, exc.detail, title=exc.title, instance=scope["path"], **exc.extra
             )
-        except Exception:
-            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
-            response = problem_response(
-                500, "internal-error", "an unexpected error occurred; it has been logged", instance=scope["path"]
-            )
+        except Exception as exc:
+            response = await unexpected_error_response(exc, scope["app"], method=scope["method"], path=scope["path"])
         await response(scope, receive, send)

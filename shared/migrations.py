@@ -7,11 +7,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from shared.db import create_engine
@@ -31,6 +35,31 @@ def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
 
 def downgrade(migrations_dir: Path, url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(migrations_dir, url), revision)
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """A service's migration tree, as this release knows it."""
+
+    heads: frozenset[str]
+    known: frozenset[str]
+
+    def behind(self, current: Collection[str]) -> str | None:
+        """Why a database at ``current`` (its ``alembic_version`` rows) cannot serve this release,
+        or None. A revision this release does not know is a later release's (an expand step
+        runs before the new pods): this release still serves it."""
+        if not current:
+            return "not migrated"
+        if set(current) <= self.heads or not set(current) <= self.known:
+            return None
+        return f"behind: at {', '.join(sorted(current))}, head is {', '.join(sorted(self.heads))}"
+
+
+@functools.cache
+def revisions(migrations_dir: Path) -> Revisions:
+    """Read the migration tree (files only, no database), once per process."""
+    script = ScriptDirectory.from_config(alembic_config(migrations_dir, "sqlite://"))
+    return Revisions(frozenset(script.get_heads()), frozenset(r.revision for r in script.walk_revisions()))
 
 
 def run_env(metadata: sa.MetaData) -> None:

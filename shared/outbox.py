@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.db import UTCDateTime
+from shared.db import CONNECT_TIMEOUT_S, UTCDateTime
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.problems import Problem
@@ -258,7 +258,7 @@ class _LazyConnection:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._begin: Any = None
+        self._begin: AsyncExitStack | None = None
         self.opened: AsyncConnection | None = None
 
     @property
@@ -267,8 +267,11 @@ class _LazyConnection:
 
     async def open(self) -> AsyncConnection:
         if self.opened is None:
-            self._begin = self._engine.begin()
-            self.opened = await self._begin.__aenter__()
+            # The exit is registered only once the connection is checked out and begun: a
+            # connection that could not be opened leaves nothing to close (and its error intact).
+            stack = AsyncExitStack()
+            self.opened = await stack.enter_async_context(self._engine.begin())
+            self._begin = stack
         return self.opened
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
@@ -282,7 +285,7 @@ class _LazyConnection:
         if self._begin is not None:
             begin, self._begin, self.opened = self._begin, None, None
             if exc is None:
-                await begin.__aexit__(None, None, None)
+                await begin.aclose()
             else:
                 await begin.__aexit__(type(exc), exc, exc.__traceback__)
 
@@ -310,8 +313,10 @@ class UnitOfWorkFactory:
         url = self.engine.url.set(drivername="postgresql")
         self.driver_pool = await asyncpg.create_pool(
             url.render_as_string(hide_password=False),
-            min_size=1,
+            # Connections open on first use: a service starts while its database is away.
+            min_size=0,
             max_size=max_size,
+            timeout=CONNECT_TIMEOUT_S,
             server_settings={"jit": "off", "application_name": "itp"},
             # The default reset (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) is a round trip on
             # every release; these connections only ever run one statement outside a transaction.

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,11 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.bus.base import Bus
 from shared.consumer import EventConsumer, Handler
-from shared.db import create_engine, ping
+from shared.db import create_engine
 from shared.events import topics
 from shared.events.base import DomainEvent
+from shared.failures import DATABASE_PROBE, RETRY_AFTER_S, install_outage_handlers, is_infrastructure
 from shared.hotpath import HotRoute, HotRoutes
 from shared.http import RequestContextMiddleware
+from shared.migrations import Revisions, revisions
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
 from shared.problems import install_problem_handlers, problem_response
 from shared.relay import OutboxRelay
@@ -110,15 +113,25 @@ class ServiceRuntime:
                 handlers=spec.handlers(self),
                 max_retries=settings.consumer_max_retries,
                 retry_backoff_s=settings.consumer_retry_backoff_s,
+                pause_max_s=settings.consumer_pause_max_s,
             )
             for spec in definition.consumers
         ]
         self._tasks: list[asyncio.Task[None]] = []
+        self._revisions: Revisions | None = None
+        self._reachable, self._reachable_at = True, float("-inf")
 
     async def start(self, *, background: bool = True) -> None:
         # Single-statement commits hold a connection for one round trip: a quarter of the pool.
         await self.uow.start(max_size=max(2, self.settings.db_pool_size // 4))
-        await self.bus.start()
+        try:
+            await self.bus.start()
+        except Exception as exc:
+            # Writes go on into the outbox; the relay publishes them once the broker is back.
+            log.warning("%s: broker unreachable at start (%s: %s)", self.definition.name, type(exc).__name__, exc)
+        checks = await self.readiness()
+        if any(v != "ok" for v in checks.values()):
+            log.warning("%s: not ready yet: %s", self.definition.name, checks)
         if self.definition.on_start is not None:
             result = self.definition.on_start(self)
             if asyncio.iscoroutine(result):
@@ -146,18 +159,35 @@ class ServiceRuntime:
         await self.engine.dispose()
 
     async def readiness(self) -> dict[str, str]:
-        checks: dict[str, str] = {}
+        """Can this process serve its own requests: its database reachable and migrated to this
+        release's head (one query). The broker is not a condition: the outbox keeps what is
+        written while it is away."""
+        if self._revisions is None:
+            self._revisions = revisions(self.definition.migrations)  # read once
         try:
-            await asyncio.wait_for(ping(self.engine), 2.0)
-            checks["database"] = "ok"
+            versions = await asyncio.wait_for(self._versions(), READINESS_TIMEOUT_S)
         except Exception as exc:
-            checks["database"] = f"unreachable: {type(exc).__name__}"
-        try:
-            await asyncio.wait_for(self.bus.ping(), 3.0)
-            checks["broker"] = "ok"
-        except Exception as exc:
-            checks["broker"] = f"unreachable: {type(exc).__name__}"
-        return checks
+            if is_infrastructure(exc):
+                return {"database": f"unreachable: {type(exc).__name__}"}
+            return {"database": "ok", "migrations": f"not migrated ({type(exc).__name__})"}
+        behind = self._revisions.behind(versions)
+        return {"database": "ok", "migrations": behind or "ok"}
+
+    async def _versions(self) -> list[str]:
+        async with self.uow.read() as conn:
+            return [str(v) for v in (await conn.execute(_VERSIONS)).scalars()]
+
+    async def database_reachable(self) -> bool:
+        """Whether the database answers now; asked after an unexpected error (at most once a second)."""
+        now = time.monotonic()
+        if now - self._reachable_at > 1.0:
+            self._reachable = (await self.readiness())["database"] == "ok"
+            self._reachable_at = now
+        return self._reachable
+
+
+_VERSIONS = sa.text("SELECT version_num FROM alembic_version")
+READINESS_TIMEOUT_S = 2.0
 
 
 async def get_runtime(request: Request) -> ServiceRuntime:
@@ -176,12 +206,14 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: database and broker reachable")
+    @router.get("/readyz", summary="Readiness: the database reachable and migrated (not the broker)")
     async def readyz(runtime: RuntimeDep) -> JSONResponse:
         checks = await runtime.readiness()
         if all(v == "ok" for v in checks.values()):
             return JSONResponse({"status": "ready", "checks": checks})
-        return problem_response(503, "not-ready", "a dependency is unreachable", checks=checks)
+        return problem_response(
+            503, "not-ready", "the database is unreachable or not migrated", checks=checks, retry_after=RETRY_AFTER_S
+        )
 
     return router
 
@@ -196,6 +228,7 @@ def create_service_app(
         runtime = ServiceRuntime(definition, settings, bus)
         app.state.runtime = runtime
         app.state.metrics_refresh = service_scrape_refresh(runtime)
+        setattr(app.state, DATABASE_PROBE, runtime.database_reachable)  # 503, not 500, in an outage
         await runtime.start(background=background)
         try:
             yield
@@ -209,6 +242,7 @@ def create_service_app(
     )
     app.state.settings = settings
     install_problem_handlers(app)
+    install_outage_handlers(app)
     app.add_middleware(HotRoutes, routes=definition.hot_routes, enabled=settings.hot_routes)
     app.add_middleware(RequestTelemetry, service=definition.name)
     app.add_middleware(RequestContextMiddleware)  # added last: outermost, so hot routes get ids too

@@ -56,6 +56,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=200, ge=1)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_s: float = Field(default=0.05, ge=0)
+    # A failure to retry (database or broker away) pauses its partition for a back-off that
+    # doubles from 0.1 s up to this cap: recovery within this long of the database's return.
+    consumer_pause_max_s: float = Field(default=5.0, gt=0)
     # Enough for the concurrency one process sees, so connections are not opened per request.
     db_pool_size: int = Field(default=32, ge=1)
     # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).

@@ -238,3 +238,72 @@ async def retry_while_held(
     if not original_fails:
         first = await original
     return first, await retry
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of the test's own (Debian's binaries, a temporary directory, a free
+    port), which the test may stop and start at will: never the shared one other tests use.
+
+    ``start``/``stop`` run ``pg_ctl`` on this cluster's data directory only (its postmaster.pid).
+    As root, the server runs as the ``postgres`` user, as PostgreSQL requires.
+    """
+
+    def __init__(self) -> None:
+        import glob
+        import tempfile
+
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+        if not bins:
+            raise RuntimeError("no /usr/lib/postgresql/*/bin/pg_ctl: install Debian's postgresql")
+        self.bin = Path(bins[-1]).parent
+        self.root = Path(tempfile.mkdtemp(prefix="itp-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self._as_owner: list[str] = []
+        if os.geteuid() == 0:
+            import shutil
+
+            shutil.chown(self.root, "postgres")
+            self._as_owner = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *cmd: str) -> None:
+        import subprocess
+
+        subprocess.run([*self._as_owner, *cmd], check=True, capture_output=True, cwd="/", timeout=60)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+asyncpg://itp@127.0.0.1:{self.port}/{database}"
+
+    def init(self) -> None:
+        # Trust on loopback only, no fsync: a throwaway cluster for one test module.
+        initdb = [str(self.bin / "initdb"), "-D", str(self.data), "-U", "itp", "--auth=trust", "-N"]
+        self._run(*initdb, "-E", "UTF8", "--locale=C")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c shared_buffers=16MB -c max_connections=60"
+        )
+        log = str(self.root / "log")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    async def create_database(self, name: str) -> str:
+        conn = await asyncpg.connect(_raw(self.url()))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        return self.url(name)
+
+    def destroy(self) -> None:
+        import shutil
+
+        if self.running():
+            self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)

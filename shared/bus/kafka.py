@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,26 +58,41 @@ class KafkaBus:
         self._client_id = client_id
         self._options = options or {}
         self._producer: AIOKafkaProducer | None = None
+        self._starting = asyncio.Lock()
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings, *, client_id: str = "itp") -> KafkaBus:
         return cls(settings.kafka_bootstrap, client_id=client_id, options=connection_options(settings))
 
     async def start(self) -> None:
-        if self._producer is None:
-            # The idempotent producer implies acks=all and keeps per-partition order
-            # across retries, so the relay's sequence order is the topic's order.
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self._bootstrap,
-                client_id=self._client_id,
-                enable_idempotence=True,
-                acks="all",
-                linger_ms=2,
-                request_timeout_ms=15000,
-                **self._options,
-            )
-            await producer.start()
-            self._producer = producer
+        """Connect the producer. A broker away at start is not fatal to a service: ``publish``
+        connects it on first use (the relay retries until the broker is back)."""
+        await self._ensure_producer()
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is not None:
+            return self._producer
+        async with self._starting:
+            if self._producer is None:
+                # The idempotent producer implies acks=all and keeps per-partition order
+                # across retries, so the relay's sequence order is the topic's order.
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self._bootstrap,
+                    client_id=self._client_id,
+                    enable_idempotence=True,
+                    acks="all",
+                    linger_ms=2,
+                    request_timeout_ms=15000,
+                    **self._options,
+                )
+                try:
+                    await producer.start()
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await producer.stop()
+                    raise
+                self._producer = producer
+            return self._producer
 
     async def stop(self) -> None:
         if self._producer is not None:
@@ -84,18 +100,9 @@ class KafkaBus:
             self._producer = None
 
     async def publish(self, records: list[Record]) -> None:
-        if self._producer is None:
-            raise RuntimeError("KafkaBus not started")
-        futures = [await self._producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
+        producer = await self._ensure_producer()
+        futures = [await producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
         await asyncio.gather(*futures)
-
-    async def ping(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=3000, **self._options)
-        await admin.start()
-        try:
-            await admin.describe_cluster()
-        finally:
-            await admin.close()
 
     async def ensure_topics(self, topics: list[str], spec: TopicSpec | int) -> None:
         """Create the missing topics (existing ones are left as they are)."""
@@ -138,20 +145,28 @@ class KafkaBus:
 
 class KafkaSubscriber:
     def __init__(self, bootstrap: str, group: str, topics: list[str], **overrides: Any) -> None:
-        self._consumer = AIOKafkaConsumer(
-            *topics,
-            bootstrap_servers=bootstrap,
-            group_id=group,
-            client_id=group,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            max_poll_records=500,
+        self._options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap,
+            "group_id": group,
+            "client_id": group,
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "isolation_level": "read_committed",
+            "max_poll_records": 500,
             **overrides,
-        )
+        }
+        self._topics = topics
+        self._consumer = AIOKafkaConsumer(*topics, **self._options)
 
     async def start(self) -> None:
-        await self._consumer.start()
+        """Join the group; after a failure (the broker away) the subscriber can be started again."""
+        try:
+            await self._consumer.start()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._consumer.stop()
+            self._consumer = AIOKafkaConsumer(*self._topics, **self._options)
+            raise
 
     async def stop(self) -> None:
         await self._consumer.stop()
@@ -182,6 +197,16 @@ class KafkaSubscriber:
         if tp not in self._consumer.assignment():
             return  # lost in a rebalance: its new owner resumes from the committed offset
         self._consumer.seek(tp, message.offset)
+
+    async def pause(self, topic: str, partition: int) -> None:
+        tp = TopicPartition(topic, partition)
+        if tp in self._consumer.assignment():  # else lost in a rebalance: nothing to hold
+            self._consumer.pause(tp)
+
+    async def resume(self, topic: str, partition: int) -> None:
+        tp = TopicPartition(topic, partition)
+        if tp in self._consumer.assignment():
+            self._consumer.resume(tp)
 
     async def lag(self) -> dict[tuple[str, int], int]:
         """Records of each assigned partition past this member's position (the last stable offset

@@ -33,9 +33,6 @@ class InMemoryBus:
     async def stop(self) -> None:
         return None
 
-    async def ping(self) -> None:
-        return None
-
     async def ensure_topics(self, topics: list[str], partitions: int) -> None:
         for t in topics:
             self._topics.setdefault(t, [[] for _ in range(partitions)])
@@ -68,6 +65,7 @@ class InMemorySubscriber:
         self._topics = topics
         # Position of the next record to hand out, per (topic, partition).
         self._position: dict[tuple[str, int], int] = {}
+        self._paused: set[tuple[str, int]] = set()
         self._wakeup = asyncio.Event()
 
     async def start(self) -> None:
@@ -83,6 +81,8 @@ class InMemorySubscriber:
         out: list[Message] = []
         for t in self._topics:
             for p, part in enumerate(self._bus._partitions(t)):
+                if (t, p) in self._paused:
+                    continue
                 pos = self._position.setdefault((t, p), self._bus._committed[(self._group, t, p)])
                 if pos < len(part):
                     batch = part[pos : pos + limit]
@@ -108,6 +108,13 @@ class InMemorySubscriber:
 
     async def rewind(self, message: Message) -> None:
         self._position[(message.topic, message.partition)] = message.offset
+
+    async def pause(self, topic: str, partition: int) -> None:
+        self._paused.add((topic, partition))
+
+    async def resume(self, topic: str, partition: int) -> None:
+        self._paused.discard((topic, partition))
+        self._wakeup.set()  # what arrived meanwhile is waiting
 
     async def lag(self) -> dict[tuple[str, int], int]:
         """Records not yet handed out, per (topic, partition)."""

@@ -171,6 +171,12 @@ class _SpyingSubscriber:
     async def rewind(self, message: Message) -> None:
         await self._real.rewind(message)
 
+    async def pause(self, topic: str, partition: int) -> None:
+        await self._real.pause(topic, partition)
+
+    async def resume(self, topic: str, partition: int) -> None:
+        await self._real.resume(topic, partition)
+
 
 def make_consumer(
     stack: Stack,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from pydantic import ValidationError
@@ -32,7 +33,7 @@ def test_an_environment_value_wins_over_a_file(tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.parametrize("env", ["production", "staging"])
-def test_placeholder_passwords_are_refused_outside_development(env: str) -> None:
+def test_placeholder_passwords_are_refused_outside_development(env: Literal["production", "staging"]) -> None:
     with pytest.raises(ValidationError, match="CHANGE_ME"):
         ServiceSettings(env=env, jwt_secret=STRONG, database_url="postgresql+asyncpg://itp:CHANGE_ME@db/itp_demand")
 
