@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import dataclasses
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -81,7 +80,9 @@ def cmd_topics(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from shared.logs import configure_logging
+
+    configure_logging(ServiceSettings(), args.service)
     if args.service == "gateway":
         from services.gateway.main import create_gateway_app
 
@@ -108,8 +109,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_embedded(args: argparse.Namespace) -> None:
     from itp import embedded
+    from shared.logs import configure_logging
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = ServiceSettings()
+    # Quiet by default (no access lines) unless ITP_LOG_LEVEL asks for more.
+    configure_logging(settings, "embedded", level=None if "ITP_LOG_LEVEL" in os.environ else "WARNING")
     _require_migrated(args.data_dir)
     platform, apps = embedded.build_apps(
         host=args.host, gateway_port=args.port, first_service_port=args.port + 1, data_dir=args.data_dir

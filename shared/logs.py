@@ -3,21 +3,23 @@ its service, level, request id, trace id and span id; and failures that repeat l
 
 ``ITP_LOG_FORMAT`` is ``json`` or ``text``; unset, it is ``text`` in development and ``json``
 elsewhere. ``ITP_LOG_LEVEL`` (default ``INFO``) sets the level. A traceback is one field of its
-record, never lines of its own.
+record (``exception``), never lines of its own.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from shared.tracing import current_traceparent
+
+if TYPE_CHECKING:
+    from shared.settings import ServiceSettings
 
 # What LogRecord carries by itself: everything else on a record came through ``extra=``.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
@@ -87,25 +89,23 @@ class TextFormatter(logging.Formatter):
         return f"{line} [request {rid}]" if rid and "\n" not in line else line
 
 
-def log_format(env: str | None = None) -> str:
-    """``ITP_LOG_FORMAT``, else text in development and json elsewhere."""
-    fmt = os.environ.get("ITP_LOG_FORMAT", "").strip().lower()
-    if fmt in ("json", "text"):
-        return fmt
-    env = env or os.environ.get("ITP_ENV", "development")
-    return "text" if env == "development" else "json"
+def log_format(settings: ServiceSettings) -> str:
+    """``ITP_LOG_FORMAT``, else text in development and JSON elsewhere."""
+    if settings.log_format is not None:
+        return settings.log_format
+    return "text" if settings.env == "development" else "json"
 
 
-def configure_logging(service: str, *, fmt: str | None = None, level: str | None = None) -> None:
-    """Route every logger through one handler on stderr in the chosen format."""
+def configure_logging(settings: ServiceSettings, service: str, *, level: str | None = None) -> None:
+    """Route every logger through one handler on stderr, in the settings' format."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ContextFilter(service))
-    handler.setFormatter(JsonFormatter() if (fmt or log_format()) == "json" else TextFormatter())
+    handler.setFormatter(JsonFormatter() if log_format(settings) == "json" else TextFormatter())
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)
     root.addHandler(handler)
-    root.setLevel((level or os.environ.get("ITP_LOG_LEVEL") or "INFO").upper())
+    root.setLevel(level or settings.log_level)
 
 
 class RepeatedFailure:

@@ -63,6 +63,9 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=32, ge=1)
     # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).
     hot_routes: bool = True
+    # Logs (shared/logs.py): JSON lines, or plain text; unset: text in development, JSON elsewhere.
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod
     def settings_customise_sources(

@@ -90,7 +90,7 @@ class RequestTelemetry:
                         "http": {"method": method, "route": route, "path": scope["path"], "status": status},
                         "duration_ms": round(elapsed * 1000, 2),
                         "request_id": state.get("request_id"),
-                        "traceparent": traceparent,
+                        "traceparent": traceparent or state.get("traceparent"),
                     },
                 )
 
