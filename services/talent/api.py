@@ -25,7 +25,6 @@ from services.talent.domain import (
     Trainee,
     TraineeAction,
     TraineeStatus,
-    can_see_contact,
 )
 from services.talent.imports import TalentImporter
 from services.talent.repository import AssignmentFilters, CarrierFilters, PersonFilters, TraineeFilters
@@ -56,6 +55,7 @@ from services.talent.service import (
 from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
+from shared.contact import can_see_contact
 from shared.hotpath import HotRequest, HotRoute
 from shared.hotquery import QueryReader
 from shared.idempotency import created_response, idempotent_create
@@ -139,7 +139,7 @@ def person_view(p: dict[str, Any], actor: Actor) -> dict[str, Any]:
         "created_at": p["created_at"],
         "updated_at": p["updated_at"],
     }
-    if can_see_contact(actor, p["carrier_id"]):
+    if can_see_contact(actor, carrier_id=p["carrier_id"]):
         out["contact"] = {"email": p["email"], "phone": p["phone"], "wechat": p["wechat"]}
     return out
 
@@ -259,7 +259,7 @@ async def register_person(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> dict[str, Any]:
-        return person_view(await svc.register_person(uow, data), actor)
+        return person_view(await svc.register_person(uow, data, actor), actor)
 
     status, body, replayed = await _create(
         svc,
