@@ -27,6 +27,11 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from shared.migrations import downgrade, upgrade
     from shared.runtime import database_url_for
 
+    if args.services[0] in ("status", "check"):
+        from itp.runbook import migrate_report
+
+        migrate_report(args)
+        return
     names = DATA_SERVICES if "all" in args.services else args.services
     for name in names:
         d = definition(name)
@@ -60,6 +65,11 @@ def cmd_topics(args: argparse.Namespace) -> None:
     from shared.bus.kafka import KafkaBus, TopicSpec
     from shared.events import topics
 
+    if args.action != "create":
+        from itp.runbook import topics_report
+
+        topics_report(args)
+        return
     s = ServiceSettings()
     names = [t for base in topics.ALL for t in (base, topics.dlq(base))]
     spec = TopicSpec.of(s)
@@ -308,7 +318,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     """Bulk onboarding of carriers and people (CSV or JSON Lines) into the talent service."""
     from services.talent import bulk_cli
 
-    sys.exit(bulk_cli.main(args.rest))
+    sys.exit(bulk_cli.run(args, args.parser))
 
 
 def cmd_catalogue(args: argparse.Namespace) -> None:
@@ -328,10 +338,17 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="itp", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    m = sub.add_parser("migrate", help="bring service databases to the latest schema")
-    m.add_argument("services", nargs="+", help="'all' or service names")
-    m.add_argument("--revision")
-    m.add_argument("--downgrade", action="store_true")
+    m = sub.add_parser(
+        "migrate",
+        help="bring service databases to the latest schema, or report where they are",
+        description="itp migrate all|SERVICE... upgrades; itp migrate status [SERVICE...] reports each "
+        "database's revision against this release's head; itp migrate check does too and exits 1 unless "
+        "every one is at head.",
+    )
+    m.add_argument("services", nargs="+", help="'all', service names, or status|check [SERVICE...]")
+    m.add_argument("--revision", help="upgrade (or --downgrade) to this revision instead of head (base)")
+    m.add_argument("--downgrade", action="store_true", help="downgrade instead of upgrade")
+    m.add_argument("--json", action="store_true", help="status|check: print JSON instead of a table")
     m.set_defaults(func=cmd_migrate)
 
     mm = sub.add_parser("makemigration", help="autogenerate a migration for a service")
@@ -339,9 +356,15 @@ def main(argv: list[str] | None = None) -> None:
     mm.add_argument("-m", "--message", required=True)
     mm.set_defaults(func=cmd_makemigration)
 
-    t = sub.add_parser("topics", help="create the Kafka topics and their dead-letter twins")
-    t.add_argument("action", choices=["create"])
-    t.add_argument("--partitions", type=int)
+    t = sub.add_parser(
+        "topics",
+        help="create, describe or verify the Kafka topics and their dead-letter twins",
+        description="create makes the missing topics (ITP_TOPIC_* settings); describe shows them as the "
+        "broker has them; verify does too and exits 1 if one is missing or differs from the settings.",
+    )
+    t.add_argument("action", choices=["create", "describe", "verify"])
+    t.add_argument("--partitions", type=int, help="create: partitions per topic (default ITP_TOPIC_PARTITIONS)")
+    t.add_argument("--json", action="store_true", help="describe|verify: print JSON instead of a table")
     t.set_defaults(func=cmd_topics)
 
     s = sub.add_parser("serve", help="run one service (or the gateway) in this process")
@@ -404,16 +427,27 @@ def main(argv: list[str] | None = None) -> None:
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)
 
-    im = sub.add_parser("import", help="bulk-import carriers and people (CSV or JSON Lines) into the talent service")
-    im.add_argument("rest", nargs=argparse.REMAINDER, help="FILE [--type carriers|people] [--format csv|jsonl] ...")
+    from services.talent import bulk_cli
+
+    im = sub.add_parser(
+        "import",
+        help="bulk-import carriers and people (CSV or JSON Lines) into the talent service",
+        description=bulk_cli.DESCRIPTION,
+    )
+    bulk_cli.add_arguments(im)
+    im.set_defaults(parser=im)
     im.set_defaults(func=cmd_import)
 
     c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
 
     d = sub.add_parser("demo-data", help="load demo data through the gateway")
-    d.add_argument("--url", default="http://127.0.0.1:8000")
+    d.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway")
     d.set_defaults(func=cmd_demo)
+
+    from itp import runbook
+
+    runbook.add_commands(sub)
 
     args = p.parse_args(argv)
     args.func(args)

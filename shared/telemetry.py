@@ -111,23 +111,29 @@ def metrics_router() -> APIRouter:
     return router
 
 
-def outbox_refresher(service: str, engine: Any, outbox: sa.Table) -> metrics.Refresher:
-    """Refreshes the outbox backlog gauges from one indexed query (the unpublished rows)."""
+async def outbox_backlog(conn: Any, outbox: sa.Table) -> tuple[int, datetime | None]:
+    """Unpublished outbox rows and when the oldest was written (one query on the partial index)."""
     o = outbox
     query = sa.select(sa.func.count(), sa.func.min(o.c.created_at)).where(o.c.published_at.is_(None))
+    count, first = (await conn.execute(query)).one()
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return int(count), first
+
+
+def outbox_refresher(service: str, engine: Any, outbox: sa.Table) -> metrics.Refresher:
+    """Refreshes the outbox backlog gauges."""
     pending, oldest = metrics.OUTBOX_PENDING.labels(service), metrics.OUTBOX_OLDEST_AGE.labels(service)
     reader = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def refresh() -> None:
         try:
             async with reader.connect() as conn:
-                count, first = (await conn.execute(query)).one()
+                count, first = await outbox_backlog(conn, outbox)
         except Exception:  # an unreachable database shows in readiness; keep the last values
             logging.getLogger(__name__).debug("outbox gauges not refreshed", exc_info=True)
             return
         pending.set(count)
-        if first is not None and first.tzinfo is None:
-            first = first.replace(tzinfo=UTC)
         oldest.set(max(0.0, (datetime.now(UTC) - first).total_seconds()) if first is not None else 0.0)
 
     return refresh
