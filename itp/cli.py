@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from itp.services import ALL_SERVICES, DATA_SERVICES, definition
 from shared.settings import ServiceSettings
@@ -338,7 +339,11 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="itp", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    m = sub.add_parser(
+    def command(name: str, help: str, **kwargs: Any) -> argparse.ArgumentParser:
+        # `itp NAME --help` says what the command does, as `itp --help` lists it.
+        return sub.add_parser(name, help=help, description=kwargs.pop("description", help), **kwargs)
+
+    m = command(
         "migrate",
         help="bring service databases to the latest schema, or report where they are",
         description="itp migrate all|SERVICE... upgrades; itp migrate status [SERVICE...] reports each "
@@ -351,12 +356,12 @@ def main(argv: list[str] | None = None) -> None:
     m.add_argument("--json", action="store_true", help="status|check: print JSON instead of a table")
     m.set_defaults(func=cmd_migrate)
 
-    mm = sub.add_parser("makemigration", help="autogenerate a migration for a service")
-    mm.add_argument("service")
-    mm.add_argument("-m", "--message", required=True)
+    mm = command("makemigration", help="autogenerate a migration for a service")
+    mm.add_argument("service", help="the service whose tree gets the migration")
+    mm.add_argument("-m", "--message", required=True, help="what the migration does")
     mm.set_defaults(func=cmd_makemigration)
 
-    t = sub.add_parser(
+    t = command(
         "topics",
         help="create, describe or verify the Kafka topics and their dead-letter twins",
         description="create makes the missing topics (ITP_TOPIC_* settings); describe shows them as the "
@@ -367,27 +372,27 @@ def main(argv: list[str] | None = None) -> None:
     t.add_argument("--json", action="store_true", help="describe|verify: print JSON instead of a table")
     t.set_defaults(func=cmd_topics)
 
-    s = sub.add_parser("serve", help="run one service (or the gateway) in this process")
-    s.add_argument("service", choices=ALL_SERVICES)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s = command("serve", help="run one service (or the gateway) in this process")
+    s.add_argument("service", choices=ALL_SERVICES, help="the service to run")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (also /metrics)")
     s.set_defaults(func=cmd_serve)
 
-    e = sub.add_parser("embedded", help="the whole platform in one process on SQLite and an in-process bus")
-    e.add_argument("--host", default="127.0.0.1")
-    e.add_argument("--port", type=int, default=8000)
-    e.add_argument("--data-dir", default=".data")
+    e = command("embedded", help="the whole platform in one process on SQLite and an in-process bus")
+    e.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    e.add_argument("--port", type=int, default=8000, help="the gateway's port; the services take the next ones")
+    e.add_argument("--data-dir", default=".data", help="where the SQLite databases are")
     e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
     e.set_defaults(func=cmd_embedded)
 
-    st = sub.add_parser("stack", help="every service in its own process on PostgreSQL and Kafka")
-    st.add_argument("--port", type=int, default=8000)
+    st = command("stack", help="every service in its own process on PostgreSQL and Kafka")
+    st.add_argument("--port", type=int, default=8000, help="the gateway's port; the services take the next ones")
     st.set_defaults(func=cmd_stack)
 
-    x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
+    x = command("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
 
-    pr = sub.add_parser(
+    pr = command(
         "prune",
         help="the scheduled job: delete published outbox rows, processed-message ids and idempotency keys "
         "past their ages (ITP_RETENTION_OUTBOX_DAYS=7, _PROCESSED_MESSAGES_DAYS=30, _IDEMPOTENCY_KEYS_DAYS=7), "
@@ -397,39 +402,39 @@ def main(argv: list[str] | None = None) -> None:
     pr.add_argument("--json", action="store_true", help="print the counts as JSON")
     pr.set_defaults(func=cmd_prune)
 
-    tk = sub.add_parser("token", help="mint a bearer token (development secret, or --private-key for RS256)")
+    tk = command("token", help="mint a bearer token (development secret, or --private-key for RS256)")
     tk.add_argument(
         "--role",
         action="append",
         required=True,
         help="enterprise_user, carrier_user, project_manager, operator, dashboard_viewer, admin",
     )
-    tk.add_argument("--subject", default="dev-user")
-    tk.add_argument("--enterprise-id")
-    tk.add_argument("--carrier-id")
-    tk.add_argument("--person-id")
-    tk.add_argument("--hours", type=float, default=12)
+    tk.add_argument("--subject", default="dev-user", help="the token's subject")
+    tk.add_argument("--enterprise-id", help="the enterprise an enterprise_user acts for")
+    tk.add_argument("--carrier-id", help="the carrier a carrier_user acts for")
+    tk.add_argument("--person-id", help="the person the caller is")
+    tk.add_argument("--hours", type=float, default=12, help="how long the token is valid")
     tk.add_argument("--private-key", help="PEM file: sign with RS256 instead of the shared secret")
     tk.set_defaults(func=cmd_token)
 
-    ak = sub.add_parser("apikey", help="API keys for portal back ends (stored hashed, revocable)")
+    ak = command("apikey", help="API keys for portal back ends (stored hashed, revocable)")
     ak.add_argument("action", choices=["create", "revoke", "list"])
-    ak.add_argument("key_id", nargs="?")
-    ak.add_argument("--role", action="append")
-    ak.add_argument("--subject", default="portal")
-    ak.add_argument("--enterprise-id")
-    ak.add_argument("--carrier-id")
+    ak.add_argument("key_id", nargs="?", help="revoke: the key's id, as list shows it")
+    ak.add_argument("--role", action="append", help="create: a role of the key (repeatable)")
+    ak.add_argument("--subject", default="portal", help="create: who the key is for")
+    ak.add_argument("--enterprise-id", help="create: the enterprise an enterprise_user key acts for")
+    ak.add_argument("--carrier-id", help="create: the carrier a carrier_user key acts for")
     ak.add_argument("--file", help="defaults to ITP_API_KEYS_FILE or .data/api-keys.json")
     ak.set_defaults(func=cmd_apikey)
 
-    rb = sub.add_parser("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")
-    rb.add_argument("service", choices=["matching", "dashboard"])
+    rb = command("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")
+    rb.add_argument("service", choices=["matching", "dashboard"], help="what to rebuild")
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)
 
     from services.talent import bulk_cli
 
-    im = sub.add_parser(
+    im = command(
         "import",
         help="bulk-import carriers and people (CSV or JSON Lines) into the talent service",
         description=bulk_cli.DESCRIPTION,
@@ -438,10 +443,10 @@ def main(argv: list[str] | None = None) -> None:
     im.set_defaults(parser=im)
     im.set_defaults(func=cmd_import)
 
-    c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
+    c = command("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
 
-    d = sub.add_parser("demo-data", help="load demo data through the gateway")
+    d = command("demo-data", help="load demo data through the gateway")
     d.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway")
     d.set_defaults(func=cmd_demo)
 

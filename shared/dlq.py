@@ -188,7 +188,13 @@ class DeadLetters:
             c.assign([])
 
     async def mark_handled(self, topic: str, partition: int, next_offset: int) -> None:
-        await self.consumer.commit({TopicPartition(topic, partition): OffsetAndMetadata(next_offset, "")})
+        """Commit the redrive group's progress on one partition (dead letters before it are dealt with)."""
+        tp = TopicPartition(topic, partition)
+        self.consumer.assign([tp])  # a group commits only partitions it is assigned
+        try:
+            await self.consumer.commit({tp: OffsetAndMetadata(next_offset, "")})
+        finally:
+            self.consumer.assign([])
 
     async def redrive(self, dlqs: list[str], *, limit: int | None = None) -> list[DeadLetter]:
         """Publish the waiting dead letters again to their original topics (acknowledged by the
