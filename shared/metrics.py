@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -23,140 +23,139 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+# Every sample name the registry can expose, with its label names (the alert rules and the
+# dashboard are checked against this: deploy/observability/check.py).
+SAMPLES: dict[str, tuple[str, ...]] = {}
+_SUFFIXES = {"counter": ("_total", "_created"), "gauge": ("",), "histogram": ("_bucket", "_count", "_sum", "_created")}
+
+
+def _described(kind: str, name: str, labelnames: Sequence[str]) -> None:
+    for suffix in _SUFFIXES[kind]:
+        SAMPLES[name + suffix] = (*labelnames, "le") if suffix == "_bucket" else tuple(labelnames)
+
+
+def _counter(name: str, documentation: str, labelnames: Sequence[str] = ()) -> Counter:
+    _described("counter", name, labelnames)
+    return Counter(name, documentation, labelnames, registry=REGISTRY)
+
+
+def _gauge(name: str, documentation: str, labelnames: Sequence[str] = (), *, multiprocess_mode: Any) -> Gauge:
+    _described("gauge", name, labelnames)
+    return Gauge(name, documentation, labelnames, registry=REGISTRY, multiprocess_mode=multiprocess_mode)
+
+
+def _histogram(name: str, documentation: str, labelnames: Sequence[str], *, buckets: Sequence[float]) -> Histogram:
+    _described("histogram", name, labelnames)
+    return Histogram(name, documentation, labelnames, registry=REGISTRY, buckets=buckets)
+
 
 # HTTP: fine where a request is a few ms, up to the 10 s a composed view may wait.
 _HTTP_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED_ROUTE = "<unmatched>"  # a path no route serves (404s): one label value, not one per path
 
-HTTP_REQUESTS = Counter(
+HTTP_REQUESTS = _counter(
     "itp_http_requests",
     "HTTP requests answered, by service, route template, method and status code",
     ["service", "route", "method", "status"],
-    registry=REGISTRY,
 )
-HTTP_DURATION = Histogram(
+HTTP_DURATION = _histogram(
     "itp_http_request_duration_seconds",
     "Time from a request's arrival to the end of its answer, by service, route template and method",
     ["service", "route", "method"],
     buckets=_HTTP_BUCKETS,
-    registry=REGISTRY,
 )
-HTTP_IN_FLIGHT = Gauge(
+HTTP_IN_FLIGHT = _gauge(
     "itp_http_requests_in_flight",
     "Requests being answered now",
     ["service"],
     multiprocess_mode="livesum",
-    registry=REGISTRY,
 )
 
-OUTBOX_PENDING = Gauge(
+OUTBOX_PENDING = _gauge(
     "itp_outbox_pending_events",
     "Outbox rows not yet published to the broker",
     ["service"],
     multiprocess_mode="livemax",
-    registry=REGISTRY,
 )
-OUTBOX_OLDEST_AGE = Gauge(
+OUTBOX_OLDEST_AGE = _gauge(
     "itp_outbox_oldest_pending_age_seconds",
     "Age of the oldest unpublished outbox row (0 when none waits)",
     ["service"],
     multiprocess_mode="livemax",
-    registry=REGISTRY,
 )
-RELAY_PUBLISHED = Counter(
+RELAY_PUBLISHED = _counter(
     "itp_relay_published_events",
     "Outbox events the relay published and marked",
     ["service"],
-    registry=REGISTRY,
 )
-RELAY_PUBLISH_DURATION = Histogram(
+RELAY_PUBLISH_DURATION = _histogram(
     "itp_relay_publish_duration_seconds",
     "Time to publish one outbox batch (broker acknowledgement and marking included)",
     ["service"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0),
-    registry=REGISTRY,
 )
-RELAY_FAILURES = Counter(
+RELAY_FAILURES = _counter(
     "itp_relay_failures",
     "Relay rounds that failed (database or broker); the relay backs off and retries",
     ["service"],
-    registry=REGISTRY,
 )
-RELAY_LEADER = Gauge(
+RELAY_LEADER = _gauge(
     "itp_relay_leader",
     "1 while this process holds its service's relay lead (one replica per service should)",
     ["service"],
     multiprocess_mode="livesum",
-    registry=REGISTRY,
 )
 
-CONSUMER_EVENTS = Counter(
+CONSUMER_EVENTS = _counter(
     "itp_consumer_events",
     "Events a consumer group handled, by outcome (applied, duplicate, ignored, dead_lettered)",
     ["consumer", "topic", "outcome"],
-    registry=REGISTRY,
 )
-CONSUMER_RETRIES = Counter(
+CONSUMER_RETRIES = _counter(
     "itp_consumer_retries",
     "Handler attempts that failed and were retried",
     ["consumer", "topic"],
-    registry=REGISTRY,
 )
-CONSUMER_LAG = Gauge(
+CONSUMER_LAG = _gauge(
     "itp_consumer_lag_messages",
     "Messages of a partition this consumer group has not handled yet (seen by its member)",
     ["consumer", "topic", "partition"],
     multiprocess_mode="livemax",
-    registry=REGISTRY,
 )
-DLQ_PENDING = Gauge(
+DLQ_PENDING = _gauge(
     "itp_dlq_pending_messages",
     "Dead letters in <topic>.dlq neither redriven nor purged (itp dlq list)",
     ["topic"],
     multiprocess_mode="livemax",
-    registry=REGISTRY,
 )
 
-MATCHING_SUGGESTION_DURATION = Histogram(
+MATCHING_SUGGESTION_DURATION = _histogram(
     "itp_matching_suggestion_duration_seconds",
     "Time to rank and record one demand's suggestions, by trigger",
     ["trigger"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
-    registry=REGISTRY,
 )
-GATEWAY_DOWNSTREAM = Counter(
+GATEWAY_DOWNSTREAM = _counter(
     "itp_gateway_downstream_requests",
     "Gateway calls to a service, by outcome (ok, client_error, server_error, unavailable)",
     ["service", "outcome"],
-    registry=REGISTRY,
 )
-GATEWAY_DOWNSTREAM_DURATION = Histogram(
+GATEWAY_DOWNSTREAM_DURATION = _histogram(
     "itp_gateway_downstream_request_duration_seconds",
     "Time of one gateway call to a service",
     ["service"],
     buckets=_HTTP_BUCKETS,
-    registry=REGISTRY,
 )
-DASHBOARD_SUBSCRIBERS = Gauge(
+DASHBOARD_SUBSCRIBERS = _gauge(
     "itp_dashboard_stream_subscribers",
     "Clients connected to the dashboard's live event stream",
     multiprocess_mode="livesum",
-    registry=REGISTRY,
 )
 
 
 def metric_names() -> set[str]:
     """Every sample name the registry can expose (``_total``, ``_bucket``... included)."""
-    names: set[str] = set()
-    for family in REGISTRY.collect():
-        names.add(family.name)
-        for sample in family.samples:
-            names.add(sample.name)
-        if family.type == "counter":
-            names.add(family.name + "_total")
-        if family.type == "histogram":
-            names.update(family.name + s for s in ("_bucket", "_count", "_sum"))
-    return names
+    return set(SAMPLES)
 
 
 def downstream_outcome(status: int | None) -> str:
