@@ -7,14 +7,11 @@ import asyncio
 import dataclasses
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from itp.services import ALL_SERVICES, DATA_SERVICES, definition
+from itp.services import ALL_SERVICES, DATA_SERVICES, MIGRATED, definition, migrations_dir
 from shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,14 +30,15 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
         migrate_report(args)
         return
-    names = DATA_SERVICES if "all" in args.services else args.services
+    names = MIGRATED if "all" in args.services else args.services
     for name in names:
-        d = definition(name)
+        if name not in MIGRATED:
+            sys.exit(f"unknown service {name!r}; choose from {', '.join(MIGRATED)}")
         url = database_url_for(name, _settings(name))
         if args.downgrade:
-            downgrade(d.migrations, url, args.revision or "base")
+            downgrade(migrations_dir(name), url, args.revision or "base")
         else:
-            upgrade(d.migrations, url, args.revision or "head")
+            upgrade(migrations_dir(name), url, args.revision or "head")
         print(f"migrated {name}: {_redact(url)}")
 
 
@@ -50,8 +48,7 @@ def cmd_makemigration(args: argparse.Namespace) -> None:
     from shared.migrations import alembic_config
     from shared.runtime import database_url_for
 
-    d = definition(args.service)
-    cfg = alembic_config(d.migrations, database_url_for(args.service, _settings(args.service)))
+    cfg = alembic_config(migrations_dir(args.service), database_url_for(args.service, _settings(args.service)))
     command.revision(cfg, message=args.message, autogenerate=True)
 
 
@@ -170,7 +167,7 @@ def _require_migrated(data_dir: str) -> None:
     import sqlite3
 
     missing = []
-    for name in DATA_SERVICES:
+    for name in MIGRATED:
         path = Path(data_dir) / f"{name}.db"
         ok = path.exists()
         if ok:
@@ -190,48 +187,38 @@ def _require_migrated(data_dir: str) -> None:
 
 
 def cmd_stack(args: argparse.Namespace) -> None:
-    """Each service in its own process on PostgreSQL and Kafka, as in production."""
+    """Each service in its own process on PostgreSQL and Kafka, as in production, kept up."""
+    from itp.supervisor import Child, Supervisor
+
     env = {**os.environ, "ITP_MODE": "kafka"}
     ports = {name: args.port + 1 + i for i, name in enumerate(DATA_SERVICES)}
-    for n, p in ports.items():
-        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{p}"
-    procs = []
-    for name in ALL_SERVICES:
-        port = args.port if name == "gateway" else ports[name]
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
-                env=env,
-            )
-        )
-    print(f"stack started: gateway http://127.0.0.1:{args.port} (pids {[p.pid for p in procs]})", flush=True)
-    try:
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    ports["gateway"] = args.port
+    for n in DATA_SERVICES:
+        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{ports[n]}"
+    names = args.services or list(ALL_SERVICES)
+    children = [
+        Child(name, [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(ports[name])], port=ports[name])
+        for name in ALL_SERVICES
+        if name in names
+    ]
+    supervisor = Supervisor(children, env, grace_s=args.grace, max_backoff_s=args.max_backoff)
+    sys.exit(supervisor.run())
 
 
 def cmd_expire(args: argparse.Namespace) -> None:
     from services.demand.main import definition as demand_def
     from services.demand.service import DemandService
     from shared.bus.memory import InMemoryBus
+    from shared.relay import wake_relay
     from shared.runtime import ServiceRuntime
 
     async def run() -> int:
         # Only the outbox is written here; the service's relay publishes the events.
         runtime = ServiceRuntime(demand_def, _settings("demand"), InMemoryBus())
         try:
-            return await DemandService(runtime.uow).expire_overdue()
+            expired = await DemandService(runtime.uow).expire_overdue()
+            await wake_relay(runtime.engine)
+            return expired
         finally:
             await runtime.engine.dispose()
 
@@ -277,6 +264,7 @@ def cmd_token(args: argparse.Namespace) -> None:
             roles=args.role,
             ttl=timedelta(hours=args.hours),
             private_key=private_key,
+            key_id=args.key_id,
             enterprise_id=args.enterprise_id,
             carrier_id=args.carrier_id,
             person_id=args.person_id,
@@ -285,26 +273,47 @@ def cmd_token(args: argparse.Namespace) -> None:
 
 
 def cmd_apikey(args: argparse.Namespace) -> None:
+    """API keys in the gateway's store (ITP_GATEWAY_DATABASE_URL, else ITP_DATABASE_URL; ADR 0005)."""
     import json
 
-    from services.gateway.access import ApiKeyStore, describe
-    from services.gateway.settings import GatewaySettings
+    from sqlalchemy.exc import DBAPIError
 
-    store = ApiKeyStore(args.file or GatewaySettings().api_keys_file)
-    if args.action == "create":
-        if not args.role:
-            sys.exit("give at least one --role")
-        key = store.create(
-            subject=args.subject, roles=args.role, enterprise_id=args.enterprise_id, carrier_id=args.carrier_id
-        )
-        print(key)
-        print("(shown once: only its hash is stored)", file=sys.stderr)
-    elif args.action == "revoke":
-        if not args.key_id or not store.revoke(args.key_id):
-            sys.exit(f"no key {args.key_id!r}")
-        print(f"revoked {args.key_id}")
-    else:
-        print(json.dumps([describe(k) for k in store.list()], indent=2, ensure_ascii=False))
+    from services.gateway.credentials import ApiKeyStore, describe
+    from shared.db import create_engine
+    from shared.runtime import database_url_for
+
+    def show(doc: object, text: str) -> None:
+        print(json.dumps(doc, indent=2, ensure_ascii=False) if args.json else text)
+
+    async def run() -> None:
+        engine = create_engine(database_url_for("gateway", _settings("gateway")), pool_size=1)
+        store = ApiKeyStore(engine)
+        try:
+            if args.action == "create":
+                try:
+                    key = await store.create(
+                        subject=args.subject,
+                        roles=args.role or [],
+                        enterprise_id=args.enterprise_id,
+                        carrier_id=args.carrier_id,
+                    )
+                except ValueError as exc:
+                    sys.exit(str(exc))
+                show({"key_id": key.split("_")[1], "key": key}, key)
+                print("(shown once: only its hash is stored)", file=sys.stderr)
+            elif args.action == "revoke":
+                if not args.key_id or not await store.revoke(args.key_id):
+                    sys.exit(f"no key {args.key_id!r}")
+                show({"key_id": args.key_id, "revoked": True}, f"revoked {args.key_id}")
+            else:
+                keys = [describe(k) for k in await store.list()]
+                print(json.dumps(keys, indent=2, ensure_ascii=False))
+        except DBAPIError as exc:
+            sys.exit(f"the gateway's database cannot be used ({type(exc.orig).__name__}); run: itp migrate gateway")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
@@ -385,8 +394,19 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
     e.set_defaults(func=cmd_embedded)
 
-    st = command("stack", help="every service in its own process on PostgreSQL and Kafka")
-    st.add_argument("--port", type=int, default=8000, help="the gateway's port; the services take the next ones")
+    st = command(
+        "stack",
+        help="every service in its own process on PostgreSQL and Kafka; restarts what crashes",
+        description="Gateway on --port, the data services on the next ports (demand +1, talent +2, matching +3, "
+        "contracts +4, dashboard +5). A process that exits is restarted after a capped exponential back-off; "
+        "SIGTERM, SIGINT or SIGHUP stop them all. Messages on stderr, prefixed 'itp stack:'.",
+    )
+    st.add_argument("--port", type=int, default=8000, help="the gateway's port (default 8000)")
+    st.add_argument(
+        "--services", nargs="+", choices=ALL_SERVICES, metavar="NAME", help="start only these (default: all six)"
+    )
+    st.add_argument("--grace", type=float, default=10.0, help="seconds from SIGTERM to SIGKILL when stopping")
+    st.add_argument("--max-backoff", type=float, default=30.0, help="longest wait before a restart, in seconds")
     st.set_defaults(func=cmd_stack)
 
     x = command("expire-demands", help="the scheduled job: expire demands past their deadline")
@@ -415,19 +435,24 @@ def main(argv: list[str] | None = None) -> None:
     tk.add_argument("--person-id", help="the person the caller is")
     tk.add_argument("--hours", type=float, default=12, help="how long the token is valid")
     tk.add_argument("--private-key", help="PEM file: sign with RS256 instead of the shared secret")
+    tk.add_argument("--key-id", help="the key's kid in the services' JWKS (with --private-key)")
     tk.set_defaults(func=cmd_token)
 
-    ak = command("apikey", help="API keys for portal back ends (stored hashed, revocable)")
+    ak = command("apikey", help="API keys for portal back ends (stored hashed in the gateway's database, revocable)")
     ak.add_argument("action", choices=["create", "revoke", "list"])
     ak.add_argument("key_id", nargs="?", help="revoke: the key's id, as list shows it")
     ak.add_argument("--role", action="append", help="create: a role of the key (repeatable)")
     ak.add_argument("--subject", default="portal", help="create: who the key is for")
     ak.add_argument("--enterprise-id", help="create: the enterprise an enterprise_user key acts for")
     ak.add_argument("--carrier-id", help="create: the carrier a carrier_user key acts for")
-    ak.add_argument("--file", help="defaults to ITP_API_KEYS_FILE or .data/api-keys.json")
+    ak.add_argument("--json", action="store_true", help="answer in JSON (list always does)")
     ak.set_defaults(func=cmd_apikey)
 
-    rb = command("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")
+    rb = command(
+        "rebuild",
+        help="rebuild every projection of matching (read model, missing suggestions, views) or of the dashboard "
+        "by replaying the topics; exits 1 listing the events that could not be applied",
+    )
     rb.add_argument("service", choices=["matching", "dashboard"], help="what to rebuild")
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)

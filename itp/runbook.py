@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from itp.services import DATA_SERVICES, definition
+from itp.services import DATA_SERVICES, MIGRATED, definition, migrations_dir
 from shared.settings import ServiceSettings
 
 
@@ -160,8 +160,7 @@ def migrate_report(args: argparse.Namespace) -> None:
     from shared.runtime import database_url_for
 
     async def one(name: str) -> dict[str, Any]:
-        d = definition(name)
-        known = revisions(d.migrations)
+        known = revisions(migrations_dir(name))
         engine = create_engine(database_url_for(name, ServiceSettings(service_name=name)), pool_size=1)
         try:
             async with engine.connect() as conn:
@@ -186,7 +185,8 @@ def migrate_report(args: argparse.Namespace) -> None:
         return {"service": name, "state": state, "current": current, "head": sorted(known.heads)}
 
     async def run() -> list[dict[str, Any]]:
-        return [await one(n) for n in _services(args.services[1:])]
+        names = args.services[1:]
+        return [await one(n) for n in (MIGRATED if not names or "all" in names else names)]
 
     report = asyncio.run(run())
     rows = [(r["service"], r["state"], ",".join(r.get("current") or []), ",".join(r.get("head") or [])) for r in report]

@@ -68,7 +68,7 @@ def processed_messages_table(metadata: sa.MetaData) -> sa.Table:
 
 
 class OutboxSignal:
-    """Wakes the relay as soon as a transaction with events commits (polling is the fallback)."""
+    """Wakes the relay as soon as a transaction with events commits (a long poll is the fallback)."""
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
@@ -76,12 +76,15 @@ class OutboxSignal:
     def notify(self) -> None:
         self._event.set()
 
-    async def wait(self, timeout_s: float) -> None:
+    async def wait(self, timeout_s: float) -> bool:
+        """Wait for a commit (at most ``timeout_s``); True if one came."""
         try:
             await asyncio.wait_for(self._event.wait(), timeout_s)
         except TimeoutError:
-            pass
-        self._event.clear()
+            return False
+        finally:
+            self._event.clear()
+        return True
 
 
 # PostgreSQL's protocol takes at most 32767 parameters per statement.

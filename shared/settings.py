@@ -52,7 +52,8 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "itp"
     # Production: verify RS256 tokens with this PEM public key instead of the shared secret.
     jwt_public_key_file: str | None = None
-    relay_poll_interval_s: float = Field(default=0.05, gt=0)
+    # The relay is woken by every commit that writes outbox rows; this poll is only its fallback.
+    relay_poll_interval_s: float = Field(default=5.0, gt=0)
     relay_batch_size: int = Field(default=200, ge=1)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_s: float = Field(default=0.05, ge=0)
@@ -63,6 +64,13 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=32, ge=1)
     # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).
     hot_routes: bool = True
+    # Request bodies above this are refused with 413 before they are read (shared/limits.py);
+    # the routes that take files (bulk imports) have their own, larger limit.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_bulk_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1)
+    # Failed authentications per client address: a burst, then this many a minute (429 beyond).
+    auth_failure_burst: int = Field(default=20, ge=1)
+    auth_failures_per_minute: float = Field(default=10, gt=0)
     # Logs (shared/logs.py): JSON lines, or plain text; unset: text in development, JSON elsewhere.
     log_format: Literal["json", "text"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -68,7 +68,6 @@ from shared.runtime import RuntimeDep
 router = APIRouter(prefix="/api/v1", tags=["talent"])
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
-MAX_IMPORT_BYTES = 32 * 1024 * 1024
 
 
 async def get_service(runtime: RuntimeDep) -> TalentService:
@@ -559,12 +558,7 @@ async def import_talent(
             "send the file as text/csv or application/x-ndjson",
             supported=["text/csv", "application/x-ndjson"],
         )
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
-        raise Problem(413, "payload-too-large", f"an import file may have at most {MAX_IMPORT_BYTES} bytes")
-    body = await request.body()
-    if len(body) > MAX_IMPORT_BYTES:
-        raise Problem(413, "payload-too-large", f"an import file may have at most {MAX_IMPORT_BYTES} bytes")
+    body = await request.body()  # at most ITP_MAX_BULK_BODY_BYTES (shared/limits.py)
     try:
         report = await TalentImporter(svc.uow).run(body, fmt, record_type=type)
     except UnreadableFile as exc:

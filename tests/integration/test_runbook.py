@@ -1,7 +1,9 @@
-"""The on-call path for a dead letter, on PostgreSQL and Kafka: an event the consumer refuses is
-dead-lettered; the DLQ metric and ``itp dlq list`` show it; once the cause is fixed, ``itp dlq
-redrive`` puts it back with its key and headers, it is applied exactly once, and the metric
-returns to zero."""
+"""The runbook commands on PostgreSQL and Kafka.
+
+The on-call path for a dead letter: an event the consumer refuses is dead-lettered; the DLQ metric
+and ``itp dlq list`` show it; once the cause is fixed, ``itp dlq redrive`` puts it back with its
+key and headers, it is applied exactly once, and the metric returns to zero. And ``itp migrate
+check`` says, by its exit status, whether a database is at head."""
 
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ from itp.cli import main
 from shared import metrics
 from shared.bus.base import Record
 from shared.bus.kafka import KafkaBus
+from shared.db import create_engine
 from shared.dlq import dlq_refresher
 from shared.events.envelope import CONTENT_TYPE, Envelope
 from shared.events.topics import dlq
 from shared.settings import ServiceSettings
-from shared.testing import kafka_bootstrap, unique
+from shared.testing import create_database, drop_database, kafka_bootstrap, unique
 from shared.tests.integration import kernel
 from shared.tests.integration.harness import (
     NoteHandler,
@@ -43,6 +46,18 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
+async def engine() -> AsyncIterator[AsyncEngine]:
+    """A fresh PostgreSQL database with the kernel test tables."""
+    name = unique("itp_runbook")
+    eng = create_engine(await create_database(name), pool_size=4)
+    async with eng.begin() as conn:
+        await conn.run_sync(kernel.metadata.create_all)
+    yield eng
+    await eng.dispose()
+    await drop_database(name)
+
+
+@pytest.fixture
 async def topic() -> AsyncIterator[str]:
     """A topic of this test's own, so its DLQ holds nothing but what the test puts there."""
     name = f"itp.test.{uuid.uuid4().hex[:8]}.redrive"
@@ -51,16 +66,18 @@ async def topic() -> AsyncIterator[str]:
     yield name
 
 
-async def itp(*args: str) -> Any:
+async def itp(*args: str, status: int = 0) -> Any:
     """Run the ``itp`` command as an operator would (its own event loop, in a thread), read its JSON."""
 
     def run() -> str:
         out = io.StringIO()
+        code: int | str | None = 0
         with contextlib.redirect_stdout(out):
             try:
                 main([*args, "--json"])
             except SystemExit as exc:
-                assert exc.code in (0, None), f"itp {' '.join(args)} exited {exc.code}"
+                code = exc.code
+        assert (code or 0) == status, f"itp {' '.join(args)} exited {code}"
         return out.getvalue()
 
     return json.loads(await asyncio.to_thread(run))
@@ -134,3 +151,19 @@ async def test_a_dead_letter_is_seen_redriven_once_fixed_and_applied_exactly_onc
     assert redelivered[0].headers == tuple(headers)  # its own headers, without the dlq-* ones
     assert Envelope.from_json(redelivered[0].value).id == event.id
     assert await dlq_metric(topic) == 0
+
+
+async def test_migrate_check_exits_non_zero_until_the_database_is_at_head(
+    monkeypatch: pytest.MonkeyPatch, fresh_db: Any
+) -> None:
+    bare = unique("itp_runbook_bare")
+    bare_url = await create_database(bare)
+    try:
+        monkeypatch.setenv("ITP_TALENT_DATABASE_URL", bare_url)
+        (report,) = await itp("migrate", "check", "talent", status=1)
+        assert report["state"] == "not migrated"
+        monkeypatch.setenv("ITP_TALENT_DATABASE_URL", await fresh_db("talent"))
+        (report,) = await itp("migrate", "check", "talent")
+        assert report["state"] == "at head" and report["current"] == report["head"]
+    finally:
+        await drop_database(bare)
