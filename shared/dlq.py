@@ -117,9 +117,10 @@ class DeadLetters:
     _consumer: AIOKafkaConsumer | None = field(default=None, init=False)
 
     async def __aenter__(self) -> DeadLetters:
+        # A reader outside any group (it assigns partitions freely); the group's progress is
+        # committed by a member of its own, assigned once (see mark_handled).
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap,
-            group_id=self.group,
             client_id=self.group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -187,14 +188,26 @@ class DeadLetters:
         finally:
             c.assign([])
 
-    async def mark_handled(self, topic: str, partition: int, next_offset: int) -> None:
-        """Commit the redrive group's progress on one partition (dead letters before it are dealt with)."""
-        tp = TopicPartition(topic, partition)
-        self.consumer.assign([tp])  # a group commits only partitions it is assigned
+    async def mark_handled(self, offsets: dict[tuple[str, int], int]) -> None:
+        """Commit the redrive group's progress: per (topic, partition), the next offset to deal with."""
+        if not offsets:
+            return
+        tps = {TopicPartition(t, p): o for (t, p), o in offsets.items()}
+        # A group commits only partitions assigned to it: one member, assigned once, commits once.
+        member = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=self.group,
+            client_id=self.group,
+            enable_auto_commit=False,
+            request_timeout_ms=15000,
+            **connection_options(self.settings),
+        )
+        await member.start()
         try:
-            await self.consumer.commit({tp: OffsetAndMetadata(next_offset, "")})
+            member.assign(list(tps))
+            await member.commit({tp: OffsetAndMetadata(o, "") for tp, o in tps.items()})
         finally:
-            self.consumer.assign([])
+            await member.stop()
 
     async def redrive(self, dlqs: list[str], *, limit: int | None = None) -> list[DeadLetter]:
         """Publish the waiting dead letters again to their original topics (acknowledged by the
@@ -220,18 +233,14 @@ class DeadLetters:
             await asyncio.gather(*futures)
         finally:
             await producer.stop()
-        for (topic, partition), last in _last_per_partition(found).items():
-            await self.mark_handled(topic, partition, last + 1)
+        await self.mark_handled({tp: last + 1 for tp, last in _last_per_partition(found).items()})
         return found
 
     async def purge(self, dlqs: list[str]) -> int:
         """Set the waiting dead letters aside (not republished); returns how many."""
-        n = 0
-        for state in await self.partitions(dlqs):
-            if state.waiting:
-                n += state.waiting
-                await self.mark_handled(state.topic, state.partition, state.end)
-        return n
+        states = [s for s in await self.partitions(dlqs) if s.waiting]
+        await self.mark_handled({(s.topic, s.partition): s.end for s in states})
+        return sum(s.waiting for s in states)
 
 
 def _first_per_partition(letters: list[DeadLetter], limit: int) -> list[DeadLetter]:

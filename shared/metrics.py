@@ -232,8 +232,12 @@ async def observe_lag(group: str, subscriber: Any) -> None:
     if lag is None or now - _lag_seen.get(group, 0.0) < _LAG_EVERY_S:
         return
     _lag_seen[group] = now
-    for (topic, partition), behind in (await lag()).items():
-        CONSUMER_LAG.labels(group, topic, str(partition)).set(behind)
+    try:
+        behind = await lag()
+    except Exception:  # a figure for the dashboard must never stop a consumer
+        return
+    for (topic, partition), n in behind.items():
+        CONSUMER_LAG.labels(group, topic, str(partition)).set(n)
 
 
 def exposition() -> tuple[bytes, str]:

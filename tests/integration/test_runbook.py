@@ -83,6 +83,16 @@ async def itp(*args: str, status: int = 0) -> Any:
     return json.loads(await asyncio.to_thread(run))
 
 
+def _lag(group: str, topic: str) -> dict[str, float]:
+    return {
+        s.labels["partition"]: s.value
+        for family in metrics.REGISTRY.collect()
+        if family.name == "itp_consumer_lag_messages"
+        for s in family.samples
+        if s.labels["consumer"] == group and s.labels["topic"] == topic
+    }
+
+
 async def dlq_metric(topic: str) -> float:
     """``itp_dlq_pending_messages`` of the topic's DLQ as a scrape shows it."""
     await dlq_refresher(ServiceSettings(kafka_bootstrap=kafka_bootstrap()), [topic])()
@@ -141,6 +151,19 @@ async def test_a_dead_letter_is_seen_redriven_once_fixed_and_applied_exactly_onc
             again = next(m for m, _ in consumer.deliveries if event_id_of(m) == event.id and m.offset > 0)
             await bus.publish([Record(topic, again.key or b"", again.value or b"", list(again.headers))])
             await until(lambda: consumer.outcomes(event.id)[-1:] == ["duplicate"], "the duplicate", task=task)
+            # Its member reports its lag on the partition it read: nothing left behind.
+            await until(lambda: list(_lag(consumer.group, topic).values()) == [0], "the lag gauge", task=task)
+
+            # An event that can never apply is set aside: purged, not republished.
+            broken = True
+            hopeless = note_envelope(agg, 2)
+            await bus.publish([Record(topic, agg.encode(), hopeless.to_json(), headers)])
+            await until(
+                lambda: consumer.outcomes(hopeless.id) == ["dead-lettered"], "the second dead letter", task=task
+            )
+            assert await dlq_metric(topic) == 1
+            assert (await itp("dlq", "purge", "--topic", topic, "--yes"))["purged"] == 1
+            assert await itp("dlq", "list", "--topic", topic) == []
     finally:
         await bus.stop()
 
