@@ -48,6 +48,10 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", tags=["health"], include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
+    """Ready when the gateway can route: its own credential store answers. The services' health is
+    reported (``services``) but does not decide: a route whose service is down answers 503 with
+    ``Retry-After`` for that service only, and one service's rollout never takes the gateway out of
+    the load balancer."""
     down = downstream_of(request)
 
     async def check(service: str) -> tuple[str, str]:
@@ -57,21 +61,18 @@ async def readyz(request: Request) -> JSONResponse:
         except Unavailable as exc:
             return service, f"unreachable: {exc.reason}"
 
-    async def credentials(keys: ApiKeyStore) -> tuple[str, str]:
-        try:
-            await asyncio.wait_for(keys.ping(), 2.0)
-            return "credentials", "ok"
-        except Exception as exc:
-            return "credentials", f"unreachable: {type(exc).__name__}"
-
-    parts = [check(s) for s in down.urls]
+    services = dict(await asyncio.gather(*(check(s) for s in down.urls)))
+    checks: dict[str, str] = {}
     keys: ApiKeyStore | None = request.app.state.access.keys
     if keys is not None:  # the API keys' store (ADR 0005)
-        parts.append(credentials(keys))
-    checks = dict(await asyncio.gather(*parts))
+        try:
+            await asyncio.wait_for(keys.ping(), 2.0)
+            checks["credentials"] = "ok"
+        except Exception as exc:
+            checks["credentials"] = f"unreachable: {type(exc).__name__}"
     if all(v == "ok" for v in checks.values()):
-        return JSONResponse({"status": "ready", "checks": checks})
-    return problem_response(503, "not-ready", "a service is unreachable", checks=checks)
+        return JSONResponse({"status": "ready", "checks": checks, "services": services})
+    return problem_response(503, "not-ready", "the gateway cannot route", checks=checks, services=services)
 
 
 @router.get(
