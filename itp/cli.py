@@ -108,6 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         log_level="warning",
+        log_config=None,  # uvicorn logs through our handler (shared/logs.py), as JSON too
         access_log=False,
         loop="uvloop",
         http="httptools",
