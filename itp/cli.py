@@ -92,9 +92,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     configure_logging(ServiceSettings(), args.service)
     if args.service == "gateway":
+        from itp.openapi import platform_document
         from services.gateway.main import create_gateway_app
 
-        app = create_gateway_app()
+        app = create_gateway_app(contract=platform_document)
     else:
         from shared.bus.kafka import KafkaBus
         from shared.bus.memory import InMemoryBus
@@ -339,6 +340,18 @@ def cmd_catalogue(args: argparse.Namespace) -> None:
     print("wrote docs/events.md and docs/asyncapi.json")
 
 
+def cmd_openapi(args: argparse.Namespace) -> None:
+    from itp.openapi import DOCUMENT, write
+
+    if args.check:
+        if not write(check=True):
+            sys.exit("docs/openapi.json is stale: run `itp openapi`")
+        print("docs/openapi.json is current")
+        return
+    write()
+    print(f"wrote {DOCUMENT.relative_to(REPO)}")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from itp.demo import load_demo
 
@@ -471,6 +484,10 @@ def main(argv: list[str] | None = None) -> None:
 
     c = command("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
+
+    oa = command("openapi", help="regenerate docs/openapi.json (the gateway's document) from the code")
+    oa.add_argument("--check", action="store_true", help="only fail when docs/openapi.json is stale")
+    oa.set_defaults(func=cmd_openapi)
 
     d = command("demo-data", help="load demo data through the gateway")
     d.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway")
