@@ -35,6 +35,12 @@ from tests.e2e.authz_world import ROLES
 
 OUTCOMES = frozenset({"ok", "teaser", "401", "403", "404", "hide"})
 
+# Routes a caller reaches with client credentials, not with a role: the OAuth2 token endpoint
+# (RFC 6749 client credentials: an API key's id and secret). No bearer token of any role gets a
+# token from it (``test_no_role_gets_a_token_without_client_credentials``); what it does with
+# real credentials is tested in test_contract.py.
+CREDENTIAL_EXCHANGE = frozenset({("POST", "/api/v1/oauth/token")})
+
 # Routes only the gateway serves (composed views and its own routes); every other row is also
 # asserted on the port of the service whose OpenAPI document lists the same path.
 MATRIX = """
