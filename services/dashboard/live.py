@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from services.dashboard.domain import Audience, short_type, sse_comment, sse_frame, stream_view
+from shared import metrics
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.visibility import Sight
@@ -55,6 +56,7 @@ class Broadcaster:
         sub = Subscription(types, audience, asyncio.Queue(self.queue_size))
         self._subscriptions.add(sub)
         self.stats.subscribers = len(self._subscriptions)
+        metrics.DASHBOARD_SUBSCRIBERS.inc()
         return sub
 
     @property
@@ -62,6 +64,8 @@ class Broadcaster:
         return len(self._subscriptions) >= self.max_subscribers
 
     def unsubscribe(self, sub: Subscription) -> None:
+        if sub in self._subscriptions:
+            metrics.DASHBOARD_SUBSCRIBERS.dec()
         self._subscriptions.discard(sub)
         self.stats.subscribers = len(self._subscriptions)
 

@@ -43,7 +43,7 @@ from services.matching.repository import (
 )
 from services.matching.scoring import CarrierDoc, DemandDoc, Scored
 from services.matching.settings import MatchingSettings
-from shared import visibility
+from shared import metrics, visibility
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import matching as ev
@@ -558,6 +558,7 @@ class MatchingService:
         )
         return Ranking(carriers, experts)
 
+    @metrics.timed(metrics.MATCHING_SUGGESTION_DURATION, "trigger", "requested")
     @renders_views
     async def suggest(
         self,
