@@ -279,7 +279,7 @@ async def test_the_operation_is_documented_once_with_its_parameters(talent: Tale
         "cursor",
         "limit",
     ]
-    assert op["operationId"] == "list_assignments_api_v1_assignments_get"
+    assert op["operationId"] == "listAssignments"  # shared.openapi.operation_id
 
 
 async def test_direct_sql_lists_exactly_what_the_repository_lists(talent: TalentApp, seeded: dict[str, Any]) -> None:
