@@ -28,11 +28,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from shared import metrics
 from shared.bus.base import Bus, Message, Record, Subscriber
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, PoisonMessage
 from shared.events.topics import dlq
 from shared.failures import backoff_s, consumer_verdict, is_infrastructure
+from shared.metrics import observe_lag
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.tracing import current_traceparent
 
@@ -126,6 +128,7 @@ class EventConsumer:
                     )
                     await self._dead_letter(message, exc, attempts=attempt)
                     return "dead-lettered"
+                metrics.CONSUMER_RETRIES.labels(self.group, message.topic).inc()
                 await asyncio.sleep(self.retry_backoff_s * attempt)
                 continue
             if outcome == "applied":
@@ -207,6 +210,7 @@ class EventConsumer:
                 failures = 0
                 if messages:
                     await self._handle_batch(sub, messages)
+                await observe_lag(self.group, sub)
         finally:
             await sub.stop()
 
@@ -257,7 +261,8 @@ class EventConsumer:
             if self._stopping.is_set():
                 break  # what is left is read again by whoever consumes next
             try:
-                await self.process(m)
+                outcome = await self.process(m)
+                metrics.CONSUMER_EVENTS.labels(self.group, m.topic, outcome.replace("-", "_")).inc()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -284,6 +289,7 @@ class EventConsumer:
         failures = self._failures[tp] = self._failures.get(tp, 0) + 1
         delay = backoff_s(failures, base_s=self.pause_base_s, cap_s=self.pause_max_s)
         self.stats.held += 1
+        metrics.CONSUMER_RETRIES.labels(self.group, message.topic).inc()
         log.warning(
             "%s: %s[%d]@%d not applied (%s: %s); retrying in %.1fs (failure %d)",
             self.group,

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import limits
+from shared import limits, openapi
 from shared.bus.base import Bus
 from shared.consumer import EventConsumer, Handler
 from shared.db import create_engine
@@ -37,6 +37,7 @@ from shared.outbox import OutboxSignal, UnitOfWorkFactory
 from shared.problems import install_problem_handlers, problem_response
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
+from shared.telemetry import RequestTelemetry, metrics_router, service_scrape_refresh
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,7 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = ServiceRuntime(definition, settings, bus)
         app.state.runtime = runtime
+        app.state.metrics_refresh = service_scrape_refresh(runtime)
         setattr(app.state, DATABASE_PROBE, runtime.database_reachable)  # 503, not 500, in an outage
         await runtime.start(background=background)
         try:
@@ -236,16 +238,20 @@ def create_service_app(
 
     app = FastAPI(
         title=definition.title or f"ITP {definition.name} service",
-        version="0.1.0",
+        version=openapi.VERSION,
         lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
     )
+    openapi.install(app)
     app.state.settings = settings
     install_problem_handlers(app)
     install_outage_handlers(app)
     app.add_middleware(HotRoutes, routes=definition.hot_routes, enabled=settings.hot_routes)
     limits.install(app, settings)  # body size and failed authentications, before any route
+    app.add_middleware(RequestTelemetry, service=definition.name)
     app.add_middleware(RequestContextMiddleware)  # added last: outermost, so hot routes get ids too
     app.include_router(health_router())
+    app.include_router(metrics_router())
     for r in definition.routers:
         app.include_router(r)
     return app

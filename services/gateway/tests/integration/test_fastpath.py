@@ -163,7 +163,7 @@ async def test_a_proxied_get_passes_on_only_the_listed_response_headers(pair: Pa
         ("GET", "/api/v1/trainees/", {}),
         (
             "GET",
-            f"/api/v1/demands/{D1}/suggestions",
+            f"/api/v1/carriers/{D1}/suggestions",
             {"headers": {"Accept": "application/json", "Accept-Language": "zh"}},
         ),
     ],
