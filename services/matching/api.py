@@ -30,6 +30,7 @@ from services.matching.schemas import (
     ConflictOut,
     ConflictPage,
     InboxOut,
+    InferredField,
     MatchDecisionCreate,
     MatchOut,
     MatchPage,
@@ -404,6 +405,7 @@ HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_sug
 
 @router.get(
     "/vocabulary/infer",
+    response_model=list[InferredField],
     tags=["vocabulary"],
     summary="Suggest vocabulary codes for a text, best first, with a confidence (any signed-in user)",
 )
