@@ -13,12 +13,14 @@ marked ``@renders_views`` and name the demands concerned with ``views_changed``.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -92,8 +94,16 @@ class SuggestionsView(NamedTuple):
     granted: bool = False  # the carrier asked about holds an access grant to the demand
 
 
-# The demands whose stored view the running use case changed: rendered once each, at its end.
-_STALE_VIEWS: ContextVar[set[uuid.UUID] | None] = ContextVar("matching_stale_views", default=None)
+# What the running use case (or the consumer's batch) changed and leaves to its end: the demands
+# whose stored view to render again, once each, and the demands to rank again (with the trigger
+# of the first change that asked), once each.
+@dataclass
+class _Deferred:
+    views: set[uuid.UUID]
+    rematch: dict[str, str] | None = None  # demand id -> trigger; None: rank at once
+
+
+_DEFERRED: ContextVar[_Deferred | None] = ContextVar("matching_deferred", default=None)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -102,23 +112,16 @@ R = TypeVar("R")
 def renders_views(
     use_case: Callable[Concatenate[MatchingService, UnitOfWork, P], Awaitable[R]],
 ) -> Callable[Concatenate[MatchingService, UnitOfWork, P], Awaitable[R]]:
-    """At the end of the outermost such use case, in its transaction, render again the stored
-    views of the demands it changed (``MatchingService.views_changed``), in demand id order (so
-    that two transactions never wait for each other's view locks in a cycle)."""
+    """At the end of the outermost such use case (or of the consumer's batch around it), in its
+    transaction, render again the stored views of the demands it changed
+    (``MatchingService.views_changed``)."""
 
     @functools.wraps(use_case)
     async def wrapper(self: MatchingService, uow: UnitOfWork, *args: P.args, **kwargs: P.kwargs) -> R:
-        if _STALE_VIEWS.get() is not None:  # an outer use case renders them
+        if _DEFERRED.get() is not None:  # an outer use case or batch renders them
             return await use_case(self, uow, *args, **kwargs)
-        stale: set[uuid.UUID] = set()
-        token = _STALE_VIEWS.set(stale)
-        try:
-            result = await use_case(self, uow, *args, **kwargs)
-            if stale:
-                await self.render_views(uow, stale)
-            return result
-        finally:
-            _STALE_VIEWS.reset(token)
+        async with self.deferring(uow):
+            return await use_case(self, uow, *args, **kwargs)
 
     return wrapper
 
@@ -650,14 +653,26 @@ class MatchingService:
         return set_id
 
     async def _rematch(
-        self, uow: UnitOfWork, repo: MatchingRepository, demand_ids: Iterable[str], trigger: str
+        self,
+        uow: UnitOfWork,
+        repo: MatchingRepository,
+        demand_ids: Iterable[str] | dict[str, str],
+        trigger: str | None,
     ) -> None:
+        """Rank these demands again (``trigger``, or each its own from a dict); inside a batch
+        of consumed events, at the batch's end (``deferring``)."""
         limit = self.settings.rematch_limit
-        ids = list(demand_ids)
-        if len(ids) > limit:
-            log.warning("profile change affects %d open demands; re-suggesting for the first %d", len(ids), limit)
-        for demand_id in ids[:limit]:
-            await self.suggest(uow, uuid.UUID(demand_id), trigger=trigger, only_if_changed=True)
+        triggers = demand_ids if isinstance(demand_ids, dict) else dict.fromkeys(demand_ids, trigger or "")
+        if len(triggers) > limit:
+            log.warning("profile change affects %d open demands; re-suggesting for the first %d", len(triggers), limit)
+        deferred = _DEFERRED.get()
+        if deferred is not None and deferred.rematch is not None:
+            for demand_id, why in list(triggers.items())[:limit]:
+                deferred.rematch.setdefault(demand_id, why)
+            return
+        for demand_id, why in list(triggers.items())[:limit]:
+            await asyncio.sleep(0)  # ranking is CPU: let requests in between demands
+            await self.suggest(uow, uuid.UUID(demand_id), trigger=why, only_if_changed=True)
 
     async def request_suggestions(self, demand_id: uuid.UUID) -> SuggestionsView:
         async with self.uow() as uow:
@@ -699,16 +714,39 @@ class MatchingService:
     def views_changed(self, demand_ids: Iterable[uuid.UUID]) -> None:
         """The stored views of these demands show something that changed: the running use case
         (``renders_views``) renders them again before its transaction commits."""
-        stale = _STALE_VIEWS.get()
-        if stale is None:
+        deferred = _DEFERRED.get()
+        if deferred is None:
             raise RuntimeError("views change only inside a use case marked @renders_views")
-        stale.update(demand_ids)
+        deferred.views.update(demand_ids)
+
+    @asynccontextmanager
+    async def deferring(self, uow: UnitOfWork, *, rematch: bool = False) -> AsyncIterator[None]:
+        """The views changed inside are rendered at its end, in demand id order (so that two
+        transactions never wait for each other's view locks in a cycle); with ``rematch`` (a
+        batch of consumed events), the demands a profile change affects are ranked again at its
+        end too, once each, against the profiles as the whole batch left them."""
+        if _DEFERRED.get() is not None:
+            yield
+            return
+        deferred = _Deferred(set(), {} if rematch else None)
+        token = _DEFERRED.set(deferred)
+        try:
+            yield
+            if deferred.rematch:
+                repo = MatchingRepository(uow.conn)
+                pending, deferred.rematch = deferred.rematch, None  # ranked now, not deferred again
+                await self._rematch(uow, repo, pending, None)
+            if deferred.views:
+                await self.render_views(uow, deferred.views)
+        finally:
+            _DEFERRED.reset(token)
 
     async def render_views(self, uow: UnitOfWork, demand_ids: Iterable[uuid.UUID]) -> None:
         """Render and store the views of these demands, in the transaction of ``uow``."""
         repo = MatchingRepository(uow.conn)
         now = datetime.now(UTC)
         for demand_id in sorted(set(demand_ids)):
+            await asyncio.sleep(0)  # rendering is CPU: let requests in between views
             await repo.lock_view(demand_id)  # the previous rendering, if any, has committed
             latest, body = await self._render(repo, demand_id)
             await repo.save_view(demand_id, latest.suggestion_set_id if latest else None, self._weights_key, body, now)

@@ -34,7 +34,7 @@ from shared.events import talent as talent_ev
 from shared.events import topics
 from shared.events.base import DomainEvent
 from shared.events.envelope import CONTENT_TYPE, Envelope
-from shared.runtime import ConsumerSpec, ServiceDefinition, ServiceRuntime, create_service_app
+from shared.runtime import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import ServiceSettings
 from shared.testing import auth_headers, kafka_bootstrap, unique, wait_for
 
@@ -170,8 +170,8 @@ def isolated_definition(topic_map: dict[str, str]) -> ServiceDefinition:
     return dataclasses.replace(
         definition,
         consumers=[
-            ConsumerSpec(
-                f"read-model-test-{uuid.uuid4().hex[:10]}", [topic_map[t] for t in spec.topics], handlers.handlers
+            dataclasses.replace(
+                spec, name=f"read-model-test-{uuid.uuid4().hex[:10]}", topics=[topic_map[t] for t in spec.topics]
             )
         ],
     )
