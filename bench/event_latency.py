@@ -13,6 +13,10 @@ matching's relay publishes ``MatchesSuggested``. Target: p99 under 100 ms at 50 
     .venv/bin/python -m bench.event_latency --quick    # 1 round of 10 s: a smoke run
     .venv/bin/python -m bench.event_latency --find-capacity   # steps 25, 50, 100, 200, 400 /s ...
 
+``--drain N`` first publishes N ``DemandSubmitted`` at once straight to the demand topic and
+times how long matching takes to answer them all: its throughput, which a noisy machine blurs
+less than latency.
+
 ``--find-capacity`` runs one round per rate, doubling from 25 demands/s, until a round misses
 and prints ``capacity: N demands/s``: the highest rate whose p99 stays under 100 ms and whose
 lag does not grow (every demand answered, and the last quarter of the round no slower than its
@@ -26,8 +30,10 @@ import asyncio
 import contextlib
 import json
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +58,11 @@ from bench.harness import (
     summarize_profile,
     wait_for_lag,
 )
+from shared.bus.base import Record
+from shared.bus.kafka import KafkaBus
 from shared.events import topics
+from shared.events.demand import DemandSubmitted
+from shared.events.envelope import CONTENT_TYPE, Envelope
 from shared.events.matching import MatchesSuggested
 from shared.testing import auth_headers, kafka_bootstrap, unique
 from tests.e2e.slice import demand_body, new_credit_code
@@ -320,6 +330,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         },
     )
     results: list[RoundResult] = []
+    drained: list[float] = []
     # Topics and consumer groups of this run only: no backlog of another run, none left behind.
     prefix = unique("itpbench")
     names = await create_topics(prefix)
@@ -330,10 +341,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         env_overrides={**NO_RATE_LIMIT, "ITP_TOPIC_PREFIX": prefix},
     )
     try:
-        await _rounds(args, stack, prefix, group_in, duration, rounds, results)
+        await _rounds(args, stack, prefix, group_in, duration, rounds, results, drained)
     finally:
         await delete_topics(names)
     out = summarize(info, args, duration, results)
+    out["drain_demands_per_s"] = drained[0] if drained else None
     if args.find_capacity:
         report_capacity(out)
     else:
@@ -349,6 +361,7 @@ async def _rounds(
     duration: float,
     rounds: int,
     results: list[RoundResult],
+    drained: list[float],
 ) -> None:
     async with stack:
         sub = Subscriber()
@@ -405,6 +418,9 @@ async def _rounds(
                     for out, spy in spies:
                         await spy.wait()
                         print(summarize_profile(out), flush=True)
+                if args.drain:
+                    await wait_for_lag(group_in, timeout_s=600, what="matching catching up before the drain")
+                    drained.append(await drain(bodies, sub, topics.for_prefix(prefix)["demand"], args.drain))
                 if args.find_capacity:
                     await _capacity_steps(args, http, url, bodies, headers, sub, group_in, duration, results)
                     return
@@ -428,6 +444,48 @@ async def _rounds(
                     )
         finally:
             await sub.stop()
+
+
+async def drain(bodies: list[bytes], sub: Subscriber, demand_topic: str, n: int, *, timeout_s: float = 900) -> float:
+    """Publish ``n`` demands at once to matching's input; the demands/s at which it answered them."""
+    envelopes = []
+    for i in range(n):
+        body = orjson.loads(bodies[i % len(bodies)])
+        body.pop("contact", None)
+        event = DemandSubmitted(
+            demand_id=uuid.uuid4(),
+            enterprise_id=body["enterprise_id"],
+            title=body["title"],
+            description=body["description"],
+            fields=body["fields"],
+            keywords=body.get("keywords", []),
+            demand_type=body["demand_type"],
+            budget=body.get("budget"),
+            province="江苏",
+            city="苏州",
+            submitted_at=datetime.now(UTC),
+        )
+        envelopes.append(Envelope.wrap(event, source="/itp/demand", traceparent=None))
+    bus = KafkaBus(kafka_bootstrap(), client_id="itp-bench-drain")
+    await bus.start()
+    try:
+        records = [
+            Record(demand_topic, e.subject.encode(), e.to_json(), [("content-type", CONTENT_TYPE.encode())])
+            for e in envelopes
+        ]
+        t0 = time.monotonic()
+        await bus.publish(records)
+    finally:
+        await bus.stop()
+    wanted = {str(e.event().demand_id) for e in envelopes}  # type: ignore[union-attr]
+    deadline = t0 + timeout_s
+    while time.monotonic() < deadline and not wanted <= sub.arrivals.keys():  # noqa: ASYNC110 - bounded poll
+        await asyncio.sleep(0.05)
+    answered = [sub.arrivals[d][0] for d in wanted if d in sub.arrivals]
+    seconds = (max(answered) - t0) if answered else timeout_s
+    rate = len(answered) / seconds
+    print(f"-- drain: {len(answered)}/{n} demands answered in {seconds:.1f} s: {rate:.1f} demands/s", flush=True)
+    return rate
 
 
 async def _capacity_steps(
@@ -557,6 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(str(r) for r in CAPACITY_RATES),
         help="the rates --find-capacity steps through, comma-separated",
     )
+    p.add_argument("--drain", type=int, default=0, help="first time matching answering this many demands at once")
     p.add_argument("--json", help="also write the figures to this file")
     p.add_argument(
         "--profile",
