@@ -12,8 +12,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from itp.services import definition
+from itp.services import migrations_dir
 from shared.testing import create_database, drop_database, drop_templates, migrated_template, pg_dsn, unique
+
+# Many tests send bad credentials on purpose, all from 127.0.0.1 and often to one app: the
+# failed-authentication throttle (shared/limits.py) is tested with its own low limits
+# (shared/tests/unit/test_limits.py, tests/e2e/test_door_limits.py) and kept out of the way elsewhere.
+os.environ.setdefault("ITP_AUTH_FAILURE_BURST", "100000")
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +37,7 @@ async def fresh_db(_drop_templates: None) -> AsyncIterator[FreshDb]:
 
     async def make(service: str) -> str:
         name = unique(f"itp_test_{service}")
-        url = await create_database(name, template=await migrated_template(service, definition(service).migrations))
+        url = await create_database(name, template=await migrated_template(service, migrations_dir(service)))
         created.append(name)
         return url
 

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from itp.services import ALL_SERVICES, DATA_SERVICES, definition
+from itp.services import ALL_SERVICES, DATA_SERVICES, MIGRATED, definition, migrations_dir
 from shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,14 +28,15 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from shared.migrations import downgrade, upgrade
     from shared.runtime import database_url_for
 
-    names = DATA_SERVICES if "all" in args.services else args.services
+    names = MIGRATED if "all" in args.services else args.services
     for name in names:
-        d = definition(name)
+        if name not in MIGRATED:
+            sys.exit(f"unknown service {name!r}; choose from {', '.join(MIGRATED)}")
         url = database_url_for(name, _settings(name))
         if args.downgrade:
-            downgrade(d.migrations, url, args.revision or "base")
+            downgrade(migrations_dir(name), url, args.revision or "base")
         else:
-            upgrade(d.migrations, url, args.revision or "head")
+            upgrade(migrations_dir(name), url, args.revision or "head")
         print(f"migrated {name}: {_redact(url)}")
 
 
@@ -45,8 +46,7 @@ def cmd_makemigration(args: argparse.Namespace) -> None:
     from shared.migrations import alembic_config
     from shared.runtime import database_url_for
 
-    d = definition(args.service)
-    cfg = alembic_config(d.migrations, database_url_for(args.service, _settings(args.service)))
+    cfg = alembic_config(migrations_dir(args.service), database_url_for(args.service, _settings(args.service)))
     command.revision(cfg, message=args.message, autogenerate=True)
 
 
@@ -155,7 +155,7 @@ def _require_migrated(data_dir: str) -> None:
     import sqlite3
 
     missing = []
-    for name in DATA_SERVICES:
+    for name in MIGRATED:
         path = Path(data_dir) / f"{name}.db"
         ok = path.exists()
         if ok:
@@ -262,6 +262,7 @@ def cmd_token(args: argparse.Namespace) -> None:
             roles=args.role,
             ttl=timedelta(hours=args.hours),
             private_key=private_key,
+            key_id=args.key_id,
             enterprise_id=args.enterprise_id,
             carrier_id=args.carrier_id,
             person_id=args.person_id,
@@ -270,26 +271,47 @@ def cmd_token(args: argparse.Namespace) -> None:
 
 
 def cmd_apikey(args: argparse.Namespace) -> None:
+    """API keys in the gateway's store (ITP_GATEWAY_DATABASE_URL, else ITP_DATABASE_URL; ADR 0005)."""
     import json
 
-    from services.gateway.access import ApiKeyStore, describe
-    from services.gateway.settings import GatewaySettings
+    from sqlalchemy.exc import DBAPIError
 
-    store = ApiKeyStore(args.file or GatewaySettings().api_keys_file)
-    if args.action == "create":
-        if not args.role:
-            sys.exit("give at least one --role")
-        key = store.create(
-            subject=args.subject, roles=args.role, enterprise_id=args.enterprise_id, carrier_id=args.carrier_id
-        )
-        print(key)
-        print("(shown once: only its hash is stored)", file=sys.stderr)
-    elif args.action == "revoke":
-        if not args.key_id or not store.revoke(args.key_id):
-            sys.exit(f"no key {args.key_id!r}")
-        print(f"revoked {args.key_id}")
-    else:
-        print(json.dumps([describe(k) for k in store.list()], indent=2, ensure_ascii=False))
+    from services.gateway.credentials import ApiKeyStore, describe
+    from shared.db import create_engine
+    from shared.runtime import database_url_for
+
+    def show(doc: object, text: str) -> None:
+        print(json.dumps(doc, indent=2, ensure_ascii=False) if args.json else text)
+
+    async def run() -> None:
+        engine = create_engine(database_url_for("gateway", _settings("gateway")), pool_size=1)
+        store = ApiKeyStore(engine)
+        try:
+            if args.action == "create":
+                try:
+                    key = await store.create(
+                        subject=args.subject,
+                        roles=args.role or [],
+                        enterprise_id=args.enterprise_id,
+                        carrier_id=args.carrier_id,
+                    )
+                except ValueError as exc:
+                    sys.exit(str(exc))
+                show({"key_id": key.split("_")[1], "key": key}, key)
+                print("(shown once: only its hash is stored)", file=sys.stderr)
+            elif args.action == "revoke":
+                if not args.key_id or not await store.revoke(args.key_id):
+                    sys.exit(f"no key {args.key_id!r}")
+                show({"key_id": args.key_id, "revoked": True}, f"revoked {args.key_id}")
+            else:
+                keys = [describe(k) for k in await store.list()]
+                print(json.dumps(keys, indent=2, ensure_ascii=False))
+        except DBAPIError as exc:
+            sys.exit(f"the gateway's database cannot be used ({type(exc.orig).__name__}); run: itp migrate gateway")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
@@ -383,16 +405,19 @@ def main(argv: list[str] | None = None) -> None:
     tk.add_argument("--person-id")
     tk.add_argument("--hours", type=float, default=12)
     tk.add_argument("--private-key", help="PEM file: sign with RS256 instead of the shared secret")
+    tk.add_argument("--key-id", help="the key's kid in the services' JWKS (with --private-key)")
     tk.set_defaults(func=cmd_token)
 
-    ak = sub.add_parser("apikey", help="API keys for portal back ends (stored hashed, revocable)")
+    ak = sub.add_parser(
+        "apikey", help="API keys for portal back ends (stored hashed in the gateway's database, revocable)"
+    )
     ak.add_argument("action", choices=["create", "revoke", "list"])
     ak.add_argument("key_id", nargs="?")
     ak.add_argument("--role", action="append")
     ak.add_argument("--subject", default="portal")
     ak.add_argument("--enterprise-id")
     ak.add_argument("--carrier-id")
-    ak.add_argument("--file", help="defaults to ITP_API_KEYS_FILE or .data/api-keys.json")
+    ak.add_argument("--json", action="store_true", help="answer in JSON (list always does)")
     ak.set_defaults(func=cmd_apikey)
 
     rb = sub.add_parser("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")

@@ -58,7 +58,7 @@ def build_apps(
     gw_settings = GatewaySettings(
         service_name="gateway",
         mode="embedded",
-        api_keys_file=f"{data_dir}/api-keys.json",
+        database_url=f"sqlite+aiosqlite:///{data_dir}/gateway.db",  # its API keys (ADR 0005)
         demand_url=f"http://{host}:{ports['demand']}",
         talent_url=f"http://{host}:{ports['talent']}",
         matching_url=f"http://{host}:{ports['matching']}",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from shared.runtime import ServiceDefinition
 
 DATA_SERVICES = ("demand", "talent", "matching", "contracts", "dashboard")
 ALL_SERVICES = (*DATA_SERVICES, "gateway")
+# Every deployable with a database of its own: the data services, and the gateway's store of
+# API keys (ADR 0005).
+MIGRATED = ALL_SERVICES
 
 
 def definition(name: str) -> ServiceDefinition:
@@ -16,3 +20,12 @@ def definition(name: str) -> ServiceDefinition:
     module = importlib.import_module(f"services.{name}.main")
     d: ServiceDefinition = module.definition
     return d
+
+
+def migrations_dir(name: str) -> Path:
+    """The Alembic tree of a deployable with a database (``MIGRATED``)."""
+    if name == "gateway":
+        from services.gateway.tables import MIGRATIONS
+
+        return MIGRATIONS
+    return definition(name).migrations

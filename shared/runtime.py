@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared import limits
 from shared.bus.base import Bus
 from shared.consumer import BatchScope, EventConsumer, Handler
 from shared.db import create_engine
@@ -247,6 +248,7 @@ def create_service_app(
     install_problem_handlers(app)
     install_outage_handlers(app)
     app.add_middleware(HotRoutes, routes=definition.hot_routes, enabled=settings.hot_routes)
+    limits.install(app, settings)  # body size and failed authentications, before any route
     app.add_middleware(RequestContextMiddleware)  # added last: outermost, so hot routes get ids too
     app.include_router(health_router())
     for r in definition.routers:

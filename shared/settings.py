@@ -67,6 +67,13 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=32, ge=1)
     # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).
     hot_routes: bool = True
+    # Request bodies above this are refused with 413 before they are read (shared/limits.py);
+    # the routes that take files (bulk imports) have their own, larger limit.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_bulk_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1)
+    # Failed authentications per client address: a burst, then this many a minute (429 beyond).
+    auth_failure_burst: int = Field(default=20, ge=1)
+    auth_failures_per_minute: float = Field(default=10, gt=0)
 
     @classmethod
     def settings_customise_sources(

@@ -307,3 +307,37 @@ class ThrowawayPostgres:
         if self.running():
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@asynccontextmanager
+async def holding_locks(
+    database_url: str, statement: str, *args: object
+) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
+    """Run ``statement`` in a transaction kept open on a connection of its own (a ``SELECT ... FOR
+    UPDATE`` holds rows, an ``INSERT`` holds a unique key), so that concurrent writers provably
+    meet: yields ``waiting(n)``, which returns once ``n`` other sessions of the database wait on a
+    lock. Leaving the block rolls the transaction back and lets them all go at once."""
+    conn = await asyncpg.connect(_raw(database_url))
+    try:
+        tx = conn.transaction()
+        await tx.start()
+        await conn.execute(statement, *args)
+
+        async def waiting(n: int) -> None:
+            async def enough() -> bool:
+                # Inside a transaction the statistics views keep their first snapshot: take a new one.
+                await conn.execute("SELECT pg_stat_clear_snapshot()")
+                count = await conn.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                return int(count) >= n
+
+            await wait_for(enough, timeout_s=15, interval_s=0.02, what=f"{n} writers to wait on the lock")
+
+        try:
+            yield waiting
+        finally:
+            await tx.rollback()
+    finally:
+        await conn.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from shared import vocabulary
 from shared.text import char_length
@@ -38,8 +38,20 @@ def check_money(v: Decimal) -> Decimal:
     return abs(v).quantize(Decimal("0.01")) if v == 0 else v.quantize(Decimal("0.01"))
 
 
-# Exact CNY amounts: Decimal in, exact decimal string out, never a float.
-Money = Annotated[Decimal, Field(max_digits=18, decimal_places=2), AfterValidator(check_money)]
+def exact_decimal_string(v: Any) -> Any:
+    """Amounts travel as exact decimal strings: a JSON number is refused, whole or not (the client may
+    already have rounded it through a binary float, and one rule is easier to follow than two).
+    A ``Decimal`` is let through for Python callers (the service re-validating what it stored)."""
+    if isinstance(v, str | Decimal):
+        return v
+    raise ValueError('send amounts as exact decimal strings, e.g. "1000.50", not JSON numbers')
+
+
+# Exact CNY amounts, the one type of every money field of every service's API: an exact decimal
+# string in (a JSON number is a 422 naming the field), an exact decimal string out, never a float.
+Money = Annotated[
+    Decimal, BeforeValidator(exact_decimal_string), Field(max_digits=18, decimal_places=2), AfterValidator(check_money)
+]
 
 
 def check_fields(v: list[str]) -> list[str]:

@@ -5,3 +5,4 @@ CREATE DATABASE itp_matching OWNER itp;
 CREATE DATABASE itp_contracts OWNER itp;
 CREATE DATABASE itp_talent OWNER itp;
 CREATE DATABASE itp_dashboard OWNER itp;
+CREATE DATABASE itp_gateway OWNER itp;  -- the gateway's API keys (ADR 0005)

@@ -6,7 +6,7 @@
 # Data:    ${ITP_INFRA_DIR:-<repo>/.infra}/pg/data   (socket in .../pg/run, log in .../pg/postgres.log);
 #          as root, if user postgres cannot traverse ITP_INFRA_DIR: /tmp/itp-pg-<cksum of ITP_INFRA_DIR>
 # Listens: 127.0.0.1:${ITP_PG_PORT:-55432}
-# Creates: role itp/itp (superuser, local only) and one database per service.
+# Creates: role itp/itp (superuser, local only) and one database per service (and the gateway's API keys).
 # DSN:     postgresql+asyncpg://itp:itp@127.0.0.1:55432/itp_<service>
 #
 # PostgreSQL refuses to run as root: when this script runs as root, initdb/pg_ctl run as the
@@ -19,7 +19,7 @@ INFRA_DIR="${ITP_INFRA_DIR:-$REPO_ROOT/.infra}"
 PG_PORT="${ITP_PG_PORT:-55432}"
 PG_ROOT="" PG_DATA="" PG_RUN="" PG_LOG="" PG_PIDFILE=""
 READY_TIMEOUT_S="${ITP_PG_READY_TIMEOUT:-60}"
-DATABASES=(itp_demand itp_matching itp_contracts itp_talent itp_dashboard)
+DATABASES=(itp_demand itp_matching itp_contracts itp_talent itp_dashboard itp_gateway)
 
 log() { printf '[postgres] %s\n' "$*" >&2; }
 die() { printf '[postgres] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.contracts.domain import (
     HUNDRED,
@@ -26,16 +26,7 @@ from services.contracts.domain import (
 )
 from shared.validation import Money, chars
 
-
-def _not_a_float(v: Any) -> Any:
-    # A JSON number may already have lost its exact value in the client; amounts travel as strings.
-    if isinstance(v, float):
-        raise ValueError('send amounts as exact decimal strings, e.g. "1000.50"')
-    return v
-
-
-CNY = Annotated[Money, BeforeValidator(_not_a_float)]
-PositiveMoney = Annotated[CNY, Field(gt=0)]
+PositiveMoney = Annotated[Money, Field(gt=0)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 StakePercent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
 
@@ -104,7 +95,7 @@ class TermsIn(Strict):
     contract_type: ContractType | None = None
     title: Annotated[str, chars(4, 200)] | None = None
     scope: Annotated[str, chars(10, 10000)] | None = Field(default=None, description="The work to be done")
-    value: CNY | None = Field(default=None, description='Contract value in CNY, e.g. "3200000.00"')
+    value: Money | None = Field(default=None, description='Contract value in CNY, e.g. "3200000.00"')
     starts_on: date | None = None
     ends_on: date | None = None
     ip_ownership: IpOwnership | None = None

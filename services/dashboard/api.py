@@ -15,6 +15,7 @@ from services.dashboard.handlers import stream_types
 from services.dashboard.live import Broadcaster
 from services.dashboard.schemas import DashboardRecentEventsOut, DashboardStreamStatsOut, KpisOut
 from services.dashboard.service import KpiService
+from services.dashboard.settings import KpiSettings
 from shared.auth import Actor, CurrentActor, Role, current_actor, verifier_for
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.problems import Problem
@@ -31,7 +32,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 async def get_kpis(runtime: RuntimeDep) -> KpiService:
     svc: KpiService | None = runtime.state.get("kpis")
     if svc is None:
-        svc = runtime.state["kpis"] = KpiService(runtime.uow)
+        svc = runtime.state["kpis"] = KpiService(runtime.uow, k=KpiSettings().kpi_k)
     return svc
 
 
@@ -49,7 +50,9 @@ BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
     response_model=KpisOut,
     summary="The funnel, intended against contracted and paid money, and their breakdowns",
     description="Per joint innovation center, carrier, project manager, technical field and UTC month. "
-    "Answers 304 to a matching If-None-Match.",
+    "For dashboard viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, "
+    "default 3) confidential budgets is null and named in its row's `suppressed` (with enough other "
+    "rows that the total cannot give it away). Answers 304 to a matching If-None-Match.",
 )
 async def kpis(
     svc: KpiDep,
@@ -58,7 +61,7 @@ async def kpis(
     if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
 ) -> Response:
     actor.require(*READERS)
-    body = dumps(await svc.kpis(limit))
+    body = dumps(await svc.kpis(limit, audience_for(actor.roles)))
     tag = f'"k-{hashlib.sha256(body).hexdigest()[:24]}"'
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if if_none_match and tag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
@@ -93,7 +96,8 @@ def stream_actor(
     summary="The live stream of events (Server-Sent Events), optionally filtered by type",
     description="Each event: `id` the CloudEvent id, `event` its type, `data` one line of JSON "
     "`{type, subject, time, data}`. A comment line every 15 s keeps the stream alive. Confidential demands "
-    "reach dashboard viewers as teasers; personal data of people reaches operators only.",
+    "reach dashboard viewers as teasers (nothing derived from their hidden text either), contracts without "
+    "their terms or reasons; personal data of people reaches operators only.",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )

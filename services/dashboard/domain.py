@@ -109,34 +109,61 @@ _TEASER_KEYS = {
     "updated_at",
     "version",
 }
-_DEMAND_DETAIL_EVENTS = {"DemandSubmitted", "DemandPublished", "DemandUpdated", "MatchAccepted", "MatchesSuggested"}
+# Free text or hidden fields that other events about a confidential demand carry.
+_DETAILS = {
+    "MatchAccepted": {"budget"},
+    "DemandExpired": {"deadline"},
+    "DemandWithdrawn": {"reason"},
+    "DemandRejected": {"reason"},
+}
+
+
+_CONTRACT_TEXT = {"MilestoneRejected": {"reason"}, "ContractTerminated": {"reason"}}
 
 
 def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, confidential: bool) -> dict[str, Any]:
-    """The event's data as ``audience`` may see it on the live stream."""
+    """The event's data as ``audience`` may see it on the live stream.
+
+    ``confidential``: the event is about a confidential demand (or one whose confidentiality is
+    not known yet). A dashboard viewer then gets its teaser: identity, title, fields and type,
+    nothing of its hidden fields nor anything derived from them (matched terms, explanations)."""
     view = dict(data)
     if audience is Audience.FULL:
         return view
     for key in _PERSONAL.get(event_type, ()):
         view.pop(key, None)
-    if audience is Audience.VIEWER and confidential and event_type in _DEMAND_DETAIL_EVENTS:
-        if event_type == "DemandUpdated":
-            changed = view.get("changed")
-            if isinstance(changed, dict):
-                view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS}
-        elif event_type == "MatchAccepted":
-            view.pop("budget", None)
-        elif event_type == "MatchesSuggested":
-            # Matched terms, scores and notes are derived from the hidden text (shared.visibility).
-            for key in ("carriers", "experts"):
-                view[key] = [visibility.as_seen(s, Sight.TEASER) for s in view.get(key) or []]
-        else:
-            view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
-        view["teaser"] = True
-    if audience is Audience.VIEWER and event_type == "AssignmentProposed":
+    if audience is not Audience.VIEWER:
+        return view
+    if event_type == "AssignmentProposed":
         # A batch spans many demands, some maybe confidential: its per-demand scores and notes (which
         # name matched terms) are derived from their text, so viewers get none of them.
         view["proposals"] = [visibility.as_seen(p, Sight.TEASER) for p in view.get("proposals") or []]
+    # Contracts show dashboard viewers their totals only: which terms an amendment changed, not the
+    # new terms (scope, shares, investment); no free-text reasons.
+    if event_type == "ContractAmended" and isinstance(view.get("changes"), dict):
+        view["changes"] = sorted(view["changes"])
+    for key in _CONTRACT_TEXT.get(event_type, ()):
+        view.pop(key, None)
+    if not confidential:
+        return view
+    if event_type in ("DemandSubmitted", "DemandPublished"):
+        view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
+    elif event_type == "DemandUpdated":
+        changed = view.get("changed")
+        view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS} if isinstance(changed, dict) else {}
+    elif event_type == "MatchesSuggested":
+        # Matched terms, scores and notes are derived from the hidden text (shared.visibility).
+        for ranked in ("carriers", "experts"):
+            view[ranked] = [visibility.as_seen(c, Sight.TEASER) for c in view.get(ranked) or [] if isinstance(c, dict)]
+    elif event_type == "MatchRejected":
+        reason = view.get("reason")
+        view["reason"] = {"code": reason.get("code")} if isinstance(reason, dict) else None
+    elif event_type in _DETAILS:
+        for key in _DETAILS[event_type]:
+            view.pop(key, None)
+    else:
+        return view
+    view["teaser"] = True
     return view
 
 
@@ -226,6 +253,8 @@ class Metrics:
     contracts: int = 0
     contracted_value: Decimal = field(default_factory=lambda: Decimal("0.00"))
     paid: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    # How many confidential demands' budgets ``intended`` adds up (never shown; see ``protect_intended``).
+    confidential: int = 0
 
     def add(self, **values: Any) -> None:
         for name, value in values.items():
@@ -246,7 +275,9 @@ class Metrics:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
+        values = dict(vars(self))
+        del values["confidential"]
+        return values
 
 
 Key = str | None
@@ -267,10 +298,15 @@ def field_label(code: str) -> str | None:
 
 
 def breakdown(
-    dimension: str, merged: Mapping[Key, Metrics], names: Mapping[str, str], limit: int
+    dimension: str,
+    merged: Mapping[Key, Metrics],
+    names: Mapping[str, str],
+    limit: int,
+    suppressed: Collection[Key] = (),
 ) -> tuple[list[dict[str, Any]], int]:
     """The rows of one breakdown, busiest first (months: the newest ``limit``, in order), and how
-    many keys there were in all."""
+    many keys there were in all. The ``intended`` of the ``suppressed`` keys is left out (null,
+    and the row's ``suppressed`` names it)."""
     if dimension == "month":
         newest = sorted((k for k in merged if k is not None), reverse=True)[:limit]
         ordered: list[Key] = [*sorted(newest)]
@@ -286,5 +322,71 @@ def breakdown(
             label = key
         else:
             label = names.get(key)
-        rows.append({"key": key, "label": label, **merged[key].as_dict()})
+        row = {"key": key, "label": label, **merged[key].as_dict(), "suppressed": []}
+        if key in suppressed:
+            row.update(intended=None, suppressed=["intended"])
+        rows.append(row)
     return rows, len(merged)
+
+
+# -- what a KPI may reveal of confidential demands -------------------------------------------
+
+DEFAULT_K = 3
+
+# Breakdowns in which each demand's budget is in one row at most: the rows add up to the total.
+PARTITIONS = frozenset({"center", "carrier", "project_manager", "month"})
+
+
+def total_suppressed(confidential: int, k: int) -> bool:
+    """Whether the platform-wide intended investment must be hidden: it adds up fewer than ``k``
+    confidential budgets (and at least one), so it would give them away (public budgets are known)."""
+    return 0 < confidential < k
+
+
+def protect_intended(merged: Mapping[Key, Metrics], k: int, *, partition: bool) -> set[Key]:
+    """The rows of one breakdown whose ``intended`` a dashboard viewer must not see.
+
+    The rule is k-anonymity on confidential budgets: a figure a viewer sees exactly adds up
+    either no confidential budget (then it is a sum of public budgets, which viewers may see
+    anyway) or at least ``k`` of them. So a row adding up 1 to k-1 confidential budgets is
+    suppressed (a band would not do: public budgets are on the stream, and a band of a sum
+    with one secret in it is a band of the secret).
+
+    Suppression alone is not enough, because the total is shown: in a breakdown whose rows add
+    up to the total, total minus the rows shown gives the sum of the rows hidden. So the rows
+    hidden together must themselves add up at least ``k`` confidential budgets
+    (*complementary suppression*): when the sensitive rows hold fewer, the row with the fewest
+    confidential budgets among the safe ones is hidden as well (one suffices: it holds k). When
+    there is no safe row, every row with a confidential budget is hidden; their union holds
+    every confidential demand, so the subtraction reveals only what the total already says,
+    and ``total_suppressed`` hides the total when that is fewer than k.
+
+    We chose this over banding every figure: exact figures stay exact wherever they cannot
+    give a secret away, and the total (the headline) is hidden only while the whole platform
+    has fewer than k confidential budgets. In a breakdown that is not a partition (``field``:
+    a demand counts in each of its fields) the rows hidden may share demands, so their union
+    is counted conservatively (its largest row, a lower bound of the distinct demands).
+
+    What this does not stop: differencing over time (reading the KPIs just before and just
+    after one confidential demand is submitted). The counts move one at a time on the stream,
+    so only noise could hide that; the teaser's budget band is what viewers get meanwhile.
+    Project managers and operators see every demand in full, and so every figure exactly."""
+    if k <= 1:
+        return set()
+    hidden = {key for key, m in merged.items() if 0 < m.confidential < k}
+    if not hidden:
+        return hidden
+
+    def union_lower_bound(keys: set[Key]) -> int:
+        counts = [merged[key].confidential for key in keys]
+        return sum(counts) if partition else max(counts)
+
+    if union_lower_bound(hidden) >= k:
+        return hidden
+    safe = sorted(
+        (key for key, m in merged.items() if m.confidential >= k),
+        key=lambda key: (merged[key].confidential, merged[key].intended, key is None, key or ""),
+    )
+    if safe:
+        return hidden | {safe[0]}
+    return {key for key, m in merged.items() if m.confidential > 0}

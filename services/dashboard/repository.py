@@ -125,8 +125,14 @@ class DashboardRepository:
         )
 
     async def is_confidential(self, demand_id: uuid.UUID) -> bool:
-        row = (await self.conn.execute(sa.select(demands.c.confidential).where(demands.c.id == demand_id))).first()
-        return bool(row and row.confidential)
+        """Whether the demand is confidential, or not known yet to be public (an event of another
+        topic may arrive before the demand's own): the stream fails closed."""
+        row = (
+            await self.conn.execute(
+                sa.select(demands.c.confidential, demands.c.confidential_at).where(demands.c.id == demand_id)
+            )
+        ).first()
+        return row is None or row.confidential_at is None or bool(row.confidential)
 
     # -- contracts and payments ------------------------------------------------------------
     async def ensure_contract(self, contract_id: uuid.UUID, **parties: Any) -> None:
@@ -258,6 +264,7 @@ class DashboardRepository:
                     *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
                     *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in ("withdrawn", "rejected", "expired")),
                     _intended().label("intended"),
+                    _confidential_budgets().label("confidential"),
                 )
             )
         ).one()
@@ -313,7 +320,7 @@ class DashboardRepository:
         for stage in STAGES:
             metrics: list[Any] = [sa.func.count(d.c[f"{stage}_at"]).label(stage)]
             if stage == "submitted":
-                metrics.append(_intended().label("intended"))
+                metrics += [_intended().label("intended"), _confidential_budgets().label("confidential")]
             groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, skip_null=True))
         groups.append(await self._group(c, c.c.signed_month, _contract_metrics(), skip_null=True))
         groups.append(await self._group(p, p.c.month, [sa.func.sum(p.c.amount).label("paid")], skip_null=True))
@@ -339,6 +346,13 @@ def _intended() -> Any:
     return sa.func.sum(sa.case((d.c.submitted_at.is_not(None), d.c.budget), else_=None))
 
 
+def _confidential_budgets() -> Any:
+    """How many confidential demands' budgets ``_intended`` adds up."""
+    d = demands
+    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), d.c.confidential)
+    return sa.func.count(sa.case((counted, 1), else_=None))
+
+
 def _contracted_value() -> Any:
     c = contracts
     return sa.func.sum(sa.case((c.c.signed_at.is_not(None), c.c.value), else_=None))
@@ -346,7 +360,11 @@ def _contracted_value() -> Any:
 
 def _demand_metrics() -> list[Any]:
     d = demands
-    return [*(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES), _intended().label("intended")]
+    return [
+        *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
+        _intended().label("intended"),
+        _confidential_budgets().label("confidential"),
+    ]
 
 
 def _contract_metrics() -> list[Any]:

@@ -22,9 +22,15 @@ class KpiFunnel(BaseModel):
 
 class KpiMoney(BaseModel):
     currency: str = "CNY"
-    intended: MoneyStr = Field(description="Sum of the budgets of the submitted demands")
+    intended: MoneyStr | None = Field(
+        description="Sum of the budgets of the submitted demands; null when suppressed (see `suppressed`)"
+    )
     contracted: MoneyStr = Field(description="Sum of the values of the signed contracts (latest version)")
     paid: MoneyStr = Field(description="Sum of the recorded payments")
+    suppressed: list[str] = Field(
+        description="Figures hidden from this caller because they would reveal confidential budgets: "
+        "`intended` while fewer than k confidential budgets exist in all"
+    )
 
 
 class KpiContractCounts(BaseModel):
@@ -41,10 +47,14 @@ class KpiBreakdownRow(BaseModel):
     matched: int
     contracted: int
     completed: int
-    intended: MoneyStr
+    intended: MoneyStr | None = Field(description="Null when suppressed (see `suppressed`)")
     contracts: int
     contracted_value: MoneyStr
     paid: MoneyStr
+    suppressed: list[str] = Field(
+        description="Figures hidden from this caller (dashboard viewers): `intended` when it adds up fewer than "
+        "k confidential budgets, or when it must be hidden so that the total cannot reveal another row"
+    )
 
 
 class KpiBreakdowns(BaseModel):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.dashboard import domain
-from services.dashboard.domain import DIMENSIONS, attributes_from_changes, full_attributes, money
+from services.dashboard.domain import DIMENSIONS, Audience, attributes_from_changes, full_attributes, money
 from services.dashboard.repository import DashboardRepository
 from services.dashboard.tables import contracts as contracts_table
 from services.dashboard.tables import demands as demands_table
@@ -231,10 +231,14 @@ class Projection:
 
 
 class KpiService:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, *, k: int = domain.DEFAULT_K) -> None:
         self.uow = uow
+        self.k = k  # the fewest confidential budgets a figure shown to a dashboard viewer may add up
 
-    async def kpis(self, limit: int) -> dict[str, Any]:
+    async def kpis(self, limit: int, audience: Audience = Audience.FULL) -> dict[str, Any]:
+        """The KPIs as ``audience`` may see them: dashboard viewers get no intended investment
+        that adds up fewer than k confidential budgets (``domain.protect_intended``)."""
+        min_k = self.k if audience is Audience.VIEWER else 1
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
             totals = await repo.totals()
@@ -244,18 +248,21 @@ class KpiService:
                 merged = domain.merge_rows(*await repo.grouped(dimension))
                 kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
                 names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
-                rows, total = domain.breakdown(dimension, merged, names, limit)
+                hidden = domain.protect_intended(merged, min_k, partition=dimension in domain.PARTITIONS)
+                rows, total = domain.breakdown(dimension, merged, names, limit, hidden)
                 breakdowns[dimension] = rows
                 truncated[dimension] = total
         funnel = totals["funnel"]
         deals = totals["contracts"]
+        hide_total = domain.total_suppressed(int(funnel["confidential"]), min_k)
         return {
             "funnel": {k: int(funnel[k]) for k in (*domain.STAGES, "withdrawn", "rejected", "expired")},
             "money": {
                 "currency": "CNY",
-                "intended": money(funnel["intended"]),
+                "intended": None if hide_total else money(funnel["intended"]),
                 "contracted": money(deals["contracted_value"]),
                 "paid": money(totals["paid"]),
+                "suppressed": ["intended"] if hide_total else [],
             },
             "contracts": {k: int(deals[k]) for k in ("signed", "completed", "terminated")},
             "breakdowns": breakdowns,

@@ -3,6 +3,8 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.dashboard.domain import DEFAULT_K
+
 
 class StreamSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ITP_DASHBOARD_", extra="ignore")
@@ -12,3 +14,11 @@ class StreamSettings(BaseSettings):
     # Events waiting for one subscriber; beyond that its events are dropped (and counted).
     subscriber_queue: int = Field(default=256, ge=1)
     max_subscribers: int = Field(default=1000, ge=1)
+
+
+class KpiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ITP_DASHBOARD_", extra="ignore")
+
+    # k of the KPIs' k-anonymity: a figure a dashboard viewer sees adds up no confidential budget
+    # or at least this many (1: no suppression). See ``domain.protect_intended``.
+    kpi_k: int = Field(default=DEFAULT_K, ge=1)

@@ -26,6 +26,7 @@ from services.demand.schemas import (
 from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
+from shared.contact import can_see_contact, without_contact_data
 from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
@@ -74,8 +75,21 @@ def require_reader_of_enterprise(actor: Actor, enterprise_id: uuid.UUID) -> None
         raise Problem(403, "forbidden", "you may read only your own enterprise")
 
 
-def visible(d: Demand, full: bool) -> dict[str, Any]:
-    return demand_view(d) if full else d.teaser()
+def visible(d: Demand, full: bool, actor: Actor) -> dict[str, Any]:
+    return for_caller(actor, demand_view(d)) if full else d.teaser()
+
+
+def for_caller(actor: Actor, view: dict[str, Any]) -> dict[str, Any]:
+    """An enterprise or a demand as ``actor`` may see its contacts: e-mails and phones only for
+    operators, admins and the enterprise's own users (``shared.contact``)."""
+    enterprise_id = uuid.UUID(str(view["enterprise_id"] if "enterprise_id" in view else view["id"]))
+    if can_see_contact(actor, enterprise_id=enterprise_id):
+        return view
+    if "contact" in view:
+        view = {**view, "contact": without_contact_data(view["contact"])}
+    if "contacts" in view:
+        view = {**view, "contacts": [without_contact_data(c) for c in view["contacts"]]}
+    return view
 
 
 def demand_view(d: Demand) -> dict[str, Any]:
@@ -132,7 +146,7 @@ async def register_enterprise(
         body=await request.body(),
         create=lambda uow: svc.register_enterprise(uow, data),
     )
-    return created_response(status, body, f"/api/v1/enterprises/{body['id']}", replayed)
+    return created_response(status, for_caller(actor, body), f"/api/v1/enterprises/{body['id']}", replayed)
 
 
 @router.get("/enterprises", summary="List enterprises, newest first")
@@ -143,14 +157,14 @@ async def list_enterprises(
         return JSON({"items": [await svc.get_enterprise(actor.enterprise_id)], "next_cursor": None})
     actor.require(*STAFF_ROLES, Role.DASHBOARD_VIEWER)
     rows, nxt = await svc.list_enterprises(cursor, limit)
-    return JSON({"items": rows, "next_cursor": nxt})
+    return JSON({"items": [for_caller(actor, e) for e in rows], "next_cursor": nxt})
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterpriseOut)
 async def get_enterprise(enterprise_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     require_reader_of_enterprise(actor, enterprise_id)
     ent = await svc.get_enterprise(enterprise_id)
-    return JSON(ent, headers={"ETag": etag(ent["version"])})
+    return JSON(for_caller(actor, ent), headers={"ETag": etag(ent["version"])})
 
 
 @router.post(
@@ -207,7 +221,7 @@ async def create_demand_hot(req: HotRequest) -> Response:
         body=req.body,
         create=create,
     )
-    return created_response(status, body, f"/api/v1/demands/{body['id']}", replayed)
+    return created_response(status, for_caller(actor, body), f"/api/v1/demands/{body['id']}", replayed)
 
 
 @router.post(
@@ -256,7 +270,7 @@ async def list_demands(
         q=q,
     )
     rows, nxt = await svc.list_demands(filters, viewer=viewer_of(actor), sort=sort, cursor=cursor, limit=limit)
-    return JSON({"items": [visible(d, full) for d, full in rows], "next_cursor": nxt})
+    return JSON({"items": [visible(d, full, actor) for d, full in rows], "next_cursor": nxt})
 
 
 @router.get(
@@ -273,7 +287,7 @@ async def get_demand_hot(req: HotRequest) -> Response:
     actor = req.actor
     demand_id = req.uuid_param("demand_id")
     d, full = await service_of(req.state.runtime).get_demand(demand_id, viewer_of(actor))
-    return JSON(visible(d, full), headers={"ETag": etag(d.version)} if full else None)
+    return JSON(visible(d, full, actor), headers={"ETag": etag(d.version)} if full else None)
 
 
 @router.patch(
@@ -313,7 +327,7 @@ async def update_demand(
     if "contact" in values:
         values["contact"] = validated.contact.model_dump(exclude_none=True)
     d = await svc.update_demand(demand_id, values, if_match=version)
-    return JSON(demand_view(d), headers={"ETag": etag(d.version)})
+    return JSON(for_caller(actor, demand_view(d)), headers={"ETag": etag(d.version)})
 
 
 # Who may take each action: the demand's own enterprise, or staff only.
@@ -338,7 +352,7 @@ def _transition_route(action: DemandAction, summary: str) -> None:
         d = await svc.transition(
             demand_id, action, if_match=parse_if_match(if_match), reason=body.reason if body else None
         )
-        return JSON(demand_view(d), headers={"ETag": etag(d.version)})
+        return JSON(for_caller(actor, demand_view(d)), headers={"ETag": etag(d.version)})
 
     endpoint.__name__ = f"{action.value}_demand"
     router.add_api_route(path, endpoint, methods=["POST"], response_model=DemandOut, summary=summary)

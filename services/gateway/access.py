@@ -1,146 +1,44 @@
 """The gateway's door: bearer tokens, API keys for portal back ends, and rate limits.
 
-API keys are stored hashed (SHA-256 of a 256-bit random secret) in a JSON file the gateway
-re-reads when it changes, so revoking a key takes effect without a restart. A request with a
-valid key is forwarded with a short-lived token the gateway mints for that key, so every
-service sees one kind of credential and verifies it itself.
+A request with a valid API key (``services/gateway/credentials.py``) is forwarded with a
+short-lived token the gateway mints for that key, so every service sees one kind of
+credential and verifies it itself. The token is signed as the services verify: HS256 with
+the shared secret in development, RS256 with the gateway's private key
+(``ITP_JWT_PRIVATE_KEY_FILE``, named ``ITP_JWT_KEY_ID`` in the JWKS) when the services
+verify with a public key. ``check_signing`` proves at start-up that they do.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import os
-import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
+from services.gateway.credentials import ApiKey, ApiKeyStore
+from services.gateway.settings import GatewaySettings
 from shared.auth import Actor, issue_token, verifier_for
+from shared.limits import TokenBucket
 from shared.problems import Problem
-from shared.settings import ServiceSettings
 
-KEY_PREFIX = "itpk"
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    key_id: str
-    key_hash: str
-    subject: str
-    roles: list[str]
-    enterprise_id: str | None = None
-    carrier_id: str | None = None
-    revoked: bool = False
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-class ApiKeyStore:
-    """API keys in a JSON file: ``{"keys": [{key_id, key_hash, subject, roles, ...}]}``."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = Path(path) if path else None
-        self._mtime: float | None = None
-        self._keys: dict[str, ApiKey] = {}
-
-    def _load(self) -> None:
-        if self.path is None or not self.path.exists():
-            self._keys = {}
-            return
-        mtime = self.path.stat().st_mtime
-        if mtime == self._mtime:
-            return
-        doc = json.loads(self.path.read_text(encoding="utf-8") or "{}")
-        self._keys = {k["key_id"]: ApiKey(**k) for k in doc.get("keys", [])}
-        self._mtime = mtime
-
-    def _save(self) -> None:
-        assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"keys": [k.__dict__ for k in self._keys.values()]}, indent=2, ensure_ascii=False),
-            encoding="utf-8",
-        )
-        os.replace(tmp, self.path)
-        self._mtime = None
-
-    def create(
-        self, *, subject: str, roles: list[str], enterprise_id: str | None = None, carrier_id: str | None = None
-    ) -> str:
-        """Store a new key and return it in clear text (shown once, never stored)."""
-        self._load()
-        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-        self._keys[key_id] = ApiKey(key_id, _hash(secret), subject, roles, enterprise_id, carrier_id)
-        self._save()
-        return f"{KEY_PREFIX}_{key_id}_{secret}"
-
-    def revoke(self, key_id: str) -> bool:
-        self._load()
-        key = self._keys.get(key_id)
-        if key is None:
-            return False
-        self._keys[key_id] = ApiKey(**{**key.__dict__, "revoked": True})
-        self._save()
-        return True
-
-    def list(self) -> list[ApiKey]:
-        self._load()
-        return list(self._keys.values())
-
-    def verify(self, presented: str) -> ApiKey:
-        self._load()
-        prefix, _, rest = presented.partition("_")
-        key_id, _, secret = rest.partition("_")
-        key = self._keys.get(key_id) if prefix == KEY_PREFIX else None
-        if key is None or not hmac.compare_digest(key.key_hash, _hash(secret)):
-            raise Problem(401, "invalid-api-key", "the API key is not valid")
-        if key.revoked:
-            raise Problem(401, "revoked-api-key", "the API key has been revoked")
-        return key
-
-
-class TokenBucket:
-    """Per-caller rate limit: ``rate`` requests per second on average, bursts up to ``burst``."""
-
-    def __init__(self, rate_per_minute: int, burst: int) -> None:
-        self.rate = rate_per_minute / 60.0
-        self.burst = float(burst)
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def take(self, caller: str) -> float:
-        """0 if allowed now, else the seconds until a request would be allowed."""
-        now = time.monotonic()
-        tokens, last = self._buckets.get(caller, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens >= 1.0:
-            self._buckets[caller] = (tokens - 1.0, now)
-            return 0.0
-        self._buckets[caller] = (tokens, now)
-        if len(self._buckets) > 100_000:  # bounded memory: forget the idle
-            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 300}
-        return (1.0 - tokens) / self.rate if self.rate > 0 else 60.0
+MINTED_TTL = timedelta(minutes=10)
 
 
 class GatewayAccess:
-    def __init__(
-        self, settings: ServiceSettings, *, api_keys_file: str | None, rate_per_minute: int, burst: int
-    ) -> None:
+    def __init__(self, settings: GatewaySettings, *, keys: ApiKeyStore | None) -> None:
         self.settings = settings
-        self.keys = ApiKeyStore(api_keys_file)
-        self.limiter = TokenBucket(rate_per_minute, burst)
+        self.keys = keys
+        self.limiter = TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self._private_key = (
+            Path(settings.jwt_private_key_file).read_text(encoding="utf-8") if settings.jwt_private_key_file else None
+        )
         self._minted: dict[str, tuple[str, float]] = {}
 
-    def authenticate(self, authorization: str | None, api_key: str | None) -> tuple[str, str]:
+    async def authenticate(self, authorization: str | None, api_key: str | None) -> tuple[str, str]:
         """(rate-limit identity, bearer token to forward); raises 401 problems."""
         if api_key:
-            key = self.keys.verify(api_key)
+            if self.keys is None:
+                raise Problem(401, "invalid-api-key", "API keys are not accepted here")
+            key = await self.keys.verify(api_key)
             return f"key:{key.key_id}", self._token_for(key)
         if authorization:
             scheme, _, token = authorization.partition(" ")
@@ -155,27 +53,45 @@ class GatewayAccess:
             www_authenticate='Bearer realm="itp"',
         )
 
+    def mint(self, *, subject: str, roles: list[str], ttl: timedelta, **claims: str | None) -> str:
+        """A token the services accept, signed with the gateway's key."""
+        return issue_token(
+            self.settings,
+            subject=subject,
+            roles=roles,
+            ttl=ttl,
+            private_key=self._private_key,
+            key_id=self.settings.jwt_key_id,
+            **claims,
+        )
+
+    def check_signing(self) -> None:
+        """Refuse to start when the tokens minted for API keys would not verify at the services."""
+        probe = self.mint(subject="gateway-start-up-probe", roles=[], ttl=timedelta(minutes=1))
+        try:
+            verifier_for(self.settings).verify(probe)
+        except Problem as exc:
+            raise RuntimeError(
+                "tokens minted for API keys would be refused by the services: the gateway's signing key "
+                "(ITP_JWT_PRIVATE_KEY_FILE, ITP_JWT_KEY_ID) does not match their verification key "
+                f"(ITP_JWT_PUBLIC_KEY_FILE or ITP_JWT_SECRET): {exc.detail}"
+            ) from exc
+
     def _token_for(self, key: ApiKey) -> str:
         cached = self._minted.get(key.key_id)
         if cached and cached[1] - time.time() > 60:
             return cached[0]
-        ttl = timedelta(minutes=10)
-        token = issue_token(
-            self.settings,
+        token = self.mint(
             subject=f"apikey:{key.key_id}:{key.subject}",
             roles=key.roles,
-            ttl=ttl,
+            ttl=MINTED_TTL,
             enterprise_id=key.enterprise_id,
             carrier_id=key.carrier_id,
         )
-        self._minted[key.key_id] = (token, (datetime.now(UTC) + ttl).timestamp())
+        self._minted[key.key_id] = (token, (datetime.now(UTC) + MINTED_TTL).timestamp())
         return token
 
     def check_rate(self, identity: str) -> None:
         wait = self.limiter.take(identity)
         if wait > 0:
             raise Problem(429, "rate-limited", "too many requests; slow down", retry_after=max(1, round(wait + 0.5)))
-
-
-def describe(key: ApiKey) -> dict[str, Any]:
-    return {k: v for k, v in key.__dict__.items() if k != "key_hash"}

@@ -1,6 +1,7 @@
 """Composition routes: what a portal needs in one call, fanned out concurrently.
 
-Each part has its own deadline. When a service is down or slow the response still carries
+Path parameters are UUIDs, validated (422) before any downstream URL or query is built from
+them. Each part has its own deadline. When a service is down or slow the response still carries
 what the others returned and lists what is missing in ``missing`` — a partial outage is
 never a 500.
 """
@@ -8,6 +9,7 @@ never a 500.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable
 from typing import Any
 
@@ -73,13 +75,13 @@ def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Resp
 
 
 @router.get("/demands/{demand_id}", summary="A demand with its suggestions, its contract and the people assigned")
-async def demand_view(demand_id: str, request: Request) -> Response:
-    headers = forward_headers(request)
+async def demand_view(demand_id: uuid.UUID, request: Request) -> Response:
+    headers = await forward_headers(request)
     state = request.app.state
     return await compose_demand(state.downstream, headers, state.settings.compose_timeout_s, demand_id)
 
 
-async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: float, demand_id: str) -> Response:
+async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: float, demand_id: uuid.UUID) -> Response:
     """The composed demand view (also answered by the gateway's fast path, see fastpath.py)."""
     demand_r, sugg_r, contracts_r, people_r = await down.get_all(
         (
@@ -118,8 +120,8 @@ async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: f
 
 
 @router.get("/enterprises/{enterprise_id}/home", summary="An enterprise's home: its demands, the next step for each")
-async def enterprise_home(enterprise_id: str, request: Request) -> Response:
-    f = Fanout(request, forward_headers(request))
+async def enterprise_home(enterprise_id: uuid.UUID, request: Request) -> Response:
+    f = Fanout(request, await forward_headers(request))
     ent_r, demands_r, contracts_r = await asyncio.gather(
         f.get("demand", f"/api/v1/enterprises/{enterprise_id}"),
         f.get("demand", "/api/v1/demands", f"enterprise_id={enterprise_id}&limit=100"),
@@ -144,8 +146,8 @@ async def enterprise_home(enterprise_id: str, request: Request) -> Response:
 
 
 @router.get("/carriers/{carrier_id}/inbox", summary="A carrier's inbox: the demands suggested to it")
-async def carrier_inbox(carrier_id: str, request: Request) -> Response:
-    f = Fanout(request, forward_headers(request))
+async def carrier_inbox(carrier_id: uuid.UUID, request: Request) -> Response:
+    f = Fanout(request, await forward_headers(request))
     carrier_r, sugg_r, contracts_r = await asyncio.gather(
         f.get("talent", f"/api/v1/carriers/{carrier_id}"),
         f.get("matching", f"/api/v1/carriers/{carrier_id}/suggestions"),
@@ -173,8 +175,8 @@ async def carrier_inbox(carrier_id: str, request: Request) -> Response:
     "/project-managers/{person_id}/worklist",
     summary="A project manager's worklist: assignments, contracts to follow, demands awaiting review",
 )
-async def pm_worklist(person_id: str, request: Request) -> Response:
-    f = Fanout(request, forward_headers(request))
+async def pm_worklist(person_id: uuid.UUID, request: Request) -> Response:
+    f = Fanout(request, await forward_headers(request))
     assign_r, contracts_r, review_r = await asyncio.gather(
         f.get("talent", "/api/v1/assignments", f"person_id={person_id}&limit=100"),
         f.get("contracts", "/api/v1/contracts", f"project_manager_id={person_id}&limit=100"),

@@ -8,11 +8,15 @@ regexes), and when that is one of these two it answers here, doing what the Fast
 does, in the same order:
 
 * ``RequestContextMiddleware``: the request id (accepted or made, echoed) and trace context;
-* the route: the owner of the path (else the 404 problem), the body, the caller's
+* ``RequestLimits`` (``shared/limits.py``), with the same ``Limits`` object: 413 for a big
+  body, 429 after repeated failed authentications from the address;
+* the route: the path check (400 problem for a path the gateway refuses, see
+  ``routes.forwarded_path``), the owner of the path (else the 404 problem), the caller's
   authentication and rate limit (``edge_headers``; a ``Problem`` is answered as the app's
-  exception handler answers it, ``instance`` and all), the call (503 problem when the
-  service is unavailable), the reply with the response headers the gateway passes on and
-  ``content-length``; for the composed view, ``compose.compose_demand`` itself;
+  exception handler answers it, ``instance`` and all), the body, the call with the path as
+  received (503 problem when the service is unavailable), the reply with the response
+  headers the gateway passes on and ``content-length``; for the composed view, the UUID
+  validation FastAPI does (422), then ``compose.compose_demand`` itself;
 * ``ServerErrorMiddleware`` (the same class, with the app's 500 handler) around it all.
 
 Everything else (the other composition routes, the vocabulary, the dashboard,
@@ -36,9 +40,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.gateway.compose import compose_demand
 from services.gateway.downstream import Downstream, Unavailable
-from services.gateway.edge import edge_headers, unavailable
-from services.gateway.routes import service_for
+from services.gateway.edge import edge_headers, invalid_path, unavailable
+from services.gateway.routes import forwarded_path, service_for
+from shared.hotpath import HotRequest
 from shared.http import RequestContextMiddleware, request_context
+from shared.limits import Limits, RequestLimits
 from shared.problems import Problem, problem_response
 from shared.tracing import current_traceparent
 
@@ -87,13 +93,14 @@ class GatewayApp(FastAPI):
     _table: list[_Entry] | None = None
     _fast = True
     _fast_app: ASGIApp | None = None
+    _limited: ASGIApp
 
     def _route_table(self) -> list[_Entry] | None:
         """(path regex, methods, fast handler or None) of the HTTP routes that can match a path
         under /api/v1/, in FastAPI's order; None if the fast path cannot tell what FastAPI
         would do (other middleware, a mount)."""
-        if [m.cls for m in self.user_middleware] != [RequestContextMiddleware]:
-            return None  # the fast path does what this one middleware does, and nothing else
+        if [m.cls for m in self.user_middleware] != [RequestContextMiddleware, RequestLimits]:
+            return None  # the fast path does what these middlewares do, and nothing else
         handlers: dict[Any, _Handler] = {}
         if self.proxy_endpoint is not None:
             handlers[self.proxy_endpoint] = GatewayApp._proxy
@@ -150,30 +157,46 @@ class GatewayApp(FastAPI):
         for key, value in self.exception_handlers.items():
             if key in (500, Exception):
                 error_handler = value
+        # The same limits (and the same state) as the RequestLimits middleware of the FastAPI path.
+        limits = self.user_middleware[1].kwargs["limits"]
+        assert isinstance(limits, Limits)
+        self._limited = RequestLimits(self._dispatch, limits=limits, request_id_header=True)
         return ServerErrorMiddleware(self._with_context, handler=error_handler, debug=self.debug)
 
     async def _with_context(self, scope: Scope, receive: Receive, send: Send) -> None:
         # As RequestContextMiddleware: the request id (echoed) and trace context of the request.
-        request_id, token = request_context(scope)
-        handler, match = scope.pop(_FAST)
+        _, token = request_context(scope)
         try:
-            await handler(self, scope, receive, send, request_id, match)
+            await self._limited(scope, receive, send)
         finally:
             current_traceparent.reset(token)
 
-    def _edge(self, scope: Scope, request_id: str) -> dict[str, str] | Response:
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler, match = scope.pop(_FAST)
+        await handler(self, scope, receive, send, scope["state"]["request_id"], match)
+
+    async def _edge(self, scope: Scope, request_id: str) -> dict[str, str] | Response:
         """``forward_headers``, or the problem the exception handler would answer with."""
         try:
-            return edge_headers(scope["headers"], self.state.access, request_id)
+            return await edge_headers(scope["headers"], self.state.access, request_id)
         except Problem as exc:
-            return problem_response(
-                exc.status, exc.slug, exc.detail, title=exc.title, instance=Request(scope).url.path, **exc.extra
-            )
+            return self._problem(scope, exc)
+
+    @staticmethod
+    def _problem(scope: Scope, exc: Problem) -> Response:
+        """The answer the app's exception handler gives to ``exc``."""
+        return problem_response(
+            exc.status, exc.slug, exc.detail, title=exc.title, instance=Request(scope).url.path, **exc.extra
+        )
 
     async def _proxy(self, scope: Scope, receive: Receive, send: Send, request_id: str, match: re.Match[str]) -> None:
         """main.proxy"""
         rid = (b"x-request-id", request_id.encode())
         method: str = scope["method"]
+        target = forwarded_path(scope)
+        if target is None:
+            await _answer(invalid_path(Request(scope).url.path), rid, send)
+            return
         service = service_for(match["path"])
         if service is None:
             response = problem_response(
@@ -181,15 +204,15 @@ class GatewayApp(FastAPI):
             )
             await _answer(response, rid, send)
             return
-        body = await read_body(receive) if method in _WITH_BODY else None
-        query = proxy_query(scope)
-        headers = self._edge(scope, request_id)
+        headers = await self._edge(scope, request_id)
         if isinstance(headers, Response):
             await _answer(headers, rid, send)
             return
+        body = await read_body(receive) if method in _WITH_BODY else None
+        query = proxy_query(scope)
         down: Downstream = self.state.downstream
         try:
-            r = await down.call(service, method, PREFIX + match["path"], query=query, headers=headers, body=body)
+            r = await down.call(service, method, target, query=query, headers=headers, body=body)
         except Unavailable as exc:
             await _answer(unavailable(exc.service, exc.reason), rid, send)
             return
@@ -206,12 +229,17 @@ class GatewayApp(FastAPI):
     ) -> None:
         """compose.demand_view"""
         rid = (b"x-request-id", request_id.encode())
-        headers = self._edge(scope, request_id)
+        try:  # as FastAPI validates the path parameter, before the endpoint runs
+            demand_id = HotRequest(scope, match.groupdict(), b"").uuid_param("demand_id")
+        except Problem as exc:
+            await _answer(self._problem(scope, exc), rid, send)
+            return
+        headers = await self._edge(scope, request_id)
         if isinstance(headers, Response):
             await _answer(headers, rid, send)
             return
         state = self.state
-        response = await compose_demand(state.downstream, headers, state.settings.compose_timeout_s, match["demand_id"])
+        response = await compose_demand(state.downstream, headers, state.settings.compose_timeout_s, demand_id)
         await _answer(response, rid, send)
 
 

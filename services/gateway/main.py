@@ -1,4 +1,5 @@
-"""The gateway: one external API composed of the services (no database, no business rules)."""
+"""The gateway: one external API composed of the services (no business rules; its only database
+holds the API keys it accepts, ADR 0005)."""
 
 from __future__ import annotations
 
@@ -17,15 +18,18 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from services.gateway.access import GatewayAccess
 from services.gateway.compose import demand_view
 from services.gateway.compose import router as compose_router
+from services.gateway.credentials import ApiKeyStore
 from services.gateway.downstream import Downstream, Reply, Unavailable
-from services.gateway.edge import downstream_of, forward_headers, unavailable
+from services.gateway.edge import downstream_of, forward_headers, invalid_path, unavailable
 from services.gateway.fastpath import GatewayApp
-from services.gateway.routes import service_for
+from services.gateway.routes import forwarded_path, service_for
 from services.gateway.settings import GatewaySettings
-from shared import vocabulary
+from shared import limits, vocabulary
+from shared.db import create_engine
 from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
 from shared.responses import JSON
+from shared.runtime import database_url_for
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +56,18 @@ async def readyz(request: Request) -> JSONResponse:
         except Unavailable as exc:
             return service, f"unreachable: {exc.reason}"
 
-    checks = dict(await asyncio.gather(*(check(s) for s in down.urls)))
+    async def credentials(keys: ApiKeyStore) -> tuple[str, str]:
+        try:
+            await asyncio.wait_for(keys.ping(), 2.0)
+            return "credentials", "ok"
+        except Exception as exc:
+            return "credentials", f"unreachable: {type(exc).__name__}"
+
+    parts = [check(s) for s in down.urls]
+    keys: ApiKeyStore | None = request.app.state.access.keys
+    if keys is not None:  # the API keys' store (ADR 0005)
+        parts.append(credentials(keys))
+    checks = dict(await asyncio.gather(*parts))
     if all(v == "ok" for v in checks.values()):
         return JSONResponse({"status": "ready", "checks": checks})
     return problem_response(503, "not-ready", "a service is unreachable", checks=checks)
@@ -71,7 +86,9 @@ async def fields() -> Response:
 @router.get("/dashboard/{asset}", include_in_schema=False)
 async def dashboard_page(request: Request, asset: str = "") -> Response:
     """The live dashboard page (public: it asks its viewer for a token)."""
-    path = "/dashboard" + (f"/{asset}" if asset else "")
+    path = forwarded_path(request.scope)
+    if path is None:
+        return invalid_path(request.url.path)
     try:
         r = await downstream_of(request).call("dashboard", "GET", path, timeout_s=5.0)
     except Unavailable as exc:
@@ -87,7 +104,7 @@ async def dashboard_page(request: Request, asset: str = "") -> Response:
 async def dashboard_events(request: Request) -> Response:
     # EventSource cannot send headers: this route (only) also takes ?access_token=.
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "access_token"]
-    headers = forward_headers(request, bearer=request.query_params.get("access_token"))
+    headers = await forward_headers(request, bearer=request.query_params.get("access_token"))
     headers["accept"] = "text/event-stream"
     try:
         status, reply_headers, body = await downstream_of(request).stream(
@@ -105,18 +122,17 @@ async def dashboard_events(request: Request) -> Response:
 
 @router.api_route("/api/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
 async def proxy(path: str, request: Request) -> Response:
+    target = forwarded_path(request.scope)
+    if target is None:
+        return invalid_path(request.url.path)
     service = service_for(path)
     if service is None:
         return problem_response(404, "not-found", f"no resource at /api/v1/{path}", instance=request.url.path)
+    headers = await forward_headers(request)  # before the body: a refused caller's body is never read
     body = await request.body() if request.method in ("POST", "PUT", "PATCH") else None
     try:
         r = await downstream_of(request).call(
-            service,
-            request.method,
-            "/api/v1/" + path,
-            query=request.url.query,
-            headers=forward_headers(request),
-            body=body,
+            service, request.method, target, query=request.url.query, headers=headers, body=body
         )
     except Unavailable as exc:
         return unavailable(exc.service, exc.reason)
@@ -161,17 +177,20 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
         await down.start()
         app.state.downstream = down
         app.state.settings = settings
-        app.state.access = GatewayAccess(
-            settings,
-            api_keys_file=settings.api_keys_file,
-            rate_per_minute=settings.rate_limit_per_minute,
-            burst=settings.rate_limit_burst,
-        )
+        engine = None
+        if settings.api_keys_enabled:
+            engine = create_engine(database_url_for("gateway", settings), pool_size=4)
+        keys = ApiKeyStore(engine, cache_s=settings.api_key_cache_s) if engine is not None else None
+        app.state.access = access = GatewayAccess(settings, keys=keys)
         app.state.openapi_doc = None
         try:
+            if keys is not None:
+                access.check_signing()
             yield
         finally:
             await down.stop()
+            if engine is not None:
+                await engine.dispose()
 
     # Requests the catch-all proxy or the composed demand view would serve are answered by
     # GatewayApp's ASGI fast path, with the same authentication, rate limits, headers and
@@ -182,6 +201,7 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.proxy_endpoint = proxy
     app.demand_view_endpoint = demand_view
     install_problem_handlers(app)
+    limits.install(app, settings)  # body size and failed authentications (the fast path too)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(compose_router)
     app.include_router(router)

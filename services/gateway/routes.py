@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from typing import Any
+from urllib.parse import quote, unquote
 
 # First match wins: the more specific patterns come first.
 _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -22,3 +25,24 @@ def service_for(path: str) -> str | None:
         if pattern.match(path):
             return service
     return None
+
+
+# A decoded path with one of these would name another resource, or another request, downstream.
+_REFUSED = re.compile(r"[\x00-\x1f\x7f?#\\]")
+_ENCODED_SEPARATOR = re.compile(rb"%(2f|5c)", re.IGNORECASE)
+
+
+def forwarded_path(scope: MutableMapping[str, Any]) -> str | None:
+    """The path to send the owning service: as received, still percent-encoded; None when the
+    gateway refuses it (a control character, ``?``, ``#``, ``\\``, an encoded ``/`` or a ``.``
+    or ``..`` segment), because the service would read it as another route or another query."""
+    path: str = scope["path"]
+    if _REFUSED.search(path) or any(segment in (".", "..") for segment in path.split("/")):
+        return None
+    raw: bytes | None = scope.get("raw_path")
+    if raw is None:
+        return quote(path, safe="/:@!$&'()*+,;=~")
+    if _ENCODED_SEPARATOR.search(raw) or not raw.isascii():
+        return None
+    text = raw.decode("ascii")
+    return text if unquote(text) == path else None

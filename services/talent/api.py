@@ -25,7 +25,6 @@ from services.talent.domain import (
     Trainee,
     TraineeAction,
     TraineeStatus,
-    can_see_contact,
 )
 from services.talent.imports import TalentImporter
 from services.talent.repository import AssignmentFilters, CarrierFilters, PersonFilters, TraineeFilters
@@ -56,6 +55,7 @@ from services.talent.service import (
 from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
+from shared.contact import can_see_contact
 from shared.hotpath import HotRequest, HotRoute
 from shared.hotquery import QueryReader
 from shared.idempotency import created_response, idempotent_create
@@ -68,7 +68,6 @@ from shared.runtime import RuntimeDep
 router = APIRouter(prefix="/api/v1", tags=["talent"])
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
-MAX_IMPORT_BYTES = 32 * 1024 * 1024
 
 
 async def get_service(runtime: RuntimeDep) -> TalentService:
@@ -139,7 +138,7 @@ def person_view(p: dict[str, Any], actor: Actor) -> dict[str, Any]:
         "created_at": p["created_at"],
         "updated_at": p["updated_at"],
     }
-    if can_see_contact(actor, p["carrier_id"]):
+    if can_see_contact(actor, carrier_id=p["carrier_id"]):
         out["contact"] = {"email": p["email"], "phone": p["phone"], "wechat": p["wechat"]}
     return out
 
@@ -259,7 +258,7 @@ async def register_person(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> dict[str, Any]:
-        return person_view(await svc.register_person(uow, data), actor)
+        return person_view(await svc.register_person(uow, data, actor), actor)
 
     status, body, replayed = await _create(
         svc,
@@ -559,12 +558,7 @@ async def import_talent(
             "send the file as text/csv or application/x-ndjson",
             supported=["text/csv", "application/x-ndjson"],
         )
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
-        raise Problem(413, "payload-too-large", f"an import file may have at most {MAX_IMPORT_BYTES} bytes")
-    body = await request.body()
-    if len(body) > MAX_IMPORT_BYTES:
-        raise Problem(413, "payload-too-large", f"an import file may have at most {MAX_IMPORT_BYTES} bytes")
+    body = await request.body()  # at most ITP_MAX_BULK_BODY_BYTES (shared/limits.py)
     try:
         report = await TalentImporter(svc.uow).run(body, fmt, record_type=type)
     except UnreadableFile as exc:

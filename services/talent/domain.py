@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from shared.auth import Actor, Role
 from shared.events import talent as ev
 from shared.events.base import DomainEvent
 from shared.text import normalize
@@ -105,15 +104,6 @@ def search_text(*parts: str | Iterable[str] | None) -> str:
         else:
             out.extend(p)
     return _clean(" ".join(out))
-
-
-def can_see_contact(actor: Actor, person_carrier_id: uuid.UUID | None) -> bool:
-    """Personal contact data is for operators and admins, and for the users of the person's
-    own carrier; everyone else (project managers and dashboards included) sees the person
-    without it."""
-    if actor.has(Role.OPERATOR, Role.ADMIN):
-        return True
-    return person_carrier_id is not None and actor.has(Role.CARRIER_USER) and actor.carrier_id == person_carrier_id
 
 
 # --- capacity ---------------------------------------------------------------------------

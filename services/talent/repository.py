@@ -258,8 +258,12 @@ class TalentRepository:
         row = (await self.conn.execute(stmt)).first()
         return dict(row._mapping) if row else None
 
-    async def person_id_by_email(self, email: str) -> uuid.UUID | None:
-        return (await self.conn.execute(sa.select(people.c.id).where(people.c.email == email))).scalar_one_or_none()
+    async def person_by_email(self, email: str) -> tuple[uuid.UUID, uuid.UUID | None] | None:
+        """The id and carrier of the person with this e-mail, if any."""
+        row = (
+            await self.conn.execute(sa.select(people.c.id, people.c.carrier_id).where(people.c.email == email))
+        ).first()
+        return (row.id, row.carrier_id) if row else None
 
     async def save_person(self, person_id: uuid.UUID, values: dict[str, Any], *, expected_version: int) -> bool:
         result = await self.conn.execute(

@@ -42,6 +42,7 @@ from services.talent.schemas import AssignmentCreate, CarrierCreate, PersonCreat
 from services.talent.tables import carriers, people
 from shared.auth import Actor, Role
 from shared.bulk import validation_errors
+from shared.contact import can_see_contact
 from shared.events import contracts as contract_ev
 from shared.events import matching as matching_ev
 from shared.events import talent as ev
@@ -251,6 +252,14 @@ def service_of(runtime: ServiceRuntime) -> TalentService:
     return svc
 
 
+def duplicate_person(actor: Actor, person_id: uuid.UUID, carrier_id: uuid.UUID | None) -> Conflict:
+    """The 409 for an e-mail another person has. Which person has it is contact data: it is named
+    (``existing_id``) only to those who may see that person's contact data, never to another
+    carrier's user or to staff without that right."""
+    named = {"existing_id": str(person_id)} if can_see_contact(actor, carrier_id=carrier_id) else {}
+    return Conflict("a person with this e-mail is already registered", slug="duplicate-person", **named)
+
+
 class TalentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
@@ -317,14 +326,12 @@ class TalentService:
         return _page(CARRIERS_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
 
     # == people ====================================================================================
-    async def register_person(self, uow: UnitOfWork, data: PersonCreate) -> dict[str, Any]:
+    async def register_person(self, uow: UnitOfWork, data: PersonCreate, actor: Actor) -> dict[str, Any]:
         """A new person (authorized first by :func:`authorize_person_registration`)."""
         repo = TalentRepository(uow.conn)
         await self._check_affiliation(repo, data.carrier_id)
-        if data.contact.email and (existing := await repo.person_id_by_email(data.contact.email)):
-            raise Conflict(
-                "a person with this e-mail is already registered", slug="duplicate-person", existing_id=str(existing)
-            )
+        if data.contact.email and (existing := await repo.person_by_email(data.contact.email)):
+            raise duplicate_person(actor, *existing)
         now = datetime.now(UTC)
         values = {**person_columns(data), "id": uuid.uuid4(), "version": 1, "created_at": now, "updated_at": now}
         await repo.add_person(values)  # a concurrent twin fails on the unique e-mail (a 409 at the edge)
@@ -369,9 +376,9 @@ class TalentService:
             if all(values[k] == current[k] for k in PERSON_PROFILE):
                 return current  # nothing changed: no new version, no event
             if values["email"] and values["email"] != current["email"]:
-                other = await repo.person_id_by_email(values["email"])
-                if other and other != person_id:
-                    raise Conflict("another person has this e-mail", slug="duplicate-person", existing_id=str(other))
+                other = await repo.person_by_email(values["email"])
+                if other and other[0] != person_id:
+                    raise duplicate_person(actor, *other)
             now = datetime.now(UTC)
             values |= {"version": if_match + 1, "updated_at": now}
             if not await repo.save_person(person_id, values, expected_version=if_match):

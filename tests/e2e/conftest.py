@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from itp.embedded import build_apps, serve
-from itp.services import DATA_SERVICES, definition
+from itp.services import DATA_SERVICES, MIGRATED, migrations_dir
 from shared.migrations import upgrade
 from shared.testing import auth_headers, free_port
 
@@ -19,8 +19,8 @@ from shared.testing import auth_headers, free_port
 async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, Any]]:
     """The whole platform in this process (SQLite files, in-process bus), as `./dev run` starts it."""
     data = tmp_path_factory.mktemp("embedded")
-    for name in DATA_SERVICES:
-        await asyncio.to_thread(upgrade, definition(name).migrations, f"sqlite+aiosqlite:///{data}/{name}.db")
+    for name in MIGRATED:
+        await asyncio.to_thread(upgrade, migrations_dir(name), f"sqlite+aiosqlite:///{data}/{name}.db")
     ports = {name: free_port() for name in DATA_SERVICES}
     platform, apps = build_apps(gateway_port=free_port(), service_ports=ports, data_dir=str(data))
     started, stop = asyncio.Event(), asyncio.Event()

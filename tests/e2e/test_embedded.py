@@ -31,4 +31,4 @@ async def test_openapi_documents_every_service(embedded_gateway: httpx.AsyncClie
 async def test_readyz_checks_every_service(embedded_gateway: httpx.AsyncClient) -> None:
     r = await embedded_gateway.get("/readyz")
     assert r.status_code == 200
-    assert set(r.json()["checks"]) == set(DATA_SERVICES)
+    assert set(r.json()["checks"]) == {*DATA_SERVICES, "credentials"}  # and the API keys' store

@@ -11,9 +11,10 @@ import httpx
 import orjson
 import pytest
 
-from services.gateway.access import ApiKeyStore
+from services.gateway.credentials import ApiKeyStore
 from services.gateway.main import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from shared.db import create_engine
 from shared.testing import auth_headers, free_port, token_for, wait_for
 from tests.e2e.slice import BATTERY_CARRIER, demand_body, new_credit_code
 
@@ -73,22 +74,30 @@ async def test_api_key_is_exchanged_and_revocation_takes_effect(
     embedded: dict[str, Any], embedded_gateway: httpx.AsyncClient
 ) -> None:
     enterprise_id = await register_enterprise(embedded_gateway)
-    store = ApiKeyStore(str(embedded["data_dir"] / "api-keys.json"))
-    key = store.create(subject="portal-backend", roles=["enterprise_user"], enterprise_id=enterprise_id)
-    async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url, timeout=10) as portal:
-        r = await portal.post("/api/v1/demands", json=demand_body(enterprise_id), headers={"X-API-Key": key})
-        assert r.status_code == 201, r.text
-        # The key is bound to its enterprise: it cannot act for another.
-        other = await register_enterprise(embedded_gateway)
-        r = await portal.post("/api/v1/demands", json=demand_body(other), headers={"X-API-Key": key})
-        assert r.status_code == 403
-        bad = key[:-4] + "AAAA"
-        assert (await portal.get("/api/v1/demands", headers={"X-API-Key": bad})).status_code == 401
-        key_id = key.split("_")[1]
-        assert store.revoke(key_id)
-        r = await portal.get("/api/v1/demands", headers={"X-API-Key": key})
-        assert (r.status_code, r.json()["type"]) == (401, "/problems/revoked-api-key")
-    assert all("secret" not in str(k) and k.key_hash != key for k in store.list())
+    engine = create_engine(f"sqlite+aiosqlite:///{embedded['data_dir']}/gateway.db")
+    store = ApiKeyStore(engine)
+    try:
+        key = await store.create(subject="portal-backend", roles=["enterprise_user"], enterprise_id=enterprise_id)
+        async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url, timeout=10) as portal:
+            r = await portal.post("/api/v1/demands", json=demand_body(enterprise_id), headers={"X-API-Key": key})
+            assert r.status_code == 201, r.text
+            # The key is bound to its enterprise: it cannot act for another.
+            other = await register_enterprise(embedded_gateway)
+            r = await portal.post("/api/v1/demands", json=demand_body(other), headers={"X-API-Key": key})
+            assert r.status_code == 403
+            bad = key[:-4] + "AAAA"
+            assert (await portal.get("/api/v1/demands", headers={"X-API-Key": bad})).status_code == 401
+            key_id = key.split("_")[1]
+            assert await store.revoke(key_id)
+
+            async def refused() -> bool:
+                r = await portal.get("/api/v1/demands", headers={"X-API-Key": key})
+                return (r.status_code, r.json().get("type")) == (401, "/problems/revoked-api-key")
+
+            await wait_for(refused, timeout_s=5, interval_s=0.2, what="the revoked key refused")
+        assert all(k.key_hash != key and key.split("_")[2] not in str(k) for k in await store.list())
+    finally:
+        await engine.dispose()
 
 
 async def test_request_id_and_trace_context_flow_into_the_events(
@@ -124,7 +133,7 @@ async def test_rate_limit_answers_429_with_retry_after(embedded: dict[str, Any])
         env="test",
         rate_limit_per_minute=60,
         rate_limit_burst=3,
-        api_keys_file=None,
+        api_keys_enabled=False,
         **{f"{n}_url": f"http://127.0.0.1:{p}" for n, p in ports.items()},  # type: ignore[arg-type]
     )
     app = create_gateway_app(settings)
@@ -149,7 +158,7 @@ async def gateway_with_matching_down(embedded: dict[str, Any]) -> AsyncIterator[
     settings = GatewaySettings(
         service_name="gateway",
         env="test",
-        api_keys_file=None,
+        api_keys_enabled=False,
         compose_timeout_s=1.0,
         **{f"{n}_url": f"http://127.0.0.1:{p}" for n, p in ports.items()},  # type: ignore[arg-type]
     )
@@ -259,3 +268,18 @@ async def test_carrier_inbox_lists_the_demands_suggested_to_it(embedded_gateway:
     assert "description" not in entry and body["missing"] == []
     other = auth_headers("carrier_user", carrier_id="00000000-0000-0000-0000-000000000002")
     assert (await embedded_gateway.get(f"/api/v1/carriers/{carrier['id']}/inbox", headers=other)).status_code == 403
+
+
+async def test_an_encoded_separator_or_query_never_reaches_another_route(embedded_gateway: httpx.AsyncClient) -> None:
+    """Issue 13: ``/api/v1/people/%3Fx`` listed people, ``/api/v1/assignments/%23x`` returned a list."""
+    enterprise_id = await register_enterprise(embedded_gateway)
+    segments = ("%3Fx", "%23x", "%0A", "%3Flimit=1", "%2F..", "%2E%2E", "x%00")
+    bases = ("people", "assignments", "carriers", "trainees", "demands", "enterprises", "contracts", "matches")
+    urls = [f"/api/v1/{b}/{s}" for b in bases for s in segments]
+    urls += [f"/api/v1/enterprises/{enterprise_id}/{s}" for s in segments]
+    urls += [f"/api/v1/{c.format(s)}" for c in ("carriers/{}/inbox", "enterprises/{}/home") for s in segments]
+    for url in urls:
+        r = await embedded_gateway.get(url)
+        assert r.status_code in (400, 404, 405, 422), (url, r.status_code, r.text[:200])
+        assert r.headers["content-type"] == "application/problem+json", url
+        assert "items" not in r.json(), url

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from itp.services import DATA_SERVICES, definition
+from itp.services import DATA_SERVICES, MIGRATED, migrations_dir
 from shared.bus.kafka import KafkaBus
 from shared.events import topics
 from shared.events.demand import DemandSubmitted
@@ -49,12 +49,13 @@ async def stack() -> AsyncIterator[dict[str, Any]]:
         "ITP_TOPIC_PREFIX": prefix,
     }
     ports = {name: free_port() for name in (*DATA_SERVICES, "gateway")}
-    for name in DATA_SERVICES:
+    for name in MIGRATED:  # the data services and the gateway's API keys
         db = unique(f"itp_e2e_{name}")
         env[f"ITP_{name.upper()}_DATABASE_URL"] = await create_database(
-            db, template=await migrated_template(name, definition(name).migrations)
+            db, template=await migrated_template(name, migrations_dir(name))
         )
-        env[f"ITP_{name.upper()}_URL"] = f"http://127.0.0.1:{ports[name]}"
+        if name in DATA_SERVICES:
+            env[f"ITP_{name.upper()}_URL"] = f"http://127.0.0.1:{ports[name]}"
         databases[name] = db
     procs = [
         subprocess.Popen(  # noqa: ASYNC220 - started once per module, before any request

@@ -102,6 +102,8 @@ function fmtInt(n) {
 
 // Money arrives as an exact decimal string: group the digits, never go through a float.
 function fmtMoney(s) {
+  // null: hidden from this viewer, it would reveal confidential budgets (k-anonymity)
+  if (s === null || s === undefined) return "保密 withheld";
   const [whole, frac = "00"] = String(s).split(".");
   const sign = whole.startsWith("-") ? "-" : "";
   const digits = whole.replace("-", "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");

@@ -162,7 +162,7 @@ def normalise(kpis: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         "funnel": kpis["funnel"],
-        "money": {k: str(v) for k, v in kpis["money"].items()},
+        "money": {k: str(v) for k, v in kpis["money"].items() if k != "suppressed"},
         "contracts": kpis["contracts"],
         "breakdowns": breakdowns,
     }

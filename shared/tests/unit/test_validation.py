@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from shared.validation import Keywords, Money, TechFields, chars, check_fields, check_money
+from shared.validation import Keywords, Money, TechFields, chars, check_fields, check_money, exact_decimal_string
 
 money = TypeAdapter(Money)
 title = TypeAdapter(Annotated[str, chars(4, 100)])
@@ -150,3 +150,54 @@ def test_keywords() -> None:
         kw.validate_python([""])
     with pytest.raises(ValidationError):
         kw.validate_python([f"k{i}" for i in range(21)])
+
+
+@pytest.mark.parametrize("number", [2500000, 2500000.0, 1.5, 0, True])
+def test_money_refuses_a_json_number_naming_the_field(number: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        Budget.model_validate_json(f'{{"amount": {str(number).lower()}}}')
+    (error,) = info.value.errors()
+    assert error["loc"] == ("amount",) and "exact decimal strings" in error["msg"]
+    with pytest.raises(ValidationError):
+        Budget.model_validate({"amount": number})
+    assert Budget.model_validate_json('{"amount": "2500000"}').amount == Decimal("2500000.00")
+
+
+def _exactly_money(annotation: object, metadata: list[object]) -> tuple[bool, bool]:
+    """(whether the type involves a Decimal, whether it is the shared Money type)."""
+    import typing
+
+    found_decimal, found_money = False, False
+    for m in metadata:
+        found_money |= getattr(m, "func", None) is exact_decimal_string
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if t is Decimal:
+            found_decimal = True
+        if typing.get_origin(t) is Annotated:
+            found_money |= any(getattr(m, "func", None) is exact_decimal_string for m in typing.get_args(t)[1:])
+        stack.extend(typing.get_args(t))
+    return found_decimal, found_money
+
+
+def test_every_money_field_of_every_service_is_the_shared_money_type() -> None:
+    """Every decimal a service accepts in a request body is ``Money`` (percentages aside)."""
+    import importlib
+
+    checked, offenders = [], []
+    for service in ("demand", "talent", "matching", "contracts", "dashboard"):
+        schemas = importlib.import_module(f"services.{service}.schemas")
+        for model in vars(schemas).values():
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                continue
+            if model.model_config.get("extra") != "forbid":  # what a service answers, not what it accepts
+                continue
+            for name, field in model.model_fields.items():
+                is_decimal, is_money = _exactly_money(field.annotation, field.metadata)
+                if is_decimal and not any(w in name for w in ("percent", "share")):
+                    checked.append(name)
+                    if not is_money:
+                        offenders.append(f"{service}.{model.__name__}.{name}")
+    assert offenders == []
+    assert {"budget", "committed_funding", "amount", "value", "grant_amount"} <= set(checked)

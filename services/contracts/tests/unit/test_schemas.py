@@ -47,6 +47,7 @@ def test_only_the_fields_sent_are_changes_as_domain_values() -> None:
     [
         ({"value": "1.001"}, "value"),
         ({"value": 1.5}, "value"),  # a JSON float may already be inexact: strings only
+        ({"value": 1000}, "value"),  # and a whole number too: one rule, exact strings
         ({"value": "-1"}, "value"),
         ({"title": "短"}, "title"),
         ({"ip_ownership": "joint", "ip_enterprise_share": "60", "ip_carrier_share": "41"}, ""),

@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from services.dashboard.tests.support import envelope, isolated_definition, mess
 from shared.bus.memory import InMemoryBus
 from shared.consumer import EventConsumer
 from shared.events import demand as dm
+from shared.events import matching as mt
 from shared.events import talent as tl
 from shared.events.envelope import Envelope
 from shared.runtime import create_service_app
@@ -119,7 +121,13 @@ async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
     r = await served.client.get(KPIS, headers=viewer)
     body = r.json()
     assert body["funnel"]["submitted"] == 1
-    assert body["money"] == {"currency": "CNY", "intended": "1234567.89", "contracted": "0.00", "paid": "0.00"}
+    assert body["money"] == {
+        "currency": "CNY",
+        "intended": "1234567.89",
+        "contracted": "0.00",
+        "paid": "0.00",
+        "suppressed": [],
+    }
     assert body["breakdowns"]["field"][0] == {
         "key": "it.sensors",
         "label": "传感器 Sensors",
@@ -132,12 +140,45 @@ async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
         "contracts": 0,
         "contracted_value": "0.00",
         "paid": "0.00",
+        "suppressed": [],
     }
     tag = r.headers["etag"]
     assert (await served.client.get(KPIS, headers={**viewer, "If-None-Match": tag})).status_code == 304
     await served.deliver(envelope(submitted()))
     r2 = await served.client.get(KPIS, headers={**viewer, "If-None-Match": tag})
     assert r2.status_code == 200 and r2.json()["funnel"]["submitted"] == 2 and r2.headers["etag"] != tag
+
+
+def in_center(sub: dm.DemandSubmitted, center: uuid.UUID) -> dm.DemandSubmitted:
+    return sub.model_copy(update={"center_id": center})
+
+
+async def test_viewers_never_see_an_intended_investment_of_fewer_than_k_confidential_demands(served: Served) -> None:
+    """One confidential demand alone in its center (beside a public one), and two centers of public
+    demands: a viewer may not read the secret budget from the center's row, nor from the total
+    minus the other rows; a project manager sees every figure exactly."""
+    alone, beside, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    secret = in_center(submitted(confidential=True, budget="4321987.65"), alone)
+    for event in (
+        secret,
+        in_center(submitted(budget="100000.00"), alone),
+        in_center(submitted(budget="200000.00"), beside),
+        in_center(submitted(budget="300000.00"), other),
+    ):
+        await served.deliver(envelope(event))
+    viewer = (await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))).json()
+    pm = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
+    assert "4321987.65" not in json.dumps(viewer) and "4421987.65" not in json.dumps(viewer)
+    # Fewer than k confidential budgets in all: the total would give it away too.
+    assert viewer["money"]["intended"] is None and viewer["money"]["suppressed"] == ["intended"]
+    for dimension in ("center", "field", "month", "carrier", "project_manager"):
+        rows = viewer["breakdowns"][dimension]
+        hidden = [r for r in rows if r["suppressed"]]
+        assert hidden and all(r["intended"] is None and r["suppressed"] == ["intended"] for r in hidden), dimension
+    by_center = {r["key"]: r for r in viewer["breakdowns"]["center"]}
+    assert by_center[str(beside)]["intended"] == "200000.00" and not by_center[str(beside)]["suppressed"]
+    assert pm["money"]["intended"] == "4921987.65" and pm["money"]["suppressed"] == []
+    assert {r["key"]: r["intended"] for r in pm["breakdowns"]["center"]}[str(alone)] == "4421987.65"
 
 
 async def test_recent_events_are_listed_newest_first(served: Served) -> None:
@@ -276,6 +317,104 @@ async def test_confidential_demands_reach_viewers_as_teasers_and_personal_data_o
     assert "name" not in v_person and "university" not in v_person
     assert "name" not in pm_person and "university" not in pm_person
     assert (op_person["name"], op_person["university"]) == ("王研究员", "东南大学")
+
+
+MARKERS = ("机密标记甲", "SECRETTERM", "7654321.09", "2031-07-19", "秘密城市", "secret.contact@example.com")
+
+
+def confidential_story(demand_id: uuid.UUID) -> list[Any]:
+    """Every event about a confidential demand that carries its hidden text, or text derived from it,
+    with a marker planted in each."""
+    description, term, budget, deadline, city, contact = MARKERS
+    sub = submitted(confidential=True).model_copy(
+        update={
+            "demand_id": demand_id,
+            "description": f"{description} {term}",
+            "keywords": [term],
+            "budget": Decimal(budget),
+            "deadline": datetime.fromisoformat(f"{deadline}T00:00:00+00:00"),
+            "city": city,
+            "province": city,
+        }
+    )
+    carrier, person = uuid.uuid4(), uuid.uuid4()
+    ranked: dict[str, Any] = {"rank": 1, "score": 0.9, "components": {"text": 0.9}, "matched_terms": [term]}
+    return [
+        mt.MatchesSuggested(  # before its demand is known: fails closed
+            demand_id=demand_id,
+            suggestion_set_id=uuid.uuid4(),
+            carriers=[mt.SuggestedCarrier(carrier_id=carrier, notes=[f"matched terms: {term}"], **ranked)],
+            experts=[mt.SuggestedExpert(person_id=person, **ranked)],
+            suggested_at=scenario.at(6, 1),
+        ),
+        sub,
+        published(sub),
+        dm.DemandUpdated(
+            demand_id=demand_id,
+            changed={"description": description, "budget": budget, "city": city, "contact": {"email": contact}},
+            version=2,
+            updated_at=scenario.at(6, 3),
+        ),
+        mt.MatchesSuggested(
+            demand_id=demand_id,
+            suggestion_set_id=uuid.uuid4(),
+            carriers=[mt.SuggestedCarrier(carrier_id=carrier, notes=[f"matched terms: {term}"], **ranked)],
+            suggested_at=scenario.at(6, 4),
+        ),
+        mt.MatchRejected(
+            demand_id=demand_id,
+            carrier_id=carrier,
+            reason=mt.MatchReason(code="other", note=f"{term} is out of scope"),
+            rejected_by="pm",
+            rejected_at=scenario.at(6, 5),
+        ),
+        mt.AssignmentProposed(
+            batch_id=uuid.uuid4(),
+            proposals=[
+                mt.ProposedDemand(
+                    demand_id=demand_id, carrier_ids=[carrier], scores=[0.9], notes=[f"matched terms: {term}"]
+                )
+            ],
+            unserved=[],
+            total_score=0.9,
+            proposed_at=scenario.at(6, 5),
+        ),
+        mt.MatchAccepted(
+            match_id=uuid.uuid4(),
+            demand_id=demand_id,
+            carrier_id=carrier,
+            enterprise_id=ENTERPRISE,
+            accepted_by="pm",
+            demand_title=sub.title,
+            demand_type=sub.demand_type,
+            budget=Decimal(budget),
+            accepted_at=scenario.at(6, 6),
+        ),
+        dm.DemandWithdrawn(demand_id=demand_id, reason=f"{description} moved in house", withdrawn_at=scenario.at(6, 7)),
+        dm.DemandExpired(
+            demand_id=demand_id,
+            deadline=datetime.fromisoformat(f"{deadline}T00:00:00+00:00"),
+            expired_at=scenario.at(6, 8),
+        ),
+    ]
+
+
+async def test_no_hidden_field_of_a_confidential_demand_reaches_a_viewer_on_the_stream(served: Served) -> None:
+    story = confidential_story(uuid.uuid4())
+    async with (
+        sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as viewer,
+        sse(served.client, EVENTS, headers=auth_headers("project_manager")) as pm,
+    ):
+        for event in story:
+            await served.deliver(envelope(event))
+        for reader in (viewer, pm):
+            await reader.until(lambda r: len(r.events) == len(story), what="the whole story")
+    seen = "\n".join(e.data for e in viewer.events)
+    assert [m for m in MARKERS if m in seen] == []
+    assert all(data_of(e)["data"].get("teaser") for e in viewer.events if e.event != "AssignmentProposed")
+    # Project managers see every demand in full.
+    staff = "\n".join(e.data for e in pm.events)
+    assert all(m in staff for m in MARKERS)
 
 
 async def test_an_event_is_streamed_after_its_commit_so_the_kpis_already_count_it(served: Served) -> None:

@@ -144,6 +144,17 @@ def test_viewers_see_no_scores_or_notes_of_a_batch_assignment() -> None:
     assert domain.stream_view("AssignmentProposed", batch, Audience.STAFF, confidential=False) == batch
 
 
+def test_viewers_see_which_contract_terms_changed_not_the_terms_nor_reasons() -> None:
+    amended = {"contract_id": "c", "changes": {"scope": "机密范围", "value": "10.00"}, "value": "10.00"}
+    assert domain.stream_view("ContractAmended", amended, Audience.VIEWER, confidential=False)["changes"] == [
+        "scope",
+        "value",
+    ]
+    terminated = {"contract_id": "c", "reason": "机密原因", "cancelled_milestones": 1}
+    assert "reason" not in domain.stream_view("ContractTerminated", terminated, Audience.VIEWER, confidential=False)
+    assert domain.stream_view("ContractAmended", amended, Audience.STAFF, confidential=True) == amended
+
+
 def test_personal_data_of_people_only_reaches_operators() -> None:
     person = {"person_id": "p", "name": "王", "university": "东南大学", "roles": ["researcher"]}
     assert domain.stream_view("PersonRegistered", person, Audience.FULL, confidential=False) == person
@@ -210,3 +221,61 @@ def test_the_month_breakdown_keeps_the_newest_months_in_order() -> None:
     merged = domain.merge_rows([(m, {"submitted": 1}) for m in ("2025-11", "2026-02", "2025-12", "2026-01")])
     rows, total = domain.breakdown("month", merged, {}, limit=3)
     assert [r["key"] for r in rows] == ["2025-12", "2026-01", "2026-02"] and total == 4
+
+
+# -- k-anonymity of the intended investment --------------------------------------------------
+
+
+def rows(**confidential: int) -> dict[domain.Key, Metrics]:
+    return {
+        key: Metrics(submitted=n + 1, intended=Decimal(100 * (n + 1)), confidential=n)
+        for key, n in confidential.items()
+    }
+
+
+def test_a_row_of_fewer_than_k_confidential_budgets_is_hidden_with_a_complement() -> None:
+    merged = rows(lonely=1, crowd=5, big=9, public=0)
+    hidden = domain.protect_intended(merged, 3, partition=True)
+    # ``lonely`` alone would be total minus the others: the safe row with the fewest secrets joins it.
+    assert hidden == {"lonely", "crowd"}
+    shown, _ = domain.breakdown("center", merged, {}, 10, hidden)
+    assert {r["key"]: (r["intended"], r["suppressed"]) for r in shown} == {
+        "lonely": (None, ["intended"]),
+        "crowd": (None, ["intended"]),
+        "big": (Decimal("1000"), []),
+        "public": (Decimal("100"), []),
+    }
+
+
+def test_sensitive_rows_that_add_up_k_secrets_together_need_no_complement() -> None:
+    assert domain.protect_intended(rows(a=1, b=2, c=4), 3, partition=True) == {"a", "b"}
+    # Not a partition (a demand counts in each of its fields): a and b may be one secret twice.
+    assert domain.protect_intended(rows(a=1, b=2, c=4), 3, partition=False) == {"a", "b", "c"}
+
+
+def test_without_a_safe_row_every_row_with_a_secret_is_hidden_and_the_total_when_fewer_than_k() -> None:
+    assert domain.protect_intended(rows(a=1, b=1, p=0), 3, partition=True) == {"a", "b"}
+    assert domain.total_suppressed(2, 3) and not domain.total_suppressed(3, 3) and not domain.total_suppressed(0, 3)
+    assert domain.protect_intended(rows(a=1, b=1, c=1, p=0), 3, partition=False) == {"a", "b", "c"}
+
+
+def test_k_of_one_or_no_secrets_hide_nothing() -> None:
+    assert domain.protect_intended(rows(a=1, b=2), 1, partition=True) == set()
+    assert domain.protect_intended(rows(a=0, b=0), 3, partition=True) == set()
+    assert domain.protect_intended(rows(a=3, b=7), 3, partition=True) == set()
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_no_subtraction_of_shown_figures_from_the_total_isolates_fewer_than_k_secrets(seed: int) -> None:
+    """In a partition, what a viewer can compute about the hidden rows is their sum (the total
+    minus the rows shown): it always adds up k secrets or more, or the total is hidden too."""
+    import random
+
+    rnd = random.Random(seed)
+    k = rnd.randint(2, 4)
+    merged = rows(**{f"r{i}": rnd.choice([0, 0, 1, 1, 2, 3, 5]) for i in range(rnd.randint(1, 6))})
+    hidden = domain.protect_intended(merged, k, partition=True)
+    total = sum(m.confidential for m in merged.values())
+    assert all(merged[key].confidential in (0,) or merged[key].confidential >= k for key in merged.keys() - hidden)
+    if hidden:
+        assert sum(merged[key].confidential for key in hidden) >= k or domain.total_suppressed(total, k)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.demand.main import definition
 from services.demand.tests.integration.helpers import (
     OPERATOR,
     OPERATOR_2,
@@ -26,6 +27,7 @@ from services.demand.tests.integration.helpers import (
     register_enterprise,
     short_types,
 )
+from shared.testing import holding_locks, service_client
 
 pytestmark = pytest.mark.integration
 
@@ -232,3 +234,50 @@ async def test_patch_validates_like_create(demand: DemandApp, enterprise: dict[s
     after = (await c.get(url, headers=OPERATOR)).json()
     assert after["version"] == 1
     assert short_types(await outbox_rows(demand.runtime, d["id"])) == ["DemandSubmitted"]
+
+
+@pytest.mark.parametrize("budget", [2500000, 2500000.5])
+async def test_a_budget_is_an_exact_decimal_string_never_a_json_number(demand: DemandApp, budget: float) -> None:
+    c = demand.client
+    ent = await register_enterprise(c)
+    r = await c.post("/api/v1/demands", json=demand_body(ent["id"], budget=budget), headers=enterprise_user(ent["id"]))
+    assert [e["field"] for e in assert_problem(r, 422, "validation-error")["errors"]] == ["budget"]
+    assert await demand_count(demand.runtime, ent["id"]) == 0
+    d = await create_demand(c, ent["id"], budget="2500000")
+    assert d["budget"] == "2500000.00"
+    r = await c.patch(
+        f"/api/v1/demands/{d['id']}",
+        json={"budget": budget},
+        headers={**enterprise_user(ent["id"]), "If-Match": '"v1"'},
+    )
+    assert [e["field"] for e in assert_problem(r, 422, "validation-error")["errors"]] == ["budget"]
+    r = await c.post(
+        f"/api/v1/enterprises/{ent['id']}/centers",
+        json={"name": "联合创新中心", "established_on": "2025-01-01", "committed_funding": 1000000},
+        headers=OPERATOR,
+    )
+    assert [e["field"] for e in assert_problem(r, 422, "validation-error")["errors"]] == ["committed_funding"]
+
+
+async def test_two_writers_on_two_replicas_with_one_if_match_give_one_success_and_one_412(demand: DemandApp) -> None:
+    """As in production: two replicas over one database, both requests provably in flight together
+    (a third session holds the demand's row until both wait on it)."""
+    ent = await register_enterprise(demand.client)
+    d = await create_demand(demand.client, ent["id"])
+    url, db = f"/api/v1/demands/{d['id']}", demand.runtime.database_url
+    async with service_client(definition, db) as one, service_client(definition, db) as two:
+        async with holding_locks(db, "SELECT id FROM demands WHERE id = $1::uuid FOR UPDATE", d["id"]) as waiting:
+            writes = [
+                asyncio.create_task(client.patch(url, json={"budget": budget}, headers={**headers, "If-Match": '"v1"'}))
+                for client, headers, budget in (
+                    (one, enterprise_user(ent["id"]), "3000000.00"),
+                    (two, OPERATOR, "4000000.00"),
+                )
+            ]
+            await waiting(2)
+        results = await asyncio.gather(*writes)
+    assert sorted(r.status_code for r in results) == [200, 412], [r.text for r in results]
+    [winner] = [r.json() for r in results if r.status_code == 200]
+    now = (await demand.client.get(url, headers=OPERATOR)).json()
+    assert (now["budget"], now["version"]) == (winner["budget"], 2)
+    assert short_types(await outbox_rows(demand.runtime, d["id"])) == ["DemandSubmitted", "DemandUpdated"]

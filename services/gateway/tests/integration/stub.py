@@ -15,8 +15,14 @@ import uvicorn
 
 from shared.testing import free_port, wait_for
 
+# Demand ids (UUIDs, as the gateway requires of a composed view) that tell the stub how to answer.
+KINDS = ("d", "nosugg", "hidden", "broken", "slow", "empty", "gone")
+ID = {kind: f"00000000-0000-4000-8000-{i + 1:012d}" for i, kind in enumerate(KINDS)}
+KIND_OF = {v: k for k, v in ID.items()}
+D1 = ID["d"]
+
 DEMAND = {
-    "id": "d-1",
+    "id": D1,
     "title": "车用固态锂电池电解质开发",
     "status": "published",
     "budget": "2500000.00",
@@ -27,7 +33,7 @@ CARRIERS = [
     {"carrier_id": "c-1", "name": "先进储能技术研究所", "rank": 1, "score": 0.6192, "components": {"text": 0.4699}},
     {"carrier_id": "c-2", "name": "Power Electronics Lab", "rank": 2, "score": 0.5, "components": {"text": 0.1}},
 ]
-CONTRACTS = [{"id": "k-1", "demand_id": "d-1", "value": "2500000.00"}, {"id": "k-2", "demand_id": "d-1"}]
+CONTRACTS = [{"id": "k-1", "demand_id": D1, "value": "2500000.00"}, {"id": "k-2", "demand_id": D1}]
 PEOPLE = [{"id": "a-1", "role": "lead_carrier"}, {"id": "a-2", "role": "project_manager"}]
 
 
@@ -80,8 +86,8 @@ class Stub:
             body = orjson.dumps(doc)
             return status, [*json, (b"content-length", str(len(body)).encode()), *(extra or [])], body, []
 
-        parts = path.split("/")
-        if path.endswith("/slow") or (path.endswith("/suggestions") and "slow" in path):
+        parts = [KIND_OF.get(p, p) for p in path.split("/")]
+        if path.endswith("/slow") or (path.endswith("/suggestions") and parts[4] == "slow"):
             await asyncio.sleep(self.delay_s)
         if "/status/" in path:
             code = int(path.rsplit("/status/", 1)[1].split("/")[0])
@@ -97,7 +103,7 @@ class Stub:
         if len(parts) == 5 and parts[3] == "demands" and method == "GET":
             if parts[4].startswith("gone"):
                 return reply(404, {"type": "/problems/not-found"}, [(b"content-type", b"application/problem+json")])
-            return reply(200, {**DEMAND, "id": parts[4]}, [(b"etag", b'"v3"')])
+            return reply(200, {**DEMAND, "id": path.split("/")[4]}, [(b"etag", b'"v3"')])
         if len(parts) == 6 and parts[5] == "suggestions":
             if "nosugg" in parts[4]:
                 return reply(404, {"type": "/problems/not-found"})
@@ -105,9 +111,11 @@ class Stub:
                 return reply(403, {"type": "/problems/forbidden"})
             if "broken" in parts[4]:
                 return reply(500, {"type": "/problems/internal-error"})
-            return reply(200, {"demand_id": parts[4], "suggestion_set_id": "s-1", "carriers": CARRIERS, "experts": []})
+            return reply(
+                200, {"demand_id": path.split("/")[4], "suggestion_set_id": "s-1", "carriers": CARRIERS, "experts": []}
+            )
         if path == "/api/v1/contracts":
-            return reply(200, {"items": [] if "empty" in query else CONTRACTS, "next_cursor": None})
+            return reply(200, {"items": [] if ID["empty"] in query else CONTRACTS, "next_cursor": None})
         if path == "/api/v1/assignments":
             return reply(200, {"items": PEOPLE, "next_cursor": None})
         # Anything else: an echo, with headers the gateway must not pass on (hop-by-hop or internal).

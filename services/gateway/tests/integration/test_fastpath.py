@@ -9,6 +9,7 @@ service received (request line, headers, body) must be the same.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from typing import Any
 import httpx
 import pytest
 
-from services.gateway.access import ApiKeyStore
+from services.gateway.credentials import ApiKeyStore
 from services.gateway.fastpath import GatewayApp
 from services.gateway.main import create_gateway_app
 from services.gateway.settings import GatewaySettings
-from services.gateway.tests.integration.stub import CARRIERS, CONTRACTS, PEOPLE, Seen, Stub, serving
+from services.gateway.tables import MIGRATIONS
+from services.gateway.tests.integration.stub import CARRIERS, CONTRACTS, D1, ID, PEOPLE, Seen, Stub, serving
 from shared.auth import verifier_for
+from shared.db import create_engine
+from shared.migrations import upgrade
 from shared.testing import free_port, token_for
 
 SERVICES = ("demand", "talent", "matching", "contracts", "dashboard")
@@ -36,7 +40,8 @@ def settings_for(stub: Stub, tmp: Path, down: tuple[str, ...] = (), **overrides:
     values: dict[str, Any] = {
         "service_name": "gateway",
         "env": "test",
-        "api_keys_file": str(tmp / "api-keys.json"),
+        "database_url": f"sqlite+aiosqlite:///{tmp}/gateway.db",  # the API keys' store
+        "api_key_cache_s": 0.01,
         "compose_timeout_s": 0.5,
         "downstream_timeout_s": 1.0,
         "rate_limit_burst": 10_000,
@@ -76,6 +81,7 @@ async def stub() -> AsyncIterator[Stub]:
 @pytest.fixture(scope="module")
 async def pair(stub: Stub, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pair]:
     tmp = tmp_path_factory.mktemp("gateway")
+    await asyncio.to_thread(upgrade, MIGRATIONS, f"sqlite+aiosqlite:///{tmp}/gateway.db")
     settings = settings_for(stub, tmp)
     async with gateway(settings, fast=True) as (app, fast), gateway(settings, fast=False) as (_, slow):
         yield Pair(stub, fast, slow, app, tmp)
@@ -150,14 +156,14 @@ async def test_a_proxied_get_passes_on_only_the_listed_response_headers(pair: Pa
         ("POST", "/api/v1/demands", {"content": b'{"raw": true}'}),  # no content-type: aiohttp's default
         ("POST", "/api/v1/demands", {"content": b""}),
         ("PUT", "/api/v1/carriers/c-1", {"json": {"capacity": 3}, "headers": {"If-Match": '"v2"'}}),
-        ("PATCH", "/api/v1/demands/d-1", {"json": {"title": "x"}, "headers": {"Idempotency-Key": "k-1"}}),
+        ("PATCH", f"/api/v1/demands/{D1}", {"json": {"title": "x"}, "headers": {"Idempotency-Key": "k-1"}}),
         ("DELETE", "/api/v1/match-assignments/m-1", {}),
         ("GET", "/api/v1/contracts?demand_id=%E4%B8%AD&a=%7e&b=x+y", {}),  # a query yarl rewrites
         ("GET", "/api/v1/people/a%20b/%E4%B8%AD", {}),  # a path yarl quotes again
         ("GET", "/api/v1/trainees/", {}),
         (
             "GET",
-            "/api/v1/demands/d-1/suggestions",
+            f"/api/v1/demands/{D1}/suggestions",
             {"headers": {"Accept": "application/json", "Accept-Language": "zh"}},
         ),
     ],
@@ -212,7 +218,7 @@ async def test_a_slow_service_is_a_503_problem(pair: Pair) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/nothing-here", "/api/v1/", "/api/v1/demandsx/1", "/api/v1/Demands", "/api/v1/a%3Fb%23c"]
+    "url", ["/api/v1/nothing-here", "/api/v1/", "/api/v1/demandsx/1", "/api/v1/Demands", "/api/v1/a%25b%20c"]
 )
 async def test_no_owner_is_the_same_404_problem(pair: Pair, url: str) -> None:
     r, seen = await both(pair, "POST", url, content=b"{}", headers=user())
@@ -234,7 +240,7 @@ async def test_refused_callers_get_the_same_401_problem(pair: Pair, headers: dic
     for method, url in (
         ("GET", "/api/v1/demands?limit=1"),
         ("POST", "/api/v1/demands"),
-        ("GET", "/api/v1/demands/d-1"),
+        ("GET", f"/api/v1/demands/{D1}"),
     ):
         r, seen = await both(pair, method, url, headers=headers, content=b"{}" if method == "POST" else None)
         assert r.status_code == 401 and r.json()["type"] == f"/problems/{slug}" and not seen
@@ -244,8 +250,8 @@ async def test_refused_callers_get_the_same_401_problem(pair: Pair, headers: dic
 
 
 async def test_an_api_key_is_exchanged_for_a_token_on_the_fast_path(pair: Pair) -> None:
-    store = ApiKeyStore(str(pair.tmp / "api-keys.json"))
-    key = store.create(
+    store = ApiKeyStore(create_engine(f"sqlite+aiosqlite:///{pair.tmp}/gateway.db"))
+    key = await store.create(
         subject="portal", roles=["enterprise_user"], enterprise_id="97b2be68-7a8e-4a0e-a59f-2162048fd530"
     )
     for client in (pair.fast, pair.slow):
@@ -257,7 +263,8 @@ async def test_an_api_key_is_exchanged_for_a_token_on_the_fast_path(pair: Pair) 
         token = (call.header(b"authorization") or b"").decode().removeprefix("Bearer ")
         actor = verifier_for(GatewaySettings(env="test")).verify(token)
         assert actor.subject == f"apikey:{key.split('_')[1]}:portal"
-    assert store.revoke(key.split("_")[1])
+    assert await store.revoke(key.split("_")[1])
+    await store.engine.dispose()
     r, _ = await both(pair, "GET", "/api/v1/demands?limit=1", headers={"X-API-Key": key})
     assert (r.status_code, r.json()["type"]) == (401, "/problems/revoked-api-key")
 
@@ -287,7 +294,7 @@ async def test_requests_the_fast_path_leaves_to_fastapi(pair: Pair) -> None:
     ]:
         assert not took_fast_path(pair.app, method, url), (method, url)
     assert took_fast_path(pair.app, "POST", "/api/v1/vocabulary/fields")  # only GET is the gateway's own
-    assert took_fast_path(pair.app, "PATCH", "/api/v1/demands/d-1")  # only GET is composed
+    assert took_fast_path(pair.app, "PATCH", f"/api/v1/demands/{D1}")  # only GET is composed
     assert not pair.app.fast_route({"type": "http", "method": "GET", "path": "/api/v1/a\nb", "root_path": ""})
     assert not pair.app.fast_route({"type": "http", "method": "GET", "path": "/api/v1/demands", "root_path": "/x"})
     for method, url in [("HEAD", "/api/v1/enterprises/e-1"), ("GET", "/api/v1")]:
@@ -316,7 +323,7 @@ async def test_the_rate_limit_is_the_same_429_with_retry_after(stub: Stub, tmp_p
             heavy = {**user(), "X-Request-ID": "r"}
             codes = [(await client.get("/api/v1/demands?limit=1", headers=heavy)).status_code for _ in range(4)]
             limited = await client.post("/api/v1/demands", content=b"{}", headers=heavy)
-            composed = await client.get("/api/v1/demands/d-1", headers=heavy)
+            composed = await client.get(f"/api/v1/demands/{D1}", headers=heavy)
             other = await client.get("/api/v1/demands?limit=1", headers=user(subject="someone-else"))
             answers.append((codes, limited, composed, other))
         for codes, limited, composed, other in answers:
@@ -344,17 +351,17 @@ async def test_an_unreachable_service_is_the_same_503(stub: Stub, tmp_path: Path
 
 
 async def test_the_composed_view_on_the_fast_path(pair: Pair) -> None:
-    r, seen = await both(pair, "GET", "/api/v1/demands/d-1", headers=user())
+    r, seen = await both(pair, "GET", f"/api/v1/demands/{D1}", headers=user())
     assert r.status_code == 200 and r.headers["etag"] == '"v3"'
     body = r.json()
-    assert body["id"] == "d-1" and body["suggestions"] == CARRIERS and body["suggestions_status"] == "ready"
+    assert body["id"] == D1 and body["suggestions"] == CARRIERS and body["suggestions_status"] == "ready"
     assert body["contracts"] == CONTRACTS and body["contract"] == CONTRACTS[0] and body["people"] == PEOPLE
     assert body["missing"] == []
     assert sorted(s.target for s in seen) == [
-        b"/api/v1/assignments?target_id=d-1",
-        b"/api/v1/contracts?demand_id=d-1",
-        b"/api/v1/demands/d-1",
-        b"/api/v1/demands/d-1/suggestions",
+        f"/api/v1/assignments?target_id={D1}".encode(),
+        f"/api/v1/contracts?demand_id={D1}".encode(),
+        f"/api/v1/demands/{D1}".encode(),
+        f"/api/v1/demands/{D1}/suggestions".encode(),
     ]
     assert all(s.header(b"x-request-id") == b"req-1" for s in seen)
 
@@ -362,13 +369,15 @@ async def test_the_composed_view_on_the_fast_path(pair: Pair) -> None:
 @pytest.mark.parametrize(
     ("demand_id", "status", "check"),
     [
-        ("nosugg-1", 200, {"suggestions": [], "suggestions_status": "pending", "missing": []}),
-        ("hidden-1", 200, {"suggestions": [], "suggestions_status": "hidden", "missing": []}),
-        ("broken-1", 200, {"suggestions": None, "suggestions_status": "unavailable", "missing": ["suggestions"]}),
-        ("slow-1", 200, {"suggestions": None, "suggestions_status": "unavailable", "missing": ["suggestions"]}),
-        ("empty-1", 200, {"contracts": [], "contract": None}),
-        ("gone-1", 404, {"type": "/problems/not-found"}),
-        ("a%20b", 200, {"id": "a b"}),
+        (ID["nosugg"], 200, {"suggestions": [], "suggestions_status": "pending", "missing": []}),
+        (ID["hidden"], 200, {"suggestions": [], "suggestions_status": "hidden", "missing": []}),
+        (ID["broken"], 200, {"suggestions": None, "suggestions_status": "unavailable", "missing": ["suggestions"]}),
+        (ID["slow"], 200, {"suggestions": None, "suggestions_status": "unavailable", "missing": ["suggestions"]}),
+        (ID["empty"], 200, {"contracts": [], "contract": None}),
+        (ID["gone"], 404, {"type": "/problems/not-found"}),
+        (ID["d"].replace("-", ""), 200, {"id": ID["d"]}),  # the UUID as FastAPI reads it
+        ("a%20b", 422, {"type": "/problems/validation-error"}),
+        ("%3Fx", 422, {"type": "/problems/validation-error"}),
     ],
 )
 async def test_composed_view_edges_are_answered_alike(
@@ -384,8 +393,8 @@ async def test_the_composed_view_without_its_demand_service(stub: Stub, tmp_path
     for down in (("demand",), ("matching", "talent")):
         settings = settings_for(stub, tmp_path, down=down)
         async with gateway(settings, fast=True) as (_, fast), gateway(settings, fast=False) as (_, slow):
-            a = await fast.get("/api/v1/demands/d-1", headers={**user(), "X-Request-ID": "r"})
-            b = await slow.get("/api/v1/demands/d-1", headers={**user(), "X-Request-ID": "r"})
+            a = await fast.get(f"/api/v1/demands/{D1}", headers={**user(), "X-Request-ID": "r"})
+            b = await slow.get(f"/api/v1/demands/{D1}", headers={**user(), "X-Request-ID": "r"})
             assert (a.status_code, a.headers.raw, a.content) == (b.status_code, b.headers.raw, b.content)
             if down == ("demand",):
                 assert a.status_code == 503 and a.json()["service"] == "demand"
@@ -396,7 +405,132 @@ async def test_the_composed_view_without_its_demand_service(stub: Stub, tmp_path
 async def test_composed_views_reuse_kept_alive_connections(pair: Pair) -> None:
     down = pair.app.state.downstream
     for _ in range(3):
-        assert (await pair.fast.get("/api/v1/demands/d-1", headers=user())).status_code == 200
+        assert (await pair.fast.get(f"/api/v1/demands/{D1}", headers=user())).status_code == 200
     pool = down._pools["demand"]
     assert pool.count == len(pool.idle) >= 1  # every connection back in the pool, none leaked
     assert sum(p.count for p in down._pools.values()) <= 8
+
+
+# -- path confusion --------------------------------------------------------------------------------
+
+# Encoded in a path segment, each of these would make a service read another route or a query.
+CONFUSING = ("%23x", "%3Fx", "%3Flimit=1", "%0A", "x%0D%0Ay", "%00", "%09", "%7F", "%2F..", "a%2Fb", "%5C..", "%2E%2E")
+# Every prefix the gateway routes (routes._ROUTES), with one extra segment after some.
+PROXIED = (
+    "people",
+    "assignments",
+    "trainees",
+    "talent",
+    "carriers",
+    f"carriers/{D1}",
+    "enterprises",
+    f"enterprises/{D1}",
+    "demands",
+    f"demands/{D1}",
+    f"demands/{D1}/suggestions",
+    "matches",
+    "match-assignments",
+    "contracts",
+    f"contracts/{D1}/milestones",
+    "dashboard",
+)
+COMPOSED = ("demands/{}", "enterprises/{}/home", "carriers/{}/inbox", "project-managers/{}/worklist")
+
+
+@pytest.mark.parametrize("segment", CONFUSING)
+async def test_a_confusing_segment_is_refused_and_reaches_no_service(pair: Pair, segment: str) -> None:
+    urls = [f"/api/v1/{base}/{segment}" for base in PROXIED]
+    urls += [f"/api/v1/{base}/{segment}/x" for base in PROXIED]
+    urls += [f"/api/v1/{c.format(segment)}" for c in COMPOSED]
+    urls += [f"/api/v1/demands/{D1}/{segment}", f"/api/v1/{segment}/people"]
+    for url in urls:
+        for method in ("GET", "POST"):
+            pair.stub.seen.clear()
+            a = await pair.fast.request(method, url, headers={**user(), "X-Request-ID": "r"})
+            b = await pair.slow.request(method, url, headers={**user(), "X-Request-ID": "r"})
+            assert (a.status_code, a.headers.raw, a.content) == (b.status_code, b.headers.raw, b.content), url
+            assert a.status_code in (400, 404, 405, 422), (url, a.status_code)
+            assert a.headers["content-type"] == "application/problem+json"
+            assert pair.stub.seen == [], (url, [s.target for s in pair.stub.seen])
+
+
+async def test_a_path_is_forwarded_as_received(pair: Pair) -> None:
+    for raw in ("/api/v1/people/a%25b%20c", "/api/v1/people/%E4%B8%AD/x", "/api/v1/people/%3Cb%3E"):
+        _, seen = await both(pair, "GET", raw, headers=user())
+        assert [s.target for s in seen] == [raw.encode()]
+
+
+async def asgi_get(app: Any, path: str, raw_path: bytes) -> int:
+    """The status ``app`` answers a GET with this exact scope (a client that does not normalise)."""
+    sent: list[dict[str, Any]] = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": raw_path,
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"gw"), (b"authorization", user()["Authorization"].encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("gw", 80),
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return int(sent[0]["status"])
+
+
+async def test_a_dot_segment_or_a_separator_in_the_raw_path_is_refused(pair: Pair, stub: Stub) -> None:
+    """What a client that does not normalise its URLs sends (httpx would)."""
+    settings = settings_for(stub, pair.tmp)
+    async with gateway(settings, fast=True) as (fast, _), gateway(settings, fast=False) as (slow, _):
+        for raw in (b"/api/v1/contracts/../people", b"/api/v1/people/./x", b"/api/v1/people/a%2f..%2fb"):
+            for app in (fast, slow):
+                pair.stub.seen.clear()
+                assert await asgi_get(app, raw.decode().replace("%2f", "/"), raw) == 400, raw
+                assert not pair.stub.seen
+
+
+# -- the door's limits (shared/limits.py) ----------------------------------------------------------
+
+
+async def big_chunks() -> AsyncIterator[bytes]:
+    for _ in range(8):
+        yield b"x" * 1024
+
+
+async def test_big_bodies_and_failed_authentications_are_refused_alike(stub: Stub, tmp_path: Path) -> None:
+    settings = settings_for(stub, tmp_path, max_body_bytes=4096, auth_failure_burst=2, auth_failures_per_minute=1)
+    async with gateway(settings, fast=True) as (_, fast), gateway(settings, fast=False) as (_, slow):
+        answers = []
+        for client in (fast, slow):
+            stub.seen.clear()
+            headers = {**user(), "X-Request-ID": "r"}
+            declared = await client.post("/api/v1/demands", content=b"x" * 5000, headers=headers)
+            streamed = await client.post("/api/v1/demands", content=big_chunks(), headers=headers)
+            assert not stub.seen, "no big body reaches a service"
+            forged = {"Authorization": "Bearer forged", "X-Request-ID": "r"}
+            failures = [(await client.get("/api/v1/demands", headers=forged)).status_code for _ in range(2)]
+            throttled = await client.get("/api/v1/demands", headers=headers)
+            # One budget per address, whichever entrance of the app answered the failures.
+            composed = await client.get(f"/api/v1/enterprises/{D1}/home", headers=headers)
+            answers.append((declared, streamed, failures, throttled, composed))
+        for declared, streamed, failures, throttled, composed in answers:
+            for r in (declared, streamed):
+                assert (r.status_code, r.json()["type"]) == (413, "/problems/payload-too-large")
+                assert r.headers["content-type"] == "application/problem+json"
+            assert failures == [401, 401]
+            for r in (throttled, composed):
+                assert (r.status_code, r.json()["type"]) == (429, "/problems/too-many-failed-authentications")
+                assert int(r.headers["retry-after"]) >= 1
+        (df, _, _, tf, _), (ds, _, _, ts, _) = answers
+        assert (df.headers.raw, df.content) == (ds.headers.raw, ds.content)
+        assert [k for k, _ in tf.headers.raw] == [k for k, _ in ts.headers.raw]  # Retry-After's value may tick

@@ -45,8 +45,8 @@ def test_the_query_is_starlettes(qs: bytes) -> None:
     assert proxy_query(scope) == expected
 
 
-def test_forwarded_headers_take_the_first_of_each_and_drop_the_api_key() -> None:
-    access = GatewayAccess(GatewaySettings(env="test"), api_keys_file=None, rate_per_minute=60, burst=10)
+async def test_forwarded_headers_take_the_first_of_each_and_drop_the_api_key() -> None:
+    access = GatewayAccess(GatewaySettings(env="test", rate_limit_per_minute=60, rate_limit_burst=10), keys=None)
     token = token_for("operator")
     raw = [
         (b"accept", b"application/json"),
@@ -59,7 +59,7 @@ def test_forwarded_headers_take_the_first_of_each_and_drop_the_api_key() -> None
     ]
     reset = current_traceparent.set("00-" + "a" * 32 + "-" + "b" * 16 + "-01")
     try:
-        out = edge_headers(raw, access, "req-9")
+        out = await edge_headers(raw, access, "req-9")
     finally:
         current_traceparent.reset(reset)
     assert out == {

@@ -3,10 +3,12 @@ filters, Chinese-aware search and cursors, and the events each write records."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 
+from services.talent.main import definition
 from services.talent.tests.integration.helpers import (
     DASHBOARD,
     OPERATOR,
@@ -24,6 +26,7 @@ from services.talent.tests.integration.helpers import (
     tag,
     types_of,
 )
+from shared.testing import holding_locks, service_client
 
 pytestmark = pytest.mark.integration
 
@@ -192,6 +195,27 @@ async def test_person_rules_at_the_edge(talent: TalentApp) -> None:
         assert_problem(await c.post("/api/v1/people", json=person_body(other["id"])), 403, "forbidden")
 
 
+async def test_a_duplicate_e_mail_names_the_person_only_to_who_may_see_its_contact_data(talent: TalentApp) -> None:
+    ours, theirs = await create_carrier(talent), await create_carrier(talent)
+    async with talent.client(carrier_user(theirs["id"])) as c:
+        first = await c.post("/api/v1/people", json=person_body(theirs["id"]))
+        assert first.status_code == 201, first.text
+    email, their_person = first.json()["contact"]["email"], first.json()["id"]
+    async with talent.client(carrier_user(ours["id"])) as c:
+        r = await c.post("/api/v1/people", json=person_body(ours["id"], contact={"email": email}))
+        assert "existing_id" not in assert_problem(r, 409, "duplicate-person") and their_person not in r.text
+        mine = await c.post("/api/v1/people", json=person_body(ours["id"]))
+        r = await c.patch(
+            f"/api/v1/people/{mine.json()['id']}", json={"contact": {"email": email}}, headers={"If-Match": '"v1"'}
+        )
+        assert "existing_id" not in assert_problem(r, 409, "duplicate-person") and their_person not in r.text
+    for headers in (carrier_user(theirs["id"]), PROJECT_MANAGER):
+        async with talent.client(headers) as c:
+            r = await c.post("/api/v1/people", json=person_body(theirs["id"], contact={"email": email}))
+            named = assert_problem(r, 409, "duplicate-person").get("existing_id")
+            assert named == (their_person if headers != PROJECT_MANAGER else None)
+
+
 async def test_person_patch_with_if_match_and_no_event_when_nothing_changes(talent: TalentApp) -> None:
     carrier = await create_carrier(talent)
     person = await create_person(talent, carrier["id"])
@@ -267,3 +291,24 @@ async def test_people_list_filters_search_and_pages(talent: TalentApp) -> None:
         # A cursor of one list is refused by another.
         r = await c.get("/api/v1/carriers", params={"cursor": first["next_cursor"]})
         assert_problem(r, 400, "bad-cursor")
+
+
+async def test_two_writers_on_two_replicas_with_one_if_match_give_one_success_and_one_412(talent: TalentApp) -> None:
+    """Two replicas over one database; both edits provably in flight together (a third session
+    holds the person's row until both wait on it)."""
+    carrier = await create_carrier(talent)
+    person = await create_person(talent, carrier["id"])
+    url, db = f"/api/v1/people/{person['id']}", talent.database_url
+    async with service_client(definition, db) as one, service_client(definition, db) as two:
+        async with holding_locks(db, "SELECT id FROM people WHERE id = $1::uuid FOR UPDATE", person["id"]) as waiting:
+            writes = [
+                asyncio.create_task(client.patch(url, json={"capacity": capacity}, headers={**h, "If-Match": '"v1"'}))
+                for client, h, capacity in ((one, OPERATOR, 4), (two, carrier_user(carrier["id"]), 5))
+            ]
+            await waiting(2)
+        results = await asyncio.gather(*writes)
+    assert sorted(r.status_code for r in results) == [200, 412], [r.text for r in results]
+    [winner] = [r.json() for r in results if r.status_code == 200]
+    async with talent.client(OPERATOR) as c:
+        now = (await c.get(url)).json()
+    assert (now["capacity"], now["version"]) == (winner["capacity"], 2)

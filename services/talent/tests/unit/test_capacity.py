@@ -1,4 +1,4 @@
-"""Capacity rules, who may be assigned to what, and who sees contact data: pure, no I/O."""
+"""Capacity rules and who may be assigned to what: pure, no I/O."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from services.talent.domain import (
     OverCapacity,
     SubjectType,
     TargetType,
-    can_see_contact,
     carrier_load_increase,
     check_capacity,
     check_person_assignment,
 )
-from shared.auth import Actor, Role
 
 SUBJECT = uuid.UUID("3f2b8c1e-6a4d-4e5f-9a0b-1c2d3e4f5a6b")
 
@@ -97,28 +95,3 @@ def test_a_pure_project_manager_is_no_researcher() -> None:
     with pytest.raises(AssignmentRefused) as info:
         check_person_assignment(["project_manager"], role="engineer", target_type=TargetType.CONTRACT)
     assert info.value.field == "person_id"
-
-
-HOME = uuid.uuid4()
-
-
-@pytest.mark.parametrize(
-    ("actor", "sees"),
-    [
-        (Actor("op", frozenset({Role.OPERATOR})), True),
-        (Actor("admin", frozenset({Role.ADMIN})), True),
-        (Actor("cu", frozenset({Role.CARRIER_USER}), carrier_id=HOME), True),
-        (Actor("cu2", frozenset({Role.CARRIER_USER}), carrier_id=uuid.uuid4()), False),
-        (Actor("pm", frozenset({Role.PROJECT_MANAGER})), False),
-        (Actor("dash", frozenset({Role.DASHBOARD_VIEWER})), False),
-        (Actor("ent", frozenset({Role.ENTERPRISE_USER}), enterprise_id=uuid.uuid4()), False),
-        # A carrier_id claim without the carrier_user role grants nothing.
-        (Actor("pm", frozenset({Role.PROJECT_MANAGER}), carrier_id=HOME), False),
-    ],
-)
-def test_who_sees_contact_data(actor: Actor, sees: bool) -> None:
-    assert can_see_contact(actor, HOME) is sees
-
-
-def test_no_carrier_user_sees_contact_of_an_unaffiliated_person() -> None:
-    assert not can_see_contact(Actor("cu", frozenset({Role.CARRIER_USER}), carrier_id=HOME), None)
