@@ -306,6 +306,7 @@ class MatchingService:
         updated = isinstance(e, talent_ev.CarrierProfileUpdated)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.carrier_id)
         now = datetime.now(UTC)
         changed, renamed = await repo.upsert_carrier(
             {
@@ -357,6 +358,7 @@ class MatchingService:
     ) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.person_id, e.carrier_id)
         updated = isinstance(e, talent_ev.PersonProfileUpdated)
         changed, renamed = await repo.upsert_person(
             {
@@ -403,6 +405,7 @@ class MatchingService:
     async def capacity_changed(self, uow: UnitOfWork, e: talent_ev.CapacityChanged) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.subject_id)
         applied = await repo.apply_capacity(
             e.subject_type, e.subject_id, e.capacity, e.active_load, e.changed_at, datetime.now(UTC)
         )
@@ -419,6 +422,7 @@ class MatchingService:
         published = isinstance(e, demand_ev.DemandPublished)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.demand_id)
         now = datetime.now(UTC)
         await repo.upsert_demand(
             {
@@ -510,6 +514,7 @@ class MatchingService:
         if isinstance(e, contract_ev.ContractTerminated):
             values.pop("value")
             values["value"] = Decimal("0")
+        await repo.serialise(e.demand_id, e.carrier_id)
         if not await repo.record_contract(values):
             return
         if status == "completed" and await repo.refresh_track(e.carrier_id, datetime.now(UTC)):
@@ -742,25 +747,48 @@ class MatchingService:
             _DEFERRED.reset(token)
 
     async def render_views(self, uow: UnitOfWork, demand_ids: Iterable[uuid.UUID]) -> None:
-        """Render and store the views of these demands, in the transaction of ``uow``."""
+        """Render and store the views of these demands, in the transaction of ``uow``: their view
+        rows locked in demand id order (the previous renderings, if any, have committed), read,
+        rendered and saved with a few statements for all of them."""
         repo = MatchingRepository(uow.conn)
-        now = datetime.now(UTC)
-        for demand_id in sorted(set(demand_ids)):
-            await asyncio.sleep(0)  # rendering is CPU: let requests in between views
-            await repo.lock_view(demand_id)  # the previous rendering, if any, has committed
-            latest, body = await self._render(repo, demand_id)
-            await repo.save_view(demand_id, latest.suggestion_set_id if latest else None, self._weights_key, body, now)
+        ids = sorted(set(demand_ids))
+        await repo.lock_views(ids)
+        rendered = await self._render(repo, ids)
+        await repo.save_views(
+            [(d, latest.suggestion_set_id if latest else None, body) for d, (latest, body) in rendered.items()],
+            self._weights_key,
+            datetime.now(UTC),
+        )
 
-    async def _render(self, repo: MatchingRepository, demand_id: uuid.UUID) -> tuple[Any, str]:
-        """The latest suggestion set of a demand and the stored part of its view, from the tables."""
-        latest = await repo.latest_set(demand_id)
-        if latest is None:
-            return None, self._no_suggestions
-        carriers = await repo.set_carriers(latest.suggestion_set_id)
-        experts = await repo.set_experts(latest.suggestion_set_id)
-        decisions = {str(d.carrier_id): d for d in await repo.decisions_for(demand_id)} if carriers else {}
-        conflicted = await repo.conflicted_carriers(demand_id) if carriers or experts else set()
-        return latest, views.render(latest, carriers, experts, decisions, conflicted, self.weights)
+    async def _render(
+        self, repo: MatchingRepository, demand_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[Any, str]]:
+        """Of each demand, its latest suggestion set and the stored part of its view, from the tables."""
+        latest = await repo.latest_sets_of(demand_ids)
+        set_ids = [s.suggestion_set_id for s in latest.values()]
+        carriers = await repo.sets_carriers(set_ids)
+        experts = await repo.sets_experts(set_ids)
+        shown = [d for d, s in latest.items() if carriers[s.suggestion_set_id] or experts[s.suggestion_set_id]]
+        decisions = await repo.decisions_of(shown) if shown else {}
+        conflicted = await repo.conflicted_carriers(shown) if shown else {}
+        out: dict[uuid.UUID, tuple[Any, str]] = {}
+        for demand_id in demand_ids:
+            s = latest.get(demand_id)
+            if s is None:
+                out[demand_id] = (None, self._no_suggestions)
+                continue
+            await asyncio.sleep(0)  # rendering is CPU: let requests in between views
+            decided = {str(d.carrier_id): d for d in decisions.get(demand_id, [])}
+            body = views.render(
+                s,
+                carriers[s.suggestion_set_id],
+                experts[s.suggestion_set_id],
+                decided,
+                conflicted.get(demand_id, set()),
+                self.weights,
+            )
+            out[demand_id] = (s, body)
+        return out
 
     async def suggestions_view(
         self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None
@@ -781,7 +809,7 @@ class MatchingService:
             stored = self._no_suggestions
         elif row["weights"] != self._weights_key:  # written with other weights: explain with ours
             async with self.uow.read() as conn:
-                latest, stored = await self._render(MatchingRepository(conn), demand_id)
+                latest, stored = (await self._render(MatchingRepository(conn), [demand_id]))[demand_id]
             set_id = latest.suggestion_set_id if latest else None
         enterprise_id = row["enterprise_id"]
         return SuggestionsView(
@@ -800,7 +828,7 @@ class MatchingService:
             row = await repo.demand_row(demand_id)
             if row is None:
                 return None
-            _, stored = await self._render(repo, demand_id)
+            _, stored = (await self._render(repo, [demand_id]))[demand_id]
         return views.splice(demand_id, row.status, row.enterprise_id, stored)
 
     async def refresh_views(self, *, chunk: int = 200) -> int:
