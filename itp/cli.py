@@ -8,10 +8,7 @@ import dataclasses
 import json
 import logging
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from itp.services import ALL_SERVICES, DATA_SERVICES, MIGRATED, definition, migrations_dir
@@ -83,9 +80,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.service == "gateway":
+        from itp.openapi import platform_document
         from services.gateway.main import create_gateway_app
 
-        app = create_gateway_app()
+        app = create_gateway_app(contract=platform_document)
     else:
         from shared.bus.kafka import KafkaBus
         from shared.bus.memory import InMemoryBus
@@ -175,48 +173,38 @@ def _require_migrated(data_dir: str) -> None:
 
 
 def cmd_stack(args: argparse.Namespace) -> None:
-    """Each service in its own process on PostgreSQL and Kafka, as in production."""
+    """Each service in its own process on PostgreSQL and Kafka, as in production, kept up."""
+    from itp.supervisor import Child, Supervisor
+
     env = {**os.environ, "ITP_MODE": "kafka"}
     ports = {name: args.port + 1 + i for i, name in enumerate(DATA_SERVICES)}
-    for n, p in ports.items():
-        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{p}"
-    procs = []
-    for name in ALL_SERVICES:
-        port = args.port if name == "gateway" else ports[name]
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
-                env=env,
-            )
-        )
-    print(f"stack started: gateway http://127.0.0.1:{args.port} (pids {[p.pid for p in procs]})", flush=True)
-    try:
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    ports["gateway"] = args.port
+    for n in DATA_SERVICES:
+        env[f"ITP_{n.upper()}_URL"] = f"http://127.0.0.1:{ports[n]}"
+    names = args.services or list(ALL_SERVICES)
+    children = [
+        Child(name, [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(ports[name])], port=ports[name])
+        for name in ALL_SERVICES
+        if name in names
+    ]
+    supervisor = Supervisor(children, env, grace_s=args.grace, max_backoff_s=args.max_backoff)
+    sys.exit(supervisor.run())
 
 
 def cmd_expire(args: argparse.Namespace) -> None:
     from services.demand.main import definition as demand_def
     from services.demand.service import DemandService
     from shared.bus.memory import InMemoryBus
+    from shared.relay import wake_relay
     from shared.runtime import ServiceRuntime
 
     async def run() -> int:
         # Only the outbox is written here; the service's relay publishes the events.
         runtime = ServiceRuntime(demand_def, _settings("demand"), InMemoryBus())
         try:
-            return await DemandService(runtime.uow).expire_overdue()
+            expired = await DemandService(runtime.uow).expire_overdue()
+            await wake_relay(runtime.engine)
+            return expired
         finally:
             await runtime.engine.dispose()
 
@@ -336,6 +324,18 @@ def cmd_catalogue(args: argparse.Namespace) -> None:
     print("wrote docs/events.md and docs/asyncapi.json")
 
 
+def cmd_openapi(args: argparse.Namespace) -> None:
+    from itp.openapi import DOCUMENT, write
+
+    if args.check:
+        if not write(check=True):
+            sys.exit("docs/openapi.json is stale: run `itp openapi`")
+        print("docs/openapi.json is current")
+        return
+    write()
+    print(f"wrote {DOCUMENT.relative_to(REPO)}")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from itp.demo import load_demo
 
@@ -375,8 +375,19 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
     e.set_defaults(func=cmd_embedded)
 
-    st = sub.add_parser("stack", help="every service in its own process on PostgreSQL and Kafka")
-    st.add_argument("--port", type=int, default=8000)
+    st = sub.add_parser(
+        "stack",
+        help="every service in its own process on PostgreSQL and Kafka; restarts what crashes",
+        description="Gateway on --port, the data services on the next ports (demand +1, talent +2, matching +3, "
+        "contracts +4, dashboard +5). A process that exits is restarted after a capped exponential back-off; "
+        "SIGTERM, SIGINT or SIGHUP stop them all. Messages on stderr, prefixed 'itp stack:'.",
+    )
+    st.add_argument("--port", type=int, default=8000, help="the gateway's port (default 8000)")
+    st.add_argument(
+        "--services", nargs="+", choices=ALL_SERVICES, metavar="NAME", help="start only these (default: all six)"
+    )
+    st.add_argument("--grace", type=float, default=10.0, help="seconds from SIGTERM to SIGKILL when stopping")
+    st.add_argument("--max-backoff", type=float, default=30.0, help="longest wait before a restart, in seconds")
     st.set_defaults(func=cmd_stack)
 
     x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
@@ -420,7 +431,11 @@ def main(argv: list[str] | None = None) -> None:
     ak.add_argument("--json", action="store_true", help="answer in JSON (list always does)")
     ak.set_defaults(func=cmd_apikey)
 
-    rb = sub.add_parser("rebuild", help="rebuild matching's read model or the dashboard by replaying the topics")
+    rb = sub.add_parser(
+        "rebuild",
+        help="rebuild every projection of matching (read model, missing suggestions, views) or of the dashboard "
+        "by replaying the topics; exits 1 listing the events that could not be applied",
+    )
     rb.add_argument("service", choices=["matching", "dashboard"])
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)
@@ -431,6 +446,10 @@ def main(argv: list[str] | None = None) -> None:
 
     c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
+
+    oa = sub.add_parser("openapi", help="regenerate docs/openapi.json (the gateway's document) from the code")
+    oa.add_argument("--check", action="store_true", help="only fail when docs/openapi.json is stale")
+    oa.set_defaults(func=cmd_openapi)
 
     d = sub.add_parser("demo-data", help="load demo data through the gateway")
     d.add_argument("--url", default="http://127.0.0.1:8000")

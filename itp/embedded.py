@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
+from itp.openapi import platform_document
 from itp.services import DATA_SERVICES, definition
 from services.gateway.main import create_gateway_app
 from services.gateway.settings import GatewaySettings
@@ -65,7 +66,7 @@ def build_apps(
         contracts_url=f"http://{host}:{ports['contracts']}",
         dashboard_url=f"http://{host}:{ports['dashboard']}",
     )
-    apps["gateway"] = (create_gateway_app(gw_settings), gateway_port)
+    apps["gateway"] = (create_gateway_app(gw_settings, contract=platform_document), gateway_port)
     return EmbeddedPlatform(host, gateway_port, ports, data_dir, bus), apps
 
 

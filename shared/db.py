@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import URL, event, make_url
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -61,6 +61,11 @@ def _json_dumps(value: Any) -> str:
 CONNECT_TIMEOUT_S = 5.0
 
 
+def statement_cache_disabled(url: str | URL) -> bool:
+    """Whether the database URL asks for no prepared-statement cache (PgBouncer, transaction mode)."""
+    return make_url(url).query.get("prepared_statement_cache_size") == "0"
+
+
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     """Create an async engine for PostgreSQL (asyncpg) or SQLite (aiosqlite)."""
     if url.startswith("sqlite"):
@@ -81,6 +86,9 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             cur.close()
 
         return engine
+    # Behind PgBouncer in transaction mode, prepared statements cannot be cached per connection:
+    # ``?prepared_statement_cache_size=0`` on the URL turns both caches off (SQLAlchemy's and asyncpg's).
+    statement_cache = {"statement_cache_size": 0} if statement_cache_disabled(url) else {}
     engine = create_async_engine(
         url,
         echo=echo,
@@ -93,7 +101,11 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         pool_pre_ping=False,
         # asyncpg's prepared statement cache stays on; JIT off keeps short OLTP queries fast. A
         # database that does not answer fails a connection attempt in seconds, not asyncpg's 60.
-        connect_args={"server_settings": {"jit": "off", "application_name": "itp"}, "timeout": CONNECT_TIMEOUT_S},
+        connect_args={
+            "server_settings": {"jit": "off", "application_name": "itp"},
+            "timeout": CONNECT_TIMEOUT_S,
+            **statement_cache,
+        },
     )
     if engine.dialect.driver == "asyncpg":
         event.listen(engine.sync_engine, "checkout", _discard_closed)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.db import CONNECT_TIMEOUT_S, UTCDateTime
+from shared.db import CONNECT_TIMEOUT_S, UTCDateTime, statement_cache_disabled
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.problems import Problem
@@ -68,7 +68,7 @@ def processed_messages_table(metadata: sa.MetaData) -> sa.Table:
 
 
 class OutboxSignal:
-    """Wakes the relay as soon as a transaction with events commits (polling is the fallback)."""
+    """Wakes the relay as soon as a transaction with events commits (a long poll is the fallback)."""
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
@@ -76,12 +76,15 @@ class OutboxSignal:
     def notify(self) -> None:
         self._event.set()
 
-    async def wait(self, timeout_s: float) -> None:
+    async def wait(self, timeout_s: float) -> bool:
+        """Wait for a commit (at most ``timeout_s``); True if one came."""
         try:
             await asyncio.wait_for(self._event.wait(), timeout_s)
         except TimeoutError:
-            pass
-        self._event.clear()
+            return False
+        finally:
+            self._event.clear()
+        return True
 
 
 # PostgreSQL's protocol takes at most 32767 parameters per statement.
@@ -312,9 +315,12 @@ class UnitOfWorkFactory:
         """Open the driver pool (PostgreSQL only; elsewhere every commit goes through SQLAlchemy)."""
         if self.engine.dialect.name != "postgresql" or self.driver_pool is not None:
             return
-        url = self.engine.url.set(drivername="postgresql")
+        # SQLAlchemy's own URL options are not asyncpg's: drop them from the driver's DSN.
+        query = {k: v for k, v in self.engine.url.query.items() if k != "prepared_statement_cache_size"}
+        url = self.engine.url.set(drivername="postgresql", query=query)
         self.driver_pool = await asyncpg.create_pool(
             url.render_as_string(hide_password=False),
+            statement_cache_size=0 if statement_cache_disabled(self.engine.url) else 100,
             # Connections open on first use: a service starts while its database is away.
             min_size=0,
             max_size=max_size,

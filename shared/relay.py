@@ -5,6 +5,16 @@ session-level advisory lock on a dedicated connection; a replica that cannot tak
 waits and tries again, so per-aggregate order survives several replicas. On SQLite
 (embedded mode, one process) the relay is always the leader.
 
+The relay sleeps until there is work: a unit of work of its own process wakes it on commit
+(``OutboxSignal``). On PostgreSQL the leader also LISTENs on its lock session (``OUTBOX_CHANNEL``)
+for rows other processes wrote: a stand-by replica's relay passes each commit of its process on
+as one NOTIFY (bursts coalesce), and one-off writers (jobs, imports, rebuilds) call
+:func:`wake_relay` when done. The NOTIFY is sent after the commit, never inside the write's
+transaction: a NOTIFY there serialises every committing transaction of the cluster (it measured
+half the commits per second under 32 concurrent writers). A long poll
+(``ITP_RELAY_POLL_INTERVAL_S``, 5 s) is only the fallback for a lost notification: an idle
+relay costs nothing.
+
 A crash between the broker's acknowledgement and the update that marks the rows
 leaves them unpublished: they are sent again, and consumers drop the duplicates by
 event id. Nothing is lost; duplicates are expected and harmless.
@@ -32,6 +42,23 @@ from shared.outbox import OutboxSignal
 log = logging.getLogger(__name__)
 
 
+_FIRST_RETRY_S = 0.1  # after a failure; doubled up to 5 s
+_STANDBY_RETRY_S = 1.0  # how often a stand-by relay tries to take the lead
+
+OUTBOX_CHANNEL = "itp_outbox"
+_NOTIFY = sa.text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
+
+
+async def wake_relay(engine: AsyncEngine) -> None:
+    """Wake the relay leading for this database in another process, now that rows this process
+    wrote to the outbox have committed (PostgreSQL; elsewhere its fallback poll finds them)."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as conn:
+        await conn.execute(_NOTIFY)
+        await conn.commit()
+
+
 class _Row(NamedTuple):
     seq: int
     topic: str
@@ -54,7 +81,7 @@ class OutboxRelay:
         *,
         service: str,
         signal: OutboxSignal | None = None,
-        poll_interval_s: float = 0.05,
+        poll_interval_s: float = 5.0,
         batch_size: int = 200,
         driver_pool: Callable[[], asyncpg.Pool | None] = lambda: None,
     ) -> None:
@@ -66,9 +93,9 @@ class OutboxRelay:
         self.bus = bus
         self.service = service
         self.signal = signal or OutboxSignal()
-        self.poll_interval_s = poll_interval_s
+        self.poll_interval_s = poll_interval_s  # the fallback when no notification comes
         self.batch_size = batch_size
-        # Constant statements, compiled once: the relay runs them many times a second.
+        # Constant statements, compiled once: a busy relay runs them many times a second.
         o = outbox
         self._select_pending = (
             sa.select(o.c.seq, o.c.topic, o.c.aggregate_id, o.c.payload, o.c.traceparent)
@@ -82,7 +109,7 @@ class OutboxRelay:
             .values(published_at=sa.bindparam("now"))
         )
         # On PostgreSQL the two statements of a batch run on the unit of work's asyncpg pool
-        # (when it has one): the relay runs them many times a second.
+        # (when it has one): a busy relay runs them many times a second.
         self._driver_pool = driver_pool
         self._select_sql = (
             f"SELECT seq, topic, aggregate_id, payload, traceparent FROM {o.name}"
@@ -114,6 +141,8 @@ class OutboxRelay:
             log.warning("outbox relay of %s lost its lock session; trying to lead again", self.service)
             conn, self._lock_conn = self._lock_conn, None
             with contextlib.suppress(Exception):
+                await conn.invalidate()  # never back to the pool: it may still be listening
+            with contextlib.suppress(Exception):
                 await conn.close()
         conn = await self.engine.connect()
         try:
@@ -125,10 +154,32 @@ class OutboxRelay:
             await conn.close()
             raise
         if got:
+            try:
+                await self._listen(conn)
+            except BaseException:
+                await conn.invalidate()
+                await conn.close()
+                raise
             self._lock_conn = conn
+            # Rows written while no relay listened (before this start, or during a failover).
+            self.signal.notify()
             return True
         await conn.close()
         return False
+
+    def _on_notification(self, *_: object) -> None:
+        self.signal.notify()
+
+    async def _listen(self, conn: AsyncConnection) -> None:
+        """LISTEN for outbox notifications on the lock session (outside any transaction)."""
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.add_listener(OUTBOX_CHANNEL, self._on_notification)
+
+    async def _unlisten(self, conn: AsyncConnection) -> None:
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.remove_listener(OUTBOX_CHANNEL, self._on_notification)
 
     @staticmethod
     async def _lock_session_alive(conn: AsyncConnection) -> bool:
@@ -144,8 +195,13 @@ class OutboxRelay:
         if self._lock_conn is not None:
             conn, self._lock_conn = self._lock_conn, None
             try:
+                await self._unlisten(conn)
                 await conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": advisory_lock_key(self.service)})
                 await conn.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await conn.invalidate()  # a session in doubt is not pooled (it may hold the lock, or listen)
+                raise
             finally:
                 await conn.close()
 
@@ -183,14 +239,14 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Lead, publish, repeat until stopped; errors are logged and retried, never fatal."""
-        backoff = self.poll_interval_s
+        backoff = _FIRST_RETRY_S
         while not self._stopping.is_set():
             try:
                 if not await self.try_lead():
-                    await self._sleep(1.0)
+                    await self._stand_by()
                     continue
                 n = await self.publish_pending()
-                backoff = self.poll_interval_s
+                backoff = _FIRST_RETRY_S
                 if n < self.batch_size:
                     await self.signal.wait(self.poll_interval_s)
             except asyncio.CancelledError:
@@ -201,6 +257,13 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 5.0)
                 await self._sleep(backoff)
         await self._drop_lead_quietly()
+
+    async def _stand_by(self) -> None:
+        """Until it is time to try for the lead again, pass this process's commits on to the leader."""
+        deadline = time.monotonic() + _STANDBY_RETRY_S
+        while not self._stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            if await self.signal.wait(left) and not self._stopping.is_set():
+                await wake_relay(self.engine)
 
     async def _drop_lead_quietly(self) -> None:
         try:

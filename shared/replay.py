@@ -3,12 +3,19 @@
 A rebuild empties its tables, asks where each partition ends *now*, and runs a consumer
 under a fresh group from offset 0 up to those ends. Whatever the live consumer applied
 before the tables were emptied was published before that moment, so the replay covers it.
+
+The topics hold every event, dead-lettered or not (a dead letter is a copy): an event the
+live consumer dead-lettered for a passing reason is applied by the replay, which is how a
+rebuild repairs what a dead letter left out. One that fails again is held back, not sent to
+the dead-letter topic a second time (it is there already), and the rebuild reports it and
+exits with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -19,7 +26,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.bus.base import Bus
+from shared.bus.base import Bus, Record, Subscriber
 from shared.bus.memory import InMemoryBus
 from shared.consumer import EventConsumer
 
@@ -88,10 +95,55 @@ async def replay(consumer: EventConsumer, bus: Bus, ends: Ends, *, idle_timeout_
     return messages
 
 
+class HeldDeadLetters:
+    """The bus of a replay's consumer: it reads through ``bus``, and its dead letters are held
+    here (:attr:`held`) instead of being published again."""
+
+    def __init__(self, bus: Bus) -> None:
+        self._bus = bus
+        self.held: list[Record] = []
+
+    async def start(self) -> None:
+        return None  # the caller owns the bus
+
+    async def stop(self) -> None:
+        return None
+
+    async def publish(self, records: list[Record]) -> None:
+        self.held.extend(records)
+
+    def subscriber(self, group: str, topics: list[str]) -> Subscriber:
+        return self._bus.subscriber(group, topics)
+
+    async def ensure_topics(self, topics: list[str], partitions: int) -> None:
+        await self._bus.ensure_topics(topics, partitions)
+
+    def not_applied(self) -> list[str]:
+        """One line per held event: where it is, its id and type, and why it failed."""
+        lines = []
+        for r in self.held:
+            h = {k: v.decode(errors="replace") for k, v in r.headers}
+            try:
+                doc = json.loads(r.value)
+                what = f"{doc.get('type')} {doc.get('id')}" if isinstance(doc, dict) else "not a CloudEvent"
+            except ValueError:
+                what = "not a CloudEvent"
+            where = f"{h.get('dlq-original-topic')}[{h.get('dlq-original-partition')}]@{h.get('dlq-original-offset')}"
+            lines.append(f"{where} {what}: {h.get('dlq-error')}")
+        return lines
+
+
 async def forget_dedupe(engine: AsyncEngine, processed: sa.Table, group: str) -> None:
     """The replay's own processed-message rows are of no further use once it is done."""
     async with engine.begin() as conn:
         await conn.execute(sa.delete(processed).where(processed.c.consumer == group))
+
+
+class Report(Protocol):
+    @property
+    def not_applied(self) -> list[str]:
+        """The events the replay could not apply (held back, see :class:`HeldDeadLetters`)."""
+        ...
 
 
 class Rebuild(Protocol):
@@ -104,7 +156,7 @@ class Rebuild(Protocol):
         *,
         group: str | None = None,
         idle_timeout_s: float = 60.0,
-    ) -> object: ...
+    ) -> Report: ...
 
 
 def rebuild_command(service: str, what: str, rebuild: Rebuild, default_topics: Sequence[str]) -> Callable[..., None]:
@@ -140,6 +192,11 @@ def rebuild_command(service: str, what: str, rebuild: Rebuild, default_topics: S
             await bus.stop()
             await engine.dispose()
         print(report)
+        if report.not_applied:
+            print(f"{len(report.not_applied)} event(s) could not be applied:", file=sys.stderr)
+            for line in report.not_applied:
+                print(f"  {line}", file=sys.stderr)
+            return 1
         return 0
 
     def main(argv: Sequence[str] | None = None) -> None:

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import limits
+from shared import limits, openapi
 from shared.bus.base import Bus
 from shared.consumer import BatchScope, EventConsumer, Handler
 from shared.db import create_engine
@@ -241,9 +241,11 @@ def create_service_app(
 
     app = FastAPI(
         title=definition.title or f"ITP {definition.name} service",
-        version="0.1.0",
+        version=openapi.VERSION,
         lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
     )
+    openapi.install(app)
     app.state.settings = settings
     install_problem_handlers(app)
     install_outage_handlers(app)

@@ -52,7 +52,8 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "itp"
     # Production: verify RS256 tokens with this PEM public key instead of the shared secret.
     jwt_public_key_file: str | None = None
-    relay_poll_interval_s: float = Field(default=0.05, gt=0)
+    # The relay is woken by every commit that writes outbox rows; this poll is only its fallback.
+    relay_poll_interval_s: float = Field(default=5.0, gt=0)
     relay_batch_size: int = Field(default=200, ge=1)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_s: float = Field(default=0.05, ge=0)

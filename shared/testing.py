@@ -11,7 +11,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -58,6 +58,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_port_block(n: int) -> int:
+    """The first of ``n`` consecutive free ports (``itp stack --port P`` takes P .. P+5)."""
+    import random
+
+    for _ in range(200):
+        base = random.randrange(20_000, 60_000 - n)
+        socks: list[socket.socket] = []
+        try:
+            for port in range(base, base + n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+        return base
+    raise RuntimeError(f"no block of {n} free ports")
 
 
 async def create_database(name: str, *, template: str | None = None) -> str:
@@ -111,6 +132,16 @@ async def drop_templates() -> None:
     for name in list(_TEMPLATES.values()):
         await drop_database(name)
     _TEMPLATES.clear()
+
+
+async def table_rows(conn: Any, table: Any, *, ignore: Collection[str] = ()) -> list[tuple[str, ...]]:
+    """Every row of ``table`` as text, sorted, without the ``ignore``d columns (timestamps and ids a
+    rebuild legitimately writes anew): two states compare row by row."""
+    import sqlalchemy as sa
+
+    cols = [c for c in table.c if c.name not in ignore]
+    rows = await conn.execute(sa.select(*cols))
+    return sorted(tuple(str(v) for v in r) for r in rows)
 
 
 def token_for(*roles: str, subject: str = "test-user", **claims: object) -> str:

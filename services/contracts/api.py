@@ -23,6 +23,8 @@ from services.contracts.schemas import (
     ContractCreate,
     ContractOut,
     ContractPage,
+    ContractRecord,
+    ContractRecordPage,
     ConversionCreate,
     DeliverBody,
     PaymentCreate,
@@ -215,7 +217,11 @@ async def withdraw_amendment(
     return _contract_response(await svc.withdraw_amendment(actor, contract_id, if_match=parse_if_match(if_match)))
 
 
-@router.get("/contracts/{contract_id}/versions", summary="Every version of the terms, oldest first")
+@router.get(
+    "/contracts/{contract_id}/versions",
+    response_model=ContractRecordPage,
+    summary="Every version of the terms, oldest first",
+)
 async def contract_versions(
     contract_id: uuid.UUID,
     svc: ServiceDep,
@@ -227,7 +233,11 @@ async def contract_versions(
     return JSON({"items": rows, "next_cursor": nxt})
 
 
-@router.get("/contracts/{contract_id}/history", summary="Who did what to the contract, oldest first")
+@router.get(
+    "/contracts/{contract_id}/history",
+    response_model=ContractRecordPage,
+    summary="Who did what to the contract, oldest first",
+)
 async def contract_history(
     contract_id: uuid.UUID,
     svc: ServiceDep,
@@ -288,6 +298,7 @@ async def reject_milestone(
 
 @router.post(
     "/contracts/{contract_id}/milestones/{milestone_id}/payments",
+    response_model=ContractRecord,
     status_code=201,
     summary="Record a payment against an accepted milestone (staff); 409 if it would overpay",
 )
@@ -318,7 +329,11 @@ async def record_payment(
     return created_response(status, body, location, replayed)
 
 
-@router.get("/contracts/{contract_id}/payments", summary="Payments recorded on a contract, oldest first")
+@router.get(
+    "/contracts/{contract_id}/payments",
+    response_model=ContractRecordPage,
+    summary="Payments recorded on a contract, oldest first",
+)
 async def list_payments(
     contract_id: uuid.UUID,
     svc: ServiceDep,

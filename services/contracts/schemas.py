@@ -278,3 +278,14 @@ class TotalsOut(BaseModel):
     items: list[TotalsItem]
     total: TotalsItem
     next_cursor: str | None
+
+
+class ContractRecord(BaseModel):
+    """An entry of a contract's history, versions or payments (its members as the list documents them)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ContractRecordPage(BaseModel):
+    items: list[ContractRecord]
+    next_cursor: str | None = None

@@ -8,7 +8,9 @@ consumer, until every partition has been read up to that end. The live service m
 running meanwhile: its handlers and these are safe to apply twice and in any order, so the
 projection converges; events published after the start are applied by the live consumer.
 Nothing is announced to the live stream. Replays need the topics' whole history
-(``retention.ms=-1`` on the event topics).
+(``retention.ms=-1`` on the event topics). The replay's consumer group is namespaced by
+``ITP_TOPIC_PREFIX`` like every other group; an event that cannot be applied is reported, not
+dead-lettered again (``shared/replay.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,7 +30,7 @@ from shared.bus.base import Bus
 from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
-from shared.replay import Ends, forget_dedupe, rebuild_command, replay
+from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
 
 
 @dataclass
@@ -40,12 +42,13 @@ class RebuildReport:
     ignored: int
     dead_lettered: int
     seconds: float
+    not_applied: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"rebuilt the dashboard projection from {self.messages} messages in {self.seconds:.1f} s "
             f"(applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
-            f"dead-lettered {self.dead_lettered}; group {self.group})"
+            f"not applied {self.dead_lettered}; group {self.group})"
         )
 
 
@@ -62,15 +65,16 @@ async def rebuild(
 
     ``end_offsets`` is asked after the projection was emptied: whatever the live consumer
     applied before that point was published before it, so the replay covers it."""
-    group = group or f"itp-dashboard-rebuild-{uuid.uuid4().hex[:12]}"
+    group = group or platform_topics.consumer_group("dashboard", f"rebuild-{uuid.uuid4().hex[:12]}")
     started = time.monotonic()
     async with engine.begin() as conn:
         await DashboardRepository(conn).clear()
     remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
+    held = HeldDeadLetters(bus)
     consumer = EventConsumer(
         group=group,
         topics=list(topic_names),
-        bus=bus,
+        bus=held,
         uow=UnitOfWorkFactory(engine, tables.outbox, source="/itp/dashboard", signal=OutboxSignal()),
         processed=tables.processed_messages,
         handlers=build_handlers(Projection()),
@@ -79,7 +83,14 @@ async def rebuild(
     await forget_dedupe(engine, tables.processed_messages, group)
     s = consumer.stats
     return RebuildReport(
-        group, messages, s.applied, s.duplicates, s.ignored, s.dead_lettered, time.monotonic() - started
+        group,
+        messages,
+        s.applied,
+        s.duplicates,
+        s.ignored,
+        s.dead_lettered,
+        time.monotonic() - started,
+        held.not_applied(),
     )
 
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from services.demand.domain import EDITABLE_FIELDS, Demand, DemandAction, allowed_actions
 from services.demand.repository import DemandFilters, Viewer
 from services.demand.schemas import (
+    AccessGrantList,
+    AccessGrantOut,
     CenterCreate,
     CenterOut,
     DemandCreate,
@@ -21,6 +23,7 @@ from services.demand.schemas import (
     DemandPage,
     EnterpriseCreate,
     EnterpriseOut,
+    EnterprisePage,
     TransitionBody,
 )
 from services.demand.service import DemandService
@@ -149,7 +152,7 @@ async def register_enterprise(
     return created_response(status, for_caller(actor, body), f"/api/v1/enterprises/{body['id']}", replayed)
 
 
-@router.get("/enterprises", summary="List enterprises, newest first")
+@router.get("/enterprises", response_model=EnterprisePage, summary="List enterprises, newest first")
 async def list_enterprises(
     svc: ServiceDep, actor: CurrentActor, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT
 ) -> Response:
@@ -376,6 +379,7 @@ class GrantBody(BaseModel):
 @router.post(
     "/demands/{demand_id}/access-grants",
     status_code=201,
+    response_model=AccessGrantOut,
     summary="Let a carrier read a confidential demand in full (its enterprise, or staff)",
 )
 async def grant_access(demand_id: uuid.UUID, body: GrantBody, svc: ServiceDep, actor: CurrentActor) -> Response:
@@ -385,7 +389,9 @@ async def grant_access(demand_id: uuid.UUID, body: GrantBody, svc: ServiceDep, a
     return JSON({"demand_id": demand_id, "carrier_id": body.carrier_id}, status_code=201 if created else 200)
 
 
-@router.get("/demands/{demand_id}/access-grants", summary="Carriers granted access to a demand")
+@router.get(
+    "/demands/{demand_id}/access-grants", response_model=AccessGrantList, summary="Carriers granted access to a demand"
+)
 async def list_grants(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     current, _ = await svc.get_demand(demand_id, viewer_of(actor))
     require_enterprise(actor, current.enterprise_id)

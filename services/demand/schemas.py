@@ -156,3 +156,19 @@ class DemandPage(BaseModel):
 
 class TransitionBody(Strict):
     reason: Annotated[str, chars(2, 1000)] | None = None
+
+
+class EnterprisePage(BaseModel):
+    items: list[EnterpriseOut]
+    next_cursor: str | None = None
+
+
+class AccessGrantOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    demand_id: UUID | None = None
+    carrier_id: UUID
+
+
+class AccessGrantList(BaseModel):
+    items: list[AccessGrantOut]

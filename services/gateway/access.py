@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from services.gateway.credentials import ApiKey, ApiKeyStore
+from services.gateway.credentials import KEY_PREFIX, ApiKey, ApiKeyStore
 from services.gateway.settings import GatewaySettings
 from shared.auth import Actor, issue_token, verifier_for
 from shared.limits import TokenBucket
@@ -53,6 +53,22 @@ class GatewayAccess:
             www_authenticate='Bearer realm="itp"',
         )
 
+    async def token_for_client(self, key_id: str, secret: str) -> str:
+        """A fresh token for the API key ``key_id`` with ``secret`` (OAuth2 client credentials);
+        the 401 problems of ``ApiKeyStore.verify`` when it is not a valid key."""
+        if self.keys is None:
+            raise Problem(401, "invalid-api-key", "API keys are not accepted here")
+        return self._mint_for(await self.keys.verify(f"{KEY_PREFIX}_{key_id}_{secret}"))
+
+    def _mint_for(self, key: ApiKey) -> str:
+        return self.mint(
+            subject=f"apikey:{key.key_id}:{key.subject}",
+            roles=key.roles,
+            ttl=MINTED_TTL,
+            enterprise_id=key.enterprise_id,
+            carrier_id=key.carrier_id,
+        )
+
     def mint(self, *, subject: str, roles: list[str], ttl: timedelta, **claims: str | None) -> str:
         """A token the services accept, signed with the gateway's key."""
         return issue_token(
@@ -81,13 +97,7 @@ class GatewayAccess:
         cached = self._minted.get(key.key_id)
         if cached and cached[1] - time.time() > 60:
             return cached[0]
-        token = self.mint(
-            subject=f"apikey:{key.key_id}:{key.subject}",
-            roles=key.roles,
-            ttl=MINTED_TTL,
-            enterprise_id=key.enterprise_id,
-            carrier_id=key.carrier_id,
-        )
+        token = self._mint_for(key)
         self._minted[key.key_id] = (token, (datetime.now(UTC) + MINTED_TTL).timestamp())
         return token
 

@@ -11,16 +11,121 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import forward_headers, unavailable
 
 router = APIRouter(prefix="/api/v1", tags=["composed"])
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_or_null(name: str, description: str) -> dict[str, Any]:
+    return {"anyOf": [{"type": "array", "items": _ref(name)}, {"type": "null"}], "description": description}
+
+
+_MISSING = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "The parts a service did not answer in time (the others are still there)",
+}
+# The composed views' schemas, naming the services' own (checked when the document is merged).
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "DemandView": {
+        "title": "DemandView",
+        "description": "A demand with its suggestions, its contract and the people assigned",
+        "allOf": [
+            _ref("DemandOut"),
+            {
+                "type": "object",
+                "required": ["suggestions", "suggestions_status", "contracts", "contract", "people", "missing"],
+                "properties": {
+                    "suggestions": _list_or_null("SuggestedCarrierOut", "Ranked carriers; null when unavailable"),
+                    "suggestions_status": {
+                        "type": "string",
+                        "enum": ["ready", "none", "pending", "hidden", "unavailable"],
+                    },
+                    "contracts": _list_or_null("ContractOut", "The demand's contracts"),
+                    "contract": {"anyOf": [_ref("ContractOut"), {"type": "null"}]},
+                    "people": _list_or_null("AssignmentOut", "People assigned to the demand"),
+                    "missing": _MISSING,
+                },
+            },
+        ],
+    },
+    "SuggestionsPending": {
+        "title": "SuggestionsPending",
+        "description": "Matching has not ranked the demand yet: ask again after Retry-After seconds",
+        "type": "object",
+        "required": ["demand_id", "status", "retry_after", "carriers", "experts"],
+        "properties": {
+            "demand_id": {"type": "string", "format": "uuid"},
+            "status": {"type": "string", "const": "pending"},
+            "retry_after": {"type": "integer", "minimum": 1},
+            "carriers": {"type": "array", "maxItems": 0, "items": _ref("SuggestedCarrierOut")},
+            "experts": {"type": "array", "maxItems": 0, "items": _ref("SuggestedExpertOut")},
+        },
+    },
+    "NextStep": {
+        "title": "NextStep",
+        "type": "object",
+        "required": ["actor", "action", "zh", "en"],
+        "properties": {k: {"type": "string"} for k in ("actor", "action", "zh", "en")},
+    },
+    "HomeDemand": {
+        "title": "HomeDemand",
+        "allOf": [
+            _ref("DemandOut"),
+            {"type": "object", "properties": {"next_step": {"anyOf": [_ref("NextStep"), {"type": "null"}]}}},
+        ],
+    },
+    "EnterpriseHome": {
+        "title": "EnterpriseHome",
+        "type": "object",
+        "required": ["enterprise", "demands", "contracts", "missing"],
+        "properties": {
+            "enterprise": _ref("EnterpriseOut"),
+            "demands": {"type": "array", "items": _ref("HomeDemand")},
+            "contracts": _list_or_null("ContractOut", "The enterprise's contracts"),
+            "missing": _MISSING,
+        },
+    },
+    "CarrierInbox": {
+        "title": "CarrierInbox",
+        "type": "object",
+        "required": ["carrier", "suggested_demands", "contracts", "missing"],
+        "properties": {
+            "carrier": _ref("CarrierOut"),
+            "suggested_demands": _list_or_null("InboxItemOut", "Open demands the carrier is suggested for"),
+            "contracts": _list_or_null("ContractOut", "The carrier's contracts"),
+            "missing": _MISSING,
+        },
+    },
+    "Worklist": {
+        "title": "Worklist",
+        "type": "object",
+        "required": ["assignments", "contracts", "demands_awaiting_review", "missing"],
+        "properties": {
+            "assignments": _list_or_null("AssignmentOut", "The project manager's assignments"),
+            "contracts": _list_or_null("ContractOut", "Contracts the project manager follows"),
+            "demands_awaiting_review": _list_or_null("DemandOut", "Submitted demands, oldest first"),
+            "missing": _MISSING,
+        },
+    },
+}
+
+
+def documented(schema: str, **extra: Any) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route that answers the composed ``schema`` (JSON) with 200."""
+    return {200: {"content": {"application/json": {"schema": _ref(schema)}}, **extra}}
+
 
 # The next step a portal should show for a demand in each state.
 NEXT_STEP = {
@@ -74,7 +179,11 @@ def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Resp
     return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
 
-@router.get("/demands/{demand_id}", summary="A demand with its suggestions, its contract and the people assigned")
+@router.get(
+    "/demands/{demand_id}",
+    summary="A demand with its suggestions, its contract and the people assigned",
+    responses=documented("DemandView"),
+)
 async def demand_view(demand_id: uuid.UUID, request: Request) -> Response:
     headers = await forward_headers(request)
     state = request.app.state
@@ -119,7 +228,11 @@ async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: f
     return respond(body, {"etag": etag} if etag else None)
 
 
-@router.get("/enterprises/{enterprise_id}/home", summary="An enterprise's home: its demands, the next step for each")
+@router.get(
+    "/enterprises/{enterprise_id}/home",
+    summary="An enterprise's home: its demands, the next step for each",
+    responses=documented("EnterpriseHome"),
+)
 async def enterprise_home(enterprise_id: uuid.UUID, request: Request) -> Response:
     f = Fanout(request, await forward_headers(request))
     ent_r, demands_r, contracts_r = await asyncio.gather(
@@ -145,7 +258,11 @@ async def enterprise_home(enterprise_id: uuid.UUID, request: Request) -> Respons
     )
 
 
-@router.get("/carriers/{carrier_id}/inbox", summary="A carrier's inbox: the demands suggested to it")
+@router.get(
+    "/carriers/{carrier_id}/inbox",
+    summary="A carrier's inbox: the demands suggested to it",
+    responses=documented("CarrierInbox"),
+)
 async def carrier_inbox(carrier_id: uuid.UUID, request: Request) -> Response:
     f = Fanout(request, await forward_headers(request))
     carrier_r, sugg_r, contracts_r = await asyncio.gather(
@@ -174,6 +291,7 @@ async def carrier_inbox(carrier_id: uuid.UUID, request: Request) -> Response:
 @router.get(
     "/project-managers/{person_id}/worklist",
     summary="A project manager's worklist: assignments, contracts to follow, demands awaiting review",
+    responses=documented("Worklist"),
 )
 async def pm_worklist(person_id: uuid.UUID, request: Request) -> Response:
     f = Fanout(request, await forward_headers(request))
@@ -191,3 +309,52 @@ async def pm_worklist(person_id: uuid.UUID, request: Request) -> Response:
             "missing": missing,
         }
     )
+
+
+PENDING_RETRY_AFTER_S = 2
+
+
+@router.get(
+    "/demands/{demand_id}/suggestions",
+    tags=["matching"],
+    summary="The latest ranked carriers and experts for a demand (202 while matching has not processed it yet)",
+    responses={
+        200: {"content": {"application/json": {"schema": _ref("SuggestionsOut")}}},
+        202: {
+            "description": "The demand exists but matching has not ranked it yet: ask again after Retry-After",
+            "content": {"application/json": {"schema": _ref("SuggestionsPending")}},
+        },
+    },
+)
+async def get_suggestions(
+    demand_id: uuid.UUID,
+    request: Request,
+    limit: Annotated[
+        int | None, Query(ge=1, le=50, description="At most this many carriers and this many experts")
+    ] = None,
+) -> Response:
+    """Matching's answer; when matching does not know the demand (404), the demand service says
+    whether the caller may see it: then it is pending (202), else matching's 404 stands."""
+    headers = await forward_headers(request)
+    state = request.app.state
+    down: Downstream = state.downstream
+    query = f"limit={limit}" if limit is not None else ""
+    reply = await _part(
+        down.call("matching", "GET", f"/api/v1/demands/{demand_id}/suggestions", query=query, headers=headers)
+    )
+    if reply is None:
+        return unavailable("matching")
+    if reply.status != 404:
+        return Response(reply.body, status_code=reply.status, headers=reply.headers)
+    demand_r = await _part(down.call("demand", "GET", f"/api/v1/demands/{demand_id}", headers=headers))
+    if demand_r is None or demand_r.status != 200:
+        return Response(reply.body, status_code=reply.status, headers=reply.headers)
+    body = {
+        "demand_id": str(demand_id),
+        "status": "pending",
+        "retry_after": PENDING_RETRY_AFTER_S,
+        "carriers": [],
+        "experts": [],
+    }
+    retry = {"Retry-After": str(PENDING_RETRY_AFTER_S)}
+    return Response(orjson.dumps(body), status_code=202, media_type="application/json", headers=retry)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel
 
+from services.gateway import compose, oauth
 from services.gateway.access import GatewayAccess
 from services.gateway.compose import demand_view
 from services.gateway.compose import router as compose_router
@@ -22,9 +22,10 @@ from services.gateway.credentials import ApiKeyStore
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import downstream_of, forward_headers, invalid_path, unavailable
 from services.gateway.fastpath import GatewayApp
+from services.gateway.oauth import router as oauth_router
 from services.gateway.routes import forwarded_path, service_for
 from services.gateway.settings import GatewaySettings
-from shared import limits, vocabulary
+from shared import limits, openapi, vocabulary
 from shared.db import create_engine
 from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
@@ -34,6 +35,13 @@ from shared.runtime import database_url_for
 log = logging.getLogger(__name__)
 
 router = APIRouter()
+
+
+class VocabularyField(BaseModel):
+    code: str
+    zh: str
+    en: str
+    parent: str | None = None
 
 
 def _reply(r: Reply) -> Response:
@@ -47,6 +55,10 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", tags=["health"], include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
+    """Ready when the gateway can route: its own credential store answers. The services' health is
+    reported (``services``) but does not decide: a route whose service is down answers 503 with
+    ``Retry-After`` for that service only, and one service's rollout never takes the gateway out of
+    the load balancer."""
     down = downstream_of(request)
 
     async def check(service: str) -> tuple[str, str]:
@@ -56,29 +68,28 @@ async def readyz(request: Request) -> JSONResponse:
         except Unavailable as exc:
             return service, f"unreachable: {exc.reason}"
 
-    async def credentials(keys: ApiKeyStore) -> tuple[str, str]:
-        try:
-            await asyncio.wait_for(keys.ping(), 2.0)
-            return "credentials", "ok"
-        except Exception as exc:
-            return "credentials", f"unreachable: {type(exc).__name__}"
-
-    parts = [check(s) for s in down.urls]
+    services = dict(await asyncio.gather(*(check(s) for s in down.urls)))
+    checks: dict[str, str] = {}
     keys: ApiKeyStore | None = request.app.state.access.keys
     if keys is not None:  # the API keys' store (ADR 0005)
-        parts.append(credentials(keys))
-    checks = dict(await asyncio.gather(*parts))
+        try:
+            await asyncio.wait_for(keys.ping(), 2.0)
+            checks["credentials"] = "ok"
+        except Exception as exc:
+            checks["credentials"] = f"unreachable: {type(exc).__name__}"
     if all(v == "ok" for v in checks.values()):
-        return JSONResponse({"status": "ready", "checks": checks})
-    return problem_response(503, "not-ready", "a service is unreachable", checks=checks)
+        return JSONResponse({"status": "ready", "checks": checks, "services": services})
+    return problem_response(503, "not-ready", "the gateway cannot route", checks=checks, services=services)
 
 
 @router.get(
     "/api/v1/vocabulary/fields",
     tags=["vocabulary"],
-    summary="The controlled vocabulary of technical fields, with Chinese and English labels",
+    summary="The controlled vocabulary of technical fields, with Chinese and English labels (public)",
+    response_model=list[VocabularyField],
+    openapi_extra={"security": []},
 )
-async def fields() -> Response:
+async def list_vocabulary_fields() -> Response:
     return JSON([{"code": f.code, "zh": f.zh, "en": f.en, "parent": f.parent} for f in vocabulary.FIELDS.values()])
 
 
@@ -100,6 +111,13 @@ async def dashboard_page(request: Request, asset: str = "") -> Response:
     "/api/v1/dashboard/events",
     tags=["dashboard"],
     summary="Live domain events (Server-Sent Events), filterable with ?types=; dashboard_viewer and above",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "An endless stream of `event:`/`id:`/`data:` frames, one per domain event (CloudEvents)",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+    },
 )
 async def dashboard_events(request: Request) -> Response:
     # EventSource cannot send headers: this route (only) also takes ?access_token=.
@@ -139,36 +157,22 @@ async def proxy(path: str, request: Request) -> Response:
     return _reply(r)
 
 
-async def _merged_openapi(app: FastAPI) -> dict[str, Any]:
-    """The gateway's own routes plus every service's paths and schemas, as published by them."""
-    doc = get_openapi(
-        title="ITP platform API",
-        version="0.1.0",
-        routes=app.routes,
-        description="One external API for enterprise portals, carriers and operators.",
-    )
-    paths: dict[str, Any] = doc.setdefault("paths", {})
-    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
-    down: Downstream = app.state.downstream
-    for service in down.urls:
-        try:
-            r = await down.call(service, "GET", "/openapi.json", timeout_s=3.0)
-        except Unavailable:
-            log.warning("openapi of %s unavailable; omitted", service)
-            continue
-        spec = orjson.loads(r.body)
-        for p, ops in spec.get("paths", {}).items():
-            if not p.startswith("/api/v1/"):
-                continue
-            merged = paths.setdefault(p, {})
-            for method, op in ops.items():
-                merged.setdefault(method, op)  # the gateway's composed version wins
-        for name, schema in spec.get("components", {}).get("schemas", {}).items():
-            schemas.setdefault(name, schema)
-    return doc
+Contract = Callable[[FastAPI], dict[str, Any]]
 
 
-def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
+def own_contract(app: FastAPI) -> dict[str, Any]:
+    """The document of the gateway's own routes (the composition root adds the services': itp/openapi.py)."""
+    return openapi.finish(openapi.raw_document(app, description=DESCRIPTION, schemas=SCHEMAS))
+
+
+DESCRIPTION = "One external API for enterprise portals, carriers and operators."
+# Schemas the gateway's routes name in their documentation (the composed views refer to the services').
+SCHEMAS = {"TokenRequest": oauth.TokenRequest.model_json_schema(), **compose.SCHEMAS}
+
+
+def create_gateway_app(settings: GatewaySettings | None = None, *, contract: Contract = own_contract) -> FastAPI:
+    """The gateway; ``contract`` builds the document it serves at /openapi.json from code (once,
+    at the first request: deterministic, never fetched from the services)."""
     settings = settings or GatewaySettings(service_name="gateway")
 
     @asynccontextmanager
@@ -182,7 +186,6 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
             engine = create_engine(database_url_for("gateway", settings), pool_size=4)
         keys = ApiKeyStore(engine, cache_s=settings.api_key_cache_s) if engine is not None else None
         app.state.access = access = GatewayAccess(settings, keys=keys)
-        app.state.openapi_doc = None
         try:
             if keys is not None:
                 access.check_signing()
@@ -196,7 +199,13 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     # GatewayApp's ASGI fast path, with the same authentication, rate limits, headers and
     # problems (services/gateway/fastpath.py).
     app = GatewayApp(
-        title="ITP platform API", version="0.1.0", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None
+        title="ITP platform API",
+        version=openapi.VERSION,
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.proxy_endpoint = proxy
     app.demand_view_endpoint = demand_view
@@ -204,13 +213,19 @@ def create_gateway_app(settings: GatewaySettings | None = None) -> FastAPI:
     limits.install(app, settings)  # body size and failed authentications (the fast path too)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(compose_router)
+    app.include_router(oauth_router)
     app.include_router(router)
 
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = contract(app)
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
+
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi(request: Request) -> Response:
-        if request.app.state.openapi_doc is None:
-            request.app.state.openapi_doc = await _merged_openapi(request.app)
-        return JSON(request.app.state.openapi_doc)
+    async def openapi_json() -> Response:
+        return JSON(document())
 
     from fastapi.openapi.docs import get_swagger_ui_html
 

@@ -15,13 +15,26 @@ from __future__ import annotations
 import uuid
 import zlib
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
 
+import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from services.matching import views
 from services.matching.handlers import service_of
-from services.matching.schemas import AssignmentRequest, ConflictCreate, MatchDecisionCreate
+from services.matching.schemas import (
+    AssignmentRequest,
+    BatchAssignmentOut,
+    ConflictCreate,
+    ConflictOut,
+    ConflictPage,
+    InboxOut,
+    MatchDecisionCreate,
+    MatchOut,
+    MatchPage,
+    SuggestionsOut,
+)
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
@@ -29,7 +42,7 @@ from shared.auth import CurrentActor, Role
 from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
-from shared.problems import NotFound, Problem
+from shared.problems import NotFound, Problem, validation_problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
 from shared.visibility import Relation, Sight
@@ -63,19 +76,53 @@ _FORBIDDEN_SUGGESTIONS = "suggestions are visible to staff, the demand's enterpr
 # -- suggestions ------------------------------------------------------------------------------
 
 
+MAX_SUGGESTIONS = 50
+SuggestionLimit = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_SUGGESTIONS, description="At most this many carriers and this many experts (all if absent)"),
+]
+
+
 @router.get(
     "/demands/{demand_id}/suggestions",
+    response_model=SuggestionsOut,
     summary="The latest ranked carriers and experts for a demand, each with its score breakdown and reasons",
 )
-async def get_suggestions(demand_id: uuid.UUID, request: Request, actor: CurrentActor) -> Response:
+async def get_suggestions(
+    demand_id: uuid.UUID, request: Request, actor: CurrentActor, limit: SuggestionLimit = None
+) -> Response:
     # Served by get_suggestions_hot (see HOT_ROUTES); declared here for the OpenAPI document.
     return await get_suggestions_hot(await HotRequest.of(request))
+
+
+def _limit_of(req: HotRequest) -> int | None:
+    """``?limit=``, validated as FastAPI would (422)."""
+    values = [v for k, v in parse_qsl(req.query_string.decode("latin-1")) if k == "limit"]
+    if not values:
+        return None
+    try:
+        limit = int(values[0])
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_SUGGESTIONS:
+        raise validation_problem(
+            [{"loc": ("query", "limit"), "msg": f"an integer from 1 to {MAX_SUGGESTIONS}", "type": "range"}]
+        )
+    return limit
+
+
+def _first(body: bytes | dict[str, Any], limit: int | None) -> bytes | dict[str, Any]:
+    if limit is None:
+        return body
+    doc = orjson.loads(body) if isinstance(body, bytes) else body
+    return {**doc, "carriers": doc["carriers"][:limit], "experts": doc["experts"][:limit]}
 
 
 async def get_suggestions_hot(req: HotRequest) -> Response:
     # The composed demand view calls this on every page.
     actor = req.actor
     demand_id = req.uuid_param("demand_id")
+    limit = _limit_of(req)
     carrier_id = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
     view = await service_of(req.state.runtime).suggestions_view(demand_id, carrier_id)
     if view is None:
@@ -87,16 +134,19 @@ async def get_suggestions_hot(req: HotRequest) -> Response:
         raise NotFound("demand (in matching's read model)", demand_id)
     headers = {"ETag": _etag_of(view.suggestion_set_id)}
     if rel in (Relation.STAFF, Relation.OWNER):
-        return Response(view.body, media_type="application/json", headers=headers)
+        if limit is None:
+            return Response(view.body, media_type="application/json", headers=headers)
+        return JSON(_first(view.body, limit), headers=headers)
     if rel is Relation.CARRIER and carrier_id is not None:
         # Their own carrier's entry (and their own people among the experts), never the competitors;
         # of a confidential demand without a grant, nothing derived from its hidden details.
-        return JSON(views.own_carrier_only(view.body, str(carrier_id), seen), headers=headers)
+        return JSON(_first(views.own_carrier_only(view.body, str(carrier_id), seen), limit), headers=headers)
     raise _forbidden(_FORBIDDEN_SUGGESTIONS)
 
 
 @router.get(
     "/carriers/{carrier_id}/suggestions",
+    response_model=InboxOut,
     summary="A carrier's inbox: the open demands it is currently suggested for (staff or that carrier)",
 )
 async def carrier_suggestions(
@@ -119,6 +169,7 @@ async def carrier_suggestions(
 @router.post(
     "/demands/{demand_id}/suggestions",
     status_code=201,
+    response_model=SuggestionsOut,
     summary="Rank carriers and experts for a demand again, now (staff or the demand's enterprise)",
 )
 async def request_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
@@ -136,7 +187,9 @@ async def request_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: Curr
 # -- conflicts of interest (before /matches/{match_id}) -----------------------------------------
 
 
-@router.get("/matches/conflicts-of-interest", summary="Configured conflicts of interest (staff)")
+@router.get(
+    "/matches/conflicts-of-interest", response_model=ConflictPage, summary="Configured conflicts of interest (staff)"
+)
 async def list_conflicts(
     svc: ServiceDep,
     actor: CurrentActor,
@@ -154,6 +207,7 @@ async def list_conflicts(
 
 @router.post(
     "/matches/conflicts-of-interest",
+    response_model=ConflictOut,
     status_code=201,
     summary="Exclude a carrier from an enterprise's demands: never suggested, never assigned (staff)",
 )
@@ -179,7 +233,11 @@ async def add_conflict(
     return created_response(status, body, f"/api/v1/matches/conflicts-of-interest/{body['id']}", replayed)
 
 
-@router.get("/matches/conflicts-of-interest/{conflict_id}", summary="One conflict of interest (staff)")
+@router.get(
+    "/matches/conflicts-of-interest/{conflict_id}",
+    response_model=ConflictOut,
+    summary="One conflict of interest (staff)",
+)
 async def get_conflict(conflict_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     actor.require(*CURATORS)
     return JSON(await svc.get_conflict(conflict_id), headers={"ETag": etag(1)})
@@ -200,10 +258,11 @@ async def remove_conflict(conflict_id: uuid.UUID, svc: ServiceDep, actor: Curren
 
 @router.post(
     "/matches",
+    response_model=MatchOut,
     status_code=201,
     summary="Accept (MatchAccepted) or reject (MatchRejected, with a structured reason) a suggested carrier",
 )
-async def decide(
+async def decide_match(
     request: Request,
     data: MatchDecisionCreate,
     svc: ServiceDep,
@@ -236,7 +295,11 @@ async def decide(
     return created_response(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
 
 
-@router.get("/matches", summary="Curation decisions, newest first (staff; a carrier user sees its own)")
+@router.get(
+    "/matches",
+    response_model=MatchPage,
+    summary="Curation decisions, newest first (staff; a carrier user sees its own)",
+)
 async def list_matches(
     svc: ServiceDep,
     actor: CurrentActor,
@@ -265,7 +328,7 @@ async def list_matches(
     return JSON({"items": items, "next_cursor": nxt})
 
 
-@router.get("/matches/{match_id}", summary="One curation decision")
+@router.get("/matches/{match_id}", response_model=MatchOut, summary="One curation decision")
 async def get_match(match_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     caller_carrier = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
     d, demand = await svc.get_decision(match_id, caller_carrier)
@@ -292,6 +355,7 @@ async def get_match(match_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -
 
 @router.post(
     "/match-assignments",
+    response_model=BatchAssignmentOut,
     status_code=201,
     summary="Jointly assign a batch of open demands to carriers under capacity, k and a quality floor",
 )
@@ -323,8 +387,10 @@ async def propose_assignment(
     return created_response(status, body, f"/api/v1/match-assignments/{body['batch_id']}", replayed)
 
 
-@router.get("/match-assignments/{batch_id}", summary="A proposed batch assignment (staff)")
-async def get_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+@router.get(
+    "/match-assignments/{batch_id}", response_model=BatchAssignmentOut, summary="A proposed batch assignment (staff)"
+)
+async def get_match_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     actor.require(*CURATORS)
     return JSON(await svc.get_batch(batch_id), headers={"ETag": etag(1)})
 

@@ -6,13 +6,21 @@ Empties the read model (carrier, person and demand profiles, capacities, contrac
 records) and bumps its generation, notes where each partition of the talent, demand and
 contracts topics ends, and replays them from offset 0 under a fresh consumer group through
 the same read-model handlers as the live consumer, until every partition has been read up
-to that end. The replay only rebuilds the view: it suggests nothing and publishes nothing.
-Matching's own data (suggestions, curation decisions, conflicts of interest, assignment
-batches) is not touched. At the end the track records are recomputed (contracts and
-demands come from different topics, so their relative order in a replay is arbitrary) and
-the generation is bumped again: every running matching process notices it within a second
-and reloads its in-memory index from the rebuilt view. Last, the stored views of suggestions
-are rendered again (they show carriers' and experts' names, from the rebuilt tables).
+to that end. The replay itself suggests nothing and publishes nothing. At the end the track
+records are recomputed (contracts and demands come from different topics, so their relative
+order in a replay is arbitrary) and the generation is bumped again: every running matching
+process notices it and reloads its in-memory index from the rebuilt view.
+
+Then the suggestions: matching's own data (suggestion sets, curation decisions, conflicts of
+interest, assignment batches) is kept, but every open demand of the rebuilt read model that
+has no suggestion set (its ``DemandPublished`` was dead-lettered, or its suggestions were lost)
+is suggested for now, as the live consumer would have (trigger ``rebuild``; the
+``MatchesSuggested`` events go through the outbox, published by the service's relay). Last,
+the stored view of every demand with suggestions is rendered again, or created if it is
+missing (they show carriers' and experts' names, from the rebuilt tables).
+
+An event that the live consumer dead-lettered is on the topic like any other, so the replay
+applies it; one that fails again is reported (exit status 1), not dead-lettered twice.
 
 The live service may keep running: the handlers are idempotent and version-guarded, so the
 view converges; events published after the start are applied by the live consumer. Replays
@@ -24,7 +32,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,7 +46,8 @@ from shared.bus.base import Bus
 from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
-from shared.replay import Ends, forget_dedupe, rebuild_command, replay
+from shared.relay import wake_relay
+from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
 
 # What the read model is built from.
 TOPICS = (platform_topics.TALENT, platform_topics.DEMAND, platform_topics.CONTRACTS)
@@ -54,12 +63,16 @@ class RebuildReport:
     ignored: int
     dead_lettered: int
     seconds: float
+    suggested: int = 0  # open demands that had no suggestions and got them
+    views: int = 0  # stored views of suggestions rendered again
+    not_applied: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"rebuilt matching's read model (generation {self.generation}) from {self.messages} messages in "
             f"{self.seconds:.1f} s (applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
-            f"dead-lettered {self.dead_lettered}; group {self.group})"
+            f"not applied {self.dead_lettered}; group {self.group}); suggested for {self.suggested} demand(s) "
+            f"that had none; rendered {self.views} view(s)"
         )
 
 
@@ -80,10 +93,11 @@ async def rebuild(
         await MatchingRepository(conn).truncate_read_model(datetime.now(UTC))
     remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
     uow = UnitOfWorkFactory(engine, tables.outbox, source="/itp/matching", signal=OutboxSignal())
+    held = HeldDeadLetters(bus)
     consumer = EventConsumer(
         group=group,
         topics=list(topic_names),
-        bus=bus,
+        bus=held,
         uow=uow,
         processed=tables.processed_messages,
         handlers=handlers_for(MatchingService(uow, MatchingSettings(), replaying=True)),
@@ -94,13 +108,38 @@ async def rebuild(
         now = datetime.now(UTC)
         await repo.refresh_all_tracks(now)
         generation = await repo.bump_generation(now)
-    # The stored views of suggestions show carriers' and experts' names from the rebuilt tables.
-    await MatchingService(uow, MatchingSettings()).refresh_views()
     await forget_dedupe(engine, tables.processed_messages, group)
+    service = MatchingService(uow, MatchingSettings())
+    await service.start()  # the index of the rebuilt read model
+    suggested = await suggest_missing(service)
+    # The stored views of suggestions show carriers' and experts' names from the rebuilt tables.
+    rendered = await service.refresh_views()
     s = consumer.stats
     return RebuildReport(
-        group, generation, messages, s.applied, s.duplicates, s.ignored, s.dead_lettered, time.monotonic() - started
+        group,
+        generation,
+        messages,
+        s.applied,
+        s.duplicates,
+        s.ignored,
+        s.dead_lettered,
+        time.monotonic() - started,
+        suggested,
+        rendered,
+        held.not_applied(),
     )
+
+
+async def suggest_missing(service: MatchingService) -> int:
+    """Suggest for every open demand that has no suggestion set; a transaction per demand."""
+    async with service.uow.read() as conn:
+        missing = await MatchingRepository(conn).open_demands_without_suggestions()
+    for demand_id in missing:
+        async with service.uow() as uow:
+            await service.suggest(uow, demand_id, trigger="rebuild")
+    if missing:
+        await wake_relay(service.uow.engine)  # the service's relay publishes the MatchesSuggested now
+    return len(missing)
 
 
 main = rebuild_command("matching", "matching's read model", rebuild, list(TOPICS))

@@ -773,6 +773,19 @@ class MatchingRepository:
         rows = await self.conn.execute(sa.select(suggestion_sets.c.demand_id).distinct())
         return [r.demand_id for r in rows]
 
+    async def open_demands_without_suggestions(self) -> list[uuid.UUID]:
+        """Open demands that have no suggestion set at all (a rebuild suggests for them)."""
+        d = demand_profiles
+        rows = await self.conn.execute(
+            sa.select(d.c.demand_id)
+            .where(
+                d.c.status.in_(OPEN_STATUSES),
+                ~sa.exists().where(suggestion_sets.c.demand_id == d.c.demand_id),
+            )
+            .order_by(d.c.demand_id)
+        )
+        return [r.demand_id for r in rows]
+
     async def demands_suggested_since(self, since: datetime) -> list[str]:
         rows = await self.conn.execute(
             sa.select(suggestion_sets.c.demand_id).where(suggestion_sets.c.created_at >= since).distinct()

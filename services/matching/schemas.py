@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -60,3 +60,89 @@ class AssignmentRequest(Strict):
         if self.published_since is not None and self.published_since.tzinfo is None:
             raise ValueError("published_since needs a time zone")
         return self
+
+
+# -- responses (fields a caller may not see are left out: every field but the ids is optional) --
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SuggestedCarrierOut(Open):
+    carrier_id: UUID
+    name: str | None = None
+    rank: int | None = None
+    score: float | None = None
+    base_score: float | None = None
+    components: dict[str, float] = Field(default_factory=dict)
+    matched_terms: list[str] = Field(default_factory=list)
+    at_capacity: bool | None = None
+    adjustments: list[dict[str, Any]] = Field(default_factory=list)
+    explanation: list[str] = Field(default_factory=list)
+    decision: str | None = Field(default=None, description="suggested, accepted or rejected")
+    match_id: UUID | None = None
+    teaser: bool | None = Field(default=None, description="Only the teaser's part may be shown to you")
+
+
+class SuggestedExpertOut(Open):
+    person_id: UUID
+    name: str | None = None
+    carrier_id: UUID | None = None
+    rank: int | None = None
+    score: float | None = None
+    components: dict[str, float] = Field(default_factory=dict)
+    matched_terms: list[str] = Field(default_factory=list)
+    at_capacity: bool | None = None
+    teaser: bool | None = None
+
+
+class SuggestionsOut(Open):
+    """A demand's latest ranked carriers and experts (``limit`` of each at most)."""
+
+    demand_id: UUID
+    status: str | None = Field(default=None, description="The demand's status")
+    enterprise_id: UUID | None = None
+    suggestion_set_id: UUID | None = Field(default=None, description="None when none was made yet")
+    suggested_at: datetime | None = None
+    trigger: str | None = None
+    weights: dict[str, float] = Field(default_factory=dict)
+    carriers: list[SuggestedCarrierOut]
+    experts: list[SuggestedExpertOut]
+    visibility: str | None = Field(default=None, description="'own carrier only' for a carrier's user")
+    teaser: bool | None = None
+
+
+class InboxItemOut(Open):
+    demand_id: UUID
+    teaser: bool | None = None
+
+
+class InboxOut(BaseModel):
+    items: list[InboxItemOut]
+
+
+class MatchOut(Open):
+    match_id: UUID
+    demand_id: UUID | None = None
+    carrier_id: UUID | None = None
+    decision: str | None = None
+    teaser: bool | None = None
+
+
+class MatchPage(BaseModel):
+    items: list[MatchOut]
+    next_cursor: str | None = None
+
+
+class ConflictOut(Open):
+    id: UUID
+
+
+class ConflictPage(BaseModel):
+    items: list[ConflictOut]
+    next_cursor: str | None = None
+
+
+class BatchAssignmentOut(Open):
+    batch_id: UUID

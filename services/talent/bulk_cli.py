@@ -23,6 +23,7 @@ from services.talent.schemas import ImportReport
 from shared.bulk import Format, UnreadableFile, format_for
 from shared.db import create_engine
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
+from shared.relay import wake_relay
 from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
 
@@ -31,7 +32,9 @@ async def import_file(data: bytes, fmt: Format, *, record_type: str | None, data
     engine = create_engine(database_url, pool_size=2)
     try:
         uow = UnitOfWorkFactory(engine, definition.outbox, source="/itp/talent", signal=OutboxSignal())
-        return await TalentImporter(uow).run(data, fmt, record_type=record_type)
+        report = await TalentImporter(uow).run(data, fmt, record_type=record_type)
+        await wake_relay(engine)  # the service's relay publishes the events now, not at its next poll
+        return report
     finally:
         await engine.dispose()
 

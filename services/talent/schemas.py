@@ -94,7 +94,7 @@ Languages = Annotated[list[str], Field(max_length=10), AfterValidator(_languages
 Roles = Annotated[list[PersonRole], Field(min_length=1, max_length=6), AfterValidator(_dedupe)]
 
 
-class Contact(Strict):
+class PersonContact(Strict):
     """Personal contact data: shown only to operators, admins and the person's own carrier."""
 
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
@@ -118,7 +118,7 @@ class PersonCreate(Strict):
     keywords: Keywords = Field(default_factory=list)
     languages: Languages = Field(default_factory=lambda: ["zh"])
     capacity: Annotated[int, Field(ge=0, le=50, description="Maximum concurrent assignments")] = 3
-    contact: Contact = Field(default_factory=Contact)
+    contact: PersonContact = Field(default_factory=PersonContact)
     status: PersonStatus = PersonStatus.ACTIVE
 
     @model_validator(mode="after")
@@ -144,7 +144,7 @@ class PersonOut(BaseModel):
     languages: list[str]
     capacity: int
     status: str
-    contact: Contact | None = Field(
+    contact: PersonContact | None = Field(
         default=None, description="Only for operators, admins and users of the person's own carrier"
     )
     active_load: int

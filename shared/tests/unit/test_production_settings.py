@@ -70,3 +70,14 @@ def test_topic_spec_comes_from_settings_and_min_isr_cannot_exceed_replication() 
     assert TopicSpec.of(s) == TopicSpec(partitions=6, replication_factor=3, min_insync_replicas=2, retention_ms=-1)
     with pytest.raises(ValidationError, match="MIN_INSYNC"):
         ServiceSettings(env="test", topic_replication_factor=1, topic_min_insync_replicas=2)
+
+
+def test_a_url_can_turn_the_prepared_statement_caches_off_for_pgbouncer() -> None:
+    from shared.db import create_engine, statement_cache_disabled
+
+    url = "postgresql+asyncpg://itp:pw@pgbouncer:6432/itp_demand?prepared_statement_cache_size=0"
+    assert statement_cache_disabled(url)
+    assert not statement_cache_disabled("postgresql+asyncpg://itp:pw@db:5432/itp_demand")
+    engine = create_engine(url)  # no connection is opened here
+    _, options = engine.dialect.create_connect_args(engine.url)
+    assert options["prepared_statement_cache_size"] == 0

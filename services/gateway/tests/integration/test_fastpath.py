@@ -163,7 +163,7 @@ async def test_a_proxied_get_passes_on_only_the_listed_response_headers(pair: Pa
         ("GET", "/api/v1/trainees/", {}),
         (
             "GET",
-            f"/api/v1/demands/{D1}/suggestions",
+            f"/api/v1/carriers/{D1}/suggestions",
             {"headers": {"Accept": "application/json", "Accept-Language": "zh"}},
         ),
     ],
@@ -345,6 +345,20 @@ async def test_an_unreachable_service_is_the_same_503(stub: Stub, tmp_path: Path
         assert (a.status_code, a.headers.raw, a.content) == (b.status_code, b.headers.raw, b.content)
         assert a.status_code == 503 and a.json()["service"] == "matching"
         assert a.json()["detail"] == "the matching service did not answer (ClientConnectorError)"
+        assert a.headers["Retry-After"] == "2"
+
+
+async def test_the_gateway_stays_ready_while_one_service_is_down(stub: Stub, tmp_path: Path) -> None:
+    # A service's rollout or outage must not take the gateway out of the load balancer: only the
+    # routes to that service answer 503 (above), the others go on.
+    settings = settings_for(stub, tmp_path, down=("dashboard",))
+    await asyncio.to_thread(upgrade, MIGRATIONS, f"sqlite+aiosqlite:///{tmp_path}/gateway.db")
+    async with gateway(settings, fast=True) as (_, client):
+        r = await client.get("/readyz")
+        assert r.status_code == 200, r.text
+        assert r.json()["services"]["dashboard"].startswith("unreachable")
+        assert r.json()["services"]["demand"] == "ok"
+        assert (await client.get("/api/v1/matches?limit=1", headers=user())).status_code == 200
 
 
 # -- the composed demand view ----------------------------------------------------------------------
