@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = str(item.path)
         if "/integration/" in path:
             item.add_marker(pytest.mark.integration)
-        if "/e2e/" in path:
+        if "/e2e/" in path or "/faults/" in path:
             item.add_marker(pytest.mark.e2e)
     if os.environ.get("ITP_SKIP_INFRA") == "1":
         skip = pytest.mark.skip(reason="ITP_SKIP_INFRA=1: no PostgreSQL/Kafka here")

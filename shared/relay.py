@@ -16,8 +16,12 @@ half the commits per second under 32 concurrent writers). A long poll
 relay costs nothing.
 
 A crash between the broker's acknowledgement and the update that marks the rows
-leaves them unpublished: they are sent again, and consumers drop the duplicates by
-event id. Nothing is lost; duplicates are expected and harmless.
+leaves them unpublished. A relay that takes the lead, or whose last publish failed, first
+looks at the ends of the partitions it is about to write to and marks the rows whose events
+are there already, so each event is on its topic once; consumers drop by event id whatever
+duplicate could still get through (a replica that took over mid-batch). A database that goes
+away after the acknowledgement (a restart) does not make the relay send again either: it
+keeps what the broker acknowledged and marks it first once the database is back.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import asyncpg
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -120,6 +125,8 @@ class OutboxRelay:
         self._lock_checked_at = 0.0
         self._stopping = asyncio.Event()
         self.published_total = 0
+        self._unmarked: list[int] = []  # sequence numbers the broker acknowledged, not yet marked
+        self._check_broker = True  # look for unmarked rows on the broker before sending them
 
     @property
     def _is_postgres(self) -> bool:
@@ -161,6 +168,7 @@ class OutboxRelay:
                 await conn.close()
                 raise
             self._lock_conn = conn
+            self._check_broker = True  # another leader may have sent rows it could not mark
             # Rows written while no relay listened (before this start, or during a failover).
             self.signal.notify()
             return True
@@ -207,6 +215,11 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows in sequence order; returns how many."""
+        if self._unmarked:
+            # Published, but the database went away before they were marked: mark them now
+            # instead of sending them again (which would put each event on its topic twice).
+            await self._mark_published(self._unmarked)
+            self._unmarked = []
         pool = self._driver_pool()
         rows: Sequence[Any]
         if pool is not None:
@@ -217,14 +230,33 @@ class OutboxRelay:
                 rows = (await conn.execute(self._select_pending)).all()
         if not rows:
             return 0
+        if self._check_broker:
+            # The previous leader (an earlier process, or this one before a failure) may have had
+            # this batch acknowledged and died before marking it: what the broker already has is
+            # marked, not sent a second time.
+            sent = await self.bus.recent_event_ids(sorted({r.topic for r in rows}), self.batch_size)
+            self._check_broker = False
+            there = [r.seq for r in rows if orjson.loads(r.payload)["id"] in sent]
+            if there:
+                log.warning("outbox relay of %s: %d event(s) already on the broker, marked", self.service, len(there))
+                await self._mark_published(there)
+                rows = [r for r in rows if r.seq not in set(there)]
+                if not rows:
+                    return len(there)
         records = []
         for r in rows:
             headers = [("content-type", CONTENT_TYPE.encode())]
             if r.traceparent:
                 headers.append(("traceparent", r.traceparent.encode()))
             records.append(Record(r.topic, r.aggregate_id.encode(), r.payload.encode(), headers))
-        await self.bus.publish(records)
-        await self._mark_published([r.seq for r in rows])
+        try:
+            await self.bus.publish(records)
+        except BaseException:
+            self._check_broker = True  # part of the batch may be there
+            raise
+        self._unmarked = [r.seq for r in rows]
+        await self._mark_published(self._unmarked)
+        self._unmarked = []
         self.published_total += len(rows)
         return len(rows)
 

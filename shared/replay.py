@@ -118,6 +118,9 @@ class HeldDeadLetters:
     async def ensure_topics(self, topics: list[str], partitions: int) -> None:
         await self._bus.ensure_topics(topics, partitions)
 
+    async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
+        return await self._bus.recent_event_ids(topics, per_partition)
+
     def not_applied(self) -> list[str]:
         """One line per held event: where it is, its id and type, and why it failed."""
         lines = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -72,3 +73,18 @@ class Bus(Protocol):
     def subscriber(self, group: str, topics: list[str]) -> Subscriber: ...
 
     async def ensure_topics(self, topics: list[str], partitions: int) -> None: ...
+
+    async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
+        """The CloudEvents ids among the last ``per_partition`` records of each partition of
+        ``topics`` (what the relay checks before sending again what it may have sent)."""
+        ...
+
+
+def event_id_of(value: bytes | None) -> str | None:
+    """The ``id`` of a record that is a CloudEvent (structured JSON mode), else None."""
+    try:
+        doc = json.loads(value or b"")
+    except ValueError:
+        return None
+    ident = doc.get("id") if isinstance(doc, dict) else None
+    return ident if isinstance(ident, str) else None

@@ -13,7 +13,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
 from aiokafka.structs import OffsetAndMetadata
 
-from shared.bus.base import Message, Record
+from shared.bus.base import Message, Record, event_id_of
 
 if TYPE_CHECKING:
     from shared.settings import ServiceSettings
@@ -101,8 +101,18 @@ class KafkaBus:
 
     async def publish(self, records: list[Record]) -> None:
         producer = await self._ensure_producer()
-        futures = [await producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
-        await asyncio.gather(*futures)
+        try:
+            futures = [await producer.send(r.topic, value=r.value, key=r.key, headers=r.headers) for r in records]
+            await asyncio.gather(*futures)
+        except Exception:
+            # A failed batch may leave the idempotent producer's sequence numbers out of step with
+            # the broker (after a broker restart every later send fails with OutOfOrderSequenceNumber):
+            # the next publish starts a new producer, with a new producer id.
+            if self._producer is producer:
+                self._producer = None
+            with contextlib.suppress(Exception):
+                await producer.stop()
+            raise
 
     async def ensure_topics(self, topics: list[str], spec: TopicSpec | int) -> None:
         """Create the missing topics (existing ones are left as they are)."""
@@ -138,6 +148,37 @@ class KafkaBus:
                         raise RuntimeError(f"could not create topic {name}: error code {code}")
         finally:
             await admin.close()
+
+    async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=15000)
+        await admin.start()
+        try:
+            described = await admin.describe_topics(topics)
+        finally:
+            await admin.close()
+        tps = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+        consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            ends = await consumer.end_offsets(tps)
+            begins = await consumer.beginning_offsets(tps)
+            wanted = {tp: end for tp, end in ends.items() if end > begins[tp]}
+            consumer.assign(list(wanted))
+            for tp, end in wanted.items():
+                consumer.seek(tp, max(begins[tp], end - per_partition))
+            ids: set[str] = set()
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 30.0
+            while wanted:
+                if loop.time() > deadline:
+                    raise TimeoutError(f"could not read the ends of {sorted(map(str, wanted))}")
+                for tp, records in (await consumer.getmany(timeout_ms=500)).items():
+                    ids.update(i for r in records if (i := event_id_of(r.value)) is not None)
+                    if records and records[-1].offset + 1 >= wanted.get(tp, 0):
+                        wanted.pop(tp, None)
+            return ids
+        finally:
+            await consumer.stop()
 
     def subscriber(self, group: str, topics: list[str]) -> KafkaSubscriber:
         return KafkaSubscriber(self._bootstrap, group, topics, **self._options)

@@ -12,7 +12,7 @@ import asyncio
 import zlib
 from collections import defaultdict
 
-from shared.bus.base import Message, Record
+from shared.bus.base import Message, Record, event_id_of
 
 
 def partition_for(key: bytes, partitions: int) -> int:
@@ -56,6 +56,10 @@ class InMemoryBus:
 
     def subscriber(self, group: str, topics: list[str]) -> InMemorySubscriber:
         return InMemorySubscriber(self, group, topics)
+
+    async def recent_event_ids(self, topics: list[str], per_partition: int) -> set[str]:
+        recent = (m for t in topics for part in self._partitions(t) for m in part[-per_partition:])
+        return {i for m in recent if (i := event_id_of(m.value)) is not None}
 
 
 class InMemorySubscriber:
