@@ -215,7 +215,7 @@ def complete_terms(value: str) -> dict[str, Any]:
 async def poll(
     client: Client, path: str, ready: Any, *, timeout_s: float = 300.0, interval_s: float = 0.5
 ) -> dict[str, Any] | None:
-    """GET ``path`` until ``ready(body)`` holds (404 while it does not exist yet)."""
+    """GET ``path`` until ``ready(body)`` holds (404 or 202 pending while it does not exist yet)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         r = await client.call("GET", path)
@@ -225,7 +225,7 @@ async def poll(
             body = r.json()
             if ready(body):
                 return dict(body)
-        elif r.status_code != 404:
+        elif r.status_code not in (202, 404):  # 202: the gateway says it is pending (not there yet)
             client.ledger.unexpected.append(f"GET {path}: {r.status_code} {r.text[:300]}")
             return None
         await asyncio.sleep(interval_s)
