@@ -85,7 +85,13 @@ def render_asyncapi() -> dict[str, Any]:
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     operations: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     for cls in sorted(platform_events(), key=lambda c: c.TYPE):
+        data = cls.model_json_schema(ref_template="#/components/schemas/{model}")
+        # Nested models are referenced from components.schemas, so they must be published there.
+        for name, nested in data.pop("$defs", {}).items():
+            if schemas.setdefault(name, nested) != nested:
+                raise ValueError(f"two event models publish different schemas under the name {name!r}")
         channel = cls.TOPIC.replace(".", "_")
         ch = channels.setdefault(channel, {"address": cls.TOPIC, "messages": {}})
         ch["messages"][cls.TYPE] = {"$ref": f"#/components/messages/{cls.TYPE}"}
@@ -105,7 +111,7 @@ def render_asyncapi() -> dict[str, Any]:
                     "subject": {"type": "string"},
                     "time": {"type": "string", "format": "date-time"},
                     "traceparent": {"type": "string"},
-                    "data": cls.model_json_schema(ref_template="#/components/schemas/{model}"),
+                    "data": data,
                 },
             },
         }
@@ -120,7 +126,7 @@ def render_asyncapi() -> dict[str, Any]:
         "defaultContentType": "application/cloudevents+json",
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages},
+        "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }
 
 

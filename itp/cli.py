@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import dataclasses
 import json
-import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from itp.services import ALL_SERVICES, DATA_SERVICES, MIGRATED, definition, migrations_dir
 from shared.settings import ServiceSettings
@@ -25,6 +25,11 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from shared.migrations import downgrade, upgrade
     from shared.runtime import database_url_for
 
+    if args.services[0] in ("status", "check"):
+        from itp.runbook import migrate_report
+
+        migrate_report(args)
+        return
     names = MIGRATED if "all" in args.services else args.services
     for name in names:
         if name not in MIGRATED:
@@ -58,6 +63,11 @@ def cmd_topics(args: argparse.Namespace) -> None:
     from shared.bus.kafka import KafkaBus, TopicSpec
     from shared.events import topics
 
+    if args.action != "create":
+        from itp.runbook import topics_report
+
+        topics_report(args)
+        return
     s = ServiceSettings()
     names = [t for base in topics.ALL for t in (base, topics.dlq(base))]
     spec = TopicSpec.of(s)
@@ -78,7 +88,9 @@ def cmd_topics(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from shared.logs import configure_logging
+
+    configure_logging(ServiceSettings(), args.service)
     if args.service == "gateway":
         from itp.openapi import platform_document
         from services.gateway.main import create_gateway_app
@@ -97,6 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         log_level="warning",
+        log_config=None,  # uvicorn logs through our handler (shared/logs.py), as JSON too
         access_log=False,
         loop="uvloop",
         http="httptools",
@@ -106,8 +119,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_embedded(args: argparse.Namespace) -> None:
     from itp import embedded
+    from shared.logs import configure_logging
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = ServiceSettings()
+    # Quiet by default (no access lines) unless ITP_LOG_LEVEL asks for more.
+    configure_logging(settings, "embedded", level=None if "ITP_LOG_LEVEL" in os.environ else "WARNING")
     _require_migrated(args.data_dir)
     platform, apps = embedded.build_apps(
         host=args.host, gateway_port=args.port, first_service_port=args.port + 1, data_dir=args.data_dir
@@ -314,7 +330,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     """Bulk onboarding of carriers and people (CSV or JSON Lines) into the talent service."""
     from services.talent import bulk_cli
 
-    sys.exit(bulk_cli.main(args.rest))
+    sys.exit(bulk_cli.run(args, args.parser))
 
 
 def cmd_catalogue(args: argparse.Namespace) -> None:
@@ -346,36 +362,53 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="itp", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    m = sub.add_parser("migrate", help="bring service databases to the latest schema")
-    m.add_argument("services", nargs="+", help="'all' or service names")
-    m.add_argument("--revision")
-    m.add_argument("--downgrade", action="store_true")
+    def command(name: str, help: str, **kwargs: Any) -> argparse.ArgumentParser:
+        # `itp NAME --help` says what the command does, as `itp --help` lists it.
+        return sub.add_parser(name, help=help, description=kwargs.pop("description", help), **kwargs)
+
+    m = command(
+        "migrate",
+        help="bring service databases to the latest schema, or report where they are",
+        description="itp migrate all|SERVICE... upgrades; itp migrate status [SERVICE...] reports each "
+        "database's revision against this release's head; itp migrate check does too and exits 1 unless "
+        "every one is at head.",
+    )
+    m.add_argument("services", nargs="+", help="'all', service names, or status|check [SERVICE...]")
+    m.add_argument("--revision", help="upgrade (or --downgrade) to this revision instead of head (base)")
+    m.add_argument("--downgrade", action="store_true", help="downgrade instead of upgrade")
+    m.add_argument("--json", action="store_true", help="status|check: print JSON instead of a table")
     m.set_defaults(func=cmd_migrate)
 
-    mm = sub.add_parser("makemigration", help="autogenerate a migration for a service")
-    mm.add_argument("service")
-    mm.add_argument("-m", "--message", required=True)
+    mm = command("makemigration", help="autogenerate a migration for a service")
+    mm.add_argument("service", help="the service whose tree gets the migration")
+    mm.add_argument("-m", "--message", required=True, help="what the migration does")
     mm.set_defaults(func=cmd_makemigration)
 
-    t = sub.add_parser("topics", help="create the Kafka topics and their dead-letter twins")
-    t.add_argument("action", choices=["create"])
-    t.add_argument("--partitions", type=int)
+    t = command(
+        "topics",
+        help="create, describe or verify the Kafka topics and their dead-letter twins",
+        description="create makes the missing topics (ITP_TOPIC_* settings); describe shows them as the "
+        "broker has them; verify does too and exits 1 if one is missing or differs from the settings.",
+    )
+    t.add_argument("action", choices=["create", "describe", "verify"])
+    t.add_argument("--partitions", type=int, help="create: partitions per topic (default ITP_TOPIC_PARTITIONS)")
+    t.add_argument("--json", action="store_true", help="describe|verify: print JSON instead of a table")
     t.set_defaults(func=cmd_topics)
 
-    s = sub.add_parser("serve", help="run one service (or the gateway) in this process")
-    s.add_argument("service", choices=ALL_SERVICES)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s = command("serve", help="run one service (or the gateway) in this process")
+    s.add_argument("service", choices=ALL_SERVICES, help="the service to run")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (also /metrics)")
     s.set_defaults(func=cmd_serve)
 
-    e = sub.add_parser("embedded", help="the whole platform in one process on SQLite and an in-process bus")
-    e.add_argument("--host", default="127.0.0.1")
-    e.add_argument("--port", type=int, default=8000)
-    e.add_argument("--data-dir", default=".data")
+    e = command("embedded", help="the whole platform in one process on SQLite and an in-process bus")
+    e.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    e.add_argument("--port", type=int, default=8000, help="the gateway's port; the services take the next ones")
+    e.add_argument("--data-dir", default=".data", help="where the SQLite databases are")
     e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
     e.set_defaults(func=cmd_embedded)
 
-    st = sub.add_parser(
+    st = command(
         "stack",
         help="every service in its own process on PostgreSQL and Kafka; restarts what crashes",
         description="Gateway on --port, the data services on the next ports (demand +1, talent +2, matching +3, "
@@ -390,10 +423,10 @@ def main(argv: list[str] | None = None) -> None:
     st.add_argument("--max-backoff", type=float, default=30.0, help="longest wait before a restart, in seconds")
     st.set_defaults(func=cmd_stack)
 
-    x = sub.add_parser("expire-demands", help="the scheduled job: expire demands past their deadline")
+    x = command("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
 
-    pr = sub.add_parser(
+    pr = command(
         "prune",
         help="the scheduled job: delete published outbox rows, processed-message ids and idempotency keys "
         "past their ages (ITP_RETENTION_OUTBOX_DAYS=7, _PROCESSED_MESSAGES_DAYS=30, _IDEMPOTENCY_KEYS_DAYS=7), "
@@ -403,57 +436,66 @@ def main(argv: list[str] | None = None) -> None:
     pr.add_argument("--json", action="store_true", help="print the counts as JSON")
     pr.set_defaults(func=cmd_prune)
 
-    tk = sub.add_parser("token", help="mint a bearer token (development secret, or --private-key for RS256)")
+    tk = command("token", help="mint a bearer token (development secret, or --private-key for RS256)")
     tk.add_argument(
         "--role",
         action="append",
         required=True,
         help="enterprise_user, carrier_user, project_manager, operator, dashboard_viewer, admin",
     )
-    tk.add_argument("--subject", default="dev-user")
-    tk.add_argument("--enterprise-id")
-    tk.add_argument("--carrier-id")
-    tk.add_argument("--person-id")
-    tk.add_argument("--hours", type=float, default=12)
+    tk.add_argument("--subject", default="dev-user", help="the token's subject")
+    tk.add_argument("--enterprise-id", help="the enterprise an enterprise_user acts for")
+    tk.add_argument("--carrier-id", help="the carrier a carrier_user acts for")
+    tk.add_argument("--person-id", help="the person the caller is")
+    tk.add_argument("--hours", type=float, default=12, help="how long the token is valid")
     tk.add_argument("--private-key", help="PEM file: sign with RS256 instead of the shared secret")
     tk.add_argument("--key-id", help="the key's kid in the services' JWKS (with --private-key)")
     tk.set_defaults(func=cmd_token)
 
-    ak = sub.add_parser(
-        "apikey", help="API keys for portal back ends (stored hashed in the gateway's database, revocable)"
-    )
+    ak = command("apikey", help="API keys for portal back ends (stored hashed in the gateway's database, revocable)")
     ak.add_argument("action", choices=["create", "revoke", "list"])
-    ak.add_argument("key_id", nargs="?")
-    ak.add_argument("--role", action="append")
-    ak.add_argument("--subject", default="portal")
-    ak.add_argument("--enterprise-id")
-    ak.add_argument("--carrier-id")
+    ak.add_argument("key_id", nargs="?", help="revoke: the key's id, as list shows it")
+    ak.add_argument("--role", action="append", help="create: a role of the key (repeatable)")
+    ak.add_argument("--subject", default="portal", help="create: who the key is for")
+    ak.add_argument("--enterprise-id", help="create: the enterprise an enterprise_user key acts for")
+    ak.add_argument("--carrier-id", help="create: the carrier a carrier_user key acts for")
     ak.add_argument("--json", action="store_true", help="answer in JSON (list always does)")
     ak.set_defaults(func=cmd_apikey)
 
-    rb = sub.add_parser(
+    rb = command(
         "rebuild",
         help="rebuild every projection of matching (read model, missing suggestions, views) or of the dashboard "
         "by replaying the topics; exits 1 listing the events that could not be applied",
     )
-    rb.add_argument("service", choices=["matching", "dashboard"])
+    rb.add_argument("service", choices=["matching", "dashboard"], help="what to rebuild")
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)
 
-    im = sub.add_parser("import", help="bulk-import carriers and people (CSV or JSON Lines) into the talent service")
-    im.add_argument("rest", nargs=argparse.REMAINDER, help="FILE [--type carriers|people] [--format csv|jsonl] ...")
+    from services.talent import bulk_cli
+
+    im = command(
+        "import",
+        help="bulk-import carriers and people (CSV or JSON Lines) into the talent service",
+        description=bulk_cli.DESCRIPTION,
+    )
+    bulk_cli.add_arguments(im)
+    im.set_defaults(parser=im)
     im.set_defaults(func=cmd_import)
 
-    c = sub.add_parser("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
+    c = command("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
 
-    oa = sub.add_parser("openapi", help="regenerate docs/openapi.json (the gateway's document) from the code")
+    oa = command("openapi", help="regenerate docs/openapi.json (the gateway's document) from the code")
     oa.add_argument("--check", action="store_true", help="only fail when docs/openapi.json is stale")
     oa.set_defaults(func=cmd_openapi)
 
-    d = sub.add_parser("demo-data", help="load demo data through the gateway")
-    d.add_argument("--url", default="http://127.0.0.1:8000")
+    d = command("demo-data", help="load demo data through the gateway")
+    d.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway")
     d.set_defaults(func=cmd_demo)
+
+    from itp import runbook
+
+    runbook.add_commands(sub)
 
     args = p.parse_args(argv)
     args.func(args)

@@ -86,6 +86,7 @@ async def serve(
             host=host,
             port=port,
             log_level="warning",
+            log_config=None,  # uvicorn logs through our handler (shared/logs.py), as JSON too
             access_log=False,
             lifespan="on",
             loop="none",

@@ -38,11 +38,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from shared import metrics
 from shared.bus.base import Bus, Message, Record, Subscriber
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, PoisonMessage
 from shared.events.topics import dlq
 from shared.failures import backoff_s, consumer_verdict, is_infrastructure
+from shared.metrics import observe_lag
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.tracing import child_of, current_traceparent
 
@@ -149,6 +151,7 @@ class EventConsumer:
                     )
                     await self._dead_letter(message, exc, attempts=attempt)
                     return "dead-lettered"
+                metrics.CONSUMER_RETRIES.labels(self.group, message.topic).inc()
                 await asyncio.sleep(self.retry_backoff_s * attempt)
                 continue
             if outcome == "applied":
@@ -222,11 +225,12 @@ class EventConsumer:
                 if self._stopping.is_set():
                     return done, None
                 try:
-                    await self.process(m)
+                    outcome = await self.process(m)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
                     return done, (m, exc)
+                metrics.CONSUMER_EVENTS.labels(self.group, m.topic, outcome.replace("-", "_")).inc()
                 done = m
             i += len(chunk)
             await asyncio.sleep(0)
@@ -278,6 +282,10 @@ class EventConsumer:
         self.stats.applied += applied
         self.stats.duplicates += duplicates
         self.stats.ignored += ignored
+        topic = chunk[0].topic
+        for outcome, n in (("applied", applied), ("duplicate", duplicates), ("ignored", ignored)):
+            if n:
+                metrics.CONSUMER_EVENTS.labels(self.group, topic, outcome).inc(n)
 
     async def _dead_letter(self, message: Message, error: BaseException, *, attempts: int) -> None:
         headers = [
@@ -316,6 +324,7 @@ class EventConsumer:
                 failures = 0
                 if messages:
                     await self._handle_batch(sub, messages)
+                await observe_lag(self.group, sub)
         finally:
             await sub.stop()
 
@@ -391,6 +400,7 @@ class EventConsumer:
         failures = self._failures[tp] = self._failures.get(tp, 0) + 1
         delay = backoff_s(failures, base_s=self.pause_base_s, cap_s=self.pause_max_s)
         self.stats.held += 1
+        metrics.CONSUMER_RETRIES.labels(self.group, message.topic).inc()
         log.warning(
             "%s: %s[%d]@%d not applied (%s: %s); retrying in %.1fs (failure %d)",
             self.group,

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shared.auth import Actor, actor_from_header
 from shared.failures import unexpected_error_response
 from shared.problems import Problem, problem_response, validation_problem
+from shared.telemetry import ROUTE_KEY
 
 M = TypeVar("M", bound=BaseModel)
 _UUID = TypeAdapter(uuid.UUID)  # FastAPI's own validation of a UUID path parameter
@@ -132,6 +133,7 @@ class HotRoutes:
                 if not message.get("more_body", False):
                     break
             body = b"".join(chunks)
+        scope[ROUTE_KEY] = route.path  # the metrics' route label
         try:
             response = await route.handler(HotRequest(scope, params, body))
         except Problem as exc:

@@ -22,8 +22,10 @@ def request_context(scope: Scope) -> tuple[str, Token[str | None]]:
         elif k == b"traceparent":
             incoming_tp = v.decode("latin-1")
     request_id = request_id or uuid.uuid4().hex
-    scope.setdefault("state", {})["request_id"] = request_id
-    return request_id, current_traceparent.set(child_of(incoming_tp))
+    state = scope.setdefault("state", {})
+    state["request_id"] = request_id
+    state["traceparent"] = traceparent = child_of(incoming_tp)  # for what runs after the context ends
+    return request_id, current_traceparent.set(traceparent)
 
 
 class RequestContextMiddleware:

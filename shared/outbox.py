@@ -9,7 +9,7 @@ relay publishes the event when it comes back.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -161,6 +161,12 @@ class UnitOfWork:
     traceparent: str | None = None
     inserts: list[_Insert] = field(default_factory=list)
     emitted: bool = False  # events were queued for the outbox (the relay is woken after the commit)
+    committed: list[Callable[[], None]] = field(default_factory=list)
+
+    def after_commit(self, apply: Callable[[], None]) -> None:
+        """Run ``apply`` once the transaction has committed, never if it rolls back: the one way
+        to change state kept in memory beside the database (a cache) with a transaction."""
+        self.committed.append(apply)
 
     def emit(self, *events: DomainEvent) -> None:
         self.pending.extend(events)
@@ -361,6 +367,8 @@ class UnitOfWorkFactory:
         except BaseException as exc:
             await lazy.close(exc)
             raise
+        for apply in uow.committed:
+            apply()
         if uow.emitted:
             self.signal.notify()
 

@@ -112,7 +112,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
+        # Answered outside the middleware (Starlette's ServerErrorMiddleware): the request's ids
+        # come from its scope, so the log line and the client name the same request.
+        state = request.scope.get("state") or {}
+        request_id = state.get("request_id")
+        log.exception(
+            "unhandled error on %s %s",
+            request.method,
+            request.url.path,
+            extra={"request_id": request_id, "traceparent": state.get("traceparent")},
+        )
+        response = problem_response(
             500, "internal-error", "an unexpected error occurred; it has been logged", instance=request.url.path
         )
+        if request_id:
+            response.headers["x-request-id"] = request_id
+        return response

@@ -40,8 +40,10 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared import metrics
 from shared.bus.base import Bus, Record
 from shared.events.envelope import CONTENT_TYPE
+from shared.logs import RepeatedFailure
 from shared.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
@@ -249,6 +251,7 @@ class OutboxRelay:
             if r.traceparent:
                 headers.append(("traceparent", r.traceparent.encode()))
             records.append(Record(r.topic, r.aggregate_id.encode(), r.payload.encode(), headers))
+        started = time.perf_counter()
         try:
             await self.bus.publish(records)
         except BaseException:
@@ -257,6 +260,8 @@ class OutboxRelay:
         self._unmarked = [r.seq for r in rows]
         await self._mark_published(self._unmarked)
         self._unmarked = []
+        metrics.RELAY_PUBLISH_DURATION.labels(self.service).observe(time.perf_counter() - started)
+        metrics.RELAY_PUBLISHED.labels(self.service).inc(len(rows))
         self.published_total += len(rows)
         return len(rows)
 
@@ -272,22 +277,30 @@ class OutboxRelay:
     async def run(self) -> None:
         """Lead, publish, repeat until stopped; errors are logged and retried, never fatal."""
         backoff = _FIRST_RETRY_S
+        failure = RepeatedFailure(log, f"outbox relay of {self.service}")
+        leader = metrics.RELAY_LEADER.labels(self.service)
         while not self._stopping.is_set():
             try:
                 if not await self.try_lead():
+                    leader.set(0)
                     await self._stand_by()
                     continue
+                leader.set(1)
                 n = await self.publish_pending()
+                failure.recovered()
                 backoff = _FIRST_RETRY_S
                 if n < self.batch_size:
                     await self.signal.wait(self.poll_interval_s)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox relay of %s failed; retrying", self.service)
+            except Exception as exc:
+                metrics.RELAY_FAILURES.labels(self.service).inc()
+                failure.failed(exc)
+                leader.set(0)
                 await self._drop_lead_quietly()
                 backoff = min(backoff * 2, 5.0)
                 await self._sleep(backoff)
+        leader.set(0)
         await self._drop_lead_quietly()
 
     async def _stand_by(self) -> None:

@@ -37,6 +37,7 @@ from shared.outbox import OutboxSignal, UnitOfWorkFactory
 from shared.problems import install_problem_handlers, problem_response
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
+from shared.telemetry import RequestTelemetry, metrics_router, service_scrape_refresh
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +233,7 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = ServiceRuntime(definition, settings, bus)
         app.state.runtime = runtime
+        app.state.metrics_refresh = service_scrape_refresh(runtime)
         setattr(app.state, DATABASE_PROBE, runtime.database_reachable)  # 503, not 500, in an outage
         await runtime.start(background=background)
         try:
@@ -251,8 +253,10 @@ def create_service_app(
     install_outage_handlers(app)
     app.add_middleware(HotRoutes, routes=definition.hot_routes, enabled=settings.hot_routes)
     limits.install(app, settings)  # body size and failed authentications, before any route
+    app.add_middleware(RequestTelemetry, service=definition.name)
     app.add_middleware(RequestContextMiddleware)  # added last: outermost, so hot routes get ids too
     app.include_router(health_router())
+    app.include_router(metrics_router())
     for r in definition.routers:
         app.include_router(r)
     return app

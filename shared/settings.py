@@ -75,6 +75,9 @@ class ServiceSettings(BaseSettings):
     # Failed authentications per client address: a burst, then this many a minute (429 beyond).
     auth_failure_burst: int = Field(default=20, ge=1)
     auth_failures_per_minute: float = Field(default=10, gt=0)
+    # Logs (shared/logs.py): JSON lines, or plain text; unset: text in development, JSON elsewhere.
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod
     def settings_customise_sources(

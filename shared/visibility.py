@@ -254,9 +254,14 @@ def sight(rel: Relation, status: str, *, confidential: bool, granted: bool) -> S
     return Sight.FULL if full else Sight.TEASER
 
 
+def teaser_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the teaser's values."""
+    return {k: v for k, v in values.items() if field_class(k) is FieldClass.TEASER}
+
+
 def teaser_of(values: Mapping[str, Any]) -> dict[str, Any]:
     """Only the teaser's values (and the mark that it is one)."""
-    return {k: v for k, v in values.items() if field_class(k) is FieldClass.TEASER} | {"teaser": True}
+    return teaser_values(values) | {"teaser": True}
 
 
 def as_seen(values: Mapping[str, Any], seen: Sight) -> dict[str, Any]:

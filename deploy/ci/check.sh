@@ -49,3 +49,5 @@ done
 "$TOOLS/bin/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml
 "$TOOLS/bin/hadolint" Dockerfile && echo "deploy: hadolint accepts the Dockerfile"
 "$TOOLS/bin/python" deploy/ci/check_locks.py
+# The alert rules and the Grafana dashboard against the metrics registry (needs the project's .venv).
+"$ROOT/.venv/bin/python" deploy/observability/check.py

@@ -70,11 +70,14 @@ async def kpis(
 
 
 @router.get(
-    "/recent-events", response_model=DashboardRecentEventsOut, summary="The latest events, newest first (no data)"
+    "/recent-events",
+    response_model=DashboardRecentEventsOut,
+    summary="The latest events, newest first (no data)",
+    description="Dashboard viewers get none about a demand that is not published (shared.visibility).",
 )
 async def recent_events(svc: KpiDep, actor: CurrentActor, limit: Limit = DEFAULT_LIMIT) -> JSON:
     actor.require(*READERS)
-    return JSON({"items": await svc.recent_events(limit)})
+    return JSON({"items": await svc.recent_events(limit, audience_for(actor.roles))})
 
 
 def stream_actor(
@@ -95,8 +98,9 @@ def stream_actor(
     "/events",
     summary="The live stream of events (Server-Sent Events), optionally filtered by type",
     description="Each event: `id` the CloudEvent id, `event` its type, `data` one line of JSON "
-    "`{type, subject, time, data}`. A comment line every 15 s keeps the stream alive. Confidential demands "
-    "reach dashboard viewers as teasers (nothing derived from their hidden text either), contracts without "
+    "`{type, subject, time, data}`. A comment line every 15 s keeps the stream alive. Dashboard viewers get "
+    "no event about a demand before its publication (shared.visibility); confidential demands reach them as "
+    "teasers (nothing derived from their hidden text either), contracts without "
     "their terms or reasons; personal data of people reaches operators only.",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},

@@ -94,21 +94,6 @@ _PERSONAL = {
     "PersonProfileUpdated": {"name", "university"},
     "TraineeEnrolled": {"university"},
 }
-# What a confidential demand's teaser shows: its identity, title, fields and type, never the details.
-_TEASER_KEYS = {
-    "demand_id",
-    "enterprise_id",
-    "center_id",
-    "title",
-    "fields",
-    "demand_type",
-    "confidentiality",
-    "currency",
-    "submitted_at",
-    "published_at",
-    "updated_at",
-    "version",
-}
 # Free text or hidden fields that other events about a confidential demand carry.
 _DETAILS = {
     "MatchAccepted": {"budget"},
@@ -121,12 +106,53 @@ _DETAILS = {
 _CONTRACT_TEXT = {"MilestoneRejected": {"reason"}, "ContractTerminated": {"reason"}}
 
 
-def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, confidential: bool) -> dict[str, Any]:
+# The demand's state from the stages the projection has seen (services/demand DemandStatus names).
+_LEFT = ("withdrawn", "rejected", "expired")
+_STATE_OF_STAGE: tuple[tuple[str, str], ...] = (
+    ("completed", "closed"),
+    ("contracted", "contracted"),
+    ("matched", "matched"),
+    ("published", "published"),
+    ("submitted", "submitted"),
+)
+
+
+def demand_state(stages: Mapping[str, Any]) -> str:
+    """The state of a demand from the times its projection row has (``<stage>_at`` columns)."""
+    for how in _LEFT:
+        if stages.get(f"{how}_at") is not None:
+            return how
+    for stage, state in _STATE_OF_STAGE:
+        if stages.get(f"{stage}_at") is not None:
+            return state
+    return "draft"
+
+
+def viewer_sight(state: str | None, confidential: bool | None) -> Sight:
+    """What a dashboard viewer sees of a demand (``shared.visibility``): nothing before its
+    publication, its teaser if confidential. A demand not known yet (an event of another topic
+    arrived first), or whose confidentiality is not, fails closed."""
+    if state is None:
+        return Sight.NONE
+    rel = visibility.Relation.DASHBOARD_VIEWER
+    return visibility.sight(rel, state, confidential=confidential is not False, granted=False)
+
+
+def demand_of(event_type: str, data: Mapping[str, Any]) -> str | None:
+    """The demand an event is about, if any (an assignment's target may be a demand)."""
+    if event_type in ("AssignmentMade", "AssignmentReleased"):
+        return str(data["target_id"]) if data.get("target_type") == "demand" and data.get("target_id") else None
+    demand_id = data.get("demand_id")
+    return str(demand_id) if demand_id else None
+
+
+def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *, seen: Sight) -> dict[str, Any]:
     """The event's data as ``audience`` may see it on the live stream.
 
-    ``confidential``: the event is about a confidential demand (or one whose confidentiality is
-    not known yet). A dashboard viewer then gets its teaser: identity, title, fields and type,
-    nothing of its hidden fields nor anything derived from them (matched terms, explanations)."""
+    ``seen``: what a dashboard viewer sees of the demand the event is about (``viewer_sight``;
+    ``FULL`` for an event about no demand). ``NONE`` is never rendered for viewers (the
+    broadcaster does not offer them the event); ``TEASER`` gives them identity, title, fields and
+    type, nothing of the hidden fields nor anything derived from them (matched terms, explanations)."""
     view = dict(data)
     if audience is Audience.FULL:
         return view
@@ -144,13 +170,15 @@ def stream_view(event_type: str, data: Mapping[str, Any], audience: Audience, *,
         view["changes"] = sorted(view["changes"])
     for key in _CONTRACT_TEXT.get(event_type, ()):
         view.pop(key, None)
-    if not confidential:
+    if seen is Sight.NONE:
+        raise ValueError("a dashboard viewer sees nothing of this event's demand")
+    if seen is Sight.FULL:
         return view
     if event_type in ("DemandSubmitted", "DemandPublished"):
-        view = {k: v for k, v in view.items() if k in _TEASER_KEYS}
-    elif event_type == "DemandUpdated":
+        return visibility.teaser_of(view)
+    if event_type == "DemandUpdated":
         changed = view.get("changed")
-        view["changed"] = {k: v for k, v in changed.items() if k in _TEASER_KEYS} if isinstance(changed, dict) else {}
+        view["changed"] = visibility.teaser_values(changed) if isinstance(changed, dict) else {}
     elif event_type == "MatchesSuggested":
         # Matched terms, scores and notes are derived from the hidden text (shared.visibility).
         for ranked in ("carriers", "experts"):

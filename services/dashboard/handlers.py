@@ -72,8 +72,8 @@ def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
         async def handle(uow: UnitOfWork, event: DomainEvent, envelope: Envelope) -> None:
             if apply is not None:
                 await apply(uow, event, envelope)
-            confidential = await projection.remember(uow, envelope)
-            announce(envelope, confidential=confidential)
+            seen = await projection.remember(uow, envelope)
+            announce(envelope, seen=seen)
 
         return handle
 

@@ -17,8 +17,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from services.dashboard.domain import Audience, short_type, sse_comment, sse_frame, stream_view
+from shared import metrics
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
+from shared.visibility import Sight
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class Broadcaster:
         sub = Subscription(types, audience, asyncio.Queue(self.queue_size))
         self._subscriptions.add(sub)
         self.stats.subscribers = len(self._subscriptions)
+        metrics.DASHBOARD_SUBSCRIBERS.inc()
         return sub
 
     @property
@@ -61,11 +64,16 @@ class Broadcaster:
         return len(self._subscriptions) >= self.max_subscribers
 
     def unsubscribe(self, sub: Subscription) -> None:
+        if sub in self._subscriptions:
+            metrics.DASHBOARD_SUBSCRIBERS.dec()
         self._subscriptions.discard(sub)
         self.stats.subscribers = len(self._subscriptions)
 
-    def publish(self, envelope: Envelope, *, confidential: bool = False) -> int:
-        """Offer the event to every matching subscriber without waiting; returns how many got it."""
+    def publish(self, envelope: Envelope, *, seen: Sight = Sight.FULL) -> int:
+        """Offer the event to every matching subscriber without waiting; returns how many got it.
+
+        ``seen``: what a dashboard viewer sees of the demand the event is about; with ``NONE``
+        (not published yet) viewers are not offered the event at all."""
         event_type = short_type(envelope.type)
         frames: dict[Audience, bytes] = {}  # rendered once per audience, not once per subscriber
         delivered = 0
@@ -73,9 +81,11 @@ class Broadcaster:
         for sub in self._subscriptions:
             if sub.types is not None and event_type not in sub.types:
                 continue
+            if sub.audience is Audience.VIEWER and seen is Sight.NONE:
+                continue
             frame = frames.get(sub.audience)
             if frame is None:
-                frame = frames[sub.audience] = render(envelope, event_type, sub.audience, confidential)
+                frame = frames[sub.audience] = render(envelope, event_type, sub.audience, seen)
             try:
                 sub.queue.put_nowait(frame)
             except asyncio.QueueFull:
@@ -114,29 +124,29 @@ class Broadcaster:
             self.unsubscribe(sub)
 
 
-def render(envelope: Envelope, event_type: str, audience: Audience, confidential: bool) -> bytes:
+def render(envelope: Envelope, event_type: str, audience: Audience, seen: Sight) -> bytes:
     payload = {
         "type": event_type,
         "subject": envelope.subject,
         "time": envelope.time.isoformat().replace("+00:00", "Z") if envelope.time else None,
-        "data": stream_view(event_type, envelope.data, audience, confidential=confidential),
+        "data": stream_view(event_type, envelope.data, audience, seen=seen),
     }
     return sse_frame(envelope.id, event_type, payload)
 
 
 # -- announcing after the commit -------------------------------------------------------------
 
-_announcements: ContextVar[list[tuple[Envelope, bool]] | None] = ContextVar("dashboard_announcements", default=None)
+_announcements: ContextVar[list[tuple[Envelope, Sight]] | None] = ContextVar("dashboard_announcements", default=None)
 
 
-def announce(envelope: Envelope, *, confidential: bool) -> None:
+def announce(envelope: Envelope, *, seen: Sight) -> None:
     """Called by a handler: broadcast ``envelope`` once the current unit of work commits.
 
     Outside an announcing unit of work (a rebuild, a test calling a handler) it does nothing:
     replaying history must not flood the browsers."""
     pending = _announcements.get()
     if pending is not None:
-        pending.append((envelope, confidential))
+        pending.append((envelope, seen))
 
 
 class AnnouncingUnitOfWorkFactory(UnitOfWorkFactory):
@@ -149,15 +159,15 @@ class AnnouncingUnitOfWorkFactory(UnitOfWorkFactory):
 
     @asynccontextmanager
     async def __call__(self, traceparent: str | None = None) -> AsyncIterator[UnitOfWork]:
-        pending: list[tuple[Envelope, bool]] = []
+        pending: list[tuple[Envelope, Sight]] = []
         token = _announcements.set(pending)
         try:
             async with super().__call__(traceparent) as uow:
                 yield uow
         finally:
             _announcements.reset(token)
-        for envelope, confidential in pending:
+        for envelope, seen in pending:
             try:
-                self.broadcaster.publish(envelope, confidential=confidential)
+                self.broadcaster.publish(envelope, seen=seen)
             except Exception:  # the stream is best effort; the projection is committed either way
                 log.exception("could not broadcast %s %s", envelope.type, envelope.id)

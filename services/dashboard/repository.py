@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.dashboard.domain import STAGES, DemandAttributes, Key, month_of
+from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, month_of, viewer_sight
 from services.dashboard.tables import (
     PROJECTION,
     assignments,
@@ -28,6 +28,7 @@ from services.dashboard.tables import (
     payments,
     recent_events,
 )
+from shared.visibility import Sight
 
 RECENT_KEPT = 200
 
@@ -124,15 +125,22 @@ class DashboardRepository:
             .values(project_manager_id=None, project_manager_at=at)
         )
 
-    async def is_confidential(self, demand_id: uuid.UUID) -> bool:
-        """Whether the demand is confidential, or not known yet to be public (an event of another
-        topic may arrive before the demand's own): the stream fails closed."""
-        row = (
-            await self.conn.execute(
-                sa.select(demands.c.confidential, demands.c.confidential_at).where(demands.c.id == demand_id)
+    async def viewer_sights(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Sight]:
+        """What a dashboard viewer sees of each demand (``domain.viewer_sight``); a demand not
+        known yet is absent (and so seen not at all)."""
+        wanted = set(demand_ids)
+        if not wanted:
+            return {}
+        stages = [demands.c[f"{s}_at"] for s in (*STAGES, "withdrawn", "rejected", "expired")]
+        rows = await self.conn.execute(
+            sa.select(demands.c.id, demands.c.confidential, demands.c.confidential_at, *stages).where(
+                demands.c.id.in_(wanted)
             )
-        ).first()
-        return row is None or row.confidential_at is None or bool(row.confidential)
+        )
+        return {
+            r.id: viewer_sight(demand_state(dict(r)), None if r.confidential_at is None else bool(r.confidential))
+            for r in rows.mappings()
+        }
 
     # -- contracts and payments ------------------------------------------------------------
     async def ensure_contract(self, contract_id: uuid.UUID, **parties: Any) -> None:
@@ -237,7 +245,7 @@ class DashboardRepository:
         )
         await self.conn.execute(sa.delete(recent_events).where(recent_events.c.occurred_at < cutoff))
 
-    async def recent(self, limit: int) -> list[dict[str, Any]]:
+    async def recent(self, limit: int | None) -> list[dict[str, Any]]:
         rows = await self.conn.execute(
             sa.select(recent_events)
             .order_by(recent_events.c.occurred_at.desc(), recent_events.c.event_id.desc())
@@ -347,9 +355,11 @@ def _intended() -> Any:
 
 
 def _confidential_budgets() -> Any:
-    """How many confidential demands' budgets ``_intended`` adds up."""
+    """How many budgets hidden from dashboard viewers ``_intended`` adds up: confidential demands',
+    and those of demands not published (yet), which viewers do not see at all (shared.visibility)."""
     d = demands
-    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), d.c.confidential)
+    hidden = sa.or_(d.c.confidential, d.c.published_at.is_(None))
+    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), hidden)
     return sa.func.count(sa.case((counted, 1), else_=None))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from services.dashboard import domain
@@ -16,8 +17,10 @@ from shared.events import contracts as ct
 from shared.events import demand as dm
 from shared.events import matching as mt
 from shared.events import talent as tl
+from shared.events.base import registered_events
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
+from shared.visibility import Sight
 
 PROJECT_MANAGER_ROLE = "project_manager"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -216,18 +219,20 @@ class Projection:
         await repo.contract_stage(e.contract_id, "terminated", e.terminated_at)
 
     # -- every event ------------------------------------------------------------------------
-    async def remember(self, uow: UnitOfWork, env: Envelope) -> bool:
-        """Keep the event among the latest ones; say whether it is about a confidential demand."""
+    async def remember(self, uow: UnitOfWork, env: Envelope) -> Sight:
+        """Keep the event among the latest ones; say what a dashboard viewer sees of the demand it
+        is about (``FULL`` for an event about no demand)."""
         repo = DashboardRepository(uow.conn)
         event_type = domain.short_type(env.type)
         await repo.remember_event(env.id, event_type, env.subject, env.time or datetime.now(UTC))
-        demand_id = env.data.get("demand_id")
-        if not demand_id:
-            return False
+        demand = domain.demand_of(event_type, env.data)
+        if demand is None:
+            return Sight.FULL
         try:
-            return await repo.is_confidential(uuid.UUID(str(demand_id)))
+            demand_id = uuid.UUID(demand)
         except ValueError:
-            return False
+            return Sight.NONE
+        return (await repo.viewer_sights([demand_id])).get(demand_id, Sight.NONE)
 
 
 class KpiService:
@@ -269,6 +274,33 @@ class KpiService:
             "breakdown_sizes": truncated,
         }
 
-    async def recent_events(self, limit: int) -> list[dict[str, Any]]:
+    async def recent_events(self, limit: int, audience: Audience = Audience.FULL) -> list[dict[str, Any]]:
+        """The latest events; a dashboard viewer's leave out those whose subject is a demand it
+        does not see (not published yet: ``domain.viewer_sight``)."""
         async with self.uow.read() as conn:
-            return await DashboardRepository(conn).recent(limit)
+            repo = DashboardRepository(conn)
+            if audience is not Audience.VIEWER:
+                return await repo.recent(limit)
+            rows = await repo.recent(None)  # a few hundred at most (RECENT_KEPT)
+            about = [_demand_subject(r) for r in rows]
+            sights = await repo.viewer_sights(d for d in about if d is not None)
+        shown = [
+            r for r, d in zip(rows, about, strict=True) if d is None or sights.get(d, Sight.NONE) is not Sight.NONE
+        ]
+        return shown[:limit]
+
+
+@cache
+def _keyed_by_demand() -> frozenset[str]:
+    """The events whose subject (their key) is a demand's id."""
+    return frozenset(cls.TYPE for cls in registered_events().values() if cls.KEY == "demand_id")
+
+
+def _demand_subject(row: dict[str, Any]) -> uuid.UUID | None:
+    """The demand a remembered event is about, when its subject is a demand (its key is one)."""
+    if row["type"] not in _keyed_by_demand():
+        return None
+    try:
+        return uuid.UUID(row["subject"])
+    except ValueError:
+        return None

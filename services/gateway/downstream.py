@@ -28,6 +28,8 @@ import httptools
 from multidict import CIMultiDictProxy
 from yarl import URL
 
+from shared import metrics
+
 FORWARD_REQUEST_HEADERS = (
     "content-type",
     "accept",
@@ -337,7 +339,7 @@ def _target(url: str, path: str, query: str) -> str:
 class _InFlight:
     """A GET of ``get_all`` written on a kept-alive connection, its answer not yet read."""
 
-    __slots__ = ("conn", "path", "pool", "query", "service", "waiter")
+    __slots__ = ("conn", "path", "pool", "query", "service", "started", "waiter")
 
     def __init__(self, service: str, path: str, query: str, pool: _Pool, conn: _Connection, data: bytes) -> None:
         self.service = service
@@ -345,6 +347,7 @@ class _InFlight:
         self.query = query
         self.pool = pool
         self.conn: _Connection | None = conn
+        self.started = time.perf_counter()
         self.waiter = conn.send(data)
 
     def reply(self) -> Reply | None:
@@ -438,6 +441,29 @@ class Downstream:
         return resp.status, picked, body()
 
     async def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+        timeout_s: float | None = None,
+    ) -> Reply:
+        """One request to a service (counted and timed by service and outcome)."""
+        started = time.perf_counter()
+        try:
+            reply = await self._call(
+                service, method, path, query=query, headers=headers, body=body, timeout_s=timeout_s
+            )
+        except Unavailable:
+            metrics.observe_downstream(service, started, None)
+            raise
+        metrics.observe_downstream(service, started, reply.status)
+        return reply
+
+    async def _call(
         self,
         service: str,
         method: str,
@@ -544,11 +570,13 @@ class Downstream:
             part.drop()
             if exc.retryable:  # a GET is retried once, as call() does
                 return await self._part(part.service, part.path, part.query, headers, timeout_s)
+            metrics.observe_downstream(part.service, part.started, None)
             return None
         reply = part.reply()
         assert reply is not None
         if _is_redirect(reply):
             return await self._part(part.service, part.path, part.query, headers, timeout_s, via_aiohttp=True)
+        metrics.observe_downstream(part.service, part.started, reply.status)
         return reply
 
     async def _part(

@@ -46,6 +46,7 @@ from shared.hotpath import HotRequest
 from shared.http import RequestContextMiddleware, request_context
 from shared.limits import Limits, RequestLimits
 from shared.problems import Problem, problem_response
+from shared.telemetry import ROUTE_KEY, RequestTelemetry
 from shared.tracing import current_traceparent
 
 PREFIX = "/api/v1/"
@@ -93,6 +94,7 @@ class GatewayApp(FastAPI):
     _table: list[_Entry] | None = None
     _fast = True
     _fast_app: ASGIApp | None = None
+    _telemetry: ASGIApp | None = None
     _limited: ASGIApp
 
     def _route_table(self) -> list[_Entry] | None:
@@ -141,12 +143,18 @@ class GatewayApp(FastAPI):
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._telemetry is None:  # counts, times and logs both ways in (shared/telemetry.py)
+            self._telemetry = RequestTelemetry(self._route_request, service="gateway")
+        await self._telemetry(scope, receive, send)
+
+    async def _route_request(self, scope: Scope, receive: Receive, send: Send) -> None:
         fast = self.fast_route(scope) if scope["type"] == "http" else None
         if fast is None:
             await super().__call__(scope, receive, send)
             return
         scope["app"] = self
         scope[_FAST] = fast
+        scope[ROUTE_KEY] = _FAST_ROUTES[fast[0]]
         if self._fast_app is None:
             self._fast_app = self._fast_stack()
         await self._fast_app(scope, receive, send)
@@ -246,3 +254,10 @@ class GatewayApp(FastAPI):
 async def _answer(response: Any, rid: tuple[bytes, bytes], send: Send) -> None:
     await send({"type": "http.response.start", "status": response.status_code, "headers": [*response.raw_headers, rid]})
     await send({"type": "http.response.body", "body": response.body})
+
+
+# The route templates the fast path serves, for the metrics' route label.
+_FAST_ROUTES: dict[Any, str] = {
+    GatewayApp._proxy: "/api/v1/{path:path}",
+    GatewayApp._demand_view: "/api/v1/demands/{demand_id}",
+}

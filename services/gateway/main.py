@@ -31,6 +31,7 @@ from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
 from shared.responses import JSON
 from shared.runtime import database_url_for
+from shared.telemetry import metrics_router
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +216,7 @@ def create_gateway_app(settings: GatewaySettings | None = None, *, contract: Con
     app.include_router(compose_router)
     app.include_router(oauth_router)
     app.include_router(router)
+    app.include_router(metrics_router())  # this pod's port only: the Ingress routes /api/ and the docs
 
     def document() -> dict[str, Any]:
         if app.openapi_schema is None:

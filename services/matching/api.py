@@ -173,10 +173,12 @@ async def carrier_suggestions(
     summary="Rank carriers and experts for a demand again, now (staff or the demand's enterprise)",
 )
 async def request_suggestions(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    enterprise_id = await svc.demand_enterprise(demand_id)
-    if enterprise_id is None:
+    owner = await svc.demand_owner(demand_id)
+    # A demand the caller may not see (unpublished, say) does not exist for it, as on GET.
+    if owner is None or not visibility.sees_demand(visibility.relation_of(actor, owner[0]), owner[1]):
         raise NotFound("demand (in matching's read model)", demand_id)
-    if not actor.acts_for_enterprise(enterprise_id):
+    enterprise_id = owner[0]
+    if enterprise_id is None or not actor.acts_for_enterprise(enterprise_id):
         raise _forbidden("only staff and the demand's enterprise may ask for suggestions")
     view = await svc.request_suggestions(demand_id)
     return Response(

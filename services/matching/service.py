@@ -19,8 +19,8 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,7 +44,7 @@ from services.matching.repository import (
 )
 from services.matching.scoring import CarrierDoc, DemandDoc, Scored
 from services.matching.settings import MatchingSettings
-from shared import visibility
+from shared import metrics, visibility
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import matching as ev
@@ -92,6 +92,10 @@ class SuggestionsView(NamedTuple):
     status: str = "published"
     confidential: bool = False
     granted: bool = False  # the carrier asked about holds an access grant to the demand
+
+
+# A conflict of interest being added or removed by the running transaction: (enterprise, carrier, present).
+_CONFLICT_CHANGE: ContextVar[tuple[str, str, bool] | None] = ContextVar("matching_conflict_change", default=None)
 
 
 # What the running use case (or the consumer's batch) changed and leaves to its end: the demands
@@ -195,9 +199,7 @@ class MatchingService:
         for r in open_rows:
             self.demands.upsert(demand_doc(r))
         await self._load_tops(repo, [r.demand_id for r in open_rows])
-        self.conflicts = {}
-        for enterprise_id, carrier_id in await repo.all_conflicts():
-            self.conflicts.setdefault(enterprise_id, set()).add(carrier_id)
+        await self._load_conflicts(repo)
         self.curated = await repo.decided_demand_ids()
         self._sync_mark = now
         self._synced_monotonic = time.monotonic()
@@ -256,9 +258,7 @@ class MatchingService:
         await self._load_tops(
             repo, [uuid.UUID(d) for d in await repo.demands_suggested_since(since) if d in self.demands]
         )
-        self.conflicts = {}
-        for enterprise_id, carrier_id in await repo.all_conflicts():
-            self.conflicts.setdefault(enterprise_id, set()).add(carrier_id)
+        await self._load_conflicts(repo)
         self.curated |= await repo.decided_demand_ids(since=since)
         self._sync_mark = now
 
@@ -523,7 +523,7 @@ class MatchingService:
     # -- suggestions ---------------------------------------------------------------------------
     async def _rank(self, repo: MatchingRepository, demand: DemandDoc) -> Ranking:
         enterprise = demand.enterprise_id or ""
-        conflicted = self.conflicts.get(enterprise, set())
+        conflicted = self._conflicted(enterprise)
         decisions = await repo.decisions_for(uuid.UUID(demand.demand_id)) if demand.demand_id in self.curated else []
         rejections = [
             Rejection(
@@ -567,6 +567,7 @@ class MatchingService:
         )
         return Ranking(carriers, experts)
 
+    @metrics.timed(metrics.MATCHING_SUGGESTION_DURATION, "trigger", "requested")
     @renders_views
     async def suggest(
         self,
@@ -698,10 +699,11 @@ class MatchingService:
         assert view is not None
         return view
 
-    async def demand_enterprise(self, demand_id: uuid.UUID) -> uuid.UUID | None:
+    async def demand_owner(self, demand_id: uuid.UUID) -> tuple[uuid.UUID | None, str] | None:
+        """The demand's enterprise and state; None if the demand is not known here."""
         async with self.uow.read() as conn:
             row = await MatchingRepository(conn).demand_row(demand_id)
-        return row.enterprise_id if row is not None else None
+        return (row.enterprise_id, row.status) if row is not None else None
 
     async def carrier_inbox(
         self, carrier_id: uuid.UUID, *, rel: Relation, caller_carrier_id: uuid.UUID | None, limit: int
@@ -864,7 +866,7 @@ class MatchingService:
             raise NotFound("demand (in matching's read model)", demand_id)
         existing = await repo.decision_of(demand_id, carrier_id)
         suggestion = await repo.last_suggestion_of(demand_id, carrier_id)
-        in_conflict = str(carrier_id) in self.conflicts.get(str(row.enterprise_id), set())
+        in_conflict = str(carrier_id) in self._conflicted(str(row.enterprise_id))
         try:
             domain.check_decision(
                 demand_state=row.status,
@@ -1005,6 +1007,52 @@ class MatchingService:
         ], nxt
 
     # -- conflicts of interest -------------------------------------------------------------------
+    async def _load_conflicts(self, repo: MatchingRepository) -> None:
+        """The committed conflicts (a change the reading transaction is making is not: its
+        ``after_commit`` applies it)."""
+        conflicts: dict[str, set[str]] = {}
+        for enterprise_id, carrier_id in await repo.all_conflicts():
+            conflicts.setdefault(enterprise_id, set()).add(carrier_id)
+        change = _CONFLICT_CHANGE.get()
+        if change is not None:
+            enterprise_id, carrier_id, present = change
+            carriers = conflicts.setdefault(enterprise_id, set())
+            if present:
+                carriers.discard(carrier_id)
+            else:
+                carriers.add(carrier_id)
+        self.conflicts = conflicts
+
+    def _conflicted(self, enterprise_id: str) -> set[str]:
+        """The carriers in conflict with an enterprise, as the running transaction sees them."""
+        committed = self.conflicts.get(enterprise_id, set())
+        change = _CONFLICT_CHANGE.get()
+        if change is None or change[0] != enterprise_id:
+            return committed
+        _, carrier_id, present = change
+        return committed | {carrier_id} if present else committed - {carrier_id}
+
+    @contextmanager
+    def _conflict_changed(
+        self, uow: UnitOfWork, enterprise_id: str, carrier_id: str, *, present: bool
+    ) -> Iterator[None]:
+        """Within the block, this transaction ranks with the change; the shared cache takes it only
+        once the transaction commits (a rolled-back change leaves no stale conflict behind)."""
+
+        def apply() -> None:
+            carriers = self.conflicts.setdefault(enterprise_id, set())
+            if present:
+                carriers.add(carrier_id)
+            else:
+                carriers.discard(carrier_id)
+
+        token = _CONFLICT_CHANGE.set((enterprise_id, carrier_id, present))
+        try:
+            yield
+        finally:
+            _CONFLICT_CHANGE.reset(token)
+        uow.after_commit(apply)
+
     @staticmethod
     def _conflict_view(r: Any) -> dict[str, Any]:
         return {
@@ -1038,15 +1086,15 @@ class MatchingService:
             "created_by": created_by,
             "created_at": datetime.now(UTC),
         }
-        try:
-            await repo.add_conflict(values)
-        except IntegrityError as exc:
-            raise Conflict(
-                "this conflict of interest is already configured", slug="duplicate-conflict-of-interest"
-            ) from exc
-        self.conflicts.setdefault(str(enterprise_id), set()).add(str(carrier_id))
-        for demand_id in await repo.open_demands_of(enterprise_id):
-            await self.suggest(uow, demand_id, trigger="conflict_of_interest", only_if_changed=True)
+        with self._conflict_changed(uow, str(enterprise_id), str(carrier_id), present=True):
+            try:
+                await repo.add_conflict(values)
+            except IntegrityError as exc:
+                raise Conflict(
+                    "this conflict of interest is already configured", slug="duplicate-conflict-of-interest"
+                ) from exc
+            for demand_id in await repo.open_demands_of(enterprise_id):
+                await self.suggest(uow, demand_id, trigger="conflict_of_interest", only_if_changed=True)
         self.views_changed(await repo.viewed_demands_of(enterprise_id))  # closed ones hide it too
         return {
             "id": values["conflict_id"],
@@ -1064,11 +1112,13 @@ class MatchingService:
     async def remove_conflict(self, uow: UnitOfWork, conflict_id: uuid.UUID) -> None:
         repo = MatchingRepository(uow.conn)
         row = await repo.get_conflict(conflict_id)
-        if row is None or not await repo.remove_conflict(conflict_id):
+        if row is None:
             raise NotFound("conflict of interest", conflict_id)
-        self.conflicts.get(str(row.enterprise_id), set()).discard(str(row.carrier_id))
-        for demand_id in await repo.open_demands_of(row.enterprise_id):
-            await self.suggest(uow, demand_id, trigger="conflict_of_interest", only_if_changed=True)
+        with self._conflict_changed(uow, str(row.enterprise_id), str(row.carrier_id), present=False):
+            if not await repo.remove_conflict(conflict_id):
+                raise NotFound("conflict of interest", conflict_id)
+            for demand_id in await repo.open_demands_of(row.enterprise_id):
+                await self.suggest(uow, demand_id, trigger="conflict_of_interest", only_if_changed=True)
         self.views_changed(await repo.viewed_demands_of(row.enterprise_id))  # closed ones show it again
 
     async def list_conflicts(
@@ -1127,7 +1177,7 @@ class MatchingService:
             demand = demand_doc(row)
             decisions = await repo.decisions_for(demand_id)
             taken = {str(d.carrier_id) for d in decisions}  # rejected, or accepted already
-            conflicted = self.conflicts.get(demand.enterprise_id or "", set())
+            conflicted = self._conflicted(demand.enterprise_id or "")
             excluded[did] = len(conflicted | taken)
             ranked = self.carriers.search(
                 demand, weights=self.weights, top_k=width, exclude=conflicted | taken, candidates=width + 20

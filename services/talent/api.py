@@ -143,7 +143,9 @@ def person_view(p: dict[str, Any], actor: Actor) -> dict[str, Any]:
     return out
 
 
-def trainee_view(t: Trainee) -> dict[str, Any]:
+def trainee_view(t: Trainee, actor: Actor) -> dict[str, Any]:
+    """An enrolment; why a trainee withdrew (free text about a person) only for staff and the
+    hosting carrier's users."""
     return {
         "id": t.id,
         "person_id": t.person_id,
@@ -154,7 +156,7 @@ def trainee_view(t: Trainee) -> dict[str, Any]:
         "starts_on": t.starts_on,
         "ends_on": t.ends_on,
         "status": t.status.value,
-        "status_reason": t.status_reason,
+        "status_reason": t.status_reason if actor.acts_for_carrier(t.carrier_id) else None,
         "allowed_actions": t.allowed_actions,
         "version": t.version,
         "created_at": t.created_at,
@@ -351,7 +353,7 @@ async def enrol_trainee(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> dict[str, Any]:
-        return trainee_view(await svc.enrol_trainee(uow, data))
+        return trainee_view(await svc.enrol_trainee(uow, data), actor)
 
     status, body, replayed = await idempotent_create(
         svc.uow,
@@ -388,13 +390,13 @@ async def list_trainees(
         programme=programme,
     )
     rows, nxt = await svc.list_trainees(filters, cursor=cursor, limit=limit)
-    return JSON({"items": [trainee_view(t) for t in rows], "next_cursor": nxt})
+    return JSON({"items": [trainee_view(t, actor) for t in rows], "next_cursor": nxt})
 
 
 @router.get("/trainees/{trainee_id}", response_model=TraineeOut)
 async def get_trainee(trainee_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     t = await svc.get_trainee(trainee_id)
-    return JSON(trainee_view(t), headers={"ETag": etag(t.version)})
+    return JSON(trainee_view(t, actor), headers={"ETag": etag(t.version)})
 
 
 def _trainee_route(action: TraineeAction, summary: str) -> None:
@@ -414,7 +416,7 @@ def _trainee_route(action: TraineeAction, summary: str) -> None:
             if_match=parse_if_match(if_match),
             reason=body.reason if body else None,
         )
-        return JSON(trainee_view(t), headers={"ETag": etag(t.version)})
+        return JSON(trainee_view(t, actor), headers={"ETag": etag(t.version)})
 
     endpoint.__name__ = f"{action.value}_trainee"
     router.add_api_route(path, endpoint, methods=["POST"], response_model=TraineeOut, summary=summary)
@@ -479,7 +481,7 @@ LIST_ASSIGNMENTS_QUERY = QueryReader(list_assignments)
 
 async def list_assignments_hot(req: HotRequest) -> Response:
     # The gateway's composed demand page asks for ``?target_id=<demand>`` on every view.
-    _ = req.actor  # any signed-in caller reads assignments (no personal data in them); 401 before 422
+    actor = req.actor  # 401 before 422
     q = LIST_ASSIGNMENTS_QUERY.read(req.query_string)
     filters = AssignmentFilters(
         person_id=q["person_id"],
@@ -488,7 +490,8 @@ async def list_assignments_hot(req: HotRequest) -> Response:
         target_id=q["target_id"],
         status=q["status"],
     )
-    rows, nxt = await service_of(req.state.runtime).list_assignments(filters, cursor=q["cursor"], limit=q["limit"])
+    svc = service_of(req.state.runtime)
+    rows, nxt = await svc.list_assignments(filters, actor, cursor=q["cursor"], limit=q["limit"])
     return JSON({"items": rows, "next_cursor": nxt})
 
 
@@ -498,12 +501,14 @@ router.add_api_route(
     methods=["GET"],
     response_model=AssignmentPage,
     summary="List assignments, newest first",
+    description="Staff read every assignment; a carrier user its own carrier's (its researchers' and the "
+    "carrier's); anyone else is refused (403).",
 )
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentOut)
 async def get_assignment(assignment_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
-    a = await svc.get_assignment(assignment_id)
+    a = await svc.get_assignment(assignment_id, actor)
     return JSON(a, headers={"ETag": etag(a["version"])})
 
 

@@ -55,17 +55,25 @@ def render(report: ImportReport) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m services.talent.bulk_cli", description="Import carriers and people (CSV or JSON Lines)."
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The importer's arguments (``itp import`` declares them with this too)."""
     parser.add_argument("file", help="a .csv, .jsonl or .ndjson file, or - for standard input")
     parser.add_argument("--type", choices=["carriers", "people"], help="the type of rows without a type column")
     parser.add_argument("--format", choices=["csv", "jsonl"], help="needed for standard input or another extension")
     parser.add_argument("--database-url", help="default: the talent service's configured database")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    args = parser.parse_args(argv)
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="itp import", description=DESCRIPTION)
+    add_arguments(parser)
+    return run(parser.parse_args(argv), parser)
+
+
+DESCRIPTION = "Import carriers and people (CSV or JSON Lines) into the talent service's database."
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     fmt: Format | None = args.format or format_for(filename=args.file)
     if fmt is None:
         parser.error("cannot tell the format from the file name; pass --format csv or --format jsonl")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -113,6 +114,18 @@ def authorize_assignment(actor: Actor) -> None:
     """Staff and carrier users; whose researcher a carrier user may assign is checked with the person."""
     if not (actor.is_staff or actor.has(Role.CARRIER_USER)):
         raise forbidden("staff assign project managers; a carrier user assigns its own researchers")
+
+
+def assignments_scope(actor: Actor) -> uuid.UUID | None:
+    """Whose assignments ``actor`` may read: staff all of them (None); a carrier user its own
+    carrier's (its researchers' and the carrier's own). An assignment names its target (a demand,
+    maybe unpublished) and who works on it; talent knows neither demands' states nor their owners,
+    so nobody else reads assignments (an enterprise sees the people on its demand through staff)."""
+    if actor.is_staff:
+        return None
+    if actor.has(Role.CARRIER_USER) and actor.carrier_id is not None:
+        return actor.carrier_id
+    raise forbidden("assignments are read by staff and by the carrier concerned")
 
 
 # --- values of rows ---------------------------------------------------------------------------
@@ -638,16 +651,22 @@ class TalentService:
             )
             return released
 
-    async def get_assignment(self, assignment_id: uuid.UUID) -> dict[str, Any]:
+    async def get_assignment(self, assignment_id: uuid.UUID, actor: Actor) -> dict[str, Any]:
+        scope = assignments_scope(actor)
         async with self.uow.read() as conn:
             a = await TalentRepository(conn).get_assignment(assignment_id)
-        if a is None:
+        if a is None or (scope is not None and a["carrier_id"] != scope):
             raise NotFound("assignment", assignment_id)
         return a
 
     async def list_assignments(
-        self, filters: AssignmentFilters, *, cursor: str | None, limit: int
+        self, filters: AssignmentFilters, actor: Actor, *, cursor: str | None, limit: int
     ) -> tuple[list[dict[str, Any]], str | None]:
+        scope = assignments_scope(actor)
+        if scope is not None:
+            if filters.carrier_id not in (None, scope):
+                return [], None
+            filters = replace(filters, carrier_id=scope)
         after = _cursor(ASSIGNMENTS_NEWEST, cursor)
         if self.pg is not None:
             sql, args = assignment_list_query(filters, after=after, limit=limit + 1)

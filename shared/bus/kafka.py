@@ -198,6 +198,7 @@ class KafkaSubscriber:
         }
         self._topics = topics
         self._consumer = AIOKafkaConsumer(*topics, **self._options)
+        self._handed: dict[TopicPartition, int] = {}  # next offset after what fetch() returned
 
     async def start(self) -> None:
         """Join the group; after a failure (the broker away) the subscriber can be started again."""
@@ -216,6 +217,8 @@ class KafkaSubscriber:
         batches = await self._consumer.getmany(timeout_ms=int(timeout_s * 1000))
         out: list[Message] = []
         for tp, msgs in batches.items():
+            if msgs:
+                self._handed[tp] = msgs[-1].offset + 1
             out.extend(
                 Message(
                     tp.topic,
@@ -238,6 +241,7 @@ class KafkaSubscriber:
         if tp not in self._consumer.assignment():
             return  # lost in a rebalance: its new owner resumes from the committed offset
         self._consumer.seek(tp, message.offset)
+        self._handed[tp] = message.offset
 
     async def pause(self, topic: str, partition: int) -> None:
         tp = TopicPartition(topic, partition)
@@ -248,3 +252,15 @@ class KafkaSubscriber:
         tp = TopicPartition(topic, partition)
         if tp in self._consumer.assignment():
             self._consumer.resume(tp)
+
+    async def lag(self) -> dict[tuple[str, int], int]:
+        """Records of each assigned partition past what this member has been handed (the last
+        stable offset the broker reported with its last fetch; no request of its own). A partition
+        it was handed nothing of yet is left out."""
+        out: dict[tuple[str, int], int] = {}
+        for tp in self._consumer.assignment():
+            end = self._consumer.last_stable_offset(tp)
+            handed = self._handed.get(tp)
+            if end is not None and handed is not None:
+                out[(tp.topic, tp.partition)] = max(0, end - handed)
+        return out

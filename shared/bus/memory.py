@@ -119,3 +119,7 @@ class InMemorySubscriber:
     async def resume(self, topic: str, partition: int) -> None:
         self._paused.discard((topic, partition))
         self._wakeup.set()  # what arrived meanwhile is waiting
+
+    async def lag(self) -> dict[tuple[str, int], int]:
+        """Records not yet handed out, per (topic, partition)."""
+        return {(t, p): len(self._bus._partitions(t)[p]) - pos for (t, p), pos in self._position.items()}

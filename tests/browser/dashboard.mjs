@@ -2,7 +2,8 @@
 //
 // Talks JSON lines with the test: prints {"ready": true, "submitted": N} once the page shows its
 // counters and its event stream is live; then reads {"demand_id": "..."} from stdin, waits (bounded)
-// until the page's submitted counter has gone past N and the demand's event is listed, saves a
+// until the page's submitted counter has gone past N and the demand's publication is listed (a
+// dashboard viewer sees a demand from its publication on, not its submission), saves a
 // screenshot, and prints what it saw. Any failure prints {"error": ...} and exits 1.
 //
 //   DASHBOARD_URL=http://127.0.0.1:PORT DASHBOARD_TOKEN=... SCREENSHOT=test-output/dashboard.png node dashboard.mjs
@@ -70,9 +71,9 @@ try {
     before,
     { timeout },
   );
-  await page.waitForSelector(`#events li[data-subject="${demandId}"][data-type="DemandSubmitted"]`, { timeout });
+  await page.waitForSelector(`#events li[data-subject="${demandId}"][data-type="DemandPublished"]`, { timeout });
   const after = await counter(page);
-  const eventText = await page.textContent(`#events li[data-subject="${demandId}"][data-type="DemandSubmitted"]`);
+  const eventText = await page.textContent(`#events li[data-subject="${demandId}"][data-type="DemandPublished"]`);
   await page.waitForTimeout(1000); // let the highlight settle for a calm screenshot
   await page.screenshot({ path: screenshot, fullPage: true });
   say({

@@ -2,9 +2,9 @@
 
 The dashboard service runs on a fresh PostgreSQL database with its real Kafka consumer; the
 demand service runs next to it with its relay. The page is opened with a dashboard viewer's
-token, the submitted counter is read, a demand is submitted through the demand service's API,
-and the counter on the page must move and the demand's event appear in the list (bounded
-waits). The screenshot goes to test-output/dashboard.png.
+token, the submitted counter is read, a demand is submitted and published through the demand
+service's API, and the counter on the page must move and the demand's publication appear in the
+list (bounded waits; a viewer sees a demand from its publication on). The screenshot goes to test-output/dashboard.png.
 
 Needs, besides PostgreSQL and Kafka:  apt-get install -y chromium  and  cd tests/browser && npm ci
 """
@@ -109,7 +109,7 @@ async def test_submitting_a_demand_moves_the_counter_on_the_page(databases: dict
 
     assert seen["submitted"] > before
     assert seen["event_seen"] is True
-    assert "需求提交" in seen["event_text"] and "高精度MEMS压力传感器封装" in seen["event_text"]
+    assert "需求发布" in seen["event_text"] and "高精度MEMS压力传感器封装" in seen["event_text"]
     assert "token=" not in seen["url"]  # the page moved its token out of the address bar
     assert seen["console_errors"] == []
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -161,6 +161,8 @@ async def drive_the_page(dashboard_app: Any, demand_app: Any) -> tuple[dict[str,
             r = await api.post("/api/v1/demands", json=demand_body(r.json()["id"], title="高精度MEMS压力传感器封装"))
             assert r.status_code == 201, r.text
             demand_id = r.json()["id"]
+            r = await api.post(f"/api/v1/demands/{demand_id}/publish")
+            assert r.status_code == 200, r.text
 
             driver.stdin.write(json.dumps({"demand_id": demand_id}).encode() + b"\n")
             await driver.stdin.drain()

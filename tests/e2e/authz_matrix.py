@@ -35,6 +35,12 @@ from tests.e2e.authz_world import ROLES
 
 OUTCOMES = frozenset({"ok", "teaser", "401", "403", "404", "hide"})
 
+# Routes a caller reaches with client credentials, not with a role: the OAuth2 token endpoint
+# (RFC 6749 client credentials: an API key's id and secret). No bearer token of any role gets a
+# token from it (``test_no_role_gets_a_token_without_client_credentials``); what it does with
+# real credentials is tested in test_contract.py.
+CREDENTIAL_EXCHANGE = frozenset({("POST", "/api/v1/oauth/token")})
+
 # Routes only the gateway serves (composed views and its own routes); every other row is also
 # asserted on the port of the service whose OpenAPI document lists the same path.
 MATRIX = """
@@ -72,6 +78,7 @@ GET    /api/v1/demands/{demand_id}/suggestions                            public
 GET    /api/v1/demands/{demand_id}/suggestions                            confidential       ok    403    ok    teaser ok  ok       403    ok    401
 GET    /api/v1/demands/{demand_id}/suggestions                            submitted          ok    hide   hide  hide   ok  ok       hide   ok    401
 POST   /api/v1/demands/{demand_id}/suggestions                            public             ok    403    403   403    ok  ok       403    ok    401
+POST   /api/v1/demands/{demand_id}/suggestions                            submitted          ok    404    404   404    ok  ok       404    ok    401
 GET    /api/v1/carriers/{carrier_id}/suggestions                          -                  403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/carriers/{carrier_id}/inbox                                -                  403   403    ok    403    ok  ok       403    ok    401
 GET    /api/v1/matches/conflicts-of-interest                              -                  403   403    403   403    ok  ok       403    ok    401
@@ -99,9 +106,9 @@ GET    /api/v1/trainees/{trainee_id}                                      -     
 POST   /api/v1/trainees/{trainee_id}/start-placement                      fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/graduate                             fresh-placed       403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/trainees/{trainee_id}/withdraw                             fresh-trainee      403   403    ok    403    ok  ok       403    ok    401
-GET    /api/v1/assignments                                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+GET    /api/v1/assignments                                                -                  403   403    ok    ok     ok  ok       403    ok    401
 POST   /api/v1/assignments                                                fresh-researcher   403   403    ok    403    ok  ok       403    ok    401
-GET    /api/v1/assignments/{assignment_id}                                -                  ok    ok     ok    ok     ok  ok       ok     ok    401
+GET    /api/v1/assignments/{assignment_id}                                -                  403   403    ok    404    ok  ok       403    ok    401
 POST   /api/v1/assignments/{assignment_id}/release                        fresh-assignment   403   403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/talent/imports                                             -                  403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/project-managers/{person_id}/worklist                      pm                 ok    ok     ok    ok     ok  ok       ok     ok    401

@@ -21,7 +21,7 @@ import orjson
 import pytest
 
 from shared.testing import auth_headers
-from tests.e2e.authz_matrix import DEFAULT_PARAMS, ROWS, Row
+from tests.e2e.authz_matrix import CREDENTIAL_EXCHANGE, DEFAULT_PARAMS, ROWS, Row
 from tests.e2e.authz_world import (
     CARRIER_A,
     ROLES,
@@ -410,10 +410,22 @@ async def test_authorization(platform: Platform, row: Row) -> None:
 async def test_every_route_has_a_row(platform: Platform) -> None:
     """A route of the external API without a row (or a row for a route that is gone) fails: nobody
     adds a route without deciding who may call it."""
-    documented = platform.gateway_routes | set(platform.service_of)
+    documented = (platform.gateway_routes | set(platform.service_of)) - CREDENTIAL_EXCHANGE
     tabled = {row.route for row in ROWS}
     assert documented - tabled == set(), "routes without a row in authz_matrix.MATRIX"
     assert tabled - documented == set(), "rows for routes no OpenAPI document lists"
+
+
+async def test_no_role_gets_a_token_without_client_credentials(platform: Platform) -> None:
+    """The token endpoint answers client credentials only: a caller's bearer token (any role) or no
+    credentials at all is an RFC 6749 error, never an access token."""
+    gateway = platform.gateway
+    form = {"grant_type": "client_credentials"}
+    for role, headers in {**platform.world.headers, "anon": {}}.items():
+        r = await gateway.post("/api/v1/oauth/token", data=form, headers=headers)
+        assert r.status_code in (400, 401), (role, r.status_code, r.text)
+        assert "access_token" not in r.text, role
+        assert r.json()["error"] in ("invalid_client", "invalid_request"), (role, r.text)
 
 
 def test_the_table_keeps_its_invariants() -> None:

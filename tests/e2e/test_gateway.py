@@ -212,7 +212,7 @@ async def test_enterprise_home_shows_the_next_step(embedded_gateway: httpx.Async
 
 async def test_dashboard_through_the_gateway(embedded: dict[str, Any], embedded_gateway: httpx.AsyncClient) -> None:
     """The page is public; KPIs need a viewer; the live stream (with ?access_token=, as a browser's
-    EventSource sends it) carries a demand submitted through the API."""
+    EventSource sends it) carries a demand from its publication on, never its submission before."""
     base = embedded["platform"].gateway_url
     async with httpx.AsyncClient(base_url=base, timeout=10) as anonymous:
         page = await anonymous.get("/dashboard")
@@ -224,28 +224,28 @@ async def test_dashboard_through_the_gateway(embedded: dict[str, Any], embedded_
         await embedded_gateway.get("/api/v1/dashboard/kpis", headers={"Authorization": f"Bearer {viewer}"})
     ).status_code == 200
     enterprise_id = await register_enterprise(embedded_gateway)
+    wanted = "DemandSubmitted,DemandPublished"
     async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(10, read=20)) as browser:
         async with browser.stream(
-            "GET", "/api/v1/dashboard/events", params={"types": "DemandSubmitted", "access_token": viewer}
+            "GET", "/api/v1/dashboard/events", params={"types": wanted, "access_token": viewer}
         ) as stream:
             assert stream.status_code == 200
             assert stream.headers["content-type"].startswith("text/event-stream")
             created = await embedded_gateway.post("/api/v1/demands", json=demand_body(enterprise_id))
             demand_id = created.json()["id"]
+            assert (await embedded_gateway.post(f"/api/v1/demands/{demand_id}/publish")).status_code == 200
 
-            async def next_submitted() -> dict[str, Any]:
-                event_type = None
+            async def first_about_it() -> dict[str, Any]:
                 async for line in stream.aiter_lines():
-                    if line.startswith("event:"):
-                        event_type = line.split(":", 1)[1].strip()
-                    elif line.startswith("data:") and event_type == "DemandSubmitted":
+                    if line.startswith("data:"):
                         data = orjson.loads(line.split(":", 1)[1])
                         if data["subject"] == demand_id:
                             return dict(data)
                 raise AssertionError("the stream ended")
 
-            event = await asyncio.wait_for(next_submitted(), 15)
-    assert event["type"] == "DemandSubmitted"
+            event = await asyncio.wait_for(first_about_it(), 15)
+    # The submission came first on the bus, but a viewer sees the demand only once published.
+    assert event["type"] == "DemandPublished"
 
 
 async def test_carrier_inbox_lists_the_demands_suggested_to_it(embedded_gateway: httpx.AsyncClient) -> None:

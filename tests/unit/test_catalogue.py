@@ -16,6 +16,12 @@ def test_asyncapi_is_current() -> None:
     assert json.loads((DOCS / "asyncapi.json").read_text(encoding="utf-8")) == render_asyncapi()
 
 
+def test_every_nested_model_is_published_as_a_component() -> None:
+    # The official parser refused the document when nested models were referenced but not included.
+    schemas = render_asyncapi()["components"]["schemas"]
+    assert {"ProposedDemand", "UnservedDemand", "MatchReason", "SuggestedCarrier", "SuggestedExpert"} <= set(schemas)
+
+
 def test_matching_consumes_what_demand_and_talent_publish() -> None:
     md = render_markdown()
     assert "| DemandSubmitted | 1 | `itp.demand.events` | `demand_id` | demand | matching, dashboard |" in md

@@ -49,3 +49,18 @@ async def test_a_unit_of_work_that_fails_before_any_statement_opens_nothing() ->
         async with _factory(engine)():
             raise ValueError("refused by a rule")
     await engine.dispose()
+
+
+async def test_after_commit_runs_once_committed_and_never_after_a_rollback() -> None:
+    engine = _engine(_refuse)
+    applied: list[str] = []
+    async with _factory(engine)() as uow:  # nothing to write: commits without dialling
+        uow.after_commit(lambda: applied.append("committed"))
+        assert applied == []  # not before the commit
+    assert applied == ["committed"]
+    with pytest.raises(ValueError, match="refused"):
+        async with _factory(engine)() as uow:
+            uow.after_commit(lambda: applied.append("rolled back"))
+            raise ValueError("refused")
+    assert applied == ["committed"]
+    await engine.dispose()

@@ -117,7 +117,9 @@ async def test_who_may_read_the_kpis(
 
 async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
     viewer = auth_headers("dashboard_viewer")
-    await served.deliver(envelope(submitted(budget="1234567.89")))
+    sub = submitted(budget="1234567.89")
+    await served.deliver(envelope(sub))
+    await served.deliver(envelope(published(sub)))
     r = await served.client.get(KPIS, headers=viewer)
     body = r.json()
     assert body["funnel"]["submitted"] == 1
@@ -132,7 +134,7 @@ async def test_kpis_are_exact_strings_with_an_etag(served: Served) -> None:
         "key": "it.sensors",
         "label": "传感器 Sensors",
         "submitted": 1,
-        "published": 0,
+        "published": 1,
         "matched": 0,
         "contracted": 0,
         "completed": 0,
@@ -159,13 +161,14 @@ async def test_viewers_never_see_an_intended_investment_of_fewer_than_k_confiden
     minus the other rows; a project manager sees every figure exactly."""
     alone, beside, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     secret = in_center(submitted(confidential=True, budget="4321987.65"), alone)
-    for event in (
-        secret,
+    await served.deliver(envelope(secret))
+    for sub in (
         in_center(submitted(budget="100000.00"), alone),
         in_center(submitted(budget="200000.00"), beside),
         in_center(submitted(budget="300000.00"), other),
     ):
-        await served.deliver(envelope(event))
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
     viewer = (await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))).json()
     pm = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
     assert "4321987.65" not in json.dumps(viewer) and "4421987.65" not in json.dumps(viewer)
@@ -181,13 +184,53 @@ async def test_viewers_never_see_an_intended_investment_of_fewer_than_k_confiden
     assert {r["key"]: r["intended"] for r in pm["breakdowns"]["center"]}[str(alone)] == "4421987.65"
 
 
+async def test_viewers_never_see_the_budget_of_a_demand_not_published_yet(served: Served) -> None:
+    """A dashboard viewer does not see an unpublished demand (shared.visibility), its budget
+    included: a row adding it up counts it as a hidden budget, as a confidential one."""
+    pm = uuid.uuid4()
+    draft = submitted(budget="7777777.77")
+    await served.deliver(envelope(draft))
+    made = tl.AssignmentMade(
+        assignment_id=uuid.uuid4(),
+        person_id=pm,
+        target_type="demand",
+        target_id=draft.demand_id,
+        role="project_manager",
+        made_at=scenario.at(6, 1),
+    )
+    await served.deliver(envelope(made))
+    for sub in (submitted(budget="100000.00"), submitted(budget="200000.00")):
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
+    viewer = (await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))).json()
+    assert "7777777.77" not in json.dumps(viewer) and "8077777.77" not in json.dumps(viewer)
+    by_pm = {r["key"]: r for r in viewer["breakdowns"]["project_manager"]}
+    assert by_pm[str(pm)]["intended"] is None and by_pm[str(pm)]["suppressed"] == ["intended"]
+    staff = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
+    assert {r["key"]: r["intended"] for r in staff["breakdowns"]["project_manager"]}[str(pm)] == "7777777.77"
+
+
 async def test_recent_events_are_listed_newest_first(served: Served) -> None:
     first, second = envelope(submitted()), envelope(submitted())
     await served.deliver(first)
     await served.deliver(second)
-    r = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"))
+    r = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("project_manager"))
     assert [e["id"] for e in r.json()["items"]] == [second.id, first.id]
     assert r.json()["items"][0]["type"] == "DemandSubmitted"
+
+
+async def test_viewers_list_no_recent_event_about_a_demand_before_its_publication(served: Served) -> None:
+    unpublished, public = submitted(), submitted()
+    events = [envelope(unpublished), envelope(public), envelope(published(public))]
+    for env in events:
+        await served.deliver(env)
+    r = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"))
+    assert [e["id"] for e in r.json()["items"]] == [events[2].id, events[1].id]
+    assert str(unpublished.demand_id) not in r.text
+    r = await served.client.get(
+        "/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"), params={"limit": 1}
+    )
+    assert [e["id"] for e in r.json()["items"]] == [events[2].id]
 
 
 # -- the stream: who ---------------------------------------------------------------------------
@@ -219,7 +262,9 @@ async def test_the_stream_refuses(served: Served, headers: dict[str, str], query
 async def test_dashboard_viewers_and_above_may_stream_with_a_header_or_an_access_token(
     served: Served, role: str
 ) -> None:
-    env = envelope(submitted())
+    sub = submitted()
+    await served.deliver(envelope(sub))
+    env = envelope(published(sub))
     async with (
         sse(served.client, EVENTS, headers=auth_headers(role)) as by_header,
         sse(served.client, EVENTS, params={"access_token": token_for(role)}) as by_query,
@@ -263,7 +308,7 @@ async def test_the_filter_delivers_only_the_types_asked_for(served: Served) -> N
     publication = envelope(published(sub))
     async with (
         sse(
-            served.client, EVENTS, headers=auth_headers("dashboard_viewer"), params={"types": "DemandSubmitted"}
+            served.client, EVENTS, headers=auth_headers("project_manager"), params={"types": "DemandSubmitted"}
         ) as only,
         sse(
             served.client,
@@ -271,7 +316,7 @@ async def test_the_filter_delivers_only_the_types_asked_for(served: Served) -> N
             headers=auth_headers("dashboard_viewer"),
             params={"types": "cn.jitri.itp.DemandPublished.v1,CarrierRegistered"},
         ) as other,
-        sse(served.client, EVENTS, headers=auth_headers("dashboard_viewer")) as everything,
+        sse(served.client, EVENTS, headers=auth_headers("project_manager")) as everything,
     ):
         first = envelope(sub)
         await served.deliver(first)
@@ -305,12 +350,15 @@ async def test_confidential_demands_reach_viewers_as_teasers_and_personal_data_o
         sse(served.client, EVENTS, headers=auth_headers("operator")) as operator,
     ):
         await served.deliver(envelope(secret))
+        await served.deliver(envelope(published(secret)))
         await served.deliver(envelope(person))
-        for reader in (viewer, pm, operator):
-            await reader.until(lambda r: len(r.events) == 2, what="both events")
+        for reader in (pm, operator):
+            await reader.until(lambda r: len(r.events) == 3, what="the three events")
+        await viewer.until(lambda r: len(r.events) == 2, what="the publication and the person")
+    assert [e.event for e in viewer.events] == ["DemandPublished", "PersonRegistered"]
     v_demand, v_person = (data_of(e)["data"] for e in viewer.events)
-    pm_demand, pm_person = (data_of(e)["data"] for e in pm.events)
-    op_demand, op_person = (data_of(e)["data"] for e in operator.events)
+    pm_demand, _, pm_person = (data_of(e)["data"] for e in pm.events)
+    op_demand, _, op_person = (data_of(e)["data"] for e in operator.events)
     assert v_demand["title"] == secret.title and v_demand["teaser"] is True
     assert not {"description", "budget", "keywords", "city"} & set(v_demand)
     assert pm_demand["description"] == op_demand["description"] == secret.description
@@ -407,8 +455,12 @@ async def test_no_hidden_field_of_a_confidential_demand_reaches_a_viewer_on_the_
     ):
         for event in story:
             await served.deliver(envelope(event))
-        for reader in (viewer, pm):
-            await reader.until(lambda r: len(r.events) == len(story), what="the whole story")
+        await pm.until(lambda r: len(r.events) == len(story), what="the whole story")
+        # Before publication (and once withdrawn) the demand does not exist for a viewer.
+        await viewer.until(lambda r: len(r.events) == len(story) - 4, what="the published part of the story")
+    assert [type(e).__name__ for e in story if e.TYPE != "AssignmentProposed"][2:-2] == [
+        e.event for e in viewer.events if e.event != "AssignmentProposed"
+    ]
     seen = "\n".join(e.data for e in viewer.events)
     assert [m for m in MARKERS if m in seen] == []
     assert all(data_of(e)["data"].get("teaser") for e in viewer.events if e.event != "AssignmentProposed")
@@ -418,7 +470,7 @@ async def test_no_hidden_field_of_a_confidential_demand_reaches_a_viewer_on_the_
 
 
 async def test_an_event_is_streamed_after_its_commit_so_the_kpis_already_count_it(served: Served) -> None:
-    viewer = auth_headers("dashboard_viewer")
+    viewer = auth_headers("project_manager")
     async with sse(served.client, EVENTS, headers=viewer, params={"types": "DemandSubmitted"}) as reader:
         for n in range(1, 6):
             await served.deliver(envelope(submitted()))
@@ -450,6 +502,43 @@ async def test_a_duplicate_or_a_failed_delivery_is_not_streamed(served: Served) 
         await served.deliver(marker)
         await reader.until(lambda r: any(e.id == marker.id for e in r.events), what="the marker")
     assert [e.id for e in reader.events] == [env.id, marker.id]
+
+
+async def test_viewers_get_no_event_about_a_demand_before_its_publication(served: Served) -> None:
+    """A dashboard viewer sees a demand from its publication on (shared.visibility): no event about
+    an unpublished one (its submission, edits, suggestions, assignments) reaches the viewer's
+    stream, while the KPIs still count it."""
+    draft = submitted()
+    pm_id = uuid.uuid4()
+    before = [
+        draft,
+        dm.DemandUpdated(demand_id=draft.demand_id, changed={"title": "改名"}, version=2, updated_at=scenario.at(6, 1)),
+        mt.MatchesSuggested(
+            demand_id=draft.demand_id, suggestion_set_id=uuid.uuid4(), carriers=[], suggested_at=scenario.at(6, 1)
+        ),
+        tl.AssignmentMade(
+            assignment_id=uuid.uuid4(),
+            person_id=pm_id,
+            target_type="demand",
+            target_id=draft.demand_id,
+            role="project_manager",
+            made_at=scenario.at(6, 1),
+        ),
+    ]
+    publication = envelope(published(draft))
+    viewer = auth_headers("dashboard_viewer")
+    async with (
+        sse(served.client, EVENTS, headers=viewer) as wall,
+        sse(served.client, EVENTS, headers=auth_headers("project_manager")) as pm,
+    ):
+        for event in before:
+            await served.deliver(envelope(event))
+        await pm.until(lambda r: len(r.events) == len(before), what="every event")
+        assert (await served.client.get(KPIS, headers=viewer)).json()["funnel"]["submitted"] == 1
+        await served.deliver(publication)
+        await wall.until(lambda r: r.events, what="the publication")
+    assert [e.id for e in wall.events] == [publication.id]
+    assert str(pm_id) not in "\n".join(e.data for e in wall.events)
 
 
 async def test_heartbeats_keep_an_idle_stream_alive(served: Served) -> None:

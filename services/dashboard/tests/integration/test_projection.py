@@ -155,7 +155,7 @@ async def test_the_service_projects_every_topic_from_the_real_broker(dashboard_d
             async with httpx.AsyncClient(
                 transport=httpx.ASGITransport(app),
                 base_url="http://dashboard",
-                headers=auth_headers("dashboard_viewer"),
+                headers=auth_headers("project_manager"),  # every figure exact (viewers: see test_api)
             ) as client:
                 r = await client.get("/api/v1/dashboard/kpis", params={"limit": 100})
             assert r.status_code == 200, r.text

@@ -13,6 +13,7 @@ import pytest
 from services.dashboard import domain
 from services.dashboard.domain import Audience, Metrics
 from shared.auth import Role
+from shared.visibility import Sight
 
 KNOWN = frozenset({"DemandSubmitted", "ContractSigned", "PersonRegistered"})
 
@@ -84,26 +85,24 @@ DEMAND = {
 
 
 def test_viewers_see_a_confidential_demand_as_its_teaser() -> None:
-    view = domain.stream_view("DemandSubmitted", DEMAND, Audience.VIEWER, confidential=True)
-    assert view == {
+    view = domain.stream_view("DemandSubmitted", DEMAND, Audience.VIEWER, seen=Sight.TEASER)
+    assert view == {  # the teaser of shared.visibility: not even whose demand it is
         "demand_id": "d",
-        "enterprise_id": "e",
         "title": "标题",
         "fields": ["ic.power"],
         "confidentiality": "confidential",
-        "submitted_at": "2026-01-01T00:00:00Z",
         "teaser": True,
     }
-    assert domain.stream_view("DemandSubmitted", DEMAND, Audience.STAFF, confidential=True) == DEMAND
-    assert domain.stream_view("DemandSubmitted", DEMAND, Audience.VIEWER, confidential=False) == DEMAND
+    assert domain.stream_view("DemandSubmitted", DEMAND, Audience.STAFF, seen=Sight.TEASER) == DEMAND
+    assert domain.stream_view("DemandSubmitted", DEMAND, Audience.VIEWER, seen=Sight.FULL) == DEMAND
 
 
 def test_viewers_see_no_details_of_a_confidential_demand_in_updates_and_matches() -> None:
     update = {"demand_id": "d", "changed": {"description": "新", "budget": "1.00", "title": "新标题"}, "version": 2}
-    view = domain.stream_view("DemandUpdated", update, Audience.VIEWER, confidential=True)
+    view = domain.stream_view("DemandUpdated", update, Audience.VIEWER, seen=Sight.TEASER)
     assert view["changed"] == {"title": "新标题"} and view["teaser"] is True
     match = {"demand_id": "d", "budget": "9.00", "demand_title": "t"}
-    assert "budget" not in domain.stream_view("MatchAccepted", match, Audience.VIEWER, confidential=True)
+    assert "budget" not in domain.stream_view("MatchAccepted", match, Audience.VIEWER, seen=Sight.TEASER)
 
 
 def test_viewers_see_nothing_derived_from_a_confidential_demands_text_in_suggestions() -> None:
@@ -118,7 +117,7 @@ def test_viewers_see_nothing_derived_from_a_confidential_demands_text_in_suggest
     }
     expert = {"person_id": "p", "carrier_id": "c", "rank": 1, "score": 0.5, "components": {}, "matched_terms": ["钙钛"]}
     suggested = {"demand_id": "d", "suggestion_set_id": "s", "carriers": [carrier], "experts": [expert]}
-    view = domain.stream_view("MatchesSuggested", suggested, Audience.VIEWER, confidential=True)
+    view = domain.stream_view("MatchesSuggested", suggested, Audience.VIEWER, seen=Sight.TEASER)
     assert "钙钛" not in orjson.dumps(view).decode()
     assert view["carriers"] == [
         {
@@ -132,34 +131,34 @@ def test_viewers_see_nothing_derived_from_a_confidential_demands_text_in_suggest
             "teaser": True,
         }
     ]
-    assert domain.stream_view("MatchesSuggested", suggested, Audience.VIEWER, confidential=False) == suggested
-    assert domain.stream_view("MatchesSuggested", suggested, Audience.STAFF, confidential=True) == suggested
+    assert domain.stream_view("MatchesSuggested", suggested, Audience.VIEWER, seen=Sight.FULL) == suggested
+    assert domain.stream_view("MatchesSuggested", suggested, Audience.STAFF, seen=Sight.TEASER) == suggested
 
 
 def test_viewers_see_no_scores_or_notes_of_a_batch_assignment() -> None:
     proposal = {"demand_id": "d", "carrier_ids": ["c"], "scores": [0.7], "notes": ["matched terms: 钙钛, 钛矿"]}
     batch = {"batch_id": "b", "proposals": [proposal], "unserved": [], "total_score": 0.7}
-    view = domain.stream_view("AssignmentProposed", batch, Audience.VIEWER, confidential=False)
+    view = domain.stream_view("AssignmentProposed", batch, Audience.VIEWER, seen=Sight.FULL)
     assert view["proposals"] == [{"demand_id": "d", "carrier_ids": ["c"], "scores": [], "notes": [], "teaser": True}]
-    assert domain.stream_view("AssignmentProposed", batch, Audience.STAFF, confidential=False) == batch
+    assert domain.stream_view("AssignmentProposed", batch, Audience.STAFF, seen=Sight.FULL) == batch
 
 
 def test_viewers_see_which_contract_terms_changed_not_the_terms_nor_reasons() -> None:
     amended = {"contract_id": "c", "changes": {"scope": "机密范围", "value": "10.00"}, "value": "10.00"}
-    assert domain.stream_view("ContractAmended", amended, Audience.VIEWER, confidential=False)["changes"] == [
+    assert domain.stream_view("ContractAmended", amended, Audience.VIEWER, seen=Sight.FULL)["changes"] == [
         "scope",
         "value",
     ]
     terminated = {"contract_id": "c", "reason": "机密原因", "cancelled_milestones": 1}
-    assert "reason" not in domain.stream_view("ContractTerminated", terminated, Audience.VIEWER, confidential=False)
-    assert domain.stream_view("ContractAmended", amended, Audience.STAFF, confidential=True) == amended
+    assert "reason" not in domain.stream_view("ContractTerminated", terminated, Audience.VIEWER, seen=Sight.FULL)
+    assert domain.stream_view("ContractAmended", amended, Audience.STAFF, seen=Sight.TEASER) == amended
 
 
 def test_personal_data_of_people_only_reaches_operators() -> None:
     person = {"person_id": "p", "name": "王", "university": "东南大学", "roles": ["researcher"]}
-    assert domain.stream_view("PersonRegistered", person, Audience.FULL, confidential=False) == person
+    assert domain.stream_view("PersonRegistered", person, Audience.FULL, seen=Sight.FULL) == person
     for audience in (Audience.STAFF, Audience.VIEWER):
-        assert domain.stream_view("PersonRegistered", person, audience, confidential=False) == {
+        assert domain.stream_view("PersonRegistered", person, audience, seen=Sight.FULL) == {
             "person_id": "p",
             "roles": ["researcher"],
         }
@@ -279,3 +278,26 @@ def test_no_subtraction_of_shown_figures_from_the_total_isolates_fewer_than_k_se
     assert all(merged[key].confidential in (0,) or merged[key].confidential >= k for key in merged.keys() - hidden)
     if hidden:
         assert sum(merged[key].confidential for key in hidden) >= k or domain.total_suppressed(total, k)
+
+
+def test_a_viewer_sees_a_demand_from_its_publication_until_it_leaves() -> None:
+    def state(**stages: str) -> str:
+        return domain.demand_state({f"{k}_at": v for k, v in stages.items()})
+
+    assert state() == "draft" and state(submitted="t") == "submitted"
+    assert state(submitted="t", published="t", matched="t") == "matched"
+    assert state(submitted="t", published="t", completed="t") == "closed"
+    assert state(submitted="t", published="t", withdrawn="t") == "withdrawn"
+    assert domain.viewer_sight(None, False) is Sight.NONE  # not known yet: fails closed
+    assert domain.viewer_sight("submitted", False) is Sight.NONE
+    assert domain.viewer_sight("published", False) is Sight.FULL
+    assert domain.viewer_sight("published", None) is Sight.TEASER  # confidentiality not known yet
+    assert domain.viewer_sight("contracted", True) is Sight.TEASER
+    assert domain.viewer_sight("withdrawn", False) is Sight.NONE
+
+
+def test_the_demand_an_event_is_about() -> None:
+    assert domain.demand_of("DemandSubmitted", {"demand_id": "d"}) == "d"
+    assert domain.demand_of("AssignmentMade", {"target_type": "demand", "target_id": "d", "demand_id": None}) == "d"
+    assert domain.demand_of("AssignmentMade", {"target_type": "contract", "target_id": "c"}) is None
+    assert domain.demand_of("CarrierRegistered", {"carrier_id": "c"}) is None

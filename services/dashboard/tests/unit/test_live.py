@@ -16,6 +16,7 @@ from services.dashboard.domain import Audience
 from services.dashboard.handlers import platform_events, stream_types
 from shared.events import demand as dm
 from shared.events.envelope import Envelope
+from shared.visibility import Sight
 
 
 def submitted(confidential: bool = False) -> Envelope:
@@ -72,12 +73,19 @@ async def test_each_audience_gets_its_own_view_rendered_once() -> None:
     b = live.Broadcaster()
     viewers = [b.subscribe(None, Audience.VIEWER) for _ in range(3)]
     operator = b.subscribe(None, Audience.FULL)
-    b.publish(submitted(confidential=True), confidential=True)
+    b.publish(submitted(confidential=True), seen=Sight.TEASER)
     viewer_frames = [frames(v)[0] for v in viewers]
     assert viewer_frames[0] is viewer_frames[1] is viewer_frames[2]  # the same bytes object: rendered once
     viewer_data = json.loads(viewer_frames[0].split(b"data: ")[1])["data"]
     operator_data = json.loads(frames(operator)[0].split(b"data: ")[1])["data"]
     assert "description" not in viewer_data and operator_data["description"] == "细节"
+
+
+async def test_viewers_are_not_offered_an_event_about_a_demand_they_do_not_see() -> None:
+    b = live.Broadcaster()
+    viewer, pm, operator = (b.subscribe(None, a) for a in (Audience.VIEWER, Audience.STAFF, Audience.FULL))
+    assert b.publish(submitted(), seen=Sight.NONE) == 2
+    assert (len(frames(viewer)), len(frames(pm)), len(frames(operator))) == (0, 1, 1)
 
 
 async def test_a_full_queue_drops_and_counts_instead_of_growing() -> None:
@@ -146,7 +154,7 @@ async def test_a_cancelled_stream_unsubscribes() -> None:
 
 
 def test_announcing_outside_an_announcing_unit_of_work_does_nothing() -> None:
-    live.announce(submitted(), confidential=False)  # a rebuild: no broadcaster, no error
+    live.announce(submitted(), seen=Sight.FULL)  # a rebuild: no broadcaster, no error
 
 
 def test_the_page_labels_every_event_type_in_chinese_and_english() -> None:

@@ -101,9 +101,15 @@ async def test_a_demand_reaches_no_carrier_before_it_is_published(fresh_db: Fres
         for stranger in (enterprise_user(uuid.uuid4()), auth_headers("dashboard_viewer")):
             r = await m.client.get(f"/api/v1/demands/{demand_id}/suggestions", headers=stranger)
             assert r.status_code == 404, r.text
+        # Asking for suggestions again answers as reading them does: 404, not a 403 that confirms it.
+        for stranger in (as_b, enterprise_user(uuid.uuid4()), auth_headers("dashboard_viewer")):
+            r = await m.client.post(f"/api/v1/demands/{demand_id}/suggestions", headers=stranger)
+            assert r.status_code == 404, r.text
 
         # Published: now it reaches them (a public demand: in full).
         await m.wait_applied(*await m.publish(pub))
+        r = await m.client.post(f"/api/v1/demands/{demand_id}/suggestions", headers=as_b)
+        assert r.status_code == 403, r.text  # it exists for them now; asking again is not theirs
         as_a = carrier_user(a.carrier_id)
         items, _ = await inbox(m, a.carrier_id, as_a)
         assert items[demand_id]["matched_terms"] and items[demand_id]["score"] is not None

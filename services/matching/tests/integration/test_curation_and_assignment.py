@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.matching.tests.integration.support import (
@@ -177,6 +178,24 @@ async def test_accepting_and_rejecting_with_reasons(fresh_db: FreshDb) -> None:
             headers=enterprise_user(demand.enterprise_id),
         )
         assert r.status_code == 403
+
+
+async def test_a_rolled_back_conflict_of_interest_leaves_nothing_behind(fresh_db: FreshDb) -> None:
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand, ranked = await _setup(m)
+        top = ranked[0]
+        with pytest.raises(RuntimeError, match="rolled back"):
+            async with m.svc.uow() as uow:
+                await m.svc.add_conflict(
+                    uow, enterprise_id=demand.enterprise_id, carrier_id=uuid.UUID(top), reason="r", created_by="t"
+                )
+                raise RuntimeError("rolled back")
+        # Rolled back: the carrier is in no conflict, still suggested, on request too.
+        assert m.svc.conflicts.get(str(demand.enterprise_id), set()) == set()
+        assert top in [c["carrier_id"] for c in (await m.suggestions(demand.demand_id))["carriers"]]
+        r = await m.client.post(f"/api/v1/demands/{demand.demand_id}/suggestions", headers=STAFF)
+        assert top in [c["carrier_id"] for c in r.json()["carriers"]]
 
 
 async def test_conflicts_of_interest_are_never_suggested(fresh_db: FreshDb) -> None:

@@ -15,6 +15,7 @@ from services.talent.tests.integration.helpers import (
     carrier_user,
     create_carrier,
     create_person,
+    enterprise_user,
     last_seq,
     outbox_rows,
     tag,
@@ -118,3 +119,16 @@ async def test_enrolment_rules(talent: TalentApp) -> None:
     async with talent.client(carrier_user(other["id"])) as c:
         assert_problem(await c.post("/api/v1/trainees", json=enrolment(postdoc, carrier, None)), 403, "forbidden")
         assert_problem(await c.post(f"/api/v1/trainees/{r.json()['id']}/start-placement"), 403, "forbidden")
+    # Why a trainee withdrew is said to staff and the hosting carrier only.
+    for reader, says in (
+        (OPERATOR, True),
+        (carrier_user(carrier["id"]), True),
+        (carrier_user(other["id"]), False),
+        (DASHBOARD, False),
+        (enterprise_user(), False),
+    ):
+        async with talent.client(reader) as c:
+            listed = (await c.get("/api/v1/trainees", params={"person_id": both["id"]})).json()["items"]
+            one = (await c.get(f"/api/v1/trainees/{tid}")).json()
+        reasons = {x["id"]: x["status_reason"] for x in listed}
+        assert (reasons[tid], one["status_reason"]) == (("转入企业博士后工作站",) * 2 if says else (None, None))

@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.contract_out import ContractOut
+from ...models.problem import Problem
+from ...models.reject_body import RejectBody
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    contract_id: UUID,
+    milestone_id: UUID,
+    *,
+    body: RejectBody,
+    if_match: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/contracts/{contract_id}/milestones/{milestone_id}/reject".format(
+            contract_id=quote(str(contract_id), safe=""),
+            milestone_id=quote(str(milestone_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ContractOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = ContractOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = Problem.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ContractOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    contract_id: UUID,
+    milestone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RejectBody,
+    if_match: None | str | Unset = UNSET,
+) -> Response[ContractOut | Problem]:
+    """Reject a delivered milestone with a reason (the enterprise's side); it can be delivered again
+
+    Args:
+        contract_id (UUID):
+        milestone_id (UUID):
+        if_match (None | str | Unset): The ETag you read; 412 when stale
+        body (RejectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ContractOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        contract_id=contract_id,
+        milestone_id=milestone_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    contract_id: UUID,
+    milestone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RejectBody,
+    if_match: None | str | Unset = UNSET,
+) -> ContractOut | Problem | None:
+    """Reject a delivered milestone with a reason (the enterprise's side); it can be delivered again
+
+    Args:
+        contract_id (UUID):
+        milestone_id (UUID):
+        if_match (None | str | Unset): The ETag you read; 412 when stale
+        body (RejectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ContractOut | Problem
+    """
+
+    return sync_detailed(
+        contract_id=contract_id,
+        milestone_id=milestone_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    contract_id: UUID,
+    milestone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RejectBody,
+    if_match: None | str | Unset = UNSET,
+) -> Response[ContractOut | Problem]:
+    """Reject a delivered milestone with a reason (the enterprise's side); it can be delivered again
+
+    Args:
+        contract_id (UUID):
+        milestone_id (UUID):
+        if_match (None | str | Unset): The ETag you read; 412 when stale
+        body (RejectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ContractOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        contract_id=contract_id,
+        milestone_id=milestone_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    contract_id: UUID,
+    milestone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RejectBody,
+    if_match: None | str | Unset = UNSET,
+) -> ContractOut | Problem | None:
+    """Reject a delivered milestone with a reason (the enterprise's side); it can be delivered again
+
+    Args:
+        contract_id (UUID):
+        milestone_id (UUID):
+        if_match (None | str | Unset): The ETag you read; 412 when stale
+        body (RejectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ContractOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            contract_id=contract_id,
+            milestone_id=milestone_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed

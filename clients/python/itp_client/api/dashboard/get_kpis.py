@@ -1,0 +1,243 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.kpis_out import KpisOut
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 24,
+    if_none_match: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/dashboard/kpis",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> KpisOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = KpisOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = Problem.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[KpisOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 24,
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[KpisOut | Problem]:
+    """The funnel, intended against contracted and paid money, and their breakdowns
+
+     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
+    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
+    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
+    total cannot give it away). Answers 304 to a matching If-None-Match.
+
+    Args:
+        limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
+        if_none_match (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[KpisOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        if_none_match=if_none_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 24,
+    if_none_match: None | str | Unset = UNSET,
+) -> KpisOut | Problem | None:
+    """The funnel, intended against contracted and paid money, and their breakdowns
+
+     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
+    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
+    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
+    total cannot give it away). Answers 304 to a matching If-None-Match.
+
+    Args:
+        limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
+        if_none_match (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        KpisOut | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        if_none_match=if_none_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 24,
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[KpisOut | Problem]:
+    """The funnel, intended against contracted and paid money, and their breakdowns
+
+     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
+    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
+    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
+    total cannot give it away). Answers 304 to a matching If-None-Match.
+
+    Args:
+        limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
+        if_none_match (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[KpisOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        if_none_match=if_none_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 24,
+    if_none_match: None | str | Unset = UNSET,
+) -> KpisOut | Problem | None:
+    """The funnel, intended against contracted and paid money, and their breakdowns
+
+     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
+    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
+    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
+    total cannot give it away). Answers 304 to a matching If-None-Match.
+
+    Args:
+        limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
+        if_none_match (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        KpisOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            if_none_match=if_none_match,
+        )
+    ).parsed

@@ -1,0 +1,294 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_matches_decision_type_0 import ListMatchesDecisionType0
+from ...models.match_page import MatchPage
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    demand_id: None | Unset | UUID = UNSET,
+    carrier_id: None | Unset | UUID = UNSET,
+    decision: ListMatchesDecisionType0 | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_demand_id: None | str | Unset
+    if isinstance(demand_id, Unset):
+        json_demand_id = UNSET
+    elif isinstance(demand_id, UUID):
+        json_demand_id = str(demand_id)
+    else:
+        json_demand_id = demand_id
+    params["demand_id"] = json_demand_id
+
+    json_carrier_id: None | str | Unset
+    if isinstance(carrier_id, Unset):
+        json_carrier_id = UNSET
+    elif isinstance(carrier_id, UUID):
+        json_carrier_id = str(carrier_id)
+    else:
+        json_carrier_id = carrier_id
+    params["carrier_id"] = json_carrier_id
+
+    json_decision: None | str | Unset
+    if isinstance(decision, Unset):
+        json_decision = UNSET
+    elif isinstance(decision, ListMatchesDecisionType0):
+        json_decision = decision.value
+    else:
+        json_decision = decision
+    params["decision"] = json_decision
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/matches",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> MatchPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = MatchPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = Problem.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[MatchPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    demand_id: None | Unset | UUID = UNSET,
+    carrier_id: None | Unset | UUID = UNSET,
+    decision: ListMatchesDecisionType0 | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[MatchPage | Problem]:
+    """Curation decisions, newest first (staff; a carrier user sees its own)
+
+    Args:
+        demand_id (None | Unset | UUID):
+        carrier_id (None | Unset | UUID):
+        decision (ListMatchesDecisionType0 | None | Unset):
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MatchPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        demand_id=demand_id,
+        carrier_id=carrier_id,
+        decision=decision,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    demand_id: None | Unset | UUID = UNSET,
+    carrier_id: None | Unset | UUID = UNSET,
+    decision: ListMatchesDecisionType0 | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> MatchPage | Problem | None:
+    """Curation decisions, newest first (staff; a carrier user sees its own)
+
+    Args:
+        demand_id (None | Unset | UUID):
+        carrier_id (None | Unset | UUID):
+        decision (ListMatchesDecisionType0 | None | Unset):
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MatchPage | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        demand_id=demand_id,
+        carrier_id=carrier_id,
+        decision=decision,
+        cursor=cursor,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    demand_id: None | Unset | UUID = UNSET,
+    carrier_id: None | Unset | UUID = UNSET,
+    decision: ListMatchesDecisionType0 | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[MatchPage | Problem]:
+    """Curation decisions, newest first (staff; a carrier user sees its own)
+
+    Args:
+        demand_id (None | Unset | UUID):
+        carrier_id (None | Unset | UUID):
+        decision (ListMatchesDecisionType0 | None | Unset):
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MatchPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        demand_id=demand_id,
+        carrier_id=carrier_id,
+        decision=decision,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    demand_id: None | Unset | UUID = UNSET,
+    carrier_id: None | Unset | UUID = UNSET,
+    decision: ListMatchesDecisionType0 | None | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> MatchPage | Problem | None:
+    """Curation decisions, newest first (staff; a carrier user sees its own)
+
+    Args:
+        demand_id (None | Unset | UUID):
+        carrier_id (None | Unset | UUID):
+        decision (ListMatchesDecisionType0 | None | Unset):
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MatchPage | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            demand_id=demand_id,
+            carrier_id=carrier_id,
+            decision=decision,
+            cursor=cursor,
+            limit=limit,
+        )
+    ).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ImportTalentTypeType0(StrEnum):
+    CARRIERS = "carriers"
+    PEOPLE = "people"
+
+    def __str__(self) -> str:
+        return str(self.value)

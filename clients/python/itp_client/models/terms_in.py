@@ -1,0 +1,395 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.confidentiality import Confidentiality
+from ..models.contract_type import ContractType
+from ..models.ip_ownership import IpOwnership
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.investment_in import InvestmentIn
+    from ..models.milestone_in import MilestoneIn
+
+
+T = TypeVar("T", bound="TermsIn")
+
+
+@_attrs_define
+class TermsIn:
+    """Terms of a contract; on a change only the fields sent are changed (``milestones`` is the
+    whole plan; ``investment: null`` removes the investment terms).
+
+        Attributes:
+            confidentiality (Confidentiality | None | Unset):
+            confidentiality_years (int | None | Unset):
+            contract_type (ContractType | None | Unset):
+            ends_on (datetime.date | None | Unset):
+            investment (InvestmentIn | None | Unset):
+            ip_carrier_share (float | None | str | Unset): Joint ownership only
+            ip_enterprise_share (float | None | str | Unset): Joint ownership only
+            ip_ownership (IpOwnership | None | Unset):
+            milestones (list[MilestoneIn] | None | Unset):
+            scope (None | str | Unset): The work to be done
+            starts_on (datetime.date | None | Unset):
+            title (None | str | Unset):
+            value (float | None | str | Unset): Contract value in CNY, e.g. "3200000.00"
+    """
+
+    confidentiality: Confidentiality | None | Unset = UNSET
+    confidentiality_years: int | None | Unset = UNSET
+    contract_type: ContractType | None | Unset = UNSET
+    ends_on: datetime.date | None | Unset = UNSET
+    investment: InvestmentIn | None | Unset = UNSET
+    ip_carrier_share: float | None | str | Unset = UNSET
+    ip_enterprise_share: float | None | str | Unset = UNSET
+    ip_ownership: IpOwnership | None | Unset = UNSET
+    milestones: list[MilestoneIn] | None | Unset = UNSET
+    scope: None | str | Unset = UNSET
+    starts_on: datetime.date | None | Unset = UNSET
+    title: None | str | Unset = UNSET
+    value: float | None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.investment_in import InvestmentIn
+
+        confidentiality: None | str | Unset
+        if isinstance(self.confidentiality, Unset):
+            confidentiality = UNSET
+        elif isinstance(self.confidentiality, Confidentiality):
+            confidentiality = self.confidentiality.value
+        else:
+            confidentiality = self.confidentiality
+
+        confidentiality_years: int | None | Unset
+        if isinstance(self.confidentiality_years, Unset):
+            confidentiality_years = UNSET
+        else:
+            confidentiality_years = self.confidentiality_years
+
+        contract_type: None | str | Unset
+        if isinstance(self.contract_type, Unset):
+            contract_type = UNSET
+        elif isinstance(self.contract_type, ContractType):
+            contract_type = self.contract_type.value
+        else:
+            contract_type = self.contract_type
+
+        ends_on: None | str | Unset
+        if isinstance(self.ends_on, Unset):
+            ends_on = UNSET
+        elif isinstance(self.ends_on, datetime.date):
+            ends_on = self.ends_on.isoformat()
+        else:
+            ends_on = self.ends_on
+
+        investment: dict[str, Any] | None | Unset
+        if isinstance(self.investment, Unset):
+            investment = UNSET
+        elif isinstance(self.investment, InvestmentIn):
+            investment = self.investment.to_dict()
+        else:
+            investment = self.investment
+
+        ip_carrier_share: float | None | str | Unset
+        if isinstance(self.ip_carrier_share, Unset):
+            ip_carrier_share = UNSET
+        else:
+            ip_carrier_share = self.ip_carrier_share
+
+        ip_enterprise_share: float | None | str | Unset
+        if isinstance(self.ip_enterprise_share, Unset):
+            ip_enterprise_share = UNSET
+        else:
+            ip_enterprise_share = self.ip_enterprise_share
+
+        ip_ownership: None | str | Unset
+        if isinstance(self.ip_ownership, Unset):
+            ip_ownership = UNSET
+        elif isinstance(self.ip_ownership, IpOwnership):
+            ip_ownership = self.ip_ownership.value
+        else:
+            ip_ownership = self.ip_ownership
+
+        milestones: list[dict[str, Any]] | None | Unset
+        if isinstance(self.milestones, Unset):
+            milestones = UNSET
+        elif isinstance(self.milestones, list):
+            milestones = []
+            for milestones_type_0_item_data in self.milestones:
+                milestones_type_0_item = milestones_type_0_item_data.to_dict()
+                milestones.append(milestones_type_0_item)
+
+        else:
+            milestones = self.milestones
+
+        scope: None | str | Unset
+        if isinstance(self.scope, Unset):
+            scope = UNSET
+        else:
+            scope = self.scope
+
+        starts_on: None | str | Unset
+        if isinstance(self.starts_on, Unset):
+            starts_on = UNSET
+        elif isinstance(self.starts_on, datetime.date):
+            starts_on = self.starts_on.isoformat()
+        else:
+            starts_on = self.starts_on
+
+        title: None | str | Unset
+        if isinstance(self.title, Unset):
+            title = UNSET
+        else:
+            title = self.title
+
+        value: float | None | str | Unset
+        if isinstance(self.value, Unset):
+            value = UNSET
+        else:
+            value = self.value
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if confidentiality is not UNSET:
+            field_dict["confidentiality"] = confidentiality
+        if confidentiality_years is not UNSET:
+            field_dict["confidentiality_years"] = confidentiality_years
+        if contract_type is not UNSET:
+            field_dict["contract_type"] = contract_type
+        if ends_on is not UNSET:
+            field_dict["ends_on"] = ends_on
+        if investment is not UNSET:
+            field_dict["investment"] = investment
+        if ip_carrier_share is not UNSET:
+            field_dict["ip_carrier_share"] = ip_carrier_share
+        if ip_enterprise_share is not UNSET:
+            field_dict["ip_enterprise_share"] = ip_enterprise_share
+        if ip_ownership is not UNSET:
+            field_dict["ip_ownership"] = ip_ownership
+        if milestones is not UNSET:
+            field_dict["milestones"] = milestones
+        if scope is not UNSET:
+            field_dict["scope"] = scope
+        if starts_on is not UNSET:
+            field_dict["starts_on"] = starts_on
+        if title is not UNSET:
+            field_dict["title"] = title
+        if value is not UNSET:
+            field_dict["value"] = value
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.investment_in import InvestmentIn
+        from ..models.milestone_in import MilestoneIn
+
+        d = dict(src_dict)
+
+        def _parse_confidentiality(data: object) -> Confidentiality | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                confidentiality_type_0 = Confidentiality(data)
+
+                return confidentiality_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Confidentiality | None | Unset, data)
+
+        confidentiality = _parse_confidentiality(d.pop("confidentiality", UNSET))
+
+        def _parse_confidentiality_years(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        confidentiality_years = _parse_confidentiality_years(
+            d.pop("confidentiality_years", UNSET)
+        )
+
+        def _parse_contract_type(data: object) -> ContractType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                contract_type_type_0 = ContractType(data)
+
+                return contract_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ContractType | None | Unset, data)
+
+        contract_type = _parse_contract_type(d.pop("contract_type", UNSET))
+
+        def _parse_ends_on(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                ends_on_type_0 = datetime.date.fromisoformat(data)
+
+                return ends_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        ends_on = _parse_ends_on(d.pop("ends_on", UNSET))
+
+        def _parse_investment(data: object) -> InvestmentIn | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                investment_type_0 = InvestmentIn.from_dict(data)
+
+                return investment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(InvestmentIn | None | Unset, data)
+
+        investment = _parse_investment(d.pop("investment", UNSET))
+
+        def _parse_ip_carrier_share(data: object) -> float | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | str | Unset, data)
+
+        ip_carrier_share = _parse_ip_carrier_share(d.pop("ip_carrier_share", UNSET))
+
+        def _parse_ip_enterprise_share(data: object) -> float | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | str | Unset, data)
+
+        ip_enterprise_share = _parse_ip_enterprise_share(
+            d.pop("ip_enterprise_share", UNSET)
+        )
+
+        def _parse_ip_ownership(data: object) -> IpOwnership | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                ip_ownership_type_0 = IpOwnership(data)
+
+                return ip_ownership_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(IpOwnership | None | Unset, data)
+
+        ip_ownership = _parse_ip_ownership(d.pop("ip_ownership", UNSET))
+
+        def _parse_milestones(data: object) -> list[MilestoneIn] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                milestones_type_0 = []
+                _milestones_type_0 = data
+                for milestones_type_0_item_data in _milestones_type_0:
+                    milestones_type_0_item = MilestoneIn.from_dict(
+                        milestones_type_0_item_data
+                    )
+
+                    milestones_type_0.append(milestones_type_0_item)
+
+                return milestones_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[MilestoneIn] | None | Unset, data)
+
+        milestones = _parse_milestones(d.pop("milestones", UNSET))
+
+        def _parse_scope(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        scope = _parse_scope(d.pop("scope", UNSET))
+
+        def _parse_starts_on(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                starts_on_type_0 = datetime.date.fromisoformat(data)
+
+                return starts_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        starts_on = _parse_starts_on(d.pop("starts_on", UNSET))
+
+        def _parse_title(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        title = _parse_title(d.pop("title", UNSET))
+
+        def _parse_value(data: object) -> float | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | str | Unset, data)
+
+        value = _parse_value(d.pop("value", UNSET))
+
+        terms_in = cls(
+            confidentiality=confidentiality,
+            confidentiality_years=confidentiality_years,
+            contract_type=contract_type,
+            ends_on=ends_on,
+            investment=investment,
+            ip_carrier_share=ip_carrier_share,
+            ip_enterprise_share=ip_enterprise_share,
+            ip_ownership=ip_ownership,
+            milestones=milestones,
+            scope=scope,
+            starts_on=starts_on,
+            title=title,
+            value=value,
+        )
+
+        return terms_in
