@@ -68,6 +68,27 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
     ("agriculture.food", "食品工程", "Food engineering"),
     ("chemicals", "化工", "Chemical engineering"),
     ("chemicals.catalysis", "催化", "Catalysis"),
+    # Added for issue 19 (additive: no code above changes meaning or goes away).
+    ("materials.textiles", "纺织与纤维材料", "Textiles and fibres"),
+    ("marine", "海洋与船舶", "Marine and shipbuilding"),
+    ("marine.shipbuilding", "船舶设计与建造", "Ship design and shipbuilding"),
+    ("marine.offshore", "海洋工程与海上风电", "Offshore engineering and offshore wind"),
+    ("marine.corrosion", "海洋腐蚀与防护", "Marine corrosion and protection"),
+    ("civil", "土木与交通基础设施", "Civil and transport infrastructure"),
+    ("civil.structures", "桥梁隧道与结构健康监测", "Bridges, tunnels and structural health monitoring"),
+    ("civil.pavement", "道路与路面材料", "Roads and pavement"),
+    ("civil.rail", "轨道交通", "Rail transit"),
+    ("acoustics", "声学与振动", "Acoustics, noise and vibration"),
+    ("acoustics.noise", "噪声与振动控制", "Noise and vibration control"),
+    ("acoustics.nvh", "车辆NVH", "Vehicle NVH"),
+    ("acoustics.ultrasonics", "超声与水声", "Ultrasonics and underwater acoustics"),
+    ("thermal", "热管理与热能", "Thermal management and heat"),
+    ("thermal.cooling", "电子与电池散热", "Electronics and battery cooling"),
+    ("thermal.heat_pumps", "热泵与余热利用", "Heat pumps and waste heat recovery"),
+    ("testing", "检验检测认证", "Testing, inspection and certification"),
+    ("testing.certification", "检测认证与电磁兼容", "Certification, EMC and safety testing"),
+    ("testing.ndt", "无损检测", "Non-destructive testing"),
+    ("testing.failure_analysis", "失效分析", "Failure analysis"),
 )
 
 FIELDS: dict[str, Field] = {code: Field(code, zh, en) for code, zh, en in _FIELDS}
@@ -80,6 +101,16 @@ def is_known(code: str) -> bool:
 def parent_of(code: str) -> str | None:
     f = FIELDS.get(code)
     return f.parent if f else None
+
+
+def top_of(code: str) -> str:
+    """The top-level field of a code (a top-level or unknown code is its own)."""
+    return parent_of(code) or code
+
+
+def is_broad(code: str) -> bool:
+    """A top-level field that has finer ones."""
+    return code in FIELDS and FIELDS[code].parent is None and any(f.parent == code for f in FIELDS.values())
 
 
 def field_similarity(a: str, b: str) -> float:

@@ -14,6 +14,7 @@ _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(enterprises|demands)(/|$)"), "demand"),
     (re.compile(r"^(carriers|people|trainees|assignments|talent)(/|$)"), "talent"),
     (re.compile(r"^(matches|match-assignments)(/|$)"), "matching"),
+    (re.compile(r"^vocabulary/infer/?$"), "matching"),
     (re.compile(r"^contracts(/|$)"), "contracts"),
     (re.compile(r"^dashboard(/|$)"), "dashboard"),
 )

@@ -21,7 +21,7 @@ import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from services.matching import views
+from services.matching import inference, views
 from services.matching.handlers import service_of
 from services.matching.schemas import (
     AssignmentRequest,
@@ -30,6 +30,7 @@ from services.matching.schemas import (
     ConflictOut,
     ConflictPage,
     InboxOut,
+    InferredField,
     MatchDecisionCreate,
     MatchOut,
     MatchPage,
@@ -46,6 +47,7 @@ from shared.problems import NotFound, Problem, validation_problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
 from shared.visibility import Relation, Sight
+from shared.vocabulary import FIELDS
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -399,3 +401,21 @@ async def get_match_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: Curr
 
 # The busiest routes, served before FastAPI's machinery (shared/hotpath.py).
 HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_suggestions_hot)]
+
+
+@router.get(
+    "/vocabulary/infer",
+    response_model=list[InferredField],
+    tags=["vocabulary"],
+    summary="Suggest vocabulary codes for a text, best first, with a confidence (any signed-in user)",
+)
+async def infer_fields(
+    actor: CurrentActor,
+    title: Annotated[str, Query(max_length=200, description="A title: its cues count twice")] = "",
+    description: Annotated[str, Query(max_length=4000)] = "",
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> Response:
+    ranked = inference.infer(title, description, top_k=limit)
+    return JSON(
+        [{"code": i.code, "zh": FIELDS[i.code].zh, "en": FIELDS[i.code].en, "confidence": i.confidence} for i in ranked]
+    )

@@ -214,7 +214,7 @@ def apply_curation(
             base = s.base_score if s.base_score is not None else s.score
             s = replace(s, score=round(base * factor, 4), adjustments=tuple(adjustments), base_score=base)
         out.append(s)
-    out.sort(key=lambda x: (-x.score, x.carrier_id))
+    out.sort(key=lambda x: -x.score)  # stable: equal scores keep the ranking's deterministic order
     return out[:top_k]
 
 
@@ -225,7 +225,13 @@ def explain(s: Scored, weights: Mapping[str, float]) -> list[str]:
     )
     lines = []
     strongest = [k for k, c in contributions if c > 0][:3]
-    if strongest:
+    if not s.matched_terms and not s.components.get("text"):
+        lines.append(
+            "no shared terms with the demand: ranked on "
+            + (", ".join(k for k in strongest if k != "text") or "nothing")
+            + " only, not on what it says it does"
+        )
+    elif strongest:
         lines.append("strongest: " + ", ".join(f"{k} {s.components[k]:.2f}" for k in strongest))
     if s.matched_terms:
         lines.append("matched terms: " + ", ".join(s.matched_terms[:6]))

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from services.matching.scoring import (
     COMPONENTS,
+    FIELD_TERM,
     MATCHED_TERMS,
     REGION_DOMESTIC,
     REGION_OVERSEAS,
@@ -50,6 +51,7 @@ from services.matching.scoring import (
     place_key,
     profile_terms,
     tf_weight,
+    tie_order,
     trl_range,
     trl_span,
     typical_value,
@@ -58,7 +60,7 @@ from services.matching.scoring import (
 from shared import vocabulary
 
 F64 = NDArray[np.float64]
-WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 46
+WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 
 
 def _group(code: str) -> str:
@@ -185,11 +187,13 @@ class ProfileIndex:
         self.ids: list[str | None] = []
         self.slot_of: dict[str, int] = {}
         self.affiliation_of: dict[str, str | None] = {}
+        self.names: dict[str, str] = {}
         self._fields: dict[str, tuple[str, ...]] = {}
         self.versions: dict[str, object] = {}
         self._term_buf: array[int] = array("i")
         self._tf_buf: array[float] = array("f")
         self._cap = 0
+        self._norms_at = 0
         self.n_slots = 0
         self.n_alive = 0
         self._alloc(1024)
@@ -266,12 +270,22 @@ class ProfileIndex:
         self.ids.append(doc.carrier_id)
         self.slot_of[doc.carrier_id] = slot
         self.affiliation_of[doc.carrier_id] = doc.affiliation
+        self.names[doc.carrier_id] = doc.name
         self._fields[doc.carrier_id] = tuple(doc.fields)
         self.versions[doc.carrier_id] = version
         self.alive[slot] = True
         self.n_alive += 1
         self._set_attributes(slot, doc)
         self.norm[slot] = self._slot_norm(slot)
+        self._keep_norms_current()
+
+    def _keep_norms_current(self) -> None:
+        """The first pass ranks by norms computed at indexing time; recompute them all when the
+        collection has drifted by a twentieth (amortised O(1) per update). Final scores never
+        use them: ``_finish`` recomputes the candidates' norms with the idf of now."""
+        n = self.n_alive
+        if abs(n - self._norms_at) > max(8, self._norms_at // 20):
+            self.refresh_norms()
 
     def _set_attributes(self, slot: int, doc: CarrierDoc) -> None:
         self._set_free(slot, doc.capacity, doc.active_load)
@@ -281,7 +295,7 @@ class ProfileIndex:
         if (doc.subject == "person") != self.experts:
             raise ValueError(f"a {doc.subject} profile in an index of {'experts' if self.experts else 'carriers'}")
         self.region_base[slot] = REGION_OVERSEAS if self.overseas[slot] else REGION_DOMESTIC
-        fw, gw = self.codes.masks(doc.fields)
+        fw, gw = self.codes.masks(doc.match_fields)
         self.fwords[slot] = np.array(fw, dtype=np.uint64)
         self.gwords[slot] = np.array(gw, dtype=np.uint64)
         lo, hi = trl_range(doc)
@@ -325,6 +339,7 @@ class ProfileIndex:
         if slot is None:
             return False
         self.affiliation_of.pop(profile_id, None)
+        self.names.pop(profile_id, None)
         self._fields.pop(profile_id, None)
         self.versions.pop(profile_id, None)
         ids = self._slot_terms(slot)
@@ -367,6 +382,7 @@ class ProfileIndex:
         contrib = (tfs * self._idf(terms)) ** 2
         sq = np.bincount(slot_of_entry, weights=contrib, minlength=n)
         self.norm[:n] = np.sqrt(sq)
+        self._norms_at = self.n_alive
         del terms
 
     def compact(self) -> None:
@@ -432,7 +448,7 @@ class ProfileIndex:
 
     # -- reads -----------------------------------------------------------------------------------
     def prepare(self, demand: DemandDoc, terms: Counter[str] | None = None) -> Query:
-        counts = terms if terms is not None else demand_terms(demand)
+        counts = terms if terms is not None else demand.terms()
         known = sorted((self.term_id[t], n) for t, n in counts.items() if t in self.term_id)
         ids = np.array([i for i, _ in known], dtype=np.int64)
         tfw = np.array([tf_weight(n) for _, n in known], dtype=np.float64)
@@ -450,8 +466,8 @@ class ProfileIndex:
             term_weights=weights,
             idf=idf,
             norm=norm,
-            field_bits=[self.codes.field(f) for f in demand.fields],
-            group_bits=[self.codes.group(_group(f)) for f in demand.fields],
+            field_bits=[self.codes.field(f) for f in demand.match_fields],
+            group_bits=[self.codes.group(_group(f)) for f in demand.match_fields],
             city=self.places.lookup(demand.city),
             province=self.places.lookup(demand.province),
             span=trl_span(demand.trl_current, demand.trl_target),
@@ -483,18 +499,19 @@ class ProfileIndex:
         del slots, weights
         return dots, pruned
 
-    def _cosine(self, q: Query, dots: F64, sl: slice | NDArray[np.int64]) -> F64:
-        norm = self.norm[sl]
+    def _cosine(self, q: Query, dots: F64, norm: F64) -> F64:
         if q.norm <= 0:
             return np.zeros_like(dots)
         with np.errstate(divide="ignore", invalid="ignore"):
             text = np.where(norm > 0, dots / (q.norm * norm), 0.0)
         return np.minimum(text, 1.0)
 
-    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, list[tuple[NDArray[np.int64], F64]]]:
-        """Exact dot products of a few slots with the query, from their own term vectors, and
-        per slot the shared terms with their contributions (for the matched terms)."""
+    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, F64, list[tuple[NDArray[np.int64], F64]]]:
+        """Exact dot products of a few slots with the query and their norms, both from their own
+        term vectors with the idf of now (so a score never depends on when a profile was
+        indexed), and per slot the shared terms with their contributions (for the matched terms)."""
         dots = np.zeros(slots.size)
+        norms = np.zeros(slots.size)
         details: list[tuple[NDArray[np.int64], F64]] = []
         qw = q.term_weights * q.idf
         for i, slot in enumerate(slots.tolist()):
@@ -504,14 +521,20 @@ class ProfileIndex:
             tfs = np.frombuffer(self._tf_buf, dtype=np.float32, count=n, offset=4 * s)
             contrib = qw[qi] * tfs[di]
             dots[i] = contrib.sum()
+            w = tfs.astype(np.float64) * self._idf(ids)
+            norms[i] = math.sqrt(float(np.dot(w, w)))
             details.append((common, contrib))
-        return dots, details
+        return dots, norms, details
 
     def _matched_terms(self, common: NDArray[np.int64], contrib: F64) -> list[str]:
         if common.size == 0:
             return []
         ranked = sorted(
-            zip((-contribution_key(c) for c in contrib.tolist()), (self.terms[int(t)] for t in common), strict=True)
+            (k, t)
+            for k, t in zip(
+                (-contribution_key(c) for c in contrib.tolist()), (self.terms[int(t)] for t in common), strict=True
+            )
+            if not t.startswith(FIELD_TERM)
         )
         return [t for _, t in ranked[:MATCHED_TERMS]]
 
@@ -600,7 +623,7 @@ class ProfileIndex:
             return []
         dots, pruned = self._first_pass(q)
         comps = self._structured(q, slice(0, n))
-        comps["text"] = self._cosine(q, dots, slice(0, n))
+        comps["text"] = self._cosine(q, dots, self.norm[:n])
         eligible = self.alive[:n] & ((dots > 0) | (comps["fields"] > 0) | bool(pruned))
         for pid in exclude:
             slot = self.slot_of.get(pid)
@@ -633,9 +656,9 @@ class ProfileIndex:
         top_k: int,
         floor: float | None,
     ) -> list[Scored]:
-        dots, details = self._exact_dots(q, slots)
+        dots, norms, details = self._exact_dots(q, slots)
         comps = self._structured(q, slots)
-        comps["text"] = self._cosine(q, dots, slots)
+        comps["text"] = self._cosine(q, dots, norms)
         columns = [(k, comps[k].tolist()) for k in COMPONENTS if k in comps]
         rows: list[tuple[float, str, int, dict[str, float]]] = []
         for i, slot in enumerate(slots.tolist()):
@@ -649,7 +672,7 @@ class ProfileIndex:
             pid = self.ids[slot]
             assert pid is not None
             rows.append((-score, pid, i, c))
-        rows.sort(key=lambda r: (r[0], r[1]))
+        rows.sort(key=lambda r: tie_order(-r[0], r[3], self.names.get(r[1], ""), r[1]))
         out: list[Scored] = []
         for neg_score, pid, i, c in rows[:top_k]:
             matched = self._matched_terms(*details[i])
@@ -796,7 +819,7 @@ class OpenDemands:
             alive = np.zeros(n, dtype=np.bool_)
             for demand_id, slot in self.slot_of.items():
                 d = self.docs[demand_id]
-                _, gw = codes.masks(d.fields)
+                _, gw = codes.masks(d.match_fields)
                 groups[slot] = np.array(gw, dtype=np.uint64)
                 city[slot], province[slot] = places.lookup(d.city), places.lookup(d.province)
                 has_trl[slot] = d.trl_current is not None or d.trl_target is not None

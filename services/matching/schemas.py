@@ -146,3 +146,12 @@ class ConflictPage(BaseModel):
 
 class BatchAssignmentOut(Open):
     batch_id: UUID
+
+
+class InferredField(BaseModel):
+    """A vocabulary code a text is about, with the confidence of the inference (0..1)."""
+
+    code: str
+    zh: str
+    en: str
+    confidence: float

@@ -46,6 +46,7 @@ CREDENTIAL_EXCHANGE = frozenset({("POST", "/api/v1/oauth/token")})
 MATRIX = """
 route                                                                     variant            ent_a ent_b  car_a car_b  pm  operator viewer admin anon
 GET    /api/v1/vocabulary/fields                                          -                  ok    ok     ok    ok     ok  ok       ok     ok    ok
+GET    /api/v1/vocabulary/infer                                           -                  ok    ok     ok    ok     ok  ok       ok     ok    401
 
 # demand: enterprises and centers
 GET    /api/v1/enterprises                                                -                  ok    ok     403   403    ok  ok       ok     ok    401

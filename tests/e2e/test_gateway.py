@@ -283,3 +283,10 @@ async def test_an_encoded_separator_or_query_never_reaches_another_route(embedde
         assert r.status_code in (400, 404, 405, 422), (url, r.status_code, r.text[:200])
         assert r.headers["content-type"] == "application/problem+json", url
         assert "items" not in r.json(), url
+
+
+async def test_field_inference_through_the_gateway(embedded_gateway: httpx.AsyncClient) -> None:
+    r = await embedded_gateway.get("/api/v1/vocabulary/infer", params={"title": "Our battery packs overheat in summer"})
+    assert r.status_code == 200, r.text
+    codes = [c["code"] for c in r.json()]
+    assert {"thermal.cooling", "energy.batteries"} <= set(codes)

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List assignments, newest first */
+        /**
+         * List assignments, newest first
+         * @description Staff read every assignment; a carrier user its own carrier's (its researchers' and the carrier's); anyone else is refused (403).
+         */
         get: operations["listAssignments"];
         put?: never;
         /** Assign a project manager, a researcher or a carrier; 409 over capacity, naming the current load */
@@ -427,7 +430,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest events, newest first (no data) */
+        /**
+         * The latest events, newest first (no data)
+         * @description Dashboard viewers get none about a demand that is not published (shared.visibility).
+         */
         get: operations["getRecentEvents"];
         put?: never;
         post?: never;
@@ -989,6 +995,23 @@ export interface paths {
         };
         /** The controlled vocabulary of technical fields, with Chinese and English labels (public) */
         get: operations["listVocabularyFields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vocabulary/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suggest vocabulary codes for a text, best first, with a confidence (any signed-in user) */
+        get: operations["getInferFields"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1858,6 +1881,20 @@ export interface components {
         InboxOut: {
             /** Items */
             items: components["schemas"]["InboxItemOut"][];
+        };
+        /**
+         * InferredField
+         * @description A vocabulary code a text is about, with the confidence of the inference (0..1).
+         */
+        InferredField: {
+            /** Code */
+            code: string;
+            /** Confidence */
+            confidence: number;
+            /** En */
+            en: string;
+            /** Zh */
+            zh: string;
         };
         /**
          * InvestmentIn
@@ -12182,6 +12219,114 @@ export interface operations {
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or none the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The method is not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid: every invalid field is listed in ``errors`` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After says when to try again) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service or the database is unavailable (Retry-After says when to try again) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInferFields: {
+        parameters: {
+            query?: {
+                /** @description A title: its cues count twice */
+                title?: string;
+                description?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InferredField"][];
+                };
+            };
+            /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials (bearer token, API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -60,6 +60,7 @@ from .import_report import ImportReport
 from .import_talent_type_type_0 import ImportTalentTypeType0
 from .inbox_item_out import InboxItemOut
 from .inbox_out import InboxOut
+from .inferred_field import InferredField
 from .investment_in import InvestmentIn
 from .ip_ownership import IpOwnership
 from .kpi_breakdown_row import KpiBreakdownRow
@@ -185,6 +186,7 @@ __all__ = (
     "ImportTalentTypeType0",
     "InboxItemOut",
     "InboxOut",
+    "InferredField",
     "InvestmentIn",
     "IpOwnership",
     "KpiBreakdownRow",

@@ -40,6 +40,7 @@ OWNERS: list[tuple[str, str]] = [
     (f"matches/{ID}/accept", "matching"),
     ("match-assignments", "matching"),
     (f"match-assignments/{ID}", "matching"),
+    ("vocabulary/infer", "matching"),
     ("contracts", "contracts"),
     (f"contracts/{ID}", "contracts"),
     (f"contracts/{ID}/milestones", "contracts"),

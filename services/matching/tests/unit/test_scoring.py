@@ -249,7 +249,8 @@ def test_matched_terms_occur_in_both_texts(demand: DemandDoc) -> None:
         c = by_id[s.carrier_id]
         ctext = " ".join([c.name, c.capabilities, *c.keywords])
         cterms = set(tokenize(ctext)) | set(concepts(ctext))
-        assert s.matched_terms, s
+        # Ranked on related fields alone (no shared word), a profile shows no matched terms.
+        assert bool(s.matched_terms) == (s.components["text"] > 0), s
         assert set(s.matched_terms) <= dterms & cterms
 
 
@@ -404,7 +405,8 @@ def test_a_chinese_demand_meets_an_english_profile_through_the_glossary() -> Non
         province=None,
     )
     [s] = rank(demand, [english])
-    assert s.components["text"] > 0.0 and s.components["fields"] == 0.0  # the text alone carries it
+    # The text carries it: it ticked only it.ai, but its own text is about batteries (inferred).
+    assert s.components["text"] > 0.0 and s.components["fields"] > 0.0
     assert {"固态电解质|solid electrolyte", "循环寿命|cycle life"} <= set(s.matched_terms)
 
 

@@ -107,6 +107,8 @@ def sync_detailed(
 ) -> Response[DashboardRecentEventsOut | Problem]:
     """The latest events, newest first (no data)
 
+     Dashboard viewers get none about a demand that is not published (shared.visibility).
+
     Args:
         limit (int | Unset):  Default: 20.
 
@@ -136,6 +138,8 @@ def sync(
 ) -> DashboardRecentEventsOut | Problem | None:
     """The latest events, newest first (no data)
 
+     Dashboard viewers get none about a demand that is not published (shared.visibility).
+
     Args:
         limit (int | Unset):  Default: 20.
 
@@ -159,6 +163,8 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
 ) -> Response[DashboardRecentEventsOut | Problem]:
     """The latest events, newest first (no data)
+
+     Dashboard viewers get none about a demand that is not published (shared.visibility).
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -186,6 +192,8 @@ async def asyncio(
     limit: int | Unset = 20,
 ) -> DashboardRecentEventsOut | Problem | None:
     """The latest events, newest first (no data)
+
+     Dashboard viewers get none about a demand that is not published (shared.visibility).
 
     Args:
         limit (int | Unset):  Default: 20.

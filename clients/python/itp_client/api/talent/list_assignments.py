@@ -174,6 +174,9 @@ def sync_detailed(
 ) -> Response[AssignmentPage | Problem]:
     """List assignments, newest first
 
+     Staff read every assignment; a carrier user its own carrier's (its researchers' and the carrier's);
+    anyone else is refused (403).
+
     Args:
         person_id (None | Unset | UUID):
         carrier_id (None | Unset | UUID):
@@ -221,6 +224,9 @@ def sync(
 ) -> AssignmentPage | Problem | None:
     """List assignments, newest first
 
+     Staff read every assignment; a carrier user its own carrier's (its researchers' and the carrier's);
+    anyone else is refused (403).
+
     Args:
         person_id (None | Unset | UUID):
         carrier_id (None | Unset | UUID):
@@ -262,6 +268,9 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
 ) -> Response[AssignmentPage | Problem]:
     """List assignments, newest first
+
+     Staff read every assignment; a carrier user its own carrier's (its researchers' and the carrier's);
+    anyone else is refused (403).
 
     Args:
         person_id (None | Unset | UUID):
@@ -307,6 +316,9 @@ async def asyncio(
     limit: int | Unset = 20,
 ) -> AssignmentPage | Problem | None:
     """List assignments, newest first
+
+     Staff read every assignment; a carrier user its own carrier's (its researchers' and the carrier's);
+    anyone else is refused (403).
 
     Args:
         person_id (None | Unset | UUID):

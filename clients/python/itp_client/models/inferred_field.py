@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="InferredField")
+
+
+@_attrs_define
+class InferredField:
+    """A vocabulary code a text is about, with the confidence of the inference (0..1).
+
+    Attributes:
+        code (str):
+        confidence (float):
+        en (str):
+        zh (str):
+    """
+
+    code: str
+    confidence: float
+    en: str
+    zh: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        confidence = self.confidence
+
+        en = self.en
+
+        zh = self.zh
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "confidence": confidence,
+                "en": en,
+                "zh": zh,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        confidence = d.pop("confidence")
+
+        en = d.pop("en")
+
+        zh = d.pop("zh")
+
+        inferred_field = cls(
+            code=code,
+            confidence=confidence,
+            en=en,
+            zh=zh,
+        )
+
+        inferred_field.additional_properties = d
+        return inferred_field
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
