@@ -28,7 +28,7 @@ from services.gateway.tests.integration.stub import CARRIERS, CONTRACTS, D1, ID,
 from shared.auth import verifier_for
 from shared.db import create_engine
 from shared.migrations import upgrade
-from shared.testing import free_port, token_for
+from shared.testing import free_port, token_for, wait_for
 
 SERVICES = ("demand", "talent", "matching", "contracts", "dashboard")
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -265,6 +265,15 @@ async def test_an_api_key_is_exchanged_for_a_token_on_the_fast_path(pair: Pair) 
         assert actor.subject == f"apikey:{key.split('_')[1]}:portal"
     assert await store.revoke(key.split("_")[1])
     await store.engine.dispose()
+
+    for client in (pair.fast, pair.slow):
+
+        async def refused(client: httpx.AsyncClient = client) -> bool:
+            # Revocation reaches a gateway within its key cache's age (a bounded wait, not a sleep).
+            r = await client.get("/api/v1/demands?limit=1", headers={"X-API-Key": key})
+            return r.status_code == 401
+
+        await wait_for(refused, timeout_s=10, what="the revoked key to be refused")
     r, _ = await both(pair, "GET", "/api/v1/demands?limit=1", headers={"X-API-Key": key})
     assert (r.status_code, r.json()["type"]) == (401, "/problems/revoked-api-key")
 
