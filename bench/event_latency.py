@@ -11,6 +11,16 @@ matching's relay publishes ``MatchesSuggested``. Target: p99 under 100 ms at 50 
 
     .venv/bin/python -m bench.event_latency            # 5 rounds of 30 s at 50 demands/s
     .venv/bin/python -m bench.event_latency --quick    # 1 round of 10 s: a smoke run
+    .venv/bin/python -m bench.event_latency --find-capacity   # steps 25, 50, 100, 200, 400 /s ...
+
+``--drain N`` first publishes N ``DemandSubmitted`` at once straight to the demand topic and
+times how long matching takes to answer them all: its throughput, which a noisy machine blurs
+less than latency.
+
+``--find-capacity`` runs one round per rate, doubling from 25 demands/s, until a round misses
+and prints ``capacity: N demands/s``: the highest rate whose p99 stays under 100 ms and whose
+lag does not grow (every demand answered, and the last quarter of the round no slower than its
+first quarter by more than 50 ms at the median).
 """
 
 from __future__ import annotations
@@ -20,8 +30,10 @@ import asyncio
 import contextlib
 import json
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +58,20 @@ from bench.harness import (
     summarize_profile,
     wait_for_lag,
 )
+from shared.bus.base import Record
+from shared.bus.kafka import KafkaBus
 from shared.events import topics
+from shared.events.demand import DemandSubmitted
+from shared.events.envelope import CONTENT_TYPE, Envelope
 from shared.events.matching import MatchesSuggested
 from shared.testing import auth_headers, kafka_bootstrap, unique
 from tests.e2e.slice import demand_body, new_credit_code
 
 P99_TARGET_MS = 100.0
+# A round whose last quarter's median latency exceeds its first quarter's by more than this is
+# falling behind (its lag grows), whatever its p99.
+LAG_GROWTH_MS = 50.0
+CAPACITY_RATES = (25, 50, 100, 200, 400, 800)
 
 
 def matching_in(prefix: str) -> dict[str, list[str]]:
@@ -195,6 +215,18 @@ class RoundResult:
     post_ms: list[float]
     send_lag_ms: list[float]
     suggested_carriers: list[int]
+    # Median latency of the last quarter of the demands sent minus that of the first quarter.
+    lag_growth_ms: float = 0.0
+    rate: float = 0.0
+
+    def keeps_up(self) -> bool:
+        """p99 under the target, every demand answered, and the lag not growing."""
+        return (
+            self.received == self.sent
+            and bool(self.latencies_ms)
+            and percentile(self.latencies_ms, 99) < P99_TARGET_MS
+            and self.lag_growth_ms <= LAG_GROWTH_MS
+        )
 
     def figures(self) -> dict[str, float]:
         lat = self.latencies_ms
@@ -254,11 +286,15 @@ async def one_round(
     while time.monotonic() < deadline and not all(d in sub.arrivals for d in sent):  # noqa: ASYNC110 - bounded poll
         await asyncio.sleep(0.05)
     latencies, carriers = [], []
-    for demand_id, s in sent.items():
+    in_order: list[float] = []  # latencies in the order the demands were scheduled
+    for demand_id, s in sorted(sent.items(), key=lambda kv: kv[1].scheduled):
         if demand_id in sub.arrivals:
             arrived, n_carriers = sub.arrivals[demand_id]
             latencies.append((arrived - s.created) * 1000)
             carriers.append(n_carriers)
+            in_order.append(latencies[-1])
+    quarter = max(1, len(in_order) // 4)
+    growth = median(in_order[-quarter:]) - median(in_order[:quarter]) if in_order else 0.0
     if failures:
         print(f"  !! {len(failures)} demands not created, e.g. {failures[0]}", flush=True)
     missing = len(sent) - len(latencies)
@@ -273,6 +309,7 @@ async def one_round(
         post_ms=[(s.created - s.sent) * 1000 for s in sent.values()],
         send_lag_ms=send_lag,
         suggested_carriers=carriers,
+        lag_growth_ms=growth,
     )
 
 
@@ -284,13 +321,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "Event latency: 201 of a demand -> its MatchesSuggested consumed",
         info,
         {
-            "rate": f"{args.rate:g} demands/s",
+            "rate": "stepped: " + ", ".join(f"{r:g}" for r in args.rates) + " demands/s"
+            if args.find_capacity
+            else f"{args.rate:g} demands/s",
             "seconds per round": duration,
             "rounds": rounds,
             "carriers": args.carriers,
         },
     )
     results: list[RoundResult] = []
+    drained: list[float] = []
     # Topics and consumer groups of this run only: no backlog of another run, none left behind.
     prefix = unique("itpbench")
     names = await create_topics(prefix)
@@ -301,11 +341,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         env_overrides={**NO_RATE_LIMIT, "ITP_TOPIC_PREFIX": prefix},
     )
     try:
-        await _rounds(args, stack, prefix, group_in, duration, rounds, results)
+        await _rounds(args, stack, prefix, group_in, duration, rounds, results, drained)
     finally:
         await delete_topics(names)
     out = summarize(info, args, duration, results)
-    report(out)
+    out["drain_demands_per_s"] = drained[0] if drained else None
+    if args.find_capacity:
+        report_capacity(out)
+    else:
+        report(out)
     return out
 
 
@@ -317,6 +361,7 @@ async def _rounds(
     duration: float,
     rounds: int,
     results: list[RoundResult],
+    drained: list[float],
 ) -> None:
     async with stack:
         sub = Subscriber()
@@ -373,6 +418,12 @@ async def _rounds(
                     for out, spy in spies:
                         await spy.wait()
                         print(summarize_profile(out), flush=True)
+                if args.drain:
+                    await wait_for_lag(group_in, timeout_s=600, what="matching catching up before the drain")
+                    drained.append(await drain(bodies, sub, topics.for_prefix(prefix)["demand"], args.drain))
+                if args.find_capacity:
+                    await _capacity_steps(args, http, url, bodies, headers, sub, group_in, duration, results)
+                    return
                 for i in range(rounds):
                     await wait_for_lag(group_in, timeout_s=300, what="matching catching up between rounds")
                     await asyncio.sleep(1.0)
@@ -395,10 +446,95 @@ async def _rounds(
             await sub.stop()
 
 
+async def drain(bodies: list[bytes], sub: Subscriber, demand_topic: str, n: int, *, timeout_s: float = 900) -> float:
+    """Publish ``n`` demands at once to matching's input; the demands/s at which it answered them."""
+    envelopes = []
+    for i in range(n):
+        body = orjson.loads(bodies[i % len(bodies)])
+        body.pop("contact", None)
+        event = DemandSubmitted(
+            demand_id=uuid.uuid4(),
+            enterprise_id=body["enterprise_id"],
+            title=body["title"],
+            description=body["description"],
+            fields=body["fields"],
+            keywords=body.get("keywords", []),
+            demand_type=body["demand_type"],
+            budget=body.get("budget"),
+            province="江苏",
+            city="苏州",
+            submitted_at=datetime.now(UTC),
+        )
+        envelopes.append(Envelope.wrap(event, source="/itp/demand", traceparent=None))
+    bus = KafkaBus(kafka_bootstrap(), client_id="itp-bench-drain")
+    await bus.start()
+    try:
+        records = [
+            Record(demand_topic, e.subject.encode(), e.to_json(), [("content-type", CONTENT_TYPE.encode())])
+            for e in envelopes
+        ]
+        t0 = time.monotonic()
+        await bus.publish(records)
+    finally:
+        await bus.stop()
+    wanted = {str(e.event().demand_id) for e in envelopes}  # type: ignore[union-attr]
+    deadline = t0 + timeout_s
+    while time.monotonic() < deadline and not wanted <= sub.arrivals.keys():  # noqa: ASYNC110 - bounded poll
+        await asyncio.sleep(0.05)
+    answered = [sub.arrivals[d][0] for d in wanted if d in sub.arrivals]
+    seconds = (max(answered) - t0) if answered else timeout_s
+    rate = len(answered) / seconds
+    print(f"-- drain: {len(answered)}/{n} demands answered in {seconds:.1f} s: {rate:.1f} demands/s", flush=True)
+    return rate
+
+
+async def _capacity_steps(
+    args: argparse.Namespace,
+    http: aiohttp.ClientSession,
+    url: str,
+    bodies: list[bytes],
+    headers: dict[str, str],
+    sub: Subscriber,
+    group_in: dict[str, list[str]],
+    duration: float,
+    results: list[RoundResult],
+) -> None:
+    """One round per rate, in increasing order, until one does not keep up."""
+    for rate in args.rates:
+        await wait_for_lag(group_in, timeout_s=600, what="matching catching up between steps")
+        await asyncio.sleep(1.0)
+        r = await one_round(http, url, bodies, headers, sub, rate=rate, duration_s=duration)
+        r.rate = rate
+        results.append(r)
+        f = r.figures() if r.latencies_ms else {}
+        print(
+            f"-- {rate:g} demands/s: {r.received}/{r.sent} answered   p50 {f.get('p50_ms', 0):.1f}"
+            f"   p99 {f.get('p99_ms', 0):.1f}   max {f.get('max_ms', 0):.1f} ms   lag growth"
+            f" {r.lag_growth_ms:+.1f} ms   (POST p99 {f.get('post_p99_ms', 0):.1f} ms;"
+            f" send lag max {f.get('send_lag_max_ms', 0):.1f} ms)   {'keeps up' if r.keeps_up() else 'FALLS BEHIND'}",
+            flush=True,
+        )
+        if not r.keeps_up():
+            return
+
+
+def report_capacity(out: dict[str, Any]) -> None:
+    steps = out["steps"]
+    print("\n| rate (demands/s) | answered | p50 | p99 | max | lag growth | POST p99 | keeps up |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    for s in steps:
+        print(
+            f"| {s['rate']:g} | {s['received']}/{s['sent']} | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms"
+            f" | {s['max_ms']:.1f} ms | {s['lag_growth_ms']:+.1f} ms | {s['post_p99_ms']:.1f} ms"
+            f" | {'yes' if s['keeps_up'] else 'no'} |"
+        )
+    print(f"capacity: {out['capacity']:g} demands/s")
+
+
 def summarize(
     info: dict[str, str], args: argparse.Namespace, duration: float, rounds: list[RoundResult]
 ) -> dict[str, Any]:
-    per_round = [r.figures() for r in rounds]
+    per_round = [r.figures() for r in rounds if r.latencies_ms]
     keys = per_round[0].keys() if per_round else []
     pooled = [x for r in rounds for x in r.latencies_ms]
     return {
@@ -419,7 +555,22 @@ def summarize(
         "failed": sum(r.failed for r in rounds),
         "suggested_carriers_median": median([c for r in rounds for c in r.suggested_carriers] or [0]),
         "target_p99_ms": P99_TARGET_MS,
+        "steps": [
+            {
+                "rate": r.rate,
+                "sent": r.sent,
+                "received": r.received,
+                **(r.figures() if r.latencies_ms else dict.fromkeys(_FIGURES, 0.0)),
+                "lag_growth_ms": r.lag_growth_ms,
+                "keeps_up": r.keeps_up(),
+            }
+            for r in rounds
+        ],
+        "capacity": max((r.rate for r in rounds if r.keeps_up()), default=0.0),
     }
+
+
+_FIGURES = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "post_p50_ms", "post_p99_ms", "send_lag_max_ms")
 
 
 def report(out: dict[str, Any]) -> None:
@@ -454,6 +605,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=30.0, help="seconds per round")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--carriers", type=int, default=20, help="carriers registered before the run")
+    p.add_argument(
+        "--find-capacity",
+        action="store_true",
+        help="step the rate (--rates) one round each until a round misses; print the capacity",
+    )
+    p.add_argument(
+        "--rates",
+        default=",".join(str(r) for r in CAPACITY_RATES),
+        help="the rates --find-capacity steps through, comma-separated",
+    )
+    p.add_argument("--drain", type=int, default=0, help="first time matching answering this many demands at once")
     p.add_argument("--json", help="also write the figures to this file")
     p.add_argument(
         "--profile",
@@ -463,14 +625,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--profile-dir", default="bench-profiles")
     args = p.parse_args(argv)
     args.profile = [s for s in (args.profile or "").split(",") if s]
+    args.rates = [float(r) for r in args.rates.split(",") if r]
+    if args.find_capacity:
+        args.rate = args.rates[0]  # the warm-up's
+        if args.duration == 30.0:
+            args.duration = 15.0
     args.profile_dir = Path(args.profile_dir).resolve()
     if args.profile:
         args.profile_dir.mkdir(parents=True, exist_ok=True)
-    if not 0 < args.rate <= 500:
-        p.error("--rate must be in (0, 500]")
+    if not all(0 < r <= 1000 for r in [args.rate, *args.rates]):
+        p.error("rates must be in (0, 1000]")
     out = asyncio.run(run(args))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    if args.find_capacity:
+        return 0 if out["capacity"] else 1
     return 0 if out["received"] and out["failed"] == 0 and out["received"] == out["sent"] else 1
 
 

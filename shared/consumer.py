@@ -12,6 +12,15 @@ racing writer may have caused it). Anything else (the database or the broker unr
 timeout, a bug) pauses the event's partition and retries it after a capped exponential
 back-off, never committing past it and never dead-lettering it; the other partitions go on.
 
+A fetch is applied partition by partition, each partition its own task (up to
+``concurrency`` at once), its events in order. Where the consumer has a ``batch_scope`` (the
+service declares that its handlers may share a transaction), a run of up to ``batch_size``
+events of one partition is one transaction: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING``
+claims them all, the claimed ones are applied in order inside the scope, and the scope does at
+its end the derived work the events asked for (once per batch instead of once per event). A
+batch that fails is rolled back and applied again event by event, so the one at fault meets the
+failure rule alone and what precedes it commits. Offsets are committed after the database.
+
 An idle consumer waits in one long poll of the bus; ``stop()`` interrupts it.
 """
 
@@ -19,7 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -36,13 +46,18 @@ from shared.events.topics import dlq
 from shared.failures import backoff_s, consumer_verdict, is_infrastructure
 from shared.metrics import observe_lag
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.tracing import current_traceparent
+from shared.tracing import child_of, current_traceparent
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, DomainEvent, Envelope], Awaitable[None]]
 Outcome = Literal["applied", "duplicate", "ignored", "dead-lettered"]
 Partition = tuple[str, int]
+# Opened around the events of one batch, in its transaction: what the handlers defer (derived
+# work) is done at its exit, still inside the transaction.
+BatchScope = Callable[[UnitOfWork], AbstractAsyncContextManager[object]]
+# Of a partition's messages: the last one applied, and the one that failed with its error.
+Applied = tuple[Message | None, tuple[Message, Exception] | None]
 
 
 @dataclass
@@ -71,6 +86,9 @@ class EventConsumer:
         pause_base_s: float = 0.1,
         pause_max_s: float = 5.0,
         poll_s: float = 30.0,
+        batch_scope: BatchScope | None = None,
+        batch_size: int = 100,
+        concurrency: int = 4,
     ) -> None:
         self.group = group
         self.topics = topics
@@ -83,8 +101,13 @@ class EventConsumer:
         self.pause_base_s = pause_base_s
         self.pause_max_s = pause_max_s
         self.poll_s = poll_s
+        self.batch_scope = batch_scope
+        self.batch_size = batch_size if batch_scope is not None else 1
+        # SQLite has one writer: its partitions are applied one after another.
+        self.concurrency = concurrency if uow.engine.dialect.name == "postgresql" else 1
         self.stats = ConsumerStats()
         insert = postgresql.insert if uow.engine.dialect.name == "postgresql" else sqlite.insert
+        self._insert = insert
         self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
         self._stopping = asyncio.Event()
         self._subscriber: Subscriber | None = None
@@ -173,6 +196,97 @@ class EventConsumer:
         finally:
             current_traceparent.reset(token)
 
+    async def apply_in_order(
+        self, messages: Sequence[Message]
+    ) -> tuple[Message | None, tuple[Message, Exception] | None]:
+        """Apply messages of one partition in order, in batches where the consumer may: the last
+        one applied (database committed), and the one that failed with its error, if any (what
+        follows it is not applied). Stops early, with no failure, when the consumer is stopped."""
+        done: Message | None = None
+        i = 0
+        while i < len(messages):
+            if self._stopping.is_set():
+                break  # what is left is read again by whoever consumes next
+            chunk = messages[i : i + self.batch_size]
+            if len(chunk) > 1:
+                try:
+                    await self._apply_batch(chunk)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    # Find the one at fault: event by event, each its own transaction, below.
+                    log.debug("%s: a batch of %d failed (%s); applying it event by event", self.group, len(chunk), exc)
+                else:
+                    done = chunk[-1]
+                    i += len(chunk)
+                    await asyncio.sleep(0)  # let requests in between batches
+                    continue
+            for m in chunk:
+                if self._stopping.is_set():
+                    return done, None
+                try:
+                    outcome = await self.process(m)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    return done, (m, exc)
+                metrics.CONSUMER_EVENTS.labels(self.group, m.topic, outcome.replace("-", "_")).inc()
+                done = m
+            i += len(chunk)
+            await asyncio.sleep(0)
+        return done, None
+
+    async def _apply_batch(self, chunk: Sequence[Message]) -> None:
+        """Apply a run of one partition's messages in one transaction, or raise (nothing applied).
+        A message that does not parse makes the batch fail: it is dead-lettered on its own."""
+        assert self.batch_scope is not None
+        items: list[tuple[Handler, DomainEvent, Envelope]] = []
+        ignored = 0
+        for m in chunk:
+            envelope = Envelope.from_json(m.value)  # PoisonMessage: the event by event path
+            event = envelope.event()
+            if event is None or type(event) not in self.handlers:
+                ignored += 1
+                continue
+            items.append((self.handlers[type(event)], event, envelope))
+        applied = duplicates = 0
+        if items:
+            now = datetime.now(UTC)
+            claim = (
+                self._insert(self.processed)
+                .values(
+                    [
+                        {"consumer": self.group, "event_id": env.id, "event_type": env.type, "processed_at": now}
+                        for _, _, env in items
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(self.processed.c.event_id)
+            )
+            async with self.uow(items[0][2].traceparent) as uow, self.batch_scope(uow):
+                # One round trip claims the whole batch; what is already claimed was applied.
+                claimed = set((await uow.conn.execute(claim)).scalars())
+                for handler, event, envelope in items:
+                    if envelope.id not in claimed:
+                        duplicates += 1
+                        continue
+                    claimed.discard(envelope.id)  # the same event twice in one batch: once
+                    token = current_traceparent.set(envelope.traceparent)
+                    uow.traceparent = child_of(envelope.traceparent)
+                    try:
+                        await handler(uow, event, envelope)
+                        uow.events_rows()  # the events it emitted carry its own trace
+                    finally:
+                        current_traceparent.reset(token)
+                    applied += 1
+        self.stats.applied += applied
+        self.stats.duplicates += duplicates
+        self.stats.ignored += ignored
+        topic = chunk[0].topic
+        for outcome, n in (("applied", applied), ("duplicate", duplicates), ("ignored", ignored)):
+            if n:
+                metrics.CONSUMER_EVENTS.labels(self.group, topic, outcome).inc(n)
+
     async def _dead_letter(self, message: Message, error: BaseException, *, attempts: int) -> None:
         headers = [
             *message.headers,
@@ -248,38 +362,35 @@ class EventConsumer:
             self._fetching = None
 
     async def _handle_batch(self, sub: Subscriber, messages: list[Message]) -> None:
-        """Apply a fetched batch in order, then commit each partition's offset once, after the
-        database commits of its messages. A failure holds its partition: what follows it there
-        is read again after the back-off (and what was already applied is then skipped as a
-        duplicate); the other partitions of the batch go on."""
-        done: dict[Partition, Message] = {}
-        held: dict[Partition, tuple[Message, BaseException]] = {}
+        """Apply a fetch: each partition's messages in order, the partitions concurrently; then
+        commit each partition's offset once, after the database commits of its messages. A
+        failure holds its partition: what follows it there is read again after the back-off (and
+        what was already applied is then skipped as a duplicate); the other partitions go on."""
+        by_partition: dict[Partition, list[Message]] = {}
         for m in messages:
-            tp = (m.topic, m.partition)
-            if tp in held:
+            by_partition.setdefault((m.topic, m.partition), []).append(m)
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(msgs: list[Message]) -> Applied:
+            async with slots:
+                return await self.apply_in_order(msgs)
+
+        outcomes = await asyncio.gather(*(one(msgs) for msgs in by_partition.values()))
+        held: dict[Partition, tuple[Message, BaseException]] = {}
+        for tp, (done, failed) in zip(by_partition, outcomes, strict=True):
+            if failed is not None:
+                held[tp] = failed
+            if done is None:
                 continue
-            if self._stopping.is_set():
-                break  # what is left is read again by whoever consumes next
+            self._failures.pop(tp, None)  # it went on: a failure after it starts a new count
             try:
-                outcome = await self.process(m)
-                metrics.CONSUMER_EVENTS.labels(self.group, m.topic, outcome.replace("-", "_")).inc()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                held[tp] = (m, exc)
-                continue
-            done[tp] = m
-            self._failures.pop(tp, None)
-        for tp, m in done.items():
-            try:
-                await sub.commit(m)
+                await sub.commit(done)
             except asyncio.CancelledError:
                 raise
             except Exception as refused:
                 # A refused commit (a rebalance, the broker away): read the partition's part of
                 # the batch again; every message in it is then a duplicate and is skipped.
-                first = next(x for x in messages if (x.topic, x.partition) == tp)
-                held[tp] = (first, refused)
+                held[tp] = (by_partition[tp][0], refused)
         for m, failure in held.values():
             await self._hold(sub, m, failure)
 

@@ -160,6 +160,7 @@ class UnitOfWork:
     pending: list[DomainEvent] = field(default_factory=list)
     traceparent: str | None = None
     inserts: list[_Insert] = field(default_factory=list)
+    emitted: bool = False  # events were queued for the outbox (the relay is woken after the commit)
     committed: list[Callable[[], None]] = field(default_factory=list)
 
     def after_commit(self, apply: Callable[[], None]) -> None:
@@ -193,6 +194,7 @@ class UnitOfWork:
             return []
         now = datetime.now(UTC)
         envelopes = [Envelope.wrap(e, source=self.source, traceparent=self.traceparent) for e in self.pending]
+        self.emitted = True
         for ev, env in zip(self.pending, envelopes, strict=True):
             self.add(
                 self.outbox,
@@ -353,7 +355,7 @@ class UnitOfWorkFactory:
         uow = UnitOfWork(cast(AsyncConnection, lazy), self.source, self.outbox, traceparent=child_of(parent))
         try:
             yield uow
-            wrote = bool(uow.events_rows())
+            uow.events_rows()
             if lazy.opened is None and self.driver_pool is not None and _fits_one_statement(uow.inserts):
                 # Nothing ran yet: the rows and the events are one statement, atomic on its own.
                 inserts, uow.inserts = uow.inserts, []
@@ -367,7 +369,7 @@ class UnitOfWorkFactory:
             raise
         for apply in uow.committed:
             apply()
-        if wrote:
+        if uow.emitted:
             self.signal.notify()
 
 

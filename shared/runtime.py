@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import limits, openapi
 from shared.bus.base import Bus
-from shared.consumer import EventConsumer, Handler
+from shared.consumer import BatchScope, EventConsumer, Handler
 from shared.db import create_engine
 from shared.events import topics
 from shared.events.base import DomainEvent
@@ -44,11 +44,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """A consumer group of the service: the topics it reads and its handlers."""
+    """A consumer group of the service: the topics it reads and its handlers, and, where its
+    handlers may share a transaction, what to open around a batch of them (``EventConsumer``)."""
 
     name: str
     topics: list[str]
     handlers: Callable[[ServiceRuntime], dict[type[DomainEvent], Handler]]
+    batch_scope: Callable[[ServiceRuntime], BatchScope] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ class ServiceRuntime:
                 max_retries=settings.consumer_max_retries,
                 retry_backoff_s=settings.consumer_retry_backoff_s,
                 pause_max_s=settings.consumer_pause_max_s,
+                batch_scope=spec.batch_scope(self) if spec.batch_scope is not None else None,
+                batch_size=settings.consumer_batch_size,
+                concurrency=settings.consumer_concurrency,
             )
             for spec in definition.consumers
         ]

@@ -60,6 +60,10 @@ class ServiceSettings(BaseSettings):
     # A failure to retry (database or broker away) pauses its partition for a back-off that
     # doubles from 0.1 s up to this cap: recovery within this long of the database's return.
     consumer_pause_max_s: float = Field(default=5.0, gt=0)
+    # Events of one partition applied in one transaction where the service's handlers allow it,
+    # and partitions applied at once by one consumer (each holds a database connection).
+    consumer_batch_size: int = Field(default=100, ge=1)
+    consumer_concurrency: int = Field(default=4, ge=1)
     # Enough for the concurrency one process sees, so connections are not opened per request.
     db_pool_size: int = Field(default=32, ge=1)
     # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).

@@ -5,6 +5,7 @@
 #   deploy/local/kafka.sh start|stop|status
 #
 # Broker:     127.0.0.1:${ITP_KAFKA_PORT:-59092}   controller: 127.0.0.1:${ITP_KAFKA_CONTROLLER_PORT:-59093}
+#             SASL/SCRAM-SHA-512: 127.0.0.1:${ITP_KAFKA_SASL_PORT:-59094} (user itp, password ${ITP_KAFKA_SCRAM_PASSWORD:-itp-local-scram})
 # Files:      ${ITP_INFRA_DIR:-<repo>/.infra}/kafka/{libs,data,server.properties,kafka.log,kafka.pid}
 # Version:    ${ITP_KAFKA_VERSION:-4.4.0} (changing it re-resolves the jars into libs/)
 set -euo pipefail
@@ -15,6 +16,8 @@ INFRA_DIR="${ITP_INFRA_DIR:-$REPO_ROOT/.infra}"
 KAFKA_VERSION="${ITP_KAFKA_VERSION:-4.4.0}"
 BROKER_PORT="${ITP_KAFKA_PORT:-59092}"
 CONTROLLER_PORT="${ITP_KAFKA_CONTROLLER_PORT:-59093}"
+SASL_PORT="${ITP_KAFKA_SASL_PORT:-59094}"
+SCRAM_PASSWORD="${ITP_KAFKA_SCRAM_PASSWORD:-itp-local-scram}"
 HEAP="${ITP_KAFKA_HEAP:-512m}"
 READY_TIMEOUT_S="${ITP_KAFKA_READY_TIMEOUT:-90}"
 STOP_TIMEOUT_S="${ITP_KAFKA_STOP_TIMEOUT:-60}"
@@ -75,11 +78,25 @@ ensure_libs() {
 }
 
 render_config() {
+    render_config_to "$K_CONF.tmp"
+    mv "$K_CONF.tmp" "$K_CONF"
+}
+
+render_config_to() {
     sed -e "s|@BROKER_PORT@|$BROKER_PORT|g" \
         -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+        -e "s|@SASL_PORT@|$SASL_PORT|g" \
         -e "s|@LOG_DIRS@|$K_DATA|g" \
-        "$TEMPLATE" >"$K_CONF.tmp"
-    mv "$K_CONF.tmp" "$K_CONF"
+        "$TEMPLATE" >"$1"
+}
+
+# The running broker read $K_CONF at start; a newer template (or other ports) means a restart.
+config_changed() {
+    [[ -f "$K_CONF" ]] || return 1
+    render_config_to "$K_CONF.want"
+    if cmp -s "$K_CONF.want" "$K_CONF"; then rm -f "$K_CONF.want"; return 1; fi
+    rm -f "$K_CONF.want"
+    return 0
 }
 
 java_cp() { java -Xmx256m -cp "$K_LIBS/*" -Dlog4j2.configurationFile="$LOG4J2" "$@"; }
@@ -93,7 +110,8 @@ ensure_formatted() {
     [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a cluster id"
     log "formatting $K_DATA (cluster id $cluster_id)"
     mkdir -p "$K_DATA"
-    java_cp kafka.tools.StorageTool format -t "$cluster_id" -c "$K_CONF" >>"$K_LOG" 2>&1 \
+    java_cp kafka.tools.StorageTool format -t "$cluster_id" -c "$K_CONF" \
+        --add-scram "SCRAM-SHA-512=[name=itp,password=$SCRAM_PASSWORD]" >>"$K_LOG" 2>&1 \
         || { tail -n 20 "$K_LOG" >&2; die "StorageTool format failed (log: $K_LOG)"; }
 }
 
@@ -132,9 +150,14 @@ cmd_start() {
     ensure_tools
     local pid
     if pid="$(running_pid)"; then
-        wait_ready "$pid"
-        log "already running (pid $pid) on 127.0.0.1:$BROKER_PORT"
-        return 0
+        if config_changed; then
+            log "the configuration changed since the broker started: restarting it"
+            cmd_stop
+        else
+            wait_ready "$pid"
+            log "already running (pid $pid) on 127.0.0.1:$BROKER_PORT"
+            return 0
+        fi
     fi
     local t0=$SECONDS
     ensure_libs

@@ -6,7 +6,7 @@ from typing import Any
 
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
-from shared.consumer import Handler
+from shared.consumer import BatchScope, Handler
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import talent as talent_ev
@@ -37,6 +37,13 @@ def service_of(runtime: ServiceRuntime) -> MatchingService:
 async def on_start(runtime: ServiceRuntime) -> None:
     """Build the in-memory index from the read model before the consumers start."""
     await service_of(runtime).start()
+
+
+def batch_scope(runtime: ServiceRuntime) -> BatchScope:
+    """A batch of events is one transaction: the demands they affect are ranked again and their
+    stored views rendered once, at its end."""
+    svc = service_of(runtime)
+    return lambda uow: svc.deferring(uow, rematch=True)
 
 
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:

@@ -16,7 +16,11 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
-    consumers=[ConsumerSpec("read-model", [topics.TALENT, topics.DEMAND, topics.CONTRACTS], handlers.handlers)],
+    consumers=[
+        ConsumerSpec(
+            "read-model", [topics.TALENT, topics.DEMAND, topics.CONTRACTS], handlers.handlers, handlers.batch_scope
+        )
+    ],
     on_start=handlers.on_start,
     hot_routes=api.HOT_ROUTES,
 )

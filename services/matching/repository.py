@@ -29,6 +29,7 @@ from services.matching.tables import (
     suggestion_views,
     suggestions,
 )
+from shared.idempotency import lock_id
 from shared.visibility import RULES, Access, FieldClass, Relation
 
 # A demand's status only moves forward here, so a late or replayed event cannot reopen it.
@@ -126,6 +127,7 @@ def _lock_view(dialect: Any) -> Any:
 
 
 _LOCK_VIEW = {"postgresql": _lock_view(postgresql), "sqlite": _lock_view(sqlite)}
+_ADVISORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(:id)")
 _SAVE_VIEW = (
     sa.update(suggestion_views)
     .where(suggestion_views.c.demand_id == sa.bindparam("view_demand_id"))
@@ -656,32 +658,90 @@ class MatchingRepository:
     async def read_view(self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None) -> Any:
         return (await self.conn.execute(READ_VIEW, {"demand_id": demand_id, "carrier_id": carrier_id})).first()
 
-    async def lock_view(self, demand_id: uuid.UUID) -> None:
-        await self.conn.execute(_LOCK_VIEW[self.conn.dialect.name], {"demand_id": demand_id})
+    async def serialise(self, *ids: uuid.UUID | None) -> None:
+        """Until the transaction ends, hold back any other transaction about these demands or
+        profiles. What is derived from two records (a track record: a carrier and a contract's
+        demand; a capacity: a profile and its capacity state; an expert: a person and its carrier)
+        may come from events of different topics or keys, applied at the same time: each side
+        takes the lock before it writes, so the later one sees what the earlier committed. SQLite
+        has one writer at a time already."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        for key in sorted(str(i) for i in ids if i is not None):  # one order: no cycle between two
+            await self.conn.execute(_ADVISORY_LOCK, {"id": lock_id("matching", key)})
 
-    async def save_view(
-        self, demand_id: uuid.UUID, set_id: uuid.UUID | None, weights: str, body: str, now: datetime
+    async def lock_views(self, demand_ids: Sequence[uuid.UUID]) -> None:
+        """Lock these demands' views, in the order given (one round trip)."""
+        if demand_ids:
+            await self.conn.execute(_LOCK_VIEW[self.conn.dialect.name], [{"demand_id": d} for d in demand_ids])
+
+    async def save_views(
+        self, views: Sequence[tuple[uuid.UUID, uuid.UUID | None, str]], weights: str, now: datetime
     ) -> None:
-        await self.conn.execute(
-            _SAVE_VIEW,
-            {
-                "view_demand_id": demand_id,
-                "suggestion_set_id": set_id,
-                "weights": weights,
-                "body": body,
-                "rendered_at": now,
-            },
-        )
+        """Store rendered views: (demand id, suggestion set id, body) each (one round trip)."""
+        if views:
+            await self.conn.execute(
+                _SAVE_VIEW,
+                [
+                    {
+                        "view_demand_id": demand_id,
+                        "suggestion_set_id": set_id,
+                        "weights": weights,
+                        "body": body,
+                        "rendered_at": now,
+                    }
+                    for demand_id, set_id, body in views
+                ],
+            )
 
-    async def conflicted_carriers(self, demand_id: uuid.UUID) -> set[str]:
-        """The carriers in a conflict of interest with the demand's enterprise."""
+    async def conflicted_carriers(self, demand_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+        """Of each demand, the carriers in a conflict of interest with its enterprise (one query)."""
         t = conflicts_of_interest
         rows = await self.conn.execute(
-            sa.select(t.c.carrier_id)
+            sa.select(demand_profiles.c.demand_id, t.c.carrier_id)
             .join(demand_profiles, demand_profiles.c.enterprise_id == t.c.enterprise_id)
-            .where(demand_profiles.c.demand_id == demand_id)
+            .where(demand_profiles.c.demand_id.in_(demand_ids))
         )
-        return {str(r.carrier_id) for r in rows}
+        out: dict[uuid.UUID, set[str]] = {}
+        for r in rows:
+            out.setdefault(r.demand_id, set()).add(str(r.carrier_id))
+        return out
+
+    async def sets_carriers(self, set_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+        """The ranked carriers of each suggestion set, with their names (one query)."""
+        return await self._sets_rows(suggestions, carrier_profiles, "carrier_id", set_ids)
+
+    async def sets_experts(self, set_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+        """The ranked experts of each suggestion set, with their names (one query)."""
+        return await self._sets_rows(expert_suggestions, person_profiles, "person_id", set_ids)
+
+    async def _sets_rows(
+        self, table: sa.Table, profiles: sa.Table, key: str, set_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[dict[str, Any]]]:
+        out: dict[uuid.UUID, list[dict[str, Any]]] = {s: [] for s in set_ids}
+        if not set_ids:
+            return out
+        rows = await self.conn.execute(
+            sa.select(table, profiles.c.name)
+            .join(profiles, profiles.c[key] == table.c[key], isouter=True)
+            .where(table.c.suggestion_set_id.in_(set_ids))
+            .order_by(table.c.suggestion_set_id, table.c.rank)
+        )
+        for r in rows:
+            out[r.suggestion_set_id].append(dict(r._mapping))
+        return out
+
+    async def decisions_of(self, demand_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+        """The curation decisions of each demand, oldest first (one query)."""
+        rows = await self.conn.execute(
+            sa.select(match_decisions)
+            .where(match_decisions.c.demand_id.in_(demand_ids))
+            .order_by(match_decisions.c.decided_at)
+        )
+        out: dict[uuid.UUID, list[Any]] = {}
+        for r in rows:
+            out.setdefault(r.demand_id, []).append(r)
+        return out
 
     async def viewed_demands_of(self, enterprise_id: uuid.UUID) -> list[uuid.UUID]:
         """The enterprise's demands that have a stored view."""

@@ -13,13 +13,14 @@ marked ``@renders_views`` and name the demands concerned with ``views_changed``.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -95,8 +96,18 @@ class SuggestionsView(NamedTuple):
 
 # A conflict of interest being added or removed by the running transaction: (enterprise, carrier, present).
 _CONFLICT_CHANGE: ContextVar[tuple[str, str, bool] | None] = ContextVar("matching_conflict_change", default=None)
-# The demands whose stored view the running use case changed: rendered once each, at its end.
-_STALE_VIEWS: ContextVar[set[uuid.UUID] | None] = ContextVar("matching_stale_views", default=None)
+
+
+# What the running use case (or the consumer's batch) changed and leaves to its end: the demands
+# whose stored view to render again, once each, and the demands to rank again (with the trigger
+# of the first change that asked), once each.
+@dataclass
+class _Deferred:
+    views: set[uuid.UUID]
+    rematch: dict[str, str] | None = None  # demand id -> trigger; None: rank at once
+
+
+_DEFERRED: ContextVar[_Deferred | None] = ContextVar("matching_deferred", default=None)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -105,23 +116,16 @@ R = TypeVar("R")
 def renders_views(
     use_case: Callable[Concatenate[MatchingService, UnitOfWork, P], Awaitable[R]],
 ) -> Callable[Concatenate[MatchingService, UnitOfWork, P], Awaitable[R]]:
-    """At the end of the outermost such use case, in its transaction, render again the stored
-    views of the demands it changed (``MatchingService.views_changed``), in demand id order (so
-    that two transactions never wait for each other's view locks in a cycle)."""
+    """At the end of the outermost such use case (or of the consumer's batch around it), in its
+    transaction, render again the stored views of the demands it changed
+    (``MatchingService.views_changed``)."""
 
     @functools.wraps(use_case)
     async def wrapper(self: MatchingService, uow: UnitOfWork, *args: P.args, **kwargs: P.kwargs) -> R:
-        if _STALE_VIEWS.get() is not None:  # an outer use case renders them
+        if _DEFERRED.get() is not None:  # an outer use case or batch renders them
             return await use_case(self, uow, *args, **kwargs)
-        stale: set[uuid.UUID] = set()
-        token = _STALE_VIEWS.set(stale)
-        try:
-            result = await use_case(self, uow, *args, **kwargs)
-            if stale:
-                await self.render_views(uow, stale)
-            return result
-        finally:
-            _STALE_VIEWS.reset(token)
+        async with self.deferring(uow):
+            return await use_case(self, uow, *args, **kwargs)
 
     return wrapper
 
@@ -302,6 +306,7 @@ class MatchingService:
         updated = isinstance(e, talent_ev.CarrierProfileUpdated)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.carrier_id)
         now = datetime.now(UTC)
         changed, renamed = await repo.upsert_carrier(
             {
@@ -353,6 +358,7 @@ class MatchingService:
     ) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.person_id, e.carrier_id)
         updated = isinstance(e, talent_ev.PersonProfileUpdated)
         changed, renamed = await repo.upsert_person(
             {
@@ -399,6 +405,7 @@ class MatchingService:
     async def capacity_changed(self, uow: UnitOfWork, e: talent_ev.CapacityChanged) -> None:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.subject_id)
         applied = await repo.apply_capacity(
             e.subject_type, e.subject_id, e.capacity, e.active_load, e.changed_at, datetime.now(UTC)
         )
@@ -415,6 +422,7 @@ class MatchingService:
         published = isinstance(e, demand_ev.DemandPublished)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
+        await repo.serialise(e.demand_id)
         now = datetime.now(UTC)
         await repo.upsert_demand(
             {
@@ -506,6 +514,7 @@ class MatchingService:
         if isinstance(e, contract_ev.ContractTerminated):
             values.pop("value")
             values["value"] = Decimal("0")
+        await repo.serialise(e.demand_id, e.carrier_id)
         if not await repo.record_contract(values):
             return
         if status == "completed" and await repo.refresh_track(e.carrier_id, datetime.now(UTC)):
@@ -650,14 +659,26 @@ class MatchingService:
         return set_id
 
     async def _rematch(
-        self, uow: UnitOfWork, repo: MatchingRepository, demand_ids: Iterable[str], trigger: str
+        self,
+        uow: UnitOfWork,
+        repo: MatchingRepository,
+        demand_ids: Iterable[str] | dict[str, str],
+        trigger: str | None,
     ) -> None:
+        """Rank these demands again (``trigger``, or each its own from a dict); inside a batch
+        of consumed events, at the batch's end (``deferring``)."""
         limit = self.settings.rematch_limit
-        ids = list(demand_ids)
-        if len(ids) > limit:
-            log.warning("profile change affects %d open demands; re-suggesting for the first %d", len(ids), limit)
-        for demand_id in ids[:limit]:
-            await self.suggest(uow, uuid.UUID(demand_id), trigger=trigger, only_if_changed=True)
+        triggers = demand_ids if isinstance(demand_ids, dict) else dict.fromkeys(demand_ids, trigger or "")
+        if len(triggers) > limit:
+            log.warning("profile change affects %d open demands; re-suggesting for the first %d", len(triggers), limit)
+        deferred = _DEFERRED.get()
+        if deferred is not None and deferred.rematch is not None:
+            for demand_id, why in list(triggers.items())[:limit]:
+                deferred.rematch.setdefault(demand_id, why)
+            return
+        for demand_id, why in list(triggers.items())[:limit]:
+            await asyncio.sleep(0)  # ranking is CPU: let requests in between demands
+            await self.suggest(uow, uuid.UUID(demand_id), trigger=why, only_if_changed=True)
 
     async def request_suggestions(self, demand_id: uuid.UUID) -> SuggestionsView:
         async with self.uow() as uow:
@@ -700,30 +721,76 @@ class MatchingService:
     def views_changed(self, demand_ids: Iterable[uuid.UUID]) -> None:
         """The stored views of these demands show something that changed: the running use case
         (``renders_views``) renders them again before its transaction commits."""
-        stale = _STALE_VIEWS.get()
-        if stale is None:
+        deferred = _DEFERRED.get()
+        if deferred is None:
             raise RuntimeError("views change only inside a use case marked @renders_views")
-        stale.update(demand_ids)
+        deferred.views.update(demand_ids)
+
+    @asynccontextmanager
+    async def deferring(self, uow: UnitOfWork, *, rematch: bool = False) -> AsyncIterator[None]:
+        """The views changed inside are rendered at its end, in demand id order (so that two
+        transactions never wait for each other's view locks in a cycle); with ``rematch`` (a
+        batch of consumed events), the demands a profile change affects are ranked again at its
+        end too, once each, against the profiles as the whole batch left them."""
+        if _DEFERRED.get() is not None:
+            yield
+            return
+        deferred = _Deferred(set(), {} if rematch else None)
+        token = _DEFERRED.set(deferred)
+        try:
+            yield
+            if deferred.rematch:
+                repo = MatchingRepository(uow.conn)
+                pending, deferred.rematch = deferred.rematch, None  # ranked now, not deferred again
+                await self._rematch(uow, repo, pending, None)
+            if deferred.views:
+                await self.render_views(uow, deferred.views)
+        finally:
+            _DEFERRED.reset(token)
 
     async def render_views(self, uow: UnitOfWork, demand_ids: Iterable[uuid.UUID]) -> None:
-        """Render and store the views of these demands, in the transaction of ``uow``."""
+        """Render and store the views of these demands, in the transaction of ``uow``: their view
+        rows locked in demand id order (the previous renderings, if any, have committed), read,
+        rendered and saved with a few statements for all of them."""
         repo = MatchingRepository(uow.conn)
-        now = datetime.now(UTC)
-        for demand_id in sorted(set(demand_ids)):
-            await repo.lock_view(demand_id)  # the previous rendering, if any, has committed
-            latest, body = await self._render(repo, demand_id)
-            await repo.save_view(demand_id, latest.suggestion_set_id if latest else None, self._weights_key, body, now)
+        ids = sorted(set(demand_ids))
+        await repo.lock_views(ids)
+        rendered = await self._render(repo, ids)
+        await repo.save_views(
+            [(d, latest.suggestion_set_id if latest else None, body) for d, (latest, body) in rendered.items()],
+            self._weights_key,
+            datetime.now(UTC),
+        )
 
-    async def _render(self, repo: MatchingRepository, demand_id: uuid.UUID) -> tuple[Any, str]:
-        """The latest suggestion set of a demand and the stored part of its view, from the tables."""
-        latest = await repo.latest_set(demand_id)
-        if latest is None:
-            return None, self._no_suggestions
-        carriers = await repo.set_carriers(latest.suggestion_set_id)
-        experts = await repo.set_experts(latest.suggestion_set_id)
-        decisions = {str(d.carrier_id): d for d in await repo.decisions_for(demand_id)} if carriers else {}
-        conflicted = await repo.conflicted_carriers(demand_id) if carriers or experts else set()
-        return latest, views.render(latest, carriers, experts, decisions, conflicted, self.weights)
+    async def _render(
+        self, repo: MatchingRepository, demand_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[Any, str]]:
+        """Of each demand, its latest suggestion set and the stored part of its view, from the tables."""
+        latest = await repo.latest_sets_of(demand_ids)
+        set_ids = [s.suggestion_set_id for s in latest.values()]
+        carriers = await repo.sets_carriers(set_ids)
+        experts = await repo.sets_experts(set_ids)
+        shown = [d for d, s in latest.items() if carriers[s.suggestion_set_id] or experts[s.suggestion_set_id]]
+        decisions = await repo.decisions_of(shown) if shown else {}
+        conflicted = await repo.conflicted_carriers(shown) if shown else {}
+        out: dict[uuid.UUID, tuple[Any, str]] = {}
+        for demand_id in demand_ids:
+            s = latest.get(demand_id)
+            if s is None:
+                out[demand_id] = (None, self._no_suggestions)
+                continue
+            await asyncio.sleep(0)  # rendering is CPU: let requests in between views
+            decided = {str(d.carrier_id): d for d in decisions.get(demand_id, [])}
+            body = views.render(
+                s,
+                carriers[s.suggestion_set_id],
+                experts[s.suggestion_set_id],
+                decided,
+                conflicted.get(demand_id, set()),
+                self.weights,
+            )
+            out[demand_id] = (s, body)
+        return out
 
     async def suggestions_view(
         self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None
@@ -744,7 +811,7 @@ class MatchingService:
             stored = self._no_suggestions
         elif row["weights"] != self._weights_key:  # written with other weights: explain with ours
             async with self.uow.read() as conn:
-                latest, stored = await self._render(MatchingRepository(conn), demand_id)
+                latest, stored = (await self._render(MatchingRepository(conn), [demand_id]))[demand_id]
             set_id = latest.suggestion_set_id if latest else None
         enterprise_id = row["enterprise_id"]
         return SuggestionsView(
@@ -763,7 +830,7 @@ class MatchingService:
             row = await repo.demand_row(demand_id)
             if row is None:
                 return None
-            _, stored = await self._render(repo, demand_id)
+            _, stored = (await self._render(repo, [demand_id]))[demand_id]
         return views.splice(demand_id, row.status, row.enterprise_id, stored)
 
     async def refresh_views(self, *, chunk: int = 200) -> int:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.bus.base import Bus, Message, Record, Subscriber
 from shared.bus.kafka import KafkaBus
 from shared.bus.memory import partition_for
-from shared.consumer import EventConsumer, Outcome
+from shared.consumer import BatchScope, EventConsumer, Outcome
 from shared.events.base import DomainEvent
 from shared.events.envelope import CONTENT_TYPE, Envelope
 from shared.outbox import OutboxSignal, UnitOfWork, UnitOfWorkFactory
@@ -185,6 +185,7 @@ def make_consumer(
     group: str | None = None,
     max_retries: int = 2,
     bus: Bus | SpyBus | None = None,
+    batch_scope: BatchScope | None = None,
 ) -> RecordingConsumer:
     return RecordingConsumer(
         group=group or unique("kernel-test"),
@@ -195,6 +196,7 @@ def make_consumer(
         handlers={kernel.NoteWritten: handler},
         max_retries=max_retries,
         retry_backoff_s=0.01,
+        batch_scope=batch_scope,
     )
 
 

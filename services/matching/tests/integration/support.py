@@ -34,7 +34,7 @@ from shared.events import talent as talent_ev
 from shared.events import topics
 from shared.events.base import DomainEvent
 from shared.events.envelope import CONTENT_TYPE, Envelope
-from shared.runtime import ConsumerSpec, ServiceDefinition, ServiceRuntime, create_service_app
+from shared.runtime import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import ServiceSettings
 from shared.testing import auth_headers, kafka_bootstrap, unique, wait_for
 
@@ -170,8 +170,8 @@ def isolated_definition(topic_map: dict[str, str]) -> ServiceDefinition:
     return dataclasses.replace(
         definition,
         consumers=[
-            ConsumerSpec(
-                f"read-model-test-{uuid.uuid4().hex[:10]}", [topic_map[t] for t in spec.topics], handlers.handlers
+            dataclasses.replace(
+                spec, name=f"read-model-test-{uuid.uuid4().hex[:10]}", topics=[topic_map[t] for t in spec.topics]
             )
         ],
     )
@@ -270,15 +270,23 @@ class Matching:
 
 
 @asynccontextmanager
-async def matching_service(database_url: str, *, background: bool = True) -> AsyncIterator[Matching]:
-    suffix = uuid.uuid4().hex[:10]
-    topic_map = {t: f"itp.test.match{suffix}.{t.split('.')[1]}" for t in UPSTREAM}
+async def matching_service(
+    database_url: str, *, background: bool = True, alongside: Matching | None = None
+) -> AsyncIterator[Matching]:
+    """The matching service on its own topics; ``alongside``: another process of the service
+    that ``alongside`` runs, on its database, its topics and in its consumer group."""
+    if alongside is None:
+        suffix = uuid.uuid4().hex[:10]
+        topic_map = {t: f"itp.test.match{suffix}.{t.split('.')[1]}" for t in UPSTREAM}
+        definition_ = isolated_definition(topic_map)
+    else:
+        topic_map, definition_ = alongside.topic_map, alongside.runtime.definition
     names = [n for t in topic_map.values() for n in (t, topics.dlq(t))]
     bus = KafkaBus(kafka_bootstrap(), client_id=unique("itp-matching-it"))
     await bus.start()
     await bus.ensure_topics(names, 3)
     settings = ServiceSettings(env="test", service_name="matching", database_url=database_url, mode="kafka")
-    app = create_service_app(isolated_definition(topic_map), settings, bus, background=background)
+    app = create_service_app(definition_, settings, bus, background=background)
     try:
         async with app.router.lifespan_context(app):
             runtime: ServiceRuntime = app.state.runtime
@@ -290,7 +298,8 @@ async def matching_service(database_url: str, *, background: bool = True) -> Asy
                 yield Matching(client, runtime, bus, topic_map, database_url)
     finally:
         await bus.stop()
-        await delete_topics(names)
+        if alongside is None:
+            await delete_topics(names)
 
 
 async def _started(runtime: ServiceRuntime) -> bool:
