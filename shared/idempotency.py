@@ -30,6 +30,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared import locks
 from shared.auth import Actor
 from shared.db import UTCDateTime
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
@@ -92,21 +93,13 @@ def key_scope(operation: str, actor: Actor) -> str:
     return scope
 
 
-def lock_id(scope: str, key: str) -> int:
-    """The advisory lock (a signed 64-bit integer) that serialises the requests of one key."""
-    return int.from_bytes(hashlib.sha256(f"{scope}\x1f{key}".encode()).digest()[:8], "big", signed=True)
-
-
-_ADVISORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(:id)")
-
-
 async def reserve(conn: AsyncConnection, table: sa.Table, *, scope: str, key: str) -> None:
     """Lock (scope, key) until the transaction ends: a concurrent request with this key waits here.
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that changes nothing takes
     the database's write lock (SQLite has one writer at a time), held until commit."""
     if conn.dialect.name == "postgresql":
-        await conn.execute(_ADVISORY_LOCK, {"id": lock_id(scope, key)})
+        await locks.hold(conn, scope, key)
     else:
         await conn.execute(
             sa.update(table).where(table.c.scope == scope, table.c.key == key).values(status_code=table.c.status_code)

@@ -29,7 +29,7 @@ from services.matching.tables import (
     suggestion_views,
     suggestions,
 )
-from shared.idempotency import lock_id
+from shared import locks
 from shared.visibility import RULES, Access, FieldClass, Relation
 
 # A demand's status only moves forward here, so a late or replayed event cannot reopen it.
@@ -127,7 +127,6 @@ def _lock_view(dialect: Any) -> Any:
 
 
 _LOCK_VIEW = {"postgresql": _lock_view(postgresql), "sqlite": _lock_view(sqlite)}
-_ADVISORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(:id)")
 _SAVE_VIEW = (
     sa.update(suggestion_views)
     .where(suggestion_views.c.demand_id == sa.bindparam("view_demand_id"))
@@ -665,10 +664,7 @@ class MatchingRepository:
         may come from events of different topics or keys, applied at the same time: each side
         takes the lock before it writes, so the later one sees what the earlier committed. SQLite
         has one writer at a time already."""
-        if self.conn.dialect.name != "postgresql":
-            return
-        for key in sorted(str(i) for i in ids if i is not None):  # one order: no cycle between two
-            await self.conn.execute(_ADVISORY_LOCK, {"id": lock_id("matching", key)})
+        await locks.hold(self.conn, "matching", *ids)
 
     async def lock_views(self, demand_ids: Sequence[uuid.UUID]) -> None:
         """Lock these demands' views, in the order given (one round trip)."""

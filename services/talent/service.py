@@ -41,6 +41,7 @@ from services.talent.repository import (
 )
 from services.talent.schemas import AssignmentCreate, CarrierCreate, PersonCreate, TraineeCreate
 from services.talent.tables import carriers, people
+from shared import locks
 from shared.auth import Actor, Role
 from shared.bulk import validation_errors
 from shared.contact import can_see_contact
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
     from shared.runtime import ServiceRuntime
 
 CLOSED_CONTRACT = frozenset({"completed", "terminated"})
+# The name a demand's match and contracts lock while one of them is applied (shared/locks.py).
+DEMAND_LOCKS = "talent-demand"
 
 
 # --- problems -------------------------------------------------------------------------------
@@ -733,7 +736,10 @@ class TalentService:
         """Remember who brokers which demand with which carrier (the contract's project manager
         when the contract does not name one), and count the carrier's accepted matches. Events
         of two topics have no order between them: when a contract of this demand was signed
-        first, its project manager is now known and takes it on."""
+        first, its project manager is now known and takes it on. The match and the contracts of
+        one demand take turns (a lock on the demand): applied at the same time, each would miss
+        the other."""
+        await locks.hold(uow.conn, DEMAND_LOCKS, e.demand_id)
         repo = TalentRepository(uow.conn)
         new = await repo.add_match(
             {
@@ -786,6 +792,7 @@ class TalentService:
     async def contract_signed(self, uow: UnitOfWork, e: contract_ev.ContractSigned) -> None:
         """The carrier takes on the contract (load +1) and so does its project manager, when known.
         A re-signed contract (a later version) changes its value, not the loads."""
+        await locks.hold(uow.conn, DEMAND_LOCKS, e.demand_id)
         repo = TalentRepository(uow.conn)
         record = await repo.get_contract(e.contract_id, for_update=True)
         first_signature = record is None

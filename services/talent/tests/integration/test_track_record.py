@@ -4,6 +4,7 @@ twice, and the whole chain once more through the real broker."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from services.talent.handlers import service_of
 from services.talent.tables import contract_records, processed_messages
 from services.talent.tests.integration.helpers import (
     OPERATOR,
@@ -250,6 +252,45 @@ async def test_contract_terminated_releases_without_credit(talent: TalentApp) ->
     await twice(talent, signed(contract, demand, carrier["id"], pm["id"]), CONTRACTS)
     assert await outbox_rows(talent, after_seq=seq) == []
     assert await loads(talent, carrier, pm) == [0, 0]
+
+
+async def test_a_match_and_a_contract_of_one_demand_applied_at_once_see_each_other(talent: TalentApp) -> None:
+    """Partitions run concurrently, so a demand's MatchAccepted (which names its project manager)
+    and its ContractSigned (which does not) can be applied at the same time. Each must see what
+    the other committed, or the project manager never takes the contract on."""
+    carrier = await create_carrier(talent, capacity=5)
+    pm = await create_person(talent, None, roles=["project_manager"], university="东南大学")
+    demand, contract = uuid.uuid4(), uuid.uuid4()
+    svc = service_of(talent.runtime)
+    signing, release = asyncio.Event(), asyncio.Event()
+
+    async def sign() -> None:
+        async with talent.runtime.uow() as uow:
+            await svc.contract_signed(uow, signed(contract, demand, carrier["id"]))
+            signing.set()
+            await release.wait()  # the signature's transaction is still open
+
+    async def accept() -> None:
+        async with talent.runtime.uow() as uow:
+            await svc.match_accepted(uow, match_accepted(demand, carrier["id"], pm["id"]))
+
+    signer = asyncio.create_task(sign())
+    await asyncio.wait_for(signing.wait(), timeout=30)
+    accepter = asyncio.create_task(accept())
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+
+    async def acceptance_waits() -> bool:
+        return bool(await read_scalar(talent, waiting))
+
+    try:
+        await wait_for(acceptance_waits, timeout_s=30, what="the acceptance to wait for the open signature")
+    finally:
+        release.set()
+        await asyncio.gather(signer, accepter)
+    assert await loads(talent, carrier, pm) == [1, 1]
 
 
 async def test_consumed_events_through_the_real_broker(talent: TalentApp) -> None:
