@@ -11,6 +11,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from itp.services import migrations_dir
 from shared.testing import create_database, drop_database, drop_templates, migrated_template, pg_dsn, unique
@@ -19,6 +20,14 @@ from shared.testing import create_database, drop_database, drop_templates, migra
 # failed-authentication throttle (shared/limits.py) is tested with its own low limits
 # (shared/tests/unit/test_limits.py, tests/e2e/test_door_limits.py) and kept out of the way elsewhere.
 os.environ.setdefault("ITP_AUTH_FAILURE_BURST", "100000")
+
+# Property tests explore the same examples on every run (derandomize: a red CI is a regression,
+# never a lucky draw) and are not timed: a loaded CI machine generates inputs slowly, which says
+# nothing about the code under test.
+settings.register_profile(
+    "itp", derandomize=True, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("ITP_HYPOTHESIS_PROFILE", "itp"))
 
 
 @pytest.fixture(scope="session")
