@@ -42,9 +42,9 @@ def fund_figures(
             committed_capital=committed,
             institute_commitment=institute,
         )
-    stake = (institute / committed * HUNDRED).quantize(STAKE_QUANTUM)
     low, high = policy
-    if not low <= stake <= high:
+    stake = (institute / committed * HUNDRED).quantize(STAKE_QUANTUM)
+    if not low * committed <= institute * HUNDRED <= high * committed:  # exact, before rounding
         raise RuleViolation(
             "stake-outside-policy",
             f"the institute's stake would be {stake}%; its policy allows {low}% to {high}%",
