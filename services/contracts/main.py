@@ -1,8 +1,10 @@
-"""The contracts service: technical cooperation contracts, milestones, payments and grant-to-equity terms."""
+"""The contracts service: technical cooperation contracts, milestones, payments, grant-to-equity terms,
+and the funds the institute backs with the portfolio they and the converted grants make."""
 
 from pathlib import Path
 
 from services.contracts import api, handlers, tables
+from services.contracts.funds import api as funds_api
 from shared.events import topics
 from shared.runtime import ConsumerSpec, ServiceDefinition
 
@@ -12,7 +14,7 @@ definition = ServiceDefinition(
     metadata=tables.metadata,
     outbox=tables.outbox,
     processed=tables.processed_messages,
-    routers=[api.router],
+    routers=[api.router, funds_api.router],
     migrations=Path(__file__).parent / "migrations",
     # MatchAccepted drafts a contract.
     consumers=[ConsumerSpec("drafting", [topics.MATCHING], handlers.handlers)],

@@ -8,7 +8,7 @@ run one after the other and the second sees what the first did.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import (
     CHINA_TZ,
@@ -35,6 +36,7 @@ from services.contracts.domain import (
     money,
     terms_with,
 )
+from services.contracts.funds.repository import record_converted_grant
 from services.contracts.repository import (
     ContractFilters,
     ContractRepository,
@@ -570,6 +572,7 @@ class ContractService:
                 now=now,
             ),
             detail={"commercialisation_event": data.commercialisation_event},
+            also=record_converted_grant,  # the portfolio holds the equity from now on
         )
 
     async def terminate(self, actor: Actor, contract_id: uuid.UUID, *, reason: str, if_match: int | None) -> Contract:
@@ -650,7 +653,9 @@ class ContractService:
         authorize: Callable[[Contract], None],
         apply: Callable[[Contract, datetime], Contract],
         detail: dict[str, Any] | None = None,
+        also: Callable[[AsyncConnection, Contract], Awaitable[None]] | None = None,
     ) -> Contract:
+        """Load, authorize, apply, save; ``also`` writes what else the change means, in its transaction."""
         async with self.uow() as uow:
             repo = ContractRepository(uow.conn)
             current = await self._visible(repo, actor, contract_id, for_update=True)
@@ -671,6 +676,8 @@ class ContractService:
             if not await repo.save(nxt, before=current):
                 raise Problem(412, "precondition-failed", "the contract changed meanwhile; reload and retry")
             await self._history(repo, nxt, action, actor.subject, detail)
+            if also is not None:
+                await also(uow.conn, nxt)
             uow.emit(*nxt.events)
             return nxt
 

@@ -172,6 +172,70 @@ accepted_matches = sa.Table(
     sa.Column("received_at", UTCDateTime(), nullable=False),
 )
 
+# The venture funds the institute backs (services/contracts/funds). The database repeats the
+# money rules: the institute never commits more than the fund, the fund never invests more.
+funds = sa.Table(
+    "funds",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("manager", sa.String(200), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False, server_default="CNY"),
+    sa.Column("committed_capital", sa.Numeric(18, 2), nullable=False),
+    sa.Column("institute_commitment", sa.Numeric(18, 2), nullable=False),
+    sa.Column("institute_stake_percent", sa.Numeric(7, 4), nullable=False),
+    sa.Column("social_capital", sa.Numeric(18, 2), nullable=False),
+    sa.Column("invested_total", sa.Numeric(18, 2), nullable=False, server_default="0"),
+    sa.Column("investments", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("established_on", sa.Date(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.CheckConstraint(
+        "institute_commitment > 0 AND institute_commitment <= committed_capital", name="ck_funds_commitment"
+    ),
+    sa.CheckConstraint("social_capital = committed_capital - institute_commitment", name="ck_funds_social_capital"),
+    sa.CheckConstraint("invested_total >= 0 AND invested_total <= committed_capital", name="ck_funds_invested"),
+    sa.Index("ix_funds_established", "established_on", "id"),
+)
+
+fund_investments = sa.Table(
+    "fund_investments",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("fund_id", sa.Uuid(), sa.ForeignKey("funds.id"), nullable=False),
+    sa.Column("company", sa.String(200), nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("stake_percent", sa.Numeric(7, 4)),
+    sa.Column("invested_on", sa.Date(), nullable=False),
+    # The contract whose technology the company commercialises, when there is one.
+    sa.Column("contract_id", sa.Uuid()),
+    sa.Column("note", sa.Text()),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.CheckConstraint("amount > 0", name="ck_fund_investments_amount_positive"),
+    sa.Index("ix_fund_investments_fund", "fund_id", "invested_on", "id"),
+)
+
+# The portfolio: every fund investment and every converted grant, one row each, written in the
+# transaction that records it (the read model of GET /portfolio).
+portfolio_holdings = sa.Table(
+    "portfolio_holdings",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),  # the investment's id, or the contract's
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("fund_id", sa.Uuid()),
+    sa.Column("contract_id", sa.Uuid()),
+    sa.Column("company", sa.String(200), nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("equity_percent", sa.Numeric(7, 4)),
+    sa.Column("institute_percent", sa.Numeric(7, 4)),
+    sa.Column("held_since", sa.Date(), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.CheckConstraint("amount > 0", name="ck_portfolio_holdings_amount_positive"),
+    sa.Index("ix_portfolio_holdings_held", "held_since", "id"),
+)
+
 idempotency_keys = idempotency_table(metadata)
 
 outbox = outbox_table(metadata)

@@ -15,7 +15,7 @@ _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(carriers|people|trainees|assignments|talent)(/|$)"), "talent"),
     (re.compile(r"^(matches|match-assignments)(/|$)"), "matching"),
     (re.compile(r"^vocabulary/infer/?$"), "matching"),
-    (re.compile(r"^contracts(/|$)"), "contracts"),
+    (re.compile(r"^(contracts|funds|portfolio)(/|$)"), "contracts"),
     (re.compile(r"^dashboard(/|$)"), "dashboard"),
 )
 

@@ -149,3 +149,44 @@ class ContractTerminated(_ContractEvent):
     reason: str
     cancelled_milestones: int
     terminated_at: datetime
+
+
+class _FundEvent(DomainEvent):
+    """The funds the institute backs (the contracts service's financial ecology); keyed by fund."""
+
+    TOPIC: ClassVar[str] = topics.CONTRACTS
+    AGGREGATE: ClassVar[str] = "fund"
+    KEY: ClassVar[str] = "fund_id"
+
+
+class FundEstablished(_FundEvent):
+    """A venture fund the institute backs: its stake within policy, the rest social capital leveraged."""
+
+    TYPE: ClassVar[str] = "FundEstablished"
+
+    fund_id: UUID
+    name: str
+    manager: str
+    committed_capital: Decimal
+    institute_commitment: Decimal
+    institute_stake_percent: Decimal
+    social_capital: Decimal
+    established_on: date
+    recorded_at: datetime
+
+
+class FundInvestmentMade(_FundEvent):
+    """A fund invested in a company (never beyond its committed capital)."""
+
+    TYPE: ClassVar[str] = "FundInvestmentMade"
+
+    fund_id: UUID
+    investment_id: UUID
+    company: str
+    amount: Decimal
+    stake_percent: Decimal | None = None
+    institute_look_through_percent: Decimal | None = None
+    contract_id: UUID | None = None
+    invested_on: date
+    fund_invested_total: Decimal
+    recorded_at: datetime

@@ -133,6 +133,16 @@ POST   /api/v1/contracts/{contract_id}/milestones/{milestone_id}/payments fresh-
 POST   /api/v1/contracts/{contract_id}/grant-conversion                   fresh-signed       403   404    403   404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/terminate                          fresh-contract     403   404    403   404    ok  ok       403    ok    401
 
+# contracts: the funds the institute backs and its portfolio
+GET    /api/v1/funds                                                      -                  403   403    403   403    ok  ok       403    ok    401
+POST   /api/v1/funds                                                      -                  403   403    403   403    403 ok       403    ok    401
+GET    /api/v1/funds/{fund_id}                                            -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/funds/{fund_id}/investments                                -                  403   403    403   403    ok  ok       403    ok    401
+POST   /api/v1/funds/{fund_id}/investments                                -                  403   403    403   403    403 ok       403    ok    401
+GET    /api/v1/funds/{fund_id}/investments/{investment_id}                -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/portfolio                                                  -                  403   403    403   403    ok  ok       403    ok    401
+GET    /api/v1/portfolio/totals                                           -                  403   403    403   403    ok  ok       ok     ok    401
+
 # dashboard
 GET    /api/v1/dashboard/kpis                                             -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/recent-events                                    -                  403   403    403   403    ok  ok       ok     ok    401
@@ -190,5 +200,7 @@ DEFAULT_PARAMS = {
     "milestone_id": "milestone_id",
     "conflict_id": "conflict_id",
     "match_id": "match_id",
+    "fund_id": "fund_id",
+    "investment_id": "investment_id",
     "batch_id": "batch_id",
 }

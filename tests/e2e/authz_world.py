@@ -83,6 +83,20 @@ def contract_body(enterprise_id: str, carrier_id: str) -> dict[str, Any]:
     }
 
 
+def fund_body() -> dict[str, Any]:
+    return {
+        "name": f"授权测试基金{uuid.uuid4().hex[:8]}",
+        "manager": "授权测试基金管理有限公司",
+        "committed_capital": "100000000.00",
+        "institute_commitment": "10000000.00",
+        "established_on": "2020-01-06",
+    }
+
+
+def investment_body() -> dict[str, Any]:
+    return {"company": "授权测试被投公司", "amount": "1000.00", "invested_on": "2020-02-03"}
+
+
 @dataclass
 class World:
     admin: httpx.AsyncClient  # the gateway, as an admin
@@ -105,6 +119,12 @@ class World:
     async def contract(self) -> dict[str, str]:
         c = await self.post("/api/v1/contracts", contract_body(self.ids["ent_a"], self.ids["car_a"]))
         return {"contract_id": c["id"], "milestone_id": c["milestones"][0]["id"]}
+
+    async def fund(self) -> dict[str, str]:
+        """A fund the institute backs, with one investment."""
+        f = await self.post("/api/v1/funds", fund_body())
+        i = await self.post(f"/api/v1/funds/{f['id']}/investments", investment_body())
+        return {"fund_id": f["id"], "investment_id": i["id"]}
 
     async def person(self, *roles: str) -> str:
         """A person of carrier A (room for many assignments)."""
@@ -271,6 +291,7 @@ async def build_world(admin: httpx.AsyncClient) -> World:
     ids["draft"] = await w.demand(state="draft")
     ids["demand_id"] = ids["public"]
     ids.update(await w.contract())
+    ids.update(await w.fund())
     ids["trainee_id"] = await w.trainee()
     ids["assignment_id"] = await w.assignment()
     ids["conflict_id"] = await w.conflict()

@@ -29,7 +29,9 @@ from tests.e2e.authz_world import (
     build_world,
     contract_body,
     enterprise_body,
+    fund_body,
     get_patiently,
+    investment_body,
     person_body,
 )
 from tests.e2e.slice import demand_body
@@ -152,6 +154,8 @@ REQUESTS: dict[tuple[str, str], Body] = {
         lambda w, role, p: {"commercialisation_event": "成立公司", "occurred_on": _today(), "company": "授权测试公司"}
     ),
     ("POST", "/api/v1/contracts/{contract_id}/terminate"): _json({"reason": "双方协商终止"}),
+    ("POST", "/api/v1/funds"): _json(lambda w, role, p: fund_body()),
+    ("POST", "/api/v1/funds/{fund_id}/investments"): _json(lambda w, role, p: investment_body()),
 }
 
 

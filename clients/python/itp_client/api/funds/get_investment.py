@@ -1,0 +1,216 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.investment_out import InvestmentOut
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    fund_id: UUID,
+    investment_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/funds/{fund_id}/investments/{investment_id}".format(
+            fund_id=quote(str(fund_id), safe=""),
+            investment_id=quote(str(investment_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> InvestmentOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = InvestmentOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = Problem.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[InvestmentOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    fund_id: UUID,
+    investment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[InvestmentOut | Problem]:
+    """One investment (staff)
+
+    Args:
+        fund_id (UUID):
+        investment_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InvestmentOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        fund_id=fund_id,
+        investment_id=investment_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    fund_id: UUID,
+    investment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> InvestmentOut | Problem | None:
+    """One investment (staff)
+
+    Args:
+        fund_id (UUID):
+        investment_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InvestmentOut | Problem
+    """
+
+    return sync_detailed(
+        fund_id=fund_id,
+        investment_id=investment_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    fund_id: UUID,
+    investment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[InvestmentOut | Problem]:
+    """One investment (staff)
+
+    Args:
+        fund_id (UUID):
+        investment_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InvestmentOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        fund_id=fund_id,
+        investment_id=investment_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    fund_id: UUID,
+    investment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> InvestmentOut | Problem | None:
+    """One investment (staff)
+
+    Args:
+        fund_id (UUID):
+        investment_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InvestmentOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            fund_id=fund_id,
+            investment_id=investment_id,
+            client=client,
+        )
+    ).parsed

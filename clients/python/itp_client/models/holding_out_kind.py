@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class HoldingOutKind(StrEnum):
+    CONVERTED_GRANT = "converted_grant"
+    FUND_INVESTMENT = "fund_investment"
+
+    def __str__(self) -> str:
+        return str(self.value)
