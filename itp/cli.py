@@ -333,6 +333,12 @@ def cmd_import(args: argparse.Namespace) -> None:
     sys.exit(bulk_cli.run(args, args.parser))
 
 
+def cmd_import_history(args: argparse.Namespace) -> None:
+    from itp import history
+
+    sys.exit(history.run(args, args.parser))
+
+
 def cmd_catalogue(args: argparse.Namespace) -> None:
     from itp.catalogue import write
 
@@ -481,6 +487,12 @@ def main(argv: list[str] | None = None) -> None:
     bulk_cli.add_arguments(im)
     im.set_defaults(parser=im)
     im.set_defaults(func=cmd_import)
+
+    from itp import history
+
+    ih = command("import-history", help=history.DESCRIPTION.rstrip("."), description=history.__doc__)
+    history.add_arguments(ih)
+    ih.set_defaults(parser=ih, func=cmd_import_history)
 
     c = command("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)

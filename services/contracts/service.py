@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.contracts.domain import (
     CHINA_TZ,
+    NEGOTIATING_FIRST,
     ZERO,
     Contract,
     ContractType,
@@ -118,6 +119,14 @@ def require_side(actor: Actor, c: Contract, party: Party) -> None:
 
 def require_staff(actor: Actor) -> None:
     actor.require(*STAFF_ROLES)
+
+
+def _may_propose_terms(actor: Actor, c: Contract) -> None:
+    if actor.is_staff:
+        return
+    if c.status not in NEGOTIATING_FIRST:
+        require_staff(actor)  # a signed contract changes by amendment, brokered by staff
+    require_side(actor, c, Party.ENTERPRISE)
 
 
 def party_for(actor: Actor, asked: Party | None) -> Party:
@@ -459,13 +468,14 @@ class ContractService:
 
     # -- changes -------------------------------------------------------------------------------
     async def edit(self, actor: Actor, contract_id: uuid.UUID, changes: dict[str, Any], *, if_match: int) -> Contract:
-        """Change the terms under negotiation (staff broker the negotiation)."""
+        """Change the terms under negotiation: staff broker it, and the enterprise proposes its own
+        terms before the contract is first signed (the carrier answers by signing or not)."""
         return await self._change(
             actor,
             contract_id,
             if_match=if_match,
             action="edit",
-            authorize=lambda c: require_staff(actor),
+            authorize=lambda c: _may_propose_terms(actor, c),
             apply=lambda c, now: c.edit(changes, now=now),
             detail={"fields": sorted(changes)},
         )
