@@ -227,6 +227,31 @@ def cmd_expire(args: argparse.Namespace) -> None:
     print(f"expired {asyncio.run(run())} demand(s)")
 
 
+def cmd_close_idle_drafts(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from services.contracts.main import definition as contracts_def
+    from services.contracts.service import ContractService
+    from services.contracts.settings import DraftSettings
+    from shared.bus.memory import InMemoryBus
+    from shared.relay import wake_relay
+    from shared.runtime import ServiceRuntime
+
+    idle = timedelta(days=DraftSettings().draft_idle_days)
+
+    async def run() -> int:
+        # Only the outbox is written here; the service's relay publishes the events.
+        runtime = ServiceRuntime(contracts_def, _settings("contracts"), InMemoryBus())
+        try:
+            closed = await ContractService(runtime.uow).close_idle_drafts(idle)
+            await wake_relay(runtime.engine)
+            return closed
+        finally:
+            await runtime.engine.dispose()
+
+    print(f"closed {asyncio.run(run())} idle draft(s)")
+
+
 def cmd_prune(args: argparse.Namespace) -> None:
     from shared.db import create_engine
     from shared.retention import RetentionSettings, prunables, prune
@@ -431,6 +456,12 @@ def main(argv: list[str] | None = None) -> None:
 
     x = command("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
+
+    cd = command(
+        "close-idle-drafts",
+        help="the scheduled job: close unsigned contract drafts untouched for ITP_CONTRACTS_DRAFT_IDLE_DAYS (90)",
+    )
+    cd.set_defaults(func=cmd_close_idle_drafts)
 
     pr = command(
         "prune",
