@@ -218,7 +218,7 @@ class HistoryImporter:
                 else:
                     entity_id = self._ref(known, "demand", v["source_id"], "source_id")
                     await self.service.transition(entity_id, DemandAction.PUBLISH, uow=uow)
-                await DemandRepository(uow.conn).record_import(key, entity_id, step.at)
+                DemandRepository.record_import(uow, key, entity_id, step.at)
         except Problem as exc:
             raise _problem(exc) from exc
         known[key] = entity_id

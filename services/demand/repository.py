@@ -432,7 +432,12 @@ class DemandRepository:
             out.update({r.source_key: r.entity_id for r in rows})
         return out
 
-    async def record_import(self, source_key: str, entity_id: uuid.UUID, at: datetime) -> None:
-        await self.conn.execute(
-            sa.insert(imported_records).values(source_key=source_key, entity_id=entity_id, imported_at=at)
+    @staticmethod
+    def record_import(uow: UnitOfWork, source_key: str, entity_id: uuid.UUID, at: datetime) -> None:
+        """Written at commit with the step's rows and events; a second import of the same record
+        in the meantime breaks the primary key and rolls the step back."""
+        uow.add(
+            imported_records,
+            {"source_key": source_key, "entity_id": entity_id, "imported_at": at},
+            on_integrity_error=Problem(409, "already-imported", f"{source_key} was imported meanwhile"),
         )
