@@ -34,10 +34,12 @@ from services.demand.repository import DemandRepository
 from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
 from services.demand.service import DemandService
 from shared.bulk import Format, RowError, SourceRow, read_rows, split_list, validation_errors
+from shared.outbox import UnitOfWork
 from shared.problems import Problem
 
 TYPES = ("enterprise", "center", "demand")
 CENTER_COLUMNS = ("name", "established_on", "committed_funding", "status")
+BATCH = 100  # steps per transaction
 CHINA = timezone(timedelta(hours=8))  # a date alone is a day in the institute's time zone
 
 
@@ -141,13 +143,21 @@ class HistoryImporter:
         async with self.uow.read() as conn:
             known = await DemandRepository(conn).imported([self._key(s) for s in steps])
         failed: set[int] = set()
-        for done, step in enumerate(steps, start=1):
-            if step.line not in failed:
-                try:
-                    await self._apply(step, known, report)
-                except Rejected as exc:
-                    failed.add(step.line)
-                    self._reject(report, step.row, exc)
+        done = 0
+        for start in range(0, len(steps), BATCH):
+            chunk = steps[start : start + BATCH]
+            # A batch is one transaction (the import's cost is mostly commits); a batch with a bad
+            # row goes again one step per transaction, so only the bad row's steps stay out.
+            if not await self._apply_batch(chunk, known, report):
+                for step in chunk:
+                    if step.line in failed:
+                        continue
+                    try:
+                        await self._apply_batch([step], known, report, single=True)
+                    except Rejected as exc:
+                        failed.add(step.line)
+                        self._reject(report, step.row, exc)
+            done += len(chunk)
             if progress is not None:
                 progress(done, len(steps))
         report.problems.sort(key=lambda p: p.line)
@@ -195,36 +205,60 @@ class HistoryImporter:
             )
         return found
 
-    async def _apply(self, step: _Step, known: dict[str, uuid.UUID], report: HistoryReport) -> None:
-        key = self._key(step)
-        counts: HistoryCounts = getattr(report, _COUNTED_AS[step.kind])
-        if key in known:
-            counts.unchanged += 1
-            return
-        v = dict(step.row.values)
+    async def _apply_batch(
+        self, steps: list[_Step], known: dict[str, uuid.UUID], report: HistoryReport, *, single: bool = False
+    ) -> bool:
+        """Apply ``steps`` in one unit of work, each dated when it happened. False (nothing applied)
+        when one of them is rejected, unless ``single``: then the rejection is raised."""
+        staged = dict(known)
+        outcome: list[tuple[str, bool]] = []  # (counted as, created)
         try:
-            async with self.uow(occurred_at=step.at) as uow:
-                if step.kind == "enterprise":
-                    entity_id = await self._enterprise(uow, v, step.at)
-                elif step.kind == "center":
-                    enterprise_id = self._ref(known, "enterprise", v.get("enterprise"), "enterprise")
-                    values: dict[str, Any] = {k: v[k] for k in CENTER_COLUMNS if k in v}
-                    center = await self.service.establish_center(
-                        uow, enterprise_id, _validate(CenterCreate, values, step.at)
-                    )
-                    entity_id = center["id"]
-                elif step.kind == "demand":
-                    entity_id = await self._demand(uow, v, known, step.at)
-                else:
-                    entity_id = self._ref(known, "demand", v["source_id"], "source_id")
-                    await self.service.transition(entity_id, DemandAction.PUBLISH, uow=uow)
-                DemandRepository.record_import(uow, key, entity_id, step.at)
+            async with self.uow(occurred_at=steps[0].at) as uow:
+                for step in steps:
+                    uow.occurred_at = step.at
+                    outcome.append((_COUNTED_AS[step.kind], await self._apply(uow, step, staged)))
+                    uow.events_rows()  # the step's events carry the step's time
+                    await uow.flush()  # and its rows are there for the next step to read
         except Problem as exc:
-            raise _problem(exc) from exc
-        known[key] = entity_id
-        counts.created += 1
+            if single:
+                raise _problem(exc) from exc
+            return False
+        except Rejected:
+            if single:
+                raise
+            return False
+        known.update(staged)
+        for counted_as, created in outcome:
+            counts: HistoryCounts = getattr(report, counted_as)
+            if created:
+                counts.created += 1
+            else:
+                counts.unchanged += 1
+        return True
 
-    async def _enterprise(self, uow: Any, v: dict[str, Any], at: datetime) -> uuid.UUID:
+    async def _apply(self, uow: UnitOfWork, step: _Step, known: dict[str, uuid.UUID]) -> bool:
+        """One step through the service's use case; False if it was imported before."""
+        key = self._key(step)
+        if key in known:
+            return False
+        v = dict(step.row.values)
+        if step.kind == "enterprise":
+            entity_id = await self._enterprise(uow, v, step.at)
+        elif step.kind == "center":
+            enterprise_id = self._ref(known, "enterprise", v.get("enterprise"), "enterprise")
+            values: dict[str, Any] = {k: v[k] for k in CENTER_COLUMNS if k in v}
+            center = await self.service.establish_center(uow, enterprise_id, _validate(CenterCreate, values, step.at))
+            entity_id = center["id"]
+        elif step.kind == "demand":
+            entity_id = await self._demand(uow, v, known, step.at)
+        else:
+            entity_id = self._ref(known, "demand", v["source_id"], "source_id")
+            await self.service.transition(entity_id, DemandAction.PUBLISH, uow=uow)
+        DemandRepository.record_import(uow, key, entity_id, step.at)
+        known[key] = entity_id
+        return True
+
+    async def _enterprise(self, uow: UnitOfWork, v: dict[str, Any], at: datetime) -> uuid.UUID:
         fields = set(EnterpriseCreate.model_fields) - {"contacts"}
         values: dict[str, Any] = {k: v[k] for k in fields if k in v}
         contacts = v.get("contacts")
@@ -237,7 +271,7 @@ class HistoryImporter:
             return existing  # registered before the import (or by hand): linked, not registered again
         return (await self.service.register_enterprise(uow, data))["id"]
 
-    async def _demand(self, uow: Any, v: dict[str, Any], known: dict[str, uuid.UUID], at: datetime) -> uuid.UUID:
+    async def _demand(self, uow: UnitOfWork, v: dict[str, Any], known: dict[str, uuid.UUID], at: datetime) -> uuid.UUID:
         values: dict[str, Any] = {k: v[k] for k in DemandCreate.model_fields if k in v and k != "enterprise_id"}
         values["enterprise_id"] = self._ref(known, "enterprise", v.get("enterprise"), "enterprise")
         if v.get("center"):
