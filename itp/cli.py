@@ -559,6 +559,16 @@ def main(argv: list[str] | None = None) -> None:
     im.set_defaults(parser=im)
     im.set_defaults(func=cmd_import)
 
+    from itp import simulate
+
+    sim = command(
+        "simulate",
+        help="live activity through the gateway (new demands published, suggestions accepted), bounded",
+        description=simulate.__doc__,
+    )
+    simulate.add_arguments(sim)
+    sim.set_defaults(func=lambda a: simulate.run(a))
+
     from itp import history
 
     ih = command("import-history", help=history.DESCRIPTION.rstrip("."), description=history.__doc__)
