@@ -39,7 +39,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def wait_until_up(proc: subprocess.Popen[bytes], timeout_s: float) -> None:
-    """Read the platform's output until it says it is up (the demo data is then loaded)."""
+    """Read the platform's output until it says the demo data is loaded (it loads once the platform is up)."""
     assert proc.stdout is not None
     fd, seen = proc.stdout.fileno(), b""
     deadline = time.monotonic() + timeout_s
@@ -49,7 +49,7 @@ def wait_until_up(proc: subprocess.Popen[bytes], timeout_s: float) -> None:
         ready, _, _ = select.select([fd], [], [], 0.5)
         if ready:
             seen += os.read(fd, 65536)  # unbuffered: select() and a buffered reader disagree
-            if b"Press Ctrl+C to stop" in seen:
+            if b"demo data loaded" in seen:
                 return
     raise SystemExit(f"the embedded platform was not up after {timeout_s} s")
 

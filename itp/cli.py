@@ -133,11 +133,6 @@ def cmd_embedded(args: argparse.Namespace) -> None:
         started = asyncio.Event()
         server = asyncio.create_task(embedded.serve(apps, args.host, started, handle_signals=True))
         await started.wait()
-        if args.demo:
-            from itp.demo import load_demo
-
-            n = await load_demo(platform.gateway_url)
-            print(f"demo data loaded: {n}")
         base = platform.gateway_url
         print(
             f"\nITP platform (embedded: SQLite in {args.data_dir}/, in-process event bus) is up.\n"
@@ -148,12 +143,33 @@ def cmd_embedded(args: argparse.Namespace) -> None:
             f"Press Ctrl+C to stop.",
             flush=True,
         )
+        if args.demo:
+            # Served while it loads: the dashboard shows the record arriving.
+            demo = asyncio.create_task(_load_demo_in_process(apps))
         await server
+        if args.demo:
+            demo.cancel()
 
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+
+
+async def _load_demo_in_process(apps: dict[str, Any]) -> None:
+    """The demo record through each service's own units of work (its relay publishes the events)."""
+    import time
+
+    from itp.demo import load
+
+    started = time.monotonic()
+    print("loading the institute's 2019-2020 record (itp demo-data) ...", flush=True)
+    try:
+        n = await load(apps["demand"][0].state.runtime.uow, apps["talent"][0].state.runtime.uow)
+    except Exception as exc:  # the platform stays up; say why the record is missing
+        print(f"demo data not loaded: {exc!r}", file=sys.stderr, flush=True)
+        return
+    print(f"demo data loaded in {time.monotonic() - started:.0f} s: {n}", flush=True)
 
 
 def _dev_token() -> str:
@@ -225,6 +241,31 @@ def cmd_expire(args: argparse.Namespace) -> None:
             await runtime.engine.dispose()
 
     print(f"expired {asyncio.run(run())} demand(s)")
+
+
+def cmd_close_idle_drafts(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from services.contracts.main import definition as contracts_def
+    from services.contracts.service import ContractService
+    from services.contracts.settings import DraftSettings
+    from shared.bus.memory import InMemoryBus
+    from shared.relay import wake_relay
+    from shared.runtime import ServiceRuntime
+
+    idle = timedelta(days=DraftSettings().draft_idle_days)
+
+    async def run() -> int:
+        # Only the outbox is written here; the service's relay publishes the events.
+        runtime = ServiceRuntime(contracts_def, _settings("contracts"), InMemoryBus())
+        try:
+            closed = await ContractService(runtime.uow).close_idle_drafts(idle)
+            await wake_relay(runtime.engine)
+            return closed
+        finally:
+            await runtime.engine.dispose()
+
+    print(f"closed {asyncio.run(run())} idle draft(s)")
 
 
 def cmd_prune(args: argparse.Namespace) -> None:
@@ -333,6 +374,12 @@ def cmd_import(args: argparse.Namespace) -> None:
     sys.exit(bulk_cli.run(args, args.parser))
 
 
+def cmd_import_history(args: argparse.Namespace) -> None:
+    from itp import history
+
+    sys.exit(history.run(args, args.parser))
+
+
 def cmd_catalogue(args: argparse.Namespace) -> None:
     from itp.catalogue import write
 
@@ -353,9 +400,33 @@ def cmd_openapi(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from itp.demo import load_demo
+    from itp.demo import load
+    from services.demand.main import definition as demand_def
+    from services.talent.main import definition as talent_def
+    from shared.db import create_engine
+    from shared.outbox import OutboxSignal, UnitOfWorkFactory
+    from shared.relay import wake_relay
+    from shared.runtime import database_url_for
 
-    print(f"demo data loaded: {asyncio.run(load_demo(args.url))}")
+    async def run() -> dict[str, int]:
+        engines = {
+            d.name: create_engine(database_url_for(d.name, _settings(d.name)), pool_size=2)
+            for d in (demand_def, talent_def)
+        }
+        uows = [
+            UnitOfWorkFactory(engines[d.name], d.outbox, source=f"/itp/{d.name}", signal=OutboxSignal())
+            for d in (demand_def, talent_def)
+        ]
+        try:
+            loaded = await load(*uows)
+            for engine in engines.values():
+                await wake_relay(engine)  # the running services publish the events now
+            return loaded
+        finally:
+            for engine in engines.values():
+                await engine.dispose()
+
+    print(f"demo data loaded: {asyncio.run(run())}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -405,7 +476,7 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--host", default="127.0.0.1", help="address to listen on")
     e.add_argument("--port", type=int, default=8000, help="the gateway's port; the services take the next ones")
     e.add_argument("--data-dir", default=".data", help="where the SQLite databases are")
-    e.add_argument("--demo", action="store_true", help="load demo enterprises, carriers and demands")
+    e.add_argument("--demo", action="store_true", help="load the institute's 2019-2020 demo record (itp demo-data)")
     e.set_defaults(func=cmd_embedded)
 
     st = command(
@@ -425,6 +496,12 @@ def main(argv: list[str] | None = None) -> None:
 
     x = command("expire-demands", help="the scheduled job: expire demands past their deadline")
     x.set_defaults(func=cmd_expire)
+
+    cd = command(
+        "close-idle-drafts",
+        help="the scheduled job: close unsigned contract drafts untouched for ITP_CONTRACTS_DRAFT_IDLE_DAYS (90)",
+    )
+    cd.set_defaults(func=cmd_close_idle_drafts)
 
     pr = command(
         "prune",
@@ -482,6 +559,22 @@ def main(argv: list[str] | None = None) -> None:
     im.set_defaults(parser=im)
     im.set_defaults(func=cmd_import)
 
+    from itp import simulate
+
+    sim = command(
+        "simulate",
+        help="live activity through the gateway (new demands published, suggestions accepted), bounded",
+        description=simulate.__doc__,
+    )
+    simulate.add_arguments(sim)
+    sim.set_defaults(func=lambda a: simulate.run(a))
+
+    from itp import history
+
+    ih = command("import-history", help=history.DESCRIPTION.rstrip("."), description=history.__doc__)
+    history.add_arguments(ih)
+    ih.set_defaults(parser=ih, func=cmd_import_history)
+
     c = command("catalogue", help="regenerate docs/events.md and docs/asyncapi.json from the event classes")
     c.set_defaults(func=cmd_catalogue)
 
@@ -489,8 +582,10 @@ def main(argv: list[str] | None = None) -> None:
     oa.add_argument("--check", action="store_true", help="only fail when docs/openapi.json is stale")
     oa.set_defaults(func=cmd_openapi)
 
-    d = command("demo-data", help="load demo data through the gateway")
-    d.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway")
+    d = command(
+        "demo-data",
+        help="load the institute's 2019-2020 demo record into the demand and talent databases (idempotent)",
+    )
     d.set_defaults(func=cmd_demo)
 
     from itp import runbook

@@ -1,72 +1,118 @@
-"""Demo data for the embedded platform: a few enterprises, carriers and demands, through the API."""
+"""Demo data: the institute as it stood at the end of 2020, through the history and talent imports.
+
+Generated deterministically (one seeded random source, so every run makes the same records) from
+the published 2019-2020 figures (docs/domain.md): 113 enterprises with their joint innovation
+centers (59 established in 2019, 54 in 2020), 589 demands with 1.71 bn yuan of intended investment
+dated 2019-2020, and the supply side: 58 research institutes, 50 R&D enterprises, 55 overseas and
+52 domestic partner universities, 8 overseas platforms, 168 project managers and 167 JITRI
+researchers. The demand side goes in through the history import (services.demand.history) with
+its real dates, the supply side through the talent import: the same code as ``itp import-history``
+and ``itp import``, so loading it twice changes nothing. Matches, contracts, payments and trainees
+are not generated yet (the history import does not cover them).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
-import httpx
+import orjson
 
 from services.demand.domain import credit_code_check_char
-from shared.auth import issue_token
-from shared.settings import ServiceSettings
+from services.demand.history import HistoryImporter
+from services.demand.service import DemandService
+from services.talent.imports import TalentImporter
+from shared.bulk import SourceRow
+from shared.outbox import UnitOfWorkFactory
 
-CARRIERS = [
-    {
-        "kind": "research_institute",
-        "name_zh": "先进储能技术研究所",
-        "name_en": "Institute of Advanced Energy Storage",
-        "city": "苏州",
-        "province": "江苏",
-        "fields": ["energy.batteries", "materials.nano"],
-        "capabilities": "锂离子电池正极材料、固态电解质、电池热管理与安全评估。"
-        "Solid-state electrolytes, cathode materials.",
-        "keywords": ["锂电池", "固态电池", "solid-state battery"],
-        "capacity": 4,
-    },
-    {
-        "kind": "research_institute",
-        "name_zh": "集成电路设计研究所",
-        "name_en": "IC Design Institute",
-        "city": "南京",
-        "province": "江苏",
-        "fields": ["ic.design", "ic.power"],
-        "capabilities": "模拟与混合信号芯片设计，功率器件驱动芯片，SiC MOSFET gate drivers and power management ICs.",
-        "keywords": ["芯片设计", "power IC", "SiC"],
-        "capacity": 3,
-    },
-    {
-        "kind": "university_domestic",
-        "name_zh": "东南材料学院复合材料中心",
-        "name_en": "Composite Materials Center",
-        "city": "南京",
-        "province": "江苏",
-        "fields": ["materials.composites", "manufacturing.additive"],
-        "capabilities": "碳纤维复合材料成型工艺、轻量化结构设计、3D printing of continuous fibre composites.",
-        "keywords": ["碳纤维", "轻量化", "carbon fibre"],
-        "capacity": 5,
-    },
-    {
-        "kind": "overseas_platform",
-        "name_en": "Munich Robotics Lab",
-        "city": "Munich",
-        "country": "DE",
-        "fields": ["manufacturing.robotics", "it.ai"],
-        "capabilities": "Collaborative robots, robot vision and grasping, reinforcement learning for assembly lines.",
-        "keywords": ["cobot", "machine vision", "机器视觉"],
-        "capacity": 2,
-    },
-    {
-        "kind": "research_institute",
-        "name_zh": "膜科学与水处理研究所",
-        "name_en": "Membrane and Water Institute",
-        "city": "常州",
-        "province": "江苏",
-        "fields": ["environment.water", "materials.polymers"],
-        "capabilities": "反渗透膜、纳滤膜制备，工业废水零排放工艺。Industrial wastewater zero liquid discharge.",
-        "keywords": ["膜分离", "废水处理", "membrane"],
-        "capacity": 4,
-    },
+SEED = 2020
+CENTERS_2019, CENTERS_2020 = 59, 54
+DEMANDS = 589
+INTENDED = Decimal("1710000000.00")
+SUPPLY = {
+    "research_institute": 58,
+    "rd_enterprise": 50,
+    "university_overseas": 55,
+    "university_domestic": 52,
+    "overseas_platform": 8,
+}
+PROJECT_MANAGERS, RESEARCHERS = 168, 167
+
+CITIES = [
+    ("苏州", "江苏"), ("南京", "江苏"), ("无锡", "江苏"), ("常州", "江苏"), ("南通", "江苏"),
+    ("徐州", "江苏"), ("扬州", "江苏"), ("泰州", "江苏"), ("镇江", "江苏"), ("盐城", "江苏"),
+    ("连云港", "江苏"), ("淮安", "江苏"), ("宿迁", "江苏"), ("上海", "上海"), ("杭州", "浙江"),
+]  # fmt: skip
+FIELDS: dict[str, tuple[str, list[str], str]] = {
+    # field: (topic in Chinese, keywords, industry code)
+    "energy.batteries": ("动力电池", ["锂电池", "固态电解质", "热管理"], "C38"),
+    "energy.hydrogen": ("氢燃料电池", ["质子交换膜", "电堆", "储氢"], "C38"),
+    "energy.solar": ("光伏组件", ["钙钛矿", "异质结", "光伏"], "C38"),
+    "ic.power": ("功率半导体", ["SiC", "IGBT", "驱动芯片"], "C39"),
+    "ic.design": ("芯片设计", ["模拟芯片", "射频", "低功耗"], "C39"),
+    "ic.packaging": ("先进封装", ["晶圆级封装", "可靠性", "键合"], "C39"),
+    "materials.composites": ("复合材料", ["碳纤维", "轻量化", "树脂基"], "C30"),
+    "materials.metals": ("高性能合金", ["高温合金", "铝合金", "热处理"], "C32"),
+    "materials.polymers": ("高分子材料", ["改性塑料", "可降解", "薄膜"], "C29"),
+    "manufacturing.robotics": ("工业机器人", ["协作机器人", "视觉引导", "减速器"], "C34"),
+    "manufacturing.automation": ("智能产线", ["数字孪生", "柔性制造", "MES"], "C34"),
+    "manufacturing.additive": ("增材制造", ["金属3D打印", "激光熔覆", "粉末"], "C34"),
+    "biomed.devices": ("医疗器械", ["介入器械", "影像设备", "生物相容性"], "C35"),
+    "biomed.drugs": ("创新药物", ["小分子", "制剂", "药代动力学"], "C27"),
+    "biomed.diagnostics": ("体外诊断", ["POCT", "化学发光", "分子诊断"], "C27"),
+    "environment.water": ("工业废水处理", ["膜分离", "零排放", "高级氧化"], "N77"),
+    "environment.waste": ("固废资源化", ["危废处置", "再生利用", "热解"], "N77"),
+    "it.ai": ("工业人工智能", ["机器视觉", "缺陷检测", "预测性维护"], "I65"),
+    "it.sensors": ("智能传感器", ["MEMS", "压力传感", "气体传感"], "C39"),
+    "photonics.lasers": ("激光加工", ["超快激光", "激光焊接", "光纤激光器"], "C34"),
+    "automotive.ev": ("新能源汽车电驱", ["电机控制", "电驱总成", "NVH"], "C36"),
+    "civil.rail": ("轨道交通装备", ["牵引系统", "轮轨", "状态监测"], "C37"),
+    "marine.offshore": ("海上风电", ["风机基础", "防腐", "运维"], "C38"),
+    "chemicals.catalysis": ("绿色催化", ["分子筛", "加氢", "连续流"], "C26"),
+    "materials.textiles": ("功能纤维", ["高强纤维", "阻燃", "纺丝"], "C28"),
+}  # fmt: skip
+GOALS = ["关键技术攻关", "工艺优化与产业化", "国产化替代开发", "性能提升与可靠性验证", "新产品研发", "智能化升级"]
+OUTCOMES = ["样机与测试报告", "中试线与工艺包", "技术方案与专利", "工程样品与验证报告", "软件系统与技术文档"]
+DEMAND_TYPES = (
+    ["technology_development"] * 6 + ["technology_service"] * 2 + ["technology_consulting", "technology_transfer"]
+)
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
+    "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏建红飞志宇浩凯晨欣然子涵思远博文佳琪雨轩俊"
+ENTERPRISE_ROOTS = (
+    "恒瑞华鼎中科新能博远天合盛虹远景汇川亨通隆基国轩协鑫永鼎澳洋长电通富华润海澜东方红豆波司登徐工沙钢中天"
+)
+ENTERPRISE_KINDS = [
+    "科技股份有限公司",
+    "新材料有限公司",
+    "智能装备有限公司",
+    "电子科技有限公司",
+    "集团有限公司",
+    "能源科技有限公司",
 ]
+OVERSEAS = [
+    ("University of Cambridge", "GB"), ("Imperial College London", "GB"), ("ETH Zurich", "CH"), ("EPFL", "CH"),
+    ("TU Munich", "DE"), ("RWTH Aachen", "DE"), ("KTH Royal Institute of Technology", "SE"), ("TU Delft", "NL"),
+    ("KU Leuven", "BE"), ("University of Toronto", "CA"), ("National University of Singapore", "SG"),
+    ("University of Tokyo", "JP"), ("KAIST", "KR"), ("Technion", "IL"), ("University of Melbourne", "AU"),
+    ("Georgia Institute of Technology", "US"), ("Purdue University", "US"), ("University of Manchester", "GB"),
+    ("Aalto University", "FI"), ("Politecnico di Milano", "IT"),
+]  # fmt: skip
+DOMESTIC = (
+    "东南大学 南京大学 苏州大学 江南大学 南京理工大学 南京航空航天大学 河海大学 中国矿业大学 江苏大学 扬州大学 "
+    "南京工业大学 常州大学 南通大学 南京邮电大学 南京信息工程大学 浙江大学 上海交通大学 同济大学 复旦大学 清华大学"
+).split()
+
+
+@dataclass(frozen=True)
+class DemoData:
+    history: list[SourceRow]  # the demand side, for the history import
+    talent: bytes  # the supply side, JSON Lines for the talent import
 
 
 def credit_code(seq: int) -> str:
@@ -74,62 +120,145 @@ def credit_code(seq: int) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-async def load_demo(base_url: str) -> dict[str, int]:
-    admin = issue_token(ServiceSettings(), subject="demo-loader", roles=["admin"])
-    async with httpx.AsyncClient(base_url=base_url, timeout=10, headers={"Authorization": f"Bearer {admin}"}) as c:
-        for i, carrier in enumerate(CARRIERS):
-            r = await c.post("/api/v1/carriers", json=carrier, headers={"Idempotency-Key": f"demo-carrier-{i}"})
-            r.raise_for_status()
-        ent = await c.post(
-            "/api/v1/enterprises",
-            headers={"Idempotency-Key": "demo-enterprise-1"},
-            json={
-                "name_zh": "苏州新能动力科技有限公司",
-                "name_en": "Suzhou NewPower Technology",
-                "credit_code": credit_code(1),
-                "province": "江苏",
-                "city": "苏州",
-                "industry_code": "C38",
-                "size": "large",
-                "contacts": [{"name": "王工", "email": "wang@example.com"}],
-            },
-        )
-        ent.raise_for_status()
-        deadline = (datetime.now(UTC) + timedelta(days=180)).isoformat()
-        demands = [
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _at(day: date, rng: random.Random) -> str:
+    """A working-hours moment of ``day`` in China time."""
+    return f"{day.isoformat()}T{rng.randint(9, 17):02d}:{rng.choice((0, 15, 30, 45)):02d}:00+08:00"
+
+
+def _days(start: date, end: date, rng: random.Random) -> date:
+    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
+def _budgets(rng: random.Random) -> list[Decimal]:
+    """589 budgets in whole ten-thousands of yuan adding up to exactly 1.71 bn."""
+    weights = [rng.lognormvariate(0, 0.8) for _ in range(DEMANDS)]
+    unit = Decimal(10000)
+    total_units = int(INTENDED / unit)
+    scale = total_units / sum(weights)
+    units = [max(20, round(w * scale)) for w in weights]
+    units[-1] += total_units - sum(units)
+    assert units[-1] > 0
+    return [Decimal(u) * unit for u in units]
+
+
+def generate() -> DemoData:
+    rng = random.Random(SEED)
+    rows: list[dict[str, Any]] = []
+    field_names = list(FIELDS)
+    enterprises: list[tuple[str, str, date, str]] = []  # source id, field, center established on, city
+    for i in range(CENTERS_2019 + CENTERS_2020):
+        year = 2019 if i < CENTERS_2019 else 2020
+        established = _days(date(year, 1, 25), date(year, 12, 20), rng)
+        city, province = rng.choice(CITIES)
+        field = field_names[i % len(field_names)]
+        roots = ENTERPRISE_ROOTS
+        root = roots[(2 * i) % len(roots)] + roots[(7 * i + 3) % len(roots)]
+        name = f"{city}{root}{ENTERPRISE_KINDS[i % len(ENTERPRISE_KINDS)]}"
+        sid = f"E{i + 1:03d}"
+        contact = _person(rng)
+        rows.append(
             {
-                "title": "高安全性固态锂电池电解质开发",
-                "description": "开发用于电动汽车的固态电解质，提高锂电池的能量密度与热安全性，要求循环寿命超过2000次。",
-                "fields": ["energy.batteries"],
-                "keywords": ["固态电池", "电解质"],
-                "budget": "3000000.00",
-            },
+                "type": "enterprise", "source_id": sid, "registered_at": _at(established - timedelta(days=20), rng),
+                "name_zh": name, "credit_code": credit_code(i + 1), "province": province, "city": city,
+                "industry_code": FIELDS[field][2], "size": rng.choice(("large", "large", "medium")),
+                "contacts": [{"name": contact, "email": f"jic{i + 1:03d}@example.cn"}],
+            }
+        )  # fmt: skip
+        rows.append(
             {
-                "title": "SiC power module gate driver",
-                "description": "We need a gate driver IC for 1200 V SiC MOSFET power modules used in EV inverters, "
-                "with desaturation "
-                "protection.",
-                "fields": ["ic.power"],
-                "keywords": ["SiC", "gate driver"],
-                "budget": "1500000.00",
-            },
-        ]
-        for i, d in enumerate(demands):
-            r = await c.post(
-                "/api/v1/demands",
-                headers={"Idempotency-Key": f"demo-demand-{i}"},
-                json={
-                    **d,
-                    "enterprise_id": ent.json()["id"],
-                    "demand_type": "technology_development",
-                    "expected_outcome": "样机与技术报告 / prototype and report",
-                    "trl_current": 3,
-                    "trl_target": 6,
-                    "deadline": deadline,
-                    "province": "江苏",
-                    "city": "苏州",
-                    "contact": {"name": "王工"},
-                },
-            )
-            r.raise_for_status()
-    return {"carriers": len(CARRIERS), "enterprises": 1, "demands": len(demands)}
+                "type": "center", "source_id": f"C{i + 1:03d}", "enterprise": sid,
+                "name": f"{name[: name.index(root) + len(root)]}-产业技术研究院联合创新中心",
+                "established_on": established.isoformat(),
+                "committed_funding": str(Decimal(rng.randint(10, 60)) * Decimal(1000000)),
+            }
+        )  # fmt: skip
+        enterprises.append((sid, field, established, city))
+    for n, budget in enumerate(_budgets(rng)):
+        sid, field, established, city = enterprises[n % len(enterprises)]
+        topic, keywords, _ = FIELDS[field]
+        submitted = _days(established + timedelta(days=7), date(2020, 12, 24), rng)
+        goal = rng.choice(GOALS)
+        rows.append(
+            {
+                "type": "demand", "source_id": f"D{n + 1:04d}", "enterprise": sid, "center": "C" + sid[1:],
+                "submitted_at": _at(submitted, rng),
+                "published_at": _at(submitted + timedelta(days=rng.randint(1, 5)), rng),
+                "title": f"{topic}{goal}", "fields": [field], "keywords": rng.sample(keywords, 2),
+                "description": f"面向{topic}领域，开展{goal}。企业现有产线在{keywords[0]}与{keywords[1]}方面存在瓶颈，"
+                f"希望与研究院所合作，在两年内形成可量产的技术方案，并完成{rng.choice(OUTCOMES)}。",
+                "demand_type": rng.choice(DEMAND_TYPES), "expected_outcome": rng.choice(OUTCOMES),
+                "trl_current": (trl := rng.randint(2, 5)), "trl_target": trl + rng.randint(2, 3),
+                "budget": str(budget.quantize(Decimal("0.01"))),
+                "deadline": _at(submitted + timedelta(days=rng.randint(180, 540)), rng),
+                "province": "江苏", "city": city, "contact": {"name": _person(rng)},
+                "confidentiality": "confidential" if rng.random() < 0.15 else "public",
+            }
+        )  # fmt: skip
+    history = [SourceRow(line, values) for line, values in enumerate(rows, start=1)]
+    return DemoData(history, _talent(rng))
+
+
+def _talent(rng: random.Random) -> bytes:
+    rows: list[dict[str, Any]] = []
+    field_names = list(FIELDS)
+    institutes: list[str] = []
+    for kind, count in SUPPLY.items():
+        for i in range(count):
+            field = field_names[(i * 3 + len(rows)) % len(field_names)]
+            topic, keywords, _ = FIELDS[field]
+            city, province = rng.choice(CITIES)
+            row: dict[str, Any] = {
+                "type": "carrier", "kind": kind, "fields": [field, rng.choice(field_names)], "keywords": keywords,
+                "capabilities": f"{topic}方向的研发与中试：{'、'.join(keywords)}，承接企业委托开发与技术服务。",
+                "capacity": rng.randint(2, 8),
+            }  # fmt: skip
+            if kind == "university_overseas":
+                name, country = OVERSEAS[i % len(OVERSEAS)]
+                row.update(name_en=f"{name} {topic} Lab {i // len(OVERSEAS) + 1}", country=country)
+            elif kind == "overseas_platform":
+                name, country = OVERSEAS[(i * 5) % len(OVERSEAS)]
+                row.update(name_en=f"JITRI Overseas Platform {country}-{i + 1} ({name})", country=country)
+            elif kind == "university_domestic":
+                row.update(
+                    name_zh=f"{DOMESTIC[i % len(DOMESTIC)]}{topic}研究中心{i // len(DOMESTIC) + 1}号",
+                    city=city,
+                    province=province,
+                )
+            elif kind == "research_institute":
+                row.update(name_zh=f"{city}{topic}技术研究所{i + 1}", city=city, province=province)
+                institutes.append(row["name_zh"])
+            else:
+                row.update(name_zh=f"{city}{topic}研发有限公司{i + 1}", city=city, province=province)
+            rows.append(row)
+    for role, count in (("project_manager", PROJECT_MANAGERS), ("jitri_researcher", RESEARCHERS)):
+        for i in range(count):
+            name = _person(rng)
+            rows.append(
+                {
+                    "type": "person", "name": name, "roles": [role], "carrier": institutes[i % len(institutes)],
+                    "title": "项目经理" if role == "project_manager" else rng.choice(("研究员", "高级工程师")),
+                    "fields": [rng.choice(field_names)], "email": f"{role[:3]}{i + 1:03d}@jitri.example.cn",
+                }
+            )  # fmt: skip
+    return b"\n".join(orjson.dumps(r) for r in rows)
+
+
+async def load(demand_uow: UnitOfWorkFactory, talent_uow: UnitOfWorkFactory) -> dict[str, int]:
+    """Load the demo data through the two imports (twice changes nothing)."""
+    data = generate()
+    talent = await TalentImporter(talent_uow).run(data.talent, "jsonl")
+    history = await HistoryImporter(DemandService(demand_uow)).run_rows(data.history)
+    problems = [*talent.problems, *history.problems]
+    if problems:
+        raise RuntimeError(f"the demo data does not import: {problems[:3]}")
+    return {
+        "carriers": talent.carriers.created + talent.carriers.unchanged,
+        "people": talent.people.created + talent.people.unchanged,
+        "enterprises": history.enterprises.created + history.enterprises.unchanged,
+        "centers": history.centers.created + history.centers.unchanged,
+        "demands": history.demands.created + history.demands.unchanged,
+    }

@@ -162,6 +162,14 @@ class UnitOfWork:
     inserts: list[_Insert] = field(default_factory=list)
     emitted: bool = False  # events were queued for the outbox (the relay is woken after the commit)
     committed: list[Callable[[], None]] = field(default_factory=list)
+    # When what this unit of work records happened: None is now. A history import sets the
+    # original time; the use cases date their rows and events with now(), and the CloudEvents
+    # ``time`` of every event it emits is this time.
+    occurred_at: datetime | None = None
+
+    def now(self) -> datetime:
+        """The time the recorded facts happened: the import's original time, else the clock."""
+        return self.occurred_at or datetime.now(UTC)
 
     def after_commit(self, apply: Callable[[], None]) -> None:
         """Run ``apply`` once the transaction has committed, never if it rolls back: the one way
@@ -193,7 +201,10 @@ class UnitOfWork:
         if not self.pending:
             return []
         now = datetime.now(UTC)
-        envelopes = [Envelope.wrap(e, source=self.source, traceparent=self.traceparent) for e in self.pending]
+        envelopes = [
+            Envelope.wrap(e, source=self.source, traceparent=self.traceparent, time=self.occurred_at)
+            for e in self.pending
+        ]
         self.emitted = True
         for ev, env in zip(self.pending, envelopes, strict=True):
             self.add(
@@ -349,10 +360,21 @@ class UnitOfWorkFactory:
             yield conn
 
     @asynccontextmanager
-    async def __call__(self, traceparent: str | None = None) -> AsyncIterator[UnitOfWork]:
+    async def __call__(
+        self, traceparent: str | None = None, *, occurred_at: datetime | None = None
+    ) -> AsyncIterator[UnitOfWork]:
+        """A unit of work; ``occurred_at`` (UTC-aware) dates what it records in the past (history import)."""
+        if occurred_at is not None and occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must carry a time zone")
         parent = traceparent or current_traceparent.get()
         lazy = _LazyConnection(self.engine)
-        uow = UnitOfWork(cast(AsyncConnection, lazy), self.source, self.outbox, traceparent=child_of(parent))
+        uow = UnitOfWork(
+            cast(AsyncConnection, lazy),
+            self.source,
+            self.outbox,
+            traceparent=child_of(parent),
+            occurred_at=occurred_at.astimezone(UTC) if occurred_at is not None else None,
+        )
         try:
             yield uow
             uow.events_rows()

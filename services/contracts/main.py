@@ -16,7 +16,7 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router, funds_api.router],
     migrations=Path(__file__).parent / "migrations",
-    # MatchAccepted drafts a contract.
-    consumers=[ConsumerSpec("drafting", [topics.MATCHING], handlers.handlers)],
+    # MatchAccepted drafts a contract; a demand that ends (withdrawn, expired, closed) closes its drafts.
+    consumers=[ConsumerSpec("drafting", [topics.MATCHING, topics.DEMAND], handlers.handlers)],
     hot_routes=api.HOT_ROUTES,
 )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import (
+    NEGOTIATING_FIRST,
     Confidentiality,
     Contract,
     ContractStatus,
@@ -38,6 +39,7 @@ from services.contracts.tables import (
     contract_history,
     contract_versions,
     contracts,
+    ended_demands,
     milestones,
     payments,
 )
@@ -589,6 +591,35 @@ class ContractRepository:
             await self.conn.execute(sa.select(accepted_matches).where(accepted_matches.c.match_id == match_id))
         ).first()
         return dict(row._mapping) if row else None
+
+    # -- drafts no one pursues --------------------------------------------------------------------
+    async def end_demand(self, demand_id: uuid.UUID, reason: str, at: datetime) -> bool:
+        """Remember that a demand ended; False if it was known already."""
+        known = (
+            await self.conn.execute(sa.select(ended_demands.c.demand_id).where(ended_demands.c.demand_id == demand_id))
+        ).first()
+        if known:
+            return False
+        await self.conn.execute(sa.insert(ended_demands).values(demand_id=demand_id, reason=reason, ended_at=at))
+        return True
+
+    async def demand_ended(self, demand_id: uuid.UUID) -> str | None:
+        row = (
+            await self.conn.execute(sa.select(ended_demands.c.reason).where(ended_demands.c.demand_id == demand_id))
+        ).first()
+        return str(row.reason) if row else None
+
+    async def open_drafts(
+        self, *, demand_id: uuid.UUID | None = None, idle_before: datetime | None = None, limit: int = 500
+    ) -> list[uuid.UUID]:
+        """Contracts not signed by both parties yet: of a demand, or untouched since ``idle_before``."""
+        stmt = sa.select(contracts.c.id).where(contracts.c.status.in_([s.value for s in NEGOTIATING_FIRST]))
+        if demand_id is not None:
+            stmt = stmt.where(contracts.c.demand_id == demand_id)
+        if idle_before is not None:
+            stmt = stmt.where(sa.func.coalesce(contracts.c.updated_at, contracts.c.created_at) < idle_before)
+        rows = await self.conn.execute(stmt.order_by(contracts.c.created_at, contracts.c.id).limit(limit))
+        return [uuid.UUID(str(r.id)) for r in rows]
 
 
 def _money(v: Any) -> Decimal:

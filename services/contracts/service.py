@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import (
     CHINA_TZ,
+    NEGOTIATING_FIRST,
     ZERO,
     Contract,
     ContractType,
@@ -59,6 +60,7 @@ STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 READER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE_USER, Role.CARRIER_USER)
 TOTALS_ROLES = (*STAFF_ROLES, Role.DASHBOARD_VIEWER)
 SYSTEM_ACTOR = "system:matching"
+DRAFT_CLOSER = "system:drafts"  # who closes the drafts no one pursues (history's actor)
 
 
 def domain_problem(exc: DomainError | ValueError) -> Problem:
@@ -120,6 +122,14 @@ def require_side(actor: Actor, c: Contract, party: Party) -> None:
 
 def require_staff(actor: Actor) -> None:
     actor.require(*STAFF_ROLES)
+
+
+def _may_propose_terms(actor: Actor, c: Contract) -> None:
+    if actor.is_staff:
+        return
+    if c.status not in NEGOTIATING_FIRST:
+        require_staff(actor)  # a signed contract changes by amendment, brokered by staff
+    require_side(actor, c, Party.ENTERPRISE)
 
 
 def party_for(actor: Actor, asked: Party | None) -> Party:
@@ -256,6 +266,8 @@ class ContractService:
         )
         if await repo.any_contract_for_match(e.match_id):
             return None  # drafted already (by an earlier delivery, or by an operator)
+        if await repo.demand_ended(e.demand_id):
+            return None  # the demand ended before this match reached us: nothing to negotiate
         # The draft starts from what was accepted: the demand's budget as the value, to be
         # completed (scope, period, IP, milestones adding up to the value) before signing.
         terms = Terms(
@@ -280,6 +292,52 @@ class ContractService:
         )
         uow.emit(*contract.events)
         return contract
+
+    # -- drafts no one pursues -----------------------------------------------------------------
+    async def demand_ended(self, uow: UnitOfWork, demand_id: uuid.UUID, reason: str, at: datetime) -> int:
+        """Consumed DemandWithdrawn/Expired/Closed: close the demand's unsigned drafts, once."""
+        repo = ContractRepository(uow.conn)
+        if not await repo.end_demand(demand_id, reason, at):
+            return 0  # a repeated fact
+        closed = 0
+        for contract_id in await repo.open_drafts(demand_id=demand_id):
+            closed += await self._close_draft(uow, repo, contract_id, f"the demand was {reason}", at)
+        return closed
+
+    async def close_idle_drafts(self, idle: timedelta, *, now: datetime | None = None, batch: int = 500) -> int:
+        """The scheduled job: close every draft nobody has touched for ``idle``."""
+        cutoff = (now or datetime.now(UTC)) - idle
+        async with self.uow.read() as conn:
+            ids = await ContractRepository(conn).open_drafts(idle_before=cutoff, limit=batch)
+        closed = 0
+        reason = f"no activity for {idle.days} days" if idle.days else "no activity"
+        for contract_id in ids:
+            async with self.uow() as uow:
+                repo = ContractRepository(uow.conn)
+                closed += await self._close_draft(uow, repo, contract_id, reason, uow.now(), idle_before=cutoff)
+        return closed
+
+    async def _close_draft(
+        self,
+        uow: UnitOfWork,
+        repo: ContractRepository,
+        contract_id: uuid.UUID,
+        reason: str,
+        at: datetime,
+        *,
+        idle_before: datetime | None = None,
+    ) -> int:
+        c = await repo.get(contract_id, for_update=True)
+        if c is None or c.status not in NEGOTIATING_FIRST:
+            return 0  # signed or closed meanwhile
+        if idle_before is not None and c.updated_at >= idle_before:
+            return 0  # someone worked on it meanwhile
+        nxt = c.terminate(reason=reason, now=max(at, c.updated_at))
+        if not await repo.save(nxt, before=c):
+            return 0
+        await self._history(repo, nxt, "terminate", DRAFT_CLOSER, {"reason": reason})
+        uow.emit(*nxt.events)
+        return 1
 
     # -- reads ---------------------------------------------------------------------------------
     async def get(self, actor: Actor, contract_id: uuid.UUID) -> Contract:
@@ -461,13 +519,14 @@ class ContractService:
 
     # -- changes -------------------------------------------------------------------------------
     async def edit(self, actor: Actor, contract_id: uuid.UUID, changes: dict[str, Any], *, if_match: int) -> Contract:
-        """Change the terms under negotiation (staff broker the negotiation)."""
+        """Change the terms under negotiation: staff broker it, and the enterprise proposes its own
+        terms before the contract is first signed (the carrier answers by signing or not)."""
         return await self._change(
             actor,
             contract_id,
             if_match=if_match,
             action="edit",
-            authorize=lambda c: require_staff(actor),
+            authorize=lambda c: _may_propose_terms(actor, c),
             apply=lambda c, now: c.edit(changes, now=now),
             detail={"fields": sorted(changes)},
         )

@@ -236,6 +236,17 @@ portfolio_holdings = sa.Table(
     sa.Index("ix_portfolio_holdings_held", "held_since", "id"),
 )
 
+# Demands that ended (withdrawn, expired, closed), as the demand service told us: their open
+# drafts are closed, and a match accepted later (events of two topics arrive in any order)
+# drafts nothing.
+ended_demands = sa.Table(
+    "ended_demands",
+    metadata,
+    sa.Column("demand_id", sa.Uuid(), primary_key=True),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("ended_at", UTCDateTime(), nullable=False),
+)
+
 idempotency_keys = idempotency_table(metadata)
 
 outbox = outbox_table(metadata)

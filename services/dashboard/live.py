@@ -15,6 +15,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from services.dashboard.domain import Audience, short_type, sse_comment, sse_frame, stream_view
 from shared import metrics
@@ -158,11 +159,13 @@ class AnnouncingUnitOfWorkFactory(UnitOfWorkFactory):
         self.broadcaster = broadcaster
 
     @asynccontextmanager
-    async def __call__(self, traceparent: str | None = None) -> AsyncIterator[UnitOfWork]:
+    async def __call__(
+        self, traceparent: str | None = None, *, occurred_at: datetime | None = None
+    ) -> AsyncIterator[UnitOfWork]:
         pending: list[tuple[Envelope, Sight]] = []
         token = _announcements.set(pending)
         try:
-            async with super().__call__(traceparent) as uow:
+            async with super().__call__(traceparent, occurred_at=occurred_at) as uow:
                 yield uow
         finally:
             _announcements.reset(token)

@@ -67,7 +67,7 @@ class DemandService:
                 slug="duplicate-credit-code",
                 existing_id=str(existing),
             )
-        now = datetime.now(UTC)
+        now = uow.now()
         values = {
             **data.model_dump(mode="json"),
             "id": uuid.uuid4(),
@@ -120,7 +120,7 @@ class DemandService:
         repo = DemandRepository(uow.conn)
         if await repo.get_enterprise(enterprise_id) is None:
             raise NotFound("enterprise", enterprise_id)
-        now = datetime.now(UTC)
+        now = uow.now()
         values = {**data.model_dump(), "id": uuid.uuid4(), "enterprise_id": enterprise_id, "created_at": now}
         await repo.add_center(values)
         uow.emit(
@@ -155,7 +155,7 @@ class DemandService:
                 )
         attrs = data.model_dump(exclude={"submit"})
         attrs["contact"] = data.contact.model_dump(exclude_none=True)
-        demand = Demand.create(now=datetime.now(UTC), submit=data.submit, **attrs)
+        demand = Demand.create(now=uow.now(), submit=data.submit, **attrs)
         # Written at commit with its events, in one statement; the foreign key checks the
         # enterprise, so the hot path spends no round trip on it.
         DemandRepository.add_demand(
@@ -238,7 +238,7 @@ class DemandService:
         repo = DemandRepository(uow.conn)
         if await repo.get_demand(demand_id) is None:
             raise NotFound("demand", demand_id)
-        now = datetime.now(UTC)
+        now = uow.now()
         if not await repo.grant(demand_id, carrier_id, by, now):
             return False
         uow.emit(ev.DemandAccessGranted(demand_id=demand_id, carrier_id=carrier_id, granted_by=by, granted_at=now))
@@ -294,7 +294,7 @@ class DemandService:
                 current_version=current.version,
             )
         try:
-            nxt = current.apply(action, now=datetime.now(UTC), reason=reason, ref_id=ref_id)
+            nxt = current.apply(action, now=uow.now(), reason=reason, ref_id=ref_id)
         except IllegalTransition as exc:
             raise transition_problem(exc) from exc
         except ValueError as exc:

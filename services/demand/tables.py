@@ -97,6 +97,16 @@ access_grants = sa.Table(
     sa.Column("granted_at", UTCDateTime(), nullable=False),
 )
 
+# What a history import has already recorded: one row per source record and step
+# ("demand:D-0001", "demand:D-0001#published"), so importing a file again changes nothing.
+imported_records = sa.Table(
+    "imported_records",
+    metadata,
+    sa.Column("source_key", sa.String(200), primary_key=True),
+    sa.Column("entity_id", sa.Uuid(), nullable=False),
+    sa.Column("imported_at", UTCDateTime(), nullable=False),
+)
+
 idempotency_keys = idempotency_table(metadata)
 
 outbox = outbox_table(metadata)

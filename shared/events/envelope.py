@@ -37,13 +37,16 @@ class Envelope:
     extensions: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def wrap(cls, event: DomainEvent, *, source: str, traceparent: str | None) -> Envelope:
+    def wrap(
+        cls, event: DomainEvent, *, source: str, traceparent: str | None, time: datetime | None = None
+    ) -> Envelope:
+        """The event as a CloudEvent; ``time`` is when it happened (default: now)."""
         return cls(
             id=str(uuid.uuid4()),
             type=event.ce_type(),
             source=source,
             subject=event.aggregate_key,
-            time=datetime.now(UTC),
+            time=time or datetime.now(UTC),
             data=event.model_dump(mode="json"),
             traceparent=traceparent,
         )

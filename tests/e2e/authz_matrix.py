@@ -119,7 +119,7 @@ GET    /api/v1/contracts                                                  -     
 POST   /api/v1/contracts                                                  -                  403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/contracts/totals                                           -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/contracts/{contract_id}                                    -                  ok    404    ok    404    ok  ok       403    ok    401
-PATCH  /api/v1/contracts/{contract_id}                                    fresh-contract     403   404    403   404    ok  ok       403    ok    401
+PATCH  /api/v1/contracts/{contract_id}                                    fresh-contract     ok    404    403   404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/sign                               fresh-contract     ok    404    ok    404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/amendment                          fresh-signed       403   404    403   404    ok  ok       403    ok    401
 POST   /api/v1/contracts/{contract_id}/amendment/withdraw                 fresh-amending     403   404    403   404    ok  ok       403    ok    401

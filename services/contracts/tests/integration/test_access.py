@@ -91,3 +91,21 @@ async def test_each_side_acts_only_for_itself(svc: Service) -> None:
     )
     assert r.status_code == 403
     assert (await svc.client.post(f"{base}/payments", json=pay, headers=PM)).status_code == 201
+
+
+async def test_the_enterprise_proposes_terms_before_signing_and_the_carrier_answers_by_signing(svc: Service) -> None:
+    c = await svc.create(enterprise_id=E1, carrier_id=CA, value="1000.00", amounts=("1000.00",))
+    url = f"/api/v1/contracts/{c['id']}"
+    v1 = {"If-Match": '"v1"'}
+    assert (
+        await svc.client.patch(url, json={"scope": "x" * 20}, headers={**carrier_user(CA), **v1})
+    ).status_code == 403
+    assert (
+        await svc.client.patch(url, json={"scope": "x" * 20}, headers={**enterprise_user(E2), **v1})
+    ).status_code == 404
+    r = await svc.client.patch(
+        url, json={"scope": "固态电解质配方与中试工艺，含样品检测。"}, headers={**enterprise_user(E1), **v1}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "draft", r.text
+    r = await svc.client.get(f"{url}/history", headers=STAFF)
+    assert "edit" in [h["action"] for h in r.json()["items"]]

@@ -1,0 +1,72 @@
+"""The demo record (itp/demo.py): the institute's published 2019-2020 figures exactly, dated
+2019-2020, the same every run, and every row one the imports accept."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+
+import orjson
+
+from itp.demo import generate
+from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
+from services.talent.schemas import CarrierCreate
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_the_record_is_the_published_figures_dated_2019_2020() -> None:
+    data = generate()
+    rows = [r.values for r in data.history]
+    by_type = Counter(r["type"] for r in rows)
+    assert by_type == {"enterprise": 113, "center": 113, "demand": 589}
+    centers = {r["source_id"]: r for r in rows if r["type"] == "center"}
+    assert Counter(r["established_on"][:4] for r in centers.values()) == {"2019": 59, "2020": 54}
+    demands = [r for r in rows if r["type"] == "demand"]
+    assert sum(Decimal(d["budget"]) for d in demands) == Decimal("1710000000.00")
+    for d in demands:
+        submitted, published = _when(d["submitted_at"]), _when(d["published_at"])
+        assert submitted.year in (2019, 2020) and published.year in (2019, 2020)
+        assert published >= submitted
+        assert centers[d["center"]]["established_on"] < d["submitted_at"][:10]
+    for e in (r for r in rows if r["type"] == "enterprise"):
+        assert e["registered_at"][:4] in ("2019", "2020")
+
+    talent = [orjson.loads(line) for line in data.talent.splitlines()]
+    kinds = Counter(t["kind"] for t in talent if t["type"] == "carrier")
+    assert kinds == {
+        "research_institute": 58,
+        "rd_enterprise": 50,
+        "university_overseas": 55,
+        "university_domestic": 52,
+        "overseas_platform": 8,
+    }
+    roles = Counter(t["roles"][0] for t in talent if t["type"] == "person")
+    assert roles == {"project_manager": 168, "jitri_researcher": 167}
+
+
+def test_the_record_is_the_same_every_run_and_every_row_is_valid() -> None:
+    a, b = generate(), generate()
+    assert a == b
+    for row in a.history:
+        v = dict(row.values)
+        kind = v.pop("type")
+        if kind == "enterprise":
+            EnterpriseCreate.model_validate({k: x for k, x in v.items() if k in EnterpriseCreate.model_fields})
+        elif kind == "center":
+            CenterCreate.model_validate({k: x for k, x in v.items() if k in CenterCreate.model_fields})
+        else:
+            body = {k: x for k, x in v.items() if k in DemandCreate.model_fields}
+            DemandCreate.model_validate(
+                {**body, "enterprise_id": uuid.uuid4()}, context={"now": _when(v["submitted_at"])}
+            )
+    carriers = [orjson.loads(line) for line in a.talent.splitlines()]
+    names = [c.get("name_zh") or c["name_en"] for c in carriers if c["type"] == "carrier"]
+    assert len(set(names)) == len(names)  # the talent import's natural key
+    for c in carriers:
+        if c["type"] == "carrier":
+            CarrierCreate.model_validate({k: x for k, x in c.items() if k != "type"})
