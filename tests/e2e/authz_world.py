@@ -229,7 +229,7 @@ class World:
                 return seen.status_code == 200
             return True
 
-        await wait_for(ready, timeout_s=20, interval_s=0.05, what=f"suggestions of {demand_id}")
+        await wait_for(ready, timeout_s=90, interval_s=0.05, what=f"suggestions of {demand_id}")
 
 
 async def get_patiently(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> httpx.Response:

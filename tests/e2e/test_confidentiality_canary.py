@@ -202,7 +202,7 @@ async def canary(embedded: dict[str, Any]) -> AsyncIterator[Canary]:
             ready = asyncio.Event()
             token = token_for(role, subject=f"canary-{who}-stream")
             listeners.append(asyncio.create_task(_listen(gateway, token, streams[who], ready)))
-            await asyncio.wait_for(ready.wait(), 10)
+            await asyncio.wait_for(ready.wait(), 60)
 
         markers = Markers(seed=13)
         ids: dict[str, str] = {}

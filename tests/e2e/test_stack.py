@@ -80,7 +80,7 @@ async def stack() -> AsyncIterator[dict[str, Any]]:
                         return False
                 return True
 
-            await wait_for(all_ready, timeout_s=60, interval_s=0.2, what="every service to be ready")
+            await wait_for(all_ready, timeout_s=180, interval_s=0.2, what="every service to be ready")
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=10, headers=auth_headers("admin")
         ) as gateway:

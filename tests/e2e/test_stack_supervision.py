@@ -94,7 +94,7 @@ async def stack(demand_env: dict[str, str], tmp_path: Path) -> AsyncIterator[Run
             assert proc.poll() is None, f"itp stack exited:\n{log.read_text()}"
             return await _serving(running.demand_port)
 
-        await wait_for(up, timeout_s=60, interval_s=0.2, what="the demand service of itp stack to be ready")
+        await wait_for(up, timeout_s=180, interval_s=0.2, what="the demand service of itp stack to be ready")
         yield running
     finally:
         pids = running.pids()
