@@ -95,7 +95,7 @@ async def test_api_key_is_exchanged_and_revocation_takes_effect(
                 return (r.status_code, r.json().get("type")) == (401, "/problems/revoked-api-key")
 
             await wait_for(refused, timeout_s=5, interval_s=0.2, what="the revoked key refused")
-        assert all(k.key_hash != key and key.split("_")[2] not in str(k) for k in await store.list())
+        assert all(k.key_hash != key and key.split("_", 2)[2] not in str(k) for k in await store.list())
     finally:
         await engine.dispose()
 
