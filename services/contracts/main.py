@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from services.contracts import api, handlers, tables
+from services.contracts.service import ContractService
 from shared.events import topics
 from shared.runtime import ConsumerSpec, ServiceDefinition
 
@@ -14,7 +15,7 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
+    service=lambda runtime: ContractService(runtime.uow),
     # MatchAccepted drafts a contract.
     consumers=[ConsumerSpec("drafting", [topics.MATCHING], handlers.handlers)],
-    hot_routes=api.HOT_ROUTES,
 )

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -51,9 +51,6 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, parse_keyset_cursor
 from shared.pgread import PgReader
 from shared.problems import Conflict, NotFound, Problem
-
-if TYPE_CHECKING:
-    from shared.runtime import ServiceRuntime
 
 CLOSED_CONTRACT = frozenset({"completed", "terminated"})
 
@@ -255,14 +252,6 @@ CARRIERS_NEWEST = "carriers:-created_at"
 PEOPLE_NEWEST = "people:-created_at"
 TRAINEES_NEWEST = "trainees:-created_at"
 ASSIGNMENTS_NEWEST = "assignments:-made_at"
-
-
-def service_of(runtime: ServiceRuntime) -> TalentService:
-    """The service layer of a running talent service (one per runtime)."""
-    svc: TalentService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = TalentService(runtime.uow)
-    return svc
 
 
 def duplicate_person(actor: Actor, person_id: uuid.UUID, carrier_id: uuid.UUID | None) -> Conflict:
