@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +38,6 @@ from services.contracts.repository import (
     ContractFilters,
     ContractRepository,
     ContractViewRow,
-    ListQuery,
     TotalsBy,
     Visibility,
     list_query,
@@ -50,7 +48,7 @@ from shared.auth import Actor, Role
 from shared.events.matching import MatchAccepted
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor
-from shared.pgread import PgReader
+from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
@@ -157,11 +155,7 @@ class DateRange:
 class ContractService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-
-    @cached_property
-    def pg(self) -> PgReader | None:
-        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
-        return PgReader.for_engine(self.uow.engine)
+        self.reader = Reader(uow)
 
     # -- drafting ------------------------------------------------------------------------------
     async def create_contract(self, uow: UnitOfWork, actor: Actor, data: ContractCreate) -> Contract:
@@ -321,7 +315,7 @@ class ContractService:
             except (ValueError, IndexError, TypeError) as exc:
                 raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
         q = list_query(filters, visible, after=after, limit=limit + 1)
-        rows = await self._view_rows(q) if q is not None else []
+        rows = [ContractViewRow.of(r) for r in await self.reader.all(q.statement, q.values)] if q is not None else []
         nxt = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -331,17 +325,6 @@ class ContractService:
             async with self.uow.read() as conn:
                 return await ContractRepository(conn).views_of(rows), nxt
         return cast(list[str], views), nxt
-
-    async def _view_rows(self, q: ListQuery) -> list[ContractViewRow]:
-        """One statement; on PostgreSQL straight through asyncpg when SQLAlchemy would only pass
-        the values through (for a read of a row or two, SQLAlchemy's connection and execution
-        machinery cost more CPU than the driver and the database together)."""
-        if self.pg is not None:
-            sql = q.for_asyncpg(self.uow.engine.dialect)
-            if sql is not None:
-                return [ContractViewRow.of(r) for r in await self.pg.fetch(sql[0], *sql[1])]
-        async with self.uow.read() as conn:
-            return await ContractRepository(conn).view_rows(q)
 
     async def versions(
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int

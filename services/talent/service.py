@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -49,7 +48,7 @@ from shared.events import matching as matching_ev
 from shared.events import talent as ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, parse_keyset_cursor
-from shared.pgread import PgReader
+from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 
 CLOSED_CONTRACT = frozenset({"completed", "terminated"})
@@ -265,11 +264,7 @@ def duplicate_person(actor: Actor, person_id: uuid.UUID, carrier_id: uuid.UUID |
 class TalentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-
-    @cached_property
-    def pg(self) -> PgReader | None:
-        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
-        return PgReader.for_engine(self.uow.engine)
+        self.reader = Reader(uow)
 
     # == carriers ==================================================================================
     async def register_carrier(self, uow: UnitOfWork, data: CarrierCreate) -> dict[str, Any]:
@@ -657,12 +652,8 @@ class TalentService:
                 return [], None
             filters = replace(filters, carrier_id=scope)
         after = _cursor(ASSIGNMENTS_NEWEST, cursor)
-        if self.pg is not None:
-            sql, args = assignment_list_query(filters, after=after, limit=limit + 1)
-            rows = [dict(r) for r in await self.pg.fetch(sql, *args)]
-        else:
-            async with self.uow.read() as conn:
-                rows = await TalentRepository(conn).list_assignments(filters, after=after, limit=limit + 1)
+        stmt, values = assignment_list_query(filters, after=after, limit=limit + 1)
+        rows = [dict(r) for r in await self.reader.all(stmt, values)]
         return _page(ASSIGNMENTS_NEWEST, rows, limit, lambda r: (r["made_at"], r["id"]))
 
     @staticmethod

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from services.matching import tables
 from services.matching.main import definition
+from services.matching.repository import READ_VIEW
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
 from services.matching.tests.integration.support import (
@@ -36,6 +37,7 @@ from shared.events import demand as demand_ev
 from shared.events import talent as talent_ev
 from shared.migrations import downgrade, upgrade
 from shared.pagination import etag
+from shared.pgread import asyncpg_plan
 from shared.testing import wait_for
 
 FreshDb = Callable[[str], Awaitable[str]]
@@ -248,9 +250,10 @@ async def test_the_view_reads_the_same_through_asyncpg_and_through_sqlalchemy(fr
     url = await fresh_db("matching")
     async with matching_service(url) as m:
         demand = await setup(m)
-        assert m.svc.pg is not None  # PostgreSQL: the hot read goes to asyncpg directly
+        # PostgreSQL: the one statement is sent to asyncpg directly.
+        assert m.svc.reader.driver and asyncpg_plan(READ_VIEW, m.runtime.engine.dialect) is not None
         portable = MatchingService(m.runtime.uow, MatchingSettings())
-        portable.pg = None  # what every other database does
+        portable.reader.driver = False  # what every other database does: SQLAlchemy runs it
         for d in (demand.demand_id, uuid.uuid4()):
             assert await portable.suggestions_view(d) == await m.svc.suggestions_view(d)
         assert await m.svc.suggestions_view(uuid.uuid4()) is None
