@@ -47,7 +47,7 @@ from services.contracts.views import stored_view
 from shared.auth import Actor, Role
 from shared.events.matching import MatchAccepted
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, encode_cursor, page
 from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 
@@ -316,10 +316,7 @@ class ContractService:
                 raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
         q = list_query(filters, visible, after=after, limit=limit + 1)
         rows = [ContractViewRow.of(r) for r in await self.reader.all(q.statement, q.values)] if q is not None else []
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+        rows, nxt = page(rows, limit, lambda r: encode_cursor([r.created_at.isoformat(), str(r.id)]))
         views = [r.view for r in rows]
         if None in views:
             async with self.uow.read() as conn:
@@ -334,11 +331,7 @@ class ContractService:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_versions(contract_id, after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["number"]])
-        return rows, nxt
+        return page(rows, limit, lambda r: encode_cursor([r["number"]]))
 
     async def history(
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
@@ -348,11 +341,7 @@ class ContractService:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_history(contract_id, after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["id"]])
-        return rows, nxt
+        return page(rows, limit, lambda r: encode_cursor([r["id"]]))
 
     async def payments(
         self,
@@ -374,11 +363,7 @@ class ContractService:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_payments(contract_id, milestone_id=milestone_id, after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["recorded_at"].isoformat(), str(rows[-1]["id"])])
-        return rows, nxt
+        return page(rows, limit, lambda r: encode_cursor([r["recorded_at"].isoformat(), str(r["id"])]))
 
     async def totals(
         self,
@@ -434,10 +419,7 @@ class ContractService:
             vals = decode_cursor(cursor)
             last = str(vals[0]) if vals else ""
             ordered = [i for i in ordered if (i["key"] or "") > last]
-        nxt = None
-        if len(ordered) > limit:
-            ordered = ordered[:limit]
-            nxt = encode_cursor([ordered[-1]["key"] or ""])
+        ordered, nxt = page(ordered, limit, lambda i: encode_cursor([i["key"] or ""]))
         return {"by": by, "currency": "CNY", "items": ordered, "total": total, "next_cursor": nxt}
 
     # -- changes -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from shared.events import contracts as contracts_ev
 from shared.events import demand as ev
 from shared.events import matching as matching_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import keyset_cursor, parse_keyset_cursor
+from shared.pagination import keyset_cursor, page, parse_keyset_cursor
 from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 from shared.visibility import Sight
@@ -104,11 +104,7 @@ class DemandService:
             after = (at, ident)
         async with self.uow.read() as conn:
             rows = await DemandRepository(conn).list_enterprises(after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = keyset_cursor("enterprises", rows[-1]["created_at"], rows[-1]["id"])
-        return rows, nxt
+        return page(rows, limit, lambda r: keyset_cursor("enterprises", r["created_at"], r["id"]))
 
     # -- centers --------------------------------------------------------------------------
     async def establish_center(self, uow: UnitOfWork, enterprise_id: uuid.UUID, data: CenterCreate) -> dict[str, Any]:
@@ -198,10 +194,8 @@ class DemandService:
             if not viewer.staff and viewer.carrier_id is not None:
                 confidential = [d.id for d in rows if d.confidentiality is domain.Confidentiality.CONFIDENTIAL]
                 granted = await repo.carriers_with_access(confidential, viewer.carrier_id)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            last = rows[-1]
+
+        def cursor_after(last: Demand) -> str:
             key: datetime | Decimal | None = {
                 "-created_at": last.created_at,
                 "created_at": last.created_at,
@@ -209,8 +203,10 @@ class DemandService:
                 "deadline": last.deadline if _full_view(last, viewer, granted) else None,
                 "-budget": last.budget if _full_view(last, viewer, granted) else None,
             }[sort]
-            nxt = keyset_cursor(kind, key, last.id)
-        return [(d, _full_view(d, viewer, granted)) for d in rows], nxt
+            return keyset_cursor(kind, key, last.id)
+
+        shown, nxt = page(rows, limit, cursor_after)
+        return [(d, _full_view(d, viewer, granted)) for d in shown], nxt
 
     # -- access grants for confidential demands ------------------------------------------
     async def grant_access(

@@ -49,7 +49,7 @@ from shared.events import demand as demand_ev
 from shared.events import matching as ev
 from shared.events import talent as talent_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, encode_cursor, page
 from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 from shared.visibility import Relation, Sight
@@ -988,10 +988,7 @@ class MatchingService:
                 rel=rel,
                 caller_carrier_id=caller_carrier_id,
             )
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1].decided_at.isoformat(), str(rows[-1].match_id)])
+        rows, nxt = page(rows, limit, lambda r: encode_cursor([r.decided_at.isoformat(), str(r.match_id)]))
         return [
             self._decision_view(r) if r.full else visibility.as_seen(self._decision_view(r), Sight.TEASER) for r in rows
         ], nxt
@@ -1122,10 +1119,7 @@ class MatchingService:
             rows = await MatchingRepository(conn).list_conflicts(
                 enterprise_id=enterprise_id, carrier_id=carrier_id, after=after, limit=limit + 1
             )
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].conflict_id)])
+        rows, nxt = page(rows, limit, lambda r: encode_cursor([r.created_at.isoformat(), str(r.conflict_id)]))
         return [self._conflict_view(r) for r in rows], nxt
 
     # -- batch assignment ------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from shared.events import contracts as contract_ev
 from shared.events import matching as matching_ev
 from shared.events import talent as ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import keyset_cursor, parse_keyset_cursor
+from shared.pagination import keyset_cursor, page, parse_keyset_cursor
 from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 
@@ -239,14 +239,6 @@ def _cursor(kind: str, after: str | None) -> Cursor | None:
     return when, ident
 
 
-def _page(kind: str, rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    when, ident = key(rows[-1])
-    return rows, keyset_cursor(kind, when, ident)
-
-
 CARRIERS_NEWEST = "carriers:-created_at"
 PEOPLE_NEWEST = "people:-created_at"
 TRAINEES_NEWEST = "trainees:-created_at"
@@ -320,7 +312,7 @@ class TalentService:
             rows = await TalentRepository(conn).list_carriers(
                 filters, after=_cursor(CARRIERS_NEWEST, cursor), limit=limit + 1
             )
-        return _page(CARRIERS_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
+        return page(rows, limit, lambda r: keyset_cursor(CARRIERS_NEWEST, r["created_at"], r["id"]))
 
     # == people ====================================================================================
     async def register_person(self, uow: UnitOfWork, data: PersonCreate, actor: Actor) -> dict[str, Any]:
@@ -404,7 +396,7 @@ class TalentService:
             rows = await TalentRepository(conn).list_people(
                 filters, after=_cursor(PEOPLE_NEWEST, cursor), limit=limit + 1
             )
-        return _page(PEOPLE_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
+        return page(rows, limit, lambda r: keyset_cursor(PEOPLE_NEWEST, r["created_at"], r["id"]))
 
     # == joint training ============================================================================
     async def enrol_trainee(self, uow: UnitOfWork, data: TraineeCreate) -> Trainee:
@@ -496,7 +488,7 @@ class TalentService:
             rows = await TalentRepository(conn).list_trainees(
                 filters, after=_cursor(TRAINEES_NEWEST, cursor), limit=limit + 1
             )
-        return _page(TRAINEES_NEWEST, rows, limit, lambda t: (t.created_at, t.id))
+        return page(rows, limit, lambda t: keyset_cursor(TRAINEES_NEWEST, t.created_at, t.id))
 
     # == assignments ===============================================================================
     async def make_assignment(self, uow: UnitOfWork, data: AssignmentCreate, actor: Actor) -> dict[str, Any]:
@@ -654,7 +646,7 @@ class TalentService:
         after = _cursor(ASSIGNMENTS_NEWEST, cursor)
         stmt, values = assignment_list_query(filters, after=after, limit=limit + 1)
         rows = [dict(r) for r in await self.reader.all(stmt, values)]
-        return _page(ASSIGNMENTS_NEWEST, rows, limit, lambda r: (r["made_at"], r["id"]))
+        return page(rows, limit, lambda r: keyset_cursor(ASSIGNMENTS_NEWEST, r["made_at"], r["id"]))
 
     @staticmethod
     def _assignment_made(a: dict[str, Any]) -> ev.AssignmentMade:
