@@ -33,14 +33,15 @@ Row = Mapping[str, Any]
 
 
 @functools.lru_cache(maxsize=1024)
-def asyncpg_plan(stmt: sa.Executable, dialect: sa.Dialect) -> tuple[str, tuple[str, ...]] | None:
-    """``stmt`` as asyncpg takes it (SQL, parameter names in order), or None when SQLAlchemy
-    would do more than pass the values through: an IN list, or a type that converts values."""
+def asyncpg_plan(stmt: sa.Executable, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+    """``stmt`` as asyncpg takes it (SQL, parameter names in order, the values bound in the statement
+    itself), or None when SQLAlchemy would do more than pass the values through: an IN list, or a
+    type that converts values."""
     compiled = stmt.compile(dialect=dialect)
     for bind in compiled.binds.values():
         if bind.expanding or bind.type.bind_processor(dialect) is not None:
             return None
-    return compiled.string, tuple(compiled.positiontup or ())
+    return compiled.string, tuple(compiled.positiontup or ()), compiled.params
 
 
 def on_driver(engine: AsyncEngine) -> bool:
@@ -58,8 +59,9 @@ class Reader:
     async def all(self, stmt: sa.Executable, values: Mapping[str, Any]) -> list[Row]:
         plan = asyncpg_plan(stmt, self.engine.dialect) if self.driver else None
         if plan is not None:
-            args = [values[name] for name in plan[1]]
-            return list(await self._on_driver(lambda driver: driver.fetch(plan[0], *args)))
+            sql, names, bound = plan
+            args = [values[name] if name in values else bound[name] for name in names]
+            return list(await self._on_driver(lambda driver: driver.fetch(sql, *args)))
         async with self.uow.read() as conn:
             return [r._mapping for r in await conn.execute(stmt, dict(values))]
 

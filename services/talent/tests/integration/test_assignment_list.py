@@ -310,16 +310,16 @@ def checked_out(t: TalentApp) -> int:
 async def test_the_reader_hands_connections_back_after_errors_and_cancellation(talent: TalentApp) -> None:
     reader = Reader(talent.runtime.uow)
     before = checked_out(talent)
-    assert [tuple(r) for r in await reader.all(sa.select(sa.bindparam("n", type_=sa.Integer()) + 1), {"n": 41})] == [
-        (42,)
-    ]
+    assert [
+        tuple(r.values()) for r in await reader.all(sa.select(sa.bindparam("n", type_=sa.Integer()) + 1), {"n": 41})
+    ] == [(42,)]
     assert checked_out(talent) == before
     with pytest.raises(Exception) as refused:
         await reader.all(sa.text("SELECT * FROM no_such_table"), {})
     assert "no_such_table" in str(refused.value)
     assert checked_out(talent) == before
     with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(reader.fetch("SELECT pg_sleep(5)"), 0.2)
+        await asyncio.wait_for(reader.all(sa.select(sa.func.pg_sleep(5)), {}), 0.2)
     assert checked_out(talent) == before
     for _ in range(3):  # whatever the pool hands out next works
         assert [tuple(r.values()) for r in await reader.all(sa.select(sa.literal_column("1")), {})] == [(1,)]
