@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
 from shared.outbox import UnitOfWorkFactory
 
 T = TypeVar("T")
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # column name -> value
 
 
 @functools.lru_cache(maxsize=1024)
@@ -37,7 +38,7 @@ def asyncpg_plan(stmt: sa.Executable, dialect: sa.Dialect) -> tuple[str, tuple[s
     """``stmt`` as asyncpg takes it (SQL, parameter names in order, the values bound in the statement
     itself), or None when SQLAlchemy would do more than pass the values through: an IN list, or a
     type that converts values."""
-    compiled = stmt.compile(dialect=dialect)
+    compiled = cast(SQLCompiler, cast(sa.ClauseElement, stmt).compile(dialect=dialect))
     for bind in compiled.binds.values():
         if bind.expanding or bind.type.bind_processor(dialect) is not None:
             return None
