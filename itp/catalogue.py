@@ -34,7 +34,7 @@ def consumers_of() -> dict[type[DomainEvent], list[str]]:
     for name in DATA_SERVICES:
         for spec in definition(name).consumers:
             # The handler factories only keep references at build time; no I/O happens here.
-            fake_runtime: Any = SimpleNamespace(uow=None, state={}, settings=None, engine=None)
+            fake_runtime: Any = SimpleNamespace(uow=None, state={}, settings=None, engine=None, service=None)
             for cls in spec.handlers(fake_runtime):
                 out.setdefault(cls, []).append(name)
     return out

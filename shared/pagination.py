@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import re
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -17,6 +18,7 @@ _VERSION_TAG = re.compile(r"v([0-9]+)")  # ASCII digits only: str.isdigit() also
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+T = TypeVar("T")
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -32,6 +34,15 @@ def decode_cursor(cursor: str) -> list[Any]:
     if not isinstance(values, list):
         raise Problem(400, "bad-cursor", "the cursor is not one this API gave out")
     return values
+
+
+def page(rows: Sequence[T], limit: int, cursor_after: Callable[[T], str]) -> tuple[list[T], str | None]:
+    """A page from ``limit + 1`` rows fetched: the first ``limit``, and the cursor after the last of
+    them (``cursor_after(row)``) when there are more, else None."""
+    if len(rows) <= limit:
+        return list(rows), None
+    shown = list(rows[:limit])
+    return shown, cursor_after(shown[-1])
 
 
 def etag(version: int) -> str:

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 import asyncpg
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared import metrics
@@ -108,7 +109,7 @@ class OutboxRelay:
             sa.select(o.c.seq, o.c.topic, o.c.aggregate_id, o.c.payload, o.c.traceparent)
             .where(o.c.published_at.is_(None))
             .order_by(o.c.seq)
-            .limit(batch_size)
+            .limit(sa.bindparam("limit", batch_size, type_=sa.Integer()))
         )
         self._mark = (
             sa.update(o)
@@ -118,11 +119,12 @@ class OutboxRelay:
         # On PostgreSQL the two statements of a batch run on the unit of work's asyncpg pool
         # (when it has one): a busy relay runs them many times a second.
         self._driver_pool = driver_pool
-        self._select_sql = (
-            f"SELECT seq, topic, aggregate_id, payload, traceparent FROM {o.name}"
-            " WHERE published_at IS NULL ORDER BY seq LIMIT $1"
+        # The same select, compiled once for asyncpg; the update takes an array there (IN expands).
+        pg = asyncpg_dialect()
+        self._select_sql = str(self._select_pending.compile(dialect=pg))
+        self._mark_sql = (
+            f"UPDATE {pg.identifier_preparer.format_table(o)} SET published_at = $2 WHERE seq = ANY($1::bigint[])"
         )
-        self._mark_sql = f"UPDATE {o.name} SET published_at = $2 WHERE seq = ANY($1::bigint[])"
         self._lock_conn: AsyncConnection | None = None
         self._lock_checked_at = 0.0
         self._stopping = asyncio.Event()
@@ -229,7 +231,7 @@ class OutboxRelay:
                 rows = [_Row(*r) for r in await driver.fetch(self._select_sql, self.batch_size)]
         else:
             async with self._auto.connect() as conn:
-                rows = (await conn.execute(self._select_pending)).all()
+                rows = (await conn.execute(self._select_pending, {"limit": self.batch_size})).all()
         if not rows:
             return 0
         if self._check_broker:

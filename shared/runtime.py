@@ -30,7 +30,6 @@ from shared.db import create_engine
 from shared.events import topics
 from shared.events.base import DomainEvent
 from shared.failures import DATABASE_PROBE, RETRY_AFTER_S, install_outage_handlers, is_infrastructure
-from shared.hotpath import HotRoute, HotRoutes
 from shared.http import RequestContextMiddleware
 from shared.migrations import Revisions, revisions
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
@@ -65,8 +64,8 @@ class ServiceDefinition:
     title: str = ""
     # Called with the runtime once started, for service-specific state (caches, indexes).
     on_start: Callable[[ServiceRuntime], Any] | None = None
-    # The busiest routes, served before FastAPI's machinery (each also declared in a router).
-    hot_routes: list[HotRoute] = field(default_factory=list)
+    # The service layer, built once per runtime (``runtime.service``, ``ServiceDep`` in the routes).
+    service: Callable[[ServiceRuntime], Any] | None = None
 
 
 def database_url_for(service: str, settings: ServiceSettings) -> str:
@@ -92,10 +91,12 @@ class ServiceRuntime:
         self.database_url = database_url_for(definition.name, settings)
         self.engine: AsyncEngine = create_engine(self.database_url, pool_size=settings.db_pool_size)
         self.signal = OutboxSignal()
-        self.state: dict[str, Any] = {}  # service-specific objects (its service layer, caches)
+        self.state: dict[str, Any] = {}  # service-specific objects (caches)
         self.uow = UnitOfWorkFactory(
             self.engine, definition.outbox, source=f"/itp/{definition.name}", signal=self.signal
         )
+        # Before the consumers: their handlers use it.
+        self.service: Any = definition.service(self) if definition.service is not None else None
         self.relay = OutboxRelay(
             self.engine,
             definition.outbox,
@@ -205,6 +206,12 @@ async def get_runtime(request: Request) -> ServiceRuntime:
 RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 
 
+async def get_service(request: Request) -> Any:
+    """The running service's service layer (``ServiceDefinition.service``); a service types it once:
+    ``ServiceDep = Annotated[DemandService, Depends(get_service)]``."""
+    return request.app.state.runtime.service
+
+
 def health_router() -> APIRouter:
     router = APIRouter(tags=["health"])
 
@@ -251,10 +258,9 @@ def create_service_app(
     app.state.settings = settings
     install_problem_handlers(app)
     install_outage_handlers(app)
-    app.add_middleware(HotRoutes, routes=definition.hot_routes, enabled=settings.hot_routes)
     limits.install(app, settings)  # body size and failed authentications, before any route
     app.add_middleware(RequestTelemetry, service=definition.name)
-    app.add_middleware(RequestContextMiddleware)  # added last: outermost, so hot routes get ids too
+    app.add_middleware(RequestContextMiddleware)  # added last: outermost
     app.include_router(health_router())
     app.include_router(metrics_router())
     for r in definition.routers:

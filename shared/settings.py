@@ -66,8 +66,6 @@ class ServiceSettings(BaseSettings):
     consumer_concurrency: int = Field(default=4, ge=1)
     # Enough for the concurrency one process sees, so connections are not opened per request.
     db_pool_size: int = Field(default=32, ge=1)
-    # Serve each service's busiest routes before FastAPI's machinery (shared/hotpath.py).
-    hot_routes: bool = True
     # Request bodies above this are refused with 413 before they are read (shared/limits.py);
     # the routes that take files (bulk imports) have their own, larger limit.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)

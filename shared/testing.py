@@ -163,43 +163,19 @@ def auth_headers(*roles: str, subject: str = "test-user", **claims: object) -> d
 
 
 @asynccontextmanager
-async def service_client(
-    definition: ServiceDefinition, database_url: str, *, hot_routes: bool = True
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of ``definition``'s app over ``database_url`` (in-memory bus, no background tasks).
-
-    ``hot_routes=False`` serves every request through FastAPI's declared routes: the hot-route
-    parity tests send each request both ways and compare the answers.
-    """
+async def service_client(definition: ServiceDefinition, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of ``definition``'s app over ``database_url`` (in-memory bus, no background tasks)."""
     from shared.bus.memory import InMemoryBus
     from shared.runtime import create_service_app
     from shared.settings import ServiceSettings
 
-    settings = ServiceSettings(
-        env="test", service_name=definition.name, database_url=database_url, hot_routes=hot_routes
-    )
+    settings = ServiceSettings(env="test", service_name=definition.name, database_url=database_url)
     app = create_service_app(definition, settings, InMemoryBus(), background=False)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{definition.name}") as client,
     ):
         yield client
-
-
-@asynccontextmanager
-async def hot_and_declared_clients(definition: ServiceDefinition) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
-    """Clients of two apps of ``definition`` over one fresh migrated database: ``True`` serves hot
-    routes (as services run), ``False`` serves every request through FastAPI (the parity tests)."""
-    name = unique(f"itp_test_{definition.name}_hot")
-    url = await create_database(name, template=await migrated_template(definition.name, definition.migrations))
-    try:
-        async with (
-            service_client(definition, url) as hot,
-            service_client(definition, url, hot_routes=False) as declared,
-        ):
-            yield {True: hot, False: declared}
-    finally:
-        await drop_database(name)
 
 
 class IdempotencyHold:

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from services.contracts.domain import Contract
-from services.contracts.handlers import service_of
 from services.contracts.repository import ContractFilters
 from services.contracts.schemas import (
     ContractCreate,
@@ -38,18 +37,12 @@ from services.contracts.service import ContractService, DateRange, require_staff
 from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
-from shared.hotpath import HotRequest, HotRoute
-from shared.hotquery import QueryReader
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
-from shared.runtime import RuntimeDep
+from shared.runtime import get_service
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
-
-
-async def get_service(runtime: RuntimeDep) -> ContractService:
-    return service_of(runtime)
 
 
 ServiceDep = Annotated[ContractService, Depends(get_service)]
@@ -93,7 +86,7 @@ async def create_contract(
 
 @router.get("/contracts", response_model=ContractPage, summary="List contracts you may see, newest first")
 async def list_contracts(
-    request: Request,
+    svc: ServiceDep,
     actor: CurrentActor,
     enterprise_id: uuid.UUID | None = None,
     carrier_id: uuid.UUID | None = None,
@@ -111,36 +104,24 @@ async def list_contracts(
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    # Served by list_contracts_hot (see HOT_ROUTES); declared here for the OpenAPI document.
-    return await list_contracts_hot(await HotRequest.of(request))
-
-
-# The declared route's query parameters, read in the hot route as FastAPI reads them.
-LIST_QUERY = QueryReader(list_contracts)
-
-
-async def list_contracts_hot(req: HotRequest) -> Response:
-    actor = req.actor  # first, as FastAPI does: a 401 comes before a 422
-    q = LIST_QUERY.read(req.query_string)
-    signed = DateRange(q["signed_from"], q["signed_to"]).bounds()
-    created = DateRange(q["created_from"], q["created_to"]).bounds()
+    signed = DateRange(signed_from, signed_to).bounds()
+    created = DateRange(created_from, created_to).bounds()
     filters = ContractFilters(
-        enterprise_id=q["enterprise_id"],
-        carrier_id=q["carrier_id"],
-        project_manager_id=q["project_manager_id"],
-        center_id=q["center_id"],
-        demand_id=q["demand_id"],
-        match_id=q["match_id"],
-        status=q["status"],
-        contract_type=q["contract_type"],
+        enterprise_id=enterprise_id,
+        carrier_id=carrier_id,
+        project_manager_id=project_manager_id,
+        center_id=center_id,
+        demand_id=demand_id,
+        match_id=match_id,
+        status=status,
+        contract_type=contract_type,
         signed_from=signed[0],
         signed_before=signed[1],
         created_from=created[0],
         created_before=created[1],
-        active_on=q["active_on"],
+        active_on=active_on,
     )
-    svc = service_of(req.state.runtime)
-    views, nxt = await svc.list_contracts(actor, filters, cursor=q["cursor"], limit=q["limit"])
+    views, nxt = await svc.list_contracts(actor, filters, cursor=cursor, limit=limit)
     return Response(contract_page(views, nxt), media_type="application/json")
 
 
@@ -369,10 +350,3 @@ async def terminate_contract(
 ) -> Response:
     c = await svc.terminate(actor, contract_id, reason=body.reason, if_match=parse_if_match(if_match))
     return _contract_response(c)
-
-
-# The busiest routes, served before FastAPI's machinery (shared/hotpath.py): the gateway's composed
-# demand view asks for the demand's contracts on every demand it shows.
-HOT_ROUTES = [
-    HotRoute("GET", "/api/v1/contracts", list_contracts_hot),
-]

@@ -12,15 +12,8 @@ from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 
 
-def service_of(runtime: ServiceRuntime) -> ContractService:
-    svc: ContractService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = ContractService(runtime.uow)
-    return svc
-
-
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
-    svc = service_of(runtime)
+    svc: ContractService = runtime.service
 
     async def on_match_accepted(uow: UnitOfWork, event: DomainEvent, _env: Envelope) -> None:
         assert isinstance(event, MatchAccepted)

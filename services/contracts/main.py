@@ -5,6 +5,7 @@ from pathlib import Path
 
 from services.contracts import api, handlers, tables
 from services.contracts.funds import api as funds_api
+from services.contracts.service import ContractService
 from shared.events import topics
 from shared.runtime import ConsumerSpec, ServiceDefinition
 
@@ -16,7 +17,7 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router, funds_api.router],
     migrations=Path(__file__).parent / "migrations",
+    service=lambda runtime: ContractService(runtime.uow),
     # MatchAccepted drafts a contract; a demand that ends (withdrawn, expired, closed) closes its drafts.
     consumers=[ConsumerSpec("drafting", [topics.MATCHING, topics.DEMAND], handlers.handlers)],
-    hot_routes=api.HOT_ROUTES,
 )

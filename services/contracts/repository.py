@@ -92,7 +92,7 @@ class ContractViewRow:
 
     @classmethod
     def of(cls, row: Any) -> ContractViewRow:
-        return cls(row[0], row[1].astimezone(UTC), row[2])
+        return cls(row["id"], row["created_at"].astimezone(UTC), row["view"])
 
 
 @dataclass(frozen=True)
@@ -294,29 +294,12 @@ def _list_statement(shape: tuple[str, ...]) -> sa.Select[Any]:
     )
 
 
-@functools.lru_cache(maxsize=512)
-def _asyncpg_plan(stmt: sa.Select[Any], dialect: sa.Dialect) -> tuple[str, tuple[str, ...]] | None:
-    """``stmt`` as asyncpg takes it (SQL, parameter names in order), or None when SQLAlchemy
-    would do more than pass the values through: an IN list, or a type that converts values."""
-    compiled = stmt.compile(dialect=dialect)
-    for bind in compiled.binds.values():
-        if bind.expanding or bind.type.bind_processor(dialect) is not None:
-            return None
-    return compiled.string, tuple(compiled.positiontup or ())
-
-
 @dataclass(frozen=True)
 class ListQuery:
     """One list request: a constant statement (one per combination of conditions) and its values."""
 
     statement: sa.Select[Any]
     values: dict[str, Any]
-
-    def for_asyncpg(self, dialect: sa.Dialect) -> tuple[str, list[Any]] | None:
-        """SQL and arguments for an asyncpg connection, when sending them straight through the
-        driver is exactly what SQLAlchemy would do; None when it must go through SQLAlchemy."""
-        plan = _asyncpg_plan(self.statement, dialect)
-        return None if plan is None else (plan[0], [self.values[n] for n in plan[1]])
 
 
 def list_query(
@@ -451,9 +434,6 @@ class ContractRepository:
         return _uuid(row.id) if row else None
 
     # -- lists -----------------------------------------------------------------------------------
-    async def view_rows(self, q: ListQuery) -> list[ContractViewRow]:
-        return [ContractViewRow.of(r) for r in (await self.conn.execute(q.statement, q.values)).all()]
-
     async def views_of(self, rows: list[ContractViewRow]) -> list[str]:
         """The views of ``rows``; one not stored for its row's current version (a row written by
         an older release) is rendered from the contract afresh."""

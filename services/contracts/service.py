@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy.exc import IntegrityError
@@ -25,24 +24,20 @@ from services.contracts.domain import (
     Contract,
     ContractType,
     DomainError,
-    IllegalMilestoneTransition,
-    IllegalTransition,
     Party,
     Payment,
-    RuleViolation,
     Terms,
-    UnknownMilestone,
     china_today,
-    jsonable,
     money,
     terms_with,
 )
 from services.contracts.funds.repository import record_converted_grant
+from services.contracts.funds.service import FundService
+from services.contracts.problems import domain_problem
 from services.contracts.repository import (
     ContractFilters,
     ContractRepository,
     ContractViewRow,
-    ListQuery,
     TotalsBy,
     Visibility,
     list_query,
@@ -52,8 +47,8 @@ from services.contracts.views import stored_view
 from shared.auth import Actor, Role
 from shared.events.matching import MatchAccepted
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import decode_cursor, encode_cursor
-from shared.pgread import PgReader
+from shared.pagination import decode_cursor, encode_cursor, page
+from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
@@ -61,34 +56,6 @@ READER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE_USER, Role.CARRIER_USER)
 TOTALS_ROLES = (*STAFF_ROLES, Role.DASHBOARD_VIEWER)
 SYSTEM_ACTOR = "system:matching"
 DRAFT_CLOSER = "system:drafts"  # who closes the drafts no one pursues (history's actor)
-
-
-def domain_problem(exc: DomainError | ValueError) -> Problem:
-    """The problem+json answer for a rule the domain refused."""
-    if isinstance(exc, IllegalTransition):
-        return Problem(
-            409,
-            "illegal-transition",
-            str(exc),
-            title="This action is not allowed in the current state",
-            current_state=exc.status.value,
-            allowed_actions=exc.allowed,
-        )
-    if isinstance(exc, IllegalMilestoneTransition):
-        return Problem(
-            409,
-            "illegal-transition",
-            str(exc),
-            title="This action is not allowed in the milestone's current state",
-            milestone_id=str(exc.milestone_id),
-            current_state=exc.status.value,
-            allowed_actions=exc.allowed,
-        )
-    if isinstance(exc, RuleViolation):
-        return Problem(409, exc.slug, str(exc), **{k: jsonable(v) for k, v in exc.extra.items()})
-    if isinstance(exc, UnknownMilestone):
-        return NotFound("milestone", exc.milestone_id)
-    return Problem(422, "validation-error", str(exc), title="Your request is not valid")
 
 
 def can_see(actor: Actor, c: Contract) -> bool:
@@ -169,11 +136,8 @@ class DateRange:
 class ContractService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-
-    @cached_property
-    def pg(self) -> PgReader | None:
-        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
-        return PgReader.for_engine(self.uow.engine)
+        self.reader = Reader(uow)
+        self.funds = FundService(uow)  # the funds and the portfolio (services/contracts/funds)
 
     # -- drafting ------------------------------------------------------------------------------
     async def create_contract(self, uow: UnitOfWork, actor: Actor, data: ContractCreate) -> Contract:
@@ -381,27 +345,13 @@ class ContractService:
             except (ValueError, IndexError, TypeError) as exc:
                 raise Problem(400, "bad-cursor", "the cursor is not one this API gave out") from exc
         q = list_query(filters, visible, after=after, limit=limit + 1)
-        rows = await self._view_rows(q) if q is not None else []
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+        rows = [ContractViewRow.of(r) for r in await self.reader.all(q.statement, q.values)] if q is not None else []
+        rows, nxt = page(rows, limit, lambda r: encode_cursor([r.created_at.isoformat(), str(r.id)]))
         views = [r.view for r in rows]
         if None in views:
             async with self.uow.read() as conn:
                 return await ContractRepository(conn).views_of(rows), nxt
         return cast(list[str], views), nxt
-
-    async def _view_rows(self, q: ListQuery) -> list[ContractViewRow]:
-        """One statement; on PostgreSQL straight through asyncpg when SQLAlchemy would only pass
-        the values through (for a read of a row or two, SQLAlchemy's connection and execution
-        machinery cost more CPU than the driver and the database together)."""
-        if self.pg is not None:
-            sql = q.for_asyncpg(self.uow.engine.dialect)
-            if sql is not None:
-                return [ContractViewRow.of(r) for r in await self.pg.fetch(sql[0], *sql[1])]
-        async with self.uow.read() as conn:
-            return await ContractRepository(conn).view_rows(q)
 
     async def versions(
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
@@ -411,11 +361,7 @@ class ContractService:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_versions(contract_id, after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["number"]])
-        return rows, nxt
+        return page(rows, limit, lambda r: encode_cursor([r["number"]]))
 
     async def history(
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int
@@ -425,11 +371,7 @@ class ContractService:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_history(contract_id, after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["id"]])
-        return rows, nxt
+        return page(rows, limit, lambda r: encode_cursor([r["id"]]))
 
     async def payments(
         self,
@@ -451,11 +393,7 @@ class ContractService:
             repo = ContractRepository(conn)
             await self._visible(repo, actor, contract_id)
             rows = await repo.list_payments(contract_id, milestone_id=milestone_id, after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1]["recorded_at"].isoformat(), str(rows[-1]["id"])])
-        return rows, nxt
+        return page(rows, limit, lambda r: encode_cursor([r["recorded_at"].isoformat(), str(r["id"])]))
 
     async def totals(
         self,
@@ -511,10 +449,7 @@ class ContractService:
             vals = decode_cursor(cursor)
             last = str(vals[0]) if vals else ""
             ordered = [i for i in ordered if (i["key"] or "") > last]
-        nxt = None
-        if len(ordered) > limit:
-            ordered = ordered[:limit]
-            nxt = encode_cursor([ordered[-1]["key"] or ""])
+        ordered, nxt = page(ordered, limit, lambda i: encode_cursor([i["key"] or ""]))
         return {"by": by, "currency": "CNY", "items": ordered, "total": total, "next_cursor": nxt}
 
     # -- changes -------------------------------------------------------------------------------

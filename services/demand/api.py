@@ -30,25 +30,13 @@ from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.contact import can_see_contact, without_contact_data
-from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
 from shared.responses import JSON
-from shared.runtime import RuntimeDep, ServiceRuntime
+from shared.runtime import get_service
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
-
-
-def service_of(runtime: ServiceRuntime) -> DemandService:
-    svc: DemandService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = DemandService(runtime.uow)
-    return svc
-
-
-async def get_service(runtime: RuntimeDep) -> DemandService:
-    return service_of(runtime)
 
 
 ServiceDep = Annotated[DemandService, Depends(get_service)]
@@ -206,11 +194,15 @@ async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep, actor: Current
 # -- demands ----------------------------------------------------------------------------
 
 
-async def create_demand_hot(req: HotRequest) -> Response:
-    actor = req.actor
-    data = req.json_body(DemandCreate)
-    svc = service_of(req.state.runtime)
-
+@router.post(
+    "/demands",
+    status_code=201,
+    response_model=DemandOut,
+    summary="Create a technology demand (submitted at once unless submit=false)",
+)
+async def create_demand(
+    request: Request, data: DemandCreate, svc: ServiceDep, actor: CurrentActor, idempotency_key: IdempotencyKey = None
+) -> Response:
     async def create(uow: Any) -> dict[str, Any]:
         return demand_view(await svc.create_demand(uow, data))
 
@@ -220,24 +212,11 @@ async def create_demand_hot(req: HotRequest) -> Response:
         actor=actor,
         operation="demands",
         authorize=lambda: require_enterprise(actor, data.enterprise_id),
-        key=req.header(b"idempotency-key"),
-        body=req.body,
+        key=idempotency_key,
+        body=await request.body(),
         create=create,
     )
     return created_response(status, for_caller(actor, body), f"/api/v1/demands/{body['id']}", replayed)
-
-
-@router.post(
-    "/demands",
-    status_code=201,
-    response_model=DemandOut,
-    summary="Create a technology demand (submitted at once unless submit=false)",
-)
-async def create_demand(
-    request: Request, data: DemandCreate, actor: CurrentActor, idempotency_key: IdempotencyKey = None
-) -> Response:
-    # Served by create_demand_hot (see HOT_ROUTES); declared here for the OpenAPI document.
-    return await create_demand_hot(await HotRequest.of(request))
 
 
 @router.get("/demands", response_model=DemandPage, summary="List demands with filters, a text query and a cursor")
@@ -281,15 +260,8 @@ async def list_demands(
     response_model=DemandOut,
     summary="A demand: in full, or only its teaser when it is confidential and you have no access",
 )
-async def get_demand(demand_id: uuid.UUID, request: Request, actor: CurrentActor) -> Response:
-    # Served by get_demand_hot (see HOT_ROUTES); declared here for the OpenAPI document.
-    return await get_demand_hot(await HotRequest.of(request))
-
-
-async def get_demand_hot(req: HotRequest) -> Response:
-    actor = req.actor
-    demand_id = req.uuid_param("demand_id")
-    d, full = await service_of(req.state.runtime).get_demand(demand_id, viewer_of(actor))
+async def get_demand(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
+    d, full = await svc.get_demand(demand_id, viewer_of(actor))
     return JSON(visible(d, full, actor), headers={"ETag": etag(d.version)} if full else None)
 
 
@@ -404,10 +376,3 @@ async def revoke_access(demand_id: uuid.UUID, carrier_id: uuid.UUID, svc: Servic
     require_enterprise(actor, current.enterprise_id)
     await svc.revoke_access(demand_id, carrier_id, by=actor.subject)
     return Response(status_code=204)
-
-
-# The busiest routes, served before FastAPI's machinery (shared/hotpath.py).
-HOT_ROUTES = [
-    HotRoute("POST", "/api/v1/demands", create_demand_hot),
-    HotRoute("GET", "/api/v1/demands/{demand_id}", get_demand_hot),
-]

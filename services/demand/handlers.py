@@ -14,15 +14,8 @@ from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 
 
-def service_of(runtime: ServiceRuntime) -> DemandService:
-    svc: DemandService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = DemandService(runtime.uow)
-    return svc
-
-
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
-    svc = service_of(runtime)
+    svc: DemandService = runtime.service
 
     async def match_accepted(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
         await svc.on_match_accepted(uow, event)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from services.demand import api, handlers, tables
+from services.demand.service import DemandService
 from shared.events import topics
 from shared.runtime import ConsumerSpec, ServiceDefinition
 
@@ -14,6 +15,6 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
+    service=lambda runtime: DemandService(runtime.uow),
     consumers=[ConsumerSpec("lifecycle", [topics.MATCHING, topics.CONTRACTS], handlers.handlers)],
-    hot_routes=api.HOT_ROUTES,
 )

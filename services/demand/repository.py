@@ -71,14 +71,17 @@ SORTS = {
 }
 
 
-# One demand and whether a carrier ($2, may be NULL) holds an access grant to it, in plain SQL
-# for asyncpg (shared.pgread.PgReader) on PostgreSQL: the hot read behind every demand page.
-DEMAND_WITH_GRANT_SQL = (
-    "SELECT "
-    + ", ".join(f"d.{c.name}" for c in demands.columns if c.name not in ("search_terms", "teaser_terms"))
-    + ", EXISTS (SELECT 1 FROM demand_access_grants g WHERE g.demand_id = d.id AND g.carrier_id = $2) AS granted"
-    + " FROM demands d WHERE d.id = $1"
-)
+# One demand and whether a carrier (may be NULL) holds an access grant to it: one statement, the
+# read behind every demand page (shared.pgread.Reader).
+DEMAND_WITH_GRANT = sa.select(
+    *(c for c in demands.c if c.name not in ("search_terms", "teaser_terms")),
+    sa.exists(
+        sa.select(1).where(
+            access_grants.c.demand_id == demands.c.id,
+            access_grants.c.carrier_id == sa.bindparam("carrier_id", type_=access_grants.c.carrier_id.type),
+        )
+    ).label("granted"),
+).where(demands.c.id == sa.bindparam("demand_id"))
 
 
 class _Record:

@@ -6,7 +6,6 @@ import logging
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.demand import domain
 from services.demand.domain import Demand, DemandAction, DemandStatus, IllegalTransition
 from services.demand.repository import (
-    DEMAND_WITH_GRANT_SQL,
+    DEMAND_WITH_GRANT,
     DemandFilters,
     DemandRepository,
     Viewer,
@@ -25,8 +24,8 @@ from shared.events import contracts as contracts_ev
 from shared.events import demand as ev
 from shared.events import matching as matching_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import keyset_cursor, parse_keyset_cursor
-from shared.pgread import PgReader
+from shared.pagination import keyset_cursor, page, parse_keyset_cursor
+from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 from shared.visibility import Sight
 
@@ -51,11 +50,7 @@ def transition_problem(exc: IllegalTransition) -> Problem:
 class DemandService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-
-    @cached_property
-    def pg(self) -> PgReader | None:
-        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
-        return PgReader.for_engine(self.uow.engine)
+        self.reader = Reader(uow)
 
     # -- enterprises ----------------------------------------------------------------------
     async def register_enterprise(self, uow: UnitOfWork, data: EnterpriseCreate) -> dict[str, Any]:
@@ -109,11 +104,7 @@ class DemandService:
             after = (at, ident)
         async with self.uow.read() as conn:
             rows = await DemandRepository(conn).list_enterprises(after=after, limit=limit + 1)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = keyset_cursor("enterprises", rows[-1]["created_at"], rows[-1]["id"])
-        return rows, nxt
+        return page(rows, limit, lambda r: keyset_cursor("enterprises", r["created_at"], r["id"]))
 
     # -- centers --------------------------------------------------------------------------
     async def establish_center(self, uow: UnitOfWork, enterprise_id: uuid.UUID, data: CenterCreate) -> dict[str, Any]:
@@ -178,19 +169,9 @@ class DemandService:
         so its existence is not revealed either.
         """
         carrier_id = viewer.carrier_id if viewer is not None else None
-        if self.pg is not None:
-            # PostgreSQL: the demand and the caller's grant in one statement on the driver.
-            row = await self.pg.fetchrow(DEMAND_WITH_GRANT_SQL, demand_id, carrier_id)
-            d, granted = (demand_from_record(row), bool(row["granted"])) if row is not None else (None, False)
-        else:
-            async with self.uow.read() as conn:
-                repo = DemandRepository(conn)
-                d = await repo.get_demand(demand_id)
-                granted = (
-                    d is not None
-                    and carrier_id is not None
-                    and bool(await repo.carriers_with_access([d.id], carrier_id))
-                )
+        # The demand and the caller's grant in one statement.
+        row = await self.reader.first(DEMAND_WITH_GRANT, {"demand_id": demand_id, "carrier_id": carrier_id})
+        d, granted = (demand_from_record(row), bool(row["granted"])) if row is not None else (None, False)
         if d is None:
             raise NotFound("demand", demand_id)
         if viewer is None:
@@ -213,10 +194,8 @@ class DemandService:
             if not viewer.staff and viewer.carrier_id is not None:
                 confidential = [d.id for d in rows if d.confidentiality is domain.Confidentiality.CONFIDENTIAL]
                 granted = await repo.carriers_with_access(confidential, viewer.carrier_id)
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            last = rows[-1]
+
+        def cursor_after(last: Demand) -> str:
             key: datetime | Decimal | None = {
                 "-created_at": last.created_at,
                 "created_at": last.created_at,
@@ -224,8 +203,10 @@ class DemandService:
                 "deadline": last.deadline if _full_view(last, viewer, granted) else None,
                 "-budget": last.budget if _full_view(last, viewer, granted) else None,
             }[sort]
-            nxt = keyset_cursor(kind, key, last.id)
-        return [(d, _full_view(d, viewer, granted)) for d in rows], nxt
+            return keyset_cursor(kind, key, last.id)
+
+        shown, nxt = page(rows, limit, cursor_after)
+        return [(d, _full_view(d, viewer, granted)) for d in shown], nxt
 
     # -- access grants for confidential demands ------------------------------------------
     async def grant_access(

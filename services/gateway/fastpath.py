@@ -28,10 +28,12 @@ other middleware or a mount the fast path does not know.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic import TypeAdapter, ValidationError
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -42,16 +44,16 @@ from services.gateway.compose import compose_demand
 from services.gateway.downstream import Downstream, Unavailable
 from services.gateway.edge import edge_headers, invalid_path, unavailable
 from services.gateway.routes import forwarded_path, service_for
-from shared.hotpath import HotRequest
 from shared.http import RequestContextMiddleware, request_context
 from shared.limits import Limits, RequestLimits
-from shared.problems import Problem, problem_response
+from shared.problems import Problem, problem_response, validation_problem
 from shared.telemetry import ROUTE_KEY, RequestTelemetry
 from shared.tracing import current_traceparent
 
 PREFIX = "/api/v1/"
 PROXY_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+_UUID = TypeAdapter(uuid.UUID)  # FastAPI's own validation of a UUID path parameter
 _FAST = "itp.gateway.fast"  # scope key: the fast handler and its path match
 _ODD_QUERY = re.compile(rb"[#\t\r\n]").search  # what urlsplit (so request.url.query) would change
 
@@ -238,9 +240,10 @@ class GatewayApp(FastAPI):
         """compose.demand_view"""
         rid = (b"x-request-id", request_id.encode())
         try:  # as FastAPI validates the path parameter, before the endpoint runs
-            demand_id = HotRequest(scope, match.groupdict(), b"").uuid_param("demand_id")
-        except Problem as exc:
-            await _answer(self._problem(scope, exc), rid, send)
+            demand_id = _UUID.validate_python(match["demand_id"])
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("path", "demand_id", *e["loc"])} for e in exc.errors(include_url=False)]
+            await _answer(self._problem(scope, validation_problem(errors)), rid, send)
             return
         headers = await self._edge(scope, request_id)
         if isinstance(headers, Response):

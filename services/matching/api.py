@@ -15,14 +15,12 @@ from __future__ import annotations
 import uuid
 import zlib
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from services.matching import inference, views
-from services.matching.handlers import service_of
 from services.matching.schemas import (
     AssignmentRequest,
     BatchAssignmentOut,
@@ -40,23 +38,17 @@ from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
 from shared.auth import CurrentActor, Role
-from shared.hotpath import HotRequest, HotRoute
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
-from shared.problems import NotFound, Problem, validation_problem
+from shared.problems import NotFound, Problem
 from shared.responses import JSON
-from shared.runtime import RuntimeDep
+from shared.runtime import get_service
 from shared.visibility import Relation, Sight
 from shared.vocabulary import FIELDS
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
 CURATORS = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
-
-
-async def get_service(runtime: RuntimeDep) -> MatchingService:
-    # async: a plain def dependency would cost a worker-thread hop on every request.
-    return service_of(runtime)
 
 
 ServiceDep = Annotated[MatchingService, Depends(get_service)]
@@ -85,34 +77,6 @@ SuggestionLimit = Annotated[
 ]
 
 
-@router.get(
-    "/demands/{demand_id}/suggestions",
-    response_model=SuggestionsOut,
-    summary="The latest ranked carriers and experts for a demand, each with its score breakdown and reasons",
-)
-async def get_suggestions(
-    demand_id: uuid.UUID, request: Request, actor: CurrentActor, limit: SuggestionLimit = None
-) -> Response:
-    # Served by get_suggestions_hot (see HOT_ROUTES); declared here for the OpenAPI document.
-    return await get_suggestions_hot(await HotRequest.of(request))
-
-
-def _limit_of(req: HotRequest) -> int | None:
-    """``?limit=``, validated as FastAPI would (422)."""
-    values = [v for k, v in parse_qsl(req.query_string.decode("latin-1")) if k == "limit"]
-    if not values:
-        return None
-    try:
-        limit = int(values[0])
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= MAX_SUGGESTIONS:
-        raise validation_problem(
-            [{"loc": ("query", "limit"), "msg": f"an integer from 1 to {MAX_SUGGESTIONS}", "type": "range"}]
-        )
-    return limit
-
-
 def _first(body: bytes | dict[str, Any], limit: int | None) -> bytes | dict[str, Any]:
     if limit is None:
         return body
@@ -120,13 +84,17 @@ def _first(body: bytes | dict[str, Any], limit: int | None) -> bytes | dict[str,
     return {**doc, "carriers": doc["carriers"][:limit], "experts": doc["experts"][:limit]}
 
 
-async def get_suggestions_hot(req: HotRequest) -> Response:
+@router.get(
+    "/demands/{demand_id}/suggestions",
+    response_model=SuggestionsOut,
+    summary="The latest ranked carriers and experts for a demand, each with its score breakdown and reasons",
+)
+async def get_suggestions(
+    demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor, limit: SuggestionLimit = None
+) -> Response:
     # The composed demand view calls this on every page.
-    actor = req.actor
-    demand_id = req.uuid_param("demand_id")
-    limit = _limit_of(req)
     carrier_id = actor.carrier_id if actor.has(Role.CARRIER_USER) else None
-    view = await service_of(req.state.runtime).suggestions_view(demand_id, carrier_id)
+    view = await svc.suggestions_view(demand_id, carrier_id)
     if view is None:
         raise NotFound("demand (in matching's read model)", demand_id)
     rel = visibility.relation_of(actor, view.enterprise_id)
@@ -397,10 +365,6 @@ async def propose_assignment(
 async def get_match_assignment(batch_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     actor.require(*CURATORS)
     return JSON(await svc.get_batch(batch_id), headers={"ETag": etag(1)})
-
-
-# The busiest routes, served before FastAPI's machinery (shared/hotpath.py).
-HOT_ROUTES = [HotRoute("GET", "/api/v1/demands/{demand_id}/suggestions", get_suggestions_hot)]
 
 
 @router.get(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from services.matching.service import MatchingService
-from services.matching.settings import MatchingSettings
 from shared.consumer import BatchScope, Handler
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
@@ -27,27 +26,20 @@ DEMAND_STATUS: dict[type[DomainEvent], str] = {
 }
 
 
-def service_of(runtime: ServiceRuntime) -> MatchingService:
-    svc: MatchingService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = MatchingService(runtime.uow, MatchingSettings())
-    return svc
-
-
 async def on_start(runtime: ServiceRuntime) -> None:
     """Build the in-memory index from the read model before the consumers start."""
-    await service_of(runtime).start()
+    await runtime.service.start()
 
 
 def batch_scope(runtime: ServiceRuntime) -> BatchScope:
     """A batch of events is one transaction: the demands they affect are ranked again and their
     stored views rendered once, at its end."""
-    svc = service_of(runtime)
+    svc: MatchingService = runtime.service
     return lambda uow: svc.deferring(uow, rematch=True)
 
 
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
-    return handlers_for(service_of(runtime))
+    return handlers_for(runtime.service)
 
 
 def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:

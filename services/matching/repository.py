@@ -80,15 +80,6 @@ READ_VIEW = (
     .where(demand_profiles.c.demand_id == sa.bindparam("demand_id"))
 )
 
-# The same in plain SQL, for asyncpg directly (shared.pgread.PgReader) on PostgreSQL.
-READ_VIEW_SQL = (
-    "SELECT d.status, d.enterprise_id, d.confidentiality,"
-    " EXISTS (SELECT 1 FROM demand_access_grants g WHERE g.demand_id = d.demand_id AND g.carrier_id = $2) AS granted,"
-    " v.suggestion_set_id, v.weights, v.body"
-    " FROM demand_profiles AS d LEFT OUTER JOIN suggestion_views AS v ON v.demand_id = d.demand_id"
-    " WHERE d.demand_id = $1"
-)
-
 
 def sees(rel: Relation, cls: FieldClass, carrier_id: uuid.UUID | None) -> sa.ColumnElement[bool]:
     """Whether ``rel`` (for a carrier's user: of ``carrier_id``) may see values of class ``cls`` of
@@ -653,9 +644,6 @@ class MatchingRepository:
                 )
             )
         ).first()
-
-    async def read_view(self, demand_id: uuid.UUID, carrier_id: uuid.UUID | None = None) -> Any:
-        return (await self.conn.execute(READ_VIEW, {"demand_id": demand_id, "carrier_id": carrier_id})).first()
 
     async def serialise(self, *ids: uuid.UUID | None) -> None:
         """Until the transaction ends, hold back any other transaction about these demands or

@@ -25,7 +25,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
 from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +35,7 @@ from services.matching.domain import CandidateFacts, CurationSettings, Decision,
 from services.matching.index import OpenDemands, ProfileIndex
 from services.matching.repository import (
     OPEN_STATUSES,
-    READ_VIEW_SQL,
+    READ_VIEW,
     MatchingRepository,
     carrier_doc,
     demand_doc,
@@ -50,8 +49,8 @@ from shared.events import demand as demand_ev
 from shared.events import matching as ev
 from shared.events import talent as talent_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import decode_cursor, encode_cursor
-from shared.pgread import PgReader
+from shared.pagination import decode_cursor, encode_cursor, page
+from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
 from shared.visibility import Relation, Sight
 
@@ -135,6 +134,7 @@ class MatchingService:
         self, uow: UnitOfWorkFactory, settings: MatchingSettings | None = None, *, replaying: bool = False
     ) -> None:
         self.uow = uow
+        self.reader = Reader(uow)
         self.settings = settings or MatchingSettings()
         # A rebuild replays the topics into the read model only: no index, no suggestions, no events.
         self.replaying = replaying
@@ -157,11 +157,6 @@ class MatchingService:
         # The stored views this process serves as they are: those written with these weights.
         self._weights_key = views.weights_key(self.weights)
         self._no_suggestions = views.render(None, [], [], {}, (), self.weights)
-
-    @cached_property
-    def pg(self) -> PgReader | None:
-        """The hot read (the stored view) goes straight to asyncpg on PostgreSQL (shared.pgread)."""
-        return PgReader.for_engine(self.uow.engine)
 
     @property
     def weights(self) -> dict[str, float]:
@@ -802,12 +797,7 @@ class MatchingService:
         """The latest ranked carriers and experts of a demand, with their explanations and
         curation decisions, as stored (one statement), and whether ``carrier_id`` holds an access
         grant to the demand; None if the demand is not known here."""
-        if self.pg is not None:
-            row: Any = await self.pg.fetchrow(READ_VIEW_SQL, demand_id, carrier_id)
-        else:
-            async with self.uow.read() as conn:
-                found = await MatchingRepository(conn).read_view(demand_id, carrier_id)
-            row = found._mapping if found is not None else None
+        row = await self.reader.first(READ_VIEW, {"demand_id": demand_id, "carrier_id": carrier_id})
         if row is None:
             return None
         set_id, stored = row["suggestion_set_id"], row["body"]
@@ -1002,10 +992,7 @@ class MatchingService:
                 rel=rel,
                 caller_carrier_id=caller_carrier_id,
             )
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1].decided_at.isoformat(), str(rows[-1].match_id)])
+        rows, nxt = page(rows, limit, lambda r: encode_cursor([r.decided_at.isoformat(), str(r.match_id)]))
         return [
             self._decision_view(r) if r.full else visibility.as_seen(self._decision_view(r), Sight.TEASER) for r in rows
         ], nxt
@@ -1136,10 +1123,7 @@ class MatchingService:
             rows = await MatchingRepository(conn).list_conflicts(
                 enterprise_id=enterprise_id, carrier_id=carrier_id, after=after, limit=limit + 1
             )
-        nxt = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            nxt = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].conflict_id)])
+        rows, nxt = page(rows, limit, lambda r: encode_cursor([r.created_at.isoformat(), str(r.conflict_id)]))
         return [self._conflict_view(r) for r in rows], nxt
 
     # -- batch assignment ------------------------------------------------------------------------

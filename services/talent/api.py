@@ -50,28 +50,21 @@ from services.talent.service import (
     authorize_assignment,
     authorize_enrolment,
     authorize_person_registration,
-    service_of,
 )
 from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
 from shared.contact import can_see_contact
-from shared.hotpath import HotRequest, HotRoute
-from shared.hotquery import QueryReader
 from shared.idempotency import created_response, idempotent_create
 from shared.outbox import UnitOfWork
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Conflict, Problem
 from shared.responses import JSON
-from shared.runtime import RuntimeDep
+from shared.runtime import get_service
 
 router = APIRouter(prefix="/api/v1", tags=["talent"])
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
-
-
-async def get_service(runtime: RuntimeDep) -> TalentService:
-    return service_of(runtime)
 
 
 ServiceDep = Annotated[TalentService, Depends(get_service)]
@@ -461,7 +454,7 @@ async def make_assignment(
 
 
 async def list_assignments(
-    request: Request,
+    svc: ServiceDep,
     actor: CurrentActor,
     person_id: uuid.UUID | None = None,
     carrier_id: uuid.UUID | None = None,
@@ -471,27 +464,15 @@ async def list_assignments(
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    # Served by list_assignments_hot (see HOT_ROUTES); declared here for the OpenAPI document.
-    return await list_assignments_hot(await HotRequest.of(request))
-
-
-# The declared route's query parameters, read in the hot route as FastAPI reads them.
-LIST_ASSIGNMENTS_QUERY = QueryReader(list_assignments)
-
-
-async def list_assignments_hot(req: HotRequest) -> Response:
     # The gateway's composed demand page asks for ``?target_id=<demand>`` on every view.
-    actor = req.actor  # 401 before 422
-    q = LIST_ASSIGNMENTS_QUERY.read(req.query_string)
     filters = AssignmentFilters(
-        person_id=q["person_id"],
-        carrier_id=q["carrier_id"],
-        target_type=q["target_type"].value if q["target_type"] else None,
-        target_id=q["target_id"],
-        status=q["status"],
+        person_id=person_id,
+        carrier_id=carrier_id,
+        target_type=target_type.value if target_type else None,
+        target_id=target_id,
+        status=status,
     )
-    svc = service_of(req.state.runtime)
-    rows, nxt = await svc.list_assignments(filters, actor, cursor=q["cursor"], limit=q["limit"])
+    rows, nxt = await svc.list_assignments(filters, actor, cursor=cursor, limit=limit)
     return JSON({"items": rows, "next_cursor": nxt})
 
 
@@ -571,7 +552,3 @@ async def import_talent(
     except IntegrityError as exc:
         raise Conflict("a concurrent change collided with this import; run it again", slug="import-conflict") from exc
     return JSON(report.model_dump(mode="json"))
-
-
-# The busiest routes, served before FastAPI's machinery (shared/hotpath.py).
-HOT_ROUTES = [HotRoute("GET", "/api/v1/assignments", list_assignments_hot)]

@@ -16,15 +16,8 @@ from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 
 
-def service_of(runtime: ServiceRuntime) -> TalentService:
-    svc: TalentService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = TalentService(runtime.uow)
-    return svc
-
-
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
-    svc = service_of(runtime)
+    svc: TalentService = runtime.service
 
     async def on_signed(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
         await svc.contract_signed(uow, event)

@@ -4,6 +4,7 @@ assignments under capacity, and each carrier's and person's track record."""
 from pathlib import Path
 
 from services.talent import api, handlers, tables
+from services.talent.service import TalentService
 from shared.events import topics
 from shared.runtime import ConsumerSpec, ServiceDefinition
 
@@ -15,6 +16,6 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router],
     migrations=Path(__file__).parent / "migrations",
+    service=lambda runtime: TalentService(runtime.uow),
     consumers=[ConsumerSpec("track-record", [topics.CONTRACTS, topics.MATCHING], handlers.handlers)],
-    hot_routes=api.HOT_ROUTES,
 )

@@ -75,47 +75,31 @@ class AssignmentFilters:
     status: str | None = None
 
 
-# -- the assignment list in plain SQL (PostgreSQL, run by shared.pgread.PgReader) ------------------------
-# The same statement as TalentRepository.list_assignments, as constant text: one per set of
-# filters present, built once. Columns in table order, as ``select(assignments)`` gives them.
-ASSIGNMENT_FILTERS: tuple[tuple[str, str], ...] = (
-    ("person_id", "uuid"),
-    ("carrier_id", "uuid"),
-    ("target_type", "varchar"),
-    ("target_id", "uuid"),
-    ("status", "varchar"),
-)
+# -- the assignment list: one statement per set of filters present, built once (shared.pgread.Reader) --
+ASSIGNMENT_FILTERS = ("person_id", "carrier_id", "target_type", "target_id", "status")
 
 
 @functools.cache
-def assignment_list_sql(present: tuple[str, ...], with_cursor: bool) -> str:
+def assignment_list_statement(present: tuple[str, ...], with_cursor: bool) -> sa.Select[Any]:
     """``present``: the names of the filters given, in ``ASSIGNMENT_FILTERS`` order."""
-    casts = dict(ASSIGNMENT_FILTERS)
-    where = [f"{name} = ${i}::{casts[name]}" for i, name in enumerate(present, 1)]
-    n = len(present)
+    a = assignments
+    stmt = sa.select(a).where(*(a.c[name] == sa.bindparam(name) for name in present))
     if with_cursor:
-        where.append(f"(made_at, id) < (${n + 1}::timestamptz, ${n + 2}::uuid)")
-        n += 2
-    columns = ", ".join(c.name for c in assignments.c)
-    sql = f"SELECT {columns} FROM assignments"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return f"{sql} ORDER BY made_at DESC, id DESC LIMIT ${n + 1}::int"
+        after = sa.tuple_(sa.bindparam("after_made_at", type_=a.c.made_at.type), sa.bindparam("after_id"))
+        stmt = stmt.where(sa.tuple_(a.c.made_at, a.c.id) < after)
+    return stmt.order_by(a.c.made_at.desc(), a.c.id.desc()).limit(sa.bindparam("limit", type_=sa.Integer()))
 
 
-def assignment_list_query(f: AssignmentFilters, *, after: Cursor | None, limit: int) -> tuple[str, list[Any]]:
-    """The SQL text and arguments listing assignments newest first (see ``list_assignments``)."""
-    present: list[str] = []
-    args: list[Any] = []
-    for name, _ in ASSIGNMENT_FILTERS:
-        value = getattr(f, name)
-        if value is not None:
-            present.append(name)
-            args.append(value)
+def assignment_list_query(
+    f: AssignmentFilters, *, after: Cursor | None, limit: int
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """The statement and its values listing assignments newest first."""
+    values: dict[str, Any] = {name: getattr(f, name) for name in ASSIGNMENT_FILTERS if getattr(f, name) is not None}
+    stmt = assignment_list_statement(tuple(values), after is not None)
     if after:
-        args.extend(after)
-    args.append(limit)
-    return assignment_list_sql(tuple(present), bool(after)), args
+        values["after_made_at"], values["after_id"] = after
+    values["limit"] = limit
+    return stmt, values
 
 
 def row_to_trainee(r: Any) -> Trainee:
@@ -494,23 +478,6 @@ class TalentRepository:
                 version=assignments.c.version + 1,
             )
         )
-
-    async def list_assignments(self, f: AssignmentFilters, *, after: Cursor | None, limit: int) -> list[dict[str, Any]]:
-        a = assignments
-        stmt = sa.select(a).order_by(a.c.made_at.desc(), a.c.id.desc())
-        for col, value in (
-            (a.c.person_id, f.person_id),
-            (a.c.carrier_id, f.carrier_id),
-            (a.c.target_type, f.target_type),
-            (a.c.target_id, f.target_id),
-            (a.c.status, f.status),
-        ):
-            if value is not None:
-                stmt = stmt.where(col == value)
-        if after:
-            stmt = stmt.where(sa.tuple_(a.c.made_at, a.c.id) < sa.tuple_(*after))
-        rows = (await self.conn.execute(stmt.limit(limit))).all()
-        return [dict(r._mapping) for r in rows]
 
     # -- contracts and matches (talent's own copy) ----------------------------------------------
     async def get_contract(self, contract_id: uuid.UUID, *, for_update: bool = False) -> dict[str, Any] | None:

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -49,12 +48,9 @@ from shared.events import contracts as contract_ev
 from shared.events import matching as matching_ev
 from shared.events import talent as ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.pagination import keyset_cursor, parse_keyset_cursor
-from shared.pgread import PgReader
+from shared.pagination import keyset_cursor, page, parse_keyset_cursor
+from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
-
-if TYPE_CHECKING:
-    from shared.runtime import ServiceRuntime
 
 CLOSED_CONTRACT = frozenset({"completed", "terminated"})
 # The name a demand's match and contracts lock while one of them is applied (shared/locks.py).
@@ -246,26 +242,10 @@ def _cursor(kind: str, after: str | None) -> Cursor | None:
     return when, ident
 
 
-def _page(kind: str, rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    when, ident = key(rows[-1])
-    return rows, keyset_cursor(kind, when, ident)
-
-
 CARRIERS_NEWEST = "carriers:-created_at"
 PEOPLE_NEWEST = "people:-created_at"
 TRAINEES_NEWEST = "trainees:-created_at"
 ASSIGNMENTS_NEWEST = "assignments:-made_at"
-
-
-def service_of(runtime: ServiceRuntime) -> TalentService:
-    """The service layer of a running talent service (one per runtime)."""
-    svc: TalentService | None = runtime.state.get("service")
-    if svc is None:
-        svc = runtime.state["service"] = TalentService(runtime.uow)
-    return svc
 
 
 def duplicate_person(actor: Actor, person_id: uuid.UUID, carrier_id: uuid.UUID | None) -> Conflict:
@@ -279,11 +259,7 @@ def duplicate_person(actor: Actor, person_id: uuid.UUID, carrier_id: uuid.UUID |
 class TalentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-
-    @cached_property
-    def pg(self) -> PgReader | None:
-        """Hot reads go straight to asyncpg on PostgreSQL (shared.pgread); elsewhere through SQLAlchemy."""
-        return PgReader.for_engine(self.uow.engine)
+        self.reader = Reader(uow)
 
     # == carriers ==================================================================================
     async def register_carrier(self, uow: UnitOfWork, data: CarrierCreate) -> dict[str, Any]:
@@ -339,7 +315,7 @@ class TalentService:
             rows = await TalentRepository(conn).list_carriers(
                 filters, after=_cursor(CARRIERS_NEWEST, cursor), limit=limit + 1
             )
-        return _page(CARRIERS_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
+        return page(rows, limit, lambda r: keyset_cursor(CARRIERS_NEWEST, r["created_at"], r["id"]))
 
     # == people ====================================================================================
     async def register_person(self, uow: UnitOfWork, data: PersonCreate, actor: Actor) -> dict[str, Any]:
@@ -423,7 +399,7 @@ class TalentService:
             rows = await TalentRepository(conn).list_people(
                 filters, after=_cursor(PEOPLE_NEWEST, cursor), limit=limit + 1
             )
-        return _page(PEOPLE_NEWEST, rows, limit, lambda r: (r["created_at"], r["id"]))
+        return page(rows, limit, lambda r: keyset_cursor(PEOPLE_NEWEST, r["created_at"], r["id"]))
 
     # == joint training ============================================================================
     async def enrol_trainee(self, uow: UnitOfWork, data: TraineeCreate) -> Trainee:
@@ -515,7 +491,7 @@ class TalentService:
             rows = await TalentRepository(conn).list_trainees(
                 filters, after=_cursor(TRAINEES_NEWEST, cursor), limit=limit + 1
             )
-        return _page(TRAINEES_NEWEST, rows, limit, lambda t: (t.created_at, t.id))
+        return page(rows, limit, lambda t: keyset_cursor(TRAINEES_NEWEST, t.created_at, t.id))
 
     # == assignments ===============================================================================
     async def make_assignment(self, uow: UnitOfWork, data: AssignmentCreate, actor: Actor) -> dict[str, Any]:
@@ -671,13 +647,9 @@ class TalentService:
                 return [], None
             filters = replace(filters, carrier_id=scope)
         after = _cursor(ASSIGNMENTS_NEWEST, cursor)
-        if self.pg is not None:
-            sql, args = assignment_list_query(filters, after=after, limit=limit + 1)
-            rows = [dict(r) for r in await self.pg.fetch(sql, *args)]
-        else:
-            async with self.uow.read() as conn:
-                rows = await TalentRepository(conn).list_assignments(filters, after=after, limit=limit + 1)
-        return _page(ASSIGNMENTS_NEWEST, rows, limit, lambda r: (r["made_at"], r["id"]))
+        stmt, values = assignment_list_query(filters, after=after, limit=limit + 1)
+        rows = [dict(r) for r in await self.reader.all(stmt, values)]
+        return page(rows, limit, lambda r: keyset_cursor(ASSIGNMENTS_NEWEST, r["made_at"], r["id"]))
 
     @staticmethod
     def _assignment_made(a: dict[str, Any]) -> ev.AssignmentMade:

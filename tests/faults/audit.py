@@ -45,7 +45,7 @@ def raw(dsn: str) -> str:
 def handled_types(service: str) -> dict[str, tuple[list[str], set[str]]]:
     """Each consumer group of ``service``: its topics' base names and the CloudEvents types it applies."""
     d = definition(service)
-    stub = SimpleNamespace(state={}, uow=None)
+    stub = SimpleNamespace(state={}, uow=None, service=None)
     out = {}
     for spec in d.consumers:
         handlers: dict[type[DomainEvent], Any] = spec.handlers(stub)  # type: ignore[arg-type]

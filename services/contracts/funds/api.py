@@ -22,21 +22,20 @@ from services.contracts.funds.schemas import (
     PortfolioTotals,
 )
 from services.contracts.funds.service import FUND_WRITERS, FundService
+from services.contracts.service import ContractService
 from services.contracts.tables import idempotency_keys
 from shared.auth import CurrentActor
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.responses import JSON
-from shared.runtime import RuntimeDep
+from shared.runtime import get_service
 
 router = APIRouter(prefix="/api/v1", tags=["funds"])
 
 
-async def get_funds(runtime: RuntimeDep) -> FundService:
-    svc: FundService | None = runtime.state.get("funds")
-    if svc is None:
-        svc = runtime.state["funds"] = FundService(runtime.uow)
-    return svc
+async def get_funds(request: Request) -> FundService:
+    contracts: ContractService = await get_service(request)
+    return contracts.funds
 
 
 FundsDep = Annotated[FundService, Depends(get_funds)]

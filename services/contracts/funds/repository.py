@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import Contract
 from services.contracts.tables import fund_investments, funds, portfolio_holdings
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, encode_cursor, page
 from shared.problems import Problem
 
 Page = tuple[list[dict[str, Any]], str | None]
@@ -50,11 +50,7 @@ async def _page(
     if after is not None:
         stmt = stmt.where(sa.tuple_(day, ident) < sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
     rows = [dict(r._mapping) for r in await conn.execute(stmt.order_by(day.desc(), ident.desc()).limit(limit + 1))]
-    nxt = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        nxt = _cursor(kind, rows[-1][day_key], rows[-1]["id"])
-    return rows, nxt
+    return page(rows, limit, lambda r: _cursor(kind, r[day_key], r["id"]))
 
 
 class FundRepository:

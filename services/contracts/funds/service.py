@@ -22,7 +22,7 @@ from services.contracts.funds.domain import (
 )
 from services.contracts.funds.repository import FundRepository
 from services.contracts.funds.schemas import FundCreate, InvestmentCreate
-from services.contracts.service import domain_problem
+from services.contracts.problems import domain_problem
 from services.contracts.tables import funds as funds_table
 from shared.auth import Actor, Role
 from shared.events.contracts import FundEstablished, FundInvestmentMade

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.idempotency import MAX_KEY_LENGTH, check_key, request_hash
-from shared.pagination import decode_cursor, encode_cursor, etag, parse_if_match
+from shared.pagination import decode_cursor, encode_cursor, etag, page, parse_if_match
 from shared.problems import Problem
 
 json_scalars = (
@@ -131,3 +131,10 @@ def test_bad_idempotency_key_is_400(key: str) -> None:
     with pytest.raises(Problem) as info:
         check_key(key)
     assert info.value.status == 400 and info.value.slug == "bad-idempotency-key"
+
+
+def test_a_page_cuts_the_extra_row_and_names_the_cursor_after_the_last_one_shown() -> None:
+    rows = [1, 2, 3]
+    assert page(rows, 3, lambda r: f"after {r}") == ([1, 2, 3], None)
+    assert page(rows, 2, lambda r: f"after {r}") == ([1, 2], "after 2")
+    assert page([], 2, lambda r: f"after {r}") == ([], None)

@@ -26,7 +26,7 @@ from services.contracts.domain import (
     allowed_actions,
     allowed_milestone_actions,
 )
-from services.contracts.service import domain_problem
+from services.contracts.problems import domain_problem
 from services.contracts.tests.unit.factories import M1, contract_in, fresh, later
 from shared.events import contracts as ev
 from shared.events.base import DomainEvent

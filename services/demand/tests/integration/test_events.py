@@ -46,7 +46,7 @@ async def enterprise(demand: DemandApp) -> dict[str, Any]:
 
 
 def _svc(demand: DemandApp) -> DemandService:
-    svc: DemandService = demand.runtime.state["service"]
+    svc: DemandService = demand.runtime.service
     return svc
 
 

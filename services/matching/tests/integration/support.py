@@ -22,7 +22,7 @@ import orjson
 import sqlalchemy as sa
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.matching import handlers, tables
+from services.matching import tables
 from services.matching.main import definition
 from services.matching.service import MatchingService
 from shared.bus.base import Message, Record
@@ -198,7 +198,8 @@ class Matching:
 
     @property
     def svc(self) -> MatchingService:
-        return handlers.service_of(self.runtime)
+        svc: MatchingService = self.runtime.service
+        return svc
 
     @property
     def consumer(self) -> EventConsumer:

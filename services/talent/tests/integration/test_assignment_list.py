@@ -1,13 +1,10 @@
-"""GET /api/v1/assignments (the gateway's ``?target_id=<demand>`` on every composed demand page)
-is a hot route, served before FastAPI's machinery and read straight through asyncpg; it must
-answer exactly what the declared FastAPI route answers (``ITP_HOT_ROUTES=false``), for every
-role, filter, page and error."""
+"""GET /api/v1/assignments (the gateway's ``?target_id=<demand>`` on every composed demand page),
+read straight through asyncpg on PostgreSQL: every role, filter, page and error."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,10 +12,9 @@ import pytest
 import sqlalchemy as sa
 from starlette.types import Message
 
-from services.talent.main import definition
-from services.talent.repository import AssignmentFilters, TalentRepository, assignment_list_query
+from services.talent.repository import AssignmentFilters, assignment_list_query
 from services.talent.schemas import AssignmentOut
-from services.talent.service import TalentService, service_of
+from services.talent.service import TalentService
 from services.talent.tables import assignments
 from services.talent.tests.integration.helpers import (
     ADMIN,
@@ -33,11 +29,8 @@ from services.talent.tests.integration.helpers import (
     enterprise_user,
 )
 from shared.auth import Actor, Role
-from shared.bus.memory import InMemoryBus
-from shared.pgread import PgReader
+from shared.pgread import Reader, asyncpg_plan
 from shared.responses import dumps
-from shared.runtime import create_service_app
-from shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
 
@@ -88,15 +81,6 @@ async def seeded(talent: TalentApp) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-async def declared(talent: TalentApp) -> AsyncIterator[TalentApp]:
-    """The same database served with hot routes off: every request through FastAPI."""
-    settings = ServiceSettings(env="test", service_name="talent", database_url=talent.database_url, hot_routes=False)
-    app = create_service_app(definition, settings, InMemoryBus(), background=False)
-    async with app.router.lifespan_context(app):
-        yield TalentApp(app=app, runtime=app.state.runtime, bus=talent.bus, database_url=talent.database_url)
-
-
 async def asgi_get(
     t: TalentApp, query: str, headers: dict[str, str], method: str = "GET"
 ) -> tuple[int, dict[str, str], bytes]:
@@ -130,15 +114,6 @@ async def asgi_get(
     return start["status"], got, body
 
 
-async def both(
-    hot: TalentApp, declared: TalentApp, query: str, headers: dict[str, str], method: str = "GET"
-) -> tuple[int, dict[str, str], bytes]:
-    """The hot route's answer, after checking the declared route answers the same."""
-    got = await asgi_get(hot, query, headers, method)
-    assert got == await asgi_get(declared, query, headers, method), (query, headers)
-    return got
-
-
 def roles(s: dict[str, Any]) -> list[tuple[dict[str, str], bool]]:
     """Each caller, and whether it reads assignments (staff, and a carrier its own carrier's)."""
     return [
@@ -168,14 +143,12 @@ def queries(s: dict[str, Any]) -> list[str]:
     ]
 
 
-async def test_every_role_and_filter_gets_what_the_declared_route_gives(
-    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
-) -> None:
+async def test_every_role_and_filter_gets_its_answer(talent: TalentApp, seeded: dict[str, Any]) -> None:
     for headers, reads in roles(seeded):
         for q in queries(seeded):
-            status, hdrs, body = await both(talent, declared, q, headers)
+            status, hdrs, body = await asgi_get(talent, q, headers)
             # An unknown parameter is ignored, as FastAPI ignores it.
-            assert (status, hdrs, body) == await both(talent, declared, (q + "&" if q else "") + "ignored=1", headers)
+            assert (status, hdrs, body) == await asgi_get(talent, (q + "&" if q else "") + "ignored=1", headers)
             if reads:
                 assert status == 200 and hdrs["content-type"] == "application/json"
             else:
@@ -203,16 +176,14 @@ async def test_the_gateways_demand_query_lists_the_people_and_carriers_on_it(
     assert (status, body) == (200, b'{"items":[],"next_cursor":null}')
 
 
-async def test_pages_follow_the_cursor_on_both_routes(
-    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
-) -> None:
+async def test_pages_follow_the_cursor(talent: TalentApp, seeded: dict[str, Any]) -> None:
     import orjson
 
     for extra in ("", "&ignored=1"):
         seen: list[str] = []
         query = f"target_id={seeded['demand']}&limit=2{extra}"
         while True:
-            status, _, body = await both(talent, declared, query, OPERATOR)
+            status, _, body = await asgi_get(talent, query, OPERATOR)
             assert status == 200
             page = orjson.loads(body)
             seen += [i["id"] for i in page["items"]]
@@ -222,9 +193,7 @@ async def test_pages_follow_the_cursor_on_both_routes(
         assert seen == [a["id"] for a in reversed(seeded["made"][:3])]
 
 
-async def test_bad_requests_get_the_declared_routes_problems(
-    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
-) -> None:
+async def test_bad_requests_get_problems(talent: TalentApp, seeded: dict[str, Any]) -> None:
     demand = seeded["demand"]
     for query, headers, status, slug in [
         (f"target_id={demand}", {}, 401, "unauthenticated"),
@@ -236,7 +205,7 @@ async def test_bad_requests_get_the_declared_routes_problems(
         ("status=paused", OPERATOR, 422, "validation-error"),
         ("target_type=project", OPERATOR, 422, "validation-error"),
     ]:
-        got_status, hdrs, body = await both(talent, declared, query, headers)
+        got_status, hdrs, body = await asgi_get(talent, query, headers)
         assert got_status == status, (query, body)
         assert hdrs["content-type"].startswith("application/problem+json")
         import orjson
@@ -244,25 +213,23 @@ async def test_bad_requests_get_the_declared_routes_problems(
         assert orjson.loads(body)["type"] == f"/problems/{slug}"
 
 
-async def test_a_bad_cursor_is_the_same_problem_on_both_routes(
-    talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]
-) -> None:
+async def test_a_bad_cursor_is_a_problem(talent: TalentApp, seeded: dict[str, Any]) -> None:
     async with talent.client(OPERATOR) as c:
         r = await c.get("/api/v1/carriers?limit=1&status=active")
         carriers_cursor = r.json()["next_cursor"]
     assert carriers_cursor  # a cursor of another list
     for cursor in (carriers_cursor, "bm90LWpzb24"):
         q = f"target_id={seeded['demand']}&cursor={cursor}"
-        await both(talent, declared, q, OPERATOR)
+        await asgi_get(talent, q, OPERATOR)
         async with talent.client(OPERATOR) as c:
             assert_problem(await c.get(f"/api/v1/assignments?{q}"), 400, "bad-cursor")
 
 
-async def test_other_methods_keep_their_answers(talent: TalentApp, declared: TalentApp, seeded: dict[str, Any]) -> None:
+async def test_other_methods_keep_their_answers(talent: TalentApp, seeded: dict[str, Any]) -> None:
     # FastAPI routes answer only their own methods: HEAD was, and stays, a 405.
-    status, _, _ = await both(talent, declared, f"target_id={seeded['demand']}", OPERATOR, method="HEAD")
+    status, _, _ = await asgi_get(talent, f"target_id={seeded['demand']}", OPERATOR, method="HEAD")
     assert status == 405
-    status, headers, _ = await both(talent, declared, "", OPERATOR, method="DELETE")
+    status, headers, _ = await asgi_get(talent, "", OPERATOR, method="DELETE")
     assert status == 405 and "POST" in headers["allow"]  # the 405 says which methods the path answers
 
 
@@ -282,9 +249,10 @@ async def test_the_operation_is_documented_once_with_its_parameters(talent: Tale
     assert op["operationId"] == "listAssignments"  # shared.openapi.operation_id
 
 
-async def test_direct_sql_lists_exactly_what_the_repository_lists(talent: TalentApp, seeded: dict[str, Any]) -> None:
-    svc = service_of(talent.runtime)
-    assert svc.pg is not None
+async def test_asyncpg_and_sqlalchemy_list_the_same(talent: TalentApp, seeded: dict[str, Any]) -> None:
+    """The one statement, sent straight to asyncpg (PostgreSQL) or run by SQLAlchemy (elsewhere)."""
+    svc: TalentService = talent.runtime.service
+    assert svc.reader.driver
     s = seeded
     # Three made in the same microsecond: their order (and the cursor) falls back on the id.
     tied, when = uuid.uuid4(), datetime.now(UTC)
@@ -317,28 +285,18 @@ async def test_direct_sql_lists_exactly_what_the_repository_lists(talent: Talent
         AssignmentFilters(target_type="contract"),
         AssignmentFilters(target_id=tied),
     ]
-    async with talent.runtime.uow.read() as conn:
-        repo = TalentRepository(conn)
-        everything = await repo.list_assignments(AssignmentFilters(), after=None, limit=100)
-        ties = await repo.list_assignments(AssignmentFilters(target_id=tied), after=None, limit=9)
-        assert len(ties) == 3
-        cursors = [None, *((r["made_at"], r["id"]) for r in (everything[1], everything[-1], ties[0], ties[1]))]
-        for f in matrix:
-            for after in cursors:
-                for limit in (1, 2, 50):
-                    expected = await repo.list_assignments(f, after=after, limit=limit)
-                    sql, args = assignment_list_query(f, after=after, limit=limit)
-                    got = [dict(r) for r in await svc.pg.fetch(sql, *args)]
-                    assert dumps(got) == dumps(expected), (f, after, limit)
-                    assert [list(r) for r in got] == [list(r) for r in expected]  # same keys, same order
-    # The service's own list, through asyncpg and (as on SQLite) through SQLAlchemy.
+    for f in matrix:  # the first page, as the gateway asks for it, goes to the driver
+        assert asyncpg_plan(assignment_list_query(f, after=None, limit=1)[0], talent.runtime.engine.dialect)
     through_sa = TalentService(talent.runtime.uow)
-    through_sa.pg = None
+    through_sa.reader.driver = False
     pm = Actor(subject="pm", roles=frozenset({Role.PROJECT_MANAGER}))
     for f in matrix:
         for limit in (1, 2, 50):
             got_page = await svc.list_assignments(f, pm, cursor=None, limit=limit)
             assert dumps(got_page) == dumps(await through_sa.list_assignments(f, pm, cursor=None, limit=limit))
+            assert [list(r) for r in got_page[0]] == [
+                list(r) for r in (await through_sa.list_assignments(f, pm, cursor=None, limit=limit))[0]
+            ]
             if got_page[1]:
                 nxt = await svc.list_assignments(f, pm, cursor=got_page[1], limit=limit)
                 assert dumps(nxt) == dumps(await through_sa.list_assignments(f, pm, cursor=got_page[1], limit=limit))
@@ -350,18 +308,20 @@ def checked_out(t: TalentApp) -> int:
 
 
 async def test_the_reader_hands_connections_back_after_errors_and_cancellation(talent: TalentApp) -> None:
-    reader = PgReader(talent.runtime.engine)
+    reader = Reader(talent.runtime.uow)
     before = checked_out(talent)
-    assert [tuple(r) for r in await reader.fetch("SELECT $1::int + 1", 41)] == [(42,)]
+    assert [
+        tuple(r.values()) for r in await reader.all(sa.select(sa.bindparam("n", type_=sa.Integer()) + 1), {"n": 41})
+    ] == [(42,)]
     assert checked_out(talent) == before
     with pytest.raises(Exception) as refused:
-        await reader.fetch("SELECT * FROM no_such_table")
+        await reader.all(sa.text("SELECT * FROM no_such_table"), {})
     assert "no_such_table" in str(refused.value)
     assert checked_out(talent) == before
     with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(reader.fetch("SELECT pg_sleep(5)"), 0.2)
+        await asyncio.wait_for(reader.all(sa.select(sa.func.pg_sleep(5)), {}), 0.2)
     assert checked_out(talent) == before
     for _ in range(3):  # whatever the pool hands out next works
-        assert [tuple(r) for r in await reader.fetch("SELECT 1")] == [(1,)]
+        assert [tuple(r.values()) for r in await reader.all(sa.select(sa.literal_column("1")), {})] == [(1,)]
     async with talent.runtime.engine.connect() as conn:
         assert (await conn.execute(sa.text("SELECT 2"))).scalar_one() == 2
