@@ -191,7 +191,7 @@ async def demand_view(demand_id: uuid.UUID, request: Request) -> Response:
 
 
 async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: float, demand_id: uuid.UUID) -> Response:
-    """The composed demand view (also answered by the gateway's fast path, see fastpath.py)."""
+    """The composed demand view: its four parts at once, each within ``timeout_s``."""
     demand_r, sugg_r, contracts_r, people_r = await down.get_all(
         (
             ("demand", f"/api/v1/demands/{demand_id}", ""),
