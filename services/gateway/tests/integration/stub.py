@@ -53,7 +53,7 @@ class Stub:
     port: int = 0
     seen: list[Seen] = field(default_factory=list)
     connections: set[Any] = field(default_factory=set)  # the client addresses requests came from
-    delay_s: float = 1.5  # how long the "slow" answers take
+    delay_s: float = 4.0  # how long the "slow" answers take: well past every deadline the tests set
 
     @property
     def url(self) -> str:

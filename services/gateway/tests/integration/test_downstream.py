@@ -23,7 +23,7 @@ async def stub() -> AsyncIterator[Stub]:
 
 @pytest.fixture
 async def down(stub: Stub) -> AsyncIterator[Downstream]:
-    d = Downstream({"talent": stub.url, "demand": stub.url + "/"}, timeout_s=1.0)
+    d = Downstream({"talent": stub.url, "demand": stub.url + "/"}, timeout_s=3.0)
     await d.start()
     try:
         yield d
@@ -55,7 +55,7 @@ async def test_connections_are_kept_alive_and_reused(stub: Stub, down: Downstrea
 async def test_a_restarted_service_is_reached_again(stub: Stub) -> None:
     local = Stub()
     async with serving(local):
-        d = Downstream({"talent": local.url}, timeout_s=1.0)
+        d = Downstream({"talent": local.url}, timeout_s=3.0)
         await d.start()
         try:
             assert (await d.call("talent", "GET", "/api/v1/people")).status == 200
@@ -81,7 +81,7 @@ async def test_a_timed_out_call_does_not_leak_its_connection(stub: Stub, down: D
 
 
 async def test_get_all_gives_none_for_what_is_missing(stub: Stub) -> None:
-    d = Downstream({"talent": stub.url, "matching": f"http://127.0.0.1:{free_port()}"}, timeout_s=1.0)
+    d = Downstream({"talent": stub.url, "matching": f"http://127.0.0.1:{free_port()}"}, timeout_s=3.0)
     await d.start()
     try:
         parts: Any = (
@@ -91,7 +91,7 @@ async def test_get_all_gives_none_for_what_is_missing(stub: Stub) -> None:
             ("talent", "/api/v1/people/b", "x=1"),
         )
         for _ in range(2):  # cold (new connections), then warm (kept-alive connections)
-            first, down_, slow, last = await d.get_all(parts, headers=HEADERS, timeout_s=0.3)
+            first, down_, slow, last = await d.get_all(parts, headers=HEADERS, timeout_s=2.0)
             assert first is not None and first.status == 200
             assert down_ is None and slow is None
             assert last is not None and last.status == 200 and b'"query":"x=1"' in last.body

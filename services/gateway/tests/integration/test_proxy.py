@@ -38,8 +38,8 @@ def settings_for(stub: Stub, tmp: Path, down: tuple[str, ...] = (), **overrides:
         "env": "test",
         "database_url": f"sqlite+aiosqlite:///{tmp}/gateway.db",  # the API keys' store
         "api_key_cache_s": 0.01,
-        "compose_timeout_s": 0.5,
-        "downstream_timeout_s": 1.0,
+        "compose_timeout_s": 2.0,  # generous: a loaded machine must not turn a part "missing"
+        "downstream_timeout_s": 2.0,
         "rate_limit_burst": 10_000,
         **urls,
         **overrides,
