@@ -164,7 +164,7 @@ class Downstream:
         except TimeoutError as exc:
             metrics.observe_downstream(service, started, None)
             raise Unavailable(service, "timed out") from exc
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, OSError) as exc:  # OSError: a socket error aiohttp let through
             metrics.observe_downstream(service, started, None)
             raise Unavailable(service, type(exc).__name__) from exc
         metrics.observe_downstream(service, started, reply.status)
