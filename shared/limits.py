@@ -14,8 +14,7 @@ any route (hot or not) reads a body or verifies a credential:
   that present a credential are answered 429 with ``Retry-After`` before any verification,
   so guessing tokens or API keys is slow, and a correct guess is not told apart from a wrong one.
 
-Both answers are problem+json. The state lives in a ``Limits`` object, so two entrances of
-one app (the gateway's fast path and its FastAPI routes) share it.
+Both answers are problem+json. The state lives in a ``Limits`` object.
 """
 
 from __future__ import annotations
@@ -122,15 +121,11 @@ def _inspect(scope: Scope) -> tuple[int | None, bool]:
 
 
 class RequestLimits:
-    """ASGI middleware enforcing ``limits`` (see the module's docstring).
+    """ASGI middleware enforcing ``limits`` (see the module's docstring)."""
 
-    ``request_id_header``: add ``X-Request-ID`` to the answers given here (for an entrance
-    without ``RequestContextMiddleware`` around it, which adds it otherwise)."""
-
-    def __init__(self, app: ASGIApp, *, limits: Limits, request_id_header: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, limits: Limits) -> None:
         self.app = app
         self.limits = limits
-        self.request_id_header = request_id_header
 
     async def _refuse(self, problem: Problem, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
@@ -138,8 +133,6 @@ class RequestLimits:
         )
         if problem.status == 413:
             response.headers["connection"] = "close"  # the unread body is not waited for
-        if self.request_id_header:
-            response.headers["x-request-id"] = scope.get("state", {}).get("request_id", "")
         await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -8,7 +8,6 @@ never a 500.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable
 from typing import Annotated, Any
@@ -155,14 +154,13 @@ async def _part(call: Awaitable[Reply]) -> Reply | None:
         return None
 
 
-class Fanout:
-    def __init__(self, request: Request, headers: dict[str, str]) -> None:
-        self.down: Downstream = request.app.state.downstream
-        self.headers = headers
-        self.timeout = request.app.state.settings.compose_timeout_s
-
-    def get(self, service: str, path: str, query: str = "") -> Awaitable[Reply | None]:
-        return _part(self.down.call(service, "GET", path, query=query, headers=self.headers, timeout_s=self.timeout))
+async def fan_out(request: Request, *parts: tuple[str, str, str]) -> list[Reply | None]:
+    """Authenticate the caller, then GET every (service, path, query) at once within the
+    composition deadline: the replies, None for a part whose service is unavailable."""
+    headers = await forward_headers(request)
+    state = request.app.state
+    down: Downstream = state.downstream
+    return await down.get_all(parts, headers=headers, timeout_s=state.settings.compose_timeout_s)
 
 
 def _items(reply: Reply | None, name: str, missing: list[str]) -> list[Any] | None:
@@ -185,22 +183,12 @@ def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Resp
     responses=documented("DemandView"),
 )
 async def demand_view(demand_id: uuid.UUID, request: Request) -> Response:
-    headers = await forward_headers(request)
-    state = request.app.state
-    return await compose_demand(state.downstream, headers, state.settings.compose_timeout_s, demand_id)
-
-
-async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: float, demand_id: uuid.UUID) -> Response:
-    """The composed demand view (also answered by the gateway's fast path, see fastpath.py)."""
-    demand_r, sugg_r, contracts_r, people_r = await down.get_all(
-        (
-            ("demand", f"/api/v1/demands/{demand_id}", ""),
-            ("matching", f"/api/v1/demands/{demand_id}/suggestions", ""),
-            ("contracts", "/api/v1/contracts", f"demand_id={demand_id}"),
-            ("talent", "/api/v1/assignments", f"target_id={demand_id}"),
-        ),
-        headers=headers,
-        timeout_s=timeout_s,
+    demand_r, sugg_r, contracts_r, people_r = await fan_out(
+        request,
+        ("demand", f"/api/v1/demands/{demand_id}", ""),
+        ("matching", f"/api/v1/demands/{demand_id}/suggestions", ""),
+        ("contracts", "/api/v1/contracts", f"demand_id={demand_id}"),
+        ("talent", "/api/v1/assignments", f"target_id={demand_id}"),
     )
     if demand_r is None:
         return unavailable("demand")
@@ -234,11 +222,11 @@ async def compose_demand(down: Downstream, headers: dict[str, str], timeout_s: f
     responses=documented("EnterpriseHome"),
 )
 async def enterprise_home(enterprise_id: uuid.UUID, request: Request) -> Response:
-    f = Fanout(request, await forward_headers(request))
-    ent_r, demands_r, contracts_r = await asyncio.gather(
-        f.get("demand", f"/api/v1/enterprises/{enterprise_id}"),
-        f.get("demand", "/api/v1/demands", f"enterprise_id={enterprise_id}&limit=100"),
-        f.get("contracts", "/api/v1/contracts", f"enterprise_id={enterprise_id}&limit=100"),
+    ent_r, demands_r, contracts_r = await fan_out(
+        request,
+        ("demand", f"/api/v1/enterprises/{enterprise_id}", ""),
+        ("demand", "/api/v1/demands", f"enterprise_id={enterprise_id}&limit=100"),
+        ("contracts", "/api/v1/contracts", f"enterprise_id={enterprise_id}&limit=100"),
     )
     if ent_r is None:
         return unavailable("demand")
@@ -264,11 +252,11 @@ async def enterprise_home(enterprise_id: uuid.UUID, request: Request) -> Respons
     responses=documented("CarrierInbox"),
 )
 async def carrier_inbox(carrier_id: uuid.UUID, request: Request) -> Response:
-    f = Fanout(request, await forward_headers(request))
-    carrier_r, sugg_r, contracts_r = await asyncio.gather(
-        f.get("talent", f"/api/v1/carriers/{carrier_id}"),
-        f.get("matching", f"/api/v1/carriers/{carrier_id}/suggestions"),
-        f.get("contracts", "/api/v1/contracts", f"carrier_id={carrier_id}&limit=100"),
+    carrier_r, sugg_r, contracts_r = await fan_out(
+        request,
+        ("talent", f"/api/v1/carriers/{carrier_id}", ""),
+        ("matching", f"/api/v1/carriers/{carrier_id}/suggestions", ""),
+        ("contracts", "/api/v1/contracts", f"carrier_id={carrier_id}&limit=100"),
     )
     if carrier_r is None:
         return unavailable("talent")
@@ -294,11 +282,11 @@ async def carrier_inbox(carrier_id: uuid.UUID, request: Request) -> Response:
     responses=documented("Worklist"),
 )
 async def pm_worklist(person_id: uuid.UUID, request: Request) -> Response:
-    f = Fanout(request, await forward_headers(request))
-    assign_r, contracts_r, review_r = await asyncio.gather(
-        f.get("talent", "/api/v1/assignments", f"person_id={person_id}&limit=100"),
-        f.get("contracts", "/api/v1/contracts", f"project_manager_id={person_id}&limit=100"),
-        f.get("demand", "/api/v1/demands", "status=submitted&sort=created_at&limit=100"),
+    assign_r, contracts_r, review_r = await fan_out(
+        request,
+        ("talent", "/api/v1/assignments", f"person_id={person_id}&limit=100"),
+        ("contracts", "/api/v1/contracts", f"project_manager_id={person_id}&limit=100"),
+        ("demand", "/api/v1/demands", "status=submitted&sort=created_at&limit=100"),
     )
     missing: list[str] = []
     return respond(

@@ -16,12 +16,10 @@ from pydantic import BaseModel
 
 from services.gateway import compose, oauth
 from services.gateway.access import GatewayAccess
-from services.gateway.compose import demand_view
 from services.gateway.compose import router as compose_router
 from services.gateway.credentials import ApiKeyStore
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import downstream_of, forward_headers, invalid_path, unavailable
-from services.gateway.fastpath import GatewayApp
 from services.gateway.oauth import router as oauth_router
 from services.gateway.routes import forwarded_path, service_for
 from services.gateway.settings import GatewaySettings
@@ -31,7 +29,7 @@ from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
 from shared.responses import JSON
 from shared.runtime import database_url_for
-from shared.telemetry import metrics_router
+from shared.telemetry import RequestTelemetry, metrics_router
 
 log = logging.getLogger(__name__)
 
@@ -139,11 +137,13 @@ async def dashboard_events(request: Request) -> Response:
     )
 
 
-@router.api_route("/api/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-async def proxy(path: str, request: Request) -> Response:
+async def proxy(request: Request) -> Response:
+    """Everything under /api/v1 that no route above answers goes to the service that owns it
+    (``routes.service_for``), as received. A Starlette route: no parameters to solve, no schema."""
     target = forwarded_path(request.scope)
     if target is None:
         return invalid_path(request.url.path)
+    path = request.path_params["path"]
     service = service_for(path)
     if service is None:
         return problem_response(404, "not-found", f"no resource at /api/v1/{path}", instance=request.url.path)
@@ -156,6 +156,12 @@ async def proxy(path: str, request: Request) -> Response:
     except Unavailable as exc:
         return unavailable(exc.service, exc.reason)
     return _reply(r)
+
+
+# Last in the table: every route above wins over it.
+router.add_route(
+    "/api/v1/{path:path}", proxy, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+)
 
 
 Contract = Callable[[FastAPI], dict[str, Any]]
@@ -196,10 +202,7 @@ def create_gateway_app(settings: GatewaySettings | None = None, *, contract: Con
             if engine is not None:
                 await engine.dispose()
 
-    # Requests the catch-all proxy or the composed demand view would serve are answered by
-    # GatewayApp's ASGI fast path, with the same authentication, rate limits, headers and
-    # problems (services/gateway/fastpath.py).
-    app = GatewayApp(
+    app = FastAPI(
         title="ITP platform API",
         version=openapi.VERSION,
         lifespan=lifespan,
@@ -208,11 +211,10 @@ def create_gateway_app(settings: GatewaySettings | None = None, *, contract: Con
         redoc_url=None,
         generate_unique_id_function=openapi.operation_id,
     )
-    app.proxy_endpoint = proxy
-    app.demand_view_endpoint = demand_view
     install_problem_handlers(app)
-    limits.install(app, settings)  # body size and failed authentications (the fast path too)
-    app.add_middleware(RequestContextMiddleware)
+    limits.install(app, settings)  # body size and failed authentications, before any route
+    app.add_middleware(RequestTelemetry, service="gateway")
+    app.add_middleware(RequestContextMiddleware)  # outermost: every answer carries the request id
     app.include_router(compose_router)
     app.include_router(oauth_router)
     app.include_router(router)

@@ -114,7 +114,7 @@ async def test_the_bulk_route_has_its_own_limit() -> None:
 
 
 async def test_a_raw_asgi_reader_behind_the_middleware_gets_the_413_too() -> None:
-    """A hot route (or the gateway's fast path) reads the body itself, outside FastAPI."""
+    """A hot route reads the body itself, outside FastAPI."""
 
     async def raw_app(scope: Any, receive: Any, send: Any) -> None:
         while (await receive()).get("more_body"):
@@ -122,7 +122,7 @@ async def test_a_raw_asgi_reader_behind_the_middleware_gets_the_413_too() -> Non
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"read"})
 
-    guarded = RequestLimits(raw_app, limits=limits(), request_id_header=True)
+    guarded = RequestLimits(raw_app, limits=limits())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=guarded), base_url="http://svc") as c:
         r = await c.post("/x", content=chunks(5 * KIB))
         assert r.status_code == 413 and r.json()["type"] == "/problems/payload-too-large"

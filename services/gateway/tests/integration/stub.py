@@ -1,6 +1,6 @@
 """A stand-in for the services: a real HTTP server (uvicorn, httptools) on 127.0.0.1 that
-records every request it gets and answers by path, so tests can compare what the gateway
-sends and answers on its fast path and through FastAPI."""
+records every request it gets (and the connections they came on) and answers by path, so tests
+can check what the gateway sends and answers."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ class Seen:
 class Stub:
     port: int = 0
     seen: list[Seen] = field(default_factory=list)
-    delay_s: float = 1.5  # how long the "slow" answers take
+    connections: set[Any] = field(default_factory=set)  # the client addresses requests came from
+    delay_s: float = 4.0  # how long the "slow" answers take: well past every deadline the tests set
 
     @property
     def url(self) -> str:
@@ -69,6 +70,7 @@ class Stub:
                 break
         qs = scope["query_string"]
         target = scope["raw_path"] + (b"?" + qs if qs else b"")
+        self.connections.add(scope["client"])
         self.seen.append(Seen(scope["method"], target, list(scope["headers"]), b"".join(chunks)))
         status, headers, body, more = await self.answer(scope["method"], scope["path"], qs.decode())
         await send({"type": "http.response.start", "status": status, "headers": headers})

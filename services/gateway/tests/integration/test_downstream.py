@@ -1,4 +1,4 @@
-"""The gateway's HTTP client sends what aiohttp sent, and keeps its connections sound."""
+"""The gateway's calls to the services: kept-alive connections, deadlines, and what a failure is called."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ async def stub() -> AsyncIterator[Stub]:
 
 @pytest.fixture
 async def down(stub: Stub) -> AsyncIterator[Downstream]:
-    d = Downstream({"talent": stub.url, "demand": stub.url + "/"}, timeout_s=1.0)
+    d = Downstream({"talent": stub.url, "demand": stub.url + "/"}, timeout_s=3.0)
     await d.start()
     try:
         yield d
@@ -31,73 +31,31 @@ async def down(stub: Stub) -> AsyncIterator[Downstream]:
         await d.stop()
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "query", "headers", "body"),
-    [
-        ("GET", "/api/v1/people", "", HEADERS, None),
-        ("GET", "/api/v1/people", "limit=5&cursor=a-b_c.d~e", HEADERS, None),
-        ("GET", "/api/v1/people/x", "q=%E4%B8%AD&a=%7e&b=x+y&c=a b", HEADERS, None),
-        ("GET", "/api/v1/people/中/a b/./c/../d", "", HEADERS, None),
-        ("GET", "/api/v1/people", "", {**HEADERS, "accept": "application/json"}, None),
-        ("POST", "/api/v1/people", "", {**HEADERS, "content-type": "application/json"}, '{"name": "赵工"}'.encode()),
-        ("POST", "/api/v1/people", "", HEADERS, b"raw"),
-        ("POST", "/api/v1/people", "", HEADERS, b""),
-        ("PUT", "/api/v1/people/p-1", "", {**HEADERS, "if-match": '"v1"'}, b"{}"),
-        ("PATCH", "/api/v1/people/p-1", "", HEADERS, None),
-        ("DELETE", "/api/v1/people/p-1", "", HEADERS, None),
-        ("DELETE", "/api/v1/people/p-1", "", None, None),
-    ],
-)
-async def test_the_request_is_the_one_aiohttp_sends(
-    stub: Stub,
-    down: Downstream,
-    method: str,
-    path: str,
-    query: str,
-    headers: dict[str, str] | None,
-    body: bytes | None,
-) -> None:
+async def test_a_header_with_a_line_break_is_refused(stub: Stub, down: Downstream) -> None:
     stub.seen.clear()
-    mine = await down.call("talent", method, path, query=query, headers=headers, body=body)
-    url = down.urls["talent"] + path + (f"?{query}" if query else "")
-    theirs = await down._aiohttp(method, url, headers, body)
-    sent, reference = stub.seen
-    assert (sent.method, sent.target, sent.headers, sent.body) == (
-        reference.method,
-        reference.target,
-        reference.headers,
-        reference.body,
-    )
-    assert (mine.status, mine.raw_headers, mine.body) == (theirs.status, theirs.raw_headers, theirs.body)
-
-
-async def test_a_header_with_a_line_break_is_refused(down: Downstream) -> None:
-    with pytest.raises(ValueError, match="Newline"):
+    with pytest.raises(ValueError):
         await down.call("talent", "GET", "/api/v1/people", headers={"x-request-id": "a\r\nx-evil: 1"})
+    assert not stub.seen
 
 
 async def test_connections_are_kept_alive_and_reused(stub: Stub, down: Downstream) -> None:
+    before = len(stub.connections)
     for _ in range(5):
         assert (await down.call("talent", "GET", "/api/v1/people")).status == 200
-    pool = down._pools["talent"]
-    assert pool.count == 1 and len(pool.idle) == 1
+    assert len(stub.connections) - before <= 1
+    before = len(stub.connections)
     replies = await asyncio.gather(*(down.call("talent", "GET", "/api/v1/people") for _ in range(6)))
     assert all(r.status == 200 for r in replies)
-    assert pool.count == len(pool.idle) == 6
-
-
-async def test_the_connection_limit_queues_calls(stub: Stub, down: Downstream) -> None:
-    pool = down._pools["talent"]
-    pool.limit = 2
-    replies = await asyncio.gather(*(down.call("talent", "GET", "/api/v1/people") for _ in range(7)))
+    assert len(stub.connections) - before <= 6
+    replies = await asyncio.gather(*(down.call("talent", "GET", "/api/v1/people") for _ in range(6)))
     assert all(r.status == 200 for r in replies)
-    assert pool.count <= 2 and not pool.waiters
+    assert len(stub.connections) - before <= 6  # the second round found them all idle
 
 
 async def test_a_restarted_service_is_reached_again(stub: Stub) -> None:
     local = Stub()
     async with serving(local):
-        d = Downstream({"talent": local.url}, timeout_s=1.0)
+        d = Downstream({"talent": local.url}, timeout_s=3.0)
         await d.start()
         try:
             assert (await d.call("talent", "GET", "/api/v1/people")).status == 200
@@ -119,13 +77,11 @@ async def test_a_timed_out_call_does_not_leak_its_connection(stub: Stub, down: D
     with pytest.raises(Unavailable) as info:
         await down.call("talent", "GET", "/api/v1/people/slow", timeout_s=0.2)
     assert info.value.reason == "timed out"
-    pool = down._pools["talent"]
-    assert pool.count == len(pool.idle)
     assert (await down.call("talent", "GET", "/api/v1/people")).status == 200
 
 
 async def test_get_all_gives_none_for_what_is_missing(stub: Stub) -> None:
-    d = Downstream({"talent": stub.url, "matching": f"http://127.0.0.1:{free_port()}"}, timeout_s=1.0)
+    d = Downstream({"talent": stub.url, "matching": f"http://127.0.0.1:{free_port()}"}, timeout_s=3.0)
     await d.start()
     try:
         parts: Any = (
@@ -134,13 +90,11 @@ async def test_get_all_gives_none_for_what_is_missing(stub: Stub) -> None:
             ("talent", "/api/v1/people/slow", ""),
             ("talent", "/api/v1/people/b", "x=1"),
         )
-        for _ in range(2):  # cold (new connections, in tasks), then warm (kept-alive connections)
-            first, down_, slow, last = await d.get_all(parts, headers=HEADERS, timeout_s=0.3)
+        for _ in range(2):  # cold (new connections), then warm (kept-alive connections)
+            first, down_, slow, last = await d.get_all(parts, headers=HEADERS, timeout_s=2.0)
             assert first is not None and first.status == 200
             assert down_ is None and slow is None
             assert last is not None and last.status == 200 and b'"query":"x=1"' in last.body
-        pool = d._pools["talent"]
-        assert pool.count == len(pool.idle)
     finally:
         await d.stop()
 

@@ -1,4 +1,4 @@
-"""The gateway counts its requests (fast path and FastAPI alike) by route template, and its calls
+"""The gateway counts its requests by route template, and its calls
 to each service by outcome; /metrics answers on its own port and is not part of the API."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from services.gateway.routes import service_for
 from services.gateway.tests.integration.stub import Stub, serving
-from services.gateway.tests.integration.test_fastpath import gateway, settings_for, user
+from services.gateway.tests.integration.test_proxy import gateway, settings_for, user
 from shared import metrics
 
 pytestmark = pytest.mark.integration
@@ -19,8 +19,7 @@ def _value(name: str, **labels: str) -> float:
     return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-@pytest.mark.parametrize("fast", [True, False])
-async def test_requests_and_downstream_calls_are_counted(tmp_path: Path, fast: bool) -> None:
+async def test_requests_and_downstream_calls_are_counted(tmp_path: Path) -> None:
     async with serving(Stub()) as stub:
         owner = service_for("enterprises/e-1")
         assert owner is not None
@@ -30,7 +29,7 @@ async def test_requests_and_downstream_calls_are_counted(tmp_path: Path, fast: b
         ok_before = _value("itp_gateway_downstream_requests_total", service=owner, outcome="ok")
         down_before = _value("itp_gateway_downstream_requests_total", service=dead, outcome="unavailable")
         served_before = _value("itp_http_requests_total", service="gateway", route=route, method="GET", status="200")
-        async with gateway(settings, fast=fast) as (_, client):
+        async with gateway(settings) as (_, client):
             assert (await client.get("/api/v1/enterprises/e-1", headers=user())).status_code == 200
             dead_path = "/api/v1/carriers/c-1" if dead == "talent" else "/api/v1/demands?limit=1"
             assert (await client.get(dead_path, headers=user())).status_code == 503
