@@ -566,7 +566,7 @@ class ProfileIndex:
                 hit = ((fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0).astype(np.float64)
                 hit += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
                 hits += trust * hit
-            comps["fields"] = hits * (0.5 / n_fields)
+            comps["fields"] = hits * (0.5 * max(q.field_trust) / sum(q.field_trust))
             n = self.n_slots
             cf, vf = self._track_sums(q.field_bits, self.track_field, n)
             cg, vg = self._track_sums(q.group_bits, self.track_group, n)

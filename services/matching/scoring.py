@@ -311,13 +311,16 @@ def contribution_key(value: float) -> float:
 
 def field_overlap(demand_fields: list[str], carrier_fields: list[str], trust: Sequence[float] | None = None) -> float:
     """Mean over the demand's fields of the best match among the carrier's fields, each
-    weighted by how much it is trusted (``DemandDoc.field_trust``; 1 when not given)."""
+    weighted by how much it is trusted (``DemandDoc.field_trust``; 1 when not given), and
+    scaled by the most trusted one: codes matching chose alone (a broad code refined, codes
+    inferred from the text) say less than one the user ticked as fine."""
     if not demand_fields or not carrier_fields:
         return 0.0
     weights = trust if trust is not None else [1.0] * len(demand_fields)
-    return sum(
+    total = sum(
         w * max(field_similarity(d, c) for c in carrier_fields) for d, w in zip(demand_fields, weights, strict=True)
-    ) / len(demand_fields)
+    )
+    return total / sum(weights) * max(weights) if total else 0.0
 
 
 _PLACE_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|省|市|盟)$")
