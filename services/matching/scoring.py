@@ -8,9 +8,13 @@ Components:
 
 - ``text``: cosine of TF-IDF vectors (sub-linear tf, smoothed idf over the profiles) of
   CJK character bigrams, stemmed English words (``shared.text``) and bilingual glossary
-  concepts (``glossary``), so Chinese, English and mixed texts compare, across languages too.
+  concepts (``glossary``, each counted ``CONCEPT_REPEAT`` times), so Chinese, English and
+  mixed texts compare, across languages too.
 - ``fields``: the controlled vocabulary; per demand field the best of the profile's fields
-  (same field 1, parent/child/sibling 0.5), averaged over the demand's fields.
+  (same field 1, parent/child/sibling 0.5), averaged over the demand's fields weighted by
+  trust (a fine code the user declared 1, a code matching chose ``INFERRED_FIELD_TRUST``) and
+  scaled by the most trusted: a broad code alone, or codes inferred from the text, never
+  count as much as a fine code the user ticked.
 - ``track_record``: completed contracts in the demand's fields (a related field counts
   half) and their value, saturating: ``1 - exp(-(n/3 + value/10M CNY))``.
 - ``capacity``: the free share of the profile's capacity.
