@@ -132,6 +132,7 @@ class Query:
     norm: float
     field_bits: list[int]
     group_bits: list[int]
+    field_trust: list[float]
     city: int
     province: int
     span: tuple[int, int] | None
@@ -468,6 +469,7 @@ class ProfileIndex:
             norm=norm,
             field_bits=[self.codes.field(f) for f in demand.match_fields],
             group_bits=[self.codes.group(_group(f)) for f in demand.match_fields],
+            field_trust=list(demand.field_trust),
             city=self.places.lookup(demand.city),
             province=self.places.lookup(demand.province),
             span=trl_span(demand.trl_current, demand.trl_target),
@@ -559,11 +561,12 @@ class ProfileIndex:
         size = fw.shape[0]
         if n_fields:
             hits = np.zeros(size)
-            for fb, gb in zip(q.field_bits, q.group_bits, strict=True):
+            for fb, gb, trust in zip(q.field_bits, q.group_bits, q.field_trust, strict=True):
                 # Having the field implies touching its group: 0.5 + 0.5 for the same field.
-                hits += (fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0
-                hits += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
-            comps["fields"] = hits * (0.5 / n_fields)
+                hit = ((fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0).astype(np.float64)
+                hit += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
+                hits += trust * hit
+            comps["fields"] = hits * (0.5 * max(q.field_trust) / sum(q.field_trust))
             n = self.n_slots
             cf, vf = self._track_sums(q.field_bits, self.track_field, n)
             cg, vg = self._track_sums(q.group_bits, self.track_group, n)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from services.matching.glossary import concepts
 from services.matching.scoring import (
     DEFAULT_WEIGHTS,
+    INFERRED_FIELD_TRUST,
     CarrierDoc,
     Corpus,
     DemandDoc,
@@ -412,3 +413,25 @@ def test_a_chinese_demand_meets_an_english_profile_through_the_glossary() -> Non
 
 def test_excluded_profiles_are_never_ranked() -> None:
     assert "c-battery" not in [s.carrier_id for s in rank(DEMAND_ZH, CARRIERS, exclude={"c-battery"})]
+
+
+def test_field_overlap_weighs_each_demand_field_by_its_trust() -> None:
+    assert field_overlap(["energy.batteries", "it.ai"], ["energy.batteries"], [1.0, 0.5]) == pytest.approx(1 / 1.5)
+    assert field_overlap(["energy.batteries", "it.ai"], ["it.ai"], [1.0, 0.5]) == pytest.approx(0.5 / 1.5)
+    assert field_overlap(["energy.batteries", "it.ai"], ["it.ai", "energy.batteries"], [1.0, 0.5]) == 1.0
+    # Only codes trusted less than a declared one: scaled by the most trusted.
+    assert field_overlap(["energy.batteries"], ["energy.batteries"], [0.5]) == pytest.approx(0.5)
+    assert field_overlap(["energy.batteries", "it.ai"], ["it.ai"], [0.5, 0.5]) == pytest.approx(0.25)
+
+
+def test_a_code_the_user_ticked_as_fine_counts_more_than_one_matching_chose() -> None:
+    # Declared fine codes are trusted fully; a broad code (kept, or refined by the text) and a
+    # code inferred from the text count INFERRED_FIELD_TRUST: they say less about the carrier.
+    precise = replace(DEMAND_ZH, fields=["energy.batteries"])
+    broad = replace(DEMAND_ZH, fields=["energy"])
+    assert precise.field_trust == [1.0] * len(precise.match_fields)
+    assert "energy.batteries" in broad.match_fields  # refined from the text
+    assert broad.field_trust == [INFERRED_FIELD_TRUST] * len(broad.match_fields)
+    [p] = rank(precise, [BATTERY_ZH])
+    [b] = rank(broad, [BATTERY_ZH])
+    assert p.components["fields"] > b.components["fields"] > 0.0
