@@ -34,10 +34,11 @@ from services.contracts.schemas import (
     TermsIn,
     TotalsOut,
 )
-from services.contracts.service import ContractService, DateRange, require_staff
+from services.contracts.service import ContractService, require_staff
 from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
+from shared.calendar import DateRange
 from shared.hotpath import HotRequest, HotRoute
 from shared.hotquery import QueryReader
 from shared.idempotency import created_response, idempotent_create

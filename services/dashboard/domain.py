@@ -7,7 +7,6 @@ import enum
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +24,6 @@ CENT = Decimal("0.01")
 READERS = (Role.DASHBOARD_VIEWER, Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 
 UNASSIGNED = "未指定 Unassigned"
-
-
-def month_of(moment: datetime) -> str:
-    """The UTC month of an event, ``YYYY-MM``."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime refused: times are timezone-aware UTC")
-    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def money(value: Decimal | int | float | str | None) -> Decimal:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, month_of, viewer_sight
+from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, viewer_sight
 from services.dashboard.tables import (
     PROJECTION,
     assignments,
@@ -28,6 +28,7 @@ from services.dashboard.tables import (
     payments,
     recent_events,
 )
+from shared.calendar import institute_month
 from shared.visibility import Sight
 
 RECENT_KEPT = 200
@@ -95,7 +96,7 @@ class DashboardRepository:
 
     async def reach_stage(self, demand_id: uuid.UUID, stage: str, at: datetime) -> None:
         assert stage in STAGES
-        await self._set_earliest(demands, demand_id, f"{stage}_at", at, **{f"{stage}_month": month_of(at)})
+        await self._set_earliest(demands, demand_id, f"{stage}_at", at, **{f"{stage}_month": institute_month(at)})
 
     async def leave_funnel(self, demand_id: uuid.UUID, how: str, at: datetime) -> None:
         assert how in ("withdrawn", "rejected", "expired")
@@ -159,7 +160,7 @@ class DashboardRepository:
 
     async def contract_stage(self, contract_id: uuid.UUID, stage: str, at: datetime) -> None:
         assert stage in ("drafted", "signed", "completed", "terminated")
-        extra = {f"{stage}_month": month_of(at)} if stage in ("signed", "completed") else {}
+        extra = {f"{stage}_month": institute_month(at)} if stage in ("signed", "completed") else {}
         await self._set_earliest(contracts, contract_id, f"{stage}_at", at, **extra)
 
     async def attribute_contract(self, contract_id: uuid.UUID, project_manager_id: uuid.UUID, at: datetime) -> None:
@@ -176,7 +177,7 @@ class DashboardRepository:
                 "carrier_id": carrier_id,
                 "amount": amount,
                 "recorded_at": at,
-                "month": month_of(at),
+                "month": institute_month(at),
             },
         )
 

@@ -62,7 +62,10 @@ class KpiBreakdowns(BaseModel):
     carrier: list[KpiBreakdownRow]
     project_manager: list[KpiBreakdownRow]
     field: list[KpiBreakdownRow] = Field(description="A demand with several fields counts in each of them")
-    month: list[KpiBreakdownRow] = Field(description="Each figure in the UTC month of its own event")
+    month: list[KpiBreakdownRow] = Field(
+        description="Each figure in the month of its own event, in the institute's time zone "
+        "(`ITP_INSTITUTE_TIMEZONE`, default Asia/Shanghai), as the contracts' monthly totals"
+    )
 
 
 class KpisOut(BaseModel):

@@ -14,7 +14,7 @@ from shared.outbox import outbox_table, processed_messages_table
 
 metadata = sa.MetaData()
 
-MONTH = sa.String(7)  # "YYYY-MM", the UTC month of the event
+MONTH = sa.String(7)  # "YYYY-MM", the institute's month of the event (shared.calendar)
 
 demands = sa.Table(
     "dashboard_demands",
@@ -33,7 +33,7 @@ demands = sa.Table(
     sa.Column("carrier_at", UTCDateTime()),
     sa.Column("project_manager_id", sa.Uuid()),
     sa.Column("project_manager_at", UTCDateTime()),
-    # The funnel: when each stage was first reached, and its UTC month.
+    # The funnel: when each stage was first reached, and its month (the institute's).
     sa.Column("submitted_at", UTCDateTime()),
     sa.Column("submitted_month", MONTH),
     sa.Column("published_at", UTCDateTime()),
