@@ -294,6 +294,9 @@ class Metrics:
             self.intended,
         )
 
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
     def as_dict(self) -> dict[str, Any]:
         values = dict(vars(self))
         del values["confidential"]

@@ -33,6 +33,10 @@ from shared.visibility import Sight
 
 RECENT_KEPT = 200
 
+# A period of time: UTC bounds ``[lo, hi)``, None for unbounded.
+Period = tuple[datetime | None, datetime | None]
+ALL_TIME: Period = (None, None)
+
 
 class DashboardRepository:
     def __init__(self, conn: AsyncConnection) -> None:
@@ -265,35 +269,37 @@ class DashboardRepository:
                 await self.conn.execute(sa.delete(table))
 
     # -- KPIs -------------------------------------------------------------------------------
-    async def totals(self) -> dict[str, Any]:
-        d, c, p = demands, contracts, payments
+    # Every figure counts what happened within ``period`` (UTC bounds ``[lo, hi)``; None: unbounded),
+    # by the time of the event that made it (its occurrence, not its arrival).
+    async def totals(self, period: Period = ALL_TIME) -> dict[str, Any]:
+        d, c = demands, contracts
         funnel = (
             await self.conn.execute(
                 sa.select(
-                    *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
-                    *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in ("withdrawn", "rejected", "expired")),
-                    _intended().label("intended"),
-                    _confidential_budgets().label("confidential"),
+                    *(_count(d.c[f"{s}_at"], period).label(s) for s in STAGES),
+                    *(_count(d.c[f"{s}_at"], period).label(s) for s in ("withdrawn", "rejected", "expired")),
+                    _intended(period).label("intended"),
+                    _confidential_budgets(period).label("confidential"),
                 )
             )
         ).one()
         deals = (
             await self.conn.execute(
                 sa.select(
-                    sa.func.count(c.c.signed_at).label("signed"),
-                    sa.func.count(c.c.completed_at).label("completed"),
-                    sa.func.count(c.c.terminated_at).label("terminated"),
-                    _contracted_value().label("contracted_value"),
+                    _count(c.c.signed_at, period).label("signed"),
+                    _count(c.c.completed_at, period).label("completed"),
+                    _count(c.c.terminated_at, period).label("terminated"),
+                    _contracted_value(period).label("contracted_value"),
                 )
             )
         ).one()
-        paid = (await self.conn.execute(sa.select(sa.func.sum(p.c.amount)))).scalar()
+        paid = (await self.conn.execute(sa.select(_paid(period)))).scalar()
         return {"funnel": funnel._asdict(), "contracts": deals._asdict(), "paid": paid}
 
-    async def grouped(self, dimension: str) -> list[list[tuple[Key, dict[str, Any]]]]:
+    async def grouped(self, dimension: str, period: Period = ALL_TIME) -> list[list[tuple[Key, dict[str, Any]]]]:
         """``(key, metrics)`` rows of the demand, contract and payment queries for one dimension."""
         if dimension == "month":
-            return await self._by_month()
+            return await self._by_month(period)
         d, c, p, f = demands, contracts, payments, demand_fields
         dk: Any
         ck: Any
@@ -318,29 +324,34 @@ class DashboardRepository:
         else:
             raise ValueError(f"unknown dimension {dimension}")
         return [
-            await self._group(demand_from, dk, _demand_metrics()),
-            await self._group(contract_from, ck, _contract_metrics()),
-            await self._group(payment_from, pk, [sa.func.sum(p.c.amount).label("paid")]),
+            await self._group(demand_from, dk, _demand_metrics(period)),
+            await self._group(contract_from, ck, _contract_metrics(period)),
+            await self._group(payment_from, pk, [_paid(period).label("paid")]),
         ]
 
-    async def _by_month(self) -> list[list[tuple[Key, dict[str, Any]]]]:
+    async def _by_month(self, period: Period) -> list[list[tuple[Key, dict[str, Any]]]]:
         d, c, p = demands, contracts, payments
         groups = []
         for stage in STAGES:
-            metrics: list[Any] = [sa.func.count(d.c[f"{stage}_at"]).label(stage)]
+            at = d.c[f"{stage}_at"]
+            metrics: list[Any] = [_count(at, period).label(stage)]
             if stage == "submitted":
-                metrics += [_intended().label("intended"), _confidential_budgets().label("confidential")]
-            groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, skip_null=True))
-        groups.append(await self._group(c, c.c.signed_month, _contract_metrics(), skip_null=True))
-        groups.append(await self._group(p, p.c.month, [sa.func.sum(p.c.amount).label("paid")], skip_null=True))
+                metrics += [_intended(period).label("intended"), _confidential_budgets(period).label("confidential")]
+            groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, where=_within(at, period)))
+        groups.append(
+            await self._group(c, c.c.signed_month, _contract_metrics(period), where=_within(c.c.signed_at, period))
+        )
+        groups.append(
+            await self._group(p, p.c.month, [_paid(period).label("paid")], where=_within(p.c.recorded_at, period))
+        )
         return groups
 
     async def _group(
-        self, source: Any, key: Any, metrics: list[Any], *, skip_null: bool = False
+        self, source: Any, key: Any, metrics: list[Any], *, where: Any = None
     ) -> list[tuple[Key, dict[str, Any]]]:
         query = sa.select(key.label("k"), *metrics).select_from(source).group_by(key)
-        if skip_null:
-            query = query.where(key.is_not(None))
+        if where is not None:
+            query = query.where(where)
         rows = await self.conn.execute(query)
         out: list[tuple[Key, dict[str, Any]]] = []
         for r in rows.mappings():
@@ -349,34 +360,55 @@ class DashboardRepository:
         return out
 
 
-def _intended() -> Any:
-    """Intended investment: the budgets of the demands that were submitted."""
+def _within(at: Any, period: Period) -> Any:
+    """The event at ``at`` happened, within ``period``."""
+    lo, hi = period
+    conds = [at.is_not(None)]
+    if lo is not None:
+        conds.append(at >= lo)
+    if hi is not None:
+        conds.append(at < hi)
+    return sa.and_(*conds)
+
+
+def _count(at: Any, period: Period) -> Any:
+    return sa.func.count(sa.case((_within(at, period), 1), else_=None))
+
+
+def _paid(period: Period) -> Any:
+    p = payments
+    return sa.func.sum(sa.case((_within(p.c.recorded_at, period), p.c.amount), else_=None))
+
+
+def _intended(period: Period) -> Any:
+    """Intended investment: the budgets of the demands that were submitted (within the period)."""
     d = demands
-    return sa.func.sum(sa.case((d.c.submitted_at.is_not(None), d.c.budget), else_=None))
+    return sa.func.sum(sa.case((_within(d.c.submitted_at, period), d.c.budget), else_=None))
 
 
-def _confidential_budgets() -> Any:
+def _confidential_budgets(period: Period) -> Any:
     """How many budgets hidden from dashboard viewers ``_intended`` adds up: confidential demands',
     and those of demands not published (yet), which viewers do not see at all (shared.visibility)."""
     d = demands
     hidden = sa.or_(d.c.confidential, d.c.published_at.is_(None))
-    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), hidden)
+    counted = sa.and_(_within(d.c.submitted_at, period), d.c.budget.is_not(None), hidden)
     return sa.func.count(sa.case((counted, 1), else_=None))
 
 
-def _contracted_value() -> Any:
+def _contracted_value(period: Period) -> Any:
     c = contracts
-    return sa.func.sum(sa.case((c.c.signed_at.is_not(None), c.c.value), else_=None))
+    return sa.func.sum(sa.case((_within(c.c.signed_at, period), c.c.value), else_=None))
 
 
-def _demand_metrics() -> list[Any]:
+def _demand_metrics(period: Period) -> list[Any]:
     d = demands
     return [
-        *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
-        _intended().label("intended"),
-        _confidential_budgets().label("confidential"),
+        *(_count(d.c[f"{s}_at"], period).label(s) for s in STAGES),
+        _intended(period).label("intended"),
+        _confidential_budgets(period).label("confidential"),
     ]
 
 
-def _contract_metrics() -> list[Any]:
-    return [sa.func.count(contracts.c.signed_at).label("contracts"), _contracted_value().label("contracted_value")]
+def _contract_metrics(period: Period) -> list[Any]:
+    c = contracts
+    return [_count(c.c.signed_at, period).label("contracts"), _contracted_value(period).label("contracted_value")]

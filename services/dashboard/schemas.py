@@ -68,6 +68,12 @@ class KpiBreakdowns(BaseModel):
     )
 
 
+class KpiBreakdownPage(BaseModel):
+    items: list[KpiBreakdownRow]
+    next_cursor: str | None = None
+    total: int = Field(description="How many rows the breakdown has in all")
+
+
 class KpisOut(BaseModel):
     funnel: KpiFunnel
     money: KpiMoney

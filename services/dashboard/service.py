@@ -10,9 +10,10 @@ from typing import Any
 
 from services.dashboard import domain
 from services.dashboard.domain import DIMENSIONS, Audience, attributes_from_changes, full_attributes, money
-from services.dashboard.repository import DashboardRepository
+from services.dashboard.repository import ALL_TIME, DashboardRepository, Period
 from services.dashboard.tables import contracts as contracts_table
 from services.dashboard.tables import demands as demands_table
+from shared.calendar import DateRange
 from shared.events import contracts as ct
 from shared.events import demand as dm
 from shared.events import matching as mt
@@ -24,6 +25,7 @@ from shared.visibility import Sight
 
 PROJECT_MANAGER_ROLE = "project_manager"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EVER = DateRange(None, None)
 
 
 class Projection:
@@ -240,23 +242,20 @@ class KpiService:
         self.uow = uow
         self.k = k  # the fewest confidential budgets a figure shown to a dashboard viewer may add up
 
-    async def kpis(self, limit: int, audience: Audience = Audience.FULL) -> dict[str, Any]:
-        """The KPIs as ``audience`` may see them: dashboard viewers get no intended investment
-        that adds up fewer than k confidential budgets (``domain.protect_intended``)."""
-        min_k = self.k if audience is Audience.VIEWER else 1
+    async def kpis(self, limit: int, audience: Audience = Audience.FULL, period: DateRange = EVER) -> dict[str, Any]:
+        """The KPIs of ``period`` as ``audience`` may see them: dashboard viewers get no intended
+        investment that adds up fewer than k confidential budgets (``domain.protect_intended``)."""
+        min_k = self._min_k(audience)
+        bounds = period.bounds()
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
-            totals = await repo.totals()
+            totals = await repo.totals(bounds)
             breakdowns: dict[str, Any] = {}
             truncated: dict[str, int] = {}
             for dimension in DIMENSIONS:
-                merged = domain.merge_rows(*await repo.grouped(dimension))
-                kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
-                names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
-                hidden = domain.protect_intended(merged, min_k, partition=dimension in domain.PARTITIONS)
-                rows, total = domain.breakdown(dimension, merged, names, limit, hidden)
-                breakdowns[dimension] = rows
-                truncated[dimension] = total
+                breakdowns[dimension], truncated[dimension] = await self._breakdown(
+                    repo, dimension, bounds, min_k, limit
+                )
         funnel = totals["funnel"]
         deals = totals["contracts"]
         hide_total = domain.total_suppressed(int(funnel["confidential"]), min_k)
@@ -273,6 +272,30 @@ class KpiService:
             "breakdowns": breakdowns,
             "breakdown_sizes": truncated,
         }
+
+    async def breakdown(
+        self, dimension: str, audience: Audience = Audience.FULL, period: DateRange = EVER
+    ) -> list[dict[str, Any]]:
+        """Every row of one breakdown (busiest first; months in order), for paging and export."""
+        async with self.uow.read() as conn:
+            rows, _ = await self._breakdown(
+                DashboardRepository(conn), dimension, period.bounds(), self._min_k(audience), None
+            )
+        return rows
+
+    def _min_k(self, audience: Audience) -> int:
+        return self.k if audience is Audience.VIEWER else 1
+
+    async def _breakdown(
+        self, repo: DashboardRepository, dimension: str, bounds: Period, min_k: int, limit: int | None
+    ) -> tuple[list[dict[str, Any]], int]:
+        merged = domain.merge_rows(*await repo.grouped(dimension, bounds))
+        if bounds != ALL_TIME:  # a key with nothing in the period is no row of it
+            merged = {k: m for k, m in merged.items() if not m.empty()}
+        kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
+        names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
+        hidden = domain.protect_intended(merged, min_k, partition=dimension in domain.PARTITIONS)
+        return domain.breakdown(dimension, merged, names, len(merged) if limit is None else limit, hidden)
 
     async def recent_events(self, limit: int, audience: Audience = Audience.FULL) -> list[dict[str, Any]]:
         """The latest events; a dashboard viewer's leave out those whose subject is a demand it
