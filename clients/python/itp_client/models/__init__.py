@@ -17,6 +17,7 @@ from .carrier_status import CarrierStatus
 from .center_create import CenterCreate
 from .center_create_status import CenterCreateStatus
 from .center_out import CenterOut
+from .center_page import CenterPage
 from .confidentiality import Confidentiality
 from .conflict_create import ConflictCreate
 from .conflict_out import ConflictOut
@@ -52,7 +53,10 @@ from .enterprise_out import EnterpriseOut
 from .enterprise_out_contacts_item import EnterpriseOutContactsItem
 from .enterprise_page import EnterprisePage
 from .field_error import FieldError
+from .get_breakdown_dimension import GetBreakdownDimension
+from .get_breakdown_format_type_0 import GetBreakdownFormatType0
 from .get_contract_totals_by import GetContractTotalsBy
+from .get_recent_events_format_type_0 import GetRecentEventsFormatType0
 from .grant_body import GrantBody
 from .home_demand import HomeDemand
 from .import_counts import ImportCounts
@@ -63,6 +67,7 @@ from .inbox_out import InboxOut
 from .inferred_field import InferredField
 from .investment_in import InvestmentIn
 from .ip_ownership import IpOwnership
+from .kpi_breakdown_page import KpiBreakdownPage
 from .kpi_breakdown_row import KpiBreakdownRow
 from .kpi_breakdowns import KpiBreakdowns
 from .kpi_contract_counts import KpiContractCounts
@@ -70,6 +75,7 @@ from .kpi_funnel import KpiFunnel
 from .kpi_money import KpiMoney
 from .kpis_out import KpisOut
 from .kpis_out_breakdown_sizes import KpisOutBreakdownSizes
+from .list_all_centers_format_type_0 import ListAllCentersFormatType0
 from .list_assignments_status_type_0 import ListAssignmentsStatusType0
 from .list_demands_sort import ListDemandsSort
 from .list_matches_decision_type_0 import ListMatchesDecisionType0
@@ -143,6 +149,7 @@ __all__ = (
     "CenterCreate",
     "CenterCreateStatus",
     "CenterOut",
+    "CenterPage",
     "Confidentiality",
     "ConflictCreate",
     "ConflictOut",
@@ -178,7 +185,10 @@ __all__ = (
     "EnterpriseOutContactsItem",
     "EnterprisePage",
     "FieldError",
+    "GetBreakdownDimension",
+    "GetBreakdownFormatType0",
     "GetContractTotalsBy",
+    "GetRecentEventsFormatType0",
     "GrantBody",
     "HomeDemand",
     "ImportCounts",
@@ -189,6 +199,7 @@ __all__ = (
     "InferredField",
     "InvestmentIn",
     "IpOwnership",
+    "KpiBreakdownPage",
     "KpiBreakdownRow",
     "KpiBreakdowns",
     "KpiContractCounts",
@@ -196,6 +207,7 @@ __all__ = (
     "KpiMoney",
     "KpisOut",
     "KpisOutBreakdownSizes",
+    "ListAllCentersFormatType0",
     "ListAssignmentsStatusType0",
     "ListDemandsSort",
     "ListMatchesDecisionType0",

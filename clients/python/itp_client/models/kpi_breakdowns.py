@@ -20,7 +20,8 @@ class KpiBreakdowns:
         carrier (list[KpiBreakdownRow]):
         center (list[KpiBreakdownRow]):
         field (list[KpiBreakdownRow]): A demand with several fields counts in each of them
-        month (list[KpiBreakdownRow]): Each figure in the UTC month of its own event
+        month (list[KpiBreakdownRow]): Each figure in the month of its own event, in the institute's time zone
+            (`ITP_INSTITUTE_TIMEZONE`, default Asia/Shanghai), as the contracts' monthly totals
         project_manager (list[KpiBreakdownRow]):
     """
 
