@@ -150,7 +150,7 @@ async def breakdown(
     request: Request,
     svc: KpiDep,
     actor: CurrentActor,
-    dimension: Literal["center", "carrier", "project_manager", "field", "month"],
+    dimension: Literal["center", "carrier", "project_manager", "field", "province", "month"],
     q: Annotated[BreakdownQuery, Query()],
 ) -> Response:
     actor.require(*READERS)

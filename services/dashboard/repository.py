@@ -27,11 +27,14 @@ from services.dashboard.tables import (
     labels,
     payments,
     recent_events,
+    supply,
 )
 from shared.calendar import institute_month
 from shared.visibility import Sight
 
 RECENT_KEPT = 200
+
+_KEEP: Any = object()
 
 # A period of time: UTC bounds ``[lo, hi)``, None for unbounded.
 Period = tuple[datetime | None, datetime | None]
@@ -217,6 +220,61 @@ class DashboardRepository:
         role: str | None = row.role
         return role
 
+    async def describe_demand(
+        self, demand_id: uuid.UUID, at: datetime, *, title: str | None, province: Any = _KEEP, city: Any = _KEEP
+    ) -> None:
+        """A demand's title and place (the latest event that says them wins)."""
+        if title is not None:
+            await self._set_latest(demands, demand_id, at, "title_at", title=title[:200])
+        if province is not _KEEP:
+            await self._set_latest(demands, demand_id, at, "place_at", province=province, city=city)
+
+    async def titles(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        wanted = set(demand_ids)
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            sa.select(demands.c.id, demands.c.title).where(demands.c.id.in_(wanted), demands.c.title.is_not(None))
+        )
+        return {r.id: r.title for r in rows}
+
+    # -- the supply side --------------------------------------------------------------------
+    async def supply_started(self, kind: str, ident: uuid.UUID, at: datetime) -> None:
+        """A center established, a carrier or person registered, a trainee enrolled (the earliest time)."""
+        await self._insert_ignore(supply, {"id": ident, "kind": kind})
+        await self._set_earliest(supply, ident, "started_at", at, started_month=institute_month(at))
+
+    async def supply_category(
+        self, kind: str, ident: uuid.UUID, at: datetime, *, category: str | None = None, roles: Iterable[str] = ()
+    ) -> None:
+        """A carrier's kind or a person's roles, as the latest event says."""
+        await self._insert_ignore(supply, {"id": ident, "kind": kind})
+        joined = f",{','.join(sorted(set(roles)))}," if roles else None
+        await self._set_latest(supply, ident, at, "category_at", category=category, roles=joined)
+
+    async def trainee_moved(self, ident: uuid.UUID, how: str, at: datetime) -> None:
+        assert how in ("placed", "graduated", "withdrawn")
+        await self._insert_ignore(supply, {"id": ident, "kind": "trainee"})
+        await self._set_earliest(supply, ident, f"{how}_at", at)
+
+    async def supply_figures(self, period: Period = ALL_TIME) -> dict[str, Any]:
+        """What started (and, for trainees, moved on) within ``period``."""
+        s = supply
+        started = _within(s.c.started_at, period)
+        by_category = await self.conn.execute(
+            sa.select(s.c.kind, s.c.category, s.c.roles, s.c.started_month, sa.func.count().label("n"))
+            .where(started)
+            .group_by(s.c.kind, s.c.category, s.c.roles, s.c.started_month)
+        )
+        trainees = (
+            await self.conn.execute(
+                sa.select(
+                    *(_count(s.c[f"{how}_at"], period).label(how) for how in ("placed", "graduated", "withdrawn"))
+                ).where(s.c.kind == "trainee")
+            )
+        ).one()
+        return {"started": [dict(r) for r in by_category.mappings()], "trainees": trainees._asdict()}
+
     # -- labels and recent events ----------------------------------------------------------
     async def name(self, kind: str, ident: uuid.UUID, name: str, at: datetime) -> None:
         name = name[:300]
@@ -316,6 +374,9 @@ class DashboardRepository:
         elif dimension == "project_manager":
             dk, ck = d.c.project_manager_id, sa.func.coalesce(c.c.project_manager_id, d.c.project_manager_id)
             pk = ck
+        elif dimension == "province":
+            dk = d.c.province
+            ck = pk = d.c.province
         elif dimension == "field":
             demand_from = d.outerjoin(f, f.c.demand_id == d.c.id)
             contract_from = c.outerjoin(f, f.c.demand_id == c.c.demand_id)

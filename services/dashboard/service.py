@@ -4,7 +4,8 @@ of work), and read the KPIs."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -13,7 +14,7 @@ from services.dashboard.domain import DIMENSIONS, Audience, attributes_from_chan
 from services.dashboard.repository import ALL_TIME, DashboardRepository, Period
 from services.dashboard.tables import contracts as contracts_table
 from services.dashboard.tables import demands as demands_table
-from shared.calendar import DateRange
+from shared.calendar import DateRange, day_start
 from shared.events import contracts as ct
 from shared.events import demand as dm
 from shared.events import matching as mt
@@ -41,6 +42,7 @@ class Projection:
             center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
         )
         await repo.set_demand_attributes(e.demand_id, attrs, e.submitted_at)
+        await repo.describe_demand(e.demand_id, e.submitted_at, title=e.title, province=e.province, city=e.city)
         await repo.reach_stage(e.demand_id, "submitted", e.submitted_at)
 
     async def demand_published(self, uow: UnitOfWork, e: dm.DemandPublished, env: Envelope) -> None:
@@ -50,12 +52,19 @@ class Projection:
             center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
         )
         await repo.set_demand_attributes(e.demand_id, attrs, e.published_at)
+        await repo.describe_demand(e.demand_id, e.published_at, title=e.title, province=e.province, city=e.city)
         await repo.reach_stage(e.demand_id, "published", e.published_at)
 
     async def demand_updated(self, uow: UnitOfWork, e: dm.DemandUpdated, env: Envelope) -> None:
         repo = DashboardRepository(uow.conn)
         await repo.ensure_demand(e.demand_id)
         await repo.set_demand_attributes(e.demand_id, attributes_from_changes(e.changed), e.updated_at)
+        title = e.changed.get("title")
+        place: dict[str, object] = {k: e.changed[k] for k in ("province", "city") if k in e.changed}
+        if isinstance(title, str) or place:
+            await repo.describe_demand(
+                e.demand_id, e.updated_at, title=title if isinstance(title, str) else None, **_place(place)
+            )
 
     async def demand_matched(self, uow: UnitOfWork, e: dm.DemandMatched, env: Envelope) -> None:
         repo = DashboardRepository(uow.conn)
@@ -89,23 +98,47 @@ class Projection:
 
     async def center_established(self, uow: UnitOfWork, e: dm.JointInnovationCenterEstablished, env: Envelope) -> None:
         # The event carries no time of its own; the CloudEvent's (optional) time orders renames.
-        await DashboardRepository(uow.conn).name("center", e.center_id, e.name, env.time or EPOCH)
+        repo = DashboardRepository(uow.conn)
+        await repo.name("center", e.center_id, e.name, env.time or EPOCH)
+        await repo.supply_started("center", e.center_id, day_start(date.fromisoformat(e.established_on)))
 
     # -- talent topic -----------------------------------------------------------------------
     async def carrier_registered(self, uow: UnitOfWork, e: tl.CarrierRegistered, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).name("carrier", e.carrier_id, e.name, e.registered_at)
+        repo = DashboardRepository(uow.conn)
+        await repo.name("carrier", e.carrier_id, e.name, e.registered_at)
+        await repo.supply_started("carrier", e.carrier_id, e.registered_at)
+        await repo.supply_category("carrier", e.carrier_id, e.registered_at, category=e.kind)
 
     async def carrier_updated(self, uow: UnitOfWork, e: tl.CarrierProfileUpdated, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).name("carrier", e.carrier_id, e.name, e.updated_at)
+        repo = DashboardRepository(uow.conn)
+        await repo.name("carrier", e.carrier_id, e.name, e.updated_at)
+        await repo.supply_category("carrier", e.carrier_id, e.updated_at, category=e.kind)
 
     async def person_registered(self, uow: UnitOfWork, e: tl.PersonRegistered, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
         # Only project managers' names: they label a breakdown; nobody else's name is kept.
         if PROJECT_MANAGER_ROLE in e.roles:
-            await DashboardRepository(uow.conn).name("person", e.person_id, e.name, e.registered_at)
+            await repo.name("person", e.person_id, e.name, e.registered_at)
+        await repo.supply_started("person", e.person_id, e.registered_at)
+        await repo.supply_category("person", e.person_id, e.registered_at, roles=e.roles)
 
     async def person_updated(self, uow: UnitOfWork, e: tl.PersonProfileUpdated, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
         if PROJECT_MANAGER_ROLE in e.roles:
-            await DashboardRepository(uow.conn).name("person", e.person_id, e.name, e.updated_at)
+            await repo.name("person", e.person_id, e.name, e.updated_at)
+        await repo.supply_category("person", e.person_id, e.updated_at, roles=e.roles)
+
+    async def trainee_enrolled(self, uow: UnitOfWork, e: tl.TraineeEnrolled, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).supply_started("trainee", e.trainee_id, e.enrolled_at)
+
+    async def trainee_placed(self, uow: UnitOfWork, e: tl.TraineePlacementStarted, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "placed", e.at)
+
+    async def trainee_graduated(self, uow: UnitOfWork, e: tl.TraineeGraduated, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "graduated", e.at)
+
+    async def trainee_withdrawn(self, uow: UnitOfWork, e: tl.TraineeWithdrawn, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "withdrawn", e.at)
 
     async def assignment_made(self, uow: UnitOfWork, e: tl.AssignmentMade, env: Envelope) -> None:
         repo = DashboardRepository(uow.conn)
@@ -250,6 +283,7 @@ class KpiService:
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
             totals = await repo.totals(bounds)
+            supply = await repo.supply_figures(bounds)
             breakdowns: dict[str, Any] = {}
             truncated: dict[str, int] = {}
             for dimension in DIMENSIONS:
@@ -270,6 +304,7 @@ class KpiService:
             },
             "contracts": {k: int(deals[k]) for k in ("signed", "completed", "terminated")},
             "breakdowns": breakdowns,
+            "supply": domain.supply_summary(supply["started"], supply["trainees"]),
             "breakdown_sizes": truncated,
         }
 
@@ -317,6 +352,13 @@ class KpiService:
 def _keyed_by_demand() -> frozenset[str]:
     """The events whose subject (their key) is a demand's id."""
     return frozenset(cls.TYPE for cls in registered_events().values() if cls.KEY == "demand_id")
+
+
+def _place(changed: Mapping[str, object]) -> dict[str, Any]:
+    """The province and city a DemandUpdated sets (both, since they go together)."""
+    if not changed:
+        return {}
+    return {"province": changed.get("province"), "city": changed.get("city")}
 
 
 def _demand_subject(row: dict[str, Any]) -> uuid.UUID | None:

@@ -2041,6 +2041,21 @@ export interface components {
             month: components["schemas"]["KpiBreakdownRow"][];
             /** Project Manager */
             project_manager: components["schemas"]["KpiBreakdownRow"][];
+            /**
+             * Province
+             * @description The demand's province (its contracts and payments with it)
+             */
+            province: components["schemas"]["KpiBreakdownRow"][];
+        };
+        /** KpiCentersInYear */
+        KpiCentersInYear: {
+            /** Established */
+            established: number;
+            /**
+             * Year
+             * @description YYYY, the institute's calendar
+             */
+            year: string;
         };
         /** KpiContractCounts */
         KpiContractCounts: {
@@ -2104,6 +2119,55 @@ export interface components {
              */
             suppressed: string[];
         };
+        /** KpiPartnerUniversities */
+        KpiPartnerUniversities: {
+            /** Domestic */
+            domestic: number;
+            /** Overseas */
+            overseas: number;
+        };
+        /** KpiSupply */
+        KpiSupply: {
+            /**
+             * Carriers By Kind
+             * @description Carriers registered, by kind
+             */
+            carriers_by_kind: {
+                [key: string]: number;
+            };
+            /**
+             * Centers
+             * @description Joint innovation centers established (by their establishment date)
+             */
+            centers: number;
+            /** Centers By Year */
+            centers_by_year: components["schemas"]["KpiCentersInYear"][];
+            /** @description Carriers that are universities */
+            partner_universities: components["schemas"]["KpiPartnerUniversities"];
+            /**
+             * People By Role
+             * @description People registered, by role (a person counts in each role)
+             */
+            people_by_role: {
+                [key: string]: number;
+            };
+            /** @description Jointly trained graduate students and postdocs */
+            trainees: components["schemas"]["KpiTrainees"];
+        };
+        /** KpiTrainees */
+        KpiTrainees: {
+            /** Enrolled */
+            enrolled: number;
+            /** Graduated */
+            graduated: number;
+            /**
+             * Placed
+             * @description Started their placement at the host carrier
+             */
+            placed: number;
+            /** Withdrawn */
+            withdrawn: number;
+        };
         /** KpisOut */
         KpisOut: {
             /**
@@ -2117,6 +2181,8 @@ export interface components {
             contracts: components["schemas"]["KpiContractCounts"];
             funnel: components["schemas"]["KpiFunnel"];
             money: components["schemas"]["KpiMoney"];
+            /** @description The supply side; with `from`/`to`, what started in the period */
+            supply: components["schemas"]["KpiSupply"];
         };
         /**
          * MatchDecisionCreate
@@ -6562,7 +6628,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                dimension: "center" | "carrier" | "project_manager" | "field" | "month";
+                dimension: "center" | "carrier" | "project_manager" | "field" | "province" | "month";
             };
             cookie?: never;
         };

@@ -70,9 +70,15 @@ from .ip_ownership import IpOwnership
 from .kpi_breakdown_page import KpiBreakdownPage
 from .kpi_breakdown_row import KpiBreakdownRow
 from .kpi_breakdowns import KpiBreakdowns
+from .kpi_centers_in_year import KpiCentersInYear
 from .kpi_contract_counts import KpiContractCounts
 from .kpi_funnel import KpiFunnel
 from .kpi_money import KpiMoney
+from .kpi_partner_universities import KpiPartnerUniversities
+from .kpi_supply import KpiSupply
+from .kpi_supply_carriers_by_kind import KpiSupplyCarriersByKind
+from .kpi_supply_people_by_role import KpiSupplyPeopleByRole
+from .kpi_trainees import KpiTrainees
 from .kpis_out import KpisOut
 from .kpis_out_breakdown_sizes import KpisOutBreakdownSizes
 from .list_all_centers_format_type_0 import ListAllCentersFormatType0
@@ -202,9 +208,15 @@ __all__ = (
     "KpiBreakdownPage",
     "KpiBreakdownRow",
     "KpiBreakdowns",
+    "KpiCentersInYear",
     "KpiContractCounts",
     "KpiFunnel",
     "KpiMoney",
+    "KpiPartnerUniversities",
+    "KpiSupply",
+    "KpiSupplyCarriersByKind",
+    "KpiSupplyPeopleByRole",
+    "KpiTrainees",
     "KpisOut",
     "KpisOutBreakdownSizes",
     "ListAllCentersFormatType0",

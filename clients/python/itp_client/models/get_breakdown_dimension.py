@@ -7,6 +7,7 @@ class GetBreakdownDimension(StrEnum):
     FIELD = "field"
     MONTH = "month"
     PROJECT_MANAGER = "project_manager"
+    PROVINCE = "province"
 
     def __str__(self) -> str:
         return str(self.value)
