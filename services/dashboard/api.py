@@ -184,7 +184,7 @@ async def recent_events(
     actor.require(*READERS)
     items = await svc.recent_events(q.limit, audience_for(actor.roles))
     if wants_csv(request, q.format):
-        return csv_response("recent-events", ("id", "type", "subject", "time"), items)
+        return csv_response("recent-events", ("id", "type", "subject", "label", "time"), items)
     return JSON({"items": items})
 
 

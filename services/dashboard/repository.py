@@ -294,6 +294,23 @@ class DashboardRepository:
         )
         return {str(r.id): r.name for r in rows}
 
+    async def names_of(self, idents: Iterable[str]) -> dict[str, str]:
+        """Names of centers and carriers (whatever their kind), by id; non-ids are skipped."""
+        wanted = set()
+        for ident in idents:
+            try:
+                wanted.add(uuid.UUID(ident))
+            except ValueError:
+                continue
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            sa.select(labels.c.id, labels.c.name).where(
+                labels.c.kind.in_(("center", "carrier")), labels.c.id.in_(wanted)
+            )
+        )
+        return {str(r.id): r.name for r in rows}
+
     async def remember_event(self, event_id: str, event_type: str, subject: str, at: datetime) -> None:
         await self._insert_ignore(
             recent_events, {"event_id": event_id, "type": event_type, "subject": subject[:64], "occurred_at": at}

@@ -115,6 +115,9 @@ class DashboardRecentEvent(BaseModel):
     type: str
     subject: str
     time: datetime
+    label: str | None = Field(
+        default=None, description="What the event concerns: a demand's title, a center's or a carrier's name"
+    )
 
 
 class DashboardRecentEventsOut(BaseModel):

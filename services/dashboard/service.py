@@ -333,19 +333,26 @@ class KpiService:
         return domain.breakdown(dimension, merged, names, len(merged) if limit is None else limit, hidden)
 
     async def recent_events(self, limit: int, audience: Audience = Audience.FULL) -> list[dict[str, Any]]:
-        """The latest events; a dashboard viewer's leave out those whose subject is a demand it
-        does not see (not published yet: ``domain.viewer_sight``)."""
+        """The latest events, each named by what it concerns (``label``: the demand's title, the
+        center's or carrier's name); a dashboard viewer's leave out those whose subject is a
+        demand it does not see (not published yet: ``domain.viewer_sight``), whose title it
+        then does not get either."""
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
-            if audience is not Audience.VIEWER:
-                return await repo.recent(limit)
-            rows = await repo.recent(None)  # a few hundred at most (RECENT_KEPT)
+            rows = await repo.recent(limit if audience is not Audience.VIEWER else None)  # RECENT_KEPT at most
             about = [_demand_subject(r) for r in rows]
-            sights = await repo.viewer_sights(d for d in about if d is not None)
-        shown = [
-            r for r, d in zip(rows, about, strict=True) if d is None or sights.get(d, Sight.NONE) is not Sight.NONE
-        ]
-        return shown[:limit]
+            if audience is Audience.VIEWER:
+                sights = await repo.viewer_sights(d for d in about if d is not None)
+                kept = [
+                    (r, d)
+                    for r, d in zip(rows, about, strict=True)
+                    if d is None or sights.get(d, Sight.NONE) is not Sight.NONE
+                ][:limit]
+            else:
+                kept = list(zip(rows, about, strict=True))
+            titles = await repo.titles(d for _, d in kept if d is not None)
+            names = await repo.names_of((r["subject"] for r, d in kept if d is None))
+        return [{**r, "label": titles.get(d) if d is not None else names.get(r["subject"])} for r, d in kept]
 
 
 @cache

@@ -1615,6 +1615,11 @@ export interface components {
         DashboardRecentEvent: {
             /** Id */
             id: string;
+            /**
+             * Label
+             * @description What the event concerns: a demand's title, a center's or a carrier's name
+             */
+            label?: string | null;
             /** Subject */
             subject: string;
             /**

@@ -290,13 +290,17 @@ async def test_recent_events_are_listed_newest_first(served: Served) -> None:
 
 
 async def test_viewers_list_no_recent_event_about_a_demand_before_its_publication(served: Served) -> None:
-    unpublished, public = submitted(), submitted()
+    unpublished = submitted().model_copy(update={"title": "尚未发布的保密课题"})
+    public = submitted().model_copy(update={"title": "公开的传感器封装需求"})
     events = [envelope(unpublished), envelope(public), envelope(published(public))]
     for env in events:
         await served.deliver(env)
     r = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"))
     assert [e["id"] for e in r.json()["items"]] == [events[2].id, events[1].id]
-    assert str(unpublished.demand_id) not in r.text
+    assert [e["label"] for e in r.json()["items"]] == ["公开的传感器封装需求"] * 2  # named by what it concerns
+    assert str(unpublished.demand_id) not in r.text and "尚未发布" not in r.text
+    staff = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("project_manager"))
+    assert staff.json()["items"][-1]["label"] == "尚未发布的保密课题"
     r = await served.client.get(
         "/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"), params={"limit": 1}
     )
