@@ -371,8 +371,13 @@ class DashboardRepository:
         paid = (await self.conn.execute(sa.select(_paid(period)))).scalar()
         return {"funnel": funnel._asdict(), "contracts": deals._asdict(), "paid": paid}
 
-    async def grouped(self, dimension: str, period: Period = ALL_TIME) -> list[list[tuple[Key, dict[str, Any]]]]:
-        """``(key, metrics)`` rows of the demand, contract and payment queries for one dimension."""
+    async def grouped(
+        self, dimension: str, period: Period = ALL_TIME, *, viewer: bool = False
+    ) -> list[list[tuple[Key, dict[str, Any]]]]:
+        """``(key, metrics)`` rows of the demand, contract and payment queries for one dimension.
+
+        ``viewer``: for a dashboard viewer, the place of a demand it may not see in full (confidential,
+        or not published yet: shared.visibility) is no key: that demand counts as not attributed."""
         if dimension == "month":
             return await self._by_month(period)
         d, c, p, f = demands, contracts, payments, demand_fields
@@ -392,8 +397,8 @@ class DashboardRepository:
             dk, ck = d.c.project_manager_id, sa.func.coalesce(c.c.project_manager_id, d.c.project_manager_id)
             pk = ck
         elif dimension == "province":
-            dk = d.c.province
-            ck = pk = d.c.province
+            hidden = sa.or_(d.c.confidential, d.c.published_at.is_(None))
+            dk = ck = pk = sa.case((hidden, None), else_=d.c.province) if viewer else d.c.province
         elif dimension == "field":
             demand_from = d.outerjoin(f, f.c.demand_id == d.c.id)
             contract_from = c.outerjoin(f, f.c.demand_id == c.c.demand_id)

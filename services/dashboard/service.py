@@ -288,7 +288,7 @@ class KpiService:
             truncated: dict[str, int] = {}
             for dimension in DIMENSIONS:
                 breakdowns[dimension], truncated[dimension] = await self._breakdown(
-                    repo, dimension, bounds, min_k, limit
+                    repo, dimension, bounds, audience, limit
                 )
         funnel = totals["funnel"]
         deals = totals["contracts"]
@@ -313,23 +313,22 @@ class KpiService:
     ) -> list[dict[str, Any]]:
         """Every row of one breakdown (busiest first; months in order), for paging and export."""
         async with self.uow.read() as conn:
-            rows, _ = await self._breakdown(
-                DashboardRepository(conn), dimension, period.bounds(), self._min_k(audience), None
-            )
+            rows, _ = await self._breakdown(DashboardRepository(conn), dimension, period.bounds(), audience, None)
         return rows
 
     def _min_k(self, audience: Audience) -> int:
         return self.k if audience is Audience.VIEWER else 1
 
     async def _breakdown(
-        self, repo: DashboardRepository, dimension: str, bounds: Period, min_k: int, limit: int | None
+        self, repo: DashboardRepository, dimension: str, bounds: Period, audience: Audience, limit: int | None
     ) -> tuple[list[dict[str, Any]], int]:
-        merged = domain.merge_rows(*await repo.grouped(dimension, bounds))
+        viewer = audience is Audience.VIEWER
+        merged = domain.merge_rows(*await repo.grouped(dimension, bounds, viewer=viewer))
         if bounds != ALL_TIME:  # a key with nothing in the period is no row of it
             merged = {k: m for k, m in merged.items() if not m.empty()}
         kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
         names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
-        hidden = domain.protect_intended(merged, min_k, partition=dimension in domain.PARTITIONS)
+        hidden = domain.protect_intended(merged, self._min_k(audience), partition=dimension in domain.PARTITIONS)
         return domain.breakdown(dimension, merged, names, len(merged) if limit is None else limit, hidden)
 
     async def recent_events(self, limit: int, audience: Audience = Audience.FULL) -> list[dict[str, Any]]:

@@ -280,6 +280,28 @@ async def test_a_breakdown_pages_and_exports_as_csv_with_the_same_suppression(se
     assert other.status_code == 422
 
 
+async def test_viewers_never_see_the_province_of_a_demand_they_may_not_see_in_full(served: Served) -> None:
+    """A confidential demand's province is a hidden field (shared.visibility): in the province
+    breakdown a viewer counts it as not attributed; staff see where it is."""
+    secret = submitted(confidential=True).model_copy(update={"province": "机密省份标记"})
+    unpublished = submitted().model_copy(update={"province": "未发布省份标记"})
+    public = submitted().model_copy(update={"province": "江苏"})
+    for sub in (secret, public):
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
+    await served.deliver(envelope(unpublished))
+    viewer = await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))
+    assert "机密省份标记" not in viewer.text and "未发布省份标记" not in viewer.text
+    rows = {r["key"]: r["submitted"] for r in viewer.json()["breakdowns"]["province"]}
+    assert rows == {"江苏": 1, None: 2}
+    exported = await served.client.get(
+        "/api/v1/dashboard/breakdowns/province", params={"format": "csv"}, headers=auth_headers("dashboard_viewer")
+    )
+    assert "机密省份标记" not in exported.content.decode("utf-8")
+    staff = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
+    assert {r["key"] for r in staff["breakdowns"]["province"]} == {"江苏", "机密省份标记", "未发布省份标记"}
+
+
 async def test_recent_events_are_listed_newest_first(served: Served) -> None:
     first, second = envelope(submitted()), envelope(submitted())
     await served.deliver(first)
