@@ -33,10 +33,11 @@ from services.contracts.schemas import (
     TermsIn,
     TotalsOut,
 )
-from services.contracts.service import ContractService, DateRange, require_staff
+from services.contracts.service import ContractService, require_staff
 from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
+from shared.calendar import DateRange
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON

@@ -17,10 +17,11 @@ import enum
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from shared.calendar import institute_month
 from shared.events import contracts as ev
 from shared.events.base import DomainEvent
 
@@ -29,9 +30,6 @@ PERCENT_QUANTUM = Decimal("0.01")
 STAKE_QUANTUM = Decimal("0.0001")
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
-# Months and business dates are China Standard Time (UTC+8, no daylight saving since 1991):
-# a contract signed at 2026-03-31T20:00Z was signed on 1 April in Jiangsu.
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 MAX_MILESTONES = 50
 
 
@@ -41,15 +39,6 @@ def money(v: Decimal) -> Decimal:
     if q != v:
         raise ValueError(f"{v} has more than two decimal places")
     return q
-
-
-def china_month(at: datetime) -> str:
-    """``YYYY-MM`` of ``at`` in China Standard Time."""
-    return at.astimezone(CHINA_TZ).strftime("%Y-%m")
-
-
-def china_today(now: datetime) -> date:
-    return now.astimezone(CHINA_TZ).date()
 
 
 # --- vocabulary ----------------------------------------------------------------------------
@@ -655,7 +644,7 @@ class Contract:
 
     @property
     def signed_month(self) -> str | None:
-        return china_month(self.signed_at) if self.signed_at else None
+        return institute_month(self.signed_at) if self.signed_at else None
 
     @property
     def negotiated_terms(self) -> Terms | None:

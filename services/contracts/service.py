@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -18,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import (
-    CHINA_TZ,
     NEGOTIATING_FIRST,
     ZERO,
     Contract,
@@ -27,7 +25,6 @@ from services.contracts.domain import (
     Party,
     Payment,
     Terms,
-    china_today,
     money,
     terms_with,
 )
@@ -45,6 +42,7 @@ from services.contracts.repository import (
 from services.contracts.schemas import ContractCreate, ConversionCreate, PaymentCreate
 from services.contracts.views import stored_view
 from shared.auth import Actor, Role
+from shared.calendar import institute_today
 from shared.events.matching import MatchAccepted
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor, page
@@ -113,24 +111,6 @@ def party_for(actor: Actor, asked: Party | None) -> Party:
         "say which party signs: party = enterprise or carrier",
         errors=[{"field": "party", "message": "required for this caller"}],
     )
-
-
-def china_day_start(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=CHINA_TZ).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """Inclusive calendar days in China time, as a half-open UTC range."""
-
-    start: date | None
-    end: date | None
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        return (
-            china_day_start(self.start) if self.start else None,
-            china_day_start(self.end + timedelta(days=1)) if self.end else None,
-        )
 
 
 class ContractService:
@@ -594,8 +574,8 @@ class ContractService:
         repo = ContractRepository(uow.conn)
         current = await self._visible(repo, actor, contract_id, for_update=True)
         now = datetime.now(UTC)
-        paid_on = data.paid_on or china_today(now)
-        if paid_on > china_today(now):
+        paid_on = data.paid_on or institute_today(now)
+        if paid_on > institute_today(now):
             raise Problem(
                 422,
                 "validation-error",

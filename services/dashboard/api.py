@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.dashboard.domain import READERS, UnknownEventTypes, audience_for, parse_type_filter
 from services.dashboard.handlers import stream_types
 from services.dashboard.live import Broadcaster
-from services.dashboard.schemas import DashboardRecentEventsOut, DashboardStreamStatsOut, KpisOut
+from services.dashboard.schemas import (
+    DashboardRecentEventsOut,
+    DashboardStreamStatsOut,
+    KpiBreakdownPage,
+    KpisOut,
+)
 from services.dashboard.service import KpiService
 from services.dashboard.settings import KpiSettings
 from shared.auth import Actor, CurrentActor, Role, current_actor, verifier_for
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from shared.calendar import DateRange
+from shared.export import CSV_RESPONSE, csv_response, wants_csv
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
 from shared.problems import Problem
 from shared.responses import JSON, dumps
 from shared.runtime import RuntimeDep
@@ -26,7 +35,6 @@ router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
 page_router = APIRouter(tags=["dashboard"])
 
 STATIC = Path(__file__).parent / "static"
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
 async def get_kpis(runtime: RuntimeDep) -> KpiService:
@@ -45,23 +53,68 @@ KpiDep = Annotated[KpiService, Depends(get_kpis)]
 BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
 
 
+class Window(BaseModel):
+    """The period a figure covers; unknown query parameters are refused (422), not ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: date | None = Field(
+        default=None,
+        alias="from",
+        description="First day counted (inclusive), a day of the institute's time zone (`ITP_INSTITUTE_TIMEZONE`)",
+    )
+    to: date | None = Field(default=None, description="Last day counted (inclusive), as `from`")
+
+    def period(self) -> DateRange:
+        if self.from_ and self.to and self.from_ > self.to:
+            raise Problem(
+                422,
+                "validation-error",
+                "`from` is after `to`",
+                errors=[{"field": "from", "message": "must be on or before `to`"}],
+            )
+        return DateRange(self.from_, self.to)
+
+
+class KpiQuery(Window):
+    limit: int = Field(default=24, ge=1, le=MAX_LIMIT, description="Rows per breakdown (months: the newest)")
+
+
+class BreakdownQuery(Window):
+    cursor: str | None = None
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    format: Literal["json", "csv"] | None = Field(
+        default=None, description="`csv`: the whole breakdown as CSV (UTF-8 with BOM), as `Accept: text/csv` does"
+    )
+
+
+class RecentQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    format: Literal["json", "csv"] | None = Field(default=None, description="`csv`: as `Accept: text/csv`")
+
+
 @router.get(
     "/kpis",
     response_model=KpisOut,
     summary="The funnel, intended against contracted and paid money, and their breakdowns",
-    description="Per joint innovation center, carrier, project manager, technical field and UTC month. "
-    "For dashboard viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, "
-    "default 3) confidential budgets is null and named in its row's `suppressed` (with enough other "
-    "rows that the total cannot give it away). Answers 304 to a matching If-None-Match.",
+    description="Per joint innovation center, carrier, project manager, technical field and month (the "
+    "institute's time zone). `from`/`to` count only what happened on those days (each figure by the time of "
+    "its own event: a demand submitted, a contract signed, a payment recorded). For dashboard viewers, an "
+    "intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential budgets "
+    "is null and named in its row's `suppressed` (with enough other rows that the total cannot give it "
+    "away). Breakdowns are capped at `limit` rows: page through one with `/breakdowns/{dimension}`. "
+    "Answers 304 to a matching If-None-Match.",
 )
 async def kpis(
     svc: KpiDep,
     actor: CurrentActor,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per breakdown (months: the newest)")] = 24,
+    q: Annotated[KpiQuery, Query()],
     if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
 ) -> Response:
     actor.require(*READERS)
-    body = dumps(await svc.kpis(limit, audience_for(actor.roles)))
+    body = dumps(await svc.kpis(q.limit, audience_for(actor.roles), q.period()))
     tag = f'"k-{hashlib.sha256(body).hexdigest()[:24]}"'
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if if_none_match and tag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
@@ -69,15 +122,70 @@ async def kpis(
     return Response(body, media_type="application/json", headers=headers)
 
 
+BREAKDOWN_COLUMNS = (
+    "key",
+    "label",
+    "submitted",
+    "published",
+    "matched",
+    "contracted",
+    "completed",
+    "intended",
+    "contracts",
+    "contracted_value",
+    "paid",
+    "suppressed",
+)
+
+
+@router.get(
+    "/breakdowns/{dimension}",
+    response_model=KpiBreakdownPage,
+    responses=CSV_RESPONSE,
+    summary="One KPI breakdown, paged (busiest first; months oldest first)",
+    description="The rows of `/kpis`' breakdown of the same name, with the same `from`/`to` and the same "
+    "suppression, paged with `cursor` and `limit`; `format=csv` (or `Accept: text/csv`) exports every row.",
+)
+async def breakdown(
+    request: Request,
+    svc: KpiDep,
+    actor: CurrentActor,
+    dimension: Literal["center", "carrier", "project_manager", "field", "province", "month"],
+    q: Annotated[BreakdownQuery, Query()],
+) -> Response:
+    actor.require(*READERS)
+    rows = await svc.breakdown(dimension, audience_for(actor.roles), q.period())
+    if wants_csv(request, q.format):
+        return csv_response(f"breakdown-{dimension}", BREAKDOWN_COLUMNS, rows)
+    start = _offset(q.cursor, dimension) if q.cursor else 0
+    end = start + q.limit
+    nxt = encode_cursor(["breakdown", dimension, end]) if end < len(rows) else None
+    return JSON({"items": rows[start:end], "next_cursor": nxt, "total": len(rows)})
+
+
+def _offset(cursor: str, dimension: str) -> int:
+    values = decode_cursor(cursor)
+    if len(values) != 3 or values[:2] != ["breakdown", dimension] or not isinstance(values[2], int):
+        raise Problem(400, "bad-cursor", "the cursor is not one this list gave out")
+    return max(values[2], 0)
+
+
 @router.get(
     "/recent-events",
     response_model=DashboardRecentEventsOut,
+    responses=CSV_RESPONSE,
     summary="The latest events, newest first (no data)",
-    description="Dashboard viewers get none about a demand that is not published (shared.visibility).",
+    description="Dashboard viewers get none about a demand that is not published (shared.visibility). "
+    "`format=csv` (or `Accept: text/csv`) answers the same rows as CSV.",
 )
-async def recent_events(svc: KpiDep, actor: CurrentActor, limit: Limit = DEFAULT_LIMIT) -> JSON:
+async def recent_events(
+    request: Request, svc: KpiDep, actor: CurrentActor, q: Annotated[RecentQuery, Query()]
+) -> Response:
     actor.require(*READERS)
-    return JSON({"items": await svc.recent_events(limit, audience_for(actor.roles))})
+    items = await svc.recent_events(q.limit, audience_for(actor.roles))
+    if wants_csv(request, q.format):
+        return csv_response("recent-events", ("id", "type", "subject", "label", "time"), items)
+    return JSON({"items": items})
 
 
 def stream_actor(

@@ -7,7 +7,6 @@ import enum
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +24,6 @@ CENT = Decimal("0.01")
 READERS = (Role.DASHBOARD_VIEWER, Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 
 UNASSIGNED = "未指定 Unassigned"
-
-
-def month_of(moment: datetime) -> str:
-    """The UTC month of an event, ``YYYY-MM``."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime refused: times are timezone-aware UTC")
-    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def money(value: Decimal | int | float | str | None) -> Decimal:
@@ -265,7 +257,7 @@ def attributes_from_changes(changed: Mapping[str, Any]) -> DemandAttributes:
 # -- KPIs ------------------------------------------------------------------------------------
 
 STAGES = ("submitted", "published", "matched", "contracted", "completed")
-DIMENSIONS = ("center", "carrier", "project_manager", "field", "month")
+DIMENSIONS = ("center", "carrier", "project_manager", "field", "province", "month")
 
 
 @dataclass
@@ -301,6 +293,9 @@ class Metrics:
             self.paid,
             self.intended,
         )
+
+    def empty(self) -> bool:
+        return not any(vars(self).values())
 
     def as_dict(self) -> dict[str, Any]:
         values = dict(vars(self))
@@ -346,7 +341,7 @@ def breakdown(
             label: str | None = UNASSIGNED
         elif dimension == "field":
             label = field_label(key)
-        elif dimension == "month":
+        elif dimension in ("month", "province"):
             label = key
         else:
             label = names.get(key)
@@ -362,7 +357,7 @@ def breakdown(
 DEFAULT_K = 3
 
 # Breakdowns in which each demand's budget is in one row at most: the rows add up to the total.
-PARTITIONS = frozenset({"center", "carrier", "project_manager", "month"})
+PARTITIONS = frozenset({"center", "carrier", "project_manager", "province", "month"})
 
 
 def total_suppressed(confidential: int, k: int) -> bool:
@@ -418,3 +413,40 @@ def protect_intended(merged: Mapping[Key, Metrics], k: int, *, partition: bool) 
     if safe:
         return hidden | {safe[0]}
     return {key for key, m in merged.items() if m.confidential > 0}
+
+
+# -- the supply side -------------------------------------------------------------------------
+
+UNIVERSITY_KINDS = {"university_domestic": "domestic", "university_overseas": "overseas"}
+
+
+def supply_summary(started: Iterable[Mapping[str, Any]], trainees: Mapping[str, Any]) -> dict[str, Any]:
+    """The supply side from ``(kind, category, roles, started_month, n)`` rows: centers established
+    (per year of the institute's calendar), carriers by kind, partner universities, people by role,
+    trainees enrolled, placed, graduated and withdrawn."""
+    centers_by_year: dict[str, int] = {}
+    carriers: dict[str, int] = {}
+    people: dict[str, int] = {}
+    enrolled = 0
+    for row in started:
+        n = int(row["n"])
+        if row["kind"] == "center":
+            year = (row["started_month"] or "")[:4]
+            centers_by_year[year] = centers_by_year.get(year, 0) + n
+        elif row["kind"] == "carrier":
+            kind = row["category"] or "unknown"
+            carriers[kind] = carriers.get(kind, 0) + n
+        elif row["kind"] == "person":
+            for role in (row["roles"] or "").strip(",").split(","):
+                if role:
+                    people[role] = people.get(role, 0) + n
+        elif row["kind"] == "trainee":
+            enrolled += n
+    return {
+        "centers": sum(centers_by_year.values()),
+        "centers_by_year": [{"year": y, "established": centers_by_year[y]} for y in sorted(centers_by_year)],
+        "carriers_by_kind": dict(sorted(carriers.items())),
+        "partner_universities": {label: carriers.get(kind, 0) for kind, label in UNIVERSITY_KINDS.items()},
+        "people_by_role": dict(sorted(people.items())),
+        "trainees": {"enrolled": enrolled, **{k: int(trainees[k] or 0) for k in ("placed", "graduated", "withdrawn")}},
+    }

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, month_of, viewer_sight
+from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, viewer_sight
 from services.dashboard.tables import (
     PROJECTION,
     assignments,
@@ -27,10 +27,18 @@ from services.dashboard.tables import (
     labels,
     payments,
     recent_events,
+    supply,
 )
+from shared.calendar import institute_month
 from shared.visibility import Sight
 
 RECENT_KEPT = 200
+
+_KEEP: Any = object()
+
+# A period of time: UTC bounds ``[lo, hi)``, None for unbounded.
+Period = tuple[datetime | None, datetime | None]
+ALL_TIME: Period = (None, None)
 
 
 class DashboardRepository:
@@ -95,7 +103,7 @@ class DashboardRepository:
 
     async def reach_stage(self, demand_id: uuid.UUID, stage: str, at: datetime) -> None:
         assert stage in STAGES
-        await self._set_earliest(demands, demand_id, f"{stage}_at", at, **{f"{stage}_month": month_of(at)})
+        await self._set_earliest(demands, demand_id, f"{stage}_at", at, **{f"{stage}_month": institute_month(at)})
 
     async def leave_funnel(self, demand_id: uuid.UUID, how: str, at: datetime) -> None:
         assert how in ("withdrawn", "rejected", "expired")
@@ -159,7 +167,7 @@ class DashboardRepository:
 
     async def contract_stage(self, contract_id: uuid.UUID, stage: str, at: datetime) -> None:
         assert stage in ("drafted", "signed", "completed", "terminated")
-        extra = {f"{stage}_month": month_of(at)} if stage in ("signed", "completed") else {}
+        extra = {f"{stage}_month": institute_month(at)} if stage in ("signed", "completed") else {}
         await self._set_earliest(contracts, contract_id, f"{stage}_at", at, **extra)
 
     async def attribute_contract(self, contract_id: uuid.UUID, project_manager_id: uuid.UUID, at: datetime) -> None:
@@ -176,7 +184,7 @@ class DashboardRepository:
                 "carrier_id": carrier_id,
                 "amount": amount,
                 "recorded_at": at,
-                "month": month_of(at),
+                "month": institute_month(at),
             },
         )
 
@@ -212,6 +220,61 @@ class DashboardRepository:
         role: str | None = row.role
         return role
 
+    async def describe_demand(
+        self, demand_id: uuid.UUID, at: datetime, *, title: str | None, province: Any = _KEEP, city: Any = _KEEP
+    ) -> None:
+        """A demand's title and place (the latest event that says them wins)."""
+        if title is not None:
+            await self._set_latest(demands, demand_id, at, "title_at", title=title[:200])
+        if province is not _KEEP:
+            await self._set_latest(demands, demand_id, at, "place_at", province=province, city=city)
+
+    async def titles(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        wanted = set(demand_ids)
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            sa.select(demands.c.id, demands.c.title).where(demands.c.id.in_(wanted), demands.c.title.is_not(None))
+        )
+        return {r.id: r.title for r in rows}
+
+    # -- the supply side --------------------------------------------------------------------
+    async def supply_started(self, kind: str, ident: uuid.UUID, at: datetime) -> None:
+        """A center established, a carrier or person registered, a trainee enrolled (the earliest time)."""
+        await self._insert_ignore(supply, {"id": ident, "kind": kind})
+        await self._set_earliest(supply, ident, "started_at", at, started_month=institute_month(at))
+
+    async def supply_category(
+        self, kind: str, ident: uuid.UUID, at: datetime, *, category: str | None = None, roles: Iterable[str] = ()
+    ) -> None:
+        """A carrier's kind or a person's roles, as the latest event says."""
+        await self._insert_ignore(supply, {"id": ident, "kind": kind})
+        joined = f",{','.join(sorted(set(roles)))}," if roles else None
+        await self._set_latest(supply, ident, at, "category_at", category=category, roles=joined)
+
+    async def trainee_moved(self, ident: uuid.UUID, how: str, at: datetime) -> None:
+        assert how in ("placed", "graduated", "withdrawn")
+        await self._insert_ignore(supply, {"id": ident, "kind": "trainee"})
+        await self._set_earliest(supply, ident, f"{how}_at", at)
+
+    async def supply_figures(self, period: Period = ALL_TIME) -> dict[str, Any]:
+        """What started (and, for trainees, moved on) within ``period``."""
+        s = supply
+        started = _within(s.c.started_at, period)
+        by_category = await self.conn.execute(
+            sa.select(s.c.kind, s.c.category, s.c.roles, s.c.started_month, sa.func.count().label("n"))
+            .where(started)
+            .group_by(s.c.kind, s.c.category, s.c.roles, s.c.started_month)
+        )
+        trainees = (
+            await self.conn.execute(
+                sa.select(
+                    *(_count(s.c[f"{how}_at"], period).label(how) for how in ("placed", "graduated", "withdrawn"))
+                ).where(s.c.kind == "trainee")
+            )
+        ).one()
+        return {"started": [dict(r) for r in by_category.mappings()], "trainees": trainees._asdict()}
+
     # -- labels and recent events ----------------------------------------------------------
     async def name(self, kind: str, ident: uuid.UUID, name: str, at: datetime) -> None:
         name = name[:300]
@@ -228,6 +291,23 @@ class DashboardRepository:
             return {}
         rows = await self.conn.execute(
             sa.select(labels.c.id, labels.c.name).where(labels.c.kind == kind, labels.c.id.in_(wanted))
+        )
+        return {str(r.id): r.name for r in rows}
+
+    async def names_of(self, idents: Iterable[str]) -> dict[str, str]:
+        """Names of centers and carriers (whatever their kind), by id; non-ids are skipped."""
+        wanted = set()
+        for ident in idents:
+            try:
+                wanted.add(uuid.UUID(ident))
+            except ValueError:
+                continue
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            sa.select(labels.c.id, labels.c.name).where(
+                labels.c.kind.in_(("center", "carrier")), labels.c.id.in_(wanted)
+            )
         )
         return {str(r.id): r.name for r in rows}
 
@@ -264,35 +344,42 @@ class DashboardRepository:
                 await self.conn.execute(sa.delete(table))
 
     # -- KPIs -------------------------------------------------------------------------------
-    async def totals(self) -> dict[str, Any]:
-        d, c, p = demands, contracts, payments
+    # Every figure counts what happened within ``period`` (UTC bounds ``[lo, hi)``; None: unbounded),
+    # by the time of the event that made it (its occurrence, not its arrival).
+    async def totals(self, period: Period = ALL_TIME) -> dict[str, Any]:
+        d, c = demands, contracts
         funnel = (
             await self.conn.execute(
                 sa.select(
-                    *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
-                    *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in ("withdrawn", "rejected", "expired")),
-                    _intended().label("intended"),
-                    _confidential_budgets().label("confidential"),
+                    *(_count(d.c[f"{s}_at"], period).label(s) for s in STAGES),
+                    *(_count(d.c[f"{s}_at"], period).label(s) for s in ("withdrawn", "rejected", "expired")),
+                    _intended(period).label("intended"),
+                    _confidential_budgets(period).label("confidential"),
                 )
             )
         ).one()
         deals = (
             await self.conn.execute(
                 sa.select(
-                    sa.func.count(c.c.signed_at).label("signed"),
-                    sa.func.count(c.c.completed_at).label("completed"),
-                    sa.func.count(c.c.terminated_at).label("terminated"),
-                    _contracted_value().label("contracted_value"),
+                    _count(c.c.signed_at, period).label("signed"),
+                    _count(c.c.completed_at, period).label("completed"),
+                    _count(c.c.terminated_at, period).label("terminated"),
+                    _contracted_value(period).label("contracted_value"),
                 )
             )
         ).one()
-        paid = (await self.conn.execute(sa.select(sa.func.sum(p.c.amount)))).scalar()
+        paid = (await self.conn.execute(sa.select(_paid(period)))).scalar()
         return {"funnel": funnel._asdict(), "contracts": deals._asdict(), "paid": paid}
 
-    async def grouped(self, dimension: str) -> list[list[tuple[Key, dict[str, Any]]]]:
-        """``(key, metrics)`` rows of the demand, contract and payment queries for one dimension."""
+    async def grouped(
+        self, dimension: str, period: Period = ALL_TIME, *, viewer: bool = False
+    ) -> list[list[tuple[Key, dict[str, Any]]]]:
+        """``(key, metrics)`` rows of the demand, contract and payment queries for one dimension.
+
+        ``viewer``: for a dashboard viewer, the place of a demand it may not see in full (confidential,
+        or not published yet: shared.visibility) is no key: that demand counts as not attributed."""
         if dimension == "month":
-            return await self._by_month()
+            return await self._by_month(period)
         d, c, p, f = demands, contracts, payments, demand_fields
         dk: Any
         ck: Any
@@ -309,6 +396,9 @@ class DashboardRepository:
         elif dimension == "project_manager":
             dk, ck = d.c.project_manager_id, sa.func.coalesce(c.c.project_manager_id, d.c.project_manager_id)
             pk = ck
+        elif dimension == "province":
+            hidden = sa.or_(d.c.confidential, d.c.published_at.is_(None))
+            dk = ck = pk = sa.case((hidden, None), else_=d.c.province) if viewer else d.c.province
         elif dimension == "field":
             demand_from = d.outerjoin(f, f.c.demand_id == d.c.id)
             contract_from = c.outerjoin(f, f.c.demand_id == c.c.demand_id)
@@ -317,29 +407,34 @@ class DashboardRepository:
         else:
             raise ValueError(f"unknown dimension {dimension}")
         return [
-            await self._group(demand_from, dk, _demand_metrics()),
-            await self._group(contract_from, ck, _contract_metrics()),
-            await self._group(payment_from, pk, [sa.func.sum(p.c.amount).label("paid")]),
+            await self._group(demand_from, dk, _demand_metrics(period)),
+            await self._group(contract_from, ck, _contract_metrics(period)),
+            await self._group(payment_from, pk, [_paid(period).label("paid")]),
         ]
 
-    async def _by_month(self) -> list[list[tuple[Key, dict[str, Any]]]]:
+    async def _by_month(self, period: Period) -> list[list[tuple[Key, dict[str, Any]]]]:
         d, c, p = demands, contracts, payments
         groups = []
         for stage in STAGES:
-            metrics: list[Any] = [sa.func.count(d.c[f"{stage}_at"]).label(stage)]
+            at = d.c[f"{stage}_at"]
+            metrics: list[Any] = [_count(at, period).label(stage)]
             if stage == "submitted":
-                metrics += [_intended().label("intended"), _confidential_budgets().label("confidential")]
-            groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, skip_null=True))
-        groups.append(await self._group(c, c.c.signed_month, _contract_metrics(), skip_null=True))
-        groups.append(await self._group(p, p.c.month, [sa.func.sum(p.c.amount).label("paid")], skip_null=True))
+                metrics += [_intended(period).label("intended"), _confidential_budgets(period).label("confidential")]
+            groups.append(await self._group(d, d.c[f"{stage}_month"], metrics, where=_within(at, period)))
+        groups.append(
+            await self._group(c, c.c.signed_month, _contract_metrics(period), where=_within(c.c.signed_at, period))
+        )
+        groups.append(
+            await self._group(p, p.c.month, [_paid(period).label("paid")], where=_within(p.c.recorded_at, period))
+        )
         return groups
 
     async def _group(
-        self, source: Any, key: Any, metrics: list[Any], *, skip_null: bool = False
+        self, source: Any, key: Any, metrics: list[Any], *, where: Any = None
     ) -> list[tuple[Key, dict[str, Any]]]:
         query = sa.select(key.label("k"), *metrics).select_from(source).group_by(key)
-        if skip_null:
-            query = query.where(key.is_not(None))
+        if where is not None:
+            query = query.where(where)
         rows = await self.conn.execute(query)
         out: list[tuple[Key, dict[str, Any]]] = []
         for r in rows.mappings():
@@ -348,34 +443,55 @@ class DashboardRepository:
         return out
 
 
-def _intended() -> Any:
-    """Intended investment: the budgets of the demands that were submitted."""
+def _within(at: Any, period: Period) -> Any:
+    """The event at ``at`` happened, within ``period``."""
+    lo, hi = period
+    conds = [at.is_not(None)]
+    if lo is not None:
+        conds.append(at >= lo)
+    if hi is not None:
+        conds.append(at < hi)
+    return sa.and_(*conds)
+
+
+def _count(at: Any, period: Period) -> Any:
+    return sa.func.count(sa.case((_within(at, period), 1), else_=None))
+
+
+def _paid(period: Period) -> Any:
+    p = payments
+    return sa.func.sum(sa.case((_within(p.c.recorded_at, period), p.c.amount), else_=None))
+
+
+def _intended(period: Period) -> Any:
+    """Intended investment: the budgets of the demands that were submitted (within the period)."""
     d = demands
-    return sa.func.sum(sa.case((d.c.submitted_at.is_not(None), d.c.budget), else_=None))
+    return sa.func.sum(sa.case((_within(d.c.submitted_at, period), d.c.budget), else_=None))
 
 
-def _confidential_budgets() -> Any:
+def _confidential_budgets(period: Period) -> Any:
     """How many budgets hidden from dashboard viewers ``_intended`` adds up: confidential demands',
     and those of demands not published (yet), which viewers do not see at all (shared.visibility)."""
     d = demands
     hidden = sa.or_(d.c.confidential, d.c.published_at.is_(None))
-    counted = sa.and_(d.c.submitted_at.is_not(None), d.c.budget.is_not(None), hidden)
+    counted = sa.and_(_within(d.c.submitted_at, period), d.c.budget.is_not(None), hidden)
     return sa.func.count(sa.case((counted, 1), else_=None))
 
 
-def _contracted_value() -> Any:
+def _contracted_value(period: Period) -> Any:
     c = contracts
-    return sa.func.sum(sa.case((c.c.signed_at.is_not(None), c.c.value), else_=None))
+    return sa.func.sum(sa.case((_within(c.c.signed_at, period), c.c.value), else_=None))
 
 
-def _demand_metrics() -> list[Any]:
+def _demand_metrics(period: Period) -> list[Any]:
     d = demands
     return [
-        *(sa.func.count(d.c[f"{s}_at"]).label(s) for s in STAGES),
-        _intended().label("intended"),
-        _confidential_budgets().label("confidential"),
+        *(_count(d.c[f"{s}_at"], period).label(s) for s in STAGES),
+        _intended(period).label("intended"),
+        _confidential_budgets(period).label("confidential"),
     ]
 
 
-def _contract_metrics() -> list[Any]:
-    return [sa.func.count(contracts.c.signed_at).label("contracts"), _contracted_value().label("contracted_value")]
+def _contract_metrics(period: Period) -> list[Any]:
+    c = contracts
+    return [_count(c.c.signed_at, period).label("contracts"), _contracted_value(period).label("contracted_value")]

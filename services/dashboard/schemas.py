@@ -62,7 +62,43 @@ class KpiBreakdowns(BaseModel):
     carrier: list[KpiBreakdownRow]
     project_manager: list[KpiBreakdownRow]
     field: list[KpiBreakdownRow] = Field(description="A demand with several fields counts in each of them")
-    month: list[KpiBreakdownRow] = Field(description="Each figure in the UTC month of its own event")
+    province: list[KpiBreakdownRow] = Field(description="The demand's province (its contracts and payments with it)")
+    month: list[KpiBreakdownRow] = Field(
+        description="Each figure in the month of its own event, in the institute's time zone "
+        "(`ITP_INSTITUTE_TIMEZONE`, default Asia/Shanghai), as the contracts' monthly totals"
+    )
+
+
+class KpiCentersInYear(BaseModel):
+    year: str = Field(description="YYYY, the institute's calendar")
+    established: int
+
+
+class KpiTrainees(BaseModel):
+    enrolled: int
+    placed: int = Field(description="Started their placement at the host carrier")
+    graduated: int
+    withdrawn: int
+
+
+class KpiPartnerUniversities(BaseModel):
+    domestic: int
+    overseas: int
+
+
+class KpiSupply(BaseModel):
+    centers: int = Field(description="Joint innovation centers established (by their establishment date)")
+    centers_by_year: list[KpiCentersInYear]
+    carriers_by_kind: dict[str, int] = Field(description="Carriers registered, by kind")
+    partner_universities: KpiPartnerUniversities = Field(description="Carriers that are universities")
+    people_by_role: dict[str, int] = Field(description="People registered, by role (a person counts in each role)")
+    trainees: KpiTrainees = Field(description="Jointly trained graduate students and postdocs")
+
+
+class KpiBreakdownPage(BaseModel):
+    items: list[KpiBreakdownRow]
+    next_cursor: str | None = None
+    total: int = Field(description="How many rows the breakdown has in all")
 
 
 class KpisOut(BaseModel):
@@ -70,6 +106,7 @@ class KpisOut(BaseModel):
     money: KpiMoney
     contracts: KpiContractCounts
     breakdowns: KpiBreakdowns
+    supply: KpiSupply = Field(description="The supply side; with `from`/`to`, what started in the period")
     breakdown_sizes: dict[str, int] = Field(description="How many keys each breakdown has in all (rows are capped)")
 
 
@@ -78,6 +115,9 @@ class DashboardRecentEvent(BaseModel):
     type: str
     subject: str
     time: datetime
+    label: str | None = Field(
+        default=None, description="What the event concerns: a demand's title, a center's or a carrier's name"
+    )
 
 
 class DashboardRecentEventsOut(BaseModel):

@@ -4,15 +4,17 @@ of work), and read the KPIs."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 from services.dashboard import domain
 from services.dashboard.domain import DIMENSIONS, Audience, attributes_from_changes, full_attributes, money
-from services.dashboard.repository import DashboardRepository
+from services.dashboard.repository import ALL_TIME, DashboardRepository, Period
 from services.dashboard.tables import contracts as contracts_table
 from services.dashboard.tables import demands as demands_table
+from shared.calendar import DateRange, day_start
 from shared.events import contracts as ct
 from shared.events import demand as dm
 from shared.events import matching as mt
@@ -24,6 +26,7 @@ from shared.visibility import Sight
 
 PROJECT_MANAGER_ROLE = "project_manager"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EVER = DateRange(None, None)
 
 
 class Projection:
@@ -39,6 +42,7 @@ class Projection:
             center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
         )
         await repo.set_demand_attributes(e.demand_id, attrs, e.submitted_at)
+        await repo.describe_demand(e.demand_id, e.submitted_at, title=e.title, province=e.province, city=e.city)
         await repo.reach_stage(e.demand_id, "submitted", e.submitted_at)
 
     async def demand_published(self, uow: UnitOfWork, e: dm.DemandPublished, env: Envelope) -> None:
@@ -48,12 +52,19 @@ class Projection:
             center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
         )
         await repo.set_demand_attributes(e.demand_id, attrs, e.published_at)
+        await repo.describe_demand(e.demand_id, e.published_at, title=e.title, province=e.province, city=e.city)
         await repo.reach_stage(e.demand_id, "published", e.published_at)
 
     async def demand_updated(self, uow: UnitOfWork, e: dm.DemandUpdated, env: Envelope) -> None:
         repo = DashboardRepository(uow.conn)
         await repo.ensure_demand(e.demand_id)
         await repo.set_demand_attributes(e.demand_id, attributes_from_changes(e.changed), e.updated_at)
+        title = e.changed.get("title")
+        place: dict[str, object] = {k: e.changed[k] for k in ("province", "city") if k in e.changed}
+        if isinstance(title, str) or place:
+            await repo.describe_demand(
+                e.demand_id, e.updated_at, title=title if isinstance(title, str) else None, **_place(place)
+            )
 
     async def demand_matched(self, uow: UnitOfWork, e: dm.DemandMatched, env: Envelope) -> None:
         repo = DashboardRepository(uow.conn)
@@ -87,23 +98,47 @@ class Projection:
 
     async def center_established(self, uow: UnitOfWork, e: dm.JointInnovationCenterEstablished, env: Envelope) -> None:
         # The event carries no time of its own; the CloudEvent's (optional) time orders renames.
-        await DashboardRepository(uow.conn).name("center", e.center_id, e.name, env.time or EPOCH)
+        repo = DashboardRepository(uow.conn)
+        await repo.name("center", e.center_id, e.name, env.time or EPOCH)
+        await repo.supply_started("center", e.center_id, day_start(date.fromisoformat(e.established_on)))
 
     # -- talent topic -----------------------------------------------------------------------
     async def carrier_registered(self, uow: UnitOfWork, e: tl.CarrierRegistered, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).name("carrier", e.carrier_id, e.name, e.registered_at)
+        repo = DashboardRepository(uow.conn)
+        await repo.name("carrier", e.carrier_id, e.name, e.registered_at)
+        await repo.supply_started("carrier", e.carrier_id, e.registered_at)
+        await repo.supply_category("carrier", e.carrier_id, e.registered_at, category=e.kind)
 
     async def carrier_updated(self, uow: UnitOfWork, e: tl.CarrierProfileUpdated, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).name("carrier", e.carrier_id, e.name, e.updated_at)
+        repo = DashboardRepository(uow.conn)
+        await repo.name("carrier", e.carrier_id, e.name, e.updated_at)
+        await repo.supply_category("carrier", e.carrier_id, e.updated_at, category=e.kind)
 
     async def person_registered(self, uow: UnitOfWork, e: tl.PersonRegistered, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
         # Only project managers' names: they label a breakdown; nobody else's name is kept.
         if PROJECT_MANAGER_ROLE in e.roles:
-            await DashboardRepository(uow.conn).name("person", e.person_id, e.name, e.registered_at)
+            await repo.name("person", e.person_id, e.name, e.registered_at)
+        await repo.supply_started("person", e.person_id, e.registered_at)
+        await repo.supply_category("person", e.person_id, e.registered_at, roles=e.roles)
 
     async def person_updated(self, uow: UnitOfWork, e: tl.PersonProfileUpdated, env: Envelope) -> None:
+        repo = DashboardRepository(uow.conn)
         if PROJECT_MANAGER_ROLE in e.roles:
-            await DashboardRepository(uow.conn).name("person", e.person_id, e.name, e.updated_at)
+            await repo.name("person", e.person_id, e.name, e.updated_at)
+        await repo.supply_category("person", e.person_id, e.updated_at, roles=e.roles)
+
+    async def trainee_enrolled(self, uow: UnitOfWork, e: tl.TraineeEnrolled, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).supply_started("trainee", e.trainee_id, e.enrolled_at)
+
+    async def trainee_placed(self, uow: UnitOfWork, e: tl.TraineePlacementStarted, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "placed", e.at)
+
+    async def trainee_graduated(self, uow: UnitOfWork, e: tl.TraineeGraduated, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "graduated", e.at)
+
+    async def trainee_withdrawn(self, uow: UnitOfWork, e: tl.TraineeWithdrawn, env: Envelope) -> None:
+        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "withdrawn", e.at)
 
     async def assignment_made(self, uow: UnitOfWork, e: tl.AssignmentMade, env: Envelope) -> None:
         repo = DashboardRepository(uow.conn)
@@ -240,23 +275,21 @@ class KpiService:
         self.uow = uow
         self.k = k  # the fewest confidential budgets a figure shown to a dashboard viewer may add up
 
-    async def kpis(self, limit: int, audience: Audience = Audience.FULL) -> dict[str, Any]:
-        """The KPIs as ``audience`` may see them: dashboard viewers get no intended investment
-        that adds up fewer than k confidential budgets (``domain.protect_intended``)."""
-        min_k = self.k if audience is Audience.VIEWER else 1
+    async def kpis(self, limit: int, audience: Audience = Audience.FULL, period: DateRange = EVER) -> dict[str, Any]:
+        """The KPIs of ``period`` as ``audience`` may see them: dashboard viewers get no intended
+        investment that adds up fewer than k confidential budgets (``domain.protect_intended``)."""
+        min_k = self._min_k(audience)
+        bounds = period.bounds()
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
-            totals = await repo.totals()
+            totals = await repo.totals(bounds)
+            supply = await repo.supply_figures(bounds)
             breakdowns: dict[str, Any] = {}
             truncated: dict[str, int] = {}
             for dimension in DIMENSIONS:
-                merged = domain.merge_rows(*await repo.grouped(dimension))
-                kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
-                names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
-                hidden = domain.protect_intended(merged, min_k, partition=dimension in domain.PARTITIONS)
-                rows, total = domain.breakdown(dimension, merged, names, limit, hidden)
-                breakdowns[dimension] = rows
-                truncated[dimension] = total
+                breakdowns[dimension], truncated[dimension] = await self._breakdown(
+                    repo, dimension, bounds, audience, limit
+                )
         funnel = totals["funnel"]
         deals = totals["contracts"]
         hide_total = domain.total_suppressed(int(funnel["confidential"]), min_k)
@@ -271,29 +304,67 @@ class KpiService:
             },
             "contracts": {k: int(deals[k]) for k in ("signed", "completed", "terminated")},
             "breakdowns": breakdowns,
+            "supply": domain.supply_summary(supply["started"], supply["trainees"]),
             "breakdown_sizes": truncated,
         }
 
+    async def breakdown(
+        self, dimension: str, audience: Audience = Audience.FULL, period: DateRange = EVER
+    ) -> list[dict[str, Any]]:
+        """Every row of one breakdown (busiest first; months in order), for paging and export."""
+        async with self.uow.read() as conn:
+            rows, _ = await self._breakdown(DashboardRepository(conn), dimension, period.bounds(), audience, None)
+        return rows
+
+    def _min_k(self, audience: Audience) -> int:
+        return self.k if audience is Audience.VIEWER else 1
+
+    async def _breakdown(
+        self, repo: DashboardRepository, dimension: str, bounds: Period, audience: Audience, limit: int | None
+    ) -> tuple[list[dict[str, Any]], int]:
+        viewer = audience is Audience.VIEWER
+        merged = domain.merge_rows(*await repo.grouped(dimension, bounds, viewer=viewer))
+        if bounds != ALL_TIME:  # a key with nothing in the period is no row of it
+            merged = {k: m for k, m in merged.items() if not m.empty()}
+        kind = {"center": "center", "carrier": "carrier", "project_manager": "person"}.get(dimension)
+        names = await repo.names(kind, (k for k in merged if k is not None)) if kind else {}
+        hidden = domain.protect_intended(merged, self._min_k(audience), partition=dimension in domain.PARTITIONS)
+        return domain.breakdown(dimension, merged, names, len(merged) if limit is None else limit, hidden)
+
     async def recent_events(self, limit: int, audience: Audience = Audience.FULL) -> list[dict[str, Any]]:
-        """The latest events; a dashboard viewer's leave out those whose subject is a demand it
-        does not see (not published yet: ``domain.viewer_sight``)."""
+        """The latest events, each named by what it concerns (``label``: the demand's title, the
+        center's or carrier's name); a dashboard viewer's leave out those whose subject is a
+        demand it does not see (not published yet: ``domain.viewer_sight``), whose title it
+        then does not get either."""
         async with self.uow.read() as conn:
             repo = DashboardRepository(conn)
-            if audience is not Audience.VIEWER:
-                return await repo.recent(limit)
-            rows = await repo.recent(None)  # a few hundred at most (RECENT_KEPT)
+            rows = await repo.recent(limit if audience is not Audience.VIEWER else None)  # RECENT_KEPT at most
             about = [_demand_subject(r) for r in rows]
-            sights = await repo.viewer_sights(d for d in about if d is not None)
-        shown = [
-            r for r, d in zip(rows, about, strict=True) if d is None or sights.get(d, Sight.NONE) is not Sight.NONE
-        ]
-        return shown[:limit]
+            if audience is Audience.VIEWER:
+                sights = await repo.viewer_sights(d for d in about if d is not None)
+                kept = [
+                    (r, d)
+                    for r, d in zip(rows, about, strict=True)
+                    if d is None or sights.get(d, Sight.NONE) is not Sight.NONE
+                ][:limit]
+            else:
+                kept = list(zip(rows, about, strict=True))
+            titles = await repo.titles(d for _, d in kept if d is not None)
+            names = await repo.names_of((r["subject"] for r, d in kept if d is None))
+        return [{**r, "label": titles.get(d) if d is not None else names.get(r["subject"])} for r, d in kept]
 
 
 @cache
 def _keyed_by_demand() -> frozenset[str]:
     """The events whose subject (their key) is a demand's id."""
     return frozenset(cls.TYPE for cls in registered_events().values() if cls.KEY == "demand_id")
+
+
+def _place(changed: Mapping[str, object]) -> dict[str, Any]:
+    """The province and city a DemandUpdated sets (both, since they go together)."""
+    if not changed:
+        return {}
+    return {"province": changed.get("province"), "city": changed.get("city")}
 
 
 def _demand_subject(row: dict[str, Any]) -> uuid.UUID | None:

@@ -14,7 +14,7 @@ from shared.outbox import outbox_table, processed_messages_table
 
 metadata = sa.MetaData()
 
-MONTH = sa.String(7)  # "YYYY-MM", the UTC month of the event
+MONTH = sa.String(7)  # "YYYY-MM", the institute's month of the event (shared.calendar)
 
 demands = sa.Table(
     "dashboard_demands",
@@ -33,7 +33,13 @@ demands = sa.Table(
     sa.Column("carrier_at", UTCDateTime()),
     sa.Column("project_manager_id", sa.Uuid()),
     sa.Column("project_manager_at", UTCDateTime()),
-    # The funnel: when each stage was first reached, and its UTC month.
+    # What the demand is called and where (a viewer sees the title of a demand it sees at all).
+    sa.Column("title", sa.String(200)),
+    sa.Column("title_at", UTCDateTime()),
+    sa.Column("province", sa.String(40)),
+    sa.Column("city", sa.String(40)),
+    sa.Column("place_at", UTCDateTime()),
+    # The funnel: when each stage was first reached, and its month (the institute's).
     sa.Column("submitted_at", UTCDateTime()),
     sa.Column("submitted_month", MONTH),
     sa.Column("published_at", UTCDateTime()),
@@ -51,6 +57,7 @@ demands = sa.Table(
     sa.Index("ix_dashboard_demands_center", "center_id"),
     sa.Index("ix_dashboard_demands_carrier", "carrier_id"),
     sa.Index("ix_dashboard_demands_pm", "project_manager_id"),
+    sa.Index("ix_dashboard_demands_province", "province"),
 )
 
 demand_fields = sa.Table(
@@ -121,6 +128,24 @@ labels = sa.Table(
     sa.Column("named_at", UTCDateTime(), nullable=False),
 )
 
+# The supply side: joint innovation centers, carriers (by kind), people (by role) and trainees,
+# each with when it started (established, registered, enrolled) and, for trainees, moved on.
+supply = sa.Table(
+    "dashboard_supply",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # center, carrier, person, trainee
+    sa.Column("category", sa.String(40)),  # a carrier's kind
+    sa.Column("roles", sa.String(300)),  # a person's roles, ",a,b,"
+    sa.Column("category_at", UTCDateTime()),
+    sa.Column("started_at", UTCDateTime()),
+    sa.Column("started_month", MONTH),
+    sa.Column("placed_at", UTCDateTime()),
+    sa.Column("graduated_at", UTCDateTime()),
+    sa.Column("withdrawn_at", UTCDateTime()),
+    sa.Index("ix_dashboard_supply_kind", "kind"),
+)
+
 # The latest events (ids and types only, no data) for a page that has just opened.
 recent_events = sa.Table(
     "dashboard_recent_events",
@@ -132,7 +157,7 @@ recent_events = sa.Table(
     sa.Index("ix_dashboard_recent_events_occurred", "occurred_at"),
 )
 
-PROJECTION = (demands, demand_fields, contracts, payments, assignments, labels, recent_events)
+PROJECTION = (demands, demand_fields, contracts, payments, assignments, labels, supply, recent_events)
 
 outbox = outbox_table(metadata)
 processed_messages = processed_messages_table(metadata)

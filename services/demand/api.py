@@ -18,6 +18,7 @@ from services.demand.schemas import (
     AccessGrantOut,
     CenterCreate,
     CenterOut,
+    CenterPage,
     DemandCreate,
     DemandOut,
     DemandPage,
@@ -30,6 +31,7 @@ from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.contact import can_see_contact, without_contact_data
+from shared.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
@@ -189,6 +191,32 @@ async def establish_center(
 async def list_centers(enterprise_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
     require_reader_of_enterprise(actor, enterprise_id)
     return JSON(await svc.centers_of(enterprise_id))
+
+
+CENTER_COLUMNS = ("id", "enterprise_id", "name", "established_on", "committed_funding", "status", "created_at")
+
+
+@router.get(
+    "/centers",
+    response_model=CenterPage,
+    responses=CSV_RESPONSE,
+    summary="Every enterprise's joint innovation centers, newest first (staff and dashboard viewers)",
+    description="Paged with `cursor` and `limit`; `format=csv` (or `Accept: text/csv`) exports them all.",
+)
+async def list_all_centers(
+    request: Request,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    format: Format = None,
+) -> Response:
+    actor.require(*STAFF_ROLES, Role.DASHBOARD_VIEWER)
+    if wants_csv(request, format):
+        rows, _ = await svc.list_centers(cursor, None)
+        return csv_response("centers", CENTER_COLUMNS, rows)
+    rows, nxt = await svc.list_centers(cursor, limit)
+    return JSON({"items": rows, "next_cursor": nxt})
 
 
 # -- demands ----------------------------------------------------------------------------

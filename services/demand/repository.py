@@ -174,10 +174,17 @@ class DemandRepository:
         row = (await self.conn.execute(sa.select(enterprises).where(enterprises.c.id == enterprise_id))).first()
         return dict(row._mapping) if row else None
 
-    async def list_enterprises(self, *, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[dict[str, Any]]:
-        stmt = sa.select(enterprises).order_by(enterprises.c.created_at.desc(), enterprises.c.id.desc())
+    async def list_enterprises(
+        self, *, after: tuple[datetime, uuid.UUID] | None, limit: int | None
+    ) -> list[dict[str, Any]]:
+        return await self._newest_first(enterprises, after, limit)
+
+    async def _newest_first(
+        self, table: sa.Table, after: tuple[datetime, uuid.UUID] | None, limit: int | None
+    ) -> list[dict[str, Any]]:
+        stmt = sa.select(table).order_by(table.c.created_at.desc(), table.c.id.desc())
         if after:
-            stmt = stmt.where(sa.tuple_(enterprises.c.created_at, enterprises.c.id) < sa.tuple_(*after))
+            stmt = stmt.where(sa.tuple_(table.c.created_at, table.c.id) < sa.tuple_(*after))
         rows = (await self.conn.execute(stmt.limit(limit))).all()
         return [dict(r._mapping) for r in rows]
 
@@ -188,6 +195,12 @@ class DemandRepository:
     async def get_center(self, center_id: uuid.UUID) -> dict[str, Any] | None:
         row = (await self.conn.execute(sa.select(centers).where(centers.c.id == center_id))).first()
         return dict(row._mapping) if row else None
+
+    async def list_centers(
+        self, *, after: tuple[datetime, uuid.UUID] | None, limit: int | None
+    ) -> list[dict[str, Any]]:
+        """Every enterprise's joint innovation centers, newest first."""
+        return await self._newest_first(centers, after, limit)
 
     async def centers_of(self, enterprise_id: uuid.UUID) -> list[dict[str, Any]]:
         rows = (

@@ -166,6 +166,11 @@ class EnterprisePage(BaseModel):
     next_cursor: str | None = None
 
 
+class CenterPage(BaseModel):
+    items: list[CenterOut]
+    next_cursor: str | None = None
+
+
 class AccessGrantOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 

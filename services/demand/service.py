@@ -96,15 +96,28 @@ class DemandService:
         return ent
 
     async def list_enterprises(self, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+        return await self._newest_first("enterprises", cursor, limit)
+
+    async def list_centers(self, cursor: str | None, limit: int | None) -> tuple[list[dict[str, Any]], str | None]:
+        """Every joint innovation center, newest first (``limit`` None: all of them, for an export)."""
+        return await self._newest_first("centers", cursor, limit)
+
+    async def _newest_first(
+        self, kind: str, cursor: str | None, limit: int | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
         after = None
         if cursor:
-            at, ident = parse_keyset_cursor(cursor, "enterprises", datetime)
+            at, ident = parse_keyset_cursor(cursor, kind, datetime)
             if not isinstance(at, datetime):
                 raise Problem(400, "bad-cursor", "the cursor is not one this list gave out")
             after = (at, ident)
         async with self.uow.read() as conn:
-            rows = await DemandRepository(conn).list_enterprises(after=after, limit=limit + 1)
-        return page(rows, limit, lambda r: keyset_cursor("enterprises", r["created_at"], r["id"]))
+            repo = DemandRepository(conn)
+            lister = repo.list_centers if kind == "centers" else repo.list_enterprises
+            rows = await lister(after=after, limit=None if limit is None else limit + 1)
+        if limit is None:
+            return rows, None
+        return page(rows, limit, lambda r: keyset_cursor(kind, r["created_at"], r["id"]))
 
     # -- centers --------------------------------------------------------------------------
     async def establish_center(self, uow: UnitOfWork, enterprise_id: uuid.UUID, data: CenterCreate) -> dict[str, Any]:

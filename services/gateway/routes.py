@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 _ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^demands/[^/]+/suggestions/?$"), "matching"),
     (re.compile(r"^carriers/[^/]+/suggestions/?$"), "matching"),
-    (re.compile(r"^(enterprises|demands)(/|$)"), "demand"),
+    (re.compile(r"^(enterprises|centers|demands)(/|$)"), "demand"),
     (re.compile(r"^(carriers|people|trainees|assignments|talent)(/|$)"), "talent"),
     (re.compile(r"^(matches|match-assignments)(/|$)"), "matching"),
     (re.compile(r"^vocabulary/infer/?$"), "matching"),

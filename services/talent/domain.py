@@ -214,6 +214,11 @@ TRAINEE_TRANSITIONS: dict[TraineeAction, tuple[frozenset[TraineeStatus], Trainee
     TA.WITHDRAW: (frozenset({TS.ENROLLED, TS.ON_PLACEMENT}), TS.WITHDRAWN),
 }
 OPEN_TRAINEE_STATES = frozenset({TS.ENROLLED, TS.ON_PLACEMENT})
+_TRAINEE_EVENTS = {
+    TA.START_PLACEMENT: ev.TraineePlacementStarted,
+    TA.GRADUATE: ev.TraineeGraduated,
+    TA.WITHDRAW: ev.TraineeWithdrawn,
+}
 
 
 def trainee_allowed_actions(status: TraineeStatus) -> list[str]:
@@ -338,7 +343,11 @@ class Trainee:
             version=self.version + 1,
             updated_at=now,
             status_reason=reason if action is TA.WITHDRAW else self.status_reason,
-            events=[],
+            events=[
+                _TRAINEE_EVENTS[action](
+                    trainee_id=self.id, person_id=self.person_id, carrier_id=self.carrier_id, at=now
+                )
+            ],
         )
 
     @property

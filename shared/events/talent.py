@@ -113,6 +113,34 @@ class TraineeEnrolled(_TalentEvent):
     enrolled_at: datetime
 
 
+class _TraineeMoved(_TalentEvent):
+    AGGREGATE: ClassVar[str] = "trainee"
+    KEY: ClassVar[str] = "trainee_id"
+
+    trainee_id: UUID
+    person_id: UUID
+    carrier_id: UUID
+    at: datetime
+
+
+class TraineePlacementStarted(_TraineeMoved):
+    """A trainee started the placement at the host carrier."""
+
+    TYPE: ClassVar[str] = "TraineePlacementStarted"
+
+
+class TraineeGraduated(_TraineeMoved):
+    """A trainee completed the joint training."""
+
+    TYPE: ClassVar[str] = "TraineeGraduated"
+
+
+class TraineeWithdrawn(_TraineeMoved):
+    """A trainee left the joint training (the reason, free text about a person, stays in talent)."""
+
+    TYPE: ClassVar[str] = "TraineeWithdrawn"
+
+
 class AssignmentMade(_TalentEvent):
     """A project manager to a demand or contract, or a researcher to a contract with a role."""
 

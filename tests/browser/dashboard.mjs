@@ -4,7 +4,7 @@
 // counters and its event stream is live; then reads {"demand_id": "..."} from stdin, waits (bounded)
 // until the page's submitted counter has gone past N and the demand's publication is listed (a
 // dashboard viewer sees a demand from its publication on, not its submission), saves a
-// screenshot, and prints what it saw. Any failure prints {"error": ...} and exits 1.
+// screenshot, checks the charts and the period picker, and prints what it saw. Any failure prints {"error": ...} and exits 1.
 //
 //   DASHBOARD_URL=http://127.0.0.1:PORT DASHBOARD_TOKEN=... SCREENSHOT=test-output/dashboard.png node dashboard.mjs
 
@@ -74,9 +74,28 @@ try {
   await page.waitForSelector(`#events li[data-subject="${demandId}"][data-type="DemandPublished"]`, { timeout });
   const after = await counter(page);
   const eventText = await page.textContent(`#events li[data-subject="${demandId}"][data-type="DemandPublished"]`);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-province rect").length > 0, null, { timeout });
   await page.waitForTimeout(1000); // let the highlight settle for a calm screenshot
   await page.screenshot({ path: screenshot, fullPage: true });
+  const charts = await page.evaluate(() => ({
+    funnel: document.querySelectorAll("#chart-funnel rect").length,
+    trends: document.querySelectorAll("#chart-trends polyline").length,
+    money: document.querySelectorAll("#chart-money rect").length,
+    province: [...document.querySelectorAll("#chart-province text")].map((t) => t.textContent),
+    supply: document.querySelector("#kpi-centers").textContent,
+  }));
+  // The period picker: 2019 saw none of this run's demands; back to all time, the counter returns.
+  await page.selectOption("#period-preset", { label: "2019年 2019" });
+  await page.waitForFunction(() => document.querySelector("#kpi-submitted").textContent === "0", null, { timeout });
+  await page.selectOption("#period-preset", { label: "全部 All time" });
+  await page.waitForFunction(
+    (n) => Number(document.querySelector("#kpi-submitted").textContent.replace(/,/g, "")) === n,
+    after,
+    { timeout },
+  );
   say({
+    charts,
+    period_picked: true,
     submitted: after,
     event_seen: true,
     event_text: eventText,

@@ -4,7 +4,8 @@ The dashboard service runs on a fresh PostgreSQL database with its real Kafka co
 demand service runs next to it with its relay. The page is opened with a dashboard viewer's
 token, the submitted counter is read, a demand is submitted and published through the demand
 service's API, and the counter on the page must move and the demand's publication appear in the
-list (bounded waits; a viewer sees a demand from its publication on). The screenshot goes to test-output/dashboard.png.
+list, named by its title (bounded waits; a viewer sees a demand from its publication on); the charts are
+drawn and the period picker re-reads the KPIs. The screenshot goes to test-output/dashboard.png.
 
 Needs, besides PostgreSQL and Kafka:  apt-get install -y chromium  and  cd tests/browser && npm ci
 """
@@ -111,6 +112,10 @@ async def test_submitting_a_demand_moves_the_counter_on_the_page(databases: dict
     assert seen["event_seen"] is True
     assert "需求发布" in seen["event_text"] and "高精度MEMS压力传感器封装" in seen["event_text"]
     assert "token=" not in seen["url"]  # the page moved its token out of the address bar
+    # The pictures: the funnel's five stages, monthly trend lines, money columns, the demand's province.
+    assert seen["charts"]["funnel"] == 5 and seen["charts"]["trends"] == 3 and seen["charts"]["money"] >= 2
+    assert "江苏" in seen["charts"]["province"]
+    assert seen["period_picked"] is True
     assert seen["console_errors"] == []
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

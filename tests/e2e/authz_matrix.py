@@ -55,6 +55,7 @@ GET    /api/v1/enterprises/{enterprise_id}                                -     
 GET    /api/v1/enterprises/{enterprise_id}/centers                        -                  ok    403    403   403    ok  ok       ok     ok    401
 POST   /api/v1/enterprises/{enterprise_id}/centers                        -                  403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/enterprises/{enterprise_id}/home                           -                  ok    403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/centers                                                    -                  403   403    403   403    ok  ok       ok     ok    401
 
 # demand: demands (the composed view and the demand service's own answer the same)
 GET    /api/v1/demands                                                    -                  ok    ok     ok    ok     ok  ok       ok     ok    401
@@ -146,6 +147,7 @@ GET    /api/v1/portfolio/totals                                           -     
 # dashboard
 GET    /api/v1/dashboard/kpis                                             -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/recent-events                                    -                  403   403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/dashboard/breakdowns/{dimension}                           -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/events                                           -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/stream-stats                                     -                  403   403    403   403    403 ok       403    ok    401
 """  # noqa: E501
@@ -203,4 +205,5 @@ DEFAULT_PARAMS = {
     "fund_id": "fund_id",
     "investment_id": "investment_id",
     "batch_id": "batch_id",
+    "dimension": "dimension",
 }

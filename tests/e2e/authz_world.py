@@ -272,6 +272,7 @@ async def build_world(admin: httpx.AsyncClient) -> World:
     ids["ent_a"] = (await w.post("/api/v1/enterprises", enterprise_body("授权测试甲公司")))["id"]
     ids["ent_b"] = (await w.post("/api/v1/enterprises", enterprise_body("授权测试乙公司")))["id"]
     ids["enterprise_id"] = ids["ent_a"]
+    ids["dimension"] = "center"  # a KPI breakdown
     ids["person_id"] = await w.person("researcher")
     ids["pm_person_id"] = (await w.post("/api/v1/people", person_body(None, "project_manager")))["id"]
     ids["center_id"] = (

@@ -366,6 +366,7 @@ def fill(path: str, ids: dict[str, str]) -> list[str]:
         "match_id": [ids["match"]],
         "batch_id": [ids["batch"]],
         "assignment_id": [ids["assignment"]],
+        "dimension": ["center", "carrier", "project_manager", "field", "province", "month"],
     }
     names = [seg[1:-1] for seg in path.split("/") if seg.startswith("{")]
     options = [choices.get(n, [str(uuid.uuid4())]) for n in names]

@@ -129,6 +129,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/centers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every enterprise's joint innovation centers, newest first (staff and dashboard viewers)
+         * @description Paged with `cursor` and `limit`; `format=csv` (or `Accept: text/csv`) exports them all.
+         */
+        get: operations["listAllCenters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts": {
         parameters: {
             query?: never;
@@ -386,6 +406,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/breakdowns/{dimension}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One KPI breakdown, paged (busiest first; months oldest first)
+         * @description The rows of `/kpis`' breakdown of the same name, with the same `from`/`to` and the same suppression, paged with `cursor` and `limit`; `format=csv` (or `Accept: text/csv`) exports every row.
+         */
+        get: operations["getBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/events": {
         parameters: {
             query?: never;
@@ -412,7 +452,7 @@ export interface paths {
         };
         /**
          * The funnel, intended against contracted and paid money, and their breakdowns
-         * @description Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential budgets is null and named in its row's `suppressed` (with enough other rows that the total cannot give it away). Answers 304 to a matching If-None-Match.
+         * @description Per joint innovation center, carrier, project manager, technical field and month (the institute's time zone). `from`/`to` count only what happened on those days (each figure by the time of its own event: a demand submitted, a contract signed, a payment recorded). For dashboard viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential budgets is null and named in its row's `suppressed` (with enough other rows that the total cannot give it away). Breakdowns are capped at `limit` rows: page through one with `/breakdowns/{dimension}`. Answers 304 to a matching If-None-Match.
          */
         get: operations["getKpis"];
         put?: never;
@@ -432,7 +472,7 @@ export interface paths {
         };
         /**
          * The latest events, newest first (no data)
-         * @description Dashboard viewers get none about a demand that is not published (shared.visibility).
+         * @description Dashboard viewers get none about a demand that is not published (shared.visibility). `format=csv` (or `Accept: text/csv`) answers the same rows as CSV.
          */
         get: operations["getRecentEvents"];
         put?: never;
@@ -1415,6 +1455,13 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** CenterPage */
+        CenterPage: {
+            /** Items */
+            items: components["schemas"]["CenterOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * Confidentiality
          * @enum {string}
@@ -1672,6 +1719,11 @@ export interface components {
         DashboardRecentEvent: {
             /** Id */
             id: string;
+            /**
+             * Label
+             * @description What the event concerns: a demand's title, a center's or a carrier's name
+             */
+            label?: string | null;
             /** Subject */
             subject: string;
             /**
@@ -2227,6 +2279,18 @@ export interface components {
          * @enum {string}
          */
         IpOwnership: "enterprise" | "carrier" | "joint";
+        /** KpiBreakdownPage */
+        KpiBreakdownPage: {
+            /** Items */
+            items: components["schemas"]["KpiBreakdownRow"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description How many rows the breakdown has in all
+             */
+            total: number;
+        };
         /** KpiBreakdownRow */
         KpiBreakdownRow: {
             /** Completed */
@@ -2276,11 +2340,26 @@ export interface components {
             field: components["schemas"]["KpiBreakdownRow"][];
             /**
              * Month
-             * @description Each figure in the UTC month of its own event
+             * @description Each figure in the month of its own event, in the institute's time zone (`ITP_INSTITUTE_TIMEZONE`, default Asia/Shanghai), as the contracts' monthly totals
              */
             month: components["schemas"]["KpiBreakdownRow"][];
             /** Project Manager */
             project_manager: components["schemas"]["KpiBreakdownRow"][];
+            /**
+             * Province
+             * @description The demand's province (its contracts and payments with it)
+             */
+            province: components["schemas"]["KpiBreakdownRow"][];
+        };
+        /** KpiCentersInYear */
+        KpiCentersInYear: {
+            /** Established */
+            established: number;
+            /**
+             * Year
+             * @description YYYY, the institute's calendar
+             */
+            year: string;
         };
         /** KpiContractCounts */
         KpiContractCounts: {
@@ -2344,6 +2423,55 @@ export interface components {
              */
             suppressed: string[];
         };
+        /** KpiPartnerUniversities */
+        KpiPartnerUniversities: {
+            /** Domestic */
+            domestic: number;
+            /** Overseas */
+            overseas: number;
+        };
+        /** KpiSupply */
+        KpiSupply: {
+            /**
+             * Carriers By Kind
+             * @description Carriers registered, by kind
+             */
+            carriers_by_kind: {
+                [key: string]: number;
+            };
+            /**
+             * Centers
+             * @description Joint innovation centers established (by their establishment date)
+             */
+            centers: number;
+            /** Centers By Year */
+            centers_by_year: components["schemas"]["KpiCentersInYear"][];
+            /** @description Carriers that are universities */
+            partner_universities: components["schemas"]["KpiPartnerUniversities"];
+            /**
+             * People By Role
+             * @description People registered, by role (a person counts in each role)
+             */
+            people_by_role: {
+                [key: string]: number;
+            };
+            /** @description Jointly trained graduate students and postdocs */
+            trainees: components["schemas"]["KpiTrainees"];
+        };
+        /** KpiTrainees */
+        KpiTrainees: {
+            /** Enrolled */
+            enrolled: number;
+            /** Graduated */
+            graduated: number;
+            /**
+             * Placed
+             * @description Started their placement at the host carrier
+             */
+            placed: number;
+            /** Withdrawn */
+            withdrawn: number;
+        };
         /** KpisOut */
         KpisOut: {
             /**
@@ -2357,6 +2485,8 @@ export interface components {
             contracts: components["schemas"]["KpiContractCounts"];
             funnel: components["schemas"]["KpiFunnel"];
             money: components["schemas"]["KpiMoney"];
+            /** @description The supply side; with `from`/`to`, what started in the period */
+            supply: components["schemas"]["KpiSupply"];
         };
         /**
          * MatchDecisionCreate
@@ -4298,6 +4428,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InboxOut"];
+                };
+            };
+            /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials (bearer token, API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or none the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The method is not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid: every invalid field is listed in ``errors`` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After says when to try again) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service or the database is unavailable (Retry-After says when to try again) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAllCenters: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                /** @description `csv`: the whole table as CSV (UTF-8 with BOM), as `Accept: text/csv` does */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV when asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CenterPage"];
+                    "text/csv": string;
                 };
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
@@ -6716,6 +6955,122 @@ export interface operations {
             };
         };
     };
+    getBreakdown: {
+        parameters: {
+            query?: {
+                /** @description First day counted (inclusive), a day of the institute's time zone (`ITP_INSTITUTE_TIMEZONE`) */
+                from?: string | null;
+                /** @description Last day counted (inclusive), as `from` */
+                to?: string | null;
+                cursor?: string | null;
+                limit?: number;
+                /** @description `csv`: the whole breakdown as CSV (UTF-8 with BOM), as `Accept: text/csv` does */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path: {
+                dimension: "center" | "carrier" | "project_manager" | "field" | "province" | "month";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV when asked */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiBreakdownPage"];
+                    "text/csv": string;
+                };
+            };
+            /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials (bearer token, API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or none the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The method is not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid: every invalid field is listed in ``errors`` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After says when to try again) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service or the database is unavailable (Retry-After says when to try again) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getDashboardEvents: {
         parameters: {
             query?: never;
@@ -6822,6 +7177,10 @@ export interface operations {
     getKpis: {
         parameters: {
             query?: {
+                /** @description First day counted (inclusive), a day of the institute's time zone (`ITP_INSTITUTE_TIMEZONE`) */
+                from?: string | null;
+                /** @description Last day counted (inclusive), as `from` */
+                to?: string | null;
                 /** @description Rows per breakdown (months: the newest) */
                 limit?: number;
             };
@@ -6931,6 +7290,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description `csv`: as `Accept: text/csv` */
+                format?: ("json" | "csv") | null;
             };
             header?: never;
             path?: never;
@@ -6938,13 +7299,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV when asked */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardRecentEventsOut"];
+                    "text/csv": string;
                 };
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */

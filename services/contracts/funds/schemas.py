@@ -19,14 +19,16 @@ class FundCreate(Strict):
     institute_commitment: PositiveMoney = Field(
         description="The institute's own commitment; its stake (commitment / capital) must lie within policy"
     )
-    established_on: date = Field(description="The day the fund was established (China time); not in the future")
+    established_on: date = Field(
+        description="The day it was established (the institute's calendar); not in the future"
+    )
 
 
 class InvestmentCreate(Strict):
     company: Annotated[str, chars(2, 200)]
     amount: PositiveMoney
     stake_percent: StakePercent | None = Field(default=None, description="The stake in the company it buys")
-    invested_on: date = Field(description="Value date (China time); not in the future")
+    invested_on: date = Field(description="Value date (the institute's calendar); not in the future")
     contract_id: UUID | None = Field(default=None, description="The contract whose technology it commercialises")
     note: Annotated[str, chars(1, 1000)] | None = None
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.contracts.domain import CHINA_TZ, DomainError
+from services.contracts.domain import DomainError
 from services.contracts.funds.domain import (
     DEFAULT_STAKE_POLICY,
     STAKE_QUANTUM,
@@ -25,6 +25,7 @@ from services.contracts.funds.schemas import FundCreate, InvestmentCreate
 from services.contracts.problems import domain_problem
 from services.contracts.tables import funds as funds_table
 from shared.auth import Actor, Role
+from shared.calendar import institute_today
 from shared.events.contracts import FundEstablished, FundInvestmentMade
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.problems import NotFound, Problem
@@ -88,13 +89,13 @@ def holding_view(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _not_future(day: Any, field: str, now: datetime) -> None:
-    if day > now.astimezone(CHINA_TZ).date():
+    if day > institute_today(now):
         raise Problem(
             422,
             "validation-error",
             f"{field} is in the future",
             title="Your request is not valid",
-            errors=[{"field": field, "message": "must not be after today (China time)"}],
+            errors=[{"field": field, "message": "must not be after today (the institute's calendar)"}],
         )
 
 

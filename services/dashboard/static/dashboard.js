@@ -29,6 +29,9 @@ const TYPE_LABELS = {
   PersonRegistered: "人才注册 Person registered",
   PersonProfileUpdated: "人才更新 Person profile updated",
   TraineeEnrolled: "研究生入学 Trainee enrolled",
+  TraineePlacementStarted: "研究生进站 Trainee placed",
+  TraineeGraduated: "研究生结业 Trainee graduated",
+  TraineeWithdrawn: "研究生退出 Trainee withdrew",
   AssignmentMade: "人员指派 Assignment made",
   AssignmentReleased: "指派解除 Assignment released",
   CapacityChanged: "容量变化 Capacity changed",
@@ -140,7 +143,10 @@ async function refresh() {
   }
   refreshing = true;
   try {
-    const r = await fetch(`${API}/kpis`, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+    const r = await fetch(`${API}/kpis?${periodQuery()}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      cache: "no-store",
+    });
     if (r.status === 401 || r.status === 403) {
       const problem = await r.json().catch(() => ({}));
       stopStream();
@@ -192,6 +198,8 @@ function render() {
   $("rate-paid").textContent = `${pct(m.paid, m.contracted)} 占合同 of contracted`;
   $("updated").textContent = `更新 Updated ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   renderBreakdown();
+  renderCharts();
+  renderSupply();
 }
 
 function renderBreakdown() {
@@ -226,6 +234,200 @@ for (const button of document.querySelectorAll(".tabs button")) {
   });
 }
 
+// -- period -----------------------------------------------------------------------------------
+
+// What the events are about, by id: a demand's title, a center's or carrier's name (as the server
+// gave them to this viewer).
+const NAMES = new Map();
+
+function periodQuery() {
+  const q = new URLSearchParams({ limit: "60" });
+  if ($("period-from").value) q.set("from", $("period-from").value);
+  if ($("period-to").value) q.set("to", $("period-to").value);
+  return q.toString();
+}
+
+function setupPeriod() {
+  const select = $("period-preset");
+  const year = new Date().getFullYear();
+  const presets = [["", "", "全部 All time"]];
+  for (let y = year; y >= 2019; y -= 1) presets.push([`${y}-01-01`, `${y}-12-31`, `${y}年 ${y}`]);
+  presets.push(["custom", "", "自定义 Custom"]);
+  for (const [from, to, label] of presets) {
+    const option = document.createElement("option");
+    option.value = from === "custom" ? "custom" : `${from}|${to}`;
+    option.textContent = label;
+    select.append(option);
+  }
+  select.addEventListener("change", () => {
+    if (select.value === "custom") return;
+    const [from, to] = select.value.split("|");
+    $("period-from").value = from;
+    $("period-to").value = to;
+    scheduleRefresh();
+  });
+  for (const id of ["period-from", "period-to"]) {
+    $(id).addEventListener("change", () => {
+      select.value = "custom";
+      scheduleRefresh();
+    });
+  }
+}
+
+// -- charts (inline SVG, drawn here: no library, no CDN) ---------------------------------------
+
+const SVGNS = "http://www.w3.org/2000/svg";
+const COLORS = ["#1f6feb", "#1a7f37", "#b35900", "#8250df", "#c62828"];
+
+function el(tag, attrs, parent, text) {
+  const node = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  if (parent) parent.append(node);
+  return node;
+}
+
+function canvas(id, width, height) {
+  const box = $(id);
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+  box.replaceChildren(svg);
+  return svg;
+}
+
+function empty(svg, width, height) {
+  el("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "muted" }, svg, "暂无数据 No data yet");
+}
+
+// Horizontal bars: the funnel and the provinces. Items: {label, value, text}.
+function bars(id, items, color) {
+  const width = 560, row = 26, left = 150, height = Math.max(60, items.length * row + 10);
+  const svg = canvas(id, width, height);
+  if (!items.length) return empty(svg, width, height);
+  const top = Math.max(1, ...items.map((i) => i.value));
+  items.forEach((item, n) => {
+    const y = 6 + n * row;
+    const w = ((width - left - 110) * item.value) / top;
+    el("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, svg, item.label);
+    const bar = el("rect", { x: left, y, width: Math.max(w, 1), height: row - 8, rx: 3, fill: color }, svg);
+    el("title", {}, bar, `${item.label}: ${item.text}`);
+    el("text", { x: left + w + 6, y: y + 15, class: "muted" }, svg, item.text);
+  });
+}
+
+// Monthly series: lines (counts) or grouped columns (money). series: {name, values[]}.
+function monthly(id, legendId, months, series, kind, format) {
+  const width = 560, height = 220, left = 70, bottom = 30, top = 10;
+  const svg = canvas(id, width, height);
+  const legend = $(legendId);
+  legend.replaceChildren();
+  series.forEach((s, n) => {
+    const swatch = document.createElement("i");
+    swatch.style.background = COLORS[n];
+    legend.append(swatch, document.createTextNode(s.name));
+  });
+  if (!months.length) return empty(svg, width, height);
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const plotW = width - left - 10, plotH = height - top - bottom;
+  const step = plotW / months.length;
+  const y = (v) => top + plotH - (plotH * v) / max;
+  for (const frac of [0, 0.5, 1]) {
+    el("line", { x1: left, x2: width - 10, y1: y(max * frac), y2: y(max * frac), class: "axis" }, svg);
+    el("text", { x: left - 6, y: y(max * frac) + 4, "text-anchor": "end", class: "muted" }, svg, format(max * frac));
+  }
+  const every = Math.ceil(months.length / 8);
+  months.forEach((m, i) => {
+    if (i % every === 0) {
+      el("text", { x: left + step * (i + 0.5), y: height - 10, "text-anchor": "middle", class: "muted" }, svg, m);
+    }
+  });
+  series.forEach((s, n) => {
+    if (kind === "line") {
+      const points = s.values.map((v, i) => `${left + step * (i + 0.5)},${y(v)}`).join(" ");
+      el("polyline", { points, fill: "none", stroke: COLORS[n], "stroke-width": 2 }, svg);
+      s.values.forEach((v, i) => {
+        const dot = el("circle", { cx: left + step * (i + 0.5), cy: y(v), r: 2.5, fill: COLORS[n] }, svg);
+        el("title", {}, dot, `${months[i]} ${s.name}: ${format(v)}`);
+      });
+    } else {
+      const w = (step * 0.8) / series.length;
+      s.values.forEach((v, i) => {
+        const x = left + step * i + step * 0.1 + w * n;
+        const col = el("rect", { x, y: y(v), width: Math.max(w - 1, 1), height: top + plotH - y(v), fill: COLORS[n] }, svg);
+        el("title", {}, col, `${months[i]} ${s.name}: ${s.texts[i]}`);
+      });
+    }
+  });
+}
+
+function short(n) {
+  if (n >= 1e8) return `${(n / 1e8).toFixed(1)}亿`;
+  if (n >= 1e4) return `${(n / 1e4).toFixed(0)}万`;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+function renderCharts() {
+  const f = kpis.funnel;
+  const names = { submitted: "提交 Submitted", published: "发布 Published", matched: "匹配 Matched",
+    contracted: "签约 Contracted", completed: "完成 Completed" };
+  bars("chart-funnel", STAGES.map((s) => ({ label: names[s], value: f[s],
+    text: s === "submitted" ? fmtInt(f[s]) : `${fmtInt(f[s])} · ${pct(f[s], f.submitted)}` })), COLORS[0]);
+  const months = kpis.breakdowns.month;
+  const keys = months.map((r) => r.key);
+  monthly("chart-trends", "legend-trends", keys, [
+    { name: "提交 Submitted", values: months.map((r) => r.submitted) },
+    { name: "匹配 Matched", values: months.map((r) => r.matched) },
+    { name: "签约 Contracted", values: months.map((r) => r.contracted) },
+  ], "line", (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)));
+  monthly("chart-money", "legend-money", keys, [
+    { name: "合同金额 Contracted", values: months.map((r) => Number(r.contracted_value)),
+      texts: months.map((r) => fmtMoney(r.contracted_value)) },
+    { name: "已付 Paid", values: months.map((r) => Number(r.paid)), texts: months.map((r) => fmtMoney(r.paid)) },
+  ], "columns", short);
+  const provinces = kpis.breakdowns.province.filter((r) => r.key);
+  bars("chart-province", provinces.slice(0, 12).map((r) => ({ label: r.label, value: r.submitted,
+    text: `${fmtInt(r.submitted)} 项 · ${fmtMoney(r.contracted_value)}` })), COLORS[1]);
+}
+
+const KIND_LABELS = {
+  research_institute: "专业研究所 Research institutes", rd_enterprise: "研发企业 R&D enterprises",
+  overseas_platform: "海外平台 Overseas platforms", incubator: "孵化器 Incubators",
+  university_domestic: "国内高校 Domestic universities", university_overseas: "海外高校 Overseas universities",
+};
+const ROLE_LABELS = {
+  project_manager: "项目经理 Project managers", jitri_researcher: "研究院研究员 JITRI researchers",
+  strategic_scientist: "战略科学家 Strategic scientists", researcher: "研究人员 Researchers",
+  graduate_student: "研究生 Graduate students", postdoc: "博士后 Postdocs",
+};
+
+function fill(listId, entries) {
+  const list = $(listId);
+  list.replaceChildren();
+  for (const [label, value] of entries) {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = label;
+    const n = document.createElement("b");
+    n.textContent = fmtInt(value);
+    li.append(name, n);
+    list.append(li);
+  }
+}
+
+function renderSupply() {
+  const s = kpis.supply;
+  setText("kpi-centers", fmtInt(s.centers));
+  fill("list-centers", s.centers_by_year.map((y) => [`${y.year}年 established`, y.established]));
+  const kinds = Object.entries(s.carriers_by_kind);
+  setText("kpi-carriers", fmtInt(kinds.reduce((a, [, n]) => a + n, 0)));
+  fill("list-carriers", kinds.map(([k, n]) => [KIND_LABELS[k] || k, n]));
+  const roles = Object.entries(s.people_by_role);
+  setText("kpi-people", fmtInt(roles.reduce((a, [, n]) => a + n, 0)));
+  fill("list-people", roles.map(([r, n]) => [ROLE_LABELS[r] || r, n]));
+  setText("kpi-trainees", fmtInt(s.trainees.enrolled));
+  fill("list-trainees", [["入学 Enrolled", s.trainees.enrolled], ["进站 Placed", s.trainees.placed],
+    ["结业 Graduated", s.trainees.graduated], ["退出 Withdrawn", s.trainees.withdrawn]]);
+}
+
 // -- events -----------------------------------------------------------------------------------
 
 function addEvent(ev, fresh) {
@@ -248,8 +450,14 @@ function addEvent(ev, fresh) {
   subject.className = "s";
   subject.textContent = ` ${ev.subject}`;
   li.append(time, type, subject);
-  const title = ev.data && (ev.data.title || ev.data.demand_title || ev.data.name);
+  const about = ev.data && (ev.data.demand_id || ev.data.center_id || ev.data.carrier_id);
+  const title = ev.label || (ev.data && (ev.data.title || ev.data.demand_title || ev.data.name)) ||
+    NAMES.get(ev.subject) || (about && NAMES.get(about));
   if (title) {
+    NAMES.set(ev.subject, title);
+    if (about) NAMES.set(String(about), title);
+    subject.textContent = "";  // named by what it concerns; the id stays in data-subject
+    li.title = ev.subject;
     const t = document.createElement("span");
     t.className = "title";
     t.textContent = title;
@@ -303,6 +511,8 @@ function startStream() {
     }
   };
 }
+
+setupPeriod();
 
 function start() {
   token = takeToken();

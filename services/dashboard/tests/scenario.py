@@ -105,6 +105,11 @@ class Scenario:
                 "ic.design": {"submitted": 1, "published": 1, "intended": "50000.00"},
                 None: x2,
             },
+            "province": {
+                "江苏": {**d1, "submitted": 4, "published": 3, "intended": "4050000.00"},
+                "浙江": {"submitted": 1, "published": 1, "matched": 1},
+                None: x2,
+            },
             "month": {
                 "2026-01": {"submitted": 1, "published": 1, "intended": "2500000.00"},
                 "2026-02": {"submitted": 1, "published": 1, "matched": 1, "intended": "1200000.00"},
@@ -126,6 +131,16 @@ class Scenario:
                 },
                 "2026-05": {"completed": 1, "paid": "700000.50"},
             },
+        }
+
+    def expected_supply(self) -> dict[str, Any]:
+        return {
+            "centers": 2,
+            "centers_by_year": [{"year": "2025", "established": 2}],
+            "carriers_by_kind": {"overseas_platform": 1, "research_institute": 1},
+            "partner_universities": {"domestic": 0, "overseas": 0},
+            "people_by_role": {"project_manager": 1, "researcher": 1},
+            "trainees": {"enrolled": 2, "placed": 1, "graduated": 1, "withdrawn": 1},
         }
 
     def expected_labels(self) -> dict[str, dict[str | None, str]]:
@@ -170,6 +185,7 @@ def normalise(kpis: dict[str, Any]) -> dict[str, Any]:
 
 def assert_kpis(kpis: dict[str, Any], s: Scenario) -> None:
     got = normalise(kpis)
+    assert kpis["supply"] == s.expected_supply()
     assert got["funnel"] == s.expected_funnel()
     assert got["money"] == s.expected_money()
     assert got["contracts"] == s.expected_contracts()
@@ -189,7 +205,7 @@ def assert_kpis(kpis: dict[str, Any], s: Scenario) -> None:
 
 
 def build() -> Scenario:
-    names = ("C1", "C2", "K1", "K2", "P1", "R1", "E1", "D1", "D2", "D3", "D4", "D5", "X1", "X2", "A1", "A2")
+    names = ("C1", "C2", "K1", "K2", "P1", "R1", "E1", "D1", "D2", "D3", "D4", "D5", "X1", "X2", "A1", "A2", "T1", "T2")
     ids = {n: uuid.uuid4() for n in names}
     s = Scenario(ids)
     i = ids
@@ -204,6 +220,7 @@ def build() -> Scenario:
         fields: list[str],
         center: str | None,
         confidentiality: str = "public",
+        province: str = "江苏",
     ) -> dm.DemandSubmitted:
         return dm.DemandSubmitted(
             demand_id=i[d],
@@ -216,6 +233,8 @@ def build() -> Scenario:
             budget=Decimal(budget) if budget else None,
             confidentiality=confidentiality,
             center_id=i[center] if center else None,
+            province=province,
+            city="无锡" if province == "江苏" else "杭州",
             submitted_at=when,
         )
 
@@ -337,6 +356,26 @@ def build() -> Scenario:
         )
     )
 
+    # Joint training: T1 enrolled Feb, placed Mar, graduated May; T2 enrolled Mar, withdrawn Apr.
+    for t, enrolled in (("T1", at(2, 1)), ("T2", at(3, 1))):
+        add(
+            envelope(
+                tl.TraineeEnrolled(
+                    trainee_id=i[t],
+                    person_id=uuid.uuid4(),
+                    university="东南大学",
+                    carrier_id=i["K1"],
+                    starts_on=enrolled.date(),
+                    ends_on=enrolled.date().replace(year=2029),
+                    enrolled_at=enrolled,
+                )
+            )
+        )
+    moved = {"trainee_id": i["T1"], "person_id": uuid.uuid4(), "carrier_id": i["K1"]}
+    add(envelope(tl.TraineePlacementStarted(**moved, at=at(3, 3))))
+    add(envelope(tl.TraineeGraduated(**moved, at=at(5, 3))))
+    add(envelope(tl.TraineeWithdrawn(**{**moved, "trainee_id": i["T2"]}, at=at(4, 3))))
+
     d1 = submitted("D1", at(1, 10), budget="2500000.00", fields=["energy.batteries", "materials.nano"], center="C1")
     add(envelope(d1))
     add(envelope(published(d1, at(1, 12))))
@@ -378,7 +417,13 @@ def build() -> Scenario:
     add(envelope(dm.DemandMatched(demand_id=i["D1"], carrier_id=i["K1"], matched_at=at(2, 10, 10, 5))))
     add(envelope(dm.DemandNegotiationStarted(demand_id=i["D1"], started_at=at(2, 20))))
     d3 = submitted(
-        "D3", at(3, 1), budget=None, fields=["energy.batteries"], center=None, confidentiality="confidential"
+        "D3",
+        at(3, 1),
+        budget=None,
+        fields=["energy.batteries"],
+        center=None,
+        confidentiality="confidential",
+        province="浙江",
     )
     add(envelope(d3))
     add(envelope(published(d3, at(3, 2))))

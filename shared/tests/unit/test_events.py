@@ -26,7 +26,9 @@ EVENTS = sorted(
 EVENT_IDS = [ce_type.removeprefix(CE_TYPE_PREFIX) for ce_type, _ in EVENTS]
 
 # Past-tense names that do not end in -ed. Add to this list deliberately, not to silence the test.
-PAST_TENSE_ALLOWED = frozenset({"DemandWithdrawn", "AssignmentMade", "ContractSignedByParty", "GrantConvertedToEquity"})
+PAST_TENSE_ALLOWED = frozenset(
+    {"DemandWithdrawn", "TraineeWithdrawn", "AssignmentMade", "ContractSignedByParty", "GrantConvertedToEquity"}
+)
 
 DEMAND_ID = uuid.UUID("3d9a7c51-0e2b-4f8a-b6c4-1a2b3c4d5e6f")
 ENTERPRISE_ID = uuid.UUID("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b")

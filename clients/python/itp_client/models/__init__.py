@@ -17,6 +17,7 @@ from .carrier_status import CarrierStatus
 from .center_create import CenterCreate
 from .center_create_status import CenterCreateStatus
 from .center_out import CenterOut
+from .center_page import CenterPage
 from .confidentiality import Confidentiality
 from .conflict_create import ConflictCreate
 from .conflict_out import ConflictOut
@@ -52,14 +53,11 @@ from .enterprise_out import EnterpriseOut
 from .enterprise_out_contacts_item import EnterpriseOutContactsItem
 from .enterprise_page import EnterprisePage
 from .field_error import FieldError
-from .fund_create import FundCreate
-from .fund_out import FundOut
-from .fund_page import FundPage
+from .get_breakdown_dimension import GetBreakdownDimension
+from .get_breakdown_format_type_0 import GetBreakdownFormatType0
 from .get_contract_totals_by import GetContractTotalsBy
-from .get_portfolio_kind_type_0 import GetPortfolioKindType0
+from .get_recent_events_format_type_0 import GetRecentEventsFormatType0
 from .grant_body import GrantBody
-from .holding_out import HoldingOut
-from .holding_out_kind import HoldingOutKind
 from .home_demand import HomeDemand
 from .import_counts import ImportCounts
 from .import_report import ImportReport
@@ -67,18 +65,23 @@ from .import_talent_type_type_0 import ImportTalentTypeType0
 from .inbox_item_out import InboxItemOut
 from .inbox_out import InboxOut
 from .inferred_field import InferredField
-from .investment_create import InvestmentCreate
 from .investment_in import InvestmentIn
-from .investment_out import InvestmentOut
-from .investment_page import InvestmentPage
 from .ip_ownership import IpOwnership
+from .kpi_breakdown_page import KpiBreakdownPage
 from .kpi_breakdown_row import KpiBreakdownRow
 from .kpi_breakdowns import KpiBreakdowns
+from .kpi_centers_in_year import KpiCentersInYear
 from .kpi_contract_counts import KpiContractCounts
 from .kpi_funnel import KpiFunnel
 from .kpi_money import KpiMoney
+from .kpi_partner_universities import KpiPartnerUniversities
+from .kpi_supply import KpiSupply
+from .kpi_supply_carriers_by_kind import KpiSupplyCarriersByKind
+from .kpi_supply_people_by_role import KpiSupplyPeopleByRole
+from .kpi_trainees import KpiTrainees
 from .kpis_out import KpisOut
 from .kpis_out_breakdown_sizes import KpisOutBreakdownSizes
+from .list_all_centers_format_type_0 import ListAllCentersFormatType0
 from .list_assignments_status_type_0 import ListAssignmentsStatusType0
 from .list_demands_sort import ListDemandsSort
 from .list_matches_decision_type_0 import ListMatchesDecisionType0
@@ -100,8 +103,6 @@ from .person_out import PersonOut
 from .person_page import PersonPage
 from .person_role import PersonRole
 from .person_status import PersonStatus
-from .portfolio_out import PortfolioOut
-from .portfolio_totals import PortfolioTotals
 from .problem import Problem
 from .reason import Reason
 from .reason_body import ReasonBody
@@ -154,6 +155,7 @@ __all__ = (
     "CenterCreate",
     "CenterCreateStatus",
     "CenterOut",
+    "CenterPage",
     "Confidentiality",
     "ConflictCreate",
     "ConflictOut",
@@ -189,14 +191,11 @@ __all__ = (
     "EnterpriseOutContactsItem",
     "EnterprisePage",
     "FieldError",
-    "FundCreate",
-    "FundOut",
-    "FundPage",
+    "GetBreakdownDimension",
+    "GetBreakdownFormatType0",
     "GetContractTotalsBy",
-    "GetPortfolioKindType0",
+    "GetRecentEventsFormatType0",
     "GrantBody",
-    "HoldingOut",
-    "HoldingOutKind",
     "HomeDemand",
     "ImportCounts",
     "ImportReport",
@@ -204,18 +203,23 @@ __all__ = (
     "InboxItemOut",
     "InboxOut",
     "InferredField",
-    "InvestmentCreate",
     "InvestmentIn",
-    "InvestmentOut",
-    "InvestmentPage",
     "IpOwnership",
+    "KpiBreakdownPage",
     "KpiBreakdownRow",
     "KpiBreakdowns",
+    "KpiCentersInYear",
     "KpiContractCounts",
     "KpiFunnel",
     "KpiMoney",
+    "KpiPartnerUniversities",
+    "KpiSupply",
+    "KpiSupplyCarriersByKind",
+    "KpiSupplyPeopleByRole",
+    "KpiTrainees",
     "KpisOut",
     "KpisOutBreakdownSizes",
+    "ListAllCentersFormatType0",
     "ListAssignmentsStatusType0",
     "ListDemandsSort",
     "ListMatchesDecisionType0",
@@ -237,8 +241,6 @@ __all__ = (
     "PersonPage",
     "PersonRole",
     "PersonStatus",
-    "PortfolioOut",
-    "PortfolioTotals",
     "Problem",
     "Reason",
     "ReasonBody",

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DashboardRecentEvent")
 
@@ -18,12 +20,14 @@ class DashboardRecentEvent:
         subject (str):
         time (datetime.datetime):
         type_ (str):
+        label (None | str | Unset): What the event concerns: a demand's title, a center's or a carrier's name
     """
 
     id: str
     subject: str
     time: datetime.datetime
     type_: str
+    label: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +39,12 @@ class DashboardRecentEvent:
 
         type_ = self.type_
 
+        label: None | str | Unset
+        if isinstance(self.label, Unset):
+            label = UNSET
+        else:
+            label = self.label
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -45,6 +55,8 @@ class DashboardRecentEvent:
                 "type": type_,
             }
         )
+        if label is not UNSET:
+            field_dict["label"] = label
 
         return field_dict
 
@@ -59,11 +71,21 @@ class DashboardRecentEvent:
 
         type_ = d.pop("type")
 
+        def _parse_label(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        label = _parse_label(d.pop("label", UNSET))
+
         dashboard_recent_event = cls(
             id=id,
             subject=subject,
             time=time,
             type_=type_,
+            label=label,
         )
 
         dashboard_recent_event.additional_properties = d

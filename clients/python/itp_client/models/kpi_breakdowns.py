@@ -20,8 +20,10 @@ class KpiBreakdowns:
         carrier (list[KpiBreakdownRow]):
         center (list[KpiBreakdownRow]):
         field (list[KpiBreakdownRow]): A demand with several fields counts in each of them
-        month (list[KpiBreakdownRow]): Each figure in the UTC month of its own event
+        month (list[KpiBreakdownRow]): Each figure in the month of its own event, in the institute's time zone
+            (`ITP_INSTITUTE_TIMEZONE`, default Asia/Shanghai), as the contracts' monthly totals
         project_manager (list[KpiBreakdownRow]):
+        province (list[KpiBreakdownRow]): The demand's province (its contracts and payments with it)
     """
 
     carrier: list[KpiBreakdownRow]
@@ -29,6 +31,7 @@ class KpiBreakdowns:
     field: list[KpiBreakdownRow]
     month: list[KpiBreakdownRow]
     project_manager: list[KpiBreakdownRow]
+    province: list[KpiBreakdownRow]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +60,11 @@ class KpiBreakdowns:
             project_manager_item = project_manager_item_data.to_dict()
             project_manager.append(project_manager_item)
 
+        province = []
+        for province_item_data in self.province:
+            province_item = province_item_data.to_dict()
+            province.append(province_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,6 +74,7 @@ class KpiBreakdowns:
                 "field": field,
                 "month": month,
                 "project_manager": project_manager,
+                "province": province,
             }
         )
 
@@ -111,12 +120,20 @@ class KpiBreakdowns:
 
             project_manager.append(project_manager_item)
 
+        province = []
+        _province = d.pop("province")
+        for province_item_data in _province:
+            province_item = KpiBreakdownRow.from_dict(province_item_data)
+
+            province.append(province_item)
+
         kpi_breakdowns = cls(
             carrier=carrier,
             center=center,
             field=field,
             month=month,
             project_manager=project_manager,
+            province=province,
         )
 
         kpi_breakdowns.additional_properties = d

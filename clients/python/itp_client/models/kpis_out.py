@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..models.kpi_contract_counts import KpiContractCounts
     from ..models.kpi_funnel import KpiFunnel
     from ..models.kpi_money import KpiMoney
+    from ..models.kpi_supply import KpiSupply
     from ..models.kpis_out_breakdown_sizes import KpisOutBreakdownSizes
 
 
@@ -26,6 +27,7 @@ class KpisOut:
         contracts (KpiContractCounts):
         funnel (KpiFunnel):
         money (KpiMoney):
+        supply (KpiSupply):
     """
 
     breakdown_sizes: KpisOutBreakdownSizes
@@ -33,6 +35,7 @@ class KpisOut:
     contracts: KpiContractCounts
     funnel: KpiFunnel
     money: KpiMoney
+    supply: KpiSupply
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +49,8 @@ class KpisOut:
 
         money = self.money.to_dict()
 
+        supply = self.supply.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -55,6 +60,7 @@ class KpisOut:
                 "contracts": contracts,
                 "funnel": funnel,
                 "money": money,
+                "supply": supply,
             }
         )
 
@@ -66,6 +72,7 @@ class KpisOut:
         from ..models.kpi_contract_counts import KpiContractCounts
         from ..models.kpi_funnel import KpiFunnel
         from ..models.kpi_money import KpiMoney
+        from ..models.kpi_supply import KpiSupply
         from ..models.kpis_out_breakdown_sizes import KpisOutBreakdownSizes
 
         d = dict(src_dict)
@@ -79,12 +86,15 @@ class KpisOut:
 
         money = KpiMoney.from_dict(d.pop("money"))
 
+        supply = KpiSupply.from_dict(d.pop("supply"))
+
         kpis_out = cls(
             breakdown_sizes=breakdown_sizes,
             breakdowns=breakdowns,
             contracts=contracts,
             funnel=funnel,
             money=money,
+            supply=supply,
         )
 
         kpis_out.additional_properties = d

@@ -25,7 +25,6 @@ from services.contracts.domain import (
     VersionStatus,
     VersionStatusChange,
     check_terms,
-    china_month,
     money,
     signing_problems,
     terms_from_json,
@@ -44,6 +43,7 @@ from services.contracts.tests.unit.factories import (
     ready_terms,
     sign,
 )
+from shared.calendar import institute_month
 from shared.events import contracts as ev
 
 S = ContractStatus
@@ -70,8 +70,8 @@ def test_money_is_exact_to_the_fen_and_never_rounded() -> None:
 
 
 def test_month_is_china_time() -> None:
-    assert china_month(datetime(2026, 3, 31, 15, 59, tzinfo=UTC)) == "2026-03"
-    assert china_month(datetime(2026, 3, 31, 16, 0, tzinfo=UTC)) == "2026-04"
+    assert institute_month(datetime(2026, 3, 31, 15, 59, tzinfo=UTC)) == "2026-03"
+    assert institute_month(datetime(2026, 3, 31, 16, 0, tzinfo=UTC)) == "2026-04"
 
 
 # --- drafting and signing --------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.contracts.domain import CHINA_TZ, InvestmentTerms, MilestoneSpec, Party
+from services.contracts.domain import InvestmentTerms, MilestoneSpec, Party
 from services.contracts.schemas import ContractCreate, ConversionCreate, InvestmentIn, PaymentCreate, TermsIn
-from services.contracts.service import DateRange, party_for
+from services.contracts.service import party_for
 from shared.auth import Actor, Role
+from shared.calendar import DateRange, institute_tz
 from shared.problems import Problem
 
 
@@ -124,6 +125,6 @@ def test_the_signing_party_is_inferred_for_party_users_only() -> None:
 def test_date_filters_are_whole_days_in_china_time() -> None:
     start, end = DateRange(date(2026, 4, 1), date(2026, 4, 30)).bounds()
     assert start is not None and end is not None
-    assert start.astimezone(CHINA_TZ).isoformat() == "2026-04-01T00:00:00+08:00"
-    assert end.astimezone(CHINA_TZ).isoformat() == "2026-05-01T00:00:00+08:00"
+    assert start.astimezone(institute_tz()).isoformat() == "2026-04-01T00:00:00+08:00"
+    assert end.astimezone(institute_tz()).isoformat() == "2026-05-01T00:00:00+08:00"
     assert start.utcoffset().total_seconds() == 0  # type: ignore[union-attr]

@@ -3,11 +3,13 @@ filter, wire format, redaction, heartbeats and timing, and the page."""
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -210,6 +212,96 @@ async def test_viewers_never_see_the_budget_of_a_demand_not_published_yet(served
     assert {r["key"]: r["intended"] for r in staff["breakdowns"]["project_manager"]}[str(pm)] == "7777777.77"
 
 
+async def test_kpis_count_what_happened_in_the_period_by_the_institutes_days(served: Served) -> None:
+    """A demand submitted at 2026-03-31T16:30Z was submitted on 1 April in Jiangsu: April's KPIs and
+    month count it, March's do not (the contracts' monthly totals say April too)."""
+    staff = auth_headers("project_manager")
+    march = submitted(budget="100000.00").model_copy(update={"submitted_at": datetime(2026, 3, 10, 9, tzinfo=UTC)})
+    april = submitted(budget="200000.00").model_copy(update={"submitted_at": datetime(2026, 3, 31, 16, 30, tzinfo=UTC)})
+    for sub in (march, april):
+        await served.deliver(envelope(sub))
+    every = (await served.client.get(KPIS, headers=staff)).json()
+    assert every["funnel"]["submitted"] == 2
+    assert [(r["key"], r["submitted"]) for r in every["breakdowns"]["month"]] == [("2026-03", 1), ("2026-04", 1)]
+    r = await served.client.get(KPIS, params={"from": "2026-04-01", "to": "2026-04-30"}, headers=staff)
+    body = r.json()
+    assert body["funnel"]["submitted"] == 1 and body["money"]["intended"] == "200000.00"
+    assert [r["key"] for r in body["breakdowns"]["month"]] == ["2026-04"]
+    assert [r["submitted"] for r in body["breakdowns"]["field"]] == [1]
+    r = await served.client.get(KPIS, params={"to": "2026-03-31"}, headers=staff)
+    assert r.json()["money"]["intended"] == "100000.00"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"form": "2026-01-01"}, {"from": "2026-02-01", "to": "2026-01-01"}, {"from": "January"}, {"limit": "0"}],
+)
+async def test_kpis_refuse_unknown_or_wrong_query_parameters(served: Served, params: dict[str, str]) -> None:
+    r = await served.client.get(KPIS, params=params, headers=auth_headers("dashboard_viewer"))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_breakdown_pages_and_exports_as_csv_with_the_same_suppression(served: Served) -> None:
+    centers = [uuid.uuid4() for _ in range(5)]
+    for i, center in enumerate(centers):
+        sub = in_center(submitted(budget=f"{i + 1}00000.00"), center)
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
+    secret = in_center(submitted(confidential=True, budget="4321987.65"), centers[0])
+    await served.deliver(envelope(secret))
+    viewer = auth_headers("dashboard_viewer")
+    url = "/api/v1/dashboard/breakdowns/center"
+    seen: list[str] = []
+    cursor = None
+    while True:
+        r = await served.client.get(url, params={"limit": 2, **({"cursor": cursor} if cursor else {})}, headers=viewer)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert page["total"] == 5 and len(page["items"]) <= 2
+        seen += [row["key"] for row in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(str(c) for c in centers)
+    csv = await served.client.get(url, headers={**viewer, "Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    text = csv.content.decode("utf-8")
+    assert text.startswith("\ufeffkey,label,submitted,")
+    assert "4321987.65" not in text and "4421987.65" not in text
+    rows = {row["key"]: row for row in csv_module.DictReader(io.StringIO(text.removeprefix("\ufeff")))}
+    assert len(rows) == 5
+    assert rows[str(centers[0])]["intended"] == "" and rows[str(centers[0])]["suppressed"] == "intended"
+    assert rows[str(centers[4])]["intended"] == "500000.00"
+    assert (await served.client.get(url, params={"format": "csv"}, headers=viewer)).content == csv.content
+    bad = await served.client.get(url, params={"cursor": "nonsense"}, headers=viewer)
+    assert bad.status_code == 400
+    other = await served.client.get("/api/v1/dashboard/breakdowns/nothing", headers=viewer)
+    assert other.status_code == 422
+
+
+async def test_viewers_never_see_the_province_of_a_demand_they_may_not_see_in_full(served: Served) -> None:
+    """A confidential demand's province is a hidden field (shared.visibility): in the province
+    breakdown a viewer counts it as not attributed; staff see where it is."""
+    secret = submitted(confidential=True).model_copy(update={"province": "机密省份标记"})
+    unpublished = submitted().model_copy(update={"province": "未发布省份标记"})
+    public = submitted().model_copy(update={"province": "江苏"})
+    for sub in (secret, public):
+        await served.deliver(envelope(sub))
+        await served.deliver(envelope(published(sub)))
+    await served.deliver(envelope(unpublished))
+    viewer = await served.client.get(KPIS, headers=auth_headers("dashboard_viewer"))
+    assert "机密省份标记" not in viewer.text and "未发布省份标记" not in viewer.text
+    rows = {r["key"]: r["submitted"] for r in viewer.json()["breakdowns"]["province"]}
+    assert rows == {"江苏": 1, None: 2}
+    exported = await served.client.get(
+        "/api/v1/dashboard/breakdowns/province", params={"format": "csv"}, headers=auth_headers("dashboard_viewer")
+    )
+    assert "机密省份标记" not in exported.content.decode("utf-8")
+    staff = (await served.client.get(KPIS, headers=auth_headers("project_manager"))).json()
+    assert {r["key"] for r in staff["breakdowns"]["province"]} == {"江苏", "机密省份标记", "未发布省份标记"}
+
+
 async def test_recent_events_are_listed_newest_first(served: Served) -> None:
     first, second = envelope(submitted()), envelope(submitted())
     await served.deliver(first)
@@ -220,13 +312,17 @@ async def test_recent_events_are_listed_newest_first(served: Served) -> None:
 
 
 async def test_viewers_list_no_recent_event_about_a_demand_before_its_publication(served: Served) -> None:
-    unpublished, public = submitted(), submitted()
+    unpublished = submitted().model_copy(update={"title": "尚未发布的保密课题"})
+    public = submitted().model_copy(update={"title": "公开的传感器封装需求"})
     events = [envelope(unpublished), envelope(public), envelope(published(public))]
     for env in events:
         await served.deliver(env)
     r = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"))
     assert [e["id"] for e in r.json()["items"]] == [events[2].id, events[1].id]
-    assert str(unpublished.demand_id) not in r.text
+    assert [e["label"] for e in r.json()["items"]] == ["公开的传感器封装需求"] * 2  # named by what it concerns
+    assert str(unpublished.demand_id) not in r.text and "尚未发布" not in r.text
+    staff = await served.client.get("/api/v1/dashboard/recent-events", headers=auth_headers("project_manager"))
+    assert staff.json()["items"][-1]["label"] == "尚未发布的保密课题"
     r = await served.client.get(
         "/api/v1/dashboard/recent-events", headers=auth_headers("dashboard_viewer"), params={"limit": 1}
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import orjson
@@ -16,14 +15,6 @@ from shared.auth import Role
 from shared.visibility import Sight
 
 KNOWN = frozenset({"DemandSubmitted", "ContractSigned", "PersonRegistered"})
-
-
-def test_the_month_of_an_event_is_its_utc_month() -> None:
-    shanghai = timezone(timedelta(hours=8))
-    assert domain.month_of(datetime(2026, 3, 1, 7, 59, tzinfo=shanghai)) == "2026-02"  # still February in UTC
-    assert domain.month_of(datetime(2026, 12, 31, 23, 59, tzinfo=UTC)) == "2026-12"
-    with pytest.raises(ValueError):
-        domain.month_of(datetime(2026, 1, 1))
 
 
 def test_money_is_exact_with_two_places() -> None:

@@ -1,5 +1,5 @@
 """Joint training over HTTP: enrolment rules, the lifecycle, illegal transitions as 409s naming the
-state and what is allowed, and TraineeEnrolled in the outbox."""
+state and what is allowed, and its events (enrolled, placed, graduated) in the outbox."""
 
 from __future__ import annotations
 
@@ -67,7 +67,14 @@ async def test_enrol_then_placement_then_graduation(talent: TalentApp) -> None:
         body = assert_problem(await c.post(f"{url}/withdraw", json={"reason": "太晚了"}), 409, "illegal-transition")
         assert body["current_state"] == "graduated" and body["allowed_actions"] == []
     rows = await outbox_rows(talent, after_seq=seq)
-    assert types_of(rows) == ["TraineeEnrolled"]
+    assert types_of(rows) == ["TraineeEnrolled", "TraineePlacementStarted", "TraineeGraduated"]
+    for moved in rows[1:]:  # the dashboard counts trainees placed and graduated (issue 20)
+        assert moved.data == {
+            "trainee_id": t["id"],
+            "person_id": student["id"],
+            "carrier_id": carrier["id"],
+            "at": moved.data["at"],
+        }
     assert rows[0].data == {
         "trainee_id": t["id"],
         "person_id": student["id"],

@@ -29,6 +29,9 @@ PUBLISHED: set[type[DomainEvent]] = {
     ev.PersonRegistered,
     ev.PersonProfileUpdated,
     ev.TraineeEnrolled,
+    ev.TraineePlacementStarted,
+    ev.TraineeGraduated,
+    ev.TraineeWithdrawn,
     ev.AssignmentMade,
     ev.AssignmentReleased,
     ev.CapacityChanged,
@@ -40,6 +43,7 @@ async def test_every_published_event_reaches_kafka(talent: TalentApp) -> None:
     carrier = await create_carrier(talent, capacity=2)
     supervisor = await create_person(talent, carrier["id"], roles=["researcher"])
     student = await create_person(talent, None, roles=["graduate_student"], university="东南大学")
+    other_student = await create_person(talent, None, roles=["graduate_student"], university="东南大学")
     async with talent.client(OPERATOR) as c:
         r = await c.put(
             f"/api/v1/carriers/{carrier['id']}",
@@ -61,6 +65,22 @@ async def test_every_published_event_reaches_kafka(talent: TalentApp) -> None:
             },
         )
         assert r.status_code == 201, r.text
+        trainee = r.json()["id"]
+        for action in ("start-placement", "graduate"):
+            assert (await c.post(f"/api/v1/trainees/{trainee}/{action}")).status_code == 200
+        r = await c.post(
+            "/api/v1/trainees",
+            json={
+                "person_id": other_student["id"],
+                "university": "东南大学",
+                "carrier_id": carrier["id"],
+                "starts_on": "2026-09-01",
+                "ends_on": "2028-06-30",
+            },
+        )
+        assert r.status_code == 201, r.text
+        r = await c.post(f"/api/v1/trainees/{r.json()['id']}/withdraw", json={"reason": "转入企业"})
+        assert r.status_code == 200, r.text
         r = await c.post(
             "/api/v1/assignments",
             json={

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from services.talent.handlers import service_of
 from services.talent.tables import contract_records, processed_messages
 from services.talent.tests.integration.helpers import (
     OPERATOR,
@@ -261,7 +260,7 @@ async def test_a_match_and_a_contract_of_one_demand_applied_at_once_see_each_oth
     carrier = await create_carrier(talent, capacity=5)
     pm = await create_person(talent, None, roles=["project_manager"], university="东南大学")
     demand, contract = uuid.uuid4(), uuid.uuid4()
-    svc = service_of(talent.runtime)
+    svc = talent.runtime.service
     signing, release = asyncio.Event(), asyncio.Event()
 
     async def sign() -> None:

@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +13,8 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
     limit: int | Unset = 24,
     if_none_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -20,6 +23,24 @@ def _get_kwargs(
         headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
+
+    json_from_: None | str | Unset
+    if isinstance(from_, Unset):
+        json_from_ = UNSET
+    elif isinstance(from_, datetime.date):
+        json_from_ = from_.isoformat()
+    else:
+        json_from_ = from_
+    params["from"] = json_from_
+
+    json_to: None | str | Unset
+    if isinstance(to, Unset):
+        json_to = UNSET
+    elif isinstance(to, datetime.date):
+        json_to = to.isoformat()
+    else:
+        json_to = to
+    params["to"] = json_to
 
     params["limit"] = limit
 
@@ -108,17 +129,25 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
     limit: int | Unset = 24,
     if_none_match: None | str | Unset = UNSET,
 ) -> Response[KpisOut | Problem]:
     """The funnel, intended against contracted and paid money, and their breakdowns
 
-     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
-    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
-    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
-    total cannot give it away). Answers 304 to a matching If-None-Match.
+     Per joint innovation center, carrier, project manager, technical field and month (the institute's
+    time zone). `from`/`to` count only what happened on those days (each figure by the time of its own
+    event: a demand submitted, a contract signed, a payment recorded). For dashboard viewers, an
+    intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential
+    budgets is null and named in its row's `suppressed` (with enough other rows that the total cannot
+    give it away). Breakdowns are capped at `limit` rows: page through one with
+    `/breakdowns/{dimension}`. Answers 304 to a matching If-None-Match.
 
     Args:
+        from_ (datetime.date | None | Unset): First day counted (inclusive), a day of the
+            institute's time zone (`ITP_INSTITUTE_TIMEZONE`)
+        to (datetime.date | None | Unset): Last day counted (inclusive), as `from`
         limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
         if_none_match (None | str | Unset):
 
@@ -131,6 +160,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        from_=from_,
+        to=to,
         limit=limit,
         if_none_match=if_none_match,
     )
@@ -145,17 +176,25 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
     limit: int | Unset = 24,
     if_none_match: None | str | Unset = UNSET,
 ) -> KpisOut | Problem | None:
     """The funnel, intended against contracted and paid money, and their breakdowns
 
-     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
-    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
-    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
-    total cannot give it away). Answers 304 to a matching If-None-Match.
+     Per joint innovation center, carrier, project manager, technical field and month (the institute's
+    time zone). `from`/`to` count only what happened on those days (each figure by the time of its own
+    event: a demand submitted, a contract signed, a payment recorded). For dashboard viewers, an
+    intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential
+    budgets is null and named in its row's `suppressed` (with enough other rows that the total cannot
+    give it away). Breakdowns are capped at `limit` rows: page through one with
+    `/breakdowns/{dimension}`. Answers 304 to a matching If-None-Match.
 
     Args:
+        from_ (datetime.date | None | Unset): First day counted (inclusive), a day of the
+            institute's time zone (`ITP_INSTITUTE_TIMEZONE`)
+        to (datetime.date | None | Unset): Last day counted (inclusive), as `from`
         limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
         if_none_match (None | str | Unset):
 
@@ -169,6 +208,8 @@ def sync(
 
     return sync_detailed(
         client=client,
+        from_=from_,
+        to=to,
         limit=limit,
         if_none_match=if_none_match,
     ).parsed
@@ -177,17 +218,25 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
     limit: int | Unset = 24,
     if_none_match: None | str | Unset = UNSET,
 ) -> Response[KpisOut | Problem]:
     """The funnel, intended against contracted and paid money, and their breakdowns
 
-     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
-    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
-    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
-    total cannot give it away). Answers 304 to a matching If-None-Match.
+     Per joint innovation center, carrier, project manager, technical field and month (the institute's
+    time zone). `from`/`to` count only what happened on those days (each figure by the time of its own
+    event: a demand submitted, a contract signed, a payment recorded). For dashboard viewers, an
+    intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential
+    budgets is null and named in its row's `suppressed` (with enough other rows that the total cannot
+    give it away). Breakdowns are capped at `limit` rows: page through one with
+    `/breakdowns/{dimension}`. Answers 304 to a matching If-None-Match.
 
     Args:
+        from_ (datetime.date | None | Unset): First day counted (inclusive), a day of the
+            institute's time zone (`ITP_INSTITUTE_TIMEZONE`)
+        to (datetime.date | None | Unset): Last day counted (inclusive), as `from`
         limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
         if_none_match (None | str | Unset):
 
@@ -200,6 +249,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        from_=from_,
+        to=to,
         limit=limit,
         if_none_match=if_none_match,
     )
@@ -212,17 +263,25 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    from_: datetime.date | None | Unset = UNSET,
+    to: datetime.date | None | Unset = UNSET,
     limit: int | Unset = 24,
     if_none_match: None | str | Unset = UNSET,
 ) -> KpisOut | Problem | None:
     """The funnel, intended against contracted and paid money, and their breakdowns
 
-     Per joint innovation center, carrier, project manager, technical field and UTC month. For dashboard
-    viewers, an intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3)
-    confidential budgets is null and named in its row's `suppressed` (with enough other rows that the
-    total cannot give it away). Answers 304 to a matching If-None-Match.
+     Per joint innovation center, carrier, project manager, technical field and month (the institute's
+    time zone). `from`/`to` count only what happened on those days (each figure by the time of its own
+    event: a demand submitted, a contract signed, a payment recorded). For dashboard viewers, an
+    intended investment that adds up fewer than k (`ITP_DASHBOARD_KPI_K`, default 3) confidential
+    budgets is null and named in its row's `suppressed` (with enough other rows that the total cannot
+    give it away). Breakdowns are capped at `limit` rows: page through one with
+    `/breakdowns/{dimension}`. Answers 304 to a matching If-None-Match.
 
     Args:
+        from_ (datetime.date | None | Unset): First day counted (inclusive), a day of the
+            institute's time zone (`ITP_INSTITUTE_TIMEZONE`)
+        to (datetime.date | None | Unset): Last day counted (inclusive), as `from`
         limit (int | Unset): Rows per breakdown (months: the newest) Default: 24.
         if_none_match (None | str | Unset):
 
@@ -237,6 +296,8 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            from_=from_,
+            to=to,
             limit=limit,
             if_none_match=if_none_match,
         )

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.dashboard_recent_events_out import DashboardRecentEventsOut
+from ...models.get_recent_events_format_type_0 import GetRecentEventsFormatType0
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -13,11 +14,21 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     limit: int | Unset = 20,
+    format_: GetRecentEventsFormatType0 | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["limit"] = limit
+
+    json_format_: None | str | Unset
+    if isinstance(format_, Unset):
+        json_format_ = UNSET
+    elif isinstance(format_, GetRecentEventsFormatType0):
+        json_format_ = format_.value
+    else:
+        json_format_ = format_
+    params["format"] = json_format_
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -104,13 +115,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 20,
+    format_: GetRecentEventsFormatType0 | None | Unset = UNSET,
 ) -> Response[DashboardRecentEventsOut | Problem]:
     """The latest events, newest first (no data)
 
-     Dashboard viewers get none about a demand that is not published (shared.visibility).
+     Dashboard viewers get none about a demand that is not published (shared.visibility). `format=csv`
+    (or `Accept: text/csv`) answers the same rows as CSV.
 
     Args:
         limit (int | Unset):  Default: 20.
+        format_ (GetRecentEventsFormatType0 | None | Unset): `csv`: as `Accept: text/csv`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,6 +136,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         limit=limit,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -135,13 +150,16 @@ def sync(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 20,
+    format_: GetRecentEventsFormatType0 | None | Unset = UNSET,
 ) -> DashboardRecentEventsOut | Problem | None:
     """The latest events, newest first (no data)
 
-     Dashboard viewers get none about a demand that is not published (shared.visibility).
+     Dashboard viewers get none about a demand that is not published (shared.visibility). `format=csv`
+    (or `Accept: text/csv`) answers the same rows as CSV.
 
     Args:
         limit (int | Unset):  Default: 20.
+        format_ (GetRecentEventsFormatType0 | None | Unset): `csv`: as `Accept: text/csv`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +172,7 @@ def sync(
     return sync_detailed(
         client=client,
         limit=limit,
+        format_=format_,
     ).parsed
 
 
@@ -161,13 +180,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 20,
+    format_: GetRecentEventsFormatType0 | None | Unset = UNSET,
 ) -> Response[DashboardRecentEventsOut | Problem]:
     """The latest events, newest first (no data)
 
-     Dashboard viewers get none about a demand that is not published (shared.visibility).
+     Dashboard viewers get none about a demand that is not published (shared.visibility). `format=csv`
+    (or `Accept: text/csv`) answers the same rows as CSV.
 
     Args:
         limit (int | Unset):  Default: 20.
+        format_ (GetRecentEventsFormatType0 | None | Unset): `csv`: as `Accept: text/csv`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,6 +201,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         limit=limit,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,13 +213,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 20,
+    format_: GetRecentEventsFormatType0 | None | Unset = UNSET,
 ) -> DashboardRecentEventsOut | Problem | None:
     """The latest events, newest first (no data)
 
-     Dashboard viewers get none about a demand that is not published (shared.visibility).
+     Dashboard viewers get none about a demand that is not published (shared.visibility). `format=csv`
+    (or `Accept: text/csv`) answers the same rows as CSV.
 
     Args:
         limit (int | Unset):  Default: 20.
+        format_ (GetRecentEventsFormatType0 | None | Unset): `csv`: as `Accept: text/csv`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,5 +236,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             limit=limit,
+            format_=format_,
         )
     ).parsed

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="KpiPartnerUniversities")
+
+
+@_attrs_define
+class KpiPartnerUniversities:
+    """
+    Attributes:
+        domestic (int):
+        overseas (int):
+    """
+
+    domestic: int
+    overseas: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        domestic = self.domestic
+
+        overseas = self.overseas
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "domestic": domestic,
+                "overseas": overseas,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        domestic = d.pop("domestic")
+
+        overseas = d.pop("overseas")
+
+        kpi_partner_universities = cls(
+            domestic=domestic,
+            overseas=overseas,
+        )
+
+        kpi_partner_universities.additional_properties = d
+        return kpi_partner_universities
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
