@@ -19,9 +19,7 @@ class FundCreate(Strict):
     institute_commitment: PositiveMoney = Field(
         description="The institute's own commitment; its stake (commitment / capital) must lie within policy"
     )
-    established_on: date = Field(
-        description="The day it was established (the institute's calendar); not in the future"
-    )
+    established_on: date = Field(description="The day it was established (the institute's calendar); not in the future")
 
 
 class InvestmentCreate(Strict):
