@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -36,6 +35,7 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, re
 from shared.problems import Problem
 from shared.responses import JSON
 from shared.runtime import RuntimeDep, ServiceRuntime
+from shared.validation import IsoDateTime
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
@@ -252,8 +252,8 @@ async def list_demands(
     center_id: uuid.UUID | None = None,
     budget_min: Decimal | None = None,
     budget_max: Decimal | None = None,
-    deadline_from: datetime | None = None,
-    deadline_to: datetime | None = None,
+    deadline_from: IsoDateTime | None = None,
+    deadline_to: IsoDateTime | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Chinese or English text")] = None,
     sort: Literal["-created_at", "created_at", "deadline", "-budget"] = "-created_at",
     cursor: str | None = None,

@@ -32,6 +32,7 @@ from shared import metrics
 
 FORWARD_REQUEST_HEADERS = (
     "content-type",
+    "allow",  # a 405's supported methods (RFC 9110)
     "accept",
     "authorization",
     "idempotency-key",
@@ -42,6 +43,7 @@ FORWARD_REQUEST_HEADERS = (
 )
 FORWARD_RESPONSE_HEADERS = (
     "content-type",
+    "allow",  # a 405's supported methods (RFC 9110)
     "etag",
     "location",
     "idempotent-replayed",
