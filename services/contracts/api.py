@@ -39,7 +39,7 @@ from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
 from shared.hotpath import HotRequest, HotRoute
 from shared.hotquery import QueryReader
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
 from shared.runtime import RuntimeDep
@@ -53,7 +53,6 @@ async def get_service(runtime: RuntimeDep) -> ContractService:
 
 
 ServiceDep = Annotated[ContractService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read; 412 when stale")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Month = Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (China time)")]

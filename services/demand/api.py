@@ -30,7 +30,7 @@ from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.contact import can_see_contact, without_contact_data
 from shared.hotpath import HotRequest, HotRoute
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
 from shared.responses import JSON
@@ -52,7 +52,6 @@ async def get_service(runtime: RuntimeDep) -> DemandService:
 
 
 ServiceDep = Annotated[DemandService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from services.matching import inference, views
@@ -41,7 +41,7 @@ from services.matching.tables import idempotency_keys
 from shared import visibility
 from shared.auth import CurrentActor, Role
 from shared.hotpath import HotRequest, HotRoute
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem, validation_problem
 from shared.responses import JSON
@@ -60,7 +60,6 @@ async def get_service(runtime: RuntimeDep) -> MatchingService:
 
 
 ServiceDep = Annotated[MatchingService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
