@@ -24,10 +24,11 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 import sqlalchemy as sa
+from fastapi import Header
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared import locks
@@ -60,6 +61,18 @@ def idempotency_table(metadata: sa.MetaData) -> sa.Table:
 class StoredResponse:
     status_code: int
     body: str
+
+
+# The header every create route takes; its schema says what check_key accepts (1-200 characters,
+# not only spaces), so a client or a generated test knows before it sends.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Makes a retried create safe",
+        json_schema_extra={"minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"\S"},
+    ),
+]
 
 
 def request_hash(body: bytes) -> str:

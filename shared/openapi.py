@@ -221,6 +221,10 @@ def finish(doc: dict[str, Any]) -> dict[str, Any]:
                 if code == "202":
                     _with_headers(response, ["Retry-After"])
             for status in _statuses(method, op, secured):
+                if status != 422 and "schema" in responses.get(str(status), {}).get("content", {}).get(
+                    "application/json", {}
+                ):
+                    continue  # the route's own answer (OAuth 2.0 errors are not problems: RFC 6749 5.2)
                 responses[str(status)] = _problem(status)
     _fix_keywords(doc)
     return doc

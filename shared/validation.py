@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -63,3 +65,18 @@ def check_fields(v: list[str]) -> list[str]:
 
 TechFields = Annotated[list[str], Field(min_length=1, max_length=8), AfterValidator(check_fields)]
 Keywords = Annotated[list[Annotated[str, chars(1, 30)]], Field(max_length=20)]
+
+
+_NUMBER = re.compile(r"\s*[+-]?\d+(\.\d*)?\s*")
+
+
+def iso_only(v: Any) -> Any:
+    """Pydantic reads a number as a Unix timestamp (``?signed_to=0`` is 1970-01-01); the document
+    promises ISO 8601 (``format: date`` / ``date-time``), so a number is refused (422)."""
+    if isinstance(v, int | float) or (isinstance(v, str) and _NUMBER.fullmatch(v)):
+        raise ValueError("must be an ISO 8601 date or date-time, not a number")
+    return v
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_only)]
+IsoDateTime = Annotated[datetime, BeforeValidator(iso_only)]

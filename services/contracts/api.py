@@ -10,7 +10,6 @@ Who may do what (403 otherwise; another party's contract is a 404):
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -38,16 +37,16 @@ from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
 from shared.auth import CurrentActor
 from shared.calendar import DateRange
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
 from shared.runtime import get_service
+from shared.validation import IsoDate
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
 
 
 ServiceDep = Annotated[ContractService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read; 412 when stale")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Month = Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (China time)")]
@@ -97,11 +96,11 @@ async def list_contracts(
     match_id: uuid.UUID | None = None,
     status: Annotated[list[str] | None, Query()] = None,
     contract_type: str | None = None,
-    signed_from: Annotated[date | None, Query(description="Signed on or after this day (China time)")] = None,
-    signed_to: Annotated[date | None, Query(description="Signed on or before this day (China time)")] = None,
-    created_from: date | None = None,
-    created_to: date | None = None,
-    active_on: Annotated[date | None, Query(description="The contract period covers this day")] = None,
+    signed_from: Annotated[IsoDate | None, Query(description="Signed on or after this day (China time)")] = None,
+    signed_to: Annotated[IsoDate | None, Query(description="Signed on or before this day (China time)")] = None,
+    created_from: IsoDate | None = None,
+    created_to: IsoDate | None = None,
+    active_on: Annotated[IsoDate | None, Query(description="The contract period covers this day")] = None,
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:

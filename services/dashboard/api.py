@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,6 +29,7 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cu
 from shared.problems import Problem
 from shared.responses import JSON, dumps
 from shared.runtime import RuntimeDep
+from shared.validation import IsoDate
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
 page_router = APIRouter(tags=["dashboard"])
@@ -58,12 +58,12 @@ class Window(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: date | None = Field(
+    from_: IsoDate | None = Field(
         default=None,
         alias="from",
         description="First day counted (inclusive), a day of the institute's time zone (`ITP_INSTITUTE_TIMEZONE`)",
     )
-    to: date | None = Field(default=None, description="Last day counted (inclusive), as `from`")
+    to: IsoDate | None = Field(default=None, description="Last day counted (inclusive), as `from`")
 
     def period(self) -> DateRange:
         if self.from_ and self.to and self.from_ > self.to:

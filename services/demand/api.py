@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -32,17 +31,17 @@ from services.demand.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.contact import can_see_contact, without_contact_data
 from shared.export import CSV_RESPONSE, Format, csv_response, wants_csv
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
 from shared.responses import JSON
 from shared.runtime import get_service
+from shared.validation import IsoDateTime
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
 
 ServiceDep = Annotated[DemandService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
@@ -259,8 +258,8 @@ async def list_demands(
     center_id: uuid.UUID | None = None,
     budget_min: Decimal | None = None,
     budget_max: Decimal | None = None,
-    deadline_from: datetime | None = None,
-    deadline_to: datetime | None = None,
+    deadline_from: IsoDateTime | None = None,
+    deadline_to: IsoDateTime | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Chinese or English text")] = None,
     sort: Literal["-created_at", "created_at", "deadline", "-budget"] = "-created_at",
     cursor: str | None = None,

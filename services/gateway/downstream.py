@@ -31,6 +31,7 @@ FORWARD_REQUEST_HEADERS = (
 )
 FORWARD_RESPONSE_HEADERS = (
     "content-type",
+    "allow",  # a 405's supported methods (RFC 9110)
     "etag",
     "location",
     "idempotent-replayed",

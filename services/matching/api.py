@@ -17,7 +17,7 @@ import zlib
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from services.matching import inference, views
@@ -38,7 +38,7 @@ from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
 from shared.auth import CurrentActor, Role
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
 from shared.responses import JSON
@@ -52,7 +52,6 @@ CURATORS = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 
 
 ServiceDep = Annotated[MatchingService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 

@@ -55,7 +55,7 @@ from services.talent.tables import idempotency_keys
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
 from shared.contact import can_see_contact
-from shared.idempotency import created_response, idempotent_create
+from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.outbox import UnitOfWork
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Conflict, Problem
@@ -68,7 +68,6 @@ STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 
 
 ServiceDep = Annotated[TalentService, Depends(get_service)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Makes a retried create safe")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag you read")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 TextQuery = Annotated[str | None, Query(min_length=1, max_length=100, description="Chinese or English text")]

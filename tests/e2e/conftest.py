@@ -3,6 +3,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -14,9 +17,19 @@ import pytest
 from itp.embedded import build_apps, serve
 from itp.services import DATA_SERVICES, MIGRATED, migrations_dir
 from shared.bus.base import Message
+from shared.bus.kafka import KafkaBus
 from shared.events import topics
 from shared.migrations import upgrade
-from shared.testing import auth_headers, free_port
+from shared.testing import (
+    auth_headers,
+    create_database,
+    drop_database,
+    free_port,
+    kafka_bootstrap,
+    migrated_template,
+    unique,
+    wait_for,
+)
 from tests.contract.support import check_events, missing
 
 
@@ -65,3 +78,72 @@ async def embedded_gateway(embedded: dict[str, Any]) -> AsyncIterator[httpx.Asyn
         base_url=embedded["platform"].gateway_url, timeout=10, headers=auth_headers("admin")
     ) as client:
         yield client
+
+
+@contextlib.asynccontextmanager
+async def running_stack(**settings: str) -> AsyncIterator[dict[str, Any]]:
+    """Every service in its own process (as in production) on the real PostgreSQL and Kafka, each
+    with its own database and the stack with its own topics; ``settings`` are extra environment
+    variables (``ITP_...``) for every process."""
+    databases = {}
+    # Its own topics and consumer groups: nothing left on the broker by other tests (or another
+    # stack running at the same time) is read, and no group is shared.
+    prefix = unique("itp_e2e")
+    stack_topics = topics.for_prefix(prefix)
+    bus = KafkaBus(kafka_bootstrap())
+    await bus.ensure_topics([t for base in stack_topics.values() for t in (base, topics.dlq(base))], 3)
+    env = {
+        **os.environ,
+        "ITP_MODE": "kafka",
+        "ITP_ENV": "test",
+        "ITP_KAFKA_BOOTSTRAP": kafka_bootstrap(),
+        "ITP_TOPIC_PREFIX": prefix,
+        **settings,
+    }
+    ports = {name: free_port() for name in (*DATA_SERVICES, "gateway")}
+    for name in MIGRATED:  # the data services and the gateway's API keys
+        db = unique(f"itp_e2e_{name}")
+        env[f"ITP_{name.upper()}_DATABASE_URL"] = await create_database(
+            db, template=await migrated_template(name, migrations_dir(name))
+        )
+        if name in DATA_SERVICES:
+            env[f"ITP_{name.upper()}_URL"] = f"http://127.0.0.1:{ports[name]}"
+        databases[name] = db
+    procs = [
+        subprocess.Popen(  # noqa: ASYNC220 - started once per module, before any request
+            [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=None,
+        )
+        for name, port in ports.items()
+    ]
+    try:
+        async with httpx.AsyncClient(timeout=5) as probe:
+
+            async def all_ready() -> bool:
+                for port in ports.values():
+                    assert all(p.poll() is None for p in procs), "a service process exited"
+                    try:
+                        r = await probe.get(f"http://127.0.0.1:{port}/readyz")
+                    except httpx.TransportError:
+                        return False
+                    if r.status_code != 200:
+                        return False
+                return True
+
+            await wait_for(all_ready, timeout_s=180, interval_s=0.2, what="every service to be ready")
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=10, headers=auth_headers("admin")
+        ) as gateway:
+            yield {"gateway": gateway, "ports": ports, "procs": procs, "topics": stack_topics}
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for db in databases.values():
+            await drop_database(db)

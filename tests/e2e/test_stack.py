@@ -5,96 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from itp.services import DATA_SERVICES, MIGRATED, migrations_dir
-from shared.bus.kafka import KafkaBus
-from shared.events import topics
 from shared.events.demand import DemandSubmitted
 from shared.testing import (
-    auth_headers,
-    create_database,
-    drop_database,
-    free_port,
     kafka_bootstrap,
-    migrated_template,
-    unique,
     wait_for,
 )
+from tests.e2e.conftest import running_stack
 from tests.e2e.slice import run_thin_slice
 
 
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[dict[str, Any]]:
-    databases = {}
-    # Its own topics and consumer groups: nothing left on the broker by other tests (or another
-    # stack running at the same time) is read, and no group is shared.
-    prefix = unique("itp_e2e")
-    stack_topics = topics.for_prefix(prefix)
-    bus = KafkaBus(kafka_bootstrap())
-    await bus.ensure_topics([t for base in stack_topics.values() for t in (base, topics.dlq(base))], 3)
-    env = {
-        **os.environ,
-        "ITP_MODE": "kafka",
-        "ITP_ENV": "test",
-        "ITP_KAFKA_BOOTSTRAP": kafka_bootstrap(),
-        "ITP_TOPIC_PREFIX": prefix,
-    }
-    ports = {name: free_port() for name in (*DATA_SERVICES, "gateway")}
-    for name in MIGRATED:  # the data services and the gateway's API keys
-        db = unique(f"itp_e2e_{name}")
-        env[f"ITP_{name.upper()}_DATABASE_URL"] = await create_database(
-            db, template=await migrated_template(name, migrations_dir(name))
-        )
-        if name in DATA_SERVICES:
-            env[f"ITP_{name.upper()}_URL"] = f"http://127.0.0.1:{ports[name]}"
-        databases[name] = db
-    procs = [
-        subprocess.Popen(  # noqa: ASYNC220 - started once per module, before any request
-            [sys.executable, "-m", "itp.cli", "serve", name, "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=None,
-        )
-        for name, port in ports.items()
-    ]
-    try:
-        async with httpx.AsyncClient(timeout=5) as probe:
-
-            async def all_ready() -> bool:
-                for port in ports.values():
-                    assert all(p.poll() is None for p in procs), "a service process exited"
-                    try:
-                        r = await probe.get(f"http://127.0.0.1:{port}/readyz")
-                    except httpx.TransportError:
-                        return False
-                    if r.status_code != 200:
-                        return False
-                return True
-
-            await wait_for(all_ready, timeout_s=180, interval_s=0.2, what="every service to be ready")
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{ports['gateway']}", timeout=10, headers=auth_headers("admin")
-        ) as gateway:
-            yield {"gateway": gateway, "ports": ports, "procs": procs, "topics": stack_topics}
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for db in databases.values():
-            await drop_database(db)
+    async with running_stack() as running:
+        yield running
 
 
 async def test_thin_slice_on_the_multi_process_stack(stack: dict[str, Any]) -> None:

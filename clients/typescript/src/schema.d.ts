@@ -11904,13 +11904,13 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
-            /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
+            /** @description invalid_request or unsupported_grant_type */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
             /** @description invalid_client: unknown, wrong or revoked key */

@@ -11,7 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from shared.validation import Keywords, Money, TechFields, chars, check_fields, check_money, exact_decimal_string
+from shared.validation import (
+    IsoDate,
+    IsoDateTime,
+    Keywords,
+    Money,
+    TechFields,
+    chars,
+    check_fields,
+    check_money,
+    exact_decimal_string,
+)
 
 money = TypeAdapter(Money)
 title = TypeAdapter(Annotated[str, chars(4, 100)])
@@ -201,3 +211,17 @@ def test_every_money_field_of_every_service_is_the_shared_money_type() -> None:
                         offenders.append(f"{service}.{model.__name__}.{name}")
     assert offenders == []
     assert {"budget", "committed_funding", "amount", "value", "grant_amount"} <= set(checked)
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", " -5 ", "1.5", 0, 1700000000.0])
+def test_dates_in_the_api_are_iso_8601_not_unix_timestamps(value: object) -> None:
+    # Pydantic alone reads "0" as 1970-01-01; the document promises format: date / date-time.
+    with pytest.raises(ValidationError):
+        TypeAdapter(IsoDate).validate_python(value)
+    with pytest.raises(ValidationError):
+        TypeAdapter(IsoDateTime).validate_python(value)
+
+
+def test_iso_8601_dates_and_times_are_read() -> None:
+    assert str(TypeAdapter(IsoDate).validate_python("2026-01-02")) == "2026-01-02"
+    assert TypeAdapter(IsoDateTime).validate_python("2026-01-02T03:04:05+08:00").utcoffset() is not None

@@ -39,7 +39,7 @@ def _parse_response(
         return response_200
 
     if response.status_code == 400:
-        response_400 = Problem.from_dict(response.json())
+        response_400 = OAuthError.from_dict(response.json())
 
         return response_400
 
