@@ -19,11 +19,12 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.dashboard import tables
-from services.dashboard.handlers import build_handlers
+from services.dashboard.handlers import build_batch_scope, build_handlers
 from services.dashboard.repository import DashboardRepository
 from services.dashboard.service import Projection
 from shared.bus.base import Bus
@@ -60,6 +61,7 @@ async def rebuild(
     *,
     group: str | None = None,
     idle_timeout_s: float = 60.0,
+    progress: TextIO | None = None,
 ) -> RebuildReport:
     """Empty the projection and replay ``topic_names`` into it up to their current ends.
 
@@ -71,15 +73,17 @@ async def rebuild(
         await DashboardRepository(conn).clear()
     remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
     held = HeldDeadLetters(bus)
+    projection = Projection()
     consumer = EventConsumer(
         group=group,
         topics=list(topic_names),
         bus=held,
         uow=UnitOfWorkFactory(engine, tables.outbox, source="/itp/dashboard", signal=OutboxSignal()),
         processed=tables.processed_messages,
-        handlers=build_handlers(Projection()),
+        handlers=build_handlers(projection),
+        batch_scope=build_batch_scope(projection),
     )
-    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s)
+    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)
     await forget_dedupe(engine, tables.processed_messages, group)
     s = consumer.stats
     return RebuildReport(

@@ -42,7 +42,10 @@ async def on_start(runtime: ServiceRuntime) -> None:
 def batch_scope(runtime: ServiceRuntime) -> BatchScope:
     """A batch of events is one transaction: the demands they affect are ranked again and their
     stored views rendered once, at its end."""
-    svc = service_of(runtime)
+    return scope_for(service_of(runtime))
+
+
+def scope_for(svc: MatchingService) -> BatchScope:
     return lambda uow: svc.deferring(uow, rematch=True)
 
 

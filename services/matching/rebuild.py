@@ -33,12 +33,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.matching import tables
-from services.matching.handlers import handlers_for
+from services.matching.handlers import handlers_for, scope_for
 from services.matching.repository import MatchingRepository
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
@@ -84,6 +85,7 @@ async def rebuild(
     *,
     group: str | None = None,
     idle_timeout_s: float = 60.0,
+    progress: TextIO | None = None,
 ) -> RebuildReport:
     """Truncate the read model and replay ``topic_names`` into it, from offset 0 under a fresh
     consumer group, up to the ends they have once it is empty."""
@@ -94,15 +96,17 @@ async def rebuild(
     remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
     uow = UnitOfWorkFactory(engine, tables.outbox, source="/itp/matching", signal=OutboxSignal())
     held = HeldDeadLetters(bus)
+    replaying = MatchingService(uow, MatchingSettings(), replaying=True)
     consumer = EventConsumer(
         group=group,
         topics=list(topic_names),
         bus=held,
         uow=uow,
         processed=tables.processed_messages,
-        handlers=handlers_for(MatchingService(uow, MatchingSettings(), replaying=True)),
+        handlers=handlers_for(replaying),
+        batch_scope=scope_for(replaying),
     )
-    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s)
+    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)
     async with engine.begin() as conn:
         repo = MatchingRepository(conn)
         now = datetime.now(UTC)
