@@ -4,8 +4,8 @@ of work), and read the KPIs."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -231,7 +231,7 @@ class Projection:
         )
         if not sights:
             return [Sight.FULL] * len(envelopes)
-        about: list[uuid.UUID | None | str] = []
+        about: list[uuid.UUID | str | None] = []
         for env, t in zip(envelopes, types, strict=True):
             demand = domain.demand_of(t, env.data)
             try:

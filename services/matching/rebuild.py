@@ -33,8 +33,8 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
 from datetime import UTC, datetime
+from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
