@@ -279,6 +279,7 @@ class EventConsumer:
                     finally:
                         current_traceparent.reset(token)
                     applied += 1
+                    await asyncio.sleep(0)  # a handler may be CPU (ranking): let requests in between events
         self.stats.applied += applied
         self.stats.duplicates += duplicates
         self.stats.ignored += ignored

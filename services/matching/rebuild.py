@@ -66,12 +66,13 @@ class RebuildReport:
     seconds: float
     suggested: int = 0  # open demands that had no suggestions and got them
     views: int = 0  # stored views of suggestions rendered again
+    replay_seconds: float = 0.0  # of ``seconds``, the replay itself
     not_applied: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"rebuilt matching's read model (generation {self.generation}) from {self.messages} messages in "
-            f"{self.seconds:.1f} s (applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
+            f"{self.seconds:.1f} s (replayed in {self.replay_seconds:.1f} s; applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
             f"not applied {self.dead_lettered}; group {self.group}); suggested for {self.suggested} demand(s) "
             f"that had none; rendered {self.views} view(s)"
         )
@@ -106,7 +107,9 @@ async def rebuild(
         handlers=handlers_for(replaying),
         batch_scope=scope_for(replaying),
     )
+    replay_started = time.monotonic()
     messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)
+    replay_s = time.monotonic() - replay_started
     async with engine.begin() as conn:
         repo = MatchingRepository(conn)
         now = datetime.now(UTC)
@@ -130,7 +133,8 @@ async def rebuild(
         time.monotonic() - started,
         suggested,
         rendered,
-        held.not_applied(),
+        replay_seconds=replay_s,
+        not_applied=held.not_applied(),
     )
 
 
