@@ -99,7 +99,7 @@ def record_of(n_carriers: int, n_people: int, n_demands: int) -> list[DomainEven
             carrier = carriers[i % len(carriers)]
             contract = uuid.uuid4()
             out.append(dm.DemandMatched(demand_id=demand, carrier_id=carrier, matched_at=at + timedelta(days=1)))
-            parties = {
+            parties: dict[str, Any] = {
                 "contract_id": contract,
                 "demand_id": demand,
                 "enterprise_id": enterprise,

@@ -32,6 +32,12 @@ from shared.consumer import EventConsumer
 
 Ends = dict[tuple[str, int], int]
 
+# How a replay's consumer applies what it reads: large batches, one partition at a time (batches
+# of different partitions touch the same rows, a carrier and its people, a demand and its
+# contract, and would wait for each other's locks; one after another, none waits).
+REPLAY_BATCH_SIZE = 500
+REPLAY_CONCURRENCY = 1
+
 
 async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str], **options: Any) -> Ends:
     """Where each partition of the topics ends now (the next offset to be written); ``options``

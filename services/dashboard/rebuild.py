@@ -31,7 +31,15 @@ from shared.bus.base import Bus
 from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
-from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
+from shared.replay import (
+    REPLAY_BATCH_SIZE,
+    REPLAY_CONCURRENCY,
+    Ends,
+    HeldDeadLetters,
+    forget_dedupe,
+    rebuild_command,
+    replay,
+)
 
 
 @dataclass
@@ -49,7 +57,8 @@ class RebuildReport:
     def __str__(self) -> str:
         return (
             f"rebuilt the dashboard projection from {self.messages} messages in {self.seconds:.1f} s "
-            f"(replayed in {self.replay_seconds:.1f} s; applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
+            f"(replayed in {self.replay_seconds:.1f} s; applied {self.applied}, duplicates {self.duplicates}, "
+            f"ignored {self.ignored}, "
             f"not applied {self.dead_lettered}; group {self.group})"
         )
 
@@ -83,6 +92,8 @@ async def rebuild(
         processed=tables.processed_messages,
         handlers=build_handlers(projection),
         batch_scope=build_batch_scope(projection),
+        batch_size=REPLAY_BATCH_SIZE,
+        concurrency=REPLAY_CONCURRENCY,
     )
     replay_started = time.monotonic()
     messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)

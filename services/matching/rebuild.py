@@ -48,7 +48,15 @@ from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
 from shared.relay import wake_relay
-from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
+from shared.replay import (
+    REPLAY_BATCH_SIZE,
+    REPLAY_CONCURRENCY,
+    Ends,
+    HeldDeadLetters,
+    forget_dedupe,
+    rebuild_command,
+    replay,
+)
 
 # What the read model is built from.
 TOPICS = (platform_topics.TALENT, platform_topics.DEMAND, platform_topics.CONTRACTS)
@@ -72,7 +80,8 @@ class RebuildReport:
     def __str__(self) -> str:
         return (
             f"rebuilt matching's read model (generation {self.generation}) from {self.messages} messages in "
-            f"{self.seconds:.1f} s (replayed in {self.replay_seconds:.1f} s; applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
+            f"{self.seconds:.1f} s (replayed in {self.replay_seconds:.1f} s; applied {self.applied}, "
+            f"duplicates {self.duplicates}, ignored {self.ignored}, "
             f"not applied {self.dead_lettered}; group {self.group}); suggested for {self.suggested} demand(s) "
             f"that had none; rendered {self.views} view(s)"
         )
@@ -106,6 +115,8 @@ async def rebuild(
         processed=tables.processed_messages,
         handlers=handlers_for(replaying),
         batch_scope=scope_for(replaying),
+        batch_size=REPLAY_BATCH_SIZE,
+        concurrency=REPLAY_CONCURRENCY,
     )
     replay_started = time.monotonic()
     messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)
