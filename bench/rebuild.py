@@ -81,7 +81,7 @@ def record_of(n_carriers: int, n_people: int, n_demands: int) -> list[DomainEven
     for i in range(n_demands):
         at = t0 + timedelta(hours=1, minutes=i)
         demand = uuid.uuid4()
-        body: dict[str, Any] = {
+        demand_body: dict[str, Any] = {
             "demand_id": demand,
             "enterprise_id": enterprise,
             "title": f"固态电池电解质界面改性{i}",
@@ -91,8 +91,8 @@ def record_of(n_carriers: int, n_people: int, n_demands: int) -> list[DomainEven
             "demand_type": "joint_rnd",
             "budget": Decimal(100_000 + i),
         }
-        out.append(dm.DemandSubmitted(**body, submitted_at=at))
-        out.append(dm.DemandPublished(**body, published_at=at + timedelta(seconds=30)))
+        out.append(dm.DemandSubmitted(**demand_body, submitted_at=at))
+        out.append(dm.DemandPublished(**demand_body, published_at=at + timedelta(seconds=30)))
         if i % 4 == 1:
             out.append(dm.DemandWithdrawn(demand_id=demand, withdrawn_at=at + timedelta(days=1)))
         elif i % 4 == 2:
