@@ -35,7 +35,7 @@ from shared.events import talent as tl
 from shared.events import topics
 from shared.events.base import DomainEvent
 from shared.events.envelope import CONTENT_TYPE, Envelope
-from shared.replay import kafka_end_offsets
+from shared.replay import REPLAY_BATCH_SIZE, kafka_end_offsets
 from shared.testing import create_database, drop_database, kafka_bootstrap, migrated_template, unique
 
 
@@ -152,12 +152,14 @@ async def publish(events: Sequence[DomainEvent], names: dict[str, str]) -> None:
         await bus.stop()
 
 
-async def rebuild_one(service: str, names: dict[str, str]) -> dict[str, float]:
+async def rebuild_one(service: str, names: dict[str, str], batch_size: int) -> dict[str, float]:
     from services.dashboard.rebuild import rebuild as rebuild_dashboard
     from services.matching.rebuild import TOPICS as MATCHING_TOPICS
     from services.matching.rebuild import rebuild as rebuild_matching
     from shared.db import create_engine
 
+    module = sys.modules[rebuild_matching.__module__ if service == "matching" else rebuild_dashboard.__module__]
+    module.REPLAY_BATCH_SIZE = batch_size  # type: ignore[attr-defined]  # 1: one event per transaction, as before
     spec = definition(service)
     db = unique(f"itp_bench_rebuild_{service}")
     url = await create_database(db, template=await migrated_template(service, spec.migrations))
@@ -203,7 +205,7 @@ async def run(args: argparse.Namespace) -> int:
         await publish(events, by_topic)
         print(f"published {len(events):,} events in {time.monotonic() - t0:.1f} s", flush=True)
         for service in args.services:
-            r = await rebuild_one(service, by_topic)
+            r = await rebuild_one(service, by_topic, args.batch_size)
             print(
                 f"{service}: {r['messages']:,} events replayed at {r['replay_events_per_s']:,.0f} events/s "
                 f"(the whole rebuild: {r['rebuild_events_per_s']:,.0f} events/s)",
@@ -220,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--carriers", type=int, default=200)
     p.add_argument("--people", type=int, default=600)
     p.add_argument("--demands", type=int, default=4000)
+    p.add_argument("--batch-size", type=int, default=REPLAY_BATCH_SIZE, help="events per transaction (1: the old path)")
     p.add_argument("--services", nargs="+", default=["matching", "dashboard"], choices=["matching", "dashboard"])
     return asyncio.run(run(p.parse_args(argv)))
 
