@@ -279,6 +279,7 @@ class EventConsumer:
                     finally:
                         current_traceparent.reset(token)
                     applied += 1
+                    await asyncio.sleep(0)  # a handler may be CPU (ranking): let requests in between events
         self.stats.applied += applied
         self.stats.duplicates += duplicates
         self.stats.ignored += ignored
@@ -361,11 +362,9 @@ class EventConsumer:
         finally:
             self._fetching = None
 
-    async def _handle_batch(self, sub: Subscriber, messages: list[Message]) -> None:
-        """Apply a fetch: each partition's messages in order, the partitions concurrently; then
-        commit each partition's offset once, after the database commits of its messages. A
-        failure holds its partition: what follows it there is read again after the back-off (and
-        what was already applied is then skipped as a duplicate); the other partitions go on."""
+    async def apply_fetch(self, messages: Sequence[Message]) -> dict[Partition, tuple[list[Message], Applied]]:
+        """Apply what a fetch returned: each partition's messages in order (``apply_in_order``),
+        up to ``concurrency`` partitions at once; of each partition, its messages and the outcome."""
         by_partition: dict[Partition, list[Message]] = {}
         for m in messages:
             by_partition.setdefault((m.topic, m.partition), []).append(m)
@@ -376,8 +375,16 @@ class EventConsumer:
                 return await self.apply_in_order(msgs)
 
         outcomes = await asyncio.gather(*(one(msgs) for msgs in by_partition.values()))
+        return {tp: (msgs, o) for (tp, msgs), o in zip(by_partition.items(), outcomes, strict=True)}
+
+    async def _handle_batch(self, sub: Subscriber, messages: list[Message]) -> None:
+        """Apply a fetch: each partition's messages in order, the partitions concurrently; then
+        commit each partition's offset once, after the database commits of its messages. A
+        failure holds its partition: what follows it there is read again after the back-off (and
+        what was already applied is then skipped as a duplicate); the other partitions go on."""
+        by_partition = await self.apply_fetch(messages)
         held: dict[Partition, tuple[Message, BaseException]] = {}
-        for tp, (done, failed) in zip(by_partition, outcomes, strict=True):
+        for tp, (msgs, (done, failed)) in by_partition.items():
             if failed is not None:
                 held[tp] = failed
             if done is None:
@@ -390,7 +397,7 @@ class EventConsumer:
             except Exception as refused:
                 # A refused commit (a rebalance, the broker away): read the partition's part of
                 # the batch again; every message in it is then a duplicate and is skipped.
-                held[tp] = (by_partition[tp][0], refused)
+                held[tp] = (msgs[0], refused)
         for m, failure in held.values():
             await self._hold(sub, m, failure)
 

@@ -19,7 +19,7 @@ import json
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 import sqlalchemy as sa
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -31,6 +31,12 @@ from shared.bus.memory import InMemoryBus
 from shared.consumer import EventConsumer
 
 Ends = dict[tuple[str, int], int]
+
+# How a replay's consumer applies what it reads: large batches, one partition at a time (batches
+# of different partitions touch the same rows, a carrier and its people, a demand and its
+# contract, and would wait for each other's locks; one after another, none waits).
+REPLAY_BATCH_SIZE = 500
+REPLAY_CONCURRENCY = 1
 
 
 async def kafka_end_offsets(bootstrap: str, topic_names: Sequence[str], **options: Any) -> Ends:
@@ -63,12 +69,52 @@ def memory_end_offsets(bus: InMemoryBus, topic_names: Sequence[str]) -> Ends:
     return ends
 
 
-async def replay(consumer: EventConsumer, bus: Bus, ends: Ends, *, idle_timeout_s: float = 60.0) -> int:
+class Progress:
+    """How far a replay is, on ``stream``: on a terminal one line rewritten in place a few times
+    a second (count, rate, ETA), otherwise a plain line every ``every_s`` seconds (a log)."""
+
+    def __init__(self, total: int, stream: TextIO, *, every_s: float | None = None) -> None:
+        self.total = total
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.every_s = every_s if every_s is not None else (0.25 if self.tty else 5.0)
+        self.started = self._shown = time.monotonic()
+
+    @staticmethod
+    def line(done: int, total: int, seconds: float) -> str:
+        rate = done / seconds if seconds > 0 else 0.0
+        eta = f"ETA {(total - done) / rate:.0f} s" if rate > 0 and total > done else "ETA -"
+        return f"replayed {done:,} of {total:,} events ({done * 100 // max(total, 1)}%), {rate:,.0f} events/s, {eta}"
+
+    def update(self, done: int, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - self._shown < self.every_s:
+            return
+        self._shown = now
+        text = self.line(done, self.total, now - self.started)
+        if self.tty:
+            self.stream.write("\r\x1b[K" + text + ("\n" if final else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+async def replay(
+    consumer: EventConsumer,
+    bus: Bus,
+    ends: Ends,
+    *,
+    idle_timeout_s: float = 60.0,
+    progress: TextIO | None = None,
+) -> int:
     """Feed ``consumer`` every message of its topics up to ``ends``; returns how many were read.
 
-    An infrastructure failure aborts the replay (run the rebuild again); nothing arriving for
-    ``idle_timeout_s`` while partitions are still short is an error naming them."""
+    Each fetch is applied as the live consumer applies one (``EventConsumer.apply_fetch``: in
+    batches per partition, partitions concurrently). An infrastructure failure aborts the replay
+    (run the rebuild again); nothing arriving for ``idle_timeout_s`` while partitions are still
+    short is an error naming them. With ``progress``, how far it is is shown there (``Progress``)."""
     remaining = {tp: end for tp, end in ends.items() if end > 0}
+    shown = Progress(sum(remaining.values()), progress) if progress is not None else None
     messages = 0
     sub = bus.subscriber(consumer.group, list(consumer.topics))
     await sub.start()
@@ -84,14 +130,20 @@ async def replay(consumer: EventConsumer, bus: Bus, ends: Ends, *, idle_timeout_
                     )
                 continue
             idle_since = time.monotonic()
+            for _, (_, failed) in (await consumer.apply_fetch(batch)).values():
+                if failed is not None:
+                    raise failed[1]
+            messages += len(batch)
             for m in batch:
-                await consumer.process(m)
-                messages += 1
                 tp = (m.topic, m.partition)
                 if tp in remaining and m.offset + 1 >= remaining[tp]:
                     del remaining[tp]
+            if shown is not None:
+                shown.update(messages)
     finally:
         await sub.stop()
+    if shown is not None:
+        shown.update(messages, final=True)
     return messages
 
 
@@ -159,6 +211,7 @@ class Rebuild(Protocol):
         *,
         group: str | None = None,
         idle_timeout_s: float = 60.0,
+        progress: TextIO | None = None,
     ) -> Report: ...
 
 
@@ -190,6 +243,7 @@ def rebuild_command(service: str, what: str, rebuild: Rebuild, default_topics: S
                 lambda: kafka_end_offsets(settings.kafka_bootstrap, args.topics, **connection_options(settings)),
                 group=args.group,
                 idle_timeout_s=args.idle_timeout,
+                progress=sys.stderr,
             )
         finally:
             await bus.stop()

@@ -6,12 +6,14 @@ announced to the live stream once its unit of work has committed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from services.dashboard.live import announce
+from services.dashboard.live import announce, announcing
 from services.dashboard.service import Projection
-from shared.consumer import Handler
+from shared.consumer import BatchScope, Handler
 from shared.events import contracts as ct
 from shared.events import demand as dm
 from shared.events import matching as mt
@@ -69,6 +71,18 @@ def projection_handlers(projection: Projection) -> dict[type[DomainEvent], Apply
     }
 
 
+# The events of the running batch (``batch_scope``): remembered and announced at its end.
+_BATCH: ContextVar[list[Envelope] | None] = ContextVar("dashboard_batch", default=None)
+
+
+async def remember(projection: Projection, uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """Keep the events among the latest ones and announce them (after the commit); what a viewer
+    sees of each is read only when something is broadcast (not in a rebuild)."""
+    sights = await projection.remember(uow, envelopes, sights=announcing())
+    for envelope, seen in zip(envelopes, sights, strict=True):
+        announce(envelope, seen=seen)
+
+
 def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
     appliers = projection_handlers(projection)
 
@@ -76,14 +90,42 @@ def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
         async def handle(uow: UnitOfWork, event: DomainEvent, envelope: Envelope) -> None:
             if apply is not None:
                 await apply(uow, event, envelope)
-            seen = await projection.remember(uow, envelope)
-            announce(envelope, seen=seen)
+            batch = _BATCH.get()
+            if batch is not None:
+                batch.append(envelope)
+            else:
+                await remember(projection, uow, [envelope])
 
         return handle
 
     return {cls: handler_for(appliers.get(cls)) for cls in platform_events()}
 
 
-def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
+def build_batch_scope(projection: Projection) -> BatchScope:
+    """A batch of events is one transaction (every handler is safe to repeat and to reorder
+    across topics): its events are remembered and announced together at its end."""
+
+    @asynccontextmanager
+    async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
+        batch: list[Envelope] = []
+        token = _BATCH.set(batch)
+        try:
+            yield
+        finally:
+            _BATCH.reset(token)
+        await remember(projection, uow, batch)
+
+    return scope
+
+
+def _projection(runtime: ServiceRuntime) -> Projection:
     projection: Projection = runtime.state.setdefault("projection", Projection())
-    return build_handlers(projection)
+    return projection
+
+
+def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
+    return build_handlers(_projection(runtime))
+
+
+def batch_scope(runtime: ServiceRuntime) -> BatchScope:
+    return build_batch_scope(_projection(runtime))

@@ -150,6 +150,11 @@ def announce(envelope: Envelope, *, seen: Sight) -> None:
         pending.append((envelope, seen))
 
 
+def announcing() -> bool:
+    """Whether what is announced now is broadcast (inside an announcing unit of work)."""
+    return _announcements.get() is not None
+
+
 class AnnouncingUnitOfWorkFactory(UnitOfWorkFactory):
     """The service's unit of work, plus: what the handlers announced is broadcast after the
     commit, and dropped if the transaction rolls back (a retried event is announced once)."""

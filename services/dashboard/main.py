@@ -35,6 +35,6 @@ definition = ServiceDefinition(
     processed=tables.processed_messages,
     routers=[api.router, api.page_router],
     migrations=Path(__file__).parent / "migrations",
-    consumers=[ConsumerSpec(PROJECTION_CONSUMER, list(topics.ALL), handlers.handlers)],
+    consumers=[ConsumerSpec(PROJECTION_CONSUMER, list(topics.ALL), handlers.handlers, handlers.batch_scope)],
     on_start=start_live_stream,
 )

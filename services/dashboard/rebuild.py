@@ -19,18 +19,27 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.dashboard import tables
-from services.dashboard.handlers import build_handlers
+from services.dashboard.handlers import build_batch_scope, build_handlers
 from services.dashboard.repository import DashboardRepository
 from services.dashboard.service import Projection
 from shared.bus.base import Bus
 from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
-from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
+from shared.replay import (
+    REPLAY_BATCH_SIZE,
+    REPLAY_CONCURRENCY,
+    Ends,
+    HeldDeadLetters,
+    forget_dedupe,
+    rebuild_command,
+    replay,
+)
 
 
 @dataclass
@@ -42,12 +51,14 @@ class RebuildReport:
     ignored: int
     dead_lettered: int
     seconds: float
+    replay_seconds: float = 0.0  # of ``seconds``, the replay itself
     not_applied: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"rebuilt the dashboard projection from {self.messages} messages in {self.seconds:.1f} s "
-            f"(applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
+            f"(replayed in {self.replay_seconds:.1f} s; applied {self.applied}, duplicates {self.duplicates}, "
+            f"ignored {self.ignored}, "
             f"not applied {self.dead_lettered}; group {self.group})"
         )
 
@@ -60,6 +71,7 @@ async def rebuild(
     *,
     group: str | None = None,
     idle_timeout_s: float = 60.0,
+    progress: TextIO | None = None,
 ) -> RebuildReport:
     """Empty the projection and replay ``topic_names`` into it up to their current ends.
 
@@ -71,15 +83,21 @@ async def rebuild(
         await DashboardRepository(conn).clear()
     remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
     held = HeldDeadLetters(bus)
+    projection = Projection()
     consumer = EventConsumer(
         group=group,
         topics=list(topic_names),
         bus=held,
         uow=UnitOfWorkFactory(engine, tables.outbox, source="/itp/dashboard", signal=OutboxSignal()),
         processed=tables.processed_messages,
-        handlers=build_handlers(Projection()),
+        handlers=build_handlers(projection),
+        batch_scope=build_batch_scope(projection),
+        batch_size=REPLAY_BATCH_SIZE,
+        concurrency=REPLAY_CONCURRENCY,
     )
-    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s)
+    replay_started = time.monotonic()
+    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)
+    replay_s = time.monotonic() - replay_started
     await forget_dedupe(engine, tables.processed_messages, group)
     s = consumer.stats
     return RebuildReport(
@@ -90,7 +108,8 @@ async def rebuild(
         s.ignored,
         s.dead_lettered,
         time.monotonic() - started,
-        held.not_applied(),
+        replay_seconds=replay_s,
+        not_applied=held.not_applied(),
     )
 
 

@@ -311,10 +311,14 @@ class DashboardRepository:
         )
         return {str(r.id): r.name for r in rows}
 
-    async def remember_event(self, event_id: str, event_type: str, subject: str, at: datetime) -> None:
-        await self._insert_ignore(
-            recent_events, {"event_id": event_id, "type": event_type, "subject": subject[:64], "occurred_at": at}
-        )
+    async def remember_events(self, events: list[tuple[str, str, str, datetime]]) -> None:
+        """Keep these events (id, type, subject, time) among the latest ones: one insert for all of
+        them, then one cut to the newest ``RECENT_KEPT`` (the same rows as cutting after each)."""
+        if not events:
+            return
+        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+        rows = [{"event_id": i, "type": t, "subject": s[:64], "occurred_at": at} for i, t, s, at in events]
+        await self.conn.execute(insert(recent_events).values(rows).on_conflict_do_nothing())  # one statement
         # Keep the newest RECENT_KEPT: the cut-off is the time of the RECENT_KEPT-th newest.
         cutoff = (
             sa.select(recent_events.c.occurred_at)

@@ -4,7 +4,7 @@ of work), and read the KPIs."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -254,20 +254,29 @@ class Projection:
         await repo.contract_stage(e.contract_id, "terminated", e.terminated_at)
 
     # -- every event ------------------------------------------------------------------------
-    async def remember(self, uow: UnitOfWork, env: Envelope) -> Sight:
-        """Keep the event among the latest ones; say what a dashboard viewer sees of the demand it
-        is about (``FULL`` for an event about no demand)."""
+    async def remember(self, uow: UnitOfWork, envelopes: Sequence[Envelope], *, sights: bool = True) -> list[Sight]:
+        """Keep the events among the latest ones (a few statements for all of them); with
+        ``sights``, say for each what a dashboard viewer sees of the demand it is about (``FULL``
+        for an event about no demand) as the transaction leaves it."""
         repo = DashboardRepository(uow.conn)
-        event_type = domain.short_type(env.type)
-        await repo.remember_event(env.id, event_type, env.subject, env.time or datetime.now(UTC))
-        demand = domain.demand_of(event_type, env.data)
-        if demand is None:
-            return Sight.FULL
-        try:
-            demand_id = uuid.UUID(demand)
-        except ValueError:
-            return Sight.NONE
-        return (await repo.viewer_sights([demand_id])).get(demand_id, Sight.NONE)
+        types = [domain.short_type(env.type) for env in envelopes]
+        await repo.remember_events(
+            [(env.id, t, env.subject, env.time or datetime.now(UTC)) for env, t in zip(envelopes, types, strict=True)]
+        )
+        if not sights:
+            return [Sight.FULL] * len(envelopes)
+        about: list[uuid.UUID | str | None] = []
+        for env, t in zip(envelopes, types, strict=True):
+            demand = domain.demand_of(t, env.data)
+            try:
+                about.append(None if demand is None else uuid.UUID(demand))
+            except ValueError:
+                about.append("")  # not a demand's id: seen not at all
+        seen = await repo.viewer_sights(d for d in about if isinstance(d, uuid.UUID))
+        return [
+            Sight.FULL if d is None else seen.get(d, Sight.NONE) if isinstance(d, uuid.UUID) else Sight.NONE
+            for d in about
+        ]
 
 
 class KpiService:

@@ -34,7 +34,10 @@ async def on_start(runtime: ServiceRuntime) -> None:
 def batch_scope(runtime: ServiceRuntime) -> BatchScope:
     """A batch of events is one transaction: the demands they affect are ranked again and their
     stored views rendered once, at its end."""
-    svc: MatchingService = runtime.service
+    return scope_for(runtime.service)
+
+
+def scope_for(svc: MatchingService) -> BatchScope:
     return lambda uow: svc.deferring(uow, rematch=True)
 
 

@@ -34,11 +34,12 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.matching import tables
-from services.matching.handlers import handlers_for
+from services.matching.handlers import handlers_for, scope_for
 from services.matching.repository import MatchingRepository
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
@@ -47,7 +48,15 @@ from shared.consumer import EventConsumer
 from shared.events import topics as platform_topics
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
 from shared.relay import wake_relay
-from shared.replay import Ends, HeldDeadLetters, forget_dedupe, rebuild_command, replay
+from shared.replay import (
+    REPLAY_BATCH_SIZE,
+    REPLAY_CONCURRENCY,
+    Ends,
+    HeldDeadLetters,
+    forget_dedupe,
+    rebuild_command,
+    replay,
+)
 
 # What the read model is built from.
 TOPICS = (platform_topics.TALENT, platform_topics.DEMAND, platform_topics.CONTRACTS)
@@ -65,12 +74,14 @@ class RebuildReport:
     seconds: float
     suggested: int = 0  # open demands that had no suggestions and got them
     views: int = 0  # stored views of suggestions rendered again
+    replay_seconds: float = 0.0  # of ``seconds``, the replay itself
     not_applied: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"rebuilt matching's read model (generation {self.generation}) from {self.messages} messages in "
-            f"{self.seconds:.1f} s (applied {self.applied}, duplicates {self.duplicates}, ignored {self.ignored}, "
+            f"{self.seconds:.1f} s (replayed in {self.replay_seconds:.1f} s; applied {self.applied}, "
+            f"duplicates {self.duplicates}, ignored {self.ignored}, "
             f"not applied {self.dead_lettered}; group {self.group}); suggested for {self.suggested} demand(s) "
             f"that had none; rendered {self.views} view(s)"
         )
@@ -84,6 +95,7 @@ async def rebuild(
     *,
     group: str | None = None,
     idle_timeout_s: float = 60.0,
+    progress: TextIO | None = None,
 ) -> RebuildReport:
     """Truncate the read model and replay ``topic_names`` into it, from offset 0 under a fresh
     consumer group, up to the ends they have once it is empty."""
@@ -94,15 +106,21 @@ async def rebuild(
     remaining = {tp: end for tp, end in (await end_offsets()).items() if end > 0}
     uow = UnitOfWorkFactory(engine, tables.outbox, source="/itp/matching", signal=OutboxSignal())
     held = HeldDeadLetters(bus)
+    replaying = MatchingService(uow, MatchingSettings(), replaying=True)
     consumer = EventConsumer(
         group=group,
         topics=list(topic_names),
         bus=held,
         uow=uow,
         processed=tables.processed_messages,
-        handlers=handlers_for(MatchingService(uow, MatchingSettings(), replaying=True)),
+        handlers=handlers_for(replaying),
+        batch_scope=scope_for(replaying),
+        batch_size=REPLAY_BATCH_SIZE,
+        concurrency=REPLAY_CONCURRENCY,
     )
-    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s)
+    replay_started = time.monotonic()
+    messages = await replay(consumer, bus, remaining, idle_timeout_s=idle_timeout_s, progress=progress)
+    replay_s = time.monotonic() - replay_started
     async with engine.begin() as conn:
         repo = MatchingRepository(conn)
         now = datetime.now(UTC)
@@ -126,7 +144,8 @@ async def rebuild(
         time.monotonic() - started,
         suggested,
         rendered,
-        held.not_applied(),
+        replay_seconds=replay_s,
+        not_applied=held.not_applied(),
     )
 
 

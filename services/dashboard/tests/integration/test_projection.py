@@ -13,7 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.dashboard import tables
-from services.dashboard.handlers import build_handlers, projection_handlers
+from services.dashboard.domain import Audience
+from services.dashboard.handlers import build_batch_scope, build_handlers, projection_handlers
+from services.dashboard.live import AnnouncingUnitOfWorkFactory, Broadcaster
+from services.dashboard.repository import DashboardRepository
 from services.dashboard.service import Projection
 from services.dashboard.tests import scenario
 from services.dashboard.tests.support import (
@@ -126,6 +129,49 @@ async def test_the_latest_events_are_kept_in_time_order_without_data(engine: Asy
     assert [r["id"] for r in recent] == [e.id for e in newest]
     assert recent[0]["type"] == "ContractTerminated"
     assert set(recent[0]) == {"id", "type", "subject", "time"}
+
+
+async def test_a_batch_is_one_transaction_and_announces_each_event_once_after_it(engine: AsyncEngine) -> None:
+    """The live consumer applies a run of one partition's events in one transaction: the
+    projection is the same as event by event, and each event is remembered and announced once."""
+    s = scenario.build()
+    broadcaster = Broadcaster(queue_size=len(s.envelopes) + 10)
+    watching = broadcaster.subscribe(None, Audience.FULL)
+    projection = Projection()
+    consumer = EventConsumer(
+        group=f"dashboard-test-{uuid.uuid4().hex[:8]}",
+        topics=list(topics.ALL),
+        bus=InMemoryBus(),
+        uow=AnnouncingUnitOfWorkFactory(uow_factory(engine), broadcaster),
+        processed=tables.processed_messages,
+        handlers=build_handlers(projection),
+        batch_scope=build_batch_scope(projection),
+        batch_size=len(s.envelopes),
+        max_retries=0,
+    )
+    messages = [message(env, topic="itp.demand.events", offset=n) for n, env in enumerate(s.envelopes)]
+
+    done, failed = await consumer.apply_in_order(messages)
+
+    assert (done, failed) == (messages[-1], None)
+    scenario.assert_kpis(await read_kpis(engine), s)
+    async with engine.connect() as conn:
+        claimed_at = (
+            await conn.execute(
+                sa.select(tables.processed_messages.c.processed_at).where(
+                    tables.processed_messages.c.consumer == consumer.group
+                )
+            )
+        ).scalars()
+        assert len(set(claimed_at)) == 1  # one claim for the whole batch: it was not applied event by event
+        remembered = await DashboardRepository(conn).recent(None)
+    assert {r["id"] for r in remembered} == {e.id for e in s.envelopes}
+    announced = [watching.queue.get_nowait() for _ in range(watching.queue.qsize())]
+    assert [f.split(b"\n", 1)[0] for f in announced] == [f"id: {e.id}".encode() for e in s.envelopes]
+
+    assert await consumer.apply_in_order(messages) == (messages[-1], None)  # redelivered: nothing again
+    assert consumer.stats.duplicates == len(s.envelopes)
+    assert watching.queue.empty()
 
 
 async def test_the_service_projects_every_topic_from_the_real_broker(dashboard_db: str) -> None:
