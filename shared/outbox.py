@@ -25,7 +25,7 @@ from shared.db import CONNECT_TIMEOUT_S, UTCDateTime, statement_cache_disabled
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.problems import Problem
-from shared.tracing import child_of, current_traceparent
+from shared.tracing import current_traceparent, for_events
 
 _BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -352,7 +352,7 @@ class UnitOfWorkFactory:
     async def __call__(self, traceparent: str | None = None) -> AsyncIterator[UnitOfWork]:
         parent = traceparent or current_traceparent.get()
         lazy = _LazyConnection(self.engine)
-        uow = UnitOfWork(cast(AsyncConnection, lazy), self.source, self.outbox, traceparent=child_of(parent))
+        uow = UnitOfWork(cast(AsyncConnection, lazy), self.source, self.outbox, traceparent=for_events(parent))
         try:
             yield uow
             uow.events_rows()

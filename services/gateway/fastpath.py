@@ -43,11 +43,10 @@ from services.gateway.downstream import Downstream, Unavailable
 from services.gateway.edge import edge_headers, invalid_path, unavailable
 from services.gateway.routes import forwarded_path, service_for
 from shared.hotpath import HotRequest
-from shared.http import RequestContextMiddleware, request_context
+from shared.http import RequestContextMiddleware, in_request_context
 from shared.limits import Limits, RequestLimits
 from shared.problems import Problem, problem_response
 from shared.telemetry import ROUTE_KEY, RequestTelemetry
-from shared.tracing import current_traceparent
 
 PREFIX = "/api/v1/"
 PROXY_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
@@ -172,12 +171,8 @@ class GatewayApp(FastAPI):
         return ServerErrorMiddleware(self._with_context, handler=error_handler, debug=self.debug)
 
     async def _with_context(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # As RequestContextMiddleware: the request id (echoed) and trace context of the request.
-        _, token = request_context(scope)
-        try:
-            await self._limited(scope, receive, send)
-        finally:
-            current_traceparent.reset(token)
+        # As RequestContextMiddleware: the request id (echoed below) and trace context of the request.
+        await in_request_context(self._limited, scope, receive, send, echo_id=False)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler, match = scope.pop(_FAST)
