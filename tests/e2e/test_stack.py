@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from aiohttp import web
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 

@@ -13,7 +13,7 @@ import httpx
 import orjson
 import pytest
 from fastapi import FastAPI
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
@@ -28,6 +28,13 @@ from shared.tests.integration import kernel
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN = "00f067aa0ba902b7"
+
+
+def ids(span: ReadableSpan) -> tuple[str, str]:
+    """The span's trace id and span id, in hex."""
+    context = span.get_span_context()
+    assert context is not None
+    return f"{context.trace_id:032x}", f"{context.span_id:016x}"
 
 
 @pytest.fixture
@@ -93,10 +100,9 @@ async def test_a_request_is_a_server_span_in_the_callers_trace_answered_and_logg
     assert span.name == "GET /things/{thing_id}"
     assert span.kind is SpanKind.SERVER
     assert span.attributes is not None and span.attributes["http.response.status_code"] == 200
-    context = span.get_span_context()
-    assert f"{context.trace_id:032x}" == TRACE_ID
+    trace_id, span_id = ids(span)
+    assert trace_id == TRACE_ID
     assert span.parent is not None and f"{span.parent.span_id:016x}" == CALLER_SPAN
-    span_id = f"{context.span_id:016x}"
     assert r.headers["traceresponse"] == f"00-{TRACE_ID}-{span_id}-01"
 
     records = [orjson.loads(line) for line in json_lines.getvalue().splitlines()]
@@ -116,7 +122,7 @@ async def test_a_request_without_a_caller_trace_starts_one_and_a_5xx_marks_its_s
     assert span.parent is None
     assert span.name == "GET /boom"
     assert span.status.status_code is StatusCode.ERROR
-    assert r.headers["traceresponse"].split("-")[1] == f"{span.get_span_context().trace_id:032x}"
+    assert r.headers["traceresponse"].split("-")[1] == ids(span)[0]
 
 
 async def test_off_no_span_is_recorded_and_the_answer_still_names_the_trace() -> None:
@@ -144,12 +150,12 @@ def test_a_consumer_span_is_a_child_of_the_writer_and_what_it_writes_names_it(
     assert span.name == "process itp.unit.events"
     assert span.kind is SpanKind.CONSUMER
     assert span.parent is not None and f"{span.parent.span_id:016x}" == CALLER_SPAN
-    assert tp == tracing.traceparent_of(span)
+    assert tp == f"00-{TRACE_ID}-{ids(span)[1]}-01"
 
     tracing.record_published([("itp.unit.events", tp, envelope.id)], 1, 2, "unit")
     published = exporter.get_finished_spans()[-1]
     assert published.name == "publish itp.unit.events" and published.kind is SpanKind.PRODUCER
-    assert published.parent is not None and published.parent.span_id == span.get_span_context().span_id
+    assert published.parent is not None and f"{published.parent.span_id:016x}" == ids(span)[1]
 
 
 def test_off_a_consumer_keeps_the_events_trace_and_its_events_get_a_new_span_id() -> None:
