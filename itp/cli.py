@@ -89,8 +89,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from shared.logs import configure_logging
+    from shared.tracing import configure_tracing
 
     configure_logging(ServiceSettings(), args.service)
+    configure_tracing(args.service)
     if args.service == "gateway":
         from itp.openapi import platform_document
         from services.gateway.main import create_gateway_app
@@ -120,10 +122,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_embedded(args: argparse.Namespace) -> None:
     from itp import embedded
     from shared.logs import configure_logging
+    from shared.tracing import configure_tracing
 
     settings = ServiceSettings()
     # Quiet by default (no access lines) unless ITP_LOG_LEVEL asks for more.
     configure_logging(settings, "embedded", level=None if "ITP_LOG_LEVEL" in os.environ else "WARNING")
+    configure_tracing("embedded")
     _require_migrated(args.data_dir)
     platform, apps = embedded.build_apps(
         host=args.host, gateway_port=args.port, first_service_port=args.port + 1, data_dir=args.data_dir

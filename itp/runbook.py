@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from itp.services import DATA_SERVICES, MIGRATED, definition, migrations_dir
+from shared.progress import Progress
 from shared.settings import ServiceSettings
 
 
@@ -69,7 +70,8 @@ def cmd_dlq(args: argparse.Namespace) -> None:
                 _emit(args, detail, fields, ("field", "value"))
                 return 0
             if args.action == "redrive":
-                redriven = await letters.redrive(dlqs, limit=args.limit)
+                with Progress("redriving dead letters") as progress:
+                    redriven = await letters.redrive(dlqs, limit=args.limit, progress=progress)
                 doc = {"redriven": [d.summary() for d in redriven]}
                 done = [(d.ref, d.original_topic, d.summary()["event"].get("id")) for d in redriven]
                 _emit(args, doc, done, ("redriven", "to topic", "event id"))

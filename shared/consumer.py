@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.bus.base import Bus, Message, Record, Subscriber
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope, PoisonMessage
@@ -46,7 +46,6 @@ from shared.events.topics import dlq
 from shared.failures import backoff_s, consumer_verdict, is_infrastructure
 from shared.metrics import observe_lag
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
-from shared.tracing import child_of, current_traceparent
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +135,8 @@ class EventConsumer:
         while True:
             attempt += 1
             try:
-                outcome = await self._apply_once(handler, event, envelope)
+                with tracing.consuming(envelope, message.topic, self.group) as tp:
+                    outcome = await self._apply_once(handler, event, envelope, tp)
             except Exception as exc:
                 if consumer_verdict(exc) == "retry":
                     raise
@@ -160,11 +160,12 @@ class EventConsumer:
                 self.stats.duplicates += 1
             return outcome
 
-    async def _apply_once(self, handler: Handler, event: DomainEvent, envelope: Envelope) -> Outcome:
+    async def _apply_once(
+        self, handler: Handler, event: DomainEvent, envelope: Envelope, traceparent: str | None
+    ) -> Outcome:
         p = self.processed
-        token = current_traceparent.set(envelope.traceparent)
         try:
-            async with self.uow(envelope.traceparent) as uow:
+            async with self.uow(traceparent) as uow:
                 # One round trip records the event as processed, or finds it already was (a
                 # concurrent first delivery makes this wait for its outcome, then see it).
                 claimed = (
@@ -193,8 +194,6 @@ class EventConsumer:
             if seen:
                 return "duplicate"
             raise
-        finally:
-            current_traceparent.reset(token)
 
     async def apply_in_order(
         self, messages: Sequence[Message]
@@ -250,6 +249,7 @@ class EventConsumer:
                 continue
             items.append((self.handlers[type(event)], event, envelope))
         applied = duplicates = 0
+        topic = chunk[0].topic
         if items:
             now = datetime.now(UTC)
             claim = (
@@ -271,19 +271,15 @@ class EventConsumer:
                         duplicates += 1
                         continue
                     claimed.discard(envelope.id)  # the same event twice in one batch: once
-                    token = current_traceparent.set(envelope.traceparent)
-                    uow.traceparent = child_of(envelope.traceparent)
-                    try:
+                    with tracing.consuming(envelope, topic, self.group) as tp:
+                        uow.traceparent = tracing.for_events(tp)
                         await handler(uow, event, envelope)
                         uow.events_rows()  # the events it emitted carry its own trace
-                    finally:
-                        current_traceparent.reset(token)
                     applied += 1
                     await asyncio.sleep(0)  # a handler may be CPU (ranking): let requests in between events
         self.stats.applied += applied
         self.stats.duplicates += duplicates
         self.stats.ignored += ignored
-        topic = chunk[0].topic
         for outcome, n in (("applied", applied), ("duplicate", duplicates), ("ignored", ignored)):
             if n:
                 metrics.CONSUMER_EVENTS.labels(self.group, topic, outcome).inc(n)

@@ -29,6 +29,7 @@ from shared import metrics
 from shared.bus.admin import KafkaAdmin
 from shared.bus.kafka import connection_options
 from shared.events import topics
+from shared.progress import Progress
 from shared.settings import ServiceSettings
 
 REDRIVE_GROUP = f"{topics.PREFIX}-dlq-redrive"
@@ -209,14 +210,19 @@ class DeadLetters:
         finally:
             await member.stop()
 
-    async def redrive(self, dlqs: list[str], *, limit: int | None = None) -> list[DeadLetter]:
+    async def redrive(
+        self, dlqs: list[str], *, limit: int | None = None, progress: Progress | None = None
+    ) -> list[DeadLetter]:
         """Publish the waiting dead letters again to their original topics (acknowledged by the
-        broker before each partition's progress is committed); returns them."""
+        broker before each partition's progress is committed); returns them. ``progress`` counts
+        each one acknowledged."""
         found = [d async for d in self.waiting(dlqs)]
         if limit is not None:
             found = _first_per_partition(found, limit)
         if not found:
             return []
+        if progress is not None:
+            progress.total = len(found)
         producer = AIOKafkaProducer(
             bootstrap_servers=self.settings.kafka_bootstrap,
             client_id=self.group,
@@ -230,7 +236,10 @@ class DeadLetters:
                 await producer.send(d.original_topic, value=d.value, key=d.key, headers=d.original_headers())
                 for d in found
             ]
-            await asyncio.gather(*futures)
+            for acknowledged in asyncio.as_completed(futures):
+                await acknowledged
+                if progress is not None:
+                    progress.advance()
         finally:
             await producer.stop()
         await self.mark_handled({tp: last + 1 for tp, last in _last_per_partition(found).items()})

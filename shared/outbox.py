@@ -25,7 +25,7 @@ from shared.db import CONNECT_TIMEOUT_S, UTCDateTime, statement_cache_disabled
 from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.problems import Problem
-from shared.tracing import child_of, current_traceparent
+from shared.tracing import current_traceparent, for_events
 
 _BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -372,7 +372,7 @@ class UnitOfWorkFactory:
             cast(AsyncConnection, lazy),
             self.source,
             self.outbox,
-            traceparent=child_of(parent),
+            traceparent=for_events(parent),
             occurred_at=occurred_at.astimezone(UTC) if occurred_at is not None else None,
         )
         try:

@@ -127,4 +127,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         if request_id:
             response.headers["x-request-id"] = request_id
+        if state.get("traceparent"):
+            response.headers["traceresponse"] = state["traceparent"]
         return response

@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.bus.base import Bus, Record
 from shared.events.envelope import CONTENT_TYPE
 from shared.logs import RepeatedFailure
@@ -253,12 +253,15 @@ class OutboxRelay:
             if r.traceparent:
                 headers.append(("traceparent", r.traceparent.encode()))
             records.append(Record(r.topic, r.aggregate_id.encode(), r.payload.encode(), headers))
-        started = time.perf_counter()
+        started, started_ns = time.perf_counter(), time.time_ns()
         try:
             await self.bus.publish(records)
         except BaseException:
             self._check_broker = True  # part of the batch may be there
             raise
+        if tracing.tracing_on():
+            published = [(r.topic, r.traceparent, orjson.loads(r.payload)["id"]) for r in rows]
+            tracing.record_published(published, started_ns, time.time_ns(), self.service)
         self._unmarked = [r.seq for r in rows]
         await self._mark_published(self._unmarked)
         self._unmarked = []

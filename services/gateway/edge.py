@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from services.gateway.access import GatewayAccess
 from services.gateway.downstream import FORWARD_REQUEST_HEADERS, Downstream
 from shared.problems import problem_response
-from shared.tracing import current_traceparent
+from shared.tracing import inject
 
 _FORWARD = {name.encode(): name for name in FORWARD_REQUEST_HEADERS}
 
@@ -45,10 +45,7 @@ async def edge_headers(
     out = {k: found[k] for k in FORWARD_REQUEST_HEADERS if k in found and k != "x-api-key"}
     out["authorization"] = f"Bearer {token}"
     out["x-request-id"] = request_id
-    tp = current_traceparent.get()
-    if tp:
-        out["traceparent"] = tp
-    return out
+    return inject(out)
 
 
 def unavailable(service: str, reason: str = "unreachable") -> JSONResponse:

@@ -109,6 +109,7 @@ async def test_a_proxied_get_passes_on_only_the_listed_response_headers(gw: Gate
         b"cache-control",
         b"content-length",
         b"x-request-id",
+        b"traceresponse",
     ]
     assert r.headers["etag"] == '"e1"' and r.headers["x-request-id"] == "req-1"
     (call,) = seen

@@ -109,7 +109,7 @@ async def asgi_get(
 
     await t.app(scope, receive, send)
     start = sent[0]
-    got = {k.decode(): v.decode() for k, v in start["headers"] if k != b"x-request-id"}
+    got = {k.decode(): v.decode() for k, v in start["headers"] if k not in (b"x-request-id", b"traceresponse")}
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], got, body
 
