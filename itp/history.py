@@ -23,6 +23,7 @@ from services.demand.service import DemandService
 from shared.bulk import Format, RowError, SourceRow, UnreadableFile, format_for, read_rows
 from shared.db import create_engine
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
+from shared.progress import Progress as ProgressLine
 from shared.relay import wake_relay
 from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
@@ -66,11 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def _progress(done: int, total: int) -> None:
-    if done == total or done % 100 == 0:
-        print(f"\r{done}/{total} steps", end="\n" if done == total else "", file=sys.stderr, flush=True)
-
-
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     fmt: Format | None = args.format or format_for(filename=args.file)
     if fmt is None:
@@ -82,7 +78,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except UnreadableFile as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    report = asyncio.run(import_history(rows, unreadable, database_url=url, progress=_progress))
+    with ProgressLine("importing steps") as shown:
+
+        def progress(done: int, total: int) -> None:
+            shown.total = total
+            shown.advance(done - shown.done)
+
+        report = asyncio.run(import_history(rows, unreadable, database_url=url, progress=progress))
     if args.json:
         print(orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2).decode())
     else:

@@ -1,6 +1,9 @@
-"""Progress of a long command (``itp dlq redrive``, ...): one line on stderr, redrawn with the
-count done, the total, the rate and the time left, only while stderr is a terminal; quiet
-otherwise (a pipe, a log, ``--json`` read by a script see nothing of it)."""
+"""Progress of a long command (``itp rebuild``, ``itp dlq redrive``, ``itp import-history``): the
+count done, the total, the rate and the time left on stderr.
+
+On a terminal one line is redrawn in place a few times a second. Elsewhere (a pipe, a log) it is
+quiet, unless ``piped_every_s`` asks for a plain line that often (a rebuild's log); a script that
+reads ``--json`` on stdout sees nothing of it either way."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from typing import TextIO
 
 
 class Progress:
-    """``with Progress("redriving", total) as p: ... p.advance()``; the line is cleared at the end."""
+    """``with Progress("redriving", total) as p: ... p.advance()``. At the end the line is cleared,
+    or, with ``keep``, left as the last word (and written once more on a pipe)."""
 
     def __init__(
         self,
@@ -21,15 +25,19 @@ class Progress:
         stream: TextIO | None = None,
         enabled: bool | None = None,
         every_s: float = 0.2,
+        piped_every_s: float | None = None,
+        keep: bool = False,
     ) -> None:
         self.what = what
         self.total = total
         self.done = 0
         self.stream = stream if stream is not None else sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.every_s = every_s
+        self.tty = self.stream.isatty() if enabled is None else enabled
+        self.enabled = enabled is not False and (self.tty or piped_every_s is not None)
+        self.every_s = every_s if self.tty else (piped_every_s or 0.0)
+        self.keep = keep
         self._started = time.monotonic()
-        self._drawn = 0.0
+        self._drawn = self._started if not self.tty else 0.0
         self._width = 0
 
     def line(self, now: float | None = None) -> str:
@@ -48,24 +56,33 @@ class Progress:
         if not self.enabled:
             return
         now = time.monotonic()
-        if now - self._drawn >= self.every_s or self.done == self.total:
+        if now - self._drawn >= self.every_s or (self.tty and self.done == self.total):
             self._drawn = now
             self._draw(self.line(now))
 
     def _draw(self, text: str) -> None:
-        pad = max(0, self._width - len(text))
-        self.stream.write(f"\r{text}{' ' * pad}")
+        if not self.tty:
+            self.stream.write(text + "\n")
+        else:
+            pad = max(0, self._width - len(text))
+            self.stream.write(f"\r{text}{' ' * pad}")
+            self._width = len(text)
         self.stream.flush()
-        self._width = len(text)
 
     def __enter__(self) -> Progress:
-        if self.enabled:
+        if self.tty:
             self._draw(self.line())
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.enabled:
+        if not self.enabled:
+            return
+        if self.keep:
+            self._draw(self.line())
+            if self.tty:
+                self.stream.write("\n")
+        elif self.tty:
             self.stream.write(f"\r{' ' * self._width}\r")
-            self.stream.flush()
+        self.stream.flush()

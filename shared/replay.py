@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.bus.base import Bus, Record, Subscriber
 from shared.bus.memory import InMemoryBus
 from shared.consumer import EventConsumer
+from shared.progress import Progress
 
 Ends = dict[tuple[str, int], int]
 
@@ -69,36 +70,6 @@ def memory_end_offsets(bus: InMemoryBus, topic_names: Sequence[str]) -> Ends:
     return ends
 
 
-class Progress:
-    """How far a replay is, on ``stream``: on a terminal one line rewritten in place a few times
-    a second (count, rate, ETA), otherwise a plain line every ``every_s`` seconds (a log)."""
-
-    def __init__(self, total: int, stream: TextIO, *, every_s: float | None = None) -> None:
-        self.total = total
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every_s = every_s if every_s is not None else (0.25 if self.tty else 5.0)
-        self.started = self._shown = time.monotonic()
-
-    @staticmethod
-    def line(done: int, total: int, seconds: float) -> str:
-        rate = done / seconds if seconds > 0 else 0.0
-        eta = f"ETA {(total - done) / rate:.0f} s" if rate > 0 and total > done else "ETA -"
-        return f"replayed {done:,} of {total:,} events ({done * 100 // max(total, 1)}%), {rate:,.0f} events/s, {eta}"
-
-    def update(self, done: int, *, final: bool = False) -> None:
-        now = time.monotonic()
-        if not final and now - self._shown < self.every_s:
-            return
-        self._shown = now
-        text = self.line(done, self.total, now - self.started)
-        if self.tty:
-            self.stream.write("\r\x1b[K" + text + ("\n" if final else ""))
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-
 async def replay(
     consumer: EventConsumer,
     bus: Bus,
@@ -112,38 +83,43 @@ async def replay(
     Each fetch is applied as the live consumer applies one (``EventConsumer.apply_fetch``: in
     batches per partition, partitions concurrently). An infrastructure failure aborts the replay
     (run the rebuild again); nothing arriving for ``idle_timeout_s`` while partitions are still
-    short is an error naming them. With ``progress``, how far it is is shown there (``Progress``)."""
+    short is an error naming them. With ``progress``, how far it is is shown there (shared/progress.py)."""
     remaining = {tp: end for tp, end in ends.items() if end > 0}
-    shown = Progress(sum(remaining.values()), progress) if progress is not None else None
+    shown = Progress(
+        "replayed events",
+        sum(remaining.values()),
+        stream=progress,
+        enabled=None if progress is not None else False,
+        piped_every_s=5.0,
+        keep=True,
+    )
     messages = 0
     sub = bus.subscriber(consumer.group, list(consumer.topics))
     await sub.start()
     try:
-        idle_since = time.monotonic()
-        while remaining:
-            batch = await sub.fetch(0.5)
-            if not batch:
-                if time.monotonic() - idle_since > idle_timeout_s:
-                    missing = ", ".join(f"{t}[{p}] up to {o}" for (t, p), o in sorted(remaining.items()))
-                    raise RuntimeError(
-                        f"replay stalled: nothing arrived for {idle_timeout_s} s; still missing {missing}"
-                    )
-                continue
+        with shown:
             idle_since = time.monotonic()
-            for _, (_, failed) in (await consumer.apply_fetch(batch)).values():
-                if failed is not None:
-                    raise failed[1]
-            messages += len(batch)
-            for m in batch:
-                tp = (m.topic, m.partition)
-                if tp in remaining and m.offset + 1 >= remaining[tp]:
-                    del remaining[tp]
-            if shown is not None:
-                shown.update(messages)
+            while remaining:
+                batch = await sub.fetch(0.5)
+                if not batch:
+                    if time.monotonic() - idle_since > idle_timeout_s:
+                        missing = ", ".join(f"{t}[{p}] up to {o}" for (t, p), o in sorted(remaining.items()))
+                        raise RuntimeError(
+                            f"replay stalled: nothing arrived for {idle_timeout_s} s; still missing {missing}"
+                        )
+                    continue
+                idle_since = time.monotonic()
+                for _, (_, failed) in (await consumer.apply_fetch(batch)).values():
+                    if failed is not None:
+                        raise failed[1]
+                messages += len(batch)
+                for m in batch:
+                    tp = (m.topic, m.partition)
+                    if tp in remaining and m.offset + 1 >= remaining[tp]:
+                        del remaining[tp]
+                shown.advance(len(batch))
     finally:
         await sub.stop()
-    if shown is not None:
-        shown.update(messages, final=True)
     return messages
 
 

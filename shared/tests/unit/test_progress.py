@@ -36,3 +36,41 @@ def test_on_a_pipe_it_is_quiet() -> None:
     with Progress("redriving", 3, stream=out) as p:
         p.advance(3)
     assert p.done == 3 and out.getvalue() == ""
+
+
+def test_a_log_gets_a_plain_line_now_and_then_and_the_last_word() -> None:
+    log = io.StringIO()
+    with Progress("replayed events", 100, stream=log, piped_every_s=0.0, keep=True) as p:
+        p.advance(40)
+        p.advance(60)
+    lines = log.getvalue().splitlines()
+    assert [line.split(" (")[0] for line in lines] == [
+        "replayed events: 40/100",
+        "replayed events: 100/100",
+        "replayed events: 100/100",
+    ]
+    assert "\r" not in log.getvalue()
+
+
+def test_a_log_is_not_flooded_between_two_showings() -> None:
+    log = io.StringIO()
+    with Progress("replayed events", 100, stream=log, piped_every_s=3600.0, keep=True) as p:
+        p.advance(10)
+        p.advance(20)
+        assert log.getvalue() == ""
+    assert log.getvalue().startswith("replayed events: 30/100")
+
+
+def test_kept_on_a_terminal_the_last_line_stays() -> None:
+    out = Terminal()
+    with Progress("replayed events", 2, stream=out, every_s=0, keep=True) as p:
+        p.advance(2)
+    assert out.getvalue().endswith("replayed events: 2/2 (100%) " + out.getvalue().rsplit(") ", 1)[1])
+    assert out.getvalue().endswith("\n") and out.getvalue().count("\n") == 1
+
+
+def test_switched_off_it_says_nothing_even_with_a_log_cadence() -> None:
+    log = io.StringIO()
+    with Progress("replayed events", 5, stream=log, enabled=False, piped_every_s=0.0, keep=True) as p:
+        p.advance(5)
+    assert log.getvalue() == ""
