@@ -1990,7 +1990,7 @@ export interface components {
             /**
              * Established On
              * Format: date
-             * @description The day the fund was established (China time); not in the future
+             * @description The day it was established (the institute's calendar); not in the future
              */
             established_on: string;
             /**
@@ -2191,7 +2191,7 @@ export interface components {
             /**
              * Invested On
              * Format: date
-             * @description Value date (China time); not in the future
+             * @description Value date (the institute's calendar); not in the future
              */
             invested_on: string;
             /** Note */

@@ -53,11 +53,17 @@ from .enterprise_out import EnterpriseOut
 from .enterprise_out_contacts_item import EnterpriseOutContactsItem
 from .enterprise_page import EnterprisePage
 from .field_error import FieldError
+from .fund_create import FundCreate
+from .fund_out import FundOut
+from .fund_page import FundPage
 from .get_breakdown_dimension import GetBreakdownDimension
 from .get_breakdown_format_type_0 import GetBreakdownFormatType0
 from .get_contract_totals_by import GetContractTotalsBy
+from .get_portfolio_kind_type_0 import GetPortfolioKindType0
 from .get_recent_events_format_type_0 import GetRecentEventsFormatType0
 from .grant_body import GrantBody
+from .holding_out import HoldingOut
+from .holding_out_kind import HoldingOutKind
 from .home_demand import HomeDemand
 from .import_counts import ImportCounts
 from .import_report import ImportReport
@@ -65,7 +71,10 @@ from .import_talent_type_type_0 import ImportTalentTypeType0
 from .inbox_item_out import InboxItemOut
 from .inbox_out import InboxOut
 from .inferred_field import InferredField
+from .investment_create import InvestmentCreate
 from .investment_in import InvestmentIn
+from .investment_out import InvestmentOut
+from .investment_page import InvestmentPage
 from .ip_ownership import IpOwnership
 from .kpi_breakdown_page import KpiBreakdownPage
 from .kpi_breakdown_row import KpiBreakdownRow
@@ -103,6 +112,8 @@ from .person_out import PersonOut
 from .person_page import PersonPage
 from .person_role import PersonRole
 from .person_status import PersonStatus
+from .portfolio_out import PortfolioOut
+from .portfolio_totals import PortfolioTotals
 from .problem import Problem
 from .reason import Reason
 from .reason_body import ReasonBody
@@ -191,11 +202,17 @@ __all__ = (
     "EnterpriseOutContactsItem",
     "EnterprisePage",
     "FieldError",
+    "FundCreate",
+    "FundOut",
+    "FundPage",
     "GetBreakdownDimension",
     "GetBreakdownFormatType0",
     "GetContractTotalsBy",
+    "GetPortfolioKindType0",
     "GetRecentEventsFormatType0",
     "GrantBody",
+    "HoldingOut",
+    "HoldingOutKind",
     "HomeDemand",
     "ImportCounts",
     "ImportReport",
@@ -203,7 +220,10 @@ __all__ = (
     "InboxItemOut",
     "InboxOut",
     "InferredField",
+    "InvestmentCreate",
     "InvestmentIn",
+    "InvestmentOut",
+    "InvestmentPage",
     "IpOwnership",
     "KpiBreakdownPage",
     "KpiBreakdownRow",
@@ -241,6 +261,8 @@ __all__ = (
     "PersonPage",
     "PersonRole",
     "PersonStatus",
+    "PortfolioOut",
+    "PortfolioTotals",
     "Problem",
     "Reason",
     "ReasonBody",

@@ -14,7 +14,7 @@ class FundCreate:
     """
     Attributes:
         committed_capital (float | str): The fund's total committed capital (CNY)
-        established_on (datetime.date): The day the fund was established (China time); not in the future
+        established_on (datetime.date): The day it was established (the institute's calendar); not in the future
         institute_commitment (float | str): The institute's own commitment; its stake (commitment / capital) must lie
             within policy
         manager (str): The fund's manager (general partner)

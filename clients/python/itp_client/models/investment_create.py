@@ -18,7 +18,7 @@ class InvestmentCreate:
     Attributes:
         amount (float | str):
         company (str):
-        invested_on (datetime.date): Value date (China time); not in the future
+        invested_on (datetime.date): Value date (the institute's calendar); not in the future
         contract_id (None | Unset | UUID): The contract whose technology it commercialises
         note (None | str | Unset):
         stake_percent (float | None | str | Unset): The stake in the company it buys
