@@ -13,13 +13,14 @@ SCHEMAS="$TOOLS/schemas"
 OUT="$ROOT/test-output/deploy"
 KUBERNETES_VERSIONS=(1.30.0 1.37.0)
 OVERLAYS=(dev dev/release prod prod/release operators)
-# No registry serves Strimzi's CRDs (Maven Central's io.strimzi:api has none; npm's
-# @kubernetes-models/strimzi-kafka-operator only compiled validators): its kinds are not validated.
-UNVALIDATED_KINDS=Kafka,KafkaNodePool,KafkaTopic,KafkaUser
+# No registry serves Strimzi's CRDs as files for kubeconform (Maven Central's io.strimzi:api has
+# none); npm's @kubernetes-models/strimzi-kafka-operator (pinned in deploy/ci/strimzi) carries them
+# as compiled validators, which strimzi/validate.mjs runs on those kinds instead.
+STRIMZI_KINDS=Kafka,KafkaNodePool,KafkaTopic,KafkaUser
 
 go_pin() { sed -n "s|^# go: \(.*/$1@.*\)\$|\1|p" deploy/ci/tools.lock; }
 
-want="$(sha256sum deploy/ci/tools.lock deploy/ci/schemas.py | sha256sum | cut -c1-16)"
+want="$(sha256sum deploy/ci/tools.lock deploy/ci/schemas.py deploy/ci/strimzi/package-lock.json | sha256sum | cut -c1-16)"
 if [[ ! -x "$TOOLS/bin/kubeconform" || "$(cat "$TOOLS/.lock-sha" 2>/dev/null)" != "$want" ]]; then
   echo "== installing the deployment checkers and schemas into .venv-tools" >&2
   python3 -m venv "$TOOLS"
@@ -33,6 +34,7 @@ if [[ ! -x "$TOOLS/bin/kubeconform" || "$(cat "$TOOLS/.lock-sha" 2>/dev/null)" !
   cnpg="$(go_pin cloudnative-pg)"
   cnpg_dir="$(cd "$TOOLS" && go mod download -json "$cnpg" | "$TOOLS/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
   "$TOOLS/bin/python" deploy/ci/schemas.py crds "$SCHEMAS/crds" "$cnpg_dir"/config/crd/bases/*.yaml
+  (cd deploy/ci/strimzi && npm ci --no-audit --no-fund --silent)
   echo "$want" >"$TOOLS/.lock-sha"
 fi
 
@@ -51,7 +53,7 @@ for overlay in "${OVERLAYS[@]}"; do
   rendered="$OUT/${overlay//\//-}.yaml"
   kustomize_build "deploy/k8s/overlays/$overlay" >"$rendered"
   for version in "${KUBERNETES_VERSIONS[@]}"; do
-    "$TOOLS/bin/kubeconform" -strict -summary -skip "$UNVALIDATED_KINDS" -kubernetes-version "$version" \
+    "$TOOLS/bin/kubeconform" -strict -summary -skip "$STRIMZI_KINDS" -kubernetes-version "$version" \
       -schema-location "$SCHEMAS/kubernetes/{{ .NormalizedKubernetesVersion }}-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
       -schema-location "$SCHEMAS/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
       "$rendered" >"$OUT/kubeconform-${overlay//\//-}-$version.txt" || {
@@ -60,6 +62,13 @@ for overlay in "${OVERLAYS[@]}"; do
       exit 1
     }
   done
+  if grep -q "strimzi.io/" "$rendered"; then
+    "$TOOLS/bin/python" -c 'import json, sys, yaml; [print(json.dumps(d)) for d in yaml.safe_load_all(open(sys.argv[1])) if d]' \
+      "$rendered" | (cd deploy/ci/strimzi && node validate.mjs) || {
+      echo "deploy/k8s/overlays/$overlay: Strimzi resources invalid against Strimzi's CRD schemas" >&2
+      exit 1
+    }
+  fi
   "$TOOLS/bin/checkov" --config-file deploy/ci/checkov.yaml -f "$rendered" >"$OUT/checkov-${overlay//\//-}.txt" 2>&1 || {
     cat "$OUT/checkov-${overlay//\//-}.txt"
     echo "checkov failed on deploy/k8s/overlays/$overlay" >&2
