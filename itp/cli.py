@@ -409,6 +409,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from services.talent.main import definition as talent_def
     from shared.db import create_engine
     from shared.outbox import OutboxSignal, UnitOfWorkFactory
+    from shared.progress import Progress
     from shared.relay import wake_relay
     from shared.runtime import database_url_for
 
@@ -422,7 +423,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
             for d in (demand_def, talent_def)
         ]
         try:
-            loaded = await load(*uows)
+            with Progress("demo data") as shown:
+                loaded = await load(uows[0], uows[1], progress=shown)
             for engine in engines.values():
                 await wake_relay(engine)  # the running services publish the events now
             return loaded

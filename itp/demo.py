@@ -27,6 +27,7 @@ from services.demand.service import DemandService
 from services.talent.imports import TalentImporter
 from shared.bulk import SourceRow
 from shared.outbox import UnitOfWorkFactory
+from shared.progress import Progress
 
 SEED = 2020
 CENTERS_2019, CENTERS_2020 = 59, 54
@@ -247,11 +248,16 @@ def _talent(rng: random.Random) -> bytes:
     return b"\n".join(orjson.dumps(r) for r in rows)
 
 
-async def load(demand_uow: UnitOfWorkFactory, talent_uow: UnitOfWorkFactory) -> dict[str, int]:
-    """Load the demo data through the two imports (twice changes nothing)."""
+async def load(
+    demand_uow: UnitOfWorkFactory, talent_uow: UnitOfWorkFactory, progress: Progress | None = None
+) -> dict[str, int]:
+    """Load the demo data through the two imports (twice changes nothing); ``progress`` shows how far."""
     data = generate()
-    talent = await TalentImporter(talent_uow).run(data.talent, "jsonl")
-    history = await HistoryImporter(DemandService(demand_uow)).run_rows(data.history)
+    shown = progress if progress is not None else Progress("demo data", enabled=False)
+    shown.restart("demo data: carriers and people")
+    talent = await TalentImporter(talent_uow, shown.update).run(data.talent, "jsonl")
+    shown.restart("demo data: enterprises, centers and demands")
+    history = await HistoryImporter(DemandService(demand_uow)).run_rows(data.history, progress=shown.update)
     problems = [*talent.problems, *history.problems]
     if problems:
         raise RuntimeError(f"the demo data does not import: {problems[:3]}")

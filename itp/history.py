@@ -79,12 +79,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
     with ProgressLine("importing steps") as shown:
-
-        def progress(done: int, total: int) -> None:
-            shown.total = total
-            shown.advance(done - shown.done)
-
-        report = asyncio.run(import_history(rows, unreadable, database_url=url, progress=progress))
+        report = asyncio.run(import_history(rows, unreadable, database_url=url, progress=shown.update))
     if args.json:
         print(orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2).decode())
     else:

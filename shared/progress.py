@@ -60,6 +60,17 @@ class Progress:
             self._drawn = now
             self._draw(self.line(now))
 
+    def restart(self, what: str, total: int | None = None) -> None:
+        """The next phase of the same command, counted from zero on the same line."""
+        self.what, self.total, self.done = what, total, 0
+        self._started = time.monotonic()
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """The callback for code that reports ``(done, total)`` itself (an importer)."""
+        if total is not None:
+            self.total = total
+        self.advance(done - self.done)
+
     def _draw(self, text: str) -> None:
         if not self.tty:
             self.stream.write(text + "\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -23,16 +24,24 @@ from services.talent.schemas import ImportReport
 from shared.bulk import Format, UnreadableFile, format_for
 from shared.db import create_engine
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
+from shared.progress import Progress
 from shared.relay import wake_relay
 from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
 
 
-async def import_file(data: bytes, fmt: Format, *, record_type: str | None, database_url: str) -> ImportReport:
+async def import_file(
+    data: bytes,
+    fmt: Format,
+    *,
+    record_type: str | None,
+    database_url: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     engine = create_engine(database_url, pool_size=2)
     try:
         uow = UnitOfWorkFactory(engine, definition.outbox, source="/itp/talent", signal=OutboxSignal())
-        report = await TalentImporter(uow).run(data, fmt, record_type=record_type)
+        report = await TalentImporter(uow, progress).run(data, fmt, record_type=record_type)
         await wake_relay(engine)  # the service's relay publishes the events now, not at its next poll
         return report
     finally:
@@ -80,7 +89,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     url = args.database_url or database_url_for("talent", ServiceSettings(service_name="talent"))
     try:
-        report = asyncio.run(import_file(data, fmt, record_type=args.type, database_url=url))
+        with Progress("importing rows") as shown:
+            report = asyncio.run(import_file(data, fmt, record_type=args.type, database_url=url, progress=shown.update))
     except UnreadableFile as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2

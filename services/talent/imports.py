@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -135,14 +136,24 @@ class CarrierIndex:
 
 
 class TalentImporter:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    """``progress(done, total)`` hears of every row handled (a terminal shows it: shared/progress.py)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, progress: Callable[[int, int], None] | None = None) -> None:
         self.uow = uow
+        self.progress = progress
+        self._done = self._total = 0
+
+    def _handled(self) -> None:
+        self._done += 1
+        if self.progress is not None:
+            self.progress(self._done, self._total)
 
     async def run(self, data: bytes, fmt: Format, *, record_type: str | None = None) -> ImportReport:
         """Import one file; ``record_type`` (carriers or people) applies to rows without a ``type``."""
         default = RECORD_TYPES.get((record_type or "").strip().lower()) if record_type else None
         rows, unreadable = read_rows(data, fmt)
         out = _Outcome(rows=len(rows) + len(unreadable))
+        self._done, self._total = len(unreadable), out.rows
         for bad in unreadable:
             out.problems.append(RowProblem(line=bad.line, record=None, key=None, reason=bad.reason, errors=bad.errors))
         by_type: dict[str, list[SourceRow]] = {"carrier": [], "person": []}
@@ -176,6 +187,7 @@ class TalentImporter:
         valid: list[tuple[int, str, dict[str, Any]]] = []
         first_line: dict[str, tuple[int, dict[str, Any]]] = {}
         for row in rows:
+            self._handled()
             values = dict(row.values)
             for name in CARRIER_LISTS:
                 if name in values:
@@ -270,6 +282,7 @@ class TalentImporter:
         valid: list[tuple[int, dict[str, Any]]] = []
         first_line: dict[str, tuple[int, dict[str, Any]]] = {}
         for row in rows:
+            self._handled()
             hint = str(row.values.get("name") or "") or None
             try:
                 data = _validate(PersonCreate, self._person_values(row, index), hint)
