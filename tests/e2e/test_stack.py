@@ -133,7 +133,8 @@ async def test_an_independent_client_reads_demand_submitted(stack: dict[str, Any
 async def test_one_trace_from_the_gateway_through_kafka_to_the_consumers(stack: dict[str, Any]) -> None:
     """A portal's POST is one trace: the gateway's span, the demand service's, the relay's
     publish, the matching consumer's (a child of the span that wrote the event, across Kafka) and
-    the publish of what that consumer wrote; the answer names the trace in ``traceresponse``."""
+    the publish of what that consumer wrote, and the dashboard's projection; the answer names the
+    trace in ``traceresponse``."""
     gateway: httpx.AsyncClient = stack["gateway"]
     r = await gateway.post(
         "/api/v1/enterprises",
@@ -164,6 +165,7 @@ async def test_one_trace_from_the_gateway_through_kafka_to_the_consumers(stack: 
             ("itp-demand", f"publish {demand_topic}"),
             ("itp-matching", f"process {demand_topic}"),
             ("itp-matching", f"publish {matching_topic}"),
+            ("itp-dashboard", f"process {demand_topic}"),
         ]
         return found if all(w in found for w in wanted) else None
 
@@ -181,3 +183,5 @@ async def test_one_trace_from_the_gateway_through_kafka_to_the_consumers(stack: 
     consumed = spans[("itp-matching", f"process {demand_topic}")]
     assert consumed["parent_id"] == written["span_id"], "across Kafka, a child of the span that wrote the event"
     assert spans[("itp-matching", f"publish {matching_topic}")]["parent_id"] == consumed["span_id"]
+    projected = spans[("itp-dashboard", f"process {demand_topic}")]
+    assert projected["parent_id"] == written["span_id"], "the dashboard's projection is in the same trace"
