@@ -23,7 +23,7 @@ from shared.testing import auth_headers
 from tests.e2e.slice import new_credit_code
 
 STAFF = auth_headers("admin", subject="faults-operator")
-REQUEST_DEADLINE_S = 120.0  # a request still failing after this long is abandoned (and reported)
+REQUEST_DEADLINE_S = 300.0  # a request still failing after this long is abandoned (and reported)
 
 FIELDS = (
     ("energy.batteries", "固态锂电池电解质开发", "锂离子电池正极材料、固态电解质、电池热管理与安全评估。", "固态电池"),

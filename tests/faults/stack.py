@@ -69,7 +69,7 @@ class Stack:
         self.start(name)
         await self.wait_ready([name])
 
-    async def wait_ready(self, names: list[str] | tuple[str, ...] = ALL, timeout_s: float = 90.0) -> None:
+    async def wait_ready(self, names: list[str] | tuple[str, ...] = ALL, timeout_s: float = 240.0) -> None:
         deadline = time.monotonic() + timeout_s
         pending = list(names)
         async with httpx.AsyncClient(timeout=3) as probe:
