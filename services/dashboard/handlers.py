@@ -22,6 +22,7 @@ from shared.events.base import DomainEvent, registered_events
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
+from shared.visibility import Sight
 
 Apply = Callable[[UnitOfWork, Any, Envelope], Awaitable[None]]
 
@@ -71,16 +72,16 @@ def projection_handlers(projection: Projection) -> dict[type[DomainEvent], Apply
     }
 
 
-# The events of the running batch (``batch_scope``): remembered and announced at its end.
-_BATCH: ContextVar[list[Envelope] | None] = ContextVar("dashboard_batch", default=None)
+# The events of the running batch (``batch_scope``) with what a viewer sees of each: remembered
+# and announced at its end.
+_BATCH: ContextVar[list[tuple[Envelope, Sight]] | None] = ContextVar("dashboard_batch", default=None)
 
 
-async def remember(projection: Projection, uow: UnitOfWork, envelopes: list[Envelope]) -> None:
-    """Keep the events among the latest ones and announce them (after the commit); what a viewer
-    sees of each is read only when something is broadcast (not in a rebuild)."""
-    sights = await projection.remember(uow, envelopes, sights=announcing())
-    for envelope, seen in zip(envelopes, sights, strict=True):
-        announce(envelope, seen=seen)
+async def remember(projection: Projection, uow: UnitOfWork, seen: list[tuple[Envelope, Sight]]) -> None:
+    """Keep the events among the latest ones and announce them (after the commit)."""
+    await projection.remember(uow, [envelope for envelope, _ in seen])
+    for envelope, sight in seen:
+        announce(envelope, seen=sight)
 
 
 def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
@@ -90,11 +91,14 @@ def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
         async def handle(uow: UnitOfWork, event: DomainEvent, envelope: Envelope) -> None:
             if apply is not None:
                 await apply(uow, event, envelope)
+            # What a viewer sees of it is read now, as this event leaves the demand (a later event
+            # of the batch may publish it), and only when something is broadcast (not in a rebuild).
+            sight = (await projection.sights(uow, [envelope]))[0] if announcing() else Sight.FULL
             batch = _BATCH.get()
             if batch is not None:
-                batch.append(envelope)
+                batch.append((envelope, sight))
             else:
-                await remember(projection, uow, [envelope])
+                await remember(projection, uow, [(envelope, sight)])
 
         return handle
 
@@ -107,7 +111,7 @@ def build_batch_scope(projection: Projection) -> BatchScope:
 
     @asynccontextmanager
     async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
-        batch: list[Envelope] = []
+        batch: list[tuple[Envelope, Sight]] = []
         token = _BATCH.set(batch)
         try:
             yield

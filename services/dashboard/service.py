@@ -254,25 +254,26 @@ class Projection:
         await repo.contract_stage(e.contract_id, "terminated", e.terminated_at)
 
     # -- every event ------------------------------------------------------------------------
-    async def remember(self, uow: UnitOfWork, envelopes: Sequence[Envelope], *, sights: bool = True) -> list[Sight]:
-        """Keep the events among the latest ones (a few statements for all of them); with
-        ``sights``, say for each what a dashboard viewer sees of the demand it is about (``FULL``
-        for an event about no demand) as the transaction leaves it."""
-        repo = DashboardRepository(uow.conn)
+    async def remember(self, uow: UnitOfWork, envelopes: Sequence[Envelope]) -> None:
+        """Keep the events among the latest ones (a few statements for all of them)."""
         types = [domain.short_type(env.type) for env in envelopes]
-        await repo.remember_events(
+        await DashboardRepository(uow.conn).remember_events(
             [(env.id, t, env.subject, env.time or datetime.now(UTC)) for env, t in zip(envelopes, types, strict=True)]
         )
-        if not sights:
-            return [Sight.FULL] * len(envelopes)
+
+    async def sights(self, uow: UnitOfWork, envelopes: Sequence[Envelope]) -> list[Sight]:
+        """What a dashboard viewer sees of the demand each event is about (``FULL`` for an event
+        about no demand), as the transaction stands now: asked right after an event is applied,
+        an event from before a demand's publication stays unseen even if the same batch then
+        publishes it."""
         about: list[uuid.UUID | str | None] = []
-        for env, t in zip(envelopes, types, strict=True):
-            demand = domain.demand_of(t, env.data)
+        for env in envelopes:
+            demand = domain.demand_of(domain.short_type(env.type), env.data)
             try:
                 about.append(None if demand is None else uuid.UUID(demand))
             except ValueError:
                 about.append("")  # not a demand's id: seen not at all
-        seen = await repo.viewer_sights(d for d in about if isinstance(d, uuid.UUID))
+        seen = await DashboardRepository(uow.conn).viewer_sights(d for d in about if isinstance(d, uuid.UUID))
         return [
             Sight.FULL if d is None else seen.get(d, Sight.NONE) if isinstance(d, uuid.UUID) else Sight.NONE
             for d in about

@@ -175,10 +175,10 @@ class FundEstablished(_FundEvent):
     recorded_at: datetime
 
 
-class FundInvestmentMade(_FundEvent):
+class FundInvested(_FundEvent):
     """A fund invested in a company (never beyond its committed capital)."""
 
-    TYPE: ClassVar[str] = "FundInvestmentMade"
+    TYPE: ClassVar[str] = "FundInvested"
 
     fund_id: UUID
     investment_id: UUID

@@ -26,7 +26,7 @@ from services.contracts.problems import domain_problem
 from services.contracts.tables import funds as funds_table
 from shared.auth import Actor, Role
 from shared.calendar import institute_today
-from shared.events.contracts import FundEstablished, FundInvestmentMade
+from shared.events.contracts import FundEstablished, FundInvested
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.problems import NotFound, Problem
 
@@ -200,7 +200,7 @@ class FundService:
             }
         )
         uow.emit(
-            FundInvestmentMade(
+            FundInvested(
                 fund_id=fund_id,
                 investment_id=investment_id,
                 company=data.company,

@@ -48,6 +48,8 @@ const TYPE_LABELS = {
   MilestoneRejected: "里程碑退回 Milestone rejected",
   PaymentRecorded: "付款记录 Payment recorded",
   GrantConvertedToEquity: "拨投转股 Grant converted to equity",
+  FundEstablished: "基金设立 Fund established",
+  FundInvested: "基金投资 Fund invested",
   ContractCompleted: "合同完成 Contract completed",
   ContractTerminated: "合同终止 Contract terminated",
 };

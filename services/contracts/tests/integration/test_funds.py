@@ -123,7 +123,7 @@ async def test_a_fund_never_invests_beyond_its_committed_capital_even_two_at_onc
         i["id"] for i in (await svc.client.get(f"/api/v1/funds/{f['id']}/investments", headers=STAFF)).json()["items"]
     }
     types = [e["type"] for e in await _events(svc, f["id"])]
-    assert types == ["cn.jitri.itp.FundEstablished.v1"] + ["cn.jitri.itp.FundInvestmentMade.v1"] * 2
+    assert types == ["cn.jitri.itp.FundEstablished.v1"] + ["cn.jitri.itp.FundInvested.v1"] * 2
     r = await _invest(svc, f, "1.00", invested_on="2019-01-01")  # before the fund existed
     assert r.status_code == 422, r.text
 

@@ -137,6 +137,7 @@ async def test_a_batch_is_one_transaction_and_announces_each_event_once_after_it
     s = scenario.build()
     broadcaster = Broadcaster(queue_size=len(s.envelopes) + 10)
     watching = broadcaster.subscribe(None, Audience.FULL)
+    viewer = broadcaster.subscribe(None, Audience.VIEWER)
     projection = Projection()
     consumer = EventConsumer(
         group=f"dashboard-test-{uuid.uuid4().hex[:8]}",
@@ -168,6 +169,11 @@ async def test_a_batch_is_one_transaction_and_announces_each_event_once_after_it
     assert {r["id"] for r in remembered} == {e.id for e in s.envelopes}
     announced = [watching.queue.get_nowait() for _ in range(watching.queue.qsize())]
     assert [f.split(b"\n", 1)[0] for f in announced] == [f"id: {e.id}".encode() for e in s.envelopes]
+    # A viewer sees a demand from its publication on, even when the batch that submitted it also
+    # published it: what a viewer sees of an event is what it saw when that event was applied.
+    seen_by_viewer = [viewer.queue.get_nowait() for _ in range(viewer.queue.qsize())]
+    assert any(b"event: DemandPublished" in f for f in seen_by_viewer)
+    assert not any(b"event: DemandSubmitted" in f for f in seen_by_viewer)
 
     assert await consumer.apply_in_order(messages) == (messages[-1], None)  # redelivered: nothing again
     assert consumer.stats.duplicates == len(s.envelopes)
