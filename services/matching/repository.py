@@ -387,6 +387,18 @@ class MatchingRepository:
         )
         return bool(result.rowcount)
 
+    async def demands_of_completed_contracts(self, carrier_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self.conn.execute(
+            sa.select(contract_records.c.demand_id)
+            .where(
+                contract_records.c.carrier_id == carrier_id,
+                contract_records.c.status == "completed",
+                contract_records.c.demand_id.is_not(None),
+            )
+            .distinct()
+        )
+        return [r.demand_id for r in rows]
+
     async def carriers_with_completed_contracts_for(self, demand_id: uuid.UUID) -> list[uuid.UUID]:
         rows = await self.conn.execute(
             sa.select(contract_records.c.carrier_id)

@@ -301,7 +301,10 @@ class MatchingService:
         updated = isinstance(e, talent_ev.CarrierProfileUpdated)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
-        await repo.serialise(e.carrier_id)
+        # The demands of its completed contracts are locked with it, all at once and in one order:
+        # its track record takes their fields, so a demand opening at the same moment then sees the
+        # carrier, or this sees the demand (locking the carrier alone, each missed the other).
+        await repo.serialise(e.carrier_id, *await repo.demands_of_completed_contracts(e.carrier_id))
         now = datetime.now(UTC)
         changed, renamed = await repo.upsert_carrier(
             {
@@ -417,11 +420,7 @@ class MatchingService:
         published = isinstance(e, demand_ev.DemandPublished)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
-        # The carriers whose track record takes this demand's fields are locked with it, all at
-        # once in one order: a carrier registered at the same moment then sees the demand, or this
-        # sees the carrier (locking the demand alone, each missed the other).
-        track_carriers = await repo.carriers_with_completed_contracts_for(e.demand_id)
-        await repo.serialise(e.demand_id, *track_carriers)
+        await repo.serialise(e.demand_id)
         now = datetime.now(UTC)
         await repo.upsert_demand(
             {
@@ -448,7 +447,7 @@ class MatchingService:
         )
         # A contract for this demand may have been seen first (another topic): its track
         # record entry takes the demand's fields now.
-        for carrier_id in track_carriers:
+        for carrier_id in await repo.carriers_with_completed_contracts_for(e.demand_id):
             if await repo.refresh_track(carrier_id, now) and not self.replaying:
                 await self._carrier_row_changed(uow, repo, carrier_id, trigger="track_record_changed")
         if self.replaying:
