@@ -6,7 +6,7 @@ import base64
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -70,17 +70,17 @@ def parse_if_match(header: str | None) -> int | None:
     raise Problem(412, "precondition-failed", f"If-Match {header!r} does not name a version of this resource")
 
 
-KeyValue = datetime | Decimal | None
+KeyValue = datetime | date | Decimal | None
 
 
 def keyset_cursor(kind: str, value: KeyValue, ident: uuid.UUID) -> str:
     """A cursor after the row ``(value, ident)`` of a list ordered by ``kind`` (e.g. "demands:-budget")."""
-    text = value.isoformat() if isinstance(value, datetime) else (str(value) if value is not None else None)
+    text = value.isoformat() if isinstance(value, date) else (str(value) if value is not None else None)
     return encode_cursor([kind, text, str(ident)])
 
 
 def parse_keyset_cursor(
-    cursor: str, kind: str, value_type: type[datetime] | type[Decimal]
+    cursor: str, kind: str, value_type: type[datetime] | type[date] | type[Decimal]
 ) -> tuple[KeyValue, uuid.UUID]:
     """The typed ``(value, id)`` of a cursor; a 400 problem for anything this list did not give out
     (another list's or another sort's cursor, a truncated or edited one)."""
@@ -91,7 +91,12 @@ def parse_keyset_cursor(
             raise ValueError(f"cursor of {got_kind!r}, not {kind!r}")
         value: KeyValue = None
         if text is not None:
-            value = datetime.fromisoformat(text) if value_type is datetime else Decimal(str(text))
+            if value_type is datetime:
+                value = datetime.fromisoformat(text)
+            elif value_type is date:
+                value = date.fromisoformat(text)
+            else:
+                value = Decimal(str(text))
         return value, uuid.UUID(str(ident))
     except (ValueError, TypeError, ArithmeticError) as exc:
         raise Problem(400, "bad-cursor", "the cursor is not one this list gave out (or the sort changed)") from exc

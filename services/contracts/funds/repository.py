@@ -12,26 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import Contract
 from services.contracts.tables import fund_investments, funds, portfolio_holdings
-from shared.pagination import decode_cursor, encode_cursor, page
-from shared.problems import Problem
+from shared.pagination import keyset_cursor, page, parse_keyset_cursor
 
 Page = tuple[list[dict[str, Any]], str | None]
-
-
-def _cursor(kind: str, day: date, ident: uuid.UUID) -> str:
-    return encode_cursor([kind, day.isoformat(), str(ident)])
-
-
-def _after(cursor: str | None, kind: str) -> tuple[date, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    try:
-        got, day, ident = decode_cursor(cursor)
-        if got != kind:
-            raise ValueError(got)
-        return date.fromisoformat(str(day)), uuid.UUID(str(ident))
-    except (ValueError, TypeError) as exc:
-        raise Problem(400, "bad-cursor", "the cursor is not one this list gave out") from exc
 
 
 async def _page(
@@ -46,11 +29,11 @@ async def _page(
     day_key: str,
 ) -> Page:
     """Newest day first, then id: fetch limit + 1, cut, and say where the next page starts."""
-    after = _after(cursor, kind)
-    if after is not None:
-        stmt = stmt.where(sa.tuple_(day, ident) < sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
+    if cursor is not None:
+        after, after_id = parse_keyset_cursor(cursor, kind, date)
+        stmt = stmt.where(sa.tuple_(day, ident) < sa.tuple_(sa.literal(after), sa.literal(after_id)))
     rows = [dict(r._mapping) for r in await conn.execute(stmt.order_by(day.desc(), ident.desc()).limit(limit + 1))]
-    return page(rows, limit, lambda r: _cursor(kind, r[day_key], r["id"]))
+    return page(rows, limit, lambda r: keyset_cursor(kind, r[day_key], r["id"]))
 
 
 class FundRepository:
