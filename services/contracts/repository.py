@@ -43,7 +43,7 @@ from services.contracts.tables import (
     milestones,
     payments,
 )
-from services.contracts.views import stored_view
+from services.contracts.views import RENDERER, stored_view
 from shared.db import UTCDateTime
 
 TotalsBy = Literal["carrier", "center", "project_manager", "month"]
@@ -239,9 +239,13 @@ def _contract_values(c: Contract) -> dict[str, Any]:
         "version": c.version,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
-        "view": stored_view(c),
-        "view_version": c.version,
+        **_view_values(c),
     }
+
+
+def _view_values(c: Contract) -> dict[str, Any]:
+    """The stored view of ``c`` and its stamps (the row version it shows, its renderer)."""
+    return {"view": stored_view(c), "view_version": c.version, "view_renderer": RENDERER}
 
 
 _c = contracts.c
@@ -274,8 +278,10 @@ _LIST_CONDITIONS: dict[str, sa.ColumnElement[bool]] = {
     "after": sa.tuple_(_c.created_at, _c.id)
     < sa.tuple_(sa.bindparam("after_created_at", type_=UTCDateTime()), sa.bindparam("after_id", type_=sa.Uuid())),
 }
-# The stored view only while it shows the row's current version.
-_SERVED_VIEW = sa.case((_c.view_version == _c.version, _c.view)).label("view")
+# The stored view only while it shows the row's current version, rendered by the current renderer.
+_SERVED_VIEW = sa.case(
+    (sa.and_(_c.view_version == _c.version, _c.view_renderer == sa.literal_column(str(RENDERER))), _c.view)
+).label("view")
 # One contract's parties, version and current stored view (NULL when missing or left behind).
 _SERVED_ONE = sa.select(_c.enterprise_id, _c.carrier_id, _c.version, _SERVED_VIEW).where(
     _c.id == sa.bindparam("contract_id")
@@ -447,6 +453,22 @@ class ContractRepository:
                 view = stored_view(c)
             out.append(view)
         return out
+
+    async def contract_ids(self, *, after: uuid.UUID | None, limit: int) -> list[uuid.UUID]:
+        """Contract ids in id order, after ``after``."""
+        stmt = sa.select(_c.id).order_by(_c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(_c.id > after)
+        return [uuid.UUID(str(i)) for i in (await self.conn.execute(stmt)).scalars()]
+
+    async def count(self) -> int:
+        return int((await self.conn.execute(sa.select(sa.func.count()).select_from(contracts))).scalar_one())
+
+    async def store_view(self, c: Contract) -> None:
+        """Store the view of ``c`` as read (a row a writer moved on since keeps the writer's view)."""
+        await self.conn.execute(
+            sa.update(contracts).where(_c.id == c.id, _c.version == c.version).values(**_view_values(c))
+        )
 
     async def list_versions(self, contract_id: uuid.UUID, *, after: int | None, limit: int) -> list[dict[str, Any]]:
         stmt = sa.select(contract_versions).where(contract_versions.c.contract_id == contract_id)

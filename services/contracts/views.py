@@ -1,8 +1,9 @@
 """How a contract is shown: the one rendering of a contract (and of a recorded payment).
 
 Every write stores the rendered contract in ``contracts.view`` (see the repository), in the
-same statement that writes the contract's row, stamped with the row version it shows; the
-list route answers with those stored bytes instead of loading and rendering each contract.
+same statement that writes the contract's row, stamped with the row version it shows and the
+``RENDERER`` that rendered it; reads serve the stored bytes only while both are current, and
+render the contract afresh otherwise (``itp views refresh`` stores them again after a deploy).
 The view depends on the contract's state only (never on the caller or the clock), which is
 what makes storing it correct.
 """
@@ -26,6 +27,10 @@ from services.contracts.domain import (
     terms_to_json,
 )
 from shared.responses import dumps
+
+# The version of ``contract_view``'s output: bump it with any change to what it shows, so that the
+# views stored by the previous release are never served (they are rendered afresh until refreshed).
+RENDERER = 1
 
 
 def contract_view(c: Contract) -> dict[str, Any]:
