@@ -8,8 +8,8 @@ from services.contracts.domain import (
     IllegalTransition,
     RuleViolation,
     UnknownMilestone,
-    jsonable,
 )
+from services.contracts.serialise import jsonable
 from shared.problems import NotFound, Problem
 
 

@@ -20,12 +20,9 @@ from services.contracts.domain import (
     MilestoneStatus,
     Payment,
     allowed_milestone_actions,
-    conversion_to_json,
-    investment_to_json,
-    signature_to_json,
     signing_problems,
-    terms_to_json,
 )
+from services.contracts.serialise import to_json
 from shared.responses import dumps
 
 # The version of ``contract_view``'s output: bump it with any change to what it shows, so that the
@@ -41,8 +38,8 @@ def contract_view(c: Contract) -> dict[str, Any]:
     if negotiated is not None:
         signing = {
             "version": c.negotiated_version,
-            "enterprise_signature": signature_to_json(c.enterprise_signature),
-            "carrier_signature": signature_to_json(c.carrier_signature),
+            "enterprise_signature": to_json(c.enterprise_signature),
+            "carrier_signature": to_json(c.carrier_signature),
             "problems": signing_problems(negotiated),
         }
     return {
@@ -93,14 +90,14 @@ def contract_view(c: Contract) -> dict[str, Any]:
         "milestones_total": t.milestones_total,
         "paid_total": c.paid_total,
         "outstanding": ZERO if c.status is ContractStatus.TERMINATED else c.value - c.paid_total,
-        "investment": investment_to_json(t.investment),
-        "conversion": conversion_to_json(c.conversion),
+        "investment": to_json(t.investment),
+        "conversion": to_json(c.conversion),
         "contract_version": c.contract_version,
         "signing": signing,
         "amendment": (
             {
                 "version": c.latest_version,
-                "terms": terms_to_json(c.proposal),
+                "terms": to_json(c.proposal),
                 "changes": c.proposal_changes,
             }
             if c.proposal is not None
