@@ -32,12 +32,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.talent import domain
+from services.talent.domain import SubjectType
 from services.talent.repository import TalentRepository
 from services.talent.schemas import CarrierCreate, ImportCounts, ImportReport, PersonCreate, RowProblem
-from services.talent.service import (
+from services.talent.usecases.profiles import (
     CARRIER_PROFILE,
     PERSON_PROFILE,
-    SubjectType,
     capacity_changed,
     carrier_columns,
     carrier_registered,
