@@ -19,7 +19,7 @@ from services.talent.repository import (
     PersonFilters,
     TalentRepository,
 )
-from services.talent.schemas import CarrierCreate, PersonCreate
+from services.talent.schemas import CarrierCreate, PersonContact, PersonCreate
 from services.talent.usecases.common import (
     CARRIERS_NEWEST,
     PEOPLE_NEWEST,
@@ -57,50 +57,26 @@ def carrier_columns(data: CarrierCreate) -> dict[str, Any]:
 CARRIER_PROFILE = tuple(CarrierCreate.model_fields)
 
 
+# A person's stored profile: the fields of the body that creates it, its contact data flattened.
+CONTACT_COLUMNS = tuple(PersonContact.model_fields)
+PERSON_PROFILE = (*(name for name in PersonCreate.model_fields if name != "contact"), *CONTACT_COLUMNS)
+
+
 def person_columns(data: PersonCreate) -> dict[str, Any]:
     """The stored profile of a person, contact data included (without id, version, timestamps)."""
     return {
-        "name": data.name,
-        "name_en": data.name_en,
-        "title": data.title,
-        "roles": [r.value for r in data.roles],
+        **data.model_dump(mode="json", exclude={"contact"}),
         "carrier_id": data.carrier_id,
-        "university": data.university,
-        "fields": list(data.fields),
-        "keywords": list(data.keywords),
-        "languages": list(data.languages),
-        "capacity": data.capacity,
-        "status": data.status.value,
-        "email": data.contact.email,
-        "phone": data.contact.phone,
-        "wechat": data.contact.wechat,
+        **data.contact.model_dump(mode="json"),
         "name_key": domain.person_name_key(data.name, data.carrier_id, data.university),
         "search_text": domain.search_text(data.name, data.name_en, data.title, data.university, data.keywords),
     }
 
 
-PERSON_PROFILE = (
-    "name",
-    "name_en",
-    "title",
-    "roles",
-    "carrier_id",
-    "university",
-    "fields",
-    "keywords",
-    "languages",
-    "capacity",
-    "status",
-    "email",
-    "phone",
-    "wechat",
-)
-
-
 def person_input(row: dict[str, Any]) -> dict[str, Any]:
     """A stored person as the body that would create it (to merge a partial update into)."""
-    out = {k: row[k] for k in PERSON_PROFILE if k not in ("email", "phone", "wechat")}
-    out["contact"] = {k: row[k] for k in ("email", "phone", "wechat") if row.get(k)}
+    out = {k: row[k] for k in PERSON_PROFILE if k not in CONTACT_COLUMNS}
+    out["contact"] = {k: row[k] for k in CONTACT_COLUMNS if row.get(k)}
     return out
 
 
