@@ -21,10 +21,10 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from services.contracts.serialise import jsonable, to_json
 from shared.calendar import institute_month
 from shared.events import contracts as ev
 from shared.events.base import DomainEvent
+from shared.records import jsonable, to_json
 
 MONEY_QUANTUM = Decimal("0.01")
 PERCENT_QUANTUM = Decimal("0.01")

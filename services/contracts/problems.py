@@ -9,8 +9,8 @@ from services.contracts.domain import (
     RuleViolation,
     UnknownMilestone,
 )
-from services.contracts.serialise import jsonable
 from shared.problems import NotFound, Problem
+from shared.records import jsonable
 
 
 def domain_problem(exc: DomainError | ValueError) -> Problem:

@@ -22,7 +22,6 @@ from services.contracts.domain import (
     VersionRecord,
     VersionStatusChange,
 )
-from services.contracts.serialise import column, from_doc, to_json
 from services.contracts.tables import (
     accepted_matches,
     contract_history,
@@ -34,6 +33,7 @@ from services.contracts.tables import (
 )
 from services.contracts.views import RENDERER, stored_view
 from shared.db import UTCDateTime
+from shared.records import column, from_doc, to_json
 
 TotalsBy = Literal["carrier", "center", "project_manager", "month"]
 TOTALS_KEYS: dict[str, sa.Column[Any]] = {

@@ -22,7 +22,7 @@ from services.contracts.domain import (
     allowed_milestone_actions,
     signing_problems,
 )
-from services.contracts.serialise import to_json
+from shared.records import to_json
 from shared.responses import dumps
 
 # The version of ``contract_view``'s output: bump it with any change to what it shows, so that the

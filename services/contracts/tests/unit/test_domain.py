@@ -28,7 +28,6 @@ from services.contracts.domain import (
     money,
     signing_problems,
 )
-from services.contracts.serialise import from_doc, to_json
 from services.contracts.tests.unit.factories import (
     M1,
     M2,
@@ -44,6 +43,7 @@ from services.contracts.tests.unit.factories import (
 )
 from shared.calendar import institute_month
 from shared.events import contracts as ev
+from shared.records import from_doc, to_json
 
 S = ContractStatus
 MS = MilestoneStatus

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from services.contracts.domain import ContractType, Conversion, Milestone, MilestoneStatus, Party, Signature, Terms
-from services.contracts.serialise import column, from_doc, to_json
 from services.contracts.tests.unit.factories import M1, ready_terms
+from shared.records import column, from_doc, to_json
 
 AT = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
 

@@ -1,7 +1,7 @@
-"""The JSON forms of the contract's values (terms, milestones as planned, investment terms,
-signatures, conversions: what the history, a proposal and the API keep as JSON), and the
-column values of its rows, derived from the dataclasses in ``domain``: a field is written once,
-in its dataclass, and every form follows it (in its order, under its name).
+"""A domain's dataclasses as JSON documents and as the column values of their rows, and read
+back: a field is written once, in its dataclass, and every form follows it (in its order, under
+its name). The contracts' terms, signatures and conversions (history, proposals, API), and the
+rows of contracts, milestones and demands are kept this way.
 
 ``to_json``: money and percentages as decimal strings, ids as strings, dates and times in ISO
 8601, enums by value, nested values the same way. ``from_doc(cls, doc)`` reads such a document
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import types
 import typing
 import uuid
@@ -63,10 +62,16 @@ def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     return tuple(f for f in dataclasses.fields(cls) if f.init and f.compare)
 
 
-@functools.cache
+_READERS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
 def _readers(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, _reader(hints[f.name])) for f in _fields(cls))
+    """Each field's name and how to read its value, worked out once per class."""
+    readers = _READERS.get(cls)
+    if readers is None:
+        hints = typing.get_type_hints(cls)
+        readers = _READERS[cls] = tuple((f.name, _reader(hints[f.name])) for f in _fields(cls))
+    return readers
 
 
 def _reader(tp: Any) -> Callable[[Any], Any]:
@@ -78,8 +83,11 @@ def _reader(tp: Any) -> Callable[[Any], Any]:
     if typing.get_origin(tp) is tuple:  # tuple[X, ...]
         item = _reader(args[0])
         return lambda v: tuple(item(x) for x in v)
-    if dataclasses.is_dataclass(tp):
-        return lambda v: v if isinstance(v, tp) else from_doc(tp, v)
+    if typing.get_origin(tp) in (list, dict):  # list[X], dict[K, V]: as stored (a copy)
+        return typing.get_origin(tp)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        cls: type = tp
+        return lambda v: v if isinstance(v, cls) else from_doc(cls, v)
     if tp is Decimal:
         return lambda v: v if isinstance(v, Decimal) else Decimal(str(v))
     if tp is uuid.UUID:
