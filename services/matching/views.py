@@ -23,7 +23,6 @@ from shared import visibility
 from shared.responses import dumps
 from shared.visibility import Sight
 
-
 # The version of ``render``'s output: bump it with any change to what it shows, so that the views
 # stored by the previous release are never served (a read renders them afresh until
 # ``itp views refresh`` stores them again).
