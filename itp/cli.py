@@ -363,6 +363,32 @@ def cmd_apikey(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+# The services that store rendered views (each service layer's ``refresh_views`` renders them all again).
+VIEW_SERVICES = ("contracts", "matching")
+
+
+def cmd_views(args: argparse.Namespace) -> None:
+    """Render and store every stored view again, with the renderers of this release."""
+    from shared.bus.memory import InMemoryBus
+    from shared.progress import Progress
+    from shared.runtime import ServiceRuntime
+
+    async def run(name: str) -> int:
+        runtime = ServiceRuntime(definition(name), _settings(name), InMemoryBus())
+        try:
+            with Progress(f"refreshing {name} views", keep=True) as shown:
+                if name == "matching":  # counts its views as it goes, without a progress line yet
+                    n: int = await runtime.service.refresh_views()
+                    shown.advance(n)
+                    return n
+                return int(await runtime.service.refresh_views(shown))
+        finally:
+            await runtime.engine.dispose()
+
+    for name in args.service or VIEW_SERVICES:
+        print(f"refreshed {asyncio.run(run(name))} {name} view(s)")
+
+
 def cmd_rebuild(args: argparse.Namespace) -> None:
     """Rebuild a read model or projection from scratch by replaying the topics."""
     import importlib
@@ -553,6 +579,15 @@ def main(argv: list[str] | None = None) -> None:
     rb.add_argument("service", choices=["matching", "dashboard"], help="what to rebuild")
     rb.add_argument("rest", nargs=argparse.REMAINDER)
     rb.set_defaults(func=cmd_rebuild)
+
+    vw = command("views", help="the stored views (rendered read models) of contracts and matching")
+    vw_sub = vw.add_subparsers(dest="views_cmd", required=True)
+    vr = vw_sub.add_parser(
+        "refresh",
+        help="render and store every view again with this release's renderers (after a deploy that changed one)",
+    )
+    vr.add_argument("--service", action="append", choices=VIEW_SERVICES, help="only these (repeatable); default all")
+    vr.set_defaults(func=cmd_views)
 
     from services.talent import bulk_cli
 

@@ -24,6 +24,7 @@ from typing import Any
 from shared.calendar import institute_month
 from shared.events import contracts as ev
 from shared.events.base import DomainEvent
+from shared.records import jsonable, to_json
 
 MONEY_QUANTUM = Decimal("0.01")
 PERCENT_QUANTUM = Decimal("0.01")
@@ -460,7 +461,7 @@ def terms_diff(old: Terms, new: Terms) -> dict[str, object]:
         if a != b:
             out[name] = jsonable(b)
     if old.investment != new.investment:
-        out["investment"] = investment_to_json(new.investment)
+        out["investment"] = to_json(new.investment)
     before = {m.id: m for m in old.milestones}
     after = {m.id: m for m in new.milestones}
     added = [str(i) for i in after if i not in before]
@@ -1121,149 +1122,6 @@ class Contract:
             raise RuleViolation(
                 "already-converted", "the grant has been converted; its investment terms can no longer change"
             )
-
-
-# --- JSON forms (history, proposal, API) ---------------------------------------------------------
-
-
-def jsonable(v: Any) -> Any:
-    if isinstance(v, Decimal | uuid.UUID):
-        return str(v)
-    if isinstance(v, datetime | date):
-        return v.isoformat()
-    if isinstance(v, enum.Enum):
-        return v.value
-    return v
-
-
-def investment_to_json(inv: InvestmentTerms | None) -> dict[str, Any] | None:
-    if inv is None:
-        return None
-    return {
-        "grant_amount": str(inv.grant_amount),
-        "company": inv.company,
-        "stake_percent": jsonable(inv.stake_percent),
-        "conversion_valuation": jsonable(inv.conversion_valuation),
-        "team_holding_percent": jsonable(inv.team_holding_percent),
-        "equity_incentive_percent": jsonable(inv.equity_incentive_percent),
-    }
-
-
-def _dec(v: Any) -> Decimal | None:
-    return None if v is None else Decimal(str(v))
-
-
-def investment_from_json(doc: Mapping[str, Any] | None) -> InvestmentTerms | None:
-    if not doc:
-        return None
-    grant = _dec(doc["grant_amount"])
-    assert grant is not None
-    return InvestmentTerms(
-        grant_amount=grant,
-        company=doc.get("company"),
-        stake_percent=_dec(doc.get("stake_percent")),
-        conversion_valuation=_dec(doc.get("conversion_valuation")),
-        team_holding_percent=_dec(doc.get("team_holding_percent")),
-        equity_incentive_percent=_dec(doc.get("equity_incentive_percent")),
-    )
-
-
-def milestone_plan_to_json(m: MilestonePlan) -> dict[str, Any]:
-    return {
-        "id": str(m.id),
-        "title": m.title,
-        "deliverables": m.deliverables,
-        "due_on": m.due_on.isoformat(),
-        "amount": str(m.amount),
-    }
-
-
-def terms_to_json(t: Terms) -> dict[str, Any]:
-    return {
-        "contract_type": t.contract_type.value,
-        "title": t.title,
-        "value": str(t.value),
-        "scope": t.scope,
-        "starts_on": jsonable(t.starts_on),
-        "ends_on": jsonable(t.ends_on),
-        "ip_ownership": jsonable(t.ip_ownership),
-        "ip_enterprise_share": jsonable(t.ip_enterprise_share),
-        "ip_carrier_share": jsonable(t.ip_carrier_share),
-        "confidentiality": t.confidentiality.value,
-        "confidentiality_years": t.confidentiality_years,
-        "milestones": [milestone_plan_to_json(m) for m in t.milestones],
-        "investment": investment_to_json(t.investment),
-    }
-
-
-def terms_from_json(doc: Mapping[str, Any]) -> Terms:
-    value = _dec(doc["value"])
-    assert value is not None
-    return Terms(
-        contract_type=ContractType(doc["contract_type"]),
-        title=doc["title"],
-        value=value,
-        scope=doc.get("scope"),
-        starts_on=date.fromisoformat(doc["starts_on"]) if doc.get("starts_on") else None,
-        ends_on=date.fromisoformat(doc["ends_on"]) if doc.get("ends_on") else None,
-        ip_ownership=IpOwnership(doc["ip_ownership"]) if doc.get("ip_ownership") else None,
-        ip_enterprise_share=_dec(doc.get("ip_enterprise_share")),
-        ip_carrier_share=_dec(doc.get("ip_carrier_share")),
-        confidentiality=Confidentiality(doc.get("confidentiality", "confidential")),
-        confidentiality_years=doc.get("confidentiality_years"),
-        milestones=tuple(
-            MilestonePlan(
-                uuid.UUID(m["id"]), m["title"], m["deliverables"], date.fromisoformat(m["due_on"]), Decimal(m["amount"])
-            )
-            for m in doc.get("milestones", [])
-        ),
-        investment=investment_from_json(doc.get("investment")),
-    )
-
-
-def signature_to_json(s: Signature | None) -> dict[str, Any] | None:
-    if s is None:
-        return None
-    return {
-        "party": s.party.value,
-        "signed_by": s.signed_by,
-        "subject": s.subject,
-        "signed_at": s.signed_at.isoformat(),
-    }
-
-
-def signature_from_json(doc: Mapping[str, Any] | None) -> Signature | None:
-    if not doc:
-        return None
-    return Signature(Party(doc["party"]), doc["signed_by"], doc["subject"], datetime.fromisoformat(doc["signed_at"]))
-
-
-def conversion_to_json(c: Conversion | None) -> dict[str, Any] | None:
-    if c is None:
-        return None
-    return {
-        "company": c.company,
-        "grant_amount": str(c.grant_amount),
-        "equity_percent": str(c.equity_percent),
-        "conversion_valuation": str(c.conversion_valuation),
-        "commercialisation_event": c.commercialisation_event,
-        "occurred_on": c.occurred_on.isoformat(),
-        "converted_at": c.converted_at.isoformat(),
-    }
-
-
-def conversion_from_json(doc: Mapping[str, Any] | None) -> Conversion | None:
-    if not doc:
-        return None
-    return Conversion(
-        company=doc["company"],
-        grant_amount=Decimal(doc["grant_amount"]),
-        equity_percent=Decimal(doc["equity_percent"]),
-        conversion_valuation=Decimal(doc["conversion_valuation"]),
-        commercialisation_event=doc["commercialisation_event"],
-        occurred_on=date.fromisoformat(doc["occurred_on"]),
-        converted_at=datetime.fromisoformat(doc["converted_at"]),
-    )
 
 
 def utcnow() -> datetime:

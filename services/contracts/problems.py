@@ -8,9 +8,9 @@ from services.contracts.domain import (
     IllegalTransition,
     RuleViolation,
     UnknownMilestone,
-    jsonable,
 )
 from shared.problems import NotFound, Problem
+from shared.records import jsonable
 
 
 def domain_problem(exc: DomainError | ValueError) -> Problem:

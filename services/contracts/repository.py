@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -14,25 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.contracts.domain import (
     NEGOTIATING_FIRST,
-    Confidentiality,
     Contract,
     ContractStatus,
-    ContractType,
-    IpOwnership,
     Milestone,
-    MilestoneStatus,
     Payment,
     Terms,
     VersionRecord,
     VersionStatusChange,
-    conversion_from_json,
-    conversion_to_json,
-    investment_from_json,
-    investment_to_json,
-    signature_from_json,
-    signature_to_json,
-    terms_from_json,
-    terms_to_json,
 )
 from services.contracts.tables import (
     accepted_matches,
@@ -43,8 +31,9 @@ from services.contracts.tables import (
     milestones,
     payments,
 )
-from services.contracts.views import stored_view
+from services.contracts.views import RENDERER, stored_view
 from shared.db import UTCDateTime
+from shared.records import column, from_doc, to_json
 
 TotalsBy = Literal["carrier", "center", "project_manager", "month"]
 TOTALS_KEYS: dict[str, sa.Column[Any]] = {
@@ -109,139 +98,44 @@ def _uuid(v: Any) -> uuid.UUID | None:
     return None if v is None else uuid.UUID(str(v))
 
 
+# The columns of a contract's row: its own fields and those of its terms (milestones have their table;
+# events and version updates are not state), and what is derived for the totals and the lists.
+_CONTRACT_COLUMNS = tuple(f.name for f in fields(Contract) if f.compare and f.name not in ("terms", "milestones"))
+_TERMS_COLUMNS = tuple(f.name for f in fields(Terms) if f.name != "milestones")
+_MILESTONE_COLUMNS = tuple(f.name for f in fields(Milestone))
+
+
 def _milestone_from_row(r: Any) -> Milestone:
-    return Milestone(
-        id=uuid.UUID(str(r.id)),
-        position=r.position,
-        title=r.title,
-        deliverables=r.deliverables,
-        due_on=r.due_on,
-        amount=r.amount,
-        status=MilestoneStatus(r.status),
-        paid_amount=r.paid_amount,
-        delivered_at=r.delivered_at,
-        delivery_note=r.delivery_note,
-        accepted_at=r.accepted_at,
-        rejected_at=r.rejected_at,
-        rejection_reason=r.rejection_reason,
-        rejections=r.rejections,
-        paid_at=r.paid_at,
-        cancelled_at=r.cancelled_at,
-    )
+    return from_doc(Milestone, r._mapping)
 
 
 def _milestone_values(contract_id: uuid.UUID, m: Milestone) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "contract_id": contract_id,
-        "position": m.position,
-        "title": m.title,
-        "deliverables": m.deliverables,
-        "due_on": m.due_on,
-        "amount": m.amount,
-        "status": m.status.value,
-        "paid_amount": m.paid_amount,
-        "delivered_at": m.delivered_at,
-        "delivery_note": m.delivery_note,
-        "accepted_at": m.accepted_at,
-        "rejected_at": m.rejected_at,
-        "rejection_reason": m.rejection_reason,
-        "rejections": m.rejections,
-        "paid_at": m.paid_at,
-        "cancelled_at": m.cancelled_at,
-    }
+    return {"contract_id": contract_id, **{name: column(getattr(m, name)) for name in _MILESTONE_COLUMNS}}
 
 
 def _contract_from_row(r: Any, ms: list[Milestone]) -> Contract:
+    row = r._mapping
     live = tuple(sorted(ms, key=lambda m: m.position))
-    terms = Terms(
-        contract_type=ContractType(r.contract_type),
-        title=r.title,
-        value=r.value,
-        scope=r.scope,
-        starts_on=r.starts_on,
-        ends_on=r.ends_on,
-        ip_ownership=IpOwnership(r.ip_ownership) if r.ip_ownership else None,
-        ip_enterprise_share=r.ip_enterprise_share,
-        ip_carrier_share=r.ip_carrier_share,
-        confidentiality=Confidentiality(r.confidentiality),
-        confidentiality_years=r.confidentiality_years,
-        milestones=tuple(m.plan() for m in live),
-        investment=investment_from_json(r.investment),
-    )
-    return Contract(
-        id=uuid.UUID(str(r.id)),
-        enterprise_id=uuid.UUID(str(r.enterprise_id)),
-        carrier_id=uuid.UUID(str(r.carrier_id)),
-        status=ContractStatus(r.status),
-        terms=terms,
-        contract_version=r.contract_version,
-        latest_version=r.latest_version,
-        version=r.version,
-        created_at=r.created_at,
-        updated_at=r.updated_at or r.created_at,
-        match_id=_uuid(r.match_id),
-        demand_id=_uuid(r.demand_id),
-        project_manager_id=_uuid(r.project_manager_id),
-        center_id=_uuid(r.center_id),
-        milestones=live,
-        proposal=terms_from_json(r.proposal) if r.proposal else None,
-        proposal_changes=r.proposal_changes,
-        enterprise_signature=signature_from_json(r.enterprise_signature),
-        carrier_signature=signature_from_json(r.carrier_signature),
-        conversion=conversion_from_json(r.conversion),
-        signed_at=r.signed_at,
-        completed_at=r.completed_at,
-        terminated_at=r.terminated_at,
-        termination_reason=r.termination_reason,
-        created_by=r.created_by,
+    terms = from_doc(Terms, {**row, "milestones": tuple(m.plan() for m in live)})
+    return from_doc(
+        Contract, {**row, "terms": terms, "milestones": live, "updated_at": row["updated_at"] or row["created_at"]}
     )
 
 
 def _contract_values(c: Contract) -> dict[str, Any]:
-    t = c.terms
     return {
-        "id": c.id,
-        "match_id": c.match_id,
-        "demand_id": c.demand_id,
-        "enterprise_id": c.enterprise_id,
-        "carrier_id": c.carrier_id,
-        "project_manager_id": c.project_manager_id,
-        "center_id": c.center_id,
-        "contract_type": t.contract_type.value,
-        "title": t.title,
-        "scope": t.scope,
-        "value": t.value,
+        **{name: column(getattr(c.terms, name)) for name in _TERMS_COLUMNS},
+        **{name: column(getattr(c, name)) for name in _CONTRACT_COLUMNS},
         "currency": "CNY",
-        "starts_on": t.starts_on,
-        "ends_on": t.ends_on,
-        "ip_ownership": t.ip_ownership.value if t.ip_ownership else None,
-        "ip_enterprise_share": t.ip_enterprise_share,
-        "ip_carrier_share": t.ip_carrier_share,
-        "confidentiality": t.confidentiality.value,
-        "confidentiality_years": t.confidentiality_years,
-        "investment": investment_to_json(t.investment),
-        "conversion": conversion_to_json(c.conversion),
-        "status": c.status.value,
-        "contract_version": c.contract_version,
-        "latest_version": c.latest_version,
-        "proposal": terms_to_json(c.proposal) if c.proposal else None,
-        "proposal_changes": c.proposal_changes,
-        "enterprise_signature": signature_to_json(c.enterprise_signature),
-        "carrier_signature": signature_to_json(c.carrier_signature),
         "paid_total": c.paid_total,
-        "signed_at": c.signed_at,
         "signed_month": c.signed_month,
-        "completed_at": c.completed_at,
-        "terminated_at": c.terminated_at,
-        "termination_reason": c.termination_reason,
-        "created_by": c.created_by,
-        "version": c.version,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-        "view": stored_view(c),
-        "view_version": c.version,
+        **_view_values(c),
     }
+
+
+def _view_values(c: Contract) -> dict[str, Any]:
+    """The stored view of ``c`` and its stamps (the row version it shows, its renderer)."""
+    return {"view": stored_view(c), "view_version": c.version, "view_renderer": RENDERER}
 
 
 _c = contracts.c
@@ -274,8 +168,10 @@ _LIST_CONDITIONS: dict[str, sa.ColumnElement[bool]] = {
     "after": sa.tuple_(_c.created_at, _c.id)
     < sa.tuple_(sa.bindparam("after_created_at", type_=UTCDateTime()), sa.bindparam("after_id", type_=sa.Uuid())),
 }
-# The stored view only while it shows the row's current version.
-_SERVED_VIEW = sa.case((_c.view_version == _c.version, _c.view)).label("view")
+# The stored view only while it shows the row's current version, rendered by the current renderer.
+_SERVED_VIEW = sa.case(
+    (sa.and_(_c.view_version == _c.version, _c.view_renderer == sa.literal_column(str(RENDERER))), _c.view)
+).label("view")
 # One contract's parties, version and current stored view (NULL when missing or left behind).
 _SERVED_ONE = sa.select(_c.enterprise_id, _c.carrier_id, _c.version, _SERVED_VIEW).where(
     _c.id == sa.bindparam("contract_id")
@@ -411,9 +307,9 @@ class ContractRepository:
     def _version_values(rec: VersionRecord, now: datetime) -> dict[str, Any]:
         return {
             "status": rec.status.value,
-            "terms": terms_to_json(rec.terms),
-            "enterprise_signature": signature_to_json(rec.enterprise_signature),
-            "carrier_signature": signature_to_json(rec.carrier_signature),
+            "terms": to_json(rec.terms),
+            "enterprise_signature": to_json(rec.enterprise_signature),
+            "carrier_signature": to_json(rec.carrier_signature),
             "changes": rec.changes,
             "signed_at": rec.signed_at,
             "updated_at": now,
@@ -447,6 +343,22 @@ class ContractRepository:
                 view = stored_view(c)
             out.append(view)
         return out
+
+    async def contract_ids(self, *, after: uuid.UUID | None, limit: int) -> list[uuid.UUID]:
+        """Contract ids in id order, after ``after``."""
+        stmt = sa.select(_c.id).order_by(_c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(_c.id > after)
+        return [uuid.UUID(str(i)) for i in (await self.conn.execute(stmt)).scalars()]
+
+    async def count(self) -> int:
+        return int((await self.conn.execute(sa.select(sa.func.count()).select_from(contracts))).scalar_one())
+
+    async def store_view(self, c: Contract) -> None:
+        """Store the view of ``c`` as read (a row a writer moved on since keeps the writer's view)."""
+        await self.conn.execute(
+            sa.update(contracts).where(_c.id == c.id, _c.version == c.version).values(**_view_values(c))
+        )
 
     async def list_versions(self, contract_id: uuid.UUID, *, after: int | None, limit: int) -> list[dict[str, Any]]:
         stmt = sa.select(contract_versions).where(contract_versions.c.contract_id == contract_id)

@@ -252,6 +252,7 @@ class ContractOut(BaseModel):
     completed_at: datetime | None
     terminated_at: datetime | None
     termination_reason: str | None
+    created_by: str | None
     version: int
     created_at: datetime
     updated_at: datetime

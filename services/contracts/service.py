@@ -48,6 +48,7 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import decode_cursor, encode_cursor, page
 from shared.pgread import Reader
 from shared.problems import Conflict, NotFound, Problem
+from shared.progress import Progress
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 READER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE_USER, Role.CARRIER_USER)
@@ -332,6 +333,29 @@ class ContractService:
             async with self.uow.read() as conn:
                 return await ContractRepository(conn).views_of(rows), nxt
         return cast(list[str], views), nxt
+
+    async def refresh_views(self, progress: Progress | None = None, *, chunk: int = 200) -> int:
+        """Render and store the view of every contract again (``itp views refresh``, after a
+        deploy that changed ``views.RENDERER``): a transaction per ``chunk`` contracts, each
+        contract locked while its view is written. The number of contracts."""
+        async with self.uow.read() as conn:
+            total = await ContractRepository(conn).count()
+        if progress is not None:
+            progress.total = total
+        done, after = 0, None
+        while True:
+            async with self.uow() as uow:
+                repo = ContractRepository(uow.conn)
+                ids = await repo.contract_ids(after=after, limit=chunk)
+                for contract_id in ids:
+                    c = await repo.get(contract_id, for_update=True)
+                    if c is not None:
+                        await repo.store_view(c)
+            if not ids:
+                return done
+            done, after = done + len(ids), ids[-1]
+            if progress is not None:
+                progress.advance(len(ids))
 
     async def versions(
         self, actor: Actor, contract_id: uuid.UUID, *, cursor: str | None, limit: int

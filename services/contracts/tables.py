@@ -58,10 +58,11 @@ contracts = sa.Table(
     sa.Column("created_by", sa.String(200)),
     sa.Column("updated_at", UTCDateTime()),
     # The contract as the API shows it (views.stored_view: JSON text), written with every change
-    # of the row and stamped with the row version it shows. Lists serve it while view_version =
-    # version; a row written without it (an older release) is rendered afresh instead.
+    # of the row and stamped with the row version it shows and the renderer that rendered it
+    # (views.RENDERER). Reads serve it while both are current; otherwise it is rendered afresh.
     sa.Column("view", sa.Text()),
     sa.Column("view_version", sa.Integer()),
+    sa.Column("view_renderer", sa.SmallInteger()),
     sa.CheckConstraint("value >= 0", name="ck_contracts_value_not_negative"),
     sa.CheckConstraint("paid_total >= 0 AND paid_total <= value", name="ck_contracts_paid_within_value"),
     sa.Index("ix_contracts_created", "created_at", "id"),

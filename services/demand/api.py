@@ -34,6 +34,7 @@ from shared.export import CSV_RESPONSE, Format, csv_response, wants_csv
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
+from shared.records import column
 from shared.responses import JSON
 from shared.runtime import get_service
 from shared.validation import IsoDateTime
@@ -85,31 +86,11 @@ def for_caller(actor: Actor, view: dict[str, Any]) -> dict[str, Any]:
 
 
 def demand_view(d: Demand) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "enterprise_id": d.enterprise_id,
-        "center_id": d.center_id,
-        "title": d.title,
-        "description": d.description,
-        "fields": d.fields,
-        "keywords": d.keywords,
-        "demand_type": d.demand_type.value,
-        "expected_outcome": d.expected_outcome,
-        "trl_current": d.trl_current,
-        "trl_target": d.trl_target,
-        "budget": d.budget,
-        "deadline": d.deadline,
-        "province": d.province,
-        "city": d.city,
-        "contact": d.contact,
-        "confidentiality": d.confidentiality.value,
-        "status": d.status.value,
-        "status_reason": d.status_reason,
-        "allowed_actions": allowed_actions(d.status),
-        "version": d.version,
-        "created_at": d.created_at,
-        "updated_at": d.updated_at,
-    }
+    """The demand as ``DemandOut`` documents it: its fields, in its order, from the aggregate's."""
+    return {name: allowed_actions(d.status) if name == "allowed_actions" else column(getattr(d, name)) for name in _OUT}
+
+
+_OUT = tuple(DemandOut.model_fields)
 
 
 # -- enterprises -------------------------------------------------------------------------

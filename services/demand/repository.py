@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.demand.domain import Confidentiality, Demand, DemandStatus, DemandType, index_terms
+from services.demand.domain import Confidentiality, Demand, DemandStatus, index_terms
 from services.demand.tables import access_grants, centers, demands, enterprises, imported_records
 from shared.outbox import UnitOfWork
 from shared.problems import Problem
+from shared.records import column, from_doc
 from shared.text import tokenize
 from shared.visibility import RULES, Access, FieldClass, Relation, relation
 from shared.vocabulary import FIELDS
@@ -84,47 +85,17 @@ DEMAND_WITH_GRANT = sa.select(
 ).where(demands.c.id == sa.bindparam("demand_id"))
 
 
-class _Record:
-    """Attribute access over an asyncpg record, as SQLAlchemy rows have it."""
-
-    __slots__ = ("_r",)
-
-    def __init__(self, r: Any) -> None:
-        self._r = r
-
-    def __getattr__(self, name: str) -> Any:
-        return self._r[name]
-
-
 def demand_from_record(r: Any) -> Demand:
-    return _row_to_demand(_Record(r))
+    """A demand from an asyncpg record (the reader's rows)."""
+    return from_doc(Demand, dict(r))
 
 
 def _row_to_demand(r: Any) -> Demand:
-    return Demand(
-        id=r.id,
-        enterprise_id=r.enterprise_id,
-        title=r.title,
-        description=r.description,
-        fields=list(r.fields),
-        keywords=list(r.keywords),
-        demand_type=DemandType(r.demand_type),
-        expected_outcome=r.expected_outcome,
-        trl_current=r.trl_current,
-        trl_target=r.trl_target,
-        budget=r.budget,
-        deadline=r.deadline,
-        province=r.province,
-        city=r.city,
-        center_id=r.center_id,
-        contact=dict(r.contact),
-        confidentiality=Confidentiality(r.confidentiality),
-        status=DemandStatus(r.status),
-        version=r.version,
-        created_at=r.created_at,
-        updated_at=r.updated_at,
-        status_reason=r.status_reason,
-    )
+    return from_doc(Demand, r._mapping)
+
+
+# The columns of a demand's row: the fields of the aggregate (its events are not state).
+DEMAND_COLUMNS = tuple(f.name for f in fields(Demand) if f.compare)
 
 
 def demand_row(d: Demand) -> dict[str, Any]:
@@ -132,28 +103,7 @@ def demand_row(d: Demand) -> dict[str, Any]:
     return {
         "search_terms": search_terms,
         "teaser_terms": teaser_terms,
-        "id": d.id,
-        "enterprise_id": d.enterprise_id,
-        "center_id": d.center_id,
-        "title": d.title,
-        "description": d.description,
-        "fields": d.fields,
-        "keywords": d.keywords,
-        "demand_type": d.demand_type.value,
-        "expected_outcome": d.expected_outcome,
-        "trl_current": d.trl_current,
-        "trl_target": d.trl_target,
-        "budget": d.budget,
-        "deadline": d.deadline,
-        "province": d.province,
-        "city": d.city,
-        "contact": d.contact,
-        "confidentiality": d.confidentiality.value,
-        "status": d.status.value,
-        "status_reason": d.status_reason,
-        "version": d.version,
-        "created_at": d.created_at,
-        "updated_at": d.updated_at,
+        **{name: column(getattr(d, name)) for name in DEMAND_COLUMNS},
     }
 
 

@@ -23,10 +23,17 @@ from shared import visibility
 from shared.responses import dumps
 from shared.visibility import Sight
 
+# The version of ``render``'s output: bump it with any change to what it shows, so that the views
+# stored by the previous release are never served (a read renders them afresh until
+# ``itp views refresh`` stores them again).
+RENDERER = 1
+
 
 def weights_key(weights: Mapping[str, float]) -> str:
-    """The weights as stored beside a view (a view written with other weights is not served)."""
-    return dumps(weights).decode()
+    """What a view is rendered with, stored beside it (``suggestion_views.weights``): the renderer's
+    version and the weights. A view stored with another key (another renderer, other weights, or
+    none: a placeholder) is not served; the read renders it afresh."""
+    return f"{RENDERER} {dumps(weights).decode()}"
 
 
 def _carrier(r: Mapping[str, Any], decision: Any, weights: Mapping[str, float]) -> dict[str, Any]:

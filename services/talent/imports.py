@@ -32,12 +32,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.talent import domain
+from services.talent.domain import SubjectType
 from services.talent.repository import TalentRepository
 from services.talent.schemas import CarrierCreate, ImportCounts, ImportReport, PersonCreate, RowProblem
-from services.talent.service import (
+from services.talent.usecases.profiles import (
     CARRIER_PROFILE,
+    CONTACT_COLUMNS,
     PERSON_PROFILE,
-    SubjectType,
     capacity_changed,
     carrier_columns,
     carrier_registered,
@@ -52,7 +53,6 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 RECORD_TYPES = {"carrier": "carrier", "carriers": "carrier", "person": "person", "people": "person"}
 CARRIER_LISTS = ("fields", "keywords", "equipment")
 PERSON_LISTS = ("roles", "fields", "keywords", "languages")
-CONTACT_COLUMNS = ("email", "phone", "wechat")
 
 
 class RowRejected(Exception):

@@ -1598,6 +1598,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Created By */
+            created_by: string | null;
             /** Currency */
             currency: string;
             /** Demand Id */

@@ -34,6 +34,7 @@ class ContractOut:
         contract_version (int):
         conversion (ContractOutConversionType0 | None):
         created_at (datetime.datetime):
+        created_by (None | str):
         currency (str):
         demand_id (None | UUID):
         ends_on (datetime.date | None):
@@ -74,6 +75,7 @@ class ContractOut:
     contract_version: int
     conversion: ContractOutConversionType0 | None
     created_at: datetime.datetime
+    created_by: None | str
     currency: str
     demand_id: None | UUID
     ends_on: datetime.date | None
@@ -147,6 +149,9 @@ class ContractOut:
             conversion = self.conversion
 
         created_at = self.created_at.isoformat()
+
+        created_by: None | str
+        created_by = self.created_by
 
         currency = self.currency
 
@@ -262,6 +267,7 @@ class ContractOut:
                 "contract_version": contract_version,
                 "conversion": conversion,
                 "created_at": created_at,
+                "created_by": created_by,
                 "currency": currency,
                 "demand_id": demand_id,
                 "ends_on": ends_on,
@@ -383,6 +389,13 @@ class ContractOut:
         conversion = _parse_conversion(d.pop("conversion"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_created_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        created_by = _parse_created_by(d.pop("created_by"))
 
         currency = d.pop("currency")
 
@@ -602,6 +615,7 @@ class ContractOut:
             contract_version=contract_version,
             conversion=conversion,
             created_at=created_at,
+            created_by=created_by,
             currency=currency,
             demand_id=demand_id,
             ends_on=ends_on,

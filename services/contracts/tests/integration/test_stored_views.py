@@ -1,7 +1,8 @@
 """The stored view of a contract (what the list route serves) stays what a fresh render of the
-contract's rows gives, after every change to the contract or its milestones; a view that is missing
-or was left behind by a release that did not write it is rendered afresh; the migration that adds
-the column fills it for the contracts that exist."""
+contract's rows gives, after every change to the contract or its milestones; a view that is missing,
+was left behind by a release that did not write it, or was rendered by another renderer is rendered
+afresh, never served; ``itp views refresh`` stores the views of the contracts the migrations left
+without one."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from itp.cli import main as itp
 from services.contracts.main import definition
 from services.contracts.repository import ContractRepository
 from services.contracts.tables import contracts
@@ -26,7 +28,7 @@ from services.contracts.tests.integration.harness import (
     running_service,
 )
 from services.contracts.tests.integration.test_drafting import consumer_for, match_accepted, message
-from services.contracts.views import stored_view
+from services.contracts.views import RENDERER, stored_view
 from shared.events.envelope import Envelope
 from shared.migrations import downgrade, upgrade
 from shared.testing import auth_headers
@@ -39,9 +41,13 @@ async def _stored(svc: Service, cid: str) -> Any:
     async with svc.engine.connect() as conn:
         return (
             await conn.execute(
-                sa.select(contracts.c.view, contracts.c.view_version, contracts.c.version, contracts.c.demand_id).where(
-                    contracts.c.id == uuid.UUID(cid)
-                )
+                sa.select(
+                    contracts.c.view,
+                    contracts.c.view_version,
+                    contracts.c.view_renderer,
+                    contracts.c.version,
+                    contracts.c.demand_id,
+                ).where(contracts.c.id == uuid.UUID(cid))
             )
         ).one()
 
@@ -61,7 +67,7 @@ async def check_in_sync(svc: Service, cid: str) -> dict[str, Any]:
     r = await svc.client.get(f"/api/v1/contracts/{cid}", headers=STAFF)
     assert r.status_code == 200, r.text
     row = await _stored(svc, cid)
-    assert row.view_version == row.version == int(r.headers["etag"].strip('"v'))
+    assert row.view_version == row.version == int(r.headers["etag"].strip('"v')) and row.view_renderer == RENDERER
     assert row.view.encode() == r.content == await _rendered(svc, cid)
     body = r.json()
     page = await svc.client.get(
@@ -150,9 +156,15 @@ async def test_a_contract_drafted_from_matchaccepted_has_its_view(svc: Service) 
     await check_in_sync(svc, c["id"])
 
 
-async def test_a_view_missing_or_left_behind_is_rendered_afresh(svc: Service) -> None:
-    stale, missing, fine = await svc.signed(), await svc.create(), await svc.create()
+async def test_a_view_missing_left_behind_or_of_another_renderer_is_rendered_afresh(svc: Service) -> None:
+    stale, missing, fine, older = await svc.signed(), await svc.create(), await svc.create(), await svc.create()
     async with svc.engine.begin() as conn:
+        # As the previous release rendered it: the row's current version, another renderer's shape.
+        await conn.execute(
+            sa.update(contracts)
+            .where(contracts.c.id == uuid.UUID(older["id"]))
+            .values(view='{"old_shape":true}', view_renderer=RENDERER - 1)
+        )
         # As an older release would leave them: the row moved on, the view did not (or never was).
         await conn.execute(
             sa.update(contracts)
@@ -162,7 +174,7 @@ async def test_a_view_missing_or_left_behind_is_rendered_afresh(svc: Service) ->
         await conn.execute(
             sa.update(contracts).where(contracts.c.id == uuid.UUID(missing["id"])).values(view=None, view_version=None)
         )
-    for c in (stale, missing, fine):
+    for c in (stale, missing, fine, older):
         fresh = await svc.client.get(f"/api/v1/contracts/{c['id']}", headers=STAFF)
         assert fresh.content == await _rendered(svc, c["id"])  # never the stale or missing view
         for headers, params in (
@@ -181,7 +193,7 @@ async def test_a_view_missing_or_left_behind_is_rendered_afresh(svc: Service) ->
         cursor = body["next_cursor"]
         if not cursor:
             break
-    assert seen == [fine["id"], missing["id"], stale["id"]]
+    assert seen == [older["id"], fine["id"], missing["id"], stale["id"]]
 
 
 async def test_a_user_of_both_an_enterprise_and_a_carrier_sees_the_contracts_of_either(svc: Service) -> None:
@@ -197,8 +209,8 @@ async def test_a_user_of_both_an_enterprise_and_a_carrier_sees_the_contracts_of_
 
 
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
-async def test_the_migration_stores_the_views_of_existing_contracts(
-    database: str, fresh_db: Callable[[str], Awaitable[str]], tmp_path: Path
+async def test_views_the_migrations_leave_empty_are_rendered_on_read_and_stored_by_itp_views_refresh(
+    database: str, fresh_db: Callable[[str], Awaitable[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if database == "postgresql":
         url = await fresh_db("contracts")
@@ -209,11 +221,17 @@ async def test_the_migration_stores_the_views_of_existing_contracts(
         made = [await svc.signed(amounts=("100.00", "200.00")), await svc.create(investment=INVESTMENT)]
         await svc.deliver_accept(made[0], made[0]["milestones"][0]["id"])
         before = {c["id"]: (await svc.client.get(f"/api/v1/contracts/{c['id']}", headers=STAFF)).content for c in made}
-    # Back to the revision before the view, then forward: the migration renders every contract.
+    # Back to the revision before the views, then forward: the views are empty, never run by a migration.
     await asyncio.to_thread(downgrade, definition.migrations, url, BEFORE_VIEWS)
     await asyncio.to_thread(upgrade, definition.migrations, url)
     async with running_service(url) as svc:
         for cid, content in before.items():
+            assert (await _stored(svc, cid)).view is None
+            assert (await svc.client.get(f"/api/v1/contracts/{cid}", headers=STAFF)).content == content
+    monkeypatch.setenv("ITP_CONTRACTS_DATABASE_URL", url)
+    await asyncio.to_thread(itp, ["views", "refresh", "--service", "contracts"])
+    async with running_service(url) as svc:
+        for cid, content in before.items():
             row = await _stored(svc, cid)
-            assert row.view.encode() == content and row.view_version == row.version
+            assert row.view.encode() == content and (row.view_version, row.view_renderer) == (row.version, RENDERER)
             await check_in_sync(svc, cid)

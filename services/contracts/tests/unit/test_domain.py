@@ -27,8 +27,6 @@ from services.contracts.domain import (
     check_terms,
     money,
     signing_problems,
-    terms_from_json,
-    terms_to_json,
 )
 from services.contracts.tests.unit.factories import (
     M1,
@@ -45,6 +43,7 @@ from services.contracts.tests.unit.factories import (
 )
 from shared.calendar import institute_month
 from shared.events import contracts as ev
+from shared.records import from_doc, to_json
 
 S = ContractStatus
 MS = MilestoneStatus
@@ -404,4 +403,4 @@ def test_after_conversion_the_investment_terms_are_locked() -> None:
 
 def test_terms_survive_their_json_form() -> None:
     t = check_terms(ready_terms())
-    assert terms_from_json(terms_to_json(t)) == t
+    assert from_doc(Terms, to_json(t)) == t

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from services.contracts.repository import ContractFilters, ListQuery, Visibility, list_query
+from services.contracts.views import RENDERER
 from shared.pgread import asyncpg_plan
 
 PG = asyncpg_dialect()
@@ -42,7 +43,10 @@ def test_the_gateways_call_goes_straight_through_asyncpg() -> None:
     sql, args = for_asyncpg(q) or ("", [])
     assert args == [E, D, 21]
     assert "contracts.enterprise_id = $1::UUID AND contracts.demand_id = $2::UUID" in sql
-    assert "LIMIT $3::INTEGER" in sql and "CASE WHEN (contracts.view_version = contracts.version)" in sql
+    assert (
+        "LIMIT $3::INTEGER" in sql
+        and f"CASE WHEN (contracts.view_version = contracts.version AND contracts.view_renderer = {RENDERER})" in sql
+    )
     # Both sides of a user of an enterprise and a carrier; a parameter used twice is sent once.
     both = Visibility(everything=False, enterprise_id=E, carrier_id=K)
     q = list_query(ContractFilters(active_on=date(2026, 6, 1)), both, after=None, limit=3)

@@ -8,13 +8,15 @@ Revises: 2f97da4a45f4
 Create Date: 2026-12-07 20:50:00
 """
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
 
-from shared.calendar import institute_month
 from shared.db import UTCDateTime
 
 revision: str = "7a41c0de2020"
@@ -32,6 +34,11 @@ _MONTHS = (
     ("dashboard_contracts", "completed_at", "completed_month"),
     ("dashboard_payments", "recorded_at", "month"),
 )
+
+
+def institute_month(at: datetime) -> str:
+    """``YYYY-MM`` of ``at`` in the institute's time zone (shared.calendar's rule at this revision)."""
+    return at.astimezone(ZoneInfo(os.environ.get("ITP_INSTITUTE_TIMEZONE", "Asia/Shanghai"))).strftime("%Y-%m")
 
 
 def upgrade() -> None:

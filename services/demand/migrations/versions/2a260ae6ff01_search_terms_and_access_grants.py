@@ -5,6 +5,8 @@ Revises: 11e51259e9be
 Create Date: 2026-11-29 04:19:53.991648
 """
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -73,10 +75,42 @@ def upgrade() -> None:
     _backfill_terms()
 
 
+# shared.text.tokenize as it was at this revision (CJK bigrams, stemmed English words), inlined so
+# the revision does not change when the service's code does.
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+_TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
+_EN_STOP = frozenset(
+    """a an and are as at be by for from has have in into is it its of on or that the their this to
+    was we were will with our your can need needs use using based new high low""".split()
+)
+_ZH_STOP = re.compile("[的了和与及或在是对为等将把被]")
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    out: list[str] = []
+    for run in _TOKEN.findall(unicodedata.normalize("NFKC", text).lower()):
+        if not run[0].isascii():
+            for piece in _ZH_STOP.split(run) if len(run) > 2 else [run]:
+                if len(piece) == 1:
+                    if not _ZH_STOP.fullmatch(piece):
+                        out.append(piece)
+                else:
+                    out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+        elif run not in _EN_STOP and not run.isdigit():
+            out.append(_stem(run))
+    return out
+
+
 def _backfill_terms() -> None:
     """Index the text of demands that existed before this revision."""
-    from shared.text import tokenize
-
     demands = sa.table(
         "demands",
         sa.column("id", sa.Uuid()),

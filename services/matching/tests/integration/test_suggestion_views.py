@@ -1,8 +1,8 @@
 """The stored view of a demand's suggestions (``suggestion_views``): what
 ``GET /demands/{id}/suggestions`` returns is, after every change that shows in it, byte for byte
 the view rendered afresh from the tables; renderings of one view wait for each other; a process
-with other weights does not serve views explained with the old ones; the migration renders the
-views of suggestions made before it."""
+with other weights, or another renderer, does not serve views stored by the old one; the migration
+leaves placeholders that are never served, and ``itp views refresh`` stores the views."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
-from services.matching import tables
+from itp.cli import main as itp
+from services.matching import tables, views
 from services.matching.main import definition
 from services.matching.repository import READ_VIEW
 from services.matching.service import MatchingService
@@ -246,6 +248,22 @@ async def test_a_process_with_other_weights_explains_with_its_own(fresh_db: Fres
         assert b'"weights":{"text":0.2,"fields":0.8}' in view.body and stored["weights"] != {"text": 0.2, "fields": 0.8}
 
 
+async def test_a_view_stored_by_another_renderer_is_never_served(fresh_db: FreshDb) -> None:
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand = await setup(m)
+        current = await in_sync(m, demand.demand_id)
+        # As the previous release stored it: the same weights, another renderer's shape.
+        old_key = views.weights_key(m.svc.weights).replace(f"{views.RENDERER} ", f"{views.RENDERER - 1} ", 1)
+        async with m.engine.begin() as conn:
+            await conn.execute(
+                sa.update(tables.suggestion_views)
+                .where(tables.suggestion_views.c.demand_id == demand.demand_id)
+                .values(body='{"old_shape":true}', weights=old_key)
+            )
+        assert await in_sync(m, demand.demand_id) == current
+
+
 async def test_the_view_reads_the_same_through_asyncpg_and_through_sqlalchemy(fresh_db: FreshDb) -> None:
     url = await fresh_db("matching")
     async with matching_service(url) as m:
@@ -259,7 +277,9 @@ async def test_the_view_reads_the_same_through_asyncpg_and_through_sqlalchemy(fr
         assert await m.svc.suggestions_view(uuid.uuid4()) is None
 
 
-async def test_the_migration_renders_the_views_of_suggestions_made_before_it(fresh_db: FreshDb) -> None:
+async def test_the_migration_leaves_placeholders_rendered_on_read_until_itp_views_refresh(
+    fresh_db: FreshDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = await fresh_db("matching")
     async with matching_service(url) as m:
         demand = await setup(m)
@@ -287,7 +307,15 @@ async def test_the_migration_renders_the_views_of_suggestions_made_before_it(fre
     async with matching_service(url) as m:
         async with m.engine.connect() as conn:
             rows = (await conn.execute(sa.select(tables.suggestion_views))).all()
-        assert {r.demand_id for r in rows} == set(before) and all(r.body for r in rows)
+        assert {r.demand_id for r in rows} == set(before) and {r.weights for r in rows} == {None}
+        for d, body in before.items():  # rendered afresh, the placeholder never served
+            assert (await m.client.get(f"/api/v1/demands/{d}/suggestions", headers=STAFF)).content == body
+    monkeypatch.setenv("ITP_MATCHING_DATABASE_URL", url)
+    await asyncio.to_thread(itp, ["views", "refresh", "--service", "matching"])
+    async with matching_service(url) as m:
+        async with m.engine.connect() as conn:
+            rows = (await conn.execute(sa.select(tables.suggestion_views))).all()
+        assert {r.weights for r in rows} == {views.weights_key(m.svc.weights)}
         for d, body in before.items():
             assert (await m.client.get(f"/api/v1/demands/{d}/suggestions", headers=STAFF)).content == body
             await in_sync(m, d)

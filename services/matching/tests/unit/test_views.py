@@ -188,9 +188,10 @@ def test_a_carrier_user_sees_its_own_entry_and_people_only() -> None:
         assert (len(own["carriers"]), len(own["experts"])) == (entries, people)
 
 
-def test_the_weights_key_names_the_weights() -> None:
+def test_the_weights_key_names_the_renderer_and_the_weights() -> None:
     assert views.weights_key(WEIGHTS) == views.weights_key(dict(WEIGHTS))
     assert views.weights_key(WEIGHTS) != views.weights_key({**WEIGHTS, "text": 0.5})
+    assert views.weights_key(WEIGHTS).startswith(f"{views.RENDERER} ")  # another renderer: another key
 
 
 def test_every_value_of_the_view_is_classified_and_a_teaser_shows_nothing_derived() -> None:

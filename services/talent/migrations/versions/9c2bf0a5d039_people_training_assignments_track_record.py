@@ -6,6 +6,7 @@ Create Date: 2026-11-29 04:21:55.843674
 """
 
 import json
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -13,7 +14,6 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import shared.db
-from shared.text import normalize
 
 revision: str = "9c2bf0a5d039"
 down_revision: str | None = "84e37315a601"
@@ -189,7 +189,8 @@ def upgrade() -> None:
 
 
 def _clean(text: str | None) -> str:
-    return " ".join(normalize(text or "").split())
+    # NFKC and lower case, as shared.text.normalize did at the time of writing.
+    return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())
 
 
 def _backfill_carrier_keys() -> None:

@@ -1,0 +1,1 @@
+"""The talent use cases, one module per group; ``services.talent.service.TalentService`` combines them."""
