@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
+from aiokafka.admin import AIOKafkaAdminClient
 
 from services.dashboard import handlers, tables
 from services.dashboard.repository import DashboardRepository
@@ -68,12 +69,14 @@ async def test_two_processes_split_the_partitions_and_survive_rebalances_mid_bur
             a, group = first.stats, first.group
             await publisher.publish([record(env, topic_map[topic_of(env)]) for env in s.envelopes])
             await wait_for(lambda: _positive(a.applied), timeout_s=60, what="the first process to apply some")
-            # A second process joins in the middle: the group rebalances, it takes partitions.
+            # A second process joins: the group rebalances, it takes partitions (for the demands below).
             async with dashboard_process(definition, dashboard_db) as second:
                 b = second.stats
+                # Once the group has settled on two members, the second owns partitions of every topic.
+                await wait_for(lambda: _settled(group, 2), timeout_s=90, what="the group to settle on two members")
                 await publisher.publish([record(env, topic_map[topic_of(env)]) for env in burst])
                 await wait_for(lambda: _positive(b.applied), timeout_s=90, what="the second process to apply some")
-            # ... and leaves (another rebalance): the first one applies what is left.
+            # ... and leaves as soon as it has applied some (another rebalance): the first one applies the rest.
             await wait_for(
                 lambda: _equal(a.applied + b.applied, len(events)), timeout_s=90, what="every event to be applied"
             )
@@ -95,6 +98,18 @@ async def test_two_processes_split_the_partitions_and_survive_rebalances_mid_bur
         await publisher.stop()
         await engine.dispose()
         await delete_topics(kafka_bootstrap(), created)
+
+
+async def _settled(group: str, members: int) -> bool:
+    """The group is stable (its partitions assigned) with this many members."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap(), request_timeout_ms=10000)
+    await admin.start()
+    try:
+        # DescribeGroups answers (error_code, group, state, protocol_type, protocol, members).
+        described = [g for resp in await admin.describe_consumer_groups([group]) for g in resp.groups]
+    finally:
+        await admin.close()
+    return any(g[2] == "Stable" and len(g[5]) == members for g in described)
 
 
 async def _positive(n: int) -> bool:
