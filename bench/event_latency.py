@@ -13,6 +13,10 @@ matching's relay publishes ``MatchesSuggested``. Target: p99 under 100 ms at 50 
     .venv/bin/python -m bench.event_latency --quick    # 1 round of 10 s: a smoke run
     .venv/bin/python -m bench.event_latency --find-capacity   # steps 25, 50, 100, 200, 400 /s ...
 
+``--carriers N --experts M`` registers the profiles ranking meets through the bulk import
+(``POST /talent/imports``) when there are many: ``--find-capacity --carriers 20000 --experts
+80000`` is issue 21's second figure.
+
 ``--drain N`` first publishes N ``DemandSubmitted`` at once straight to the demand topic and
 times how long matching takes to answer them all: its throughput, which a noisy machine blurs
 less than latency.
@@ -72,6 +76,7 @@ P99_TARGET_MS = 100.0
 # falling behind (its lag grows), whatever its p99.
 LAG_GROWTH_MS = 50.0
 CAPACITY_RATES = (25, 50, 100, 200, 400, 800)
+IMPORT_CHUNK = 5000  # rows per bulk import request
 
 
 def matching_in(prefix: str) -> dict[str, list[str]]:
@@ -115,6 +120,45 @@ def carrier_bodies(n: int) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def expert_rows(n: int, n_carriers: int) -> list[dict[str, Any]]:
+    """People of the carriers (in turn), with their carrier's fields: ranking meets them too."""
+    bodies = carrier_bodies(min(n_carriers, len(_CARRIER_PROFILES)))
+    return [
+        {
+            "name": f"基准专家{i:06d}",
+            "roles": ["project_manager" if i % 10 == 0 else "researcher"],
+            "carrier": f"基准测试研究所{i % n_carriers + 1:02d}",  # carrier_bodies' names
+            "fields": bodies[i % len(bodies)]["fields"],
+            "keywords": bodies[i % len(bodies)]["keywords"],
+            "capacity": 2,
+        }
+        for i in range(n)
+    ]
+
+
+async def register_profiles(
+    http: aiohttp.ClientSession, gateway: str, headers: dict[str, str], carriers: int, experts: int
+) -> None:
+    """The carriers (and experts) ranking scores against: one POST each for a few carriers, the
+    bulk import (``POST /talent/imports``, JSON Lines, in chunks) for many."""
+    if carriers <= 100 and not experts:
+        for body in carrier_bodies(carriers):
+            async with http.post(gateway + "/api/v1/carriers", json=body, headers=headers) as resp:
+                assert resp.status == 201, await resp.text()
+        return
+    started = time.monotonic()
+    rows = [{"type": "carrier", **b} for b in carrier_bodies(carriers)]
+    rows += [{"type": "person", **r} for r in expert_rows(experts, carriers)]
+    url = gateway + "/api/v1/talent/imports"
+    for i in range(0, len(rows), IMPORT_CHUNK):
+        chunk = b"\n".join(orjson.dumps(r) for r in rows[i : i + IMPORT_CHUNK])
+        chunk_headers = {**headers, "content-type": "application/x-ndjson"}
+        async with http.post(url, data=chunk, headers=chunk_headers, timeout=aiohttp.ClientTimeout(total=600)) as r:
+            report = await r.json()
+            assert r.status == 200 and not report.get("problems"), str(report)[:500]
+    print(f"  imported {carriers:,} carriers and {experts:,} experts in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def demand_bodies(enterprise_id: str) -> list[bytes]:
@@ -327,6 +371,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "seconds per round": duration,
             "rounds": rounds,
             "carriers": args.carriers,
+            "experts": args.experts,
         },
     )
     results: list[RoundResult] = []
@@ -372,9 +417,7 @@ async def _rounds(
             async with aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=10), connector=aiohttp.TCPConnector(limit=200)
             ) as http:
-                for body in carrier_bodies(args.carriers):
-                    async with http.post(gateway + "/api/v1/carriers", json=body, headers=admin) as resp:
-                        assert resp.status == 201, await resp.text()
+                await register_profiles(http, gateway, admin, args.carriers, args.experts)
                 enterprise = {
                     "name_zh": "苏州新能动力科技有限公司",
                     "credit_code": new_credit_code(),
@@ -539,7 +582,13 @@ def summarize(
     pooled = [x for r in rounds for x in r.latencies_ms]
     return {
         "machine": info,
-        "settings": {"rate": args.rate, "duration_s": duration, "rounds": len(rounds), "carriers": args.carriers},
+        "settings": {
+            "rate": args.rate,
+            "duration_s": duration,
+            "rounds": len(rounds),
+            "carriers": args.carriers,
+            "experts": args.experts,
+        },
         "median_of_rounds": {k: median([f[k] for f in per_round]) for k in keys},
         "pooled": {
             "p50_ms": percentile(pooled, 50),
@@ -605,6 +654,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=30.0, help="seconds per round")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--carriers", type=int, default=20, help="carriers registered before the run")
+    p.add_argument(
+        "--experts",
+        type=int,
+        default=0,
+        help="people of those carriers registered too (e.g. 80000 with 20000 carriers)",
+    )
     p.add_argument(
         "--find-capacity",
         action="store_true",

@@ -130,6 +130,13 @@ def viewer_sight(state: str | None, confidential: bool | None) -> Sight:
     return visibility.sight(rel, state, confidential=confidential is not False, granted=False)
 
 
+def row_sight(row: Mapping[str, Any]) -> Sight:
+    """What a dashboard viewer sees of a demand from its projection row (its stage times and
+    confidentiality; not yet said: fails closed)."""
+    confidential = None if row.get("confidential_at") is None else bool(row.get("confidential"))
+    return viewer_sight(demand_state(row), confidential)
+
+
 def demand_of(event_type: str, data: Mapping[str, Any]) -> str | None:
     """The demand an event is about, if any (an assignment's target may be a demand)."""
     if event_type in ("AssignmentMade", "AssignmentReleased"):

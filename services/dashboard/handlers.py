@@ -6,13 +6,14 @@ announced to the live stream once its unit of work has committed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from services.dashboard.live import announce, announcing
-from services.dashboard.service import Projection
+from services.dashboard.service import Batch, Projection
+from services.dashboard.writes import Writes
 from shared.consumer import BatchScope, Handler
 from shared.events import contracts as ct
 from shared.events import demand as dm
@@ -22,9 +23,9 @@ from shared.events.base import DomainEvent, registered_events
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
-from shared.visibility import Sight
 
-Apply = Callable[[UnitOfWork, Any, Envelope], Awaitable[None]]
+# What an event changes in the projection (no I/O: ``Batch.flush`` writes it).
+Apply = Callable[[Writes, Any, Envelope], None]
 
 # The platform's own event modules (test-only events declared elsewhere are not streamed).
 PLATFORM_MODULES = (dm.__name__, tl.__name__, mt.__name__, ct.__name__)
@@ -72,15 +73,13 @@ def projection_handlers(projection: Projection) -> dict[type[DomainEvent], Apply
     }
 
 
-# The events of the running batch (``batch_scope``) with what a viewer sees of each: remembered
-# and announced at its end.
-_BATCH: ContextVar[list[tuple[Envelope, Sight]] | None] = ContextVar("dashboard_batch", default=None)
+# The running batch (``batch_scope``): its events are written and announced at its end.
+_BATCH: ContextVar[Batch | None] = ContextVar("dashboard_batch", default=None)
 
 
-async def remember(projection: Projection, uow: UnitOfWork, seen: list[tuple[Envelope, Sight]]) -> None:
-    """Keep the events among the latest ones and announce them (after the commit)."""
-    await projection.remember(uow, [envelope for envelope, _ in seen])
-    for envelope, sight in seen:
+async def flush(batch: Batch, uow: UnitOfWork) -> None:
+    """Write the batch's events in the projection and announce them (after the commit)."""
+    for envelope, sight in await batch.flush(uow):
         announce(envelope, seen=sight)
 
 
@@ -89,16 +88,15 @@ def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
 
     def handler_for(apply: Apply | None) -> Handler:
         async def handle(uow: UnitOfWork, event: DomainEvent, envelope: Envelope) -> None:
-            if apply is not None:
-                await apply(uow, event, envelope)
-            # What a viewer sees of it is read now, as this event leaves the demand (a later event
-            # of the batch may publish it), and only when something is broadcast (not in a rebuild).
-            sight = (await projection.sights(uow, [envelope]))[0] if announcing() else Sight.FULL
             batch = _BATCH.get()
-            if batch is not None:
-                batch.append((envelope, sight))
-            else:
-                await remember(projection, uow, [(envelope, sight)])
+            alone = batch is None
+            if batch is None:
+                batch = Batch(announcing=announcing())
+            if apply is not None:
+                apply(batch.writes, event, envelope)
+            batch.note(envelope)
+            if alone:
+                await flush(batch, uow)
 
         return handle
 
@@ -107,17 +105,18 @@ def build_handlers(projection: Projection) -> dict[type[DomainEvent], Handler]:
 
 def build_batch_scope(projection: Projection) -> BatchScope:
     """A batch of events is one transaction (every handler is safe to repeat and to reorder
-    across topics): its events are remembered and announced together at its end."""
+    across topics): what its events change is written at its end, a few statements for the
+    whole batch, and its events announced together."""
 
     @asynccontextmanager
     async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
-        batch: list[tuple[Envelope, Sight]] = []
+        batch = Batch(announcing=announcing())
         token = _BATCH.set(batch)
         try:
             yield
         finally:
             _BATCH.reset(token)
-        await remember(projection, uow, batch)
+        await flush(batch, uow)
 
     return scope
 

@@ -1,8 +1,6 @@
-"""The projection's persistence. Receives a connection inside a unit of work; never commits.
-
-Every write is safe to repeat and to receive out of order: rows are created with
-INSERT ... ON CONFLICT DO NOTHING, stage times keep the earliest time seen, attributes are
-overwritten only by an event at least as recent as the one that set them.
+"""The projection's reads (KPIs, breakdowns, labels, sights) and the latest events; its writes
+for a batch of events are ``writes.Writes``. Receives a connection inside a unit of work; never
+commits.
 """
 
 from __future__ import annotations
@@ -10,17 +8,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.dashboard.domain import STAGES, DemandAttributes, Key, demand_state, viewer_sight
+from services.dashboard.domain import STAGES, Key, row_sight
 from services.dashboard.tables import (
     PROJECTION,
-    assignments,
     contracts,
     demand_fields,
     demands,
@@ -29,12 +25,10 @@ from services.dashboard.tables import (
     recent_events,
     supply,
 )
-from shared.calendar import institute_month
+from services.dashboard.writes import SIGHT_COLUMNS
 from shared.visibility import Sight
 
 RECENT_KEPT = 200
-
-_KEEP: Any = object()
 
 # A period of time: UTC bounds ``[lo, hi)``, None for unbounded.
 Period = tuple[datetime | None, datetime | None]
@@ -45,189 +39,20 @@ class DashboardRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    # -- helpers ----------------------------------------------------------------------------
-    async def _insert_ignore(self, table: sa.Table, rows: list[dict[str, Any]] | dict[str, Any]) -> None:
-        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
-        await self.conn.execute(insert(table).on_conflict_do_nothing(), rows)
-
-    async def _set_latest(
-        self, table: sa.Table, row_id: uuid.UUID, at: datetime, at_column: str, **values: Any
-    ) -> bool:
-        """Set ``values`` unless a later event already set them (last writer wins by event time)."""
-        at_col = table.c[at_column]
-        result = await self.conn.execute(
-            sa.update(table)
-            .where(table.c.id == row_id, sa.or_(at_col.is_(None), at_col <= at))
-            .values(**values, **{at_column: at})
-        )
-        return bool(result.rowcount)
-
-    async def _set_earliest(self, table: sa.Table, row_id: uuid.UUID, column: str, at: datetime, **values: Any) -> None:
-        """Record when something first happened (and its month), keeping the earliest time seen."""
-        col = table.c[column]
-        await self.conn.execute(
-            sa.update(table)
-            .where(table.c.id == row_id, sa.or_(col.is_(None), col > at))
-            .values(**{column: at}, **values)
-        )
-
-    async def _fill(self, table: sa.Table, row_id: uuid.UUID, **values: Any) -> None:
-        """Fill attributes that never change once known (a contract's parties, a demand's enterprise)."""
-        values = {k: v for k, v in values.items() if v is not None}
-        if values:
-            await self.conn.execute(
-                sa.update(table)
-                .where(table.c.id == row_id)
-                .values(**{k: sa.func.coalesce(table.c[k], v) for k, v in values.items()})
-            )
-
-    # -- demands ----------------------------------------------------------------------------
-    async def ensure_demand(self, demand_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> None:
-        await self._insert_ignore(demands, {"id": demand_id, "enterprise_id": enterprise_id})
-        await self._fill(demands, demand_id, enterprise_id=enterprise_id)
-
-    async def set_demand_attributes(self, demand_id: uuid.UUID, attrs: DemandAttributes, at: datetime) -> None:
-        given = attrs.given()
-        if "center_id" in given:
-            await self._set_latest(demands, demand_id, at, "center_at", center_id=given["center_id"])
-        if "budget" in given:
-            await self._set_latest(demands, demand_id, at, "budget_at", budget=given["budget"])
-        if "confidential" in given:
-            await self._set_latest(demands, demand_id, at, "confidential_at", confidential=given["confidential"])
-        if "fields" in given and await self._set_latest(demands, demand_id, at, "fields_at"):
-            await self.conn.execute(sa.delete(demand_fields).where(demand_fields.c.demand_id == demand_id))
-            if given["fields"]:
-                await self.conn.execute(
-                    sa.insert(demand_fields), [{"demand_id": demand_id, "field": f} for f in given["fields"]]
-                )
-
-    async def reach_stage(self, demand_id: uuid.UUID, stage: str, at: datetime) -> None:
-        assert stage in STAGES
-        await self._set_earliest(demands, demand_id, f"{stage}_at", at, **{f"{stage}_month": institute_month(at)})
-
-    async def leave_funnel(self, demand_id: uuid.UUID, how: str, at: datetime) -> None:
-        assert how in ("withdrawn", "rejected", "expired")
-        await self._set_earliest(demands, demand_id, f"{how}_at", at)
-
-    async def attribute_demand(
-        self, demand_id: uuid.UUID, at: datetime, *, carrier_id: Any = None, project_manager_id: Any = None
-    ) -> None:
-        """Attribute a demand to a carrier or a project manager (the latest event decides)."""
-        if carrier_id is not None:
-            await self._set_latest(demands, demand_id, at, "carrier_at", carrier_id=carrier_id)
-        if project_manager_id is not None:
-            await self._set_latest(demands, demand_id, at, "project_manager_at", project_manager_id=project_manager_id)
-
-    async def release_project_manager(
-        self, table: sa.Table, row_id: uuid.UUID, person_id: uuid.UUID, at: datetime
-    ) -> None:
-        """A project manager's assignment ended: the demand or contract has none, unless a later
-        event named another one."""
-        await self.conn.execute(
-            sa.update(table)
-            .where(
-                table.c.id == row_id,
-                table.c.project_manager_id == person_id,
-                sa.or_(table.c.project_manager_at.is_(None), table.c.project_manager_at <= at),
-            )
-            .values(project_manager_id=None, project_manager_at=at)
-        )
-
-    async def viewer_sights(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Sight]:
-        """What a dashboard viewer sees of each demand (``domain.viewer_sight``); a demand not
-        known yet is absent (and so seen not at all)."""
+    async def sight_rows(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        """Of each demand known, what a viewer's sight of it depends on (``SIGHT_COLUMNS``)."""
         wanted = set(demand_ids)
         if not wanted:
             return {}
-        stages = [demands.c[f"{s}_at"] for s in (*STAGES, "withdrawn", "rejected", "expired")]
         rows = await self.conn.execute(
-            sa.select(demands.c.id, demands.c.confidential, demands.c.confidential_at, *stages).where(
-                demands.c.id.in_(wanted)
-            )
+            sa.select(demands.c.id, *(demands.c[c] for c in SIGHT_COLUMNS)).where(demands.c.id.in_(wanted))
         )
-        return {
-            r.id: viewer_sight(demand_state(dict(r)), None if r.confidential_at is None else bool(r.confidential))
-            for r in rows.mappings()
-        }
+        return {r["id"]: dict(r) for r in rows.mappings()}
 
-    # -- contracts and payments ------------------------------------------------------------
-    async def ensure_contract(self, contract_id: uuid.UUID, **parties: Any) -> None:
-        """Create the contract's row if needed and fill what it is about (never changes)."""
-        await self._insert_ignore(contracts, {"id": contract_id})
-        await self._fill(contracts, contract_id, **parties)
-
-    async def set_contract_value(self, contract_id: uuid.UUID, value: Decimal, version: int) -> None:
-        """The value of the highest contract version seen."""
-        vv = contracts.c.value_version
-        await self.conn.execute(
-            sa.update(contracts)
-            .where(contracts.c.id == contract_id, sa.or_(vv.is_(None), vv <= version))
-            .values(value=value, value_version=version)
-        )
-
-    async def contract_stage(self, contract_id: uuid.UUID, stage: str, at: datetime) -> None:
-        assert stage in ("drafted", "signed", "completed", "terminated")
-        extra = {f"{stage}_month": institute_month(at)} if stage in ("signed", "completed") else {}
-        await self._set_earliest(contracts, contract_id, f"{stage}_at", at, **extra)
-
-    async def attribute_contract(self, contract_id: uuid.UUID, project_manager_id: uuid.UUID, at: datetime) -> None:
-        await self._set_latest(contracts, contract_id, at, "project_manager_at", project_manager_id=project_manager_id)
-
-    async def add_payment(
-        self, payment_id: uuid.UUID, contract_id: uuid.UUID, carrier_id: uuid.UUID, amount: Decimal, at: datetime
-    ) -> None:
-        await self._insert_ignore(
-            payments,
-            {
-                "id": payment_id,
-                "contract_id": contract_id,
-                "carrier_id": carrier_id,
-                "amount": amount,
-                "recorded_at": at,
-                "month": institute_month(at),
-            },
-        )
-
-    # -- assignments ------------------------------------------------------------------------
-    async def record_assignment(
-        self, assignment_id: uuid.UUID, *, role: str, person_id: Any, target_type: str, target_id: Any, at: datetime
-    ) -> datetime | None:
-        """Remember an assignment; returns when it was released, if its release arrived first."""
-        await self._insert_ignore(assignments, {"id": assignment_id})
-        await self._fill(
-            assignments,
-            assignment_id,
-            role=role,
-            person_id=person_id,
-            target_type=target_type,
-            target_id=target_id,
-            made_at=at,
-        )
-        row = (
-            await self.conn.execute(sa.select(assignments.c.released_at).where(assignments.c.id == assignment_id))
-        ).one()
-        released: datetime | None = row.released_at
-        return released
-
-    async def record_release(
-        self, assignment_id: uuid.UUID, *, person_id: Any, target_type: str, target_id: Any, at: datetime
-    ) -> str | None:
-        """Remember that an assignment ended; returns its role when the assignment is known."""
-        await self._insert_ignore(assignments, {"id": assignment_id})
-        await self._fill(assignments, assignment_id, person_id=person_id, target_type=target_type, target_id=target_id)
-        await self._set_earliest(assignments, assignment_id, "released_at", at)
-        row = (await self.conn.execute(sa.select(assignments.c.role).where(assignments.c.id == assignment_id))).one()
-        role: str | None = row.role
-        return role
-
-    async def describe_demand(
-        self, demand_id: uuid.UUID, at: datetime, *, title: str | None, province: Any = _KEEP, city: Any = _KEEP
-    ) -> None:
-        """A demand's title and place (the latest event that says them wins)."""
-        if title is not None:
-            await self._set_latest(demands, demand_id, at, "title_at", title=title[:200])
-        if province is not _KEEP:
-            await self._set_latest(demands, demand_id, at, "place_at", province=province, city=city)
+    async def viewer_sights(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Sight]:
+        """What a dashboard viewer sees of each demand (``domain.row_sight``); a demand not
+        known yet is absent (and so seen not at all)."""
+        return {d: row_sight(row) for d, row in (await self.sight_rows(demand_ids)).items()}
 
     async def titles(self, demand_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         wanted = set(demand_ids)
@@ -239,24 +64,6 @@ class DashboardRepository:
         return {r.id: r.title for r in rows}
 
     # -- the supply side --------------------------------------------------------------------
-    async def supply_started(self, kind: str, ident: uuid.UUID, at: datetime) -> None:
-        """A center established, a carrier or person registered, a trainee enrolled (the earliest time)."""
-        await self._insert_ignore(supply, {"id": ident, "kind": kind})
-        await self._set_earliest(supply, ident, "started_at", at, started_month=institute_month(at))
-
-    async def supply_category(
-        self, kind: str, ident: uuid.UUID, at: datetime, *, category: str | None = None, roles: Iterable[str] = ()
-    ) -> None:
-        """A carrier's kind or a person's roles, as the latest event says."""
-        await self._insert_ignore(supply, {"id": ident, "kind": kind})
-        joined = f",{','.join(sorted(set(roles)))}," if roles else None
-        await self._set_latest(supply, ident, at, "category_at", category=category, roles=joined)
-
-    async def trainee_moved(self, ident: uuid.UUID, how: str, at: datetime) -> None:
-        assert how in ("placed", "graduated", "withdrawn")
-        await self._insert_ignore(supply, {"id": ident, "kind": "trainee"})
-        await self._set_earliest(supply, ident, f"{how}_at", at)
-
     async def supply_figures(self, period: Period = ALL_TIME) -> dict[str, Any]:
         """What started (and, for trainees, moved on) within ``period``."""
         s = supply
@@ -276,15 +83,6 @@ class DashboardRepository:
         return {"started": [dict(r) for r in by_category.mappings()], "trainees": trainees._asdict()}
 
     # -- labels and recent events ----------------------------------------------------------
-    async def name(self, kind: str, ident: uuid.UUID, name: str, at: datetime) -> None:
-        name = name[:300]
-        await self._insert_ignore(labels, {"kind": kind, "id": ident, "name": name, "named_at": at})
-        await self.conn.execute(
-            sa.update(labels)
-            .where(labels.c.kind == kind, labels.c.id == ident, labels.c.named_at <= at)
-            .values(name=name, named_at=at)
-        )
-
     async def names(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
         wanted = [uuid.UUID(i) for i in ids]
         if not wanted:

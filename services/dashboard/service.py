@@ -4,7 +4,7 @@ of work), and read the KPIs."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -12,8 +12,7 @@ from typing import Any
 from services.dashboard import domain
 from services.dashboard.domain import DIMENSIONS, Audience, attributes_from_changes, full_attributes, money
 from services.dashboard.repository import ALL_TIME, DashboardRepository, Period
-from services.dashboard.tables import contracts as contracts_table
-from services.dashboard.tables import demands as demands_table
+from services.dashboard.writes import PROJECT_MANAGER_ROLE, Row, Writes, merged
 from shared.calendar import DateRange, day_start
 from shared.events import contracts as ct
 from shared.events import demand as dm
@@ -24,7 +23,6 @@ from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.visibility import Sight
 
-PROJECT_MANAGER_ROLE = "project_manager"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EVER = DateRange(None, None)
 
@@ -32,117 +30,106 @@ EVER = DateRange(None, None)
 class Projection:
     """Each method applies one event type. Every one of them may run twice for the same event
     (a rebuild next to the live consumer, a redelivery) and in any order relative to events of
-    other topics: the repository's writes make that harmless."""
+    other topics: the merge rules of its writes (``writes``) make that harmless. They write nothing
+    themselves: ``Batch.flush`` writes what a batch of them changed."""
 
     # -- demand topic -----------------------------------------------------------------------
-    async def demand_submitted(self, uow: UnitOfWork, e: dm.DemandSubmitted, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id, e.enterprise_id)
+    def demand_submitted(self, w: Writes, e: dm.DemandSubmitted, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id, e.enterprise_id)
         attrs = full_attributes(
             center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
         )
-        await repo.set_demand_attributes(e.demand_id, attrs, e.submitted_at)
-        await repo.describe_demand(e.demand_id, e.submitted_at, title=e.title, province=e.province, city=e.city)
-        await repo.reach_stage(e.demand_id, "submitted", e.submitted_at)
+        w.set_demand_attributes(e.demand_id, attrs, e.submitted_at)
+        w.describe_demand(e.demand_id, e.submitted_at, title=e.title, province=e.province, city=e.city)
+        w.reach_stage(e.demand_id, "submitted", e.submitted_at)
 
-    async def demand_published(self, uow: UnitOfWork, e: dm.DemandPublished, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id, e.enterprise_id)
+    def demand_published(self, w: Writes, e: dm.DemandPublished, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id, e.enterprise_id)
         attrs = full_attributes(
             center_id=e.center_id, budget=e.budget, fields=e.fields, confidentiality=e.confidentiality
         )
-        await repo.set_demand_attributes(e.demand_id, attrs, e.published_at)
-        await repo.describe_demand(e.demand_id, e.published_at, title=e.title, province=e.province, city=e.city)
-        await repo.reach_stage(e.demand_id, "published", e.published_at)
+        w.set_demand_attributes(e.demand_id, attrs, e.published_at)
+        w.describe_demand(e.demand_id, e.published_at, title=e.title, province=e.province, city=e.city)
+        w.reach_stage(e.demand_id, "published", e.published_at)
 
-    async def demand_updated(self, uow: UnitOfWork, e: dm.DemandUpdated, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id)
-        await repo.set_demand_attributes(e.demand_id, attributes_from_changes(e.changed), e.updated_at)
+    def demand_updated(self, w: Writes, e: dm.DemandUpdated, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id)
+        w.set_demand_attributes(e.demand_id, attributes_from_changes(e.changed), e.updated_at)
         title = e.changed.get("title")
         place: dict[str, object] = {k: e.changed[k] for k in ("province", "city") if k in e.changed}
         if isinstance(title, str) or place:
-            await repo.describe_demand(
+            w.describe_demand(
                 e.demand_id, e.updated_at, title=title if isinstance(title, str) else None, **_place(place)
             )
 
-    async def demand_matched(self, uow: UnitOfWork, e: dm.DemandMatched, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id)
-        await repo.reach_stage(e.demand_id, "matched", e.matched_at)
-        await repo.attribute_demand(e.demand_id, e.matched_at, carrier_id=e.carrier_id)
+    def demand_matched(self, w: Writes, e: dm.DemandMatched, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id)
+        w.reach_stage(e.demand_id, "matched", e.matched_at)
+        w.attribute_demand(e.demand_id, e.matched_at, carrier_id=e.carrier_id)
 
-    async def demand_contracted(self, uow: UnitOfWork, e: dm.DemandContracted, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id)
-        await repo.reach_stage(e.demand_id, "contracted", e.contracted_at)
+    def demand_contracted(self, w: Writes, e: dm.DemandContracted, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id)
+        w.reach_stage(e.demand_id, "contracted", e.contracted_at)
 
-    async def demand_closed(self, uow: UnitOfWork, e: dm.DemandClosed, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id)
-        await repo.reach_stage(e.demand_id, "completed", e.closed_at)
+    def demand_closed(self, w: Writes, e: dm.DemandClosed, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id)
+        w.reach_stage(e.demand_id, "completed", e.closed_at)
 
-    async def demand_withdrawn(self, uow: UnitOfWork, e: dm.DemandWithdrawn, env: Envelope) -> None:
-        await self._leave(uow, e.demand_id, "withdrawn", e.withdrawn_at)
+    def demand_withdrawn(self, w: Writes, e: dm.DemandWithdrawn, env: Envelope) -> None:
+        self._leave(w, e.demand_id, "withdrawn", e.withdrawn_at)
 
-    async def demand_rejected(self, uow: UnitOfWork, e: dm.DemandRejected, env: Envelope) -> None:
-        await self._leave(uow, e.demand_id, "rejected", e.rejected_at)
+    def demand_rejected(self, w: Writes, e: dm.DemandRejected, env: Envelope) -> None:
+        self._leave(w, e.demand_id, "rejected", e.rejected_at)
 
-    async def demand_expired(self, uow: UnitOfWork, e: dm.DemandExpired, env: Envelope) -> None:
-        await self._leave(uow, e.demand_id, "expired", e.expired_at)
+    def demand_expired(self, w: Writes, e: dm.DemandExpired, env: Envelope) -> None:
+        self._leave(w, e.demand_id, "expired", e.expired_at)
 
-    async def _leave(self, uow: UnitOfWork, demand_id: uuid.UUID, how: str, at: datetime) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(demand_id)
-        await repo.leave_funnel(demand_id, how, at)
+    def _leave(self, w: Writes, demand_id: uuid.UUID, how: str, at: datetime) -> None:
+        w.ensure_demand(demand_id)
+        w.leave_funnel(demand_id, how, at)
 
-    async def center_established(self, uow: UnitOfWork, e: dm.JointInnovationCenterEstablished, env: Envelope) -> None:
+    def center_established(self, w: Writes, e: dm.JointInnovationCenterEstablished, env: Envelope) -> None:
         # The event carries no time of its own; the CloudEvent's (optional) time orders renames.
-        repo = DashboardRepository(uow.conn)
-        await repo.name("center", e.center_id, e.name, env.time or EPOCH)
-        await repo.supply_started("center", e.center_id, day_start(date.fromisoformat(e.established_on)))
+        w.name("center", e.center_id, e.name, env.time or EPOCH)
+        w.supply_started("center", e.center_id, day_start(date.fromisoformat(e.established_on)))
 
     # -- talent topic -----------------------------------------------------------------------
-    async def carrier_registered(self, uow: UnitOfWork, e: tl.CarrierRegistered, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.name("carrier", e.carrier_id, e.name, e.registered_at)
-        await repo.supply_started("carrier", e.carrier_id, e.registered_at)
-        await repo.supply_category("carrier", e.carrier_id, e.registered_at, category=e.kind)
+    def carrier_registered(self, w: Writes, e: tl.CarrierRegistered, env: Envelope) -> None:
+        w.name("carrier", e.carrier_id, e.name, e.registered_at)
+        w.supply_started("carrier", e.carrier_id, e.registered_at)
+        w.supply_category("carrier", e.carrier_id, e.registered_at, category=e.kind)
 
-    async def carrier_updated(self, uow: UnitOfWork, e: tl.CarrierProfileUpdated, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.name("carrier", e.carrier_id, e.name, e.updated_at)
-        await repo.supply_category("carrier", e.carrier_id, e.updated_at, category=e.kind)
+    def carrier_updated(self, w: Writes, e: tl.CarrierProfileUpdated, env: Envelope) -> None:
+        w.name("carrier", e.carrier_id, e.name, e.updated_at)
+        w.supply_category("carrier", e.carrier_id, e.updated_at, category=e.kind)
 
-    async def person_registered(self, uow: UnitOfWork, e: tl.PersonRegistered, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
+    def person_registered(self, w: Writes, e: tl.PersonRegistered, env: Envelope) -> None:
         # Only project managers' names: they label a breakdown; nobody else's name is kept.
         if PROJECT_MANAGER_ROLE in e.roles:
-            await repo.name("person", e.person_id, e.name, e.registered_at)
-        await repo.supply_started("person", e.person_id, e.registered_at)
-        await repo.supply_category("person", e.person_id, e.registered_at, roles=e.roles)
+            w.name("person", e.person_id, e.name, e.registered_at)
+        w.supply_started("person", e.person_id, e.registered_at)
+        w.supply_category("person", e.person_id, e.registered_at, roles=e.roles)
 
-    async def person_updated(self, uow: UnitOfWork, e: tl.PersonProfileUpdated, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
+    def person_updated(self, w: Writes, e: tl.PersonProfileUpdated, env: Envelope) -> None:
         if PROJECT_MANAGER_ROLE in e.roles:
-            await repo.name("person", e.person_id, e.name, e.updated_at)
-        await repo.supply_category("person", e.person_id, e.updated_at, roles=e.roles)
+            w.name("person", e.person_id, e.name, e.updated_at)
+        w.supply_category("person", e.person_id, e.updated_at, roles=e.roles)
 
-    async def trainee_enrolled(self, uow: UnitOfWork, e: tl.TraineeEnrolled, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).supply_started("trainee", e.trainee_id, e.enrolled_at)
+    def trainee_enrolled(self, w: Writes, e: tl.TraineeEnrolled, env: Envelope) -> None:
+        w.supply_started("trainee", e.trainee_id, e.enrolled_at)
 
-    async def trainee_placed(self, uow: UnitOfWork, e: tl.TraineePlacementStarted, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "placed", e.at)
+    def trainee_placed(self, w: Writes, e: tl.TraineePlacementStarted, env: Envelope) -> None:
+        w.trainee_moved(e.trainee_id, "placed", e.at)
 
-    async def trainee_graduated(self, uow: UnitOfWork, e: tl.TraineeGraduated, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "graduated", e.at)
+    def trainee_graduated(self, w: Writes, e: tl.TraineeGraduated, env: Envelope) -> None:
+        w.trainee_moved(e.trainee_id, "graduated", e.at)
 
-    async def trainee_withdrawn(self, uow: UnitOfWork, e: tl.TraineeWithdrawn, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).trainee_moved(e.trainee_id, "withdrawn", e.at)
+    def trainee_withdrawn(self, w: Writes, e: tl.TraineeWithdrawn, env: Envelope) -> None:
+        w.trainee_moved(e.trainee_id, "withdrawn", e.at)
 
-    async def assignment_made(self, uow: UnitOfWork, e: tl.AssignmentMade, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        released_at = await repo.record_assignment(
+    def assignment_made(self, w: Writes, e: tl.AssignmentMade, env: Envelope) -> None:
+        # Its release, if it arrives first (a replay next to the live consumer), is applied then.
+        w.record_assignment(
             e.assignment_id,
             role=e.role,
             person_id=e.person_id,
@@ -153,42 +140,27 @@ class Projection:
         if e.role != PROJECT_MANAGER_ROLE or e.person_id is None:
             return
         if e.target_type == "demand":
-            await repo.ensure_demand(e.target_id)
-            await repo.attribute_demand(e.target_id, e.made_at, project_manager_id=e.person_id)
+            w.ensure_demand(e.target_id)
+            w.attribute_demand(e.target_id, e.made_at, project_manager_id=e.person_id)
         elif e.target_type == "contract":
-            await repo.ensure_contract(e.target_id)
-            await repo.attribute_contract(e.target_id, e.person_id, e.made_at)
-        if released_at is not None:  # its release was applied before it (a replay next to the live consumer)
-            await self._release(repo, e.target_type, e.target_id, e.person_id, released_at)
+            w.ensure_contract(e.target_id)
+            w.attribute_contract(e.target_id, e.person_id, e.made_at)
 
-    async def assignment_released(self, uow: UnitOfWork, e: tl.AssignmentReleased, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        role = await repo.record_release(
+    def assignment_released(self, w: Writes, e: tl.AssignmentReleased, env: Envelope) -> None:
+        # A project manager's: its demand or contract has none from then on (``Writes.flush``).
+        w.record_release(
             e.assignment_id, person_id=e.person_id, target_type=e.target_type, target_id=e.target_id, at=e.released_at
         )
-        if role == PROJECT_MANAGER_ROLE and e.person_id is not None:
-            await self._release(repo, e.target_type, e.target_id, e.person_id, e.released_at)
-
-    async def _release(
-        self, repo: DashboardRepository, target_type: str, target_id: uuid.UUID, person_id: uuid.UUID, at: datetime
-    ) -> None:
-        table = {"demand": demands_table, "contract": contracts_table}.get(target_type)
-        if table is not None:
-            await repo.release_project_manager(table, target_id, person_id, at)
 
     # -- matching topic ---------------------------------------------------------------------
-    async def match_accepted(self, uow: UnitOfWork, e: mt.MatchAccepted, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_demand(e.demand_id, e.enterprise_id)
-        await repo.reach_stage(e.demand_id, "matched", e.accepted_at)
-        await repo.attribute_demand(
-            e.demand_id, e.accepted_at, carrier_id=e.carrier_id, project_manager_id=e.project_manager_id
-        )
+    def match_accepted(self, w: Writes, e: mt.MatchAccepted, env: Envelope) -> None:
+        w.ensure_demand(e.demand_id, e.enterprise_id)
+        w.reach_stage(e.demand_id, "matched", e.accepted_at)
+        w.attribute_demand(e.demand_id, e.accepted_at, carrier_id=e.carrier_id, project_manager_id=e.project_manager_id)
 
     # -- contracts topic --------------------------------------------------------------------
-    async def contract_drafted(self, uow: UnitOfWork, e: ct.ContractDrafted, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_contract(
+    def contract_drafted(self, w: Writes, e: ct.ContractDrafted, env: Envelope) -> None:
+        w.ensure_contract(
             e.contract_id,
             demand_id=e.demand_id,
             enterprise_id=e.enterprise_id,
@@ -196,14 +168,13 @@ class Projection:
             center_id=e.center_id,
             contract_type=e.contract_type,
         )
-        await repo.set_contract_value(e.contract_id, e.value, 0)
-        await repo.contract_stage(e.contract_id, "drafted", e.drafted_at)
+        w.set_contract_value(e.contract_id, e.value, 0)
+        w.contract_stage(e.contract_id, "drafted", e.drafted_at)
         if e.project_manager_id is not None:
-            await repo.attribute_contract(e.contract_id, e.project_manager_id, e.drafted_at)
+            w.attribute_contract(e.contract_id, e.project_manager_id, e.drafted_at)
 
-    async def contract_signed(self, uow: UnitOfWork, e: ct.ContractSigned, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_contract(
+    def contract_signed(self, w: Writes, e: ct.ContractSigned, env: Envelope) -> None:
+        w.ensure_contract(
             e.contract_id,
             demand_id=e.demand_id,
             enterprise_id=e.enterprise_id,
@@ -211,73 +182,85 @@ class Projection:
             center_id=e.center_id,
             contract_type=e.contract_type,
         )
-        await repo.set_contract_value(e.contract_id, e.value, e.contract_version)
-        await repo.contract_stage(e.contract_id, "signed", e.signed_at)
+        w.set_contract_value(e.contract_id, e.value, e.contract_version)
+        w.contract_stage(e.contract_id, "signed", e.signed_at)
         if e.project_manager_id is not None:
-            await repo.attribute_contract(e.contract_id, e.project_manager_id, e.signed_at)
+            w.attribute_contract(e.contract_id, e.project_manager_id, e.signed_at)
         if e.demand_id is not None:
             # The demand reached "contracted" when its contract was signed, whether or not the
             # demand service's own DemandContracted has arrived yet.
-            await repo.ensure_demand(e.demand_id, e.enterprise_id)
-            await repo.reach_stage(e.demand_id, "contracted", e.signed_at)
-            await repo.attribute_demand(
+            w.ensure_demand(e.demand_id, e.enterprise_id)
+            w.reach_stage(e.demand_id, "contracted", e.signed_at)
+            w.attribute_demand(
                 e.demand_id, e.signed_at, carrier_id=e.carrier_id, project_manager_id=e.project_manager_id
             )
 
-    async def contract_amended(self, uow: UnitOfWork, e: ct.ContractAmended, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_contract(e.contract_id)
-        await repo.set_contract_value(e.contract_id, e.value, e.contract_version)
+    def contract_amended(self, w: Writes, e: ct.ContractAmended, env: Envelope) -> None:
+        w.ensure_contract(e.contract_id)
+        w.set_contract_value(e.contract_id, e.value, e.contract_version)
 
-    async def payment_recorded(self, uow: UnitOfWork, e: ct.PaymentRecorded, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_contract(e.contract_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id)
-        await repo.add_payment(e.payment_id, e.contract_id, e.carrier_id, e.amount, e.recorded_at)
+    def payment_recorded(self, w: Writes, e: ct.PaymentRecorded, env: Envelope) -> None:
+        w.ensure_contract(e.contract_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id)
+        w.add_payment(e.payment_id, e.contract_id, e.carrier_id, e.amount, e.recorded_at)
 
-    async def contract_completed(self, uow: UnitOfWork, e: ct.ContractCompleted, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_contract(
-            e.contract_id, demand_id=e.demand_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id
-        )
-        await repo.contract_stage(e.contract_id, "completed", e.completed_at)
+    def contract_completed(self, w: Writes, e: ct.ContractCompleted, env: Envelope) -> None:
+        w.ensure_contract(e.contract_id, demand_id=e.demand_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id)
+        w.contract_stage(e.contract_id, "completed", e.completed_at)
         if e.project_manager_id is not None:
-            await repo.attribute_contract(e.contract_id, e.project_manager_id, e.completed_at)
+            w.attribute_contract(e.contract_id, e.project_manager_id, e.completed_at)
         if e.demand_id is not None:
-            await repo.ensure_demand(e.demand_id, e.enterprise_id)
-            await repo.reach_stage(e.demand_id, "completed", e.completed_at)
+            w.ensure_demand(e.demand_id, e.enterprise_id)
+            w.reach_stage(e.demand_id, "completed", e.completed_at)
 
-    async def contract_terminated(self, uow: UnitOfWork, e: ct.ContractTerminated, env: Envelope) -> None:
-        repo = DashboardRepository(uow.conn)
-        await repo.ensure_contract(
-            e.contract_id, demand_id=e.demand_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id
-        )
-        await repo.contract_stage(e.contract_id, "terminated", e.terminated_at)
+    def contract_terminated(self, w: Writes, e: ct.ContractTerminated, env: Envelope) -> None:
+        w.ensure_contract(e.contract_id, demand_id=e.demand_id, enterprise_id=e.enterprise_id, carrier_id=e.carrier_id)
+        w.contract_stage(e.contract_id, "terminated", e.terminated_at)
 
-    # -- every event ------------------------------------------------------------------------
-    async def remember(self, uow: UnitOfWork, envelopes: Sequence[Envelope]) -> None:
-        """Keep the events among the latest ones (a few statements for all of them)."""
-        types = [domain.short_type(env.type) for env in envelopes]
-        await DashboardRepository(uow.conn).remember_events(
-            [(env.id, t, env.subject, env.time or datetime.now(UTC)) for env, t in zip(envelopes, types, strict=True)]
-        )
 
-    async def sights(self, uow: UnitOfWork, envelopes: Sequence[Envelope]) -> list[Sight]:
-        """What a dashboard viewer sees of the demand each event is about (``FULL`` for an event
-        about no demand), as the transaction stands now: asked right after an event is applied,
-        an event from before a demand's publication stays unseen even if the same batch then
-        publishes it."""
-        about: list[uuid.UUID | str | None] = []
-        for env in envelopes:
-            demand = domain.demand_of(domain.short_type(env.type), env.data)
+class Batch:
+    """The events of one transaction (a consumer's batch, or one event): what they change in the
+    projection, merged as they come (``Writes``), and of each event, when ``announcing``, what a
+    viewer's sight of its demand depends on as the event leaves the demand (a later event of the
+    batch may publish it: the earlier ones still are not seen)."""
+
+    def __init__(self, *, announcing: bool) -> None:
+        self.writes = Writes()
+        self.announcing = announcing
+        self._events: list[tuple[Envelope, uuid.UUID | str | None, Row | None]] = []
+
+    def note(self, envelope: Envelope) -> None:
+        """``envelope`` was applied (its changes are in ``writes``)."""
+        about: uuid.UUID | str | None = None
+        if self.announcing:
+            demand = domain.demand_of(domain.short_type(envelope.type), envelope.data)
             try:
-                about.append(None if demand is None else uuid.UUID(demand))
+                about = None if demand is None else uuid.UUID(demand)
             except ValueError:
-                about.append("")  # not a demand's id: seen not at all
-        seen = await DashboardRepository(uow.conn).viewer_sights(d for d in about if isinstance(d, uuid.UUID))
-        return [
-            Sight.FULL if d is None else seen.get(d, Sight.NONE) if isinstance(d, uuid.UUID) else Sight.NONE
-            for d in about
+                about = ""  # not a demand's id: seen not at all
+        change = self.writes.sight_of(about) if isinstance(about, uuid.UUID) else None
+        self._events.append((envelope, about, change))
+
+    async def flush(self, uow: UnitOfWork) -> list[tuple[Envelope, Sight]]:
+        """Write the batch (a few statements whatever its size): its changes, then its events
+        among the latest ones; returns each event with what a viewer sees of it."""
+        repo = DashboardRepository(uow.conn)
+        # What the batch's demands were before it (one read), each event's change on top.
+        stored = await repo.sight_rows({a for _, a, _ in self._events if isinstance(a, uuid.UUID)})
+        sights = [
+            Sight.FULL
+            if not self.announcing or about is None
+            else Sight.NONE
+            if not isinstance(about, uuid.UUID) or (row := merged(stored.get(about), change)) is None
+            else domain.row_sight(row)
+            for _, about, change in self._events
         ]
+        await self.writes.flush(uow.conn)
+        envelopes = [env for env, _, _ in self._events]
+        await repo.remember_events(
+            [(env.id, domain.short_type(env.type), env.subject, env.time or datetime.now(UTC)) for env in envelopes]
+        )
+        self._events.clear()
+        return list(zip(envelopes, sights, strict=True))
 
 
 class KpiService:

@@ -576,7 +576,7 @@ async def test_an_event_is_streamed_after_its_commit_so_the_kpis_already_count_i
 
 
 class BrokenProjection(Projection):
-    async def demand_submitted(self, *_: Any) -> None:
+    def demand_submitted(self, *_: Any) -> None:
         raise RuntimeError("boom")
 
 

@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -178,6 +179,47 @@ async def test_a_batch_is_one_transaction_and_announces_each_event_once_after_it
     assert await consumer.apply_in_order(messages) == (messages[-1], None)  # redelivered: nothing again
     assert consumer.stats.duplicates == len(s.envelopes)
     assert watching.queue.empty()
+
+
+async def projection_rows(engine: AsyncEngine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every projection table, in a stable order."""
+    async with engine.connect() as conn:
+        return {
+            t.name: sorted((tuple(r) for r in await conn.execute(sa.select(t))), key=repr) for t in tables.PROJECTION
+        }
+
+
+@pytest.mark.parametrize("order", ["as published", "shuffled"])
+async def test_a_batch_writes_the_same_rows_as_its_events_one_by_one(engine: AsyncEngine, order: str) -> None:
+    """A batch merges its events' changes in memory and writes each table once: every row of the
+    projection is the one its events give applied one at a time, in the same order (releases
+    before assignments, updates before creations, the same demand twice in a batch)."""
+    s = scenario.build()
+    deliveries = list(s.envelopes)
+    if order == "shuffled":
+        random.Random(21).shuffle(deliveries)
+    messages = [message(env, topic="itp.demand.events", offset=n) for n, env in enumerate(deliveries)]
+    assert set(await apply_all(projection_consumer(engine), deliveries)) == {"applied"}
+    one_by_one = await projection_rows(engine)
+    async with engine.begin() as conn:
+        await DashboardRepository(conn).clear()
+
+    projection = Projection()
+    for size in (len(messages), 5):
+        batched = EventConsumer(
+            group=f"dashboard-test-{uuid.uuid4().hex[:8]}",
+            topics=list(topics.ALL),
+            bus=InMemoryBus(),
+            uow=uow_factory(engine),
+            processed=tables.processed_messages,
+            handlers=build_handlers(projection),
+            batch_scope=build_batch_scope(projection),
+            batch_size=size,
+            max_retries=0,
+        )
+        assert await batched.apply_in_order(messages) == (messages[-1], None)
+        assert batched.stats.applied == len(messages)
+        assert await projection_rows(engine) == one_by_one  # and again (another group): the same rows
 
 
 async def test_the_service_projects_every_topic_from_the_real_broker(dashboard_db: str) -> None:
