@@ -36,6 +36,21 @@ def kafka_bootstrap() -> str:
     return os.environ.get("ITP_KAFKA_BOOTSTRAP", DEFAULT_KAFKA)
 
 
+async def consumer_group_settled(group: str, members: int) -> bool:
+    """The consumer group is stable (its partitions assigned) with this many members: a test that
+    needs every member to own partitions waits for this before it publishes."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap(), request_timeout_ms=10000)
+    await admin.start()
+    try:
+        # DescribeGroups answers (error_code, group, state, protocol_type, protocol, members).
+        described = [g for resp in await admin.describe_consumer_groups([group]) for g in resp.groups]
+    finally:
+        await admin.close()
+    return any(g[2] == "Stable" and len(g[5]) == members for g in described)
+
+
 def _raw(dsn: str) -> str:
     return dsn.replace("postgresql+asyncpg://", "postgresql://")
 

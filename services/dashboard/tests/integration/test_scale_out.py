@@ -10,7 +10,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
-from aiokafka.admin import AIOKafkaAdminClient
 
 from services.dashboard import handlers, tables
 from services.dashboard.repository import DashboardRepository
@@ -24,7 +23,7 @@ from shared.db import create_engine
 from shared.events import topics
 from shared.runtime import ServiceDefinition, ServiceRuntime, create_service_app
 from shared.settings import ServiceSettings
-from shared.testing import kafka_bootstrap, unique, wait_for
+from shared.testing import consumer_group_settled, kafka_bootstrap, unique, wait_for
 
 
 @contextlib.asynccontextmanager
@@ -73,7 +72,9 @@ async def test_two_processes_split_the_partitions_and_survive_rebalances_mid_bur
             async with dashboard_process(definition, dashboard_db) as second:
                 b = second.stats
                 # Once the group has settled on two members, the second owns partitions of every topic.
-                await wait_for(lambda: _settled(group, 2), timeout_s=90, what="the group to settle on two members")
+                await wait_for(
+                    lambda: consumer_group_settled(group, 2), timeout_s=90, what="the group to settle on two members"
+                )
                 await publisher.publish([record(env, topic_map[topic_of(env)]) for env in burst])
                 await wait_for(lambda: _positive(b.applied), timeout_s=90, what="the second process to apply some")
             # ... and leaves as soon as it has applied some (another rebalance): the first one applies the rest.
@@ -98,18 +99,6 @@ async def test_two_processes_split_the_partitions_and_survive_rebalances_mid_bur
         await publisher.stop()
         await engine.dispose()
         await delete_topics(kafka_bootstrap(), created)
-
-
-async def _settled(group: str, members: int) -> bool:
-    """The group is stable (its partitions assigned) with this many members."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap(), request_timeout_ms=10000)
-    await admin.start()
-    try:
-        # DescribeGroups answers (error_code, group, state, protocol_type, protocol, members).
-        described = [g for resp in await admin.describe_consumer_groups([group]) for g in resp.groups]
-    finally:
-        await admin.close()
-    return any(g[2] == "Stable" and len(g[5]) == members for g in described)
 
 
 async def _positive(n: int) -> bool:

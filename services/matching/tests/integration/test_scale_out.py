@@ -15,7 +15,7 @@ from services.matching.tests.integration.support import (
 )
 from services.matching.tests.integration.test_read_model_and_suggestions import BATTERY, CELL_LAB, WATER, FreshDb
 from shared.events.base import DomainEvent
-from shared.testing import wait_for
+from shared.testing import consumer_group_settled, wait_for
 
 FIELDS = (["energy.batteries"], ["environment.water"], ["energy.batteries", "environment.water"])
 
@@ -52,6 +52,11 @@ async def test_two_processes_split_the_partitions_and_survive_rebalances_mid_bur
         await wait_for(lambda: applied_count(a, 1), timeout_s=30, what="the burst to start")
         # A second process joins in the middle of the burst: the group rebalances.
         async with matching_service(url, alongside=a) as b:
+            # Once the group has settled on two members, each owns partitions the second burst's keys
+            # fall on (else the first could apply the whole burst before the second is assigned any).
+            await wait_for(
+                lambda: consumer_group_settled(a.consumer.group, 2), timeout_s=90, what="the group to settle"
+            )
             await a.publish(*second)
 
             async def b_applied_some() -> bool:
