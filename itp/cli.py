@@ -417,9 +417,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     definitions = (demand_def, talent_def, contracts_def)
 
     async def run() -> dict[str, int]:
-        engines = {
-            d.name: create_engine(database_url_for(d.name, _settings(d.name)), pool_size=2) for d in definitions
-        }
+        engines = {d.name: create_engine(database_url_for(d.name, _settings(d.name)), pool_size=2) for d in definitions}
         uows = {
             d.name: UnitOfWorkFactory(engines[d.name], d.outbox, source=f"/itp/{d.name}", signal=OutboxSignal())
             for d in definitions

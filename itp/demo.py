@@ -164,7 +164,9 @@ def _funds(rng: random.Random, companies: list[str]) -> list[dict[str, Any]]:
         stake = Decimal(rng.randint(6, 18)) / 100  # well inside the policy after rounding
         institute = (Decimal(units) * stake / (1 - stake)).quantize(Decimal(1))
         committed = (Decimal(units) + institute) * unit
-        established = _days(date(2019, 3, 1) if i < 5 else date(2020, 1, 10), date(2019 if i < 5 else 2020, 11, 30), rng)
+        established = _days(
+            date(2019, 3, 1) if i < 5 else date(2020, 1, 10), date(2019 if i < 5 else 2020, 11, 30), rng
+        )
         theme = FUND_THEMES[i % len(FUND_THEMES)]
         sid = f"F{i + 1:02d}"
         rows.append(

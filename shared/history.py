@@ -136,9 +136,11 @@ class HistoryImporter(ABC):
     async def apply(self, uow: UnitOfWork, step: Step, known: dict[str, uuid.UUID]) -> uuid.UUID:
         """One step through the service's use case; what it made (or acted on)."""
 
-    async def run(self, data: bytes, fmt: Format, *, progress: Progress | None = None) -> HistoryReport:
+    async def run(
+        self, data: bytes, fmt: Format, *, progress: Progress | None = None, others: Sequence[str] = ()
+    ) -> HistoryReport:
         rows, unreadable = read_rows(data, fmt)
-        return await self.run_rows(rows, unreadable, progress=progress)
+        return await self.run_rows(rows, unreadable, progress=progress, others=others)
 
     async def run_rows(
         self,

@@ -292,7 +292,13 @@ class DashboardRepository:
         await self._insert_ignore(funds, row)
 
     async def fund_invested(self, investment_id: uuid.UUID, fund_id: uuid.UUID, amount: Decimal, at: datetime) -> None:
-        row = {"id": investment_id, "fund_id": fund_id, "amount": amount, "invested_at": at, "month": institute_month(at)}
+        row = {
+            "id": investment_id,
+            "fund_id": fund_id,
+            "amount": amount,
+            "invested_at": at,
+            "month": institute_month(at),
+        }
         await self._insert_ignore(fund_investments, row)
 
     async def fund_figures(self, period: Period = ALL_TIME) -> dict[str, list[dict[str, Any]]]:
@@ -311,7 +317,9 @@ class DashboardRepository:
             .group_by(f_year)
         )
         invested = await self.conn.execute(
-            sa.select(i_year.label("year"), sa.func.count().label("investments"), sa.func.sum(i.c.amount).label("invested"))
+            sa.select(
+                i_year.label("year"), sa.func.count().label("investments"), sa.func.sum(i.c.amount).label("invested")
+            )
             .where(_within(i.c.invested_at, period))
             .group_by(i_year)
         )

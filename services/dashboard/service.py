@@ -139,7 +139,9 @@ class Projection:
         )
 
     async def fund_invested(self, uow: UnitOfWork, e: ct.FundInvested, env: Envelope) -> None:
-        await DashboardRepository(uow.conn).fund_invested(e.investment_id, e.fund_id, e.amount, day_start(e.invested_on))
+        await DashboardRepository(uow.conn).fund_invested(
+            e.investment_id, e.fund_id, e.amount, day_start(e.invested_on)
+        )
 
     async def trainee_enrolled(self, uow: UnitOfWork, e: tl.TraineeEnrolled, env: Envelope) -> None:
         await DashboardRepository(uow.conn).supply_started("trainee", e.trainee_id, e.enrolled_at)

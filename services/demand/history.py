@@ -48,7 +48,11 @@ class DemandHistoryImporter(HistoryImporter):
         v = row.values
         sid = v["source_id"]
         if kind == "enterprise":
-            return [Step(when(v.get("registered_at"), "registered_at"), 0, row.line, "enterprises", row, f"enterprise:{sid}")]
+            return [
+                Step(
+                    when(v.get("registered_at"), "registered_at"), 0, row.line, "enterprises", row, f"enterprise:{sid}"
+                )
+            ]
         if kind == "center":
             return [Step(when(v.get("established_on"), "established_on"), 1, row.line, "centers", row, f"center:{sid}")]
         steps = [Step(when(v.get("submitted_at"), "submitted_at"), 2, row.line, "demands", row, f"demand:{sid}")]
