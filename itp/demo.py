@@ -5,12 +5,13 @@ the published 2019-2020 figures (docs/domain.md): 113 enterprises with their joi
 centers (59 established in 2019, 54 in 2020), 589 demands with 1.71 bn yuan of intended investment
 dated 2019-2020, and the supply side: 58 research institutes, 50 R&D enterprises, 55 overseas and
 52 domestic partner universities, 8 overseas platforms, 168 project managers and 167 JITRI
-researchers; and the institute's 11 venture funds (its stake 5-20 % each, 1.315 bn yuan of social
+researchers, and about 1,500 jointly trained graduate students and postdocs (enrolled, placed,
+some graduated); and the institute's 11 venture funds (its stake 5-20 % each, 1.315 bn yuan of social
 capital leveraged) with their investments. The demand side and the funds go in through the
 history import (itp.history: each row through its owning service's import) with their real
 dates, the supply side through the talent import: the same code as ``itp import-history`` and
-``itp import``, so loading it twice changes nothing. Matches, contracts, payments and trainees
-are not generated yet (the history import does not cover them).
+``itp import``, so loading it twice changes nothing. Matches, contracts and payments are not
+generated yet (the history import does not cover them).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ SUPPLY = {
     "overseas_platform": 8,
 }
 PROJECT_MANAGERS, RESEARCHERS = 168, 167
+TRAINEES = 1500  # jointly trained graduate students and postdocs ("about 1,500")
 FUNDS = 11
 SOCIAL_CAPITAL = Decimal("1315000000.00")  # leveraged by the institute's commitments to its funds
 FUND_MANAGERS = ["毅达资本", "元禾控股", "东方富海", "深创投", "君联资本", "中金资本", "国投创新", "金浦投资"]
@@ -248,12 +250,38 @@ def generate() -> DemoData:
                 "confidentiality": "confidential" if rng.random() < 0.15 else "public",
             }
         )  # fmt: skip
+    talent, institutes = _talent(rng)  # first: the supply side is the same as before funds and trainees
     rows.extend(_funds(rng, [r["name_zh"] for r in rows if r["type"] == "enterprise"]))
+    rows.extend(_trainees(rng, institutes))
     history = [SourceRow(line, values) for line, values in enumerate(rows, start=1)]
-    return DemoData(history, _talent(rng))
+    return DemoData(history, talent)
 
 
-def _talent(rng: random.Random) -> bytes:
+def _trainees(rng: random.Random, institutes: list[str]) -> list[dict[str, Any]]:
+    """The 2019 and 2020 cohorts of joint training, hosted by the research institutes: placed a
+    few months in; the 2019 postdocs graduated in 2020."""
+    rows: list[dict[str, Any]] = []
+    for n in range(TRAINEES):
+        cohort = 2019 if n < TRAINEES * 2 // 5 else 2020
+        postdoc = rng.random() < 0.12
+        starts = _days(date(cohort, 9, 1), date(cohort, 9, 20), rng)
+        row: dict[str, Any] = {
+            "type": "trainee", "source_id": f"T{n + 1:04d}", "name": _person(rng),
+            "programme": "postdoc" if postdoc else "graduate_student",
+            "university": DOMESTIC[n % len(DOMESTIC)], "carrier": institutes[n % len(institutes)],
+            "fields": [rng.choice(list(FIELDS))], "starts_on": starts.isoformat(),
+            "ends_on": starts.replace(year=cohort + (2 if postdoc else 3)).isoformat(),
+        }  # fmt: skip
+        placed = starts + timedelta(days=rng.randint(60, 120))
+        if placed <= date(2020, 12, 20):
+            row["placed_at"] = _at(placed, rng)
+        if postdoc and cohort == 2019:
+            row["graduated_at"] = _at(_days(date(2020, 9, 1), date(2020, 12, 18), rng), rng)
+        rows.append(row)
+    return rows
+
+
+def _talent(rng: random.Random) -> tuple[bytes, list[str]]:
     rows: list[dict[str, Any]] = []
     field_names = list(FIELDS)
     institutes: list[str] = []
@@ -295,7 +323,7 @@ def _talent(rng: random.Random) -> bytes:
                     "fields": [rng.choice(field_names)], "email": f"{role[:3]}{i + 1:03d}@jitri.example.cn",
                 }
             )  # fmt: skip
-    return b"\n".join(orjson.dumps(r) for r in rows)
+    return b"\n".join(orjson.dumps(r) for r in rows), institutes
 
 
 async def load(uows: dict[str, UnitOfWorkFactory], progress: Progress | None = None) -> dict[str, int]:
@@ -313,7 +341,7 @@ async def load(uows: dict[str, UnitOfWorkFactory], progress: Progress | None = N
         "carriers": talent.carriers.created + talent.carriers.unchanged,
         "people": talent.people.created + talent.people.unchanged,
     }
-    for name in ("enterprises", "centers", "demands", "funds", "investments"):
+    for name in ("enterprises", "centers", "demands", "funds", "investments", "trainees"):
         counts = history.count(name)
         loaded[name] = counts.created + counts.unchanged
     return loaded

@@ -3,7 +3,8 @@
 Each row type goes to the service that owns it, through that service's history import
 (shared.history's mechanics): enterprises, centers and demands to the demand service
 (services.demand.history), the funds and their investments to the contracts service
-(services.contracts.history), on their databases (``ITP_<SERVICE>_DATABASE_URL``, else
+(services.contracts.history), the jointly trained graduate students and postdocs to the talent
+service (services.talent.history), on their databases (``ITP_<SERVICE>_DATABASE_URL``, else
 ``ITP_DATABASE_URL``), as ``itp import`` does for the talent service: the events go to each
 outbox with their original times and the running services' relays publish them. Whoever can run
 it holds the databases' credentials: it is an operator's tool. Progress goes to standard error;
@@ -26,6 +27,8 @@ from services.contracts.main import definition as contracts_definition
 from services.demand.history import DemandHistoryImporter
 from services.demand.main import definition as demand_definition
 from services.demand.service import DemandService
+from services.talent.history import TalentHistoryImporter
+from services.talent.main import definition as talent_definition
 from shared.bulk import Format, RowError, SourceRow, UnreadableFile, format_for, read_rows
 from shared.db import create_engine
 from shared.history import HistoryImporter, HistoryReport
@@ -35,14 +38,21 @@ from shared.relay import wake_relay
 from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
 
-DESCRIPTION = "Import an institute's past (enterprises, centers, demands, funds, investments) with their real dates."
-SERVICES = ("demand", "contracts")  # in this order: what a later service's rows refer to goes in first
-COUNTS = ("enterprises", "centers", "demands", "published", "funds", "investments")
+DESCRIPTION = "Import an institute's past (enterprises, centers, demands, funds, trainees) with their real dates."
+SERVICES = ("demand", "contracts", "talent")  # in this order: what a later service's rows refer to goes in first
+COUNTS = (
+    *("enterprises", "centers", "demands", "published", "funds", "investments"),
+    *("trainees", "placed", "graduated", "withdrawn"),
+)
 
 
 def importers(uows: dict[str, UnitOfWorkFactory]) -> list[HistoryImporter]:
     """Each service's history import, on its own units of work."""
-    return [DemandHistoryImporter(DemandService(uows["demand"])), ContractsHistoryImporter(uows["contracts"])]
+    return [
+        DemandHistoryImporter(DemandService(uows["demand"])),
+        ContractsHistoryImporter(uows["contracts"]),
+        TalentHistoryImporter(uows["talent"]),
+    ]
 
 
 async def import_rows(
@@ -77,7 +87,7 @@ async def import_history(
     database_urls: dict[str, str],
     progress: Progress | None = None,
 ) -> HistoryReport:
-    definitions = {"demand": demand_definition, "contracts": contracts_definition}
+    definitions = {"demand": demand_definition, "contracts": contracts_definition, "talent": talent_definition}
     engines = {name: create_engine(database_urls[name], pool_size=2) for name in SERVICES}
     try:
         uows = {

@@ -324,7 +324,7 @@ class TalentService:
         await self._check_affiliation(repo, data.carrier_id)
         if data.contact.email and (existing := await repo.person_by_email(data.contact.email)):
             raise duplicate_person(actor, *existing)
-        now = datetime.now(UTC)
+        now = uow.now()  # a history import dates it when it happened
         values = {**person_columns(data), "id": uuid.uuid4(), "version": 1, "created_at": now, "updated_at": now}
         await repo.add_person(values)  # a concurrent twin fails on the unique e-mail (a 409 at the edge)
         uow.emit(person_registered(values, now))
@@ -435,7 +435,7 @@ class TalentService:
                 existing_id=str(open_id),
             )
         trainee = Trainee.enrol(
-            now=datetime.now(UTC),
+            now=uow.now(),
             person_id=data.person_id,
             programme=programme,
             university=data.university,
@@ -458,24 +458,37 @@ class TalentService:
         reason: str | None = None,
     ) -> Trainee:
         async with self.uow() as uow:
-            repo = TalentRepository(uow.conn)
-            current = await repo.get_trainee(trainee_id, for_update=True)
-            if current is None:
-                raise NotFound("trainee", trainee_id)
-            if not actor.acts_for_carrier(current.carrier_id):
-                raise forbidden("staff, or the carrier hosting the placement, move a trainee along")
-            if if_match is not None and if_match != current.version:
-                raise stale("trainee", current.version, if_match)
-            try:
-                nxt = current.apply(action, now=datetime.now(UTC), reason=reason)
-            except IllegalTransition as exc:
-                raise transition_problem(exc) from exc
-            except ValueError as exc:
-                raise field_problem("validation-error", "reason", str(exc)) from exc
-            if not await repo.save_trainee(nxt, expected_version=current.version):
-                raise Problem(412, "precondition-failed", "the trainee changed meanwhile; reload and retry")
-            uow.emit(*nxt.events)
-            return nxt
+            return await self.move_trainee(uow, trainee_id, action, actor=actor, if_match=if_match, reason=reason)
+
+    async def move_trainee(
+        self,
+        uow: UnitOfWork,
+        trainee_id: uuid.UUID,
+        action: TraineeAction,
+        *,
+        actor: Actor,
+        if_match: int | None = None,
+        reason: str | None = None,
+    ) -> Trainee:
+        """A trainee along its training, in ``uow`` (dated ``uow.now()``: a history import's time)."""
+        repo = TalentRepository(uow.conn)
+        current = await repo.get_trainee(trainee_id, for_update=True)
+        if current is None:
+            raise NotFound("trainee", trainee_id)
+        if not actor.acts_for_carrier(current.carrier_id):
+            raise forbidden("staff, or the carrier hosting the placement, move a trainee along")
+        if if_match is not None and if_match != current.version:
+            raise stale("trainee", current.version, if_match)
+        try:
+            nxt = current.apply(action, now=uow.now(), reason=reason)
+        except IllegalTransition as exc:
+            raise transition_problem(exc) from exc
+        except ValueError as exc:
+            raise field_problem("validation-error", "reason", str(exc)) from exc
+        if not await repo.save_trainee(nxt, expected_version=current.version):
+            raise Problem(412, "precondition-failed", "the trainee changed meanwhile; reload and retry")
+        uow.emit(*nxt.events)
+        return nxt
 
     async def get_trainee(self, trainee_id: uuid.UUID) -> Trainee:
         async with self.uow.read() as conn:

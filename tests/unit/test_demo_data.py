@@ -14,7 +14,7 @@ from itp.demo import generate
 from services.contracts.funds.domain import check_investment, fund_figures
 from services.contracts.funds.schemas import FundCreate, InvestmentCreate
 from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
-from services.talent.schemas import CarrierCreate
+from services.talent.schemas import CarrierCreate, TraineeCreate
 
 
 def _when(text: str) -> datetime:
@@ -25,11 +25,12 @@ def test_the_record_is_the_published_figures_dated_2019_2020() -> None:
     data = generate()
     rows = [r.values for r in data.history]
     by_type = Counter(r["type"] for r in rows)
-    assert {k: by_type[k] for k in ("enterprise", "center", "demand", "fund")} == {
+    assert {k: by_type[k] for k in ("enterprise", "center", "demand", "fund", "trainee")} == {
         "enterprise": 113,
         "center": 113,
         "demand": 589,
         "fund": 11,
+        "trainee": 1500,
     }
     centers = {r["source_id"]: r for r in rows if r["type"] == "center"}
     assert Counter(r["established_on"][:4] for r in centers.values()) == {"2019": 59, "2020": 54}
@@ -100,3 +101,22 @@ def test_the_funds_are_eleven_within_policy_leveraging_1_315_bn_and_never_overco
     assert all(invested.values())  # every fund invested
     for f in funds.values():
         FundCreate.model_validate({k: x for k, x in f.items() if k in FundCreate.model_fields})
+
+
+def test_the_trainees_are_hosted_by_registered_institutes_and_move_on_in_order() -> None:
+    data = generate()
+    carriers = {c.get("name_zh") for c in map(orjson.loads, data.talent.splitlines()) if c["type"] == "carrier"}
+    trainees = [r.values for r in data.history if r.values["type"] == "trainee"]
+    assert len({t["source_id"] for t in trainees}) == 1500
+    for t in trainees:
+        assert t["carrier"] in carriers
+        TraineeCreate.model_validate(
+            {
+                **{k: x for k, x in t.items() if k in TraineeCreate.model_fields},
+                "person_id": uuid.uuid4(),
+                "carrier_id": uuid.uuid4(),
+            }
+        )
+        times = [t["starts_on"], t.get("placed_at", ""), t.get("graduated_at", "")]
+        assert [x for x in times if x] == sorted(x for x in times if x) and t["starts_on"][:4] in ("2019", "2020")
+    assert sum("placed_at" in t for t in trainees) > 1000 and any("graduated_at" in t for t in trainees)
