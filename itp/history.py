@@ -39,7 +39,10 @@ from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
 
 DESCRIPTION = "Import an institute's past (enterprises, centers, demands, funds, trainees) with their real dates."
-SERVICES = ("demand", "contracts", "talent")  # in this order: what a later service's rows refer to goes in first
+# In this order: what a later service's rows refer to goes in first; the trainees before the demands,
+# so that matching ranks each demand once against every person rather than re-ranks open demands
+# for each trainee.
+SERVICES = ("talent", "demand", "contracts")
 COUNTS = (
     *("enterprises", "centers", "demands", "published", "funds", "investments"),
     *("trainees", "placed", "graduated", "withdrawn"),
@@ -49,9 +52,9 @@ COUNTS = (
 def importers(uows: dict[str, UnitOfWorkFactory]) -> list[HistoryImporter]:
     """Each service's history import, on its own units of work."""
     return [
+        TalentHistoryImporter(uows["talent"]),
         DemandHistoryImporter(DemandService(uows["demand"])),
         ContractsHistoryImporter(uows["contracts"]),
-        TalentHistoryImporter(uows["talent"]),
     ]
 
 
