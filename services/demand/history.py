@@ -1,12 +1,11 @@
-"""The history import: an institute's past enterprises, centers and demands, with their real dates.
+"""The history import of the demand service: an institute's past enterprises, centers and demands,
+with their real dates.
 
 Each row says what it is (``type``: ``enterprise``, ``center`` or ``demand``) and carries the
-identifier it has in the institute's own records (``source_id``), which is what makes the import
-idempotent: a source record (and each step of it, such as a demand's publication) is recorded
-once, and a file imported again changes nothing. Rows go in in the order things happened, each
-step through the same use case as the API (``DemandService``), in a unit of work dated when it
-happened: the rows carry that date and the events their CloudEvents ``time``, so projections
-place 2019 in 2019. A bad row is reported with its line number and why; the others go in.
+identifier it has in the institute's own records (``source_id``). The mechanics are
+shared.history's (rows in the order things happened, units of work dated when they happened,
+each step once, bad rows reported by line); here each step goes through the same use case as the
+API (``DemandService``), so rows carry the original date and events their CloudEvents ``time``.
 
 Columns (CSV or JSON Lines, shared.bulk):
 - enterprise: ``source_id``, ``registered_at``, then the fields of ``POST /enterprises``
