@@ -78,7 +78,6 @@ class TalentHistoryImporter(HistoryImporter):
         if v.get("email"):
             person["contact"] = {"email": v["email"]}
         registered = await self.service.register_person(uow, validate(PersonCreate, person, step.at), IMPORTER)
-        await uow.flush()  # the person is there for the enrolment to read
         training = {
             "person_id": registered["id"],
             "programme": programme,
