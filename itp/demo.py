@@ -5,10 +5,13 @@ the published 2019-2020 figures (docs/domain.md): 113 enterprises with their joi
 centers (59 established in 2019, 54 in 2020), 589 demands with 1.71 bn yuan of intended investment
 dated 2019-2020, and the supply side: 58 research institutes, 50 R&D enterprises, 55 overseas and
 52 domestic partner universities, 8 overseas platforms, 168 project managers and 167 JITRI
-researchers. The demand side goes in through the history import (services.demand.history) with
-its real dates, the supply side through the talent import: the same code as ``itp import-history``
-and ``itp import``, so loading it twice changes nothing. Matches, contracts, payments and trainees
-are not generated yet (the history import does not cover them).
+researchers, and about 1,500 jointly trained graduate students and postdocs (enrolled, placed,
+some graduated); and the institute's 11 venture funds (its stake 5-20 % each, 1.315 bn yuan of social
+capital leveraged) with their investments. The demand side and the funds go in through the
+history import (itp.history: each row through its owning service's import) with their real
+dates, the supply side through the talent import: the same code as ``itp import-history`` and
+``itp import``, so loading it twice changes nothing. Matches, contracts and payments are not
+generated yet (the history import does not cover them).
 """
 
 from __future__ import annotations
@@ -21,9 +24,8 @@ from typing import Any
 
 import orjson
 
+from itp.history import import_rows
 from services.demand.domain import credit_code_check_char
-from services.demand.history import HistoryImporter
-from services.demand.service import DemandService
 from services.talent.imports import TalentImporter
 from shared.bulk import SourceRow
 from shared.outbox import UnitOfWorkFactory
@@ -41,6 +43,11 @@ SUPPLY = {
     "overseas_platform": 8,
 }
 PROJECT_MANAGERS, RESEARCHERS = 168, 167
+TRAINEES = 1500  # jointly trained graduate students and postdocs ("about 1,500")
+FUNDS = 11
+SOCIAL_CAPITAL = Decimal("1315000000.00")  # leveraged by the institute's commitments to its funds
+FUND_MANAGERS = ["毅达资本", "元禾控股", "东方富海", "深创投", "君联资本", "中金资本", "国投创新", "金浦投资"]
+FUND_THEMES = ["先进制造", "集成电路", "新材料", "生物医药", "新能源", "智能装备", "节能环保", "信息技术"]
 
 CITIES = [
     ("苏州", "江苏"), ("南京", "江苏"), ("无锡", "江苏"), ("常州", "江苏"), ("南通", "江苏"),
@@ -146,6 +153,50 @@ def _budgets(rng: random.Random) -> list[Decimal]:
     return [Decimal(u) * unit for u in units]
 
 
+def _funds(rng: random.Random, companies: list[str]) -> list[dict[str, Any]]:
+    """11 funds established 2019-2020, the institute's stake within 5-20 % of each, their social
+    capital adding up to exactly 1.315 bn yuan (whole ten-thousands), with a few investments each."""
+    unit = Decimal(10000)
+    weights = [rng.uniform(0.6, 1.6) for _ in range(FUNDS)]
+    total = int(SOCIAL_CAPITAL / unit)
+    social = [round(w * total / sum(weights)) for w in weights]
+    social[-1] += total - sum(social)
+    rows: list[dict[str, Any]] = []
+    for i, units in enumerate(social):
+        stake = Decimal(rng.randint(6, 18)) / 100  # well inside the policy after rounding
+        institute = (Decimal(units) * stake / (1 - stake)).quantize(Decimal(1))
+        committed = (Decimal(units) + institute) * unit
+        established = _days(
+            date(2019, 3, 1) if i < 5 else date(2020, 1, 10), date(2019 if i < 5 else 2020, 11, 30), rng
+        )
+        theme = FUND_THEMES[i % len(FUND_THEMES)]
+        sid = f"F{i + 1:02d}"
+        rows.append(
+            {
+                "type": "fund", "source_id": sid, "name": f"产研院{theme}创业投资基金{i + 1}期",
+                "manager": f"{FUND_MANAGERS[i % len(FUND_MANAGERS)]}（产研院{theme}基金管理有限公司）",
+                "committed_capital": str(committed.quantize(Decimal("0.01"))),
+                "institute_commitment": str((institute * unit).quantize(Decimal("0.01"))),
+                "established_on": established.isoformat(),
+            }
+        )  # fmt: skip
+        invested = Decimal(0)
+        for k in range(rng.randint(2, 4)):
+            amount = (committed * Decimal(rng.randint(5, 15)) / 100 / unit).quantize(Decimal(1)) * unit
+            if invested + amount > committed:
+                break
+            invested += amount
+            rows.append(
+                {
+                    "type": "investment", "source_id": f"{sid}-I{k + 1}", "fund": sid,
+                    "company": rng.choice(companies), "amount": str(amount.quantize(Decimal("0.01"))),
+                    "stake_percent": str(Decimal(rng.randint(5, 30))),
+                    "invested_on": _days(established + timedelta(days=30), date(2020, 12, 20), rng).isoformat(),
+                }
+            )  # fmt: skip
+    return rows
+
+
 def generate() -> DemoData:
     rng = random.Random(SEED)
     rows: list[dict[str, Any]] = []
@@ -199,11 +250,38 @@ def generate() -> DemoData:
                 "confidentiality": "confidential" if rng.random() < 0.15 else "public",
             }
         )  # fmt: skip
+    talent, institutes = _talent(rng)  # first: the supply side is the same as before funds and trainees
+    rows.extend(_funds(rng, [r["name_zh"] for r in rows if r["type"] == "enterprise"]))
+    rows.extend(_trainees(rng, institutes))
     history = [SourceRow(line, values) for line, values in enumerate(rows, start=1)]
-    return DemoData(history, _talent(rng))
+    return DemoData(history, talent)
 
 
-def _talent(rng: random.Random) -> bytes:
+def _trainees(rng: random.Random, institutes: list[str]) -> list[dict[str, Any]]:
+    """The 2019 and 2020 cohorts of joint training, hosted by the research institutes: placed a
+    few months in; the 2019 postdocs graduated in 2020."""
+    rows: list[dict[str, Any]] = []
+    for n in range(TRAINEES):
+        cohort = 2019 if n < TRAINEES * 2 // 5 else 2020
+        postdoc = rng.random() < 0.12
+        starts = _days(date(cohort, 9, 1), date(cohort, 9, 20), rng)
+        row: dict[str, Any] = {
+            "type": "trainee", "source_id": f"T{n + 1:04d}", "name": _person(rng),
+            "programme": "postdoc" if postdoc else "graduate_student",
+            "university": DOMESTIC[n % len(DOMESTIC)], "carrier": institutes[n % len(institutes)],
+            "fields": [rng.choice(list(FIELDS))], "starts_on": starts.isoformat(),
+            "ends_on": starts.replace(year=cohort + (2 if postdoc else 3)).isoformat(),
+        }  # fmt: skip
+        placed = starts + timedelta(days=rng.randint(60, 120))
+        if placed <= date(2020, 12, 20):
+            row["placed_at"] = _at(placed, rng)
+        if postdoc and cohort == 2019:
+            row["graduated_at"] = _at(_days(date(2020, 9, 1), date(2020, 12, 18), rng), rng)
+        rows.append(row)
+    return rows
+
+
+def _talent(rng: random.Random) -> tuple[bytes, list[str]]:
     rows: list[dict[str, Any]] = []
     field_names = list(FIELDS)
     institutes: list[str] = []
@@ -245,26 +323,25 @@ def _talent(rng: random.Random) -> bytes:
                     "fields": [rng.choice(field_names)], "email": f"{role[:3]}{i + 1:03d}@jitri.example.cn",
                 }
             )  # fmt: skip
-    return b"\n".join(orjson.dumps(r) for r in rows)
+    return b"\n".join(orjson.dumps(r) for r in rows), institutes
 
 
-async def load(
-    demand_uow: UnitOfWorkFactory, talent_uow: UnitOfWorkFactory, progress: Progress | None = None
-) -> dict[str, int]:
-    """Load the demo data through the two imports (twice changes nothing); ``progress`` shows how far."""
+async def load(uows: dict[str, UnitOfWorkFactory], progress: Progress | None = None) -> dict[str, int]:
+    """Load the demo data through the imports (twice changes nothing) on the services' units of
+    work (demand, talent, contracts); ``progress`` shows how far."""
     data = generate()
     shown = progress if progress is not None else Progress("demo data", enabled=False)
     shown.restart("demo data: carriers and people")
-    talent = await TalentImporter(talent_uow, shown.update).run(data.talent, "jsonl")
-    shown.restart("demo data: enterprises, centers and demands")
-    history = await HistoryImporter(DemandService(demand_uow)).run_rows(data.history, progress=shown.update)
+    talent = await TalentImporter(uows["talent"], shown.update).run(data.talent, "jsonl")
+    history = await import_rows(data.history, None, uows, shown)
     problems = [*talent.problems, *history.problems]
     if problems:
         raise RuntimeError(f"the demo data does not import: {problems[:3]}")
-    return {
+    loaded = {
         "carriers": talent.carriers.created + talent.carriers.unchanged,
         "people": talent.people.created + talent.people.unchanged,
-        "enterprises": history.enterprises.created + history.enterprises.unchanged,
-        "centers": history.centers.created + history.centers.unchanged,
-        "demands": history.demands.created + history.demands.unchanged,
     }
+    for name in ("enterprises", "centers", "demands", "funds", "investments", "trainees"):
+        counts = history.count(name)
+        loaded[name] = counts.created + counts.unchanged
+    return loaded

@@ -8,6 +8,7 @@ so even a bug above it cannot overpay.
 import sqlalchemy as sa
 
 from shared.db import JSONType, UTCDateTime
+from shared.history import imported_records_table
 from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table, processed_messages_table
 
@@ -247,6 +248,9 @@ ended_demands = sa.Table(
     sa.Column("reason", sa.String(40), nullable=False),
     sa.Column("ended_at", UTCDateTime(), nullable=False),
 )
+
+# What the history import recorded (shared.history): "fund:F01", "investment:I001".
+imported_records = imported_records_table(metadata)
 
 idempotency_keys = idempotency_table(metadata)
 

@@ -18,6 +18,7 @@ from services.dashboard.schemas import (
     DashboardRecentEventsOut,
     DashboardStreamStatsOut,
     KpiBreakdownPage,
+    KpiFundYears,
     KpisOut,
 )
 from services.dashboard.service import KpiService
@@ -86,6 +87,10 @@ class BreakdownQuery(Window):
     format: Literal["json", "csv"] | None = Field(
         default=None, description="`csv`: the whole breakdown as CSV (UTF-8 with BOM), as `Accept: text/csv` does"
     )
+
+
+class FundsQuery(Window):
+    format: Literal["json", "csv"] | None = Field(default=None, description="`csv`: as `Accept: text/csv`")
 
 
 class RecentQuery(BaseModel):
@@ -168,6 +173,34 @@ def _offset(cursor: str, dimension: str) -> int:
     if len(values) != 3 or values[:2] != ["breakdown", dimension] or not isinstance(values[2], int):
         raise Problem(400, "bad-cursor", "the cursor is not one this list gave out")
     return max(values[2], 0)
+
+
+FUND_COLUMNS = (
+    "year",
+    "funds",
+    "committed_capital",
+    "institute_commitment",
+    "social_capital",
+    "investments",
+    "invested",
+)
+
+
+@router.get(
+    "/funds",
+    response_model=KpiFundYears,
+    responses=CSV_RESPONSE,
+    summary="The funds the institute backs, per year: established, capital, social capital leveraged, invested",
+    description="Each figure in the year (the institute's calendar) of its own event: a fund established, an "
+    "investment made; `from`/`to` as in `/kpis`. The sum of the rows is `/kpis`' `funds`. `format=csv` (or "
+    "`Accept: text/csv`) answers the same rows as CSV.",
+)
+async def fund_years(request: Request, svc: KpiDep, actor: CurrentActor, q: Annotated[FundsQuery, Query()]) -> Response:
+    actor.require(*READERS)
+    rows = await svc.fund_years(q.period())
+    if wants_csv(request, q.format):
+        return csv_response("funds", FUND_COLUMNS, rows)
+    return JSON({"items": rows})
 
 
 @router.get(

@@ -457,3 +457,44 @@ def supply_summary(started: Iterable[Mapping[str, Any]], trainees: Mapping[str, 
         "people_by_role": dict(sorted(people.items())),
         "trainees": {"enrolled": enrolled, **{k: int(trainees[k] or 0) for k in ("placed", "graduated", "withdrawn")}},
     }
+
+
+FUND_FIGURES = ("funds", "committed_capital", "institute_commitment", "social_capital", "investments", "invested")
+
+
+def fund_years(figures: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Funds established and invested per year (oldest first), money as exact strings."""
+    years: dict[str, dict[str, Any]] = {}
+    for source in ("established", "invested"):
+        for row in figures[source]:
+            year = years.setdefault(str(row["year"]), {"year": str(row["year"])})
+            year.update({k: v for k, v in row.items() if k != "year"})
+    return [_fund_row(years[y]) for y in sorted(years)]
+
+
+def fund_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The funds' KPIs: the sum of the years' rows, with the leverage of the institute's money."""
+    total = {k: sum((Decimal(r[k]) for r in rows), Decimal(0)) for k in FUND_FIGURES}
+    institute, social = total["institute_commitment"], total["social_capital"]
+    return {
+        "currency": "CNY",
+        "funds": int(total["funds"]),
+        "committed_capital": money(total["committed_capital"]),
+        "institute_commitment": money(institute),
+        "social_capital_leveraged": money(social),
+        "leverage_ratio": money(social / institute) if institute else None,
+        "investments": int(total["investments"]),
+        "invested": money(total["invested"]),
+    }
+
+
+def _fund_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "year": r["year"],
+        "funds": int(r.get("funds") or 0),
+        "committed_capital": money(r.get("committed_capital")),
+        "institute_commitment": money(r.get("institute_commitment")),
+        "social_capital": money(r.get("social_capital")),
+        "investments": int(r.get("investments") or 0),
+        "invested": money(r.get("invested")),
+    }

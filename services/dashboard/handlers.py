@@ -70,6 +70,8 @@ def projection_handlers(projection: Projection) -> dict[type[DomainEvent], Apply
         ct.PaymentRecorded: projection.payment_recorded,
         ct.ContractCompleted: projection.contract_completed,
         ct.ContractTerminated: projection.contract_terminated,
+        ct.FundEstablished: projection.fund_established,
+        ct.FundInvested: projection.fund_invested,
     }
 
 

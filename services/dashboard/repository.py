@@ -20,6 +20,8 @@ from services.dashboard.tables import (
     contracts,
     demand_fields,
     demands,
+    fund_investments,
+    funds,
     labels,
     payments,
     recent_events,
@@ -81,6 +83,34 @@ class DashboardRepository:
             )
         ).one()
         return {"started": [dict(r) for r in by_category.mappings()], "trainees": trainees._asdict()}
+
+    # -- funds -------------------------------------------------------------------------------
+    async def fund_figures(self, period: Period = ALL_TIME) -> dict[str, list[dict[str, Any]]]:
+        """Funds established and investments made within ``period``, per year (the institute's)."""
+        f, i = funds, fund_investments
+        f_year, i_year = sa.func.substr(f.c.established_month, 1, 4), sa.func.substr(i.c.month, 1, 4)
+        established = await self.conn.execute(
+            sa.select(
+                f_year.label("year"),
+                sa.func.count().label("funds"),
+                sa.func.sum(f.c.committed_capital).label("committed_capital"),
+                sa.func.sum(f.c.institute_commitment).label("institute_commitment"),
+                sa.func.sum(f.c.social_capital).label("social_capital"),
+            )
+            .where(_within(f.c.established_at, period))
+            .group_by(f_year)
+        )
+        invested = await self.conn.execute(
+            sa.select(
+                i_year.label("year"), sa.func.count().label("investments"), sa.func.sum(i.c.amount).label("invested")
+            )
+            .where(_within(i.c.invested_at, period))
+            .group_by(i_year)
+        )
+        return {
+            "established": [dict(r) for r in established.mappings()],
+            "invested": [dict(r) for r in invested.mappings()],
+        }
 
     # -- labels and recent events ----------------------------------------------------------
     async def names(self, kind: str, ids: Iterable[str]) -> dict[str, str]:

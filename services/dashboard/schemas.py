@@ -95,6 +95,31 @@ class KpiSupply(BaseModel):
     trainees: KpiTrainees = Field(description="Jointly trained graduate students and postdocs")
 
 
+class KpiFunds(BaseModel):
+    currency: str = "CNY"
+    funds: int = Field(description="Venture funds the institute backs, established in the period")
+    committed_capital: MoneyStr
+    institute_commitment: MoneyStr = Field(description="The institute's own commitments (its stake, 5-20 % each)")
+    social_capital_leveraged: MoneyStr = Field(description="Committed capital beyond the institute's own")
+    leverage_ratio: MoneyStr | None = Field(description="Social capital per yuan of the institute's; null: no funds")
+    investments: int = Field(description="Investments the funds made in companies in the period")
+    invested: MoneyStr
+
+
+class KpiFundYear(BaseModel):
+    year: str = Field(description="YYYY, the institute's calendar")
+    funds: int = Field(description="Funds established that year")
+    committed_capital: MoneyStr
+    institute_commitment: MoneyStr
+    social_capital: MoneyStr
+    investments: int = Field(description="Investments made that year (by any fund)")
+    invested: MoneyStr
+
+
+class KpiFundYears(BaseModel):
+    items: list[KpiFundYear]
+
+
 class KpiBreakdownPage(BaseModel):
     items: list[KpiBreakdownRow]
     next_cursor: str | None = None
@@ -107,6 +132,7 @@ class KpisOut(BaseModel):
     contracts: KpiContractCounts
     breakdowns: KpiBreakdowns
     supply: KpiSupply = Field(description="The supply side; with `from`/`to`, what started in the period")
+    funds: KpiFunds = Field(description="The funds the institute backs; with `from`/`to`, what happened in the period")
     breakdown_sizes: dict[str, int] = Field(description="How many keys each breakdown has in all (rows are capped)")
 
 

@@ -115,6 +115,19 @@ class Projection:
             w.name("person", e.person_id, e.name, e.updated_at)
         w.supply_category("person", e.person_id, e.updated_at, roles=e.roles)
 
+    # -- contracts topic: the funds ----------------------------------------------------------
+    def fund_established(self, w: Writes, e: ct.FundEstablished, env: Envelope) -> None:
+        w.fund_established(
+            e.fund_id,
+            day_start(e.established_on),
+            committed=e.committed_capital,
+            institute=e.institute_commitment,
+            social=e.social_capital,
+        )
+
+    def fund_invested(self, w: Writes, e: ct.FundInvested, env: Envelope) -> None:
+        w.fund_invested(e.investment_id, e.fund_id, e.amount, day_start(e.invested_on))
+
     def trainee_enrolled(self, w: Writes, e: tl.TraineeEnrolled, env: Envelope) -> None:
         w.supply_started("trainee", e.trainee_id, e.enrolled_at)
 
@@ -277,6 +290,7 @@ class KpiService:
             repo = DashboardRepository(conn)
             totals = await repo.totals(bounds)
             supply = await repo.supply_figures(bounds)
+            fund_years = domain.fund_years(await repo.fund_figures(bounds))
             breakdowns: dict[str, Any] = {}
             truncated: dict[str, int] = {}
             for dimension in DIMENSIONS:
@@ -298,6 +312,7 @@ class KpiService:
             "contracts": {k: int(deals[k]) for k in ("signed", "completed", "terminated")},
             "breakdowns": breakdowns,
             "supply": domain.supply_summary(supply["started"], supply["trainees"]),
+            "funds": domain.fund_summary(fund_years),
             "breakdown_sizes": truncated,
         }
 
@@ -308,6 +323,11 @@ class KpiService:
         async with self.uow.read() as conn:
             rows, _ = await self._breakdown(DashboardRepository(conn), dimension, period.bounds(), audience, None)
         return rows
+
+    async def fund_years(self, period: DateRange = EVER) -> list[dict[str, Any]]:
+        """The funds established and invested per year of ``period`` (the institute's calendar)."""
+        async with self.uow.read() as conn:
+            return domain.fund_years(await DashboardRepository(conn).fund_figures(period.bounds()))
 
     def _min_k(self, audience: Audience) -> int:
         return self.k if audience is Audience.VIEWER else 1

@@ -146,6 +146,29 @@ supply = sa.Table(
     sa.Index("ix_dashboard_supply_kind", "kind"),
 )
 
+# The funds the institute backs and their investments (FundEstablished, FundInvested: facts that
+# never change, keyed by their ids), dated by the day each happened (its start, the institute's).
+funds = sa.Table(
+    "dashboard_funds",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("committed_capital", sa.Numeric(18, 2), nullable=False),
+    sa.Column("institute_commitment", sa.Numeric(18, 2), nullable=False),
+    sa.Column("social_capital", sa.Numeric(18, 2), nullable=False),
+    sa.Column("established_at", UTCDateTime(), nullable=False),
+    sa.Column("established_month", MONTH, nullable=False),
+)
+
+fund_investments = sa.Table(
+    "dashboard_fund_investments",
+    metadata,
+    sa.Column("id", sa.Uuid(), primary_key=True),
+    sa.Column("fund_id", sa.Uuid(), nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("invested_at", UTCDateTime(), nullable=False),
+    sa.Column("month", MONTH, nullable=False),
+)
+
 # The latest events (ids and types only, no data) for a page that has just opened.
 recent_events = sa.Table(
     "dashboard_recent_events",
@@ -157,7 +180,18 @@ recent_events = sa.Table(
     sa.Index("ix_dashboard_recent_events_occurred", "occurred_at"),
 )
 
-PROJECTION = (demands, demand_fields, contracts, payments, assignments, labels, supply, recent_events)
+PROJECTION = (
+    demands,
+    demand_fields,
+    contracts,
+    payments,
+    assignments,
+    labels,
+    supply,
+    funds,
+    fund_investments,
+    recent_events,
+)
 
 outbox = outbox_table(metadata)
 processed_messages = processed_messages_table(metadata)

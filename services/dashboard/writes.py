@@ -24,7 +24,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.dashboard.domain import STAGES, DemandAttributes
-from services.dashboard.tables import assignments, contracts, demand_fields, demands, labels, payments, supply
+from services.dashboard.tables import (
+    assignments,
+    contracts,
+    demand_fields,
+    demands,
+    fund_investments,
+    funds,
+    labels,
+    payments,
+    supply,
+)
 from shared.calendar import institute_month
 
 PROJECT_MANAGER_ROLE = "project_manager"
@@ -173,7 +183,14 @@ SUPPLY = Rules(
     {},
 )
 # In the order they are written: an assignment's release needs its demand's or contract's row.
-ORDER = (ASSIGNMENTS, DEMANDS, CONTRACTS, PAYMENTS, LABELS, SUPPLY)
+FUNDS = Rules(
+    funds,
+    ("id",),
+    (Known(("committed_capital", "institute_commitment", "social_capital", "established_at", "established_month")),),
+    {},
+)
+FUND_INVESTMENTS = Rules(fund_investments, ("id",), (Known(("fund_id", "amount", "invested_at", "month")),), {})
+ORDER = (ASSIGNMENTS, DEMANDS, CONTRACTS, PAYMENTS, LABELS, SUPPLY, FUNDS, FUND_INVESTMENTS)
 # What a viewer's sight of a demand depends on (``domain.viewer_sight``).
 SIGHT_COLUMNS = ("confidential", "confidential_at", *(f"{s}_at" for s in (*STAGES, *LEFT)))
 _UPSERTS: dict[tuple[str, str], Any] = {}
@@ -315,6 +332,17 @@ class Writes:
 
     def name(self, kind: str, ident: uuid.UUID, name: str, at: datetime) -> None:
         self._put(LABELS, (kind, ident), {"name": name[:300], "named_at": at})
+
+    # -- the funds (facts: the first value known) ---------------------------------------------
+    def fund_established(
+        self, fund_id: uuid.UUID, at: datetime, *, committed: Decimal, institute: Decimal, social: Decimal
+    ) -> None:
+        row = {"committed_capital": committed, "institute_commitment": institute, "social_capital": social}
+        self._put(FUNDS, (fund_id,), row | {"established_at": at, "established_month": institute_month(at)})
+
+    def fund_invested(self, investment_id: uuid.UUID, fund_id: uuid.UUID, amount: Decimal, at: datetime) -> None:
+        row = {"fund_id": fund_id, "amount": amount, "invested_at": at, "month": institute_month(at)}
+        self._put(FUND_INVESTMENTS, (investment_id,), row)
 
     # -- writing ----------------------------------------------------------------------------
     async def flush(self, conn: AsyncConnection) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.demand.domain import Confidentiality, Demand, DemandStatus, index_terms
-from services.demand.tables import access_grants, centers, demands, enterprises, imported_records
+from services.demand.tables import access_grants, centers, demands, enterprises
 from shared.outbox import UnitOfWork
 from shared.problems import Problem
 from shared.records import column, from_doc
@@ -384,26 +384,3 @@ class DemandRepository:
         if desc:
             return sa.or_(col < last_val, sa.and_(col == last_val, idc < last_id), col.is_(None))
         return sa.or_(col > last_val, sa.and_(col == last_val, idc > last_id), col.is_(None))
-
-    # -- history imports ------------------------------------------------------------------
-    async def imported(self, keys: list[str]) -> dict[str, uuid.UUID]:
-        """The entities source records were imported as (see services.demand.history)."""
-        out: dict[str, uuid.UUID] = {}
-        for start in range(0, len(keys), 500):
-            rows = await self.conn.execute(
-                sa.select(imported_records.c.source_key, imported_records.c.entity_id).where(
-                    imported_records.c.source_key.in_(keys[start : start + 500])
-                )
-            )
-            out.update({r.source_key: r.entity_id for r in rows})
-        return out
-
-    @staticmethod
-    def record_import(uow: UnitOfWork, source_key: str, entity_id: uuid.UUID, at: datetime) -> None:
-        """Written at commit with the step's rows and events; a second import of the same record
-        in the meantime breaks the primary key and rolls the step back."""
-        uow.add(
-            imported_records,
-            {"source_key": source_key, "entity_id": entity_id, "imported_at": at},
-            on_integrity_error=Problem(409, "already-imported", f"{source_key} was imported meanwhile"),
-        )

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from shared.db import JSONType, UTCDateTime
+from shared.history import imported_records_table
 from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table, processed_messages_table
 
@@ -99,13 +100,7 @@ access_grants = sa.Table(
 
 # What a history import has already recorded: one row per source record and step
 # ("demand:D-0001", "demand:D-0001#published"), so importing a file again changes nothing.
-imported_records = sa.Table(
-    "imported_records",
-    metadata,
-    sa.Column("source_key", sa.String(200), primary_key=True),
-    sa.Column("entity_id", sa.Uuid(), nullable=False),
-    sa.Column("imported_at", UTCDateTime(), nullable=False),
-)
+imported_records = imported_records_table(metadata)  # the history import (shared.history)
 
 idempotency_keys = idempotency_table(metadata)
 

@@ -4,6 +4,7 @@ copy of the contracts and accepted matches it learns about from events."""
 import sqlalchemy as sa
 
 from shared.db import JSONType, UTCDateTime
+from shared.history import imported_records_table
 from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table, processed_messages_table
 
@@ -170,6 +171,9 @@ match_records = sa.Table(
     sa.Column("accepted_at", UTCDateTime(), nullable=False),
     sa.Index("ix_match_records_demand", "demand_id", "accepted_at"),
 )
+
+# What the history import recorded (shared.history): "trainee:T0001", "trainee:T0001#placed".
+imported_records = imported_records_table(metadata)
 
 idempotency_keys = idempotency_table(metadata)
 outbox = outbox_table(metadata)

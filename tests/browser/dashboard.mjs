@@ -83,6 +83,8 @@ try {
     money: document.querySelectorAll("#chart-money rect").length,
     province: [...document.querySelectorAll("#chart-province text")].map((t) => t.textContent),
     supply: document.querySelector("#kpi-centers").textContent,
+    funds: document.querySelector("#kpi-funds").textContent,
+    fund_capital: document.querySelector("#kpi-fund-capital").textContent,
   }));
   // The period picker: 2019 saw none of this run's demands; back to all time, the counter returns.
   await page.selectOption("#period-preset", { label: "2019年 2019" });

@@ -115,6 +115,7 @@ async def test_submitting_a_demand_moves_the_counter_on_the_page(databases: dict
     # The pictures: the funnel's five stages, monthly trend lines, money columns, the demand's province.
     assert seen["charts"]["funnel"] == 5 and seen["charts"]["trends"] == 3 and seen["charts"]["money"] >= 2
     assert "江苏" in seen["charts"]["province"]
+    assert (seen["charts"]["funds"], seen["charts"]["fund_capital"]) == ("0", "¥0.00")  # no fund on this database
     assert seen["period_picked"] is True
     assert seen["console_errors"] == []
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -148,6 +148,7 @@ GET    /api/v1/portfolio/totals                                           -     
 GET    /api/v1/dashboard/kpis                                             -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/recent-events                                    -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/breakdowns/{dimension}                           -                  403   403    403   403    ok  ok       ok     ok    401
+GET    /api/v1/dashboard/funds                                            -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/events                                           -                  403   403    403   403    ok  ok       ok     ok    401
 GET    /api/v1/dashboard/stream-stats                                     -                  403   403    403   403    403 ok       403    ok    401
 """  # noqa: E501

@@ -49,7 +49,7 @@ async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[di
     task = asyncio.create_task(serve(apps, "127.0.0.1", started, stop=stop))
     await asyncio.wait_for(started.wait(), 30)
     try:
-        yield {"platform": platform, "data_dir": Path(data), "ports": ports}
+        yield {"platform": platform, "data_dir": Path(data), "ports": ports, "apps": apps}
     finally:
         stop.set()  # graceful: each server runs its lifespan shutdown (relay, consumers, engine)
         try:

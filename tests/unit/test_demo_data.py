@@ -11,8 +11,10 @@ from decimal import Decimal
 import orjson
 
 from itp.demo import generate
+from services.contracts.funds.domain import check_investment, fund_figures
+from services.contracts.funds.schemas import FundCreate, InvestmentCreate
 from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
-from services.talent.schemas import CarrierCreate
+from services.talent.schemas import CarrierCreate, TraineeCreate
 
 
 def _when(text: str) -> datetime:
@@ -23,7 +25,13 @@ def test_the_record_is_the_published_figures_dated_2019_2020() -> None:
     data = generate()
     rows = [r.values for r in data.history]
     by_type = Counter(r["type"] for r in rows)
-    assert by_type == {"enterprise": 113, "center": 113, "demand": 589}
+    assert {k: by_type[k] for k in ("enterprise", "center", "demand", "fund", "trainee")} == {
+        "enterprise": 113,
+        "center": 113,
+        "demand": 589,
+        "fund": 11,
+        "trainee": 1500,
+    }
     centers = {r["source_id"]: r for r in rows if r["type"] == "center"}
     assert Counter(r["established_on"][:4] for r in centers.values()) == {"2019": 59, "2020": 54}
     demands = [r for r in rows if r["type"] == "demand"]
@@ -59,7 +67,7 @@ def test_the_record_is_the_same_every_run_and_every_row_is_valid() -> None:
             EnterpriseCreate.model_validate({k: x for k, x in v.items() if k in EnterpriseCreate.model_fields})
         elif kind == "center":
             CenterCreate.model_validate({k: x for k, x in v.items() if k in CenterCreate.model_fields})
-        else:
+        elif kind == "demand":
             body = {k: x for k, x in v.items() if k in DemandCreate.model_fields}
             DemandCreate.model_validate(
                 {**body, "enterprise_id": uuid.uuid4()}, context={"now": _when(v["submitted_at"])}
@@ -70,3 +78,45 @@ def test_the_record_is_the_same_every_run_and_every_row_is_valid() -> None:
     for c in carriers:
         if c["type"] == "carrier":
             CarrierCreate.model_validate({k: x for k, x in c.items() if k != "type"})
+
+
+def test_the_funds_are_eleven_within_policy_leveraging_1_315_bn_and_never_overcommitted() -> None:
+    rows = [r.values for r in generate().history]
+    funds = {r["source_id"]: r for r in rows if r["type"] == "fund"}
+    figures = {
+        sid: fund_figures(Decimal(f["committed_capital"]), Decimal(f["institute_commitment"]))
+        for sid, f in funds.items()
+    }  # raises when a stake is outside the 5-20 % policy
+    assert sum(f.social_capital for f in figures.values()) == Decimal("1315000000.00")
+    assert {f["established_on"][:4] for f in funds.values()} == {"2019", "2020"}
+    assert len({f["name"] for f in funds.values()}) == 11  # names are unique
+    invested = dict.fromkeys(funds, Decimal(0))
+    for i in (r for r in rows if r["type"] == "investment"):
+        fund = funds[i["fund"]]
+        assert fund["established_on"] <= i["invested_on"] <= "2020-12-31"
+        invested[i["fund"]] = check_investment(
+            figures[i["fund"]].committed_capital, invested[i["fund"]], Decimal(i["amount"])
+        )
+        InvestmentCreate.model_validate({k: x for k, x in i.items() if k in InvestmentCreate.model_fields})
+    assert all(invested.values())  # every fund invested
+    for f in funds.values():
+        FundCreate.model_validate({k: x for k, x in f.items() if k in FundCreate.model_fields})
+
+
+def test_the_trainees_are_hosted_by_registered_institutes_and_move_on_in_order() -> None:
+    data = generate()
+    carriers = {c.get("name_zh") for c in map(orjson.loads, data.talent.splitlines()) if c["type"] == "carrier"}
+    trainees = [r.values for r in data.history if r.values["type"] == "trainee"]
+    assert len({t["source_id"] for t in trainees}) == 1500
+    for t in trainees:
+        assert t["carrier"] in carriers
+        TraineeCreate.model_validate(
+            {
+                **{k: x for k, x in t.items() if k in TraineeCreate.model_fields},
+                "person_id": uuid.uuid4(),
+                "carrier_id": uuid.uuid4(),
+            }
+        )
+        times = [t["starts_on"], t.get("placed_at", ""), t.get("graduated_at", "")]
+        assert [x for x in times if x] == sorted(x for x in times if x) and t["starts_on"][:4] in ("2019", "2020")
+    assert sum("placed_at" in t for t in trainees) > 1000 and any("graduated_at" in t for t in trainees)

@@ -443,6 +443,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The funds the institute backs, per year: established, capital, social capital leveraged, invested
+         * @description Each figure in the year (the institute's calendar) of its own event: a fund established, an investment made; `from`/`to` as in `/kpis`. The sum of the rows is `/kpis`' `funds`. `format=csv` (or `Accept: text/csv`) answers the same rows as CSV.
+         */
+        get: operations["getFundYears"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/kpis": {
         parameters: {
             query?: never;
@@ -2372,6 +2392,74 @@ export interface components {
             /** Terminated */
             terminated: number;
         };
+        /** KpiFundYear */
+        KpiFundYear: {
+            /** Committed Capital */
+            committed_capital: string;
+            /**
+             * Funds
+             * @description Funds established that year
+             */
+            funds: number;
+            /** Institute Commitment */
+            institute_commitment: string;
+            /** Invested */
+            invested: string;
+            /**
+             * Investments
+             * @description Investments made that year (by any fund)
+             */
+            investments: number;
+            /** Social Capital */
+            social_capital: string;
+            /**
+             * Year
+             * @description YYYY, the institute's calendar
+             */
+            year: string;
+        };
+        /** KpiFundYears */
+        KpiFundYears: {
+            /** Items */
+            items: components["schemas"]["KpiFundYear"][];
+        };
+        /** KpiFunds */
+        KpiFunds: {
+            /** Committed Capital */
+            committed_capital: string;
+            /**
+             * Currency
+             * @default CNY
+             */
+            currency: string;
+            /**
+             * Funds
+             * @description Venture funds the institute backs, established in the period
+             */
+            funds: number;
+            /**
+             * Institute Commitment
+             * @description The institute's own commitments (its stake, 5-20 % each)
+             */
+            institute_commitment: string;
+            /** Invested */
+            invested: string;
+            /**
+             * Investments
+             * @description Investments the funds made in companies in the period
+             */
+            investments: number;
+            /**
+             * Leverage Ratio
+             * @description Social capital per yuan of the institute's; null: no funds
+             */
+            leverage_ratio: string | null;
+            /**
+             * Social Capital Leveraged
+             * @description Committed capital beyond the institute's own
+             */
+            social_capital_leveraged: string;
+        };
         /** KpiFunnel */
         KpiFunnel: {
             /**
@@ -2485,6 +2573,8 @@ export interface components {
             };
             breakdowns: components["schemas"]["KpiBreakdowns"];
             contracts: components["schemas"]["KpiContractCounts"];
+            /** @description The funds the institute backs; with `from`/`to`, what happened in the period */
+            funds: components["schemas"]["KpiFunds"];
             funnel: components["schemas"]["KpiFunnel"];
             money: components["schemas"]["KpiMoney"];
             /** @description The supply side; with `from`/`to`, what started in the period */
@@ -7089,6 +7179,117 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials (bearer token, API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or none the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The method is not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid: every invalid field is listed in ``errors`` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After says when to try again) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service or the database is unavailable (Retry-After says when to try again) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFundYears: {
+        parameters: {
+            query?: {
+                /** @description First day counted (inclusive), a day of the institute's time zone (`ITP_INSTITUTE_TIMEZONE`) */
+                from?: string | null;
+                /** @description Last day counted (inclusive), as `from` */
+                to?: string | null;
+                /** @description `csv`: as `Accept: text/csv` */
+                format?: ("json" | "csv") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV when asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiFundYears"];
+                    "text/csv": string;
                 };
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */

@@ -8,7 +8,7 @@ run one after the other and never overcommit it together."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -105,7 +105,7 @@ class FundService:
         self.policy = policy
 
     async def establish(self, uow: UnitOfWork, actor: Actor, data: FundCreate) -> dict[str, Any]:
-        now = datetime.now(UTC)
+        now = uow.now()  # a history import dates it when it happened
         _not_future(data.established_on, "established_on", now)
         try:
             figures = fund_figures(data.committed_capital, data.institute_commitment, self.policy)
@@ -150,7 +150,7 @@ class FundService:
         return fund_view(values)
 
     async def invest(self, uow: UnitOfWork, actor: Actor, fund_id: uuid.UUID, data: InvestmentCreate) -> dict[str, Any]:
-        now = datetime.now(UTC)
+        now = uow.now()  # a history import dates it when it happened
         _not_future(data.invested_on, "invested_on", now)
         repo = FundRepository(uow.conn)
         fund = await repo.get_fund(fund_id, for_update=True)

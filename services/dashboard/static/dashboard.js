@@ -202,6 +202,7 @@ function render() {
   renderBreakdown();
   renderCharts();
   renderSupply();
+  renderFunds();
 }
 
 function renderBreakdown() {
@@ -428,6 +429,18 @@ function renderSupply() {
   setText("kpi-trainees", fmtInt(s.trainees.enrolled));
   fill("list-trainees", [["入学 Enrolled", s.trainees.enrolled], ["进站 Placed", s.trainees.placed],
     ["结业 Graduated", s.trainees.graduated], ["退出 Withdrawn", s.trainees.withdrawn]]);
+}
+
+function renderFunds() {
+  const f = kpis.funds;
+  setText("kpi-funds", fmtInt(f.funds));
+  setText("kpi-fund-capital", fmtMoney(f.committed_capital));
+  fill("list-fund-institute", [["产研院出资 Institute's commitment", null]]);
+  $("list-fund-institute").querySelector("b").textContent = fmtMoney(f.institute_commitment);
+  setText("kpi-fund-social", fmtMoney(f.social_capital_leveraged));
+  setText("rate-fund-leverage", f.leverage_ratio === null ? "\u00a0" : `${f.leverage_ratio} × 产研院出资 the institute's`);
+  setText("kpi-fund-investments", fmtInt(f.investments));
+  setText("rate-fund-invested", `${fmtMoney(f.invested)} 已投 invested`);
 }
 
 // -- events -----------------------------------------------------------------------------------

@@ -11,6 +11,9 @@
     D5  center C2, ic.design, 50,000.00: submitted and published Apr, expired May.
     X2  a contract without a demand: carrier K2, signed Apr at 100,000.00, paid 100,000.00 (Apr),
         terminated May.
+    F1  a fund established on 1 Jan (China; 31 Dec in UTC), 100 m of which the institute 10 m,
+        investing 500,000.00 (Feb) and 250,000.50 (Apr); F2 established Mar, 50 m of which the
+        institute 5 m, investing 1,000,000.00 (Apr).
 
 Plus events that move no KPI (suggestions, negotiation, milestones, a researcher's assignment).
 Ids are fresh on every build, so scenarios on shared topics never collide.
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -143,6 +146,18 @@ class Scenario:
             "trainees": {"enrolled": 2, "placed": 1, "graduated": 1, "withdrawn": 1},
         }
 
+    def expected_funds(self) -> dict[str, Any]:
+        return {
+            "currency": "CNY",
+            "funds": 2,
+            "committed_capital": "150000000.00",
+            "institute_commitment": "15000000.00",
+            "social_capital_leveraged": "135000000.00",
+            "leverage_ratio": "9.00",
+            "investments": 3,
+            "invested": "1750000.50",
+        }
+
     def expected_labels(self) -> dict[str, dict[str | None, str]]:
         k = self.key
         return {
@@ -186,6 +201,7 @@ def normalise(kpis: dict[str, Any]) -> dict[str, Any]:
 def assert_kpis(kpis: dict[str, Any], s: Scenario) -> None:
     got = normalise(kpis)
     assert kpis["supply"] == s.expected_supply()
+    assert {k: v if isinstance(v, int) else str(v) for k, v in kpis["funds"].items()} == s.expected_funds()
     assert got["funnel"] == s.expected_funnel()
     assert got["money"] == s.expected_money()
     assert got["contracts"] == s.expected_contracts()
@@ -205,7 +221,10 @@ def assert_kpis(kpis: dict[str, Any], s: Scenario) -> None:
 
 
 def build() -> Scenario:
-    names = ("C1", "C2", "K1", "K2", "P1", "R1", "E1", "D1", "D2", "D3", "D4", "D5", "X1", "X2", "A1", "A2", "T1", "T2")
+    names = (
+        *("C1", "C2", "K1", "K2", "P1", "R1", "E1", "D1", "D2", "D3", "D4", "D5", "X1", "X2", "A1", "A2", "T1", "T2"),
+        *("F1", "F2", "I1", "I2", "I3"),
+    )
     ids = {n: uuid.uuid4() for n in names}
     s = Scenario(ids)
     i = ids
@@ -375,6 +394,44 @@ def build() -> Scenario:
     add(envelope(tl.TraineePlacementStarted(**moved, at=at(3, 3))))
     add(envelope(tl.TraineeGraduated(**moved, at=at(5, 3))))
     add(envelope(tl.TraineeWithdrawn(**{**moved, "trainee_id": i["T2"]}, at=at(4, 3))))
+
+    # The funds: F1 established on the first day of the year in China (still 31 Dec in UTC).
+    for f, on, capital, institute in (("F1", date(2026, 1, 1), "100000000.00", "10000000.00"),
+                                      ("F2", date(2026, 3, 5), "50000000.00", "5000000.00")):  # fmt: skip
+        add(
+            envelope(
+                ct.FundEstablished(
+                    fund_id=i[f],
+                    name=f"产研院{f}基金",
+                    manager="毅达资本",
+                    committed_capital=Decimal(capital),
+                    institute_commitment=Decimal(institute),
+                    institute_stake_percent=Decimal("10.0000"),
+                    social_capital=Decimal(capital) - Decimal(institute),
+                    established_on=on,
+                    recorded_at=at(on.month, on.day),
+                )
+            )
+        )
+    investments = (
+        ("I1", "F1", "500000.00", date(2026, 2, 1)),
+        ("I2", "F1", "250000.50", date(2026, 4, 10)),
+        ("I3", "F2", "1000000.00", date(2026, 4, 11)),
+    )
+    for inv, f, amount, on in investments:
+        add(
+            envelope(
+                ct.FundInvested(
+                    fund_id=i[f],
+                    investment_id=i[inv],
+                    company="苏州新能动力科技有限公司",
+                    amount=Decimal(amount),
+                    invested_on=on,
+                    fund_invested_total=Decimal(amount),
+                    recorded_at=at(on.month, on.day),
+                )
+            )
+        )
 
     d1 = submitted("D1", at(1, 10), budget="2500000.00", fields=["energy.batteries", "materials.nano"], center="C1")
     add(envelope(d1))

@@ -190,7 +190,7 @@ class Profiles(UseCases):
         await self._check_affiliation(repo, data.carrier_id)
         if data.contact.email and (existing := await repo.person_by_email(data.contact.email)):
             raise duplicate_person(actor, *existing)
-        now = datetime.now(UTC)
+        now = uow.now()  # a history import dates it when it happened
         values = {**person_columns(data), "id": uuid.uuid4(), "version": 1, "created_at": now, "updated_at": now}
         await repo.add_person(values)  # a concurrent twin fails on the unique e-mail (a 409 at the edge)
         uow.emit(person_registered(values, now))

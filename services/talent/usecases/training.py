@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from services.talent import domain
 from services.talent.domain import (
@@ -69,7 +68,7 @@ class Training(UseCases):
                 existing_id=str(open_id),
             )
         trainee = Trainee.enrol(
-            now=datetime.now(UTC),
+            now=uow.now(),
             person_id=data.person_id,
             programme=programme,
             university=data.university,
@@ -92,24 +91,37 @@ class Training(UseCases):
         reason: str | None = None,
     ) -> Trainee:
         async with self.uow() as uow:
-            repo = TalentRepository(uow.conn)
-            current = await repo.get_trainee(trainee_id, for_update=True)
-            if current is None:
-                raise NotFound("trainee", trainee_id)
-            if not actor.acts_for_carrier(current.carrier_id):
-                raise forbidden("staff, or the carrier hosting the placement, move a trainee along")
-            if if_match is not None and if_match != current.version:
-                raise stale("trainee", current.version, if_match)
-            try:
-                nxt = current.apply(action, now=datetime.now(UTC), reason=reason)
-            except IllegalTransition as exc:
-                raise transition_problem(exc) from exc
-            except ValueError as exc:
-                raise field_problem("validation-error", "reason", str(exc)) from exc
-            if not await repo.save_trainee(nxt, expected_version=current.version):
-                raise Problem(412, "precondition-failed", "the trainee changed meanwhile; reload and retry")
-            uow.emit(*nxt.events)
-            return nxt
+            return await self.move_trainee(uow, trainee_id, action, actor=actor, if_match=if_match, reason=reason)
+
+    async def move_trainee(
+        self,
+        uow: UnitOfWork,
+        trainee_id: uuid.UUID,
+        action: TraineeAction,
+        *,
+        actor: Actor,
+        if_match: int | None = None,
+        reason: str | None = None,
+    ) -> Trainee:
+        """A trainee along its training, in ``uow`` (dated ``uow.now()``: a history import's time)."""
+        repo = TalentRepository(uow.conn)
+        current = await repo.get_trainee(trainee_id, for_update=True)
+        if current is None:
+            raise NotFound("trainee", trainee_id)
+        if not actor.acts_for_carrier(current.carrier_id):
+            raise forbidden("staff, or the carrier hosting the placement, move a trainee along")
+        if if_match is not None and if_match != current.version:
+            raise stale("trainee", current.version, if_match)
+        try:
+            nxt = current.apply(action, now=uow.now(), reason=reason)
+        except IllegalTransition as exc:
+            raise transition_problem(exc) from exc
+        except ValueError as exc:
+            raise field_problem("validation-error", "reason", str(exc)) from exc
+        if not await repo.save_trainee(nxt, expected_version=current.version):
+            raise Problem(412, "precondition-failed", "the trainee changed meanwhile; reload and retry")
+        uow.emit(*nxt.events)
+        return nxt
 
     async def get_trainee(self, trainee_id: uuid.UUID) -> Trainee:
         async with self.uow.read() as conn:

@@ -59,6 +59,7 @@ from .fund_page import FundPage
 from .get_breakdown_dimension import GetBreakdownDimension
 from .get_breakdown_format_type_0 import GetBreakdownFormatType0
 from .get_contract_totals_by import GetContractTotalsBy
+from .get_fund_years_format_type_0 import GetFundYearsFormatType0
 from .get_portfolio_kind_type_0 import GetPortfolioKindType0
 from .get_recent_events_format_type_0 import GetRecentEventsFormatType0
 from .grant_body import GrantBody
@@ -81,6 +82,9 @@ from .kpi_breakdown_row import KpiBreakdownRow
 from .kpi_breakdowns import KpiBreakdowns
 from .kpi_centers_in_year import KpiCentersInYear
 from .kpi_contract_counts import KpiContractCounts
+from .kpi_fund_year import KpiFundYear
+from .kpi_fund_years import KpiFundYears
+from .kpi_funds import KpiFunds
 from .kpi_funnel import KpiFunnel
 from .kpi_money import KpiMoney
 from .kpi_partner_universities import KpiPartnerUniversities
@@ -208,6 +212,7 @@ __all__ = (
     "GetBreakdownDimension",
     "GetBreakdownFormatType0",
     "GetContractTotalsBy",
+    "GetFundYearsFormatType0",
     "GetPortfolioKindType0",
     "GetRecentEventsFormatType0",
     "GrantBody",
@@ -230,6 +235,9 @@ __all__ = (
     "KpiBreakdowns",
     "KpiCentersInYear",
     "KpiContractCounts",
+    "KpiFundYear",
+    "KpiFundYears",
+    "KpiFunds",
     "KpiFunnel",
     "KpiMoney",
     "KpiPartnerUniversities",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.kpi_breakdowns import KpiBreakdowns
     from ..models.kpi_contract_counts import KpiContractCounts
+    from ..models.kpi_funds import KpiFunds
     from ..models.kpi_funnel import KpiFunnel
     from ..models.kpi_money import KpiMoney
     from ..models.kpi_supply import KpiSupply
@@ -25,6 +26,7 @@ class KpisOut:
         breakdown_sizes (KpisOutBreakdownSizes): How many keys each breakdown has in all (rows are capped)
         breakdowns (KpiBreakdowns):
         contracts (KpiContractCounts):
+        funds (KpiFunds):
         funnel (KpiFunnel):
         money (KpiMoney):
         supply (KpiSupply):
@@ -33,6 +35,7 @@ class KpisOut:
     breakdown_sizes: KpisOutBreakdownSizes
     breakdowns: KpiBreakdowns
     contracts: KpiContractCounts
+    funds: KpiFunds
     funnel: KpiFunnel
     money: KpiMoney
     supply: KpiSupply
@@ -44,6 +47,8 @@ class KpisOut:
         breakdowns = self.breakdowns.to_dict()
 
         contracts = self.contracts.to_dict()
+
+        funds = self.funds.to_dict()
 
         funnel = self.funnel.to_dict()
 
@@ -58,6 +63,7 @@ class KpisOut:
                 "breakdown_sizes": breakdown_sizes,
                 "breakdowns": breakdowns,
                 "contracts": contracts,
+                "funds": funds,
                 "funnel": funnel,
                 "money": money,
                 "supply": supply,
@@ -70,6 +76,7 @@ class KpisOut:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.kpi_breakdowns import KpiBreakdowns
         from ..models.kpi_contract_counts import KpiContractCounts
+        from ..models.kpi_funds import KpiFunds
         from ..models.kpi_funnel import KpiFunnel
         from ..models.kpi_money import KpiMoney
         from ..models.kpi_supply import KpiSupply
@@ -82,6 +89,8 @@ class KpisOut:
 
         contracts = KpiContractCounts.from_dict(d.pop("contracts"))
 
+        funds = KpiFunds.from_dict(d.pop("funds"))
+
         funnel = KpiFunnel.from_dict(d.pop("funnel"))
 
         money = KpiMoney.from_dict(d.pop("money"))
@@ -92,6 +101,7 @@ class KpisOut:
             breakdown_sizes=breakdown_sizes,
             breakdowns=breakdowns,
             contracts=contracts,
+            funds=funds,
             funnel=funnel,
             money=money,
             supply=supply,

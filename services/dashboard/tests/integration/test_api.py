@@ -280,6 +280,39 @@ async def test_a_breakdown_pages_and_exports_as_csv_with_the_same_suppression(se
     assert other.status_code == 422
 
 
+async def test_funds_are_counted_per_year_of_the_institute_and_export_as_csv(served: Served) -> None:
+    s = scenario.build()
+    for env in s.envelopes:
+        if env.type.endswith(("FundEstablished.v1", "FundInvested.v1")):
+            assert await served.deliver(env) == "applied"
+    viewer = auth_headers("dashboard_viewer")
+    r = await served.client.get("/api/v1/dashboard/funds", headers=viewer)
+    assert r.status_code == 200, r.text
+    # F1 was established on 1 Jan 2026 in China (31 Dec 2025 in UTC): it is 2026's.
+    assert r.json()["items"] == [
+        {
+            "year": "2026",
+            "funds": 2,
+            "committed_capital": "150000000.00",
+            "institute_commitment": "15000000.00",
+            "social_capital": "135000000.00",
+            "investments": 3,
+            "invested": "1750000.50",
+        }
+    ]
+    kpis = (await served.client.get(KPIS, headers=viewer)).json()
+    assert kpis["funds"] == s.expected_funds()
+    april = (await served.client.get(KPIS, params={"from": "2026-04-01", "to": "2026-04-30"}, headers=viewer)).json()
+    assert (april["funds"]["funds"], april["funds"]["investments"], april["funds"]["invested"]) == (0, 2, "1250000.50")
+    assert april["funds"]["leverage_ratio"] is None
+    csv = await served.client.get("/api/v1/dashboard/funds", params={"format": "csv"}, headers=viewer)
+    assert csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv_module.DictReader(io.StringIO(csv.content.decode("utf-8").removeprefix("\ufeff"))))
+    assert rows == [{k: str(v) for k, v in r.json()["items"][0].items()}]
+    carrier = auth_headers("carrier_user", carrier_id=uuid.uuid4())
+    assert (await served.client.get("/api/v1/dashboard/funds", headers=carrier)).status_code == 403
+
+
 async def test_viewers_never_see_the_province_of_a_demand_they_may_not_see_in_full(served: Served) -> None:
     """A confidential demand's province is a hidden field (shared.visibility): in the province
     breakdown a viewer counts it as not attributed; staff see where it is."""
