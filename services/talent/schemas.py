@@ -18,7 +18,7 @@ from services.talent.domain import (
     check_language,
     normalize_email,
 )
-from shared.validation import Keywords, TechFields, chars, check_fields
+from shared.validation import FieldCode, Keywords, TechFields, chars, check_fields
 
 
 class Strict(BaseModel):
@@ -89,7 +89,7 @@ def _languages(v: list[str]) -> list[str]:
 
 
 # Expertise fields: the same controlled vocabulary as demands and carriers; a student may have none yet.
-ExpertiseFields = Annotated[list[str], Field(max_length=8), AfterValidator(check_fields)]
+ExpertiseFields = Annotated[list[FieldCode], Field(max_length=8), AfterValidator(check_fields)]
 Languages = Annotated[list[str], Field(max_length=10), AfterValidator(_languages)]
 Roles = Annotated[list[PersonRole], Field(min_length=1, max_length=6), AfterValidator(_dedupe)]
 

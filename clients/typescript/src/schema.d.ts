@@ -1308,7 +1308,7 @@ export interface components {
             /** Equipment */
             equipment?: string[];
             /** Fields */
-            fields: string[];
+            fields: ("materials" | "materials.composites" | "materials.metals" | "materials.polymers" | "materials.nano" | "materials.ceramics" | "ic" | "ic.design" | "ic.manufacturing" | "ic.packaging" | "ic.power" | "biomed" | "biomed.drugs" | "biomed.devices" | "biomed.diagnostics" | "biomed.biotech" | "manufacturing" | "manufacturing.robotics" | "manufacturing.additive" | "manufacturing.precision" | "manufacturing.automation" | "energy" | "energy.batteries" | "energy.solar" | "energy.hydrogen" | "energy.grid" | "environment" | "environment.water" | "environment.air" | "environment.waste" | "it" | "it.ai" | "it.software" | "it.iot" | "it.communications" | "it.sensors" | "photonics" | "photonics.lasers" | "photonics.display" | "automotive" | "automotive.ev" | "automotive.autonomous" | "agriculture" | "agriculture.food" | "chemicals" | "chemicals.catalysis" | "materials.textiles" | "marine" | "marine.shipbuilding" | "marine.offshore" | "marine.corrosion" | "civil" | "civil.structures" | "civil.pavement" | "civil.rail" | "acoustics" | "acoustics.noise" | "acoustics.nvh" | "acoustics.ultrasonics" | "thermal" | "thermal.cooling" | "thermal.heat_pumps" | "testing" | "testing.certification" | "testing.ndt" | "testing.failure_analysis")[];
             /** Keywords */
             keywords?: string[];
             kind: components["schemas"]["CarrierKind"];
@@ -1410,8 +1410,11 @@ export interface components {
         CarrierStatus: "active" | "suspended" | "retired";
         /** CenterCreate */
         CenterCreate: {
-            /** Committed Funding */
-            committed_funding: number | string;
+            /**
+             * Committed Funding
+             * @example 1000.50
+             */
+            committed_funding: string;
             /**
              * Established On
              * Format: date
@@ -1562,7 +1565,7 @@ export interface components {
              * Value
              * @description Contract value in CNY, e.g. "3200000.00"
              */
-            value?: (number | string) | null;
+            value?: string | null;
         };
         /** ContractOut */
         ContractOut: {
@@ -1706,7 +1709,7 @@ export interface components {
             /** Company */
             company?: string | null;
             /** Conversion Valuation */
-            conversion_valuation?: (number | string) | null;
+            conversion_valuation?: string | null;
             /**
              * Occurred On
              * Format: date
@@ -1758,7 +1761,7 @@ export interface components {
         /** DemandCreate */
         DemandCreate: {
             /** Budget */
-            budget?: (number | string) | null;
+            budget?: string | null;
             /** Center Id */
             center_id?: string | null;
             /** City */
@@ -1779,7 +1782,7 @@ export interface components {
             /** Expected Outcome */
             expected_outcome: string;
             /** Fields */
-            fields: string[];
+            fields: ("materials" | "materials.composites" | "materials.metals" | "materials.polymers" | "materials.nano" | "materials.ceramics" | "ic" | "ic.design" | "ic.manufacturing" | "ic.packaging" | "ic.power" | "biomed" | "biomed.drugs" | "biomed.devices" | "biomed.diagnostics" | "biomed.biotech" | "manufacturing" | "manufacturing.robotics" | "manufacturing.additive" | "manufacturing.precision" | "manufacturing.automation" | "energy" | "energy.batteries" | "energy.solar" | "energy.hydrogen" | "energy.grid" | "environment" | "environment.water" | "environment.air" | "environment.waste" | "it" | "it.ai" | "it.software" | "it.iot" | "it.communications" | "it.sensors" | "photonics" | "photonics.lasers" | "photonics.display" | "automotive" | "automotive.ev" | "automotive.autonomous" | "agriculture" | "agriculture.food" | "chemicals" | "chemicals.catalysis" | "materials.textiles" | "marine" | "marine.shipbuilding" | "marine.offshore" | "marine.corrosion" | "civil" | "civil.structures" | "civil.pavement" | "civil.rail" | "acoustics" | "acoustics.noise" | "acoustics.nvh" | "acoustics.ultrasonics" | "thermal" | "thermal.cooling" | "thermal.heat_pumps" | "testing" | "testing.certification" | "testing.ndt" | "testing.failure_analysis")[];
             /**
              * Keywords
              * @default []
@@ -1985,8 +1988,9 @@ export interface components {
             /**
              * Committed Capital
              * @description The fund's total committed capital (CNY)
+             * @example 1000.50
              */
-            committed_capital: number | string;
+            committed_capital: string;
             /**
              * Established On
              * Format: date
@@ -1996,8 +2000,9 @@ export interface components {
             /**
              * Institute Commitment
              * @description The institute's own commitment; its stake (commitment / capital) must lie within policy
+             * @example 1000.50
              */
-            institute_commitment: number | string;
+            institute_commitment: string;
             /**
              * Manager
              * @description The fund's manager (general partner)
@@ -2179,8 +2184,11 @@ export interface components {
         };
         /** InvestmentCreate */
         InvestmentCreate: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @example 1000.50
+             */
+            amount: string;
             /** Company */
             company: string;
             /**
@@ -2216,11 +2224,14 @@ export interface components {
              * Conversion Valuation
              * @description Or an agreed valuation: stake = grant / valuation x 100
              */
-            conversion_valuation?: (number | string) | null;
+            conversion_valuation?: string | null;
             /** Equity Incentive Percent */
             equity_incentive_percent?: number | string | null;
-            /** Grant Amount */
-            grant_amount: number | string;
+            /**
+             * Grant Amount
+             * @example 1000.50
+             */
+            grant_amount: string;
             /**
              * Stake Percent
              * @description An agreed stake for the grant
@@ -2538,8 +2549,11 @@ export interface components {
         };
         /** MilestoneIn */
         MilestoneIn: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @example 1000.50
+             */
+            amount: string;
             /** Deliverables */
             deliverables: string;
             /**
@@ -2627,8 +2641,11 @@ export interface components {
         Party: "enterprise" | "carrier";
         /** PaymentCreate */
         PaymentCreate: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @example 1000.50
+             */
+            amount: string;
             /** Note */
             note?: string | null;
             /**
@@ -2666,7 +2683,7 @@ export interface components {
             carrier_id?: string | null;
             contact?: components["schemas"]["PersonContact"];
             /** Fields */
-            fields?: string[];
+            fields?: ("materials" | "materials.composites" | "materials.metals" | "materials.polymers" | "materials.nano" | "materials.ceramics" | "ic" | "ic.design" | "ic.manufacturing" | "ic.packaging" | "ic.power" | "biomed" | "biomed.drugs" | "biomed.devices" | "biomed.diagnostics" | "biomed.biotech" | "manufacturing" | "manufacturing.robotics" | "manufacturing.additive" | "manufacturing.precision" | "manufacturing.automation" | "energy" | "energy.batteries" | "energy.solar" | "energy.hydrogen" | "energy.grid" | "environment" | "environment.water" | "environment.air" | "environment.waste" | "it" | "it.ai" | "it.software" | "it.iot" | "it.communications" | "it.sensors" | "photonics" | "photonics.lasers" | "photonics.display" | "automotive" | "automotive.ev" | "automotive.autonomous" | "agriculture" | "agriculture.food" | "chemicals" | "chemicals.catalysis" | "materials.textiles" | "marine" | "marine.shipbuilding" | "marine.offshore" | "marine.corrosion" | "civil" | "civil.structures" | "civil.pavement" | "civil.rail" | "acoustics" | "acoustics.noise" | "acoustics.nvh" | "acoustics.ultrasonics" | "thermal" | "thermal.cooling" | "thermal.heat_pumps" | "testing" | "testing.certification" | "testing.ndt" | "testing.failure_analysis")[];
             /** Keywords */
             keywords?: string[];
             /** Languages */
@@ -3038,7 +3055,7 @@ export interface components {
              * Value
              * @description Contract value in CNY, e.g. "3200000.00"
              */
-            value?: (number | string) | null;
+            value?: string | null;
         };
         /**
          * TokenOut
