@@ -106,6 +106,18 @@ async def dashboard_page(request: Request, asset: str = "") -> Response:
     return _reply(r)
 
 
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "id": {"type": "string", "description": "The CloudEvent's id (send it back as Last-Event-ID)"},
+        "event": {"type": "string", "description": "The event's type, e.g. DemandSubmitted"},
+        "data": {"type": "string", "description": "The CloudEvent, one line of JSON"},
+        "retry": {"type": "integer", "description": "Milliseconds to wait before reconnecting"},
+    },
+}
+
+
 @router.get(
     "/api/v1/dashboard/events",
     tags=["dashboard"],
@@ -114,7 +126,8 @@ async def dashboard_page(request: Request, asset: str = "") -> Response:
     responses={
         200: {
             "description": "An endless stream of `event:`/`id:`/`data:` frames, one per domain event (CloudEvents)",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # OpenAPI 3.1: the schema of a text/event-stream is that of each event, as parsed
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         }
     },
 )

@@ -7103,7 +7103,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @description The CloudEvent, one line of JSON */
+                        data: string;
+                        /** @description The event's type, e.g. DemandSubmitted */
+                        event: string;
+                        /** @description The CloudEvent's id (send it back as Last-Event-ID) */
+                        id?: string;
+                        /** @description Milliseconds to wait before reconnecting */
+                        retry?: number;
+                    };
                 };
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */

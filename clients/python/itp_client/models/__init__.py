@@ -61,6 +61,7 @@ from .fund_page import FundPage
 from .get_breakdown_dimension import GetBreakdownDimension
 from .get_breakdown_format_type_0 import GetBreakdownFormatType0
 from .get_contract_totals_by import GetContractTotalsBy
+from .get_dashboard_events_response_200 import GetDashboardEventsResponse200
 from .get_portfolio_kind_type_0 import GetPortfolioKindType0
 from .get_recent_events_format_type_0 import GetRecentEventsFormatType0
 from .grant_body import GrantBody
@@ -213,6 +214,7 @@ __all__ = (
     "GetBreakdownDimension",
     "GetBreakdownFormatType0",
     "GetContractTotalsBy",
+    "GetDashboardEventsResponse200",
     "GetPortfolioKindType0",
     "GetRecentEventsFormatType0",
     "GrantBody",
