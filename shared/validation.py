@@ -34,15 +34,19 @@ def text_pattern(min_len: int, max_len: int) -> str:
     return f"^{space}{content}{space}$"
 
 
-class chars:  # noqa: N801 - used like a function in annotations: Annotated[str, chars(2, 100)]
+class chars:
     """Length limits counted in characters (code points, as JSON Schema counts them), not bytes, so
     Chinese text is not short-changed; surrounding whitespace is stripped and not counted. The
-    document says so with a pattern (``text_pattern``)."""
+    document says so with a pattern (``text_pattern``). ``pattern``, if given, applies to the text
+    as sent (``re.search``, as JSON Schema applies it; never pydantic's ``Field(pattern=...)``,
+    whose engine reads ``$`` differently)."""
 
-    def __init__(self, min_len: int, max_len: int) -> None:
-        self.min_len, self.max_len = min_len, max_len
+    def __init__(self, min_len: int, max_len: int, *, pattern: str | None = None) -> None:
+        self.min_len, self.max_len, self.pattern = min_len, max_len, pattern
 
     def check(self, v: str) -> str:
+        if self.pattern is not None and not re.search(self.pattern, v):  # as the document applies it
+            raise ValueError(f"must match {self.pattern}")
         v = v.strip()
         n = len(v)  # code points, as JSON Schema counts
         if n < self.min_len:
@@ -58,11 +62,9 @@ class chars:  # noqa: N801 - used like a function in annotations: Annotated[str,
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        pattern = text_pattern(self.min_len, self.max_len)
-        if "pattern" in json_schema:  # the field has its own pattern too: both apply
-            json_schema.setdefault("allOf", []).append({"pattern": pattern})
-        else:
-            json_schema["pattern"] = pattern
+        json_schema["pattern"] = text_pattern(self.min_len, self.max_len)
+        if self.pattern is not None:  # both apply
+            json_schema["allOf"] = [{"pattern": self.pattern}]
         return json_schema
 
 

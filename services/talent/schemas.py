@@ -212,7 +212,7 @@ class AssignmentCreate(Strict):
     target_id: UUID
     person_id: UUID | None = None
     carrier_id: UUID | None = None
-    role: Annotated[str, chars(2, 50), Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+    role: Annotated[str, chars(2, 50, pattern=r"^[a-z][a-z0-9_]*$")] = Field(
         description="project_manager, or the researcher's role on the contract (principal_investigator, engineer...)"
     )
 

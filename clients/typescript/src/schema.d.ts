@@ -1199,7 +1199,7 @@ export interface components {
              * Role
              * @description project_manager, or the researcher's role on the contract (principal_investigator, engineer...)
              */
-            role: string;
+            role: string & unknown;
             /**
              * Target Id
              * Format: uuid
@@ -7532,8 +7532,8 @@ export interface operations {
                 city?: string | null;
                 enterprise_id?: string | null;
                 center_id?: string | null;
-                budget_min?: number | string | null;
-                budget_max?: number | string | null;
+                budget_min?: string | null;
+                budget_max?: string | null;
                 deadline_from?: string | null;
                 deadline_to?: string | null;
                 /** @description Chinese or English text */

@@ -269,3 +269,18 @@ def test_dates_in_the_api_are_iso_8601_not_unix_timestamps(value: object) -> Non
 def test_iso_8601_dates_and_times_are_read() -> None:
     assert str(TypeAdapter(IsoDate).validate_python("2026-01-02")) == "2026-01-02"
     assert TypeAdapter(IsoDateTime).validate_python("2026-01-02T03:04:05+08:00").utcoffset() is not None
+
+
+@settings(max_examples=200)
+@given(st.from_regex(r"^[a-z][a-z0-9_]*$") | texts)
+def test_a_pattern_on_chars_applies_as_the_document_says(text: str) -> None:
+    pattern = r"^[a-z][a-z0-9_]*$"
+    adapter = TypeAdapter(Annotated[str, chars(2, 50, pattern=pattern)])
+    schema = adapter.json_schema()
+    expected = all(re.search(p, text) for p in (schema["pattern"], schema["allOf"][0]["pattern"]))
+    try:
+        adapter.validate_python(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == expected, text
