@@ -29,11 +29,6 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def char_length(text: str) -> int:
-    """Length in characters (code points after NFC), never in bytes."""
-    return len(unicodedata.normalize("NFC", text))
-
-
 def _stem(word: str) -> str:
     # A light English stemmer: enough to meet "batteries"/"battery", "coatings"/"coating".
     if len(word) > 4 and word.endswith("ies"):

@@ -24,9 +24,8 @@ from services.contracts.domain import (
     MilestoneSpec,
     Party,
 )
-from shared.validation import Money, chars
+from shared.validation import Money, PositiveMoney, chars
 
-PositiveMoney = Annotated[Money, Field(gt=0)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 StakePercent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
@@ -37,7 +36,7 @@ from shared.problems import Problem
 from shared.records import column
 from shared.responses import JSON
 from shared.runtime import get_service
-from shared.validation import IsoDateTime
+from shared.validation import IsoDateTime, Money
 
 router = APIRouter(prefix="/api/v1", tags=["demand"])
 
@@ -237,8 +236,8 @@ async def list_demands(
     city: str | None = None,
     enterprise_id: uuid.UUID | None = None,
     center_id: uuid.UUID | None = None,
-    budget_min: Decimal | None = None,
-    budget_max: Decimal | None = None,
+    budget_min: Money | None = None,
+    budget_max: Money | None = None,
     deadline_from: IsoDateTime | None = None,
     deadline_to: IsoDateTime | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Chinese or English text")] = None,

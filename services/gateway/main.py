@@ -21,7 +21,7 @@ from services.gateway.credentials import ApiKeyStore
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import downstream_of, forward_headers, invalid_path, unavailable
 from services.gateway.oauth import router as oauth_router
-from services.gateway.routes import forwarded_path, service_for
+from services.gateway.routes import Methods, forwarded_path, service_for
 from services.gateway.settings import GatewaySettings
 from shared import limits, openapi, vocabulary
 from shared.db import create_engine
@@ -106,6 +106,18 @@ async def dashboard_page(request: Request, asset: str = "") -> Response:
     return _reply(r)
 
 
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "id": {"type": "string", "description": "The CloudEvent's id (send it back as Last-Event-ID)"},
+        "event": {"type": "string", "description": "The event's type, e.g. DemandSubmitted"},
+        "data": {"type": "string", "description": "The CloudEvent, one line of JSON"},
+        "retry": {"type": "integer", "description": "Milliseconds to wait before reconnecting"},
+    },
+}
+
+
 @router.get(
     "/api/v1/dashboard/events",
     tags=["dashboard"],
@@ -114,7 +126,8 @@ async def dashboard_page(request: Request, asset: str = "") -> Response:
     responses={
         200: {
             "description": "An endless stream of `event:`/`id:`/`data:` frames, one per domain event (CloudEvents)",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # OpenAPI 3.1: the schema of a text/event-stream is that of each event, as parsed
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         }
     },
 )
@@ -137,16 +150,39 @@ async def dashboard_events(request: Request) -> Response:
     )
 
 
+_PROXIED = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def method_refused(request: Request) -> Response | None:
+    """A 405 naming the path's methods (``Allow``) when the API has the path but not the method, or
+    for OPTIONS a 204 with ``Allow``; None otherwise. Asked only off the forwarding path: for a
+    method no service answers, and when the owner answered 404, 405 or 422."""
+    table: Methods | None = getattr(request.app.state, "methods", None)
+    if table is None:
+        table = request.app.state.methods = Methods(request.app.openapi()["paths"])
+    methods = table.of(request.url.path)
+    if methods is None or request.method in methods:
+        return None
+    allow = ", ".join((*methods, "OPTIONS"))
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": allow})
+    refused = problem_response(405, "method-not-allowed", f"{request.url.path} does not answer {request.method}")
+    refused.headers["Allow"] = allow
+    return refused
+
+
 async def proxy(request: Request) -> Response:
     """Everything under /api/v1 that no route above answers goes to the service that owns it
     (``routes.service_for``), as received. A Starlette route: no parameters to solve, no schema."""
+    if request.method not in _PROXIED:
+        return method_refused(request) or not_found(request)
     target = forwarded_path(request.scope)
     if target is None:
         return invalid_path(request.url.path)
     path = request.path_params["path"]
     service = service_for(path)
     if service is None:
-        return problem_response(404, "not-found", f"no resource at /api/v1/{path}", instance=request.url.path)
+        return method_refused(request) or not_found(request)
     headers = await forward_headers(request)  # before the body: a refused caller's body is never read
     body = await request.body() if request.method in ("POST", "PUT", "PATCH") else None
     try:
@@ -155,12 +191,22 @@ async def proxy(request: Request) -> Response:
         )
     except Unavailable as exc:
         return unavailable(exc.service, exc.reason)
+    if r.status in (404, 405, 422):  # 422: the owner read a literal path (/contracts/totals) as an id
+        return method_refused(request) or _reply(r)
     return _reply(r)
 
 
-# Last in the table: every route above wins over it.
+def not_found(request: Request) -> Response:
+    return problem_response(404, "not-found", f"no resource at {request.url.path}", instance=request.url.path)
+
+
+# Last in the table: every route above wins over it, for the methods it answers. Every method HTTP
+# names (RFC 9110, QUERY) comes here: one the path has not is refused by method_refused.
 router.add_route(
-    "/api/v1/{path:path}", proxy, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    "/api/v1/{path:path}",
+    proxy,
+    methods=[*_PROXIED, "HEAD", "OPTIONS", "TRACE", "CONNECT", "QUERY"],
+    include_in_schema=False,
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -47,3 +47,27 @@ def forwarded_path(scope: MutableMapping[str, Any]) -> str | None:
         return None
     text = raw.decode("ascii")
     return text if unquote(text) == path else None
+
+
+_METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
+
+
+class Methods:
+    """Which methods each path of the API answers, from the paths of the OpenAPI document (built
+    from every service's routes): the ``Allow`` of a 405. A literal path (``/demands/totals``) wins
+    over a template that also matches it (``/demands/{demand_id}``), as it does in the services."""
+
+    def __init__(self, paths: Mapping[str, Mapping[str, object]]) -> None:
+        table = []
+        for template, operations in paths.items():
+            pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+            methods = tuple(m.upper() for m in _METHODS if m in operations)
+            table.append((template.count("{"), re.compile(f"^{pattern}$"), methods))
+        self._table = sorted(table, key=lambda row: row[0])
+
+    def of(self, path: str) -> tuple[str, ...] | None:
+        """The methods of ``path`` (as received, decoded), None when no path of the API matches it."""
+        for _, pattern, methods in self._table:
+            if pattern.match(path):
+                return methods
+        return None

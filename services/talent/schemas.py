@@ -18,7 +18,7 @@ from services.talent.domain import (
     check_language,
     normalize_email,
 )
-from shared.validation import Keywords, TechFields, chars, check_fields
+from shared.validation import FieldCode, Keywords, TechFields, chars, check_fields
 
 
 class Strict(BaseModel):
@@ -89,7 +89,7 @@ def _languages(v: list[str]) -> list[str]:
 
 
 # Expertise fields: the same controlled vocabulary as demands and carriers; a student may have none yet.
-ExpertiseFields = Annotated[list[str], Field(max_length=8), AfterValidator(check_fields)]
+ExpertiseFields = Annotated[list[FieldCode], Field(max_length=8), AfterValidator(check_fields)]
 Languages = Annotated[list[str], Field(max_length=10), AfterValidator(_languages)]
 Roles = Annotated[list[PersonRole], Field(min_length=1, max_length=6), AfterValidator(_dedupe)]
 
@@ -212,7 +212,7 @@ class AssignmentCreate(Strict):
     target_id: UUID
     person_id: UUID | None = None
     carrier_id: UUID | None = None
-    role: Annotated[str, chars(2, 50), Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+    role: Annotated[str, chars(2, 50, pattern=r"^[a-z][a-z0-9_]*$")] = Field(
         description="project_manager, or the researcher's role on the contract (principal_investigator, engineer...)"
     )
 

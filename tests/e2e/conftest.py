@@ -40,11 +40,21 @@ async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[di
     When the module's tests are done, every event they made the platform publish is validated against
     its message schema in docs/asyncapi.json (the events' contract test).
     """
-    data = tmp_path_factory.mktemp("embedded")
+    async with embedded_platform(tmp_path_factory.mktemp("embedded")) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def embedded_platform(data: Path, **settings: str) -> AsyncIterator[dict[str, Any]]:
+    """The embedded platform on SQLite files in ``data``; ``settings`` are environment variables
+    (``ITP_...``) its services and gateway read when they are built."""
     for name in MIGRATED:
         await asyncio.to_thread(upgrade, migrations_dir(name), f"sqlite+aiosqlite:///{data}/{name}.db")
     ports = {name: free_port() for name in DATA_SERVICES}
-    platform, apps = build_apps(gateway_port=free_port(), service_ports=ports, data_dir=str(data))
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in settings.items():
+            env.setenv(key, value)
+        platform, apps = build_apps(gateway_port=free_port(), service_ports=ports, data_dir=str(data))
     started, stop = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(apps, "127.0.0.1", started, stop=stop))
     await asyncio.wait_for(started.wait(), 30)

@@ -1219,7 +1219,7 @@ export interface components {
              * Role
              * @description project_manager, or the researcher's role on the contract (principal_investigator, engineer...)
              */
-            role: string;
+            role: string & unknown;
             /**
              * Target Id
              * Format: uuid
@@ -1328,7 +1328,7 @@ export interface components {
             /** Equipment */
             equipment?: string[];
             /** Fields */
-            fields: string[];
+            fields: ("materials" | "materials.composites" | "materials.metals" | "materials.polymers" | "materials.nano" | "materials.ceramics" | "ic" | "ic.design" | "ic.manufacturing" | "ic.packaging" | "ic.power" | "biomed" | "biomed.drugs" | "biomed.devices" | "biomed.diagnostics" | "biomed.biotech" | "manufacturing" | "manufacturing.robotics" | "manufacturing.additive" | "manufacturing.precision" | "manufacturing.automation" | "energy" | "energy.batteries" | "energy.solar" | "energy.hydrogen" | "energy.grid" | "environment" | "environment.water" | "environment.air" | "environment.waste" | "it" | "it.ai" | "it.software" | "it.iot" | "it.communications" | "it.sensors" | "photonics" | "photonics.lasers" | "photonics.display" | "automotive" | "automotive.ev" | "automotive.autonomous" | "agriculture" | "agriculture.food" | "chemicals" | "chemicals.catalysis" | "materials.textiles" | "marine" | "marine.shipbuilding" | "marine.offshore" | "marine.corrosion" | "civil" | "civil.structures" | "civil.pavement" | "civil.rail" | "acoustics" | "acoustics.noise" | "acoustics.nvh" | "acoustics.ultrasonics" | "thermal" | "thermal.cooling" | "thermal.heat_pumps" | "testing" | "testing.certification" | "testing.ndt" | "testing.failure_analysis")[];
             /** Keywords */
             keywords?: string[];
             kind: components["schemas"]["CarrierKind"];
@@ -1430,8 +1430,11 @@ export interface components {
         CarrierStatus: "active" | "suspended" | "retired";
         /** CenterCreate */
         CenterCreate: {
-            /** Committed Funding */
-            committed_funding: number | string;
+            /**
+             * Committed Funding
+             * @example 1000.50
+             */
+            committed_funding: string;
             /**
              * Established On
              * Format: date
@@ -1582,7 +1585,7 @@ export interface components {
              * Value
              * @description Contract value in CNY, e.g. "3200000.00"
              */
-            value?: (number | string) | null;
+            value?: string | null;
         };
         /** ContractOut */
         ContractOut: {
@@ -1728,7 +1731,7 @@ export interface components {
             /** Company */
             company?: string | null;
             /** Conversion Valuation */
-            conversion_valuation?: (number | string) | null;
+            conversion_valuation?: string | null;
             /**
              * Occurred On
              * Format: date
@@ -1780,7 +1783,7 @@ export interface components {
         /** DemandCreate */
         DemandCreate: {
             /** Budget */
-            budget?: (number | string) | null;
+            budget?: string | null;
             /** Center Id */
             center_id?: string | null;
             /** City */
@@ -1801,7 +1804,7 @@ export interface components {
             /** Expected Outcome */
             expected_outcome: string;
             /** Fields */
-            fields: string[];
+            fields: ("materials" | "materials.composites" | "materials.metals" | "materials.polymers" | "materials.nano" | "materials.ceramics" | "ic" | "ic.design" | "ic.manufacturing" | "ic.packaging" | "ic.power" | "biomed" | "biomed.drugs" | "biomed.devices" | "biomed.diagnostics" | "biomed.biotech" | "manufacturing" | "manufacturing.robotics" | "manufacturing.additive" | "manufacturing.precision" | "manufacturing.automation" | "energy" | "energy.batteries" | "energy.solar" | "energy.hydrogen" | "energy.grid" | "environment" | "environment.water" | "environment.air" | "environment.waste" | "it" | "it.ai" | "it.software" | "it.iot" | "it.communications" | "it.sensors" | "photonics" | "photonics.lasers" | "photonics.display" | "automotive" | "automotive.ev" | "automotive.autonomous" | "agriculture" | "agriculture.food" | "chemicals" | "chemicals.catalysis" | "materials.textiles" | "marine" | "marine.shipbuilding" | "marine.offshore" | "marine.corrosion" | "civil" | "civil.structures" | "civil.pavement" | "civil.rail" | "acoustics" | "acoustics.noise" | "acoustics.nvh" | "acoustics.ultrasonics" | "thermal" | "thermal.cooling" | "thermal.heat_pumps" | "testing" | "testing.certification" | "testing.ndt" | "testing.failure_analysis")[];
             /**
              * Keywords
              * @default []
@@ -2007,8 +2010,9 @@ export interface components {
             /**
              * Committed Capital
              * @description The fund's total committed capital (CNY)
+             * @example 1000.50
              */
-            committed_capital: number | string;
+            committed_capital: string;
             /**
              * Established On
              * Format: date
@@ -2018,8 +2022,9 @@ export interface components {
             /**
              * Institute Commitment
              * @description The institute's own commitment; its stake (commitment / capital) must lie within policy
+             * @example 1000.50
              */
-            institute_commitment: number | string;
+            institute_commitment: string;
             /**
              * Manager
              * @description The fund's manager (general partner)
@@ -2201,8 +2206,11 @@ export interface components {
         };
         /** InvestmentCreate */
         InvestmentCreate: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @example 1000.50
+             */
+            amount: string;
             /** Company */
             company: string;
             /**
@@ -2238,11 +2246,14 @@ export interface components {
              * Conversion Valuation
              * @description Or an agreed valuation: stake = grant / valuation x 100
              */
-            conversion_valuation?: (number | string) | null;
+            conversion_valuation?: string | null;
             /** Equity Incentive Percent */
             equity_incentive_percent?: number | string | null;
-            /** Grant Amount */
-            grant_amount: number | string;
+            /**
+             * Grant Amount
+             * @example 1000.50
+             */
+            grant_amount: string;
             /**
              * Stake Percent
              * @description An agreed stake for the grant
@@ -2630,8 +2641,11 @@ export interface components {
         };
         /** MilestoneIn */
         MilestoneIn: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @example 1000.50
+             */
+            amount: string;
             /** Deliverables */
             deliverables: string;
             /**
@@ -2719,8 +2733,11 @@ export interface components {
         Party: "enterprise" | "carrier";
         /** PaymentCreate */
         PaymentCreate: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @example 1000.50
+             */
+            amount: string;
             /** Note */
             note?: string | null;
             /**
@@ -2758,7 +2775,7 @@ export interface components {
             carrier_id?: string | null;
             contact?: components["schemas"]["PersonContact"];
             /** Fields */
-            fields?: string[];
+            fields?: ("materials" | "materials.composites" | "materials.metals" | "materials.polymers" | "materials.nano" | "materials.ceramics" | "ic" | "ic.design" | "ic.manufacturing" | "ic.packaging" | "ic.power" | "biomed" | "biomed.drugs" | "biomed.devices" | "biomed.diagnostics" | "biomed.biotech" | "manufacturing" | "manufacturing.robotics" | "manufacturing.additive" | "manufacturing.precision" | "manufacturing.automation" | "energy" | "energy.batteries" | "energy.solar" | "energy.hydrogen" | "energy.grid" | "environment" | "environment.water" | "environment.air" | "environment.waste" | "it" | "it.ai" | "it.software" | "it.iot" | "it.communications" | "it.sensors" | "photonics" | "photonics.lasers" | "photonics.display" | "automotive" | "automotive.ev" | "automotive.autonomous" | "agriculture" | "agriculture.food" | "chemicals" | "chemicals.catalysis" | "materials.textiles" | "marine" | "marine.shipbuilding" | "marine.offshore" | "marine.corrosion" | "civil" | "civil.structures" | "civil.pavement" | "civil.rail" | "acoustics" | "acoustics.noise" | "acoustics.nvh" | "acoustics.ultrasonics" | "thermal" | "thermal.cooling" | "thermal.heat_pumps" | "testing" | "testing.certification" | "testing.ndt" | "testing.failure_analysis")[];
             /** Keywords */
             keywords?: string[];
             /** Languages */
@@ -3130,7 +3147,7 @@ export interface components {
              * Value
              * @description Contract value in CNY, e.g. "3200000.00"
              */
-            value?: (number | string) | null;
+            value?: string | null;
         };
         /**
          * TokenOut
@@ -7178,7 +7195,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @description The CloudEvent, one line of JSON */
+                        data: string;
+                        /** @description The event's type, e.g. DemandSubmitted */
+                        event: string;
+                        /** @description The CloudEvent's id (send it back as Last-Event-ID) */
+                        id?: string;
+                        /** @description Milliseconds to wait before reconnecting */
+                        retry?: number;
+                    };
                 };
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
@@ -7709,8 +7735,8 @@ export interface operations {
                 city?: string | null;
                 enterprise_id?: string | null;
                 center_id?: string | null;
-                budget_min?: number | string | null;
-                budget_max?: number | string | null;
+                budget_min?: string | null;
+                budget_max?: string | null;
                 deadline_from?: string | null;
                 deadline_to?: string | null;
                 /** @description Chinese or English text */

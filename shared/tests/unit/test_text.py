@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.text import char_length, normalize, term_counts, tokenize
+from shared.text import normalize, term_counts, tokenize
 
 cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 STOP_CHARS = "的了和与及或在是对为等将把被"
@@ -100,26 +100,3 @@ def test_term_counts_over_several_texts() -> None:
 
 def test_cjk_extension_b_characters_are_indexed() -> None:
     assert tokenize("𠮷野家") == ["𠮷野", "野家"]
-
-
-# --- char_length ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "n"),
-    [("", 0), ("锂电池", 3), ("abc", 3), ("锂电池 battery", 11), ("𠮷", 1), ("ＡＩ", 2)],
-)
-def test_char_length_counts_code_points(text: str, n: int) -> None:
-    assert char_length(text) == n
-
-
-def test_char_length_is_not_bytes_and_composes() -> None:
-    assert char_length("锂" * 100) == 100 and len(("锂" * 100).encode()) == 300
-    assert char_length(unicodedata.normalize("NFD", "é")) == 1
-
-
-@settings(max_examples=100)
-@given(st.text())
-def test_char_length_equals_nfc_length(text: str) -> None:
-    assert char_length(text) == len(unicodedata.normalize("NFC", text))
-    assert char_length(text) <= len(text.encode("utf-8"))

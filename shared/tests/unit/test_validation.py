@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Annotated
@@ -12,15 +13,19 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from shared.validation import (
+    MONEY_PATTERN,
+    POSITIVE_MONEY_PATTERN,
     IsoDate,
     IsoDateTime,
     Keywords,
     Money,
+    PositiveMoney,
     TechFields,
     chars,
     check_fields,
     check_money,
     exact_decimal_string,
+    text_pattern,
 )
 
 money = TypeAdapter(Money)
@@ -41,7 +46,7 @@ class Budget(BaseModel):
 @given(st.decimals(min_value=0, max_value=MAX_MONEY, places=2, allow_nan=False, allow_infinity=False))
 def test_money_accepts_non_negative_two_place_amounts(amount: Decimal) -> None:
     assert money.validate_python(amount) == amount
-    assert money.validate_python(str(amount)) == amount
+    assert money.validate_python(f"{amount:f}") == amount
 
 
 @settings(max_examples=100)
@@ -124,10 +129,49 @@ def test_lower_limit_counts_characters() -> None:
         title.validate_python("复合材")
 
 
-def test_combining_sequences_count_as_composed_characters() -> None:
-    decomposed = unicodedata.normalize("NFD", "Café")  # 5 code points before NFC
-    assert len(decomposed) == 5
-    assert TypeAdapter(Annotated[str, chars(1, 4)]).validate_python(decomposed) == decomposed
+def test_characters_are_code_points_as_json_schema_counts_them() -> None:
+    decomposed = unicodedata.normalize("NFD", "Café")  # 5 code points, 4 after NFC
+    assert TypeAdapter(Annotated[str, chars(1, 5)]).validate_python(decomposed) == decomposed
+    with pytest.raises(ValidationError, match="at most 4 characters, got 5"):
+        TypeAdapter(Annotated[str, chars(1, 4)]).validate_python(decomposed)
+
+
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+texts = st.text(st.sampled_from(_SPACES) | st.characters(), max_size=12)
+
+
+@settings(max_examples=300)
+@given(texts, st.sampled_from([(0, 5), (1, 1), (1, 6), (2, 3), (4, 10)]))
+def test_the_documented_pattern_accepts_exactly_what_chars_accepts(text: str, limits: tuple[int, int]) -> None:
+    # The document's pattern (applied as JSON Schema validators do: re.search) and the validator agree.
+    adapter = TypeAdapter(Annotated[str, chars(*limits)])
+    pattern = adapter.json_schema()["pattern"]
+    assert pattern == text_pattern(*limits)
+    try:
+        adapter.validate_python(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == (re.search(pattern, text) is not None), (text, limits)
+
+
+@settings(max_examples=300)
+@given(st.from_regex(MONEY_PATTERN) | st.text("0123456789.-+eE ", max_size=8))
+def test_the_documented_money_pattern_is_what_money_accepts(text: str) -> None:
+    try:
+        money.validate_python(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == (re.search(MONEY_PATTERN, text) is not None), text
+    positive = TypeAdapter(PositiveMoney)
+    try:
+        positive.validate_python(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == (re.search(POSITIVE_MONEY_PATTERN, text) is not None), text
+    assert money.json_schema()["pattern"] == MONEY_PATTERN
 
 
 def test_surrounding_whitespace_is_stripped_and_not_counted() -> None:
@@ -225,3 +269,18 @@ def test_dates_in_the_api_are_iso_8601_not_unix_timestamps(value: object) -> Non
 def test_iso_8601_dates_and_times_are_read() -> None:
     assert str(TypeAdapter(IsoDate).validate_python("2026-01-02")) == "2026-01-02"
     assert TypeAdapter(IsoDateTime).validate_python("2026-01-02T03:04:05+08:00").utcoffset() is not None
+
+
+@settings(max_examples=200)
+@given(st.from_regex(r"^[a-z][a-z0-9_]*$") | texts)
+def test_a_pattern_on_chars_applies_as_the_document_says(text: str) -> None:
+    pattern = r"^[a-z][a-z0-9_]*$"
+    adapter = TypeAdapter(Annotated[str, chars(2, 50, pattern=pattern)])
+    schema = adapter.json_schema()
+    expected = all(re.search(p, text) for p in (schema["pattern"], schema["allOf"][0]["pattern"]))
+    try:
+        adapter.validate_python(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == expected, text

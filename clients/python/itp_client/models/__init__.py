@@ -8,6 +8,7 @@ from .assignment_page import AssignmentPage
 from .assignment_request import AssignmentRequest
 from .batch_assignment_out import BatchAssignmentOut
 from .carrier_create import CarrierCreate
+from .carrier_create_fields_item import CarrierCreateFieldsItem
 from .carrier_inbox import CarrierInbox
 from .carrier_kind import CarrierKind
 from .carrier_out import CarrierOut
@@ -39,6 +40,7 @@ from .dashboard_recent_events_out import DashboardRecentEventsOut
 from .dashboard_stream_stats_out import DashboardStreamStatsOut
 from .deliver_body import DeliverBody
 from .demand_create import DemandCreate
+from .demand_create_fields_item import DemandCreateFieldsItem
 from .demand_out import DemandOut
 from .demand_out_contact import DemandOutContact
 from .demand_page import DemandPage
@@ -59,6 +61,7 @@ from .fund_page import FundPage
 from .get_breakdown_dimension import GetBreakdownDimension
 from .get_breakdown_format_type_0 import GetBreakdownFormatType0
 from .get_contract_totals_by import GetContractTotalsBy
+from .get_dashboard_events_response_200 import GetDashboardEventsResponse200
 from .get_fund_years_format_type_0 import GetFundYearsFormatType0
 from .get_portfolio_kind_type_0 import GetPortfolioKindType0
 from .get_recent_events_format_type_0 import GetRecentEventsFormatType0
@@ -112,6 +115,7 @@ from .party import Party
 from .payment_create import PaymentCreate
 from .person_contact import PersonContact
 from .person_create import PersonCreate
+from .person_create_fields_item import PersonCreateFieldsItem
 from .person_out import PersonOut
 from .person_page import PersonPage
 from .person_role import PersonRole
@@ -161,6 +165,7 @@ __all__ = (
     "AssignmentRequest",
     "BatchAssignmentOut",
     "CarrierCreate",
+    "CarrierCreateFieldsItem",
     "CarrierInbox",
     "CarrierKind",
     "CarrierOut",
@@ -192,6 +197,7 @@ __all__ = (
     "DashboardStreamStatsOut",
     "DeliverBody",
     "DemandCreate",
+    "DemandCreateFieldsItem",
     "DemandOut",
     "DemandOutContact",
     "DemandPage",
@@ -212,6 +218,7 @@ __all__ = (
     "GetBreakdownDimension",
     "GetBreakdownFormatType0",
     "GetContractTotalsBy",
+    "GetDashboardEventsResponse200",
     "GetFundYearsFormatType0",
     "GetPortfolioKindType0",
     "GetRecentEventsFormatType0",
@@ -265,6 +272,7 @@ __all__ = (
     "PaymentCreate",
     "PersonContact",
     "PersonCreate",
+    "PersonCreateFieldsItem",
     "PersonOut",
     "PersonPage",
     "PersonRole",

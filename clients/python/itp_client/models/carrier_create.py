@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.carrier_create_fields_item import CarrierCreateFieldsItem
 from ..models.carrier_kind import CarrierKind
 from ..models.carrier_status import CarrierStatus
 from ..types import UNSET, Unset
@@ -17,7 +18,7 @@ class CarrierCreate:
     """
     Attributes:
         capabilities (str):
-        fields (list[str]):
+        fields (list[CarrierCreateFieldsItem]):
         kind (CarrierKind):
         capacity (int | Unset):  Default: 5.
         city (None | str | Unset):
@@ -31,7 +32,7 @@ class CarrierCreate:
     """
 
     capabilities: str
-    fields: list[str]
+    fields: list[CarrierCreateFieldsItem]
     kind: CarrierKind
     capacity: int | Unset = 5
     city: None | str | Unset = UNSET
@@ -46,7 +47,10 @@ class CarrierCreate:
     def to_dict(self) -> dict[str, Any]:
         capabilities = self.capabilities
 
-        fields = self.fields
+        fields = []
+        for fields_item_data in self.fields:
+            fields_item = fields_item_data.value
+            fields.append(fields_item)
 
         kind = self.kind.value
 
@@ -125,7 +129,12 @@ class CarrierCreate:
         d = dict(src_dict)
         capabilities = d.pop("capabilities")
 
-        fields = cast(list[str], d.pop("fields"))
+        fields = []
+        _fields = d.pop("fields")
+        for fields_item_data in _fields:
+            fields_item = CarrierCreateFieldsItem(fields_item_data)
+
+            fields.append(fields_item)
 
         kind = CarrierKind(d.pop("kind"))
 

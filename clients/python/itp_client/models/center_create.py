@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -16,19 +16,18 @@ T = TypeVar("T", bound="CenterCreate")
 class CenterCreate:
     """
     Attributes:
-        committed_funding (float | str):
+        committed_funding (str):
         established_on (datetime.date):
         name (str):
         status (CenterCreateStatus | Unset):  Default: CenterCreateStatus.ACTIVE.
     """
 
-    committed_funding: float | str
+    committed_funding: str
     established_on: datetime.date
     name: str
     status: CenterCreateStatus | Unset = CenterCreateStatus.ACTIVE
 
     def to_dict(self) -> dict[str, Any]:
-        committed_funding: float | str
         committed_funding = self.committed_funding
 
         established_on = self.established_on.isoformat()
@@ -56,11 +55,7 @@ class CenterCreate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_committed_funding(data: object) -> float | str:
-            return cast(float | str, data)
-
-        committed_funding = _parse_committed_funding(d.pop("committed_funding"))
+        committed_funding = d.pop("committed_funding")
 
         established_on = datetime.date.fromisoformat(d.pop("established_on"))
 

@@ -44,7 +44,7 @@ class ContractCreate:
             scope (None | str | Unset): The work to be done
             starts_on (datetime.date | None | Unset):
             title (None | str | Unset):
-            value (float | None | str | Unset): Contract value in CNY, e.g. "3200000.00"
+            value (None | str | Unset): Contract value in CNY, e.g. "3200000.00"
     """
 
     match_id: UUID
@@ -65,7 +65,7 @@ class ContractCreate:
     scope: None | str | Unset = UNSET
     starts_on: datetime.date | None | Unset = UNSET
     title: None | str | Unset = UNSET
-    value: float | None | str | Unset = UNSET
+    value: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.investment_in import InvestmentIn
@@ -202,7 +202,7 @@ class ContractCreate:
         else:
             title = self.title
 
-        value: float | None | str | Unset
+        value: None | str | Unset
         if isinstance(self.value, Unset):
             value = UNSET
         else:
@@ -524,12 +524,12 @@ class ContractCreate:
 
         title = _parse_title(d.pop("title", UNSET))
 
-        def _parse_value(data: object) -> float | None | str | Unset:
+        def _parse_value(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         value = _parse_value(d.pop("value", UNSET))
 

@@ -18,14 +18,14 @@ class ConversionCreate:
         commercialisation_event (str): What happened, e.g. 成立常州锂源储能材料有限公司并完成首轮融资
         occurred_on (datetime.date):
         company (None | str | Unset):
-        conversion_valuation (float | None | str | Unset):
+        conversion_valuation (None | str | Unset):
         stake_percent (float | None | str | Unset):
     """
 
     commercialisation_event: str
     occurred_on: datetime.date
     company: None | str | Unset = UNSET
-    conversion_valuation: float | None | str | Unset = UNSET
+    conversion_valuation: None | str | Unset = UNSET
     stake_percent: float | None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,7 +39,7 @@ class ConversionCreate:
         else:
             company = self.company
 
-        conversion_valuation: float | None | str | Unset
+        conversion_valuation: None | str | Unset
         if isinstance(self.conversion_valuation, Unset):
             conversion_valuation = UNSET
         else:
@@ -84,12 +84,12 @@ class ConversionCreate:
 
         company = _parse_company(d.pop("company", UNSET))
 
-        def _parse_conversion_valuation(data: object) -> float | None | str | Unset:
+        def _parse_conversion_valuation(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         conversion_valuation = _parse_conversion_valuation(
             d.pop("conversion_valuation", UNSET)

@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 
 from ..models.confidentiality import Confidentiality
+from ..models.demand_create_fields_item import DemandCreateFieldsItem
 from ..models.demand_type import DemandType
 from ..types import UNSET, Unset
 
@@ -27,9 +28,9 @@ class DemandCreate:
         description (str):
         enterprise_id (UUID):
         expected_outcome (str):
-        fields (list[str]):
+        fields (list[DemandCreateFieldsItem]):
         title (str):
-        budget (float | None | str | Unset):
+        budget (None | str | Unset):
         center_id (None | Unset | UUID):
         city (None | str | Unset):
         confidentiality (Confidentiality | Unset):
@@ -46,9 +47,9 @@ class DemandCreate:
     description: str
     enterprise_id: UUID
     expected_outcome: str
-    fields: list[str]
+    fields: list[DemandCreateFieldsItem]
     title: str
-    budget: float | None | str | Unset = UNSET
+    budget: None | str | Unset = UNSET
     center_id: None | Unset | UUID = UNSET
     city: None | str | Unset = UNSET
     confidentiality: Confidentiality | Unset = UNSET
@@ -70,11 +71,14 @@ class DemandCreate:
 
         expected_outcome = self.expected_outcome
 
-        fields = self.fields
+        fields = []
+        for fields_item_data in self.fields:
+            fields_item = fields_item_data.value
+            fields.append(fields_item)
 
         title = self.title
 
-        budget: float | None | str | Unset
+        budget: None | str | Unset
         if isinstance(self.budget, Unset):
             budget = UNSET
         else:
@@ -181,16 +185,21 @@ class DemandCreate:
 
         expected_outcome = d.pop("expected_outcome")
 
-        fields = cast(list[str], d.pop("fields"))
+        fields = []
+        _fields = d.pop("fields")
+        for fields_item_data in _fields:
+            fields_item = DemandCreateFieldsItem(fields_item_data)
+
+            fields.append(fields_item)
 
         title = d.pop("title")
 
-        def _parse_budget(data: object) -> float | None | str | Unset:
+        def _parse_budget(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         budget = _parse_budget(d.pop("budget", UNSET))
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -13,27 +13,25 @@ T = TypeVar("T", bound="FundCreate")
 class FundCreate:
     """
     Attributes:
-        committed_capital (float | str): The fund's total committed capital (CNY)
+        committed_capital (str): The fund's total committed capital (CNY)
         established_on (datetime.date): The day it was established (the institute's calendar); not in the future
-        institute_commitment (float | str): The institute's own commitment; its stake (commitment / capital) must lie
-            within policy
+        institute_commitment (str): The institute's own commitment; its stake (commitment / capital) must lie within
+            policy
         manager (str): The fund's manager (general partner)
         name (str): e.g. 江苏产业技术研究院创新投资基金
     """
 
-    committed_capital: float | str
+    committed_capital: str
     established_on: datetime.date
-    institute_commitment: float | str
+    institute_commitment: str
     manager: str
     name: str
 
     def to_dict(self) -> dict[str, Any]:
-        committed_capital: float | str
         committed_capital = self.committed_capital
 
         established_on = self.established_on.isoformat()
 
-        institute_commitment: float | str
         institute_commitment = self.institute_commitment
 
         manager = self.manager
@@ -57,20 +55,11 @@ class FundCreate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_committed_capital(data: object) -> float | str:
-            return cast(float | str, data)
-
-        committed_capital = _parse_committed_capital(d.pop("committed_capital"))
+        committed_capital = d.pop("committed_capital")
 
         established_on = datetime.date.fromisoformat(d.pop("established_on"))
 
-        def _parse_institute_commitment(data: object) -> float | str:
-            return cast(float | str, data)
-
-        institute_commitment = _parse_institute_commitment(
-            d.pop("institute_commitment")
-        )
+        institute_commitment = d.pop("institute_commitment")
 
         manager = d.pop("manager")
 

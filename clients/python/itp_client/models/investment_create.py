@@ -16,7 +16,7 @@ T = TypeVar("T", bound="InvestmentCreate")
 class InvestmentCreate:
     """
     Attributes:
-        amount (float | str):
+        amount (str):
         company (str):
         invested_on (datetime.date): Value date (the institute's calendar); not in the future
         contract_id (None | Unset | UUID): The contract whose technology it commercialises
@@ -24,7 +24,7 @@ class InvestmentCreate:
         stake_percent (float | None | str | Unset): The stake in the company it buys
     """
 
-    amount: float | str
+    amount: str
     company: str
     invested_on: datetime.date
     contract_id: None | Unset | UUID = UNSET
@@ -32,7 +32,6 @@ class InvestmentCreate:
     stake_percent: float | None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        amount: float | str
         amount = self.amount
 
         company = self.company
@@ -80,11 +79,7 @@ class InvestmentCreate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
-
-        amount = _parse_amount(d.pop("amount"))
+        amount = d.pop("amount")
 
         company = d.pop("company")
 

@@ -15,23 +15,22 @@ class InvestmentIn:
     """Allocation and investment: the institute's grant and what it converts into.
 
     Attributes:
-        grant_amount (float | str):
+        grant_amount (str):
         company (None | str | Unset): The company whose equity the grant becomes (may be named at conversion)
-        conversion_valuation (float | None | str | Unset): Or an agreed valuation: stake = grant / valuation x 100
+        conversion_valuation (None | str | Unset): Or an agreed valuation: stake = grant / valuation x 100
         equity_incentive_percent (float | None | str | Unset):
         stake_percent (float | None | str | Unset): An agreed stake for the grant
         team_holding_percent (float | None | str | Unset):
     """
 
-    grant_amount: float | str
+    grant_amount: str
     company: None | str | Unset = UNSET
-    conversion_valuation: float | None | str | Unset = UNSET
+    conversion_valuation: None | str | Unset = UNSET
     equity_incentive_percent: float | None | str | Unset = UNSET
     stake_percent: float | None | str | Unset = UNSET
     team_holding_percent: float | None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        grant_amount: float | str
         grant_amount = self.grant_amount
 
         company: None | str | Unset
@@ -40,7 +39,7 @@ class InvestmentIn:
         else:
             company = self.company
 
-        conversion_valuation: float | None | str | Unset
+        conversion_valuation: None | str | Unset
         if isinstance(self.conversion_valuation, Unset):
             conversion_valuation = UNSET
         else:
@@ -87,11 +86,7 @@ class InvestmentIn:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_grant_amount(data: object) -> float | str:
-            return cast(float | str, data)
-
-        grant_amount = _parse_grant_amount(d.pop("grant_amount"))
+        grant_amount = d.pop("grant_amount")
 
         def _parse_company(data: object) -> None | str | Unset:
             if data is None:
@@ -102,12 +97,12 @@ class InvestmentIn:
 
         company = _parse_company(d.pop("company", UNSET))
 
-        def _parse_conversion_valuation(data: object) -> float | None | str | Unset:
+        def _parse_conversion_valuation(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         conversion_valuation = _parse_conversion_valuation(
             d.pop("conversion_valuation", UNSET)

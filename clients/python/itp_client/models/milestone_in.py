@@ -16,21 +16,20 @@ T = TypeVar("T", bound="MilestoneIn")
 class MilestoneIn:
     """
     Attributes:
-        amount (float | str):
+        amount (str):
         deliverables (str):
         due_on (datetime.date):
         title (str):
         id (None | Unset | UUID): An existing milestone's id to keep it; omit for a new one
     """
 
-    amount: float | str
+    amount: str
     deliverables: str
     due_on: datetime.date
     title: str
     id: None | Unset | UUID = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        amount: float | str
         amount = self.amount
 
         deliverables = self.deliverables
@@ -65,11 +64,7 @@ class MilestoneIn:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
-
-        amount = _parse_amount(d.pop("amount"))
+        amount = d.pop("amount")
 
         deliverables = d.pop("deliverables")
 

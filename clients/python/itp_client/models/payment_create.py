@@ -15,19 +15,18 @@ T = TypeVar("T", bound="PaymentCreate")
 class PaymentCreate:
     """
     Attributes:
-        amount (float | str):
+        amount (str):
         note (None | str | Unset):
         paid_on (datetime.date | None | Unset): Value date (China time); today when omitted
         reference (None | str | Unset): Bank reference
     """
 
-    amount: float | str
+    amount: str
     note: None | str | Unset = UNSET
     paid_on: datetime.date | None | Unset = UNSET
     reference: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        amount: float | str
         amount = self.amount
 
         note: None | str | Unset
@@ -69,11 +68,7 @@ class PaymentCreate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
-
-        amount = _parse_amount(d.pop("amount"))
+        amount = d.pop("amount")
 
         def _parse_note(data: object) -> None | str | Unset:
             if data is None:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
+from ..models.person_create_fields_item import PersonCreateFieldsItem
 from ..models.person_role import PersonRole
 from ..models.person_status import PersonStatus
 from ..types import UNSET, Unset
@@ -27,7 +28,7 @@ class PersonCreate:
         carrier_id (None | Unset | UUID):
         contact (PersonContact | Unset): Personal contact data: shown only to operators, admins and the person's own
             carrier.
-        fields (list[str] | Unset):
+        fields (list[PersonCreateFieldsItem] | Unset):
         keywords (list[str] | Unset):
         languages (list[str] | Unset):
         name_en (None | str | Unset): Name in Latin script
@@ -41,7 +42,7 @@ class PersonCreate:
     capacity: int | Unset = 3
     carrier_id: None | Unset | UUID = UNSET
     contact: PersonContact | Unset = UNSET
-    fields: list[str] | Unset = UNSET
+    fields: list[PersonCreateFieldsItem] | Unset = UNSET
     keywords: list[str] | Unset = UNSET
     languages: list[str] | Unset = UNSET
     name_en: None | str | Unset = UNSET
@@ -73,7 +74,10 @@ class PersonCreate:
 
         fields: list[str] | Unset = UNSET
         if not isinstance(self.fields, Unset):
-            fields = self.fields
+            fields = []
+            for fields_item_data in self.fields:
+                fields_item = fields_item_data.value
+                fields.append(fields_item)
 
         keywords: list[str] | Unset = UNSET
         if not isinstance(self.keywords, Unset):
@@ -176,7 +180,14 @@ class PersonCreate:
         else:
             contact = PersonContact.from_dict(_contact)
 
-        fields = cast(list[str], d.pop("fields", UNSET))
+        _fields = d.pop("fields", UNSET)
+        fields: list[PersonCreateFieldsItem] | Unset = UNSET
+        if _fields is not UNSET:
+            fields = []
+            for fields_item_data in _fields:
+                fields_item = PersonCreateFieldsItem(fields_item_data)
+
+                fields.append(fields_item)
 
         keywords = cast(list[str], d.pop("keywords", UNSET))
 

@@ -37,7 +37,7 @@ class TermsIn:
             scope (None | str | Unset): The work to be done
             starts_on (datetime.date | None | Unset):
             title (None | str | Unset):
-            value (float | None | str | Unset): Contract value in CNY, e.g. "3200000.00"
+            value (None | str | Unset): Contract value in CNY, e.g. "3200000.00"
     """
 
     confidentiality: Confidentiality | None | Unset = UNSET
@@ -52,7 +52,7 @@ class TermsIn:
     scope: None | str | Unset = UNSET
     starts_on: datetime.date | None | Unset = UNSET
     title: None | str | Unset = UNSET
-    value: float | None | str | Unset = UNSET
+    value: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.investment_in import InvestmentIn
@@ -147,7 +147,7 @@ class TermsIn:
         else:
             title = self.title
 
-        value: float | None | str | Unset
+        value: None | str | Unset
         if isinstance(self.value, Unset):
             value = UNSET
         else:
@@ -367,12 +367,12 @@ class TermsIn:
 
         title = _parse_title(d.pop("title", UNSET))
 
-        def _parse_value(data: object) -> float | None | str | Unset:
+        def _parse_value(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         value = _parse_value(d.pop("value", UNSET))
 

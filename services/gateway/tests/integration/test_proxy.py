@@ -260,7 +260,8 @@ async def test_the_gateways_own_routes_come_before_the_proxy(gw: Gateway) -> Non
     r, seen = await ask(gw, "GET", "/api/v1/vocabulary/fields")
     assert r.status_code == 200 and not seen  # answered by the gateway itself, no token needed
     r, seen = await ask(gw, "POST", "/api/v1/vocabulary/fields", headers=user(), content=b"{}")
-    assert r.status_code == 404 and not seen  # no service owns it for another method
+    assert r.status_code == 405 and not seen  # no service owns it for another method
+    assert r.headers["allow"] == "GET, OPTIONS" and r.json()["type"] == "/problems/method-not-allowed"
     r, seen = await ask(gw, "PATCH", f"/api/v1/demands/{D1}", headers=user(), json={"title": "x"})
     assert r.status_code == 200 and [s.method for s in seen] == ["PATCH"]  # only GET is composed
 

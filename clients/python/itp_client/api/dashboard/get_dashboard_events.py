@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.get_dashboard_events_response_200 import GetDashboardEventsResponse200
 from ...models.problem import Problem
 from ...types import Response
 
@@ -21,9 +22,10 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | str | None:
+) -> GetDashboardEventsResponse200 | Problem | None:
     if response.status_code == 200:
-        response_200 = response.text
+        response_200 = GetDashboardEventsResponse200.from_dict(response.text)
+
         return response_200
 
     if response.status_code == 400:
@@ -79,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | str]:
+) -> Response[GetDashboardEventsResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -91,7 +93,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | str]:
+) -> Response[GetDashboardEventsResponse200 | Problem]:
     """Live domain events (Server-Sent Events), filterable with ?types=; dashboard_viewer and above
 
     Raises:
@@ -99,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[GetDashboardEventsResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -114,7 +116,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Problem | str | None:
+) -> GetDashboardEventsResponse200 | Problem | None:
     """Live domain events (Server-Sent Events), filterable with ?types=; dashboard_viewer and above
 
     Raises:
@@ -122,7 +124,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        GetDashboardEventsResponse200 | Problem
     """
 
     return sync_detailed(
@@ -133,7 +135,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | str]:
+) -> Response[GetDashboardEventsResponse200 | Problem]:
     """Live domain events (Server-Sent Events), filterable with ?types=; dashboard_viewer and above
 
     Raises:
@@ -141,7 +143,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[GetDashboardEventsResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -154,7 +156,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Problem | str | None:
+) -> GetDashboardEventsResponse200 | Problem | None:
     """Live domain events (Server-Sent Events), filterable with ?types=; dashboard_viewer and above
 
     Raises:
@@ -162,7 +164,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        GetDashboardEventsResponse200 | Problem
     """
 
     return (

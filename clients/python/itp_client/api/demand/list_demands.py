@@ -21,8 +21,8 @@ def _get_kwargs(
     city: None | str | Unset = UNSET,
     enterprise_id: None | Unset | UUID = UNSET,
     center_id: None | Unset | UUID = UNSET,
-    budget_min: float | None | str | Unset = UNSET,
-    budget_max: float | None | str | Unset = UNSET,
+    budget_min: None | str | Unset = UNSET,
+    budget_max: None | str | Unset = UNSET,
     deadline_from: datetime.datetime | None | Unset = UNSET,
     deadline_to: datetime.datetime | None | Unset = UNSET,
     q: None | str | Unset = UNSET,
@@ -82,14 +82,14 @@ def _get_kwargs(
         json_center_id = center_id
     params["center_id"] = json_center_id
 
-    json_budget_min: float | None | str | Unset
+    json_budget_min: None | str | Unset
     if isinstance(budget_min, Unset):
         json_budget_min = UNSET
     else:
         json_budget_min = budget_min
     params["budget_min"] = json_budget_min
 
-    json_budget_max: float | None | str | Unset
+    json_budget_max: None | str | Unset
     if isinstance(budget_max, Unset):
         json_budget_max = UNSET
     else:
@@ -226,8 +226,8 @@ def sync_detailed(
     city: None | str | Unset = UNSET,
     enterprise_id: None | Unset | UUID = UNSET,
     center_id: None | Unset | UUID = UNSET,
-    budget_min: float | None | str | Unset = UNSET,
-    budget_max: float | None | str | Unset = UNSET,
+    budget_min: None | str | Unset = UNSET,
+    budget_max: None | str | Unset = UNSET,
     deadline_from: datetime.datetime | None | Unset = UNSET,
     deadline_to: datetime.datetime | None | Unset = UNSET,
     q: None | str | Unset = UNSET,
@@ -244,8 +244,8 @@ def sync_detailed(
         city (None | str | Unset):
         enterprise_id (None | Unset | UUID):
         center_id (None | Unset | UUID):
-        budget_min (float | None | str | Unset):
-        budget_max (float | None | str | Unset):
+        budget_min (None | str | Unset):
+        budget_max (None | str | Unset):
         deadline_from (datetime.datetime | None | Unset):
         deadline_to (datetime.datetime | None | Unset):
         q (None | str | Unset): Chinese or English text
@@ -294,8 +294,8 @@ def sync(
     city: None | str | Unset = UNSET,
     enterprise_id: None | Unset | UUID = UNSET,
     center_id: None | Unset | UUID = UNSET,
-    budget_min: float | None | str | Unset = UNSET,
-    budget_max: float | None | str | Unset = UNSET,
+    budget_min: None | str | Unset = UNSET,
+    budget_max: None | str | Unset = UNSET,
     deadline_from: datetime.datetime | None | Unset = UNSET,
     deadline_to: datetime.datetime | None | Unset = UNSET,
     q: None | str | Unset = UNSET,
@@ -312,8 +312,8 @@ def sync(
         city (None | str | Unset):
         enterprise_id (None | Unset | UUID):
         center_id (None | Unset | UUID):
-        budget_min (float | None | str | Unset):
-        budget_max (float | None | str | Unset):
+        budget_min (None | str | Unset):
+        budget_max (None | str | Unset):
         deadline_from (datetime.datetime | None | Unset):
         deadline_to (datetime.datetime | None | Unset):
         q (None | str | Unset): Chinese or English text
@@ -357,8 +357,8 @@ async def asyncio_detailed(
     city: None | str | Unset = UNSET,
     enterprise_id: None | Unset | UUID = UNSET,
     center_id: None | Unset | UUID = UNSET,
-    budget_min: float | None | str | Unset = UNSET,
-    budget_max: float | None | str | Unset = UNSET,
+    budget_min: None | str | Unset = UNSET,
+    budget_max: None | str | Unset = UNSET,
     deadline_from: datetime.datetime | None | Unset = UNSET,
     deadline_to: datetime.datetime | None | Unset = UNSET,
     q: None | str | Unset = UNSET,
@@ -375,8 +375,8 @@ async def asyncio_detailed(
         city (None | str | Unset):
         enterprise_id (None | Unset | UUID):
         center_id (None | Unset | UUID):
-        budget_min (float | None | str | Unset):
-        budget_max (float | None | str | Unset):
+        budget_min (None | str | Unset):
+        budget_max (None | str | Unset):
         deadline_from (datetime.datetime | None | Unset):
         deadline_to (datetime.datetime | None | Unset):
         q (None | str | Unset): Chinese or English text
@@ -423,8 +423,8 @@ async def asyncio(
     city: None | str | Unset = UNSET,
     enterprise_id: None | Unset | UUID = UNSET,
     center_id: None | Unset | UUID = UNSET,
-    budget_min: float | None | str | Unset = UNSET,
-    budget_max: float | None | str | Unset = UNSET,
+    budget_min: None | str | Unset = UNSET,
+    budget_max: None | str | Unset = UNSET,
     deadline_from: datetime.datetime | None | Unset = UNSET,
     deadline_to: datetime.datetime | None | Unset = UNSET,
     q: None | str | Unset = UNSET,
@@ -441,8 +441,8 @@ async def asyncio(
         city (None | str | Unset):
         enterprise_id (None | Unset | UUID):
         center_id (None | Unset | UUID):
-        budget_min (float | None | str | Unset):
-        budget_max (float | None | str | Unset):
+        budget_min (None | str | Unset):
+        budget_max (None | str | Unset):
         deadline_from (datetime.datetime | None | Unset):
         deadline_to (datetime.datetime | None | Unset):
         q (None | str | Unset): Chinese or English text
