@@ -35,6 +35,7 @@ from services.contracts.schemas import (
 from services.contracts.service import ContractService, require_staff
 from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
+from shared.routing import FastRoute
 from shared.auth import CurrentActor
 from shared.calendar import DateRange
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
@@ -43,7 +44,7 @@ from shared.responses import JSON
 from shared.runtime import get_service
 from shared.validation import IsoDate
 
-router = APIRouter(prefix="/api/v1", tags=["contracts"])
+router = APIRouter(prefix="/api/v1", tags=["contracts"], route_class=FastRoute)
 
 
 ServiceDep = Annotated[ContractService, Depends(get_service)]

@@ -22,6 +22,7 @@ from services.dashboard.schemas import (
 )
 from services.dashboard.service import KpiService
 from services.dashboard.settings import KpiSettings
+from shared.routing import FastRoute
 from shared.auth import Actor, CurrentActor, Role, current_actor, verifier_for
 from shared.calendar import DateRange
 from shared.export import CSV_RESPONSE, csv_response, wants_csv
@@ -31,8 +32,8 @@ from shared.responses import JSON, dumps
 from shared.runtime import RuntimeDep
 from shared.validation import IsoDate
 
-router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
-page_router = APIRouter(tags=["dashboard"])
+router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], route_class=FastRoute)
+page_router = APIRouter(tags=["dashboard"], route_class=FastRoute)
 
 STATIC = Path(__file__).parent / "static"
 

@@ -28,6 +28,7 @@ from services.demand.schemas import (
 )
 from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
+from shared.routing import FastRoute
 from shared.auth import Actor, CurrentActor, Role
 from shared.contact import can_see_contact, without_contact_data
 from shared.export import CSV_RESPONSE, Format, csv_response, wants_csv
@@ -38,7 +39,7 @@ from shared.responses import JSON
 from shared.runtime import get_service
 from shared.validation import IsoDateTime
 
-router = APIRouter(prefix="/api/v1", tags=["demand"])
+router = APIRouter(prefix="/api/v1", tags=["demand"], route_class=FastRoute)
 
 
 ServiceDep = Annotated[DemandService, Depends(get_service)]

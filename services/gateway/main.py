@@ -24,6 +24,7 @@ from services.gateway.oauth import router as oauth_router
 from services.gateway.routes import forwarded_path, service_for
 from services.gateway.settings import GatewaySettings
 from shared import limits, openapi, vocabulary
+from shared.routing import FastRoute
 from shared.db import create_engine
 from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
@@ -33,7 +34,7 @@ from shared.telemetry import RequestTelemetry, metrics_router
 
 log = logging.getLogger(__name__)
 
-router = APIRouter()
+router = APIRouter(route_class=FastRoute)
 
 
 class VocabularyField(BaseModel):

@@ -37,6 +37,7 @@ from services.matching.schemas import (
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
+from shared.routing import FastRoute
 from shared.auth import CurrentActor, Role
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
@@ -46,7 +47,7 @@ from shared.runtime import get_service
 from shared.visibility import Relation, Sight
 from shared.vocabulary import FIELDS
 
-router = APIRouter(prefix="/api/v1", tags=["matching"])
+router = APIRouter(prefix="/api/v1", tags=["matching"], route_class=FastRoute)
 
 CURATORS = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 

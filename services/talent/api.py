@@ -52,6 +52,7 @@ from services.talent.service import (
     authorize_person_registration,
 )
 from services.talent.tables import idempotency_keys
+from shared.routing import FastRoute
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
 from shared.contact import can_see_contact
@@ -62,7 +63,7 @@ from shared.problems import Conflict, Problem
 from shared.responses import JSON
 from shared.runtime import get_service
 
-router = APIRouter(prefix="/api/v1", tags=["talent"])
+router = APIRouter(prefix="/api/v1", tags=["talent"], route_class=FastRoute)
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 
