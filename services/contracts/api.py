@@ -35,12 +35,12 @@ from services.contracts.schemas import (
 from services.contracts.service import ContractService, require_staff
 from services.contracts.tables import idempotency_keys
 from services.contracts.views import contract_page, contract_view, payment_view
-from shared.routing import FastRoute
 from shared.auth import CurrentActor
 from shared.calendar import DateRange
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 from shared.validation import IsoDate
 

@@ -22,13 +22,13 @@ from services.dashboard.schemas import (
 )
 from services.dashboard.service import KpiService
 from services.dashboard.settings import KpiSettings
-from shared.routing import FastRoute
 from shared.auth import Actor, CurrentActor, Role, current_actor, verifier_for
 from shared.calendar import DateRange
 from shared.export import CSV_RESPONSE, csv_response, wants_csv
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
 from shared.problems import Problem
 from shared.responses import JSON, dumps
+from shared.routing import FastRoute
 from shared.runtime import RuntimeDep
 from shared.validation import IsoDate
 

@@ -28,7 +28,6 @@ from services.demand.schemas import (
 )
 from services.demand.service import DemandService
 from services.demand.tables import idempotency_keys
-from shared.routing import FastRoute
 from shared.auth import Actor, CurrentActor, Role
 from shared.contact import can_see_contact, without_contact_data
 from shared.export import CSV_RESPONSE, Format, csv_response, wants_csv
@@ -36,6 +35,7 @@ from shared.idempotency import IdempotencyKey, created_response, idempotent_crea
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Problem
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 from shared.validation import IsoDateTime
 

@@ -24,11 +24,11 @@ from services.gateway.oauth import router as oauth_router
 from services.gateway.routes import forwarded_path, service_for
 from services.gateway.settings import GatewaySettings
 from shared import limits, openapi, vocabulary
-from shared.routing import FastRoute
 from shared.db import create_engine
 from shared.http import RequestContextMiddleware
 from shared.problems import install_problem_handlers, problem_response
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import database_url_for
 from shared.telemetry import RequestTelemetry, metrics_router
 

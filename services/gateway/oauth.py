@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from services.gateway.access import MINTED_TTL, GatewayAccess
 from services.gateway.credentials import KEY_PREFIX
-from shared.routing import FastRoute
 from shared.problems import Problem
+from shared.routing import FastRoute
 
 router = APIRouter(prefix="/api/v1", tags=["oauth"], route_class=FastRoute)
 

@@ -37,12 +37,12 @@ from services.matching.schemas import (
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
-from shared.routing import FastRoute
 from shared.auth import CurrentActor, Role
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 from shared.visibility import Relation, Sight
 from shared.vocabulary import FIELDS

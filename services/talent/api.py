@@ -52,7 +52,6 @@ from services.talent.service import (
     authorize_person_registration,
 )
 from services.talent.tables import idempotency_keys
-from shared.routing import FastRoute
 from shared.auth import Actor, CurrentActor, Role
 from shared.bulk import UnreadableFile, format_for
 from shared.contact import can_see_contact
@@ -61,6 +60,7 @@ from shared.outbox import UnitOfWork
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Conflict, Problem
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 
 router = APIRouter(prefix="/api/v1", tags=["talent"], route_class=FastRoute)

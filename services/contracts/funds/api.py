@@ -24,11 +24,11 @@ from services.contracts.funds.schemas import (
 from services.contracts.funds.service import FUND_WRITERS, FundService
 from services.contracts.service import ContractService
 from services.contracts.tables import idempotency_keys
-from shared.routing import FastRoute
 from shared.auth import CurrentActor
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 
 router = APIRouter(prefix="/api/v1", tags=["funds"], route_class=FastRoute)

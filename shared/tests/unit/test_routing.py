@@ -44,8 +44,11 @@ def build(route_class: type[APIRoute]) -> FastAPI:
     router = APIRouter(prefix="/api/v1", route_class=route_class)
 
     @router.post("/items", status_code=201)
-    async def create(request: Request, data: Item, who: Caller, svc: Service, key: str | None = Header(None)) -> Response:
-        return JSON({"by": who, "data": data.model_dump(), "key": key, "raw": len(await request.body())}, status_code=201)
+    async def create(
+        request: Request, data: Item, who: Caller, svc: Service, key: str | None = Header(None)
+    ) -> Response:
+        raw = len(await request.body())
+        return JSON({"by": who, "data": data.model_dump(), "key": key, "raw": raw}, status_code=201)
 
     @router.get("/items/{item_id}")
     async def read(
@@ -79,18 +82,19 @@ def build(route_class: type[APIRoute]) -> FastAPI:
 ID = str(uuid.UUID(int=7))
 AUTH = {"authorization": "Bearer ok"}
 JSON_TYPE = {**AUTH, "content-type": "application/json"}
+ITEM = b'{"name":"a","price":"1"}'
 CASES: list[tuple[str, str, dict[str, str], bytes | None]] = [
     ("POST", "/api/v1/items", {**JSON_TYPE, "key": "k1"}, b'{"name": "a", "price": "1.50", "tags": ["x"]}'),
-    ("POST", "/api/v1/items", {**JSON_TYPE, "content-type": "application/merge-patch+json"}, b'{"name":"a","price":"1"}'),
-    ("POST", "/api/v1/items", {**JSON_TYPE, "content-type": "application/json; charset=utf-8"}, b'{"name":"a","price":"1"}'),
+    ("POST", "/api/v1/items", {**JSON_TYPE, "content-type": "application/merge-patch+json"}, ITEM),
+    ("POST", "/api/v1/items", {**JSON_TYPE, "content-type": "application/json; charset=utf-8"}, ITEM),
     ("POST", "/api/v1/items", JSON_TYPE, b'{"name": "", "tags": 3}'),  # 422: three fields
     ("POST", "/api/v1/items", JSON_TYPE, b'{"name": '),  # 422: not JSON
     ("POST", "/api/v1/items", {"content-type": "application/json"}, b'{"name": '),  # not JSON beats no credential
     ("POST", "/api/v1/items", {"content-type": "application/json"}, b'{"name": ""}'),  # 401 before 422
     ("POST", "/api/v1/items", JSON_TYPE, b""),  # 422: body missing
     ("POST", "/api/v1/items", JSON_TYPE, b"[1, 2]"),  # 422: not an object
-    ("POST", "/api/v1/items", {**AUTH, "content-type": "text/plain"}, b'{"name":"a","price":"1"}'),  # not decoded
-    ("POST", "/api/v1/items", AUTH, b'{"name":"a","price":"1"}'),  # no content type: not decoded
+    ("POST", "/api/v1/items", {**AUTH, "content-type": "text/plain"}, ITEM),  # not decoded
+    ("POST", "/api/v1/items", AUTH, ITEM),  # no content type: not decoded
     ("POST", "/api/v1/items", JSON_TYPE, b'{"name": "\xff"}'),  # not UTF-8: 400
     ("GET", f"/api/v1/items/{ID}", AUTH, None),
     ("GET", f"/api/v1/items/{ID}?status=a&status=b&limit=3", {**AUTH, "if-match": '"3"'}, None),
@@ -123,7 +127,9 @@ async def test_fast_routes_answer_as_fastapi_routes() -> None:
     assert statuses[16:] == [200, 422, 200, 422, 200, 405]
 
 
-@pytest.mark.parametrize(("path", "planned"), [("/api/v1/items", True), ("/api/v1/pairs", True), ("/api/v1/plain", False)])
+@pytest.mark.parametrize(
+    ("path", "planned"), [("/api/v1/items", True), ("/api/v1/pairs", True), ("/api/v1/plain", False)]
+)
 def test_a_route_that_returns_data_is_left_to_fastapi(path: str, planned: bool) -> None:
     app = build(FastRoute)
     route = next(r for r in app.routes if isinstance(r, APIRoute) and r.path == path)
