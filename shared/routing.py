@@ -27,12 +27,15 @@ function: ``async def f(..., svc: ServiceDep, actor: CurrentActor) -> Response``
 
 from __future__ import annotations
 
+import collections.abc
+import copy
 import email.message
 import json
+import types
 import typing
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import HTTPException, Request, Response
 from fastapi.dependencies.models import Dependant
@@ -40,8 +43,64 @@ from fastapi.dependencies.utils import request_body_to_args, request_params_to_a
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Form
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, Json
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+@dataclass(frozen=True)
+class _Param:
+    """A path, query or header parameter that takes one value (``str``, ``int``, ``UUID``, an
+    enum, a ``Literal``, optional or not): looked up under its key and validated by its field."""
+
+    field: Any  # FastAPI's field of the parameter: its ``validate`` is FastAPI's validation
+    name: str
+    key: str
+    loc: tuple[str, str]
+    required: bool
+    default: Any
+
+    def read(self, source: Any, values: dict[str, Any], errors: list[Any]) -> None:
+        """As FastAPI's ``request_params_to_args`` reads one such parameter into ``values``."""
+        value = source.get(self.key)
+        if value is None:
+            if self.required:
+                errors.append({"type": "missing", "loc": self.loc, "msg": "Field required", "input": None})
+                return
+            value = copy.deepcopy(self.default)
+            if value is None:
+                values[self.name] = None
+                return
+        valid, wrong = self.field.validate(value, values, loc=self.loc)
+        if wrong:
+            errors.extend(wrong)
+        else:
+            values[self.name] = valid
+
+
+def _one_value(annotation: Any) -> bool:
+    """Whether a parameter of this type takes one value (not a list, a model or a mapping)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return all(_one_value(a) for a in typing.get_args(annotation))
+    if origin is Literal or annotation is type(None):
+        return True
+    if origin is not None or not isinstance(annotation, type):
+        return False
+    containers = (BaseModel, collections.abc.Collection, collections.abc.Mapping)
+    return issubclass(annotation, (str, bytes)) or not issubclass(annotation, containers)
+
+
+def _params(fields: list[Any], kind: str) -> list[_Param] | None:
+    """The one-value parameters of a kind, or None when one of them is not (FastAPI reads them)."""
+    params = []
+    for f in fields:
+        info = f.field_info
+        if not _one_value(info.annotation) or any(isinstance(m, Json) for m in info.metadata):
+            return None
+        key = getattr(f, "validation_alias", None) or f.alias
+        params.append(_Param(f, f.name, key, (kind, key), info.is_required(), f.default))
+    return params
 
 
 @dataclass(frozen=True)
@@ -51,9 +110,10 @@ class _Plan:
     call: Callable[..., Coroutine[Any, Any, Response]]
     request_param: str | None
     dependencies: tuple[tuple[str, Callable[[Request], Coroutine[Any, Any, Any]]], ...]
-    path: list[Any]
-    query: list[Any]
-    header: list[Any]
+    # per kind: the parameters read one by one, else FastAPI's fields for request_params_to_args
+    path: list[_Param] | list[Any]
+    query: list[_Param] | list[Any]
+    header: list[_Param] | list[Any]
     body: list[Any]
     embed_body: bool
 
@@ -120,9 +180,9 @@ def plan_of(dependant: Dependant) -> _Plan | None:
         call=d.call,
         request_param=d.request_param_name,
         dependencies=tuple(dependencies),
-        path=d.path_params,
-        query=d.query_params,
-        header=d.header_params,
+        path=_params(d.path_params, "path") or d.path_params,
+        query=_params(d.query_params, "query") or d.query_params,
+        header=_params(d.header_params, "header") or d.header_params,
         body=d.body_params,
         embed_body=embed,
     )
@@ -171,7 +231,10 @@ def handler_of(plan: _Plan) -> Handler:
             (plan.query, request.query_params if plan.query else None),
             (plan.header, request.headers if plan.header else None),
         ):
-            if fields:
+            if fields and isinstance(fields[0], _Param):
+                for param in fields:
+                    param.read(source, values, errors)
+            elif fields:
                 found, wrong = request_params_to_args(fields, source)  # type: ignore[arg-type]
                 values.update(found)
                 errors += wrong
