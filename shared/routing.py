@@ -96,7 +96,7 @@ def _params(fields: list[Any], kind: str) -> list[_Param] | None:
     params = []
     for f in fields:
         info = f.field_info
-        if not _one_value(info.annotation) or any(isinstance(m, Json) for m in info.metadata):
+        if not _one_value(info.annotation) or any(type(m) is Json for m in info.metadata):
             return None
         key = getattr(f, "validation_alias", None) or f.alias
         params.append(_Param(f, f.name, key, (kind, key), info.is_required(), f.default))
