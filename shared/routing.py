@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import HTTPException, Request, Response
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import request_body_to_args, request_params_to_args
 from fastapi.exceptions import RequestValidationError
@@ -255,5 +256,7 @@ class FastRoute(APIRoute):
     """FastAPI's route, served by the route's plan where it covers the route (module docstring)."""
 
     def get_route_handler(self) -> Handler:
-        plan = plan_of(self.dependant)
+        strict = self.strict_content_type  # a body without a content type is not JSON
+        strict = strict.value if isinstance(strict, DefaultPlaceholder) else strict
+        plan = plan_of(self.dependant) if strict else None
         return handler_of(plan) if plan is not None else super().get_route_handler()

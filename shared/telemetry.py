@@ -51,6 +51,8 @@ class RequestTelemetry:
         self.app = app
         self.service = service
         self._in_flight = metrics.HTTP_IN_FLIGHT.labels(service)
+        # (route, method, status) -> its counter and histogram series: ``labels`` costs more than the count
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,8 +78,14 @@ class RequestTelemetry:
             current_scope.reset(token)
             elapsed = time.perf_counter() - started
             route, method = route_template(scope), scope["method"]
-            metrics.HTTP_REQUESTS.labels(self.service, route, method, str(status)).inc()
-            metrics.HTTP_DURATION.labels(self.service, route, method).observe(elapsed)
+            series = self._series.get((route, method, status))
+            if series is None:
+                series = self._series[(route, method, status)] = (
+                    metrics.HTTP_REQUESTS.labels(self.service, route, method, str(status)),
+                    metrics.HTTP_DURATION.labels(self.service, route, method),
+                )
+            series[0].inc()
+            series[1].observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 state = scope.get("state") or {}
                 access_log.info(
