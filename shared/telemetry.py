@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import metrics
+from shared.routing import FastRoute
 from shared.tracing import current_traceparent
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class RequestTelemetry:
 def metrics_router() -> APIRouter:
     """``GET /metrics`` in the Prometheus text format (kept out of the OpenAPI document); the
     values computed at scrape are refreshed first (``app.state.metrics_refresh``, if any)."""
-    router = APIRouter()
+    router = APIRouter(route_class=FastRoute)
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus_metrics(request: Request) -> Response:
