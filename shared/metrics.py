@@ -169,10 +169,18 @@ def downstream_outcome(status: int | None) -> str:
     return "ok"
 
 
+_DOWNSTREAM_SERIES: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+
 def observe_downstream(service: str, started: float, status: int | None) -> None:
     """Count and time one gateway call to ``service`` (``status`` None: unavailable)."""
-    GATEWAY_DOWNSTREAM.labels(service, downstream_outcome(status)).inc()
-    GATEWAY_DOWNSTREAM_DURATION.labels(service).observe(time.perf_counter() - started)
+    outcome = downstream_outcome(status)
+    series = _DOWNSTREAM_SERIES.get((service, outcome))
+    if series is None:  # ``labels`` costs more than the count: each series is looked up once
+        series = (GATEWAY_DOWNSTREAM.labels(service, outcome), GATEWAY_DOWNSTREAM_DURATION.labels(service))
+        _DOWNSTREAM_SERIES[(service, outcome)] = series
+    series[0].inc()
+    series[1].observe(time.perf_counter() - started)
 
 
 P = ParamSpec("P")

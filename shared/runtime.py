@@ -35,6 +35,7 @@ from shared.migrations import Revisions, revisions
 from shared.outbox import OutboxSignal, UnitOfWorkFactory
 from shared.problems import install_problem_handlers, problem_response
 from shared.relay import OutboxRelay
+from shared.routing import FastRoute
 from shared.settings import ServiceSettings
 from shared.telemetry import RequestTelemetry, metrics_router, service_scrape_refresh
 
@@ -213,7 +214,7 @@ async def get_service(request: Request) -> Any:
 
 
 def health_router() -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(tags=["health"], route_class=FastRoute)
 
     @router.get("/healthz", summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:

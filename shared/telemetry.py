@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import metrics
+from shared.routing import FastRoute
 from shared.tracing import current_traceparent
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class RequestTelemetry:
         self.app = app
         self.service = service
         self._in_flight = metrics.HTTP_IN_FLIGHT.labels(service)
+        # (route, method, status) -> its counter and histogram series: ``labels`` costs more than the count
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,8 +79,14 @@ class RequestTelemetry:
             current_scope.reset(token)
             elapsed = time.perf_counter() - started
             route, method = route_template(scope), scope["method"]
-            metrics.HTTP_REQUESTS.labels(self.service, route, method, str(status)).inc()
-            metrics.HTTP_DURATION.labels(self.service, route, method).observe(elapsed)
+            series = self._series.get((route, method, status))
+            if series is None:
+                series = self._series[(route, method, status)] = (
+                    metrics.HTTP_REQUESTS.labels(self.service, route, method, str(status)),
+                    metrics.HTTP_DURATION.labels(self.service, route, method),
+                )
+            series[0].inc()
+            series[1].observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 state = scope.get("state") or {}
                 access_log.info(
@@ -98,7 +107,7 @@ class RequestTelemetry:
 def metrics_router() -> APIRouter:
     """``GET /metrics`` in the Prometheus text format (kept out of the OpenAPI document); the
     values computed at scrape are refreshed first (``app.state.metrics_refresh``, if any)."""
-    router = APIRouter()
+    router = APIRouter(route_class=FastRoute)
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus_metrics(request: Request) -> Response:

@@ -40,10 +40,11 @@ from shared.calendar import DateRange
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 from shared.validation import IsoDate
 
-router = APIRouter(prefix="/api/v1", tags=["contracts"])
+router = APIRouter(prefix="/api/v1", tags=["contracts"], route_class=FastRoute)
 
 
 ServiceDep = Annotated[ContractService, Depends(get_service)]

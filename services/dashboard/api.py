@@ -29,11 +29,12 @@ from shared.export import CSV_RESPONSE, csv_response, wants_csv
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
 from shared.problems import Problem
 from shared.responses import JSON, dumps
+from shared.routing import FastRoute
 from shared.runtime import RuntimeDep
 from shared.validation import IsoDate
 
-router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
-page_router = APIRouter(tags=["dashboard"])
+router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], route_class=FastRoute)
+page_router = APIRouter(tags=["dashboard"], route_class=FastRoute)
 
 STATIC = Path(__file__).parent / "static"
 

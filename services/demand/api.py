@@ -35,10 +35,11 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, re
 from shared.problems import Problem
 from shared.records import column
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 from shared.validation import IsoDateTime, Money
 
-router = APIRouter(prefix="/api/v1", tags=["demand"])
+router = APIRouter(prefix="/api/v1", tags=["demand"], route_class=FastRoute)
 
 
 ServiceDep = Annotated[DemandService, Depends(get_service)]

@@ -18,8 +18,9 @@ from fastapi.responses import Response
 
 from services.gateway.downstream import Downstream, Reply, Unavailable
 from services.gateway.edge import forward_headers, unavailable
+from shared.routing import FastRoute
 
-router = APIRouter(prefix="/api/v1", tags=["composed"])
+router = APIRouter(prefix="/api/v1", tags=["composed"], route_class=FastRoute)
 
 
 def _ref(name: str) -> dict[str, str]:

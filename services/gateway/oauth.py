@@ -20,8 +20,9 @@ from pydantic import BaseModel, Field
 from services.gateway.access import MINTED_TTL, GatewayAccess
 from services.gateway.credentials import KEY_PREFIX
 from shared.problems import Problem
+from shared.routing import FastRoute
 
-router = APIRouter(prefix="/api/v1", tags=["oauth"])
+router = APIRouter(prefix="/api/v1", tags=["oauth"], route_class=FastRoute)
 
 FORM = "application/x-www-form-urlencoded"
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

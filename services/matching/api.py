@@ -42,11 +42,12 @@ from shared.idempotency import IdempotencyKey, created_response, idempotent_crea
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 from shared.visibility import Relation, Sight
 from shared.vocabulary import FIELDS
 
-router = APIRouter(prefix="/api/v1", tags=["matching"])
+router = APIRouter(prefix="/api/v1", tags=["matching"], route_class=FastRoute)
 
 CURATORS = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 

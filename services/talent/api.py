@@ -60,9 +60,10 @@ from shared.outbox import UnitOfWork
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag, parse_if_match, require_if_match
 from shared.problems import Conflict, Problem
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 
-router = APIRouter(prefix="/api/v1", tags=["talent"])
+router = APIRouter(prefix="/api/v1", tags=["talent"], route_class=FastRoute)
 
 STAFF_ROLES = (Role.PROJECT_MANAGER, Role.OPERATOR, Role.ADMIN)
 

@@ -28,9 +28,10 @@ from shared.auth import CurrentActor
 from shared.idempotency import created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.responses import JSON
+from shared.routing import FastRoute
 from shared.runtime import get_service
 
-router = APIRouter(prefix="/api/v1", tags=["funds"])
+router = APIRouter(prefix="/api/v1", tags=["funds"], route_class=FastRoute)
 
 
 async def get_funds(request: Request) -> FundService:
