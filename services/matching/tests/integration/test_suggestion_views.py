@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from itp.cli import main as itp
 from services.matching import tables, views
 from services.matching.main import definition
 from services.matching.repository import READ_VIEW
@@ -310,8 +309,8 @@ async def test_the_migration_leaves_placeholders_rendered_on_read_until_itp_view
         assert {r.demand_id for r in rows} == set(before) and {r.weights for r in rows} == {None}
         for d, body in before.items():  # rendered afresh, the placeholder never served
             assert (await m.client.get(f"/api/v1/demands/{d}/suggestions", headers=STAFF)).content == body
-    monkeypatch.setenv("ITP_MATCHING_DATABASE_URL", url)
-    await asyncio.to_thread(itp, ["views", "refresh", "--service", "matching"])
+    async with matching_service(url) as m:  # what ``itp views refresh`` runs
+        assert await m.svc.refresh_views() == len(before)
     async with matching_service(url) as m:
         async with m.engine.connect() as conn:
             rows = (await conn.execute(sa.select(tables.suggestion_views))).all()
