@@ -36,7 +36,10 @@ class ReadModel(Suggestions):
         # The demands of its completed contracts are locked with it, all at once and in one order:
         # its track record takes their fields, so a demand opening at the same moment then sees the
         # carrier, or this sees the demand (locking the carrier alone, each missed the other).
-        await repo.serialise(e.carrier_id, *await repo.demands_of_completed_contracts(e.carrier_id))
+        # (A rebuild recomputes every track record at its end: it locks the carrier alone.)
+        await repo.serialise(
+            e.carrier_id, *([] if self.replaying else await repo.demands_of_completed_contracts(e.carrier_id))
+        )
         now = datetime.now(UTC)
         changed, renamed = await repo.upsert_carrier(
             {
@@ -154,7 +157,7 @@ class ReadModel(Suggestions):
         await self.sync(repo)
         await repo.serialise(e.demand_id)
         now = datetime.now(UTC)
-        await repo.upsert_demand(
+        row = await repo.upsert_demand(
             {
                 "demand_id": e.demand_id,
                 "enterprise_id": e.enterprise_id,
@@ -177,14 +180,13 @@ class ReadModel(Suggestions):
             },
             now,
         )
+        if self.replaying:
+            return  # a rebuild recomputes every track record at its end
         # A contract for this demand may have been seen first (another topic): its track
         # record entry takes the demand's fields now.
         for carrier_id in await repo.carriers_with_completed_contracts_for(e.demand_id):
-            if await repo.refresh_track(carrier_id, now) and not self.replaying:
+            if await repo.refresh_track(carrier_id, now):
                 await self._carrier_row_changed(uow, repo, carrier_id, trigger="track_record_changed")
-        if self.replaying:
-            return
-        row = await repo.demand_row(e.demand_id)
         if self._index_demand_row(row) is None:
             return  # already past open (a late event): nothing to suggest
         await self.suggest(uow, e.demand_id, trigger="demand_published" if published else "demand_submitted")
@@ -247,6 +249,8 @@ class ReadModel(Suggestions):
         await repo.serialise(e.demand_id, e.carrier_id)
         if not await repo.record_contract(values):
             return
+        if self.replaying:
+            return  # a rebuild recomputes every track record at its end
         if status == "completed" and await repo.refresh_track(e.carrier_id, datetime.now(UTC)):
             await self._carrier_row_changed(uow, repo, e.carrier_id, trigger="track_record_changed")
 

@@ -15,15 +15,18 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
+
+import sqlalchemy as sa
 
 from services.matching import domain, views
 from services.matching.domain import CandidateFacts, Decision, Rejection
 from services.matching.repository import (
     READ_VIEW,
     MatchingRepository,
+    suggestion_set_rows,
 )
 from services.matching.scoring import DemandDoc, Scored
 from services.matching.usecases.index_sync import CARRIERS, EXPERTS, IndexState
@@ -65,6 +68,9 @@ class SuggestionsView(NamedTuple):
 class _Deferred:
     views: set[uuid.UUID]
     rematch: dict[str, str] | None = None  # demand id -> trigger; None: rank at once
+    # The rows of the suggestion sets recorded meanwhile, per table: written at the end, with one
+    # statement per table for the whole batch.
+    rows: dict[sa.Table, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 _DEFERRED: ContextVar[_Deferred | None] = ContextVar("matching_deferred", default=None)
@@ -191,9 +197,12 @@ class Suggestions(IndexState):
         self._own_sets.append(set_id)  # this process knows what it recorded: the catch-up skips it
         self.views_changed([demand_id])
         affiliation = {s.carrier_id: self.experts.affiliation_of.get(s.carrier_id) for s in ranking.experts}
-        await MatchingRepository(uow.conn).save_suggestion_set(
+        deferred = _DEFERRED.get()
+        assert deferred is not None  # views_changed checked it
+        for table, rows in suggestion_set_rows(
             set_id, demand_id, trigger, ranking.carriers, ranking.experts, affiliation, now
-        )
+        ).items():
+            deferred.rows.setdefault(table, []).extend(rows)
         self._remember_tops(str(demand_id), ranking)
         uow.emit(
             ev.MatchesSuggested(
@@ -314,6 +323,12 @@ class Suggestions(IndexState):
                 repo = MatchingRepository(uow.conn)
                 pending, deferred.rematch = deferred.rematch, None  # ranked now, not deferred again
                 await self._rematch(uow, repo, pending, None)
+            if deferred.rows:  # the suggestion sets, before the views that show them are rendered
+                for table, rows in deferred.rows.items():
+                    for row in rows:
+                        uow.add(table, row)
+                deferred.rows = {}
+                await uow.flush()
             if deferred.views:
                 await self.render_views(uow, deferred.views)
         finally:
