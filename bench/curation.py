@@ -62,9 +62,9 @@ async def decide(
         t0 = time.monotonic()
         try:
             async with http.post(url, data=orjson.dumps(body), headers=pm) as r:
-                await r.read()
+                answer = await r.read()
                 if r.status != 201:
-                    failures.append(str(r.status))
+                    failures.append(f"{r.status} {answer[:160]!r}")
                     return
         except (aiohttp.ClientError, TimeoutError) as exc:
             failures.append(type(exc).__name__)
@@ -96,19 +96,23 @@ def line(name: str, latencies: list[float], failures: list[str]) -> str:
 async def suggested_pairs(http: aiohttp.ClientSession, gateway: str, demand_ids: list[str]) -> list[tuple[str, str]]:
     """Every (demand, carrier) suggested, once each demand has suggestions."""
     staff = auth_headers("operator")
-    pairs: list[tuple[str, str]] = []
+    shown: list[list[str]] = []
     for demand_id in demand_ids:
         carriers: list[str] = []
 
-        async def shown(demand_id: str = demand_id, carriers: list[str] = carriers) -> bool:
+        async def listed(demand_id: str = demand_id, carriers: list[str] = carriers) -> bool:
             async with http.get(f"{gateway}/api/v1/demands/{demand_id}/suggestions", headers=staff) as r:
                 if r.status == 200:
                     carriers[:] = [c["carrier_id"] for c in (await r.json()).get("carriers", [])]
             return bool(carriers)
 
-        await wait_for(shown, timeout_s=120, interval_s=0.1, what="suggestions of the demands")
-        pairs += [(demand_id, c) for c in carriers]
-    return pairs
+        await wait_for(listed, timeout_s=120, interval_s=0.1, what="suggestions of the demands")
+        shown.append(carriers)
+    # Round robin over the demands (``decide`` takes from the end): decisions sent one after
+    # another are about different demands, as a team of project managers would send them.
+    return [
+        (d, c[i]) for i in range(max(map(len, shown))) for d, c in zip(demand_ids, shown, strict=True) if i < len(c)
+    ][::-1]
 
 
 async def run(args: argparse.Namespace) -> int:

@@ -249,6 +249,14 @@ def suggestion_set_rows(
     }
 
 
+def merge_opened(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
+    """Two openings of one demand (``upsert_demands`` values) as one: the later's values, its status
+    only if that does not move backwards."""
+    if earlier is not None and STATUS_ORDER.get(later["status"], 0) < STATUS_ORDER.get(earlier["status"], 0):
+        return {**later, "status": earlier["status"], "published_at": earlier["published_at"]}
+    return later
+
+
 class MatchingRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -476,17 +484,17 @@ class MatchingRepository:
         r = await self.demand_row(demand_id)
         return demand_doc(r) if r is not None else None
 
-    async def upsert_demand(self, values: dict[str, Any], now: datetime) -> Any:
-        """Remember a submitted or published demand (one statement); its status never moves
-        backwards. Returns the row as stored."""
+    async def upsert_demands(self, rows: Sequence[dict[str, Any]], now: datetime) -> list[Any]:
+        """Remember submitted or published demands (one statement; one row each, see
+        ``merge_opened``); a status never moves backwards. Returns the rows as stored."""
         insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(demand_profiles).values(**values, written_at=now)
+        stmt = insert(demand_profiles).values([{**r, "written_at": now} for r in rows])
         backwards = _status_rank(stmt.excluded.status) < _status_rank(demand_profiles.c.status)
         kept = {"status", "published_at"}  # kept as they are when the status would move backwards
-        updates: dict[str, Any] = {k: stmt.excluded[k] for k in (*values, "written_at") if k != "demand_id"}
+        updates: dict[str, Any] = {k: stmt.excluded[k] for k in (*rows[0], "written_at") if k != "demand_id"}
         updates.update({k: sa.case((backwards, demand_profiles.c[k]), else_=stmt.excluded[k]) for k in kept})
         stmt = stmt.on_conflict_do_update(index_elements=[demand_profiles.c.demand_id], set_=updates)
-        return (await self.conn.execute(stmt.returning(*demand_profiles.c))).first()
+        return list(await self.conn.execute(stmt.returning(*demand_profiles.c)))
 
     async def set_demand_status(self, demand_id: uuid.UUID, status: str, now: datetime) -> str | None:
         """Move a known demand forward to ``status``; returns the status it had (None if unknown

@@ -13,9 +13,10 @@ from services.matching.repository import (
     OPEN_STATUSES,
     MatchingRepository,
     carrier_doc,
+    merge_opened,
 )
 from services.matching.usecases.index_sync import CARRIERS, EXPERTS
-from services.matching.usecases.suggestions import Suggestions, renders_views
+from services.matching.usecases.suggestions import Suggestions, consumed_batch, renders_views
 from shared.events import contracts as contract_ev
 from shared.events import demand as demand_ev
 from shared.events import talent as talent_ev
@@ -67,8 +68,10 @@ class ReadModel(Suggestions):
     async def _carrier_row_changed(
         self, uow: UnitOfWork, repo: MatchingRepository, carrier_id: uuid.UUID, *, trigger: str
     ) -> None:
+        if self.replaying:
+            return
         row = await repo.carrier_row(carrier_id)
-        if row is None or self.replaying:
+        if row is None:
             return
         cid = str(carrier_id)
         was_indexed = cid in self.carriers
@@ -118,8 +121,10 @@ class ReadModel(Suggestions):
     async def _person_row_changed(
         self, uow: UnitOfWork, repo: MatchingRepository, person_id: uuid.UUID, *, trigger: str
     ) -> None:
+        if self.replaying:
+            return
         row = await repo.person_row(person_id)
-        if row is None or self.replaying:
+        if row is None:
             return
         pid = str(person_id)
         was_indexed = pid in self.experts
@@ -155,31 +160,34 @@ class ReadModel(Suggestions):
         published = isinstance(e, demand_ev.DemandPublished)
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
-        await repo.serialise(e.demand_id)
         now = datetime.now(UTC)
-        row = await repo.upsert_demand(
-            {
-                "demand_id": e.demand_id,
-                "enterprise_id": e.enterprise_id,
-                "title": e.title,
-                "description": e.description,
-                "fields": e.fields,
-                "keywords": e.keywords,
-                "demand_type": e.demand_type,
-                "budget": e.budget,
-                "province": e.province,
-                "city": e.city,
-                "trl_current": e.trl_current,
-                "trl_target": e.trl_target,
-                "center_id": e.center_id,
-                "deadline": e.deadline,
-                "confidentiality": e.confidentiality,
-                "status": "published" if published else "submitted",
-                "published_at": e.published_at if published else None,  # type: ignore[union-attr]
-                "updated_at": now,
-            },
-            now,
-        )
+        values = {
+            "demand_id": e.demand_id,
+            "enterprise_id": e.enterprise_id,
+            "title": e.title,
+            "description": e.description,
+            "fields": e.fields,
+            "keywords": e.keywords,
+            "demand_type": e.demand_type,
+            "budget": e.budget,
+            "province": e.province,
+            "city": e.city,
+            "trl_current": e.trl_current,
+            "trl_target": e.trl_target,
+            "center_id": e.center_id,
+            "deadline": e.deadline,
+            "confidentiality": e.confidentiality,
+            "status": "published" if published else "submitted",
+            "published_at": e.published_at if published else None,  # type: ignore[union-attr]
+            "updated_at": now,
+        }
+        if self.replaying and (batch := consumed_batch()) is not None:
+            # A rebuild writes the demands a batch opens at once (``write_opened``) and recomputes
+            # every track record at its end.
+            batch.opened[e.demand_id] = merge_opened(batch.opened.get(e.demand_id), values)
+            return
+        await repo.serialise(e.demand_id)
+        [row] = await repo.upsert_demands([values], now)
         if self.replaying:
             return  # a rebuild recomputes every track record at its end
         # A contract for this demand may have been seen first (another topic): its track
@@ -190,6 +198,17 @@ class ReadModel(Suggestions):
         if self._index_demand_row(row) is None:
             return  # already past open (a late event): nothing to suggest
         await self.suggest(uow, e.demand_id, trigger="demand_published" if published else "demand_submitted")
+
+    async def write_opened(self, uow: UnitOfWork) -> None:
+        """Write the demands the running batch of a rebuild opened: locked and upserted at once
+        (at the batch's end, and before any other event of it is applied)."""
+        batch = consumed_batch()
+        if batch is None or not batch.opened:
+            return
+        rows, batch.opened = list(batch.opened.values()), {}
+        repo = MatchingRepository(uow.conn)
+        await repo.serialise(*(r["demand_id"] for r in rows))
+        await repo.upsert_demands(rows, datetime.now(UTC))
 
     @renders_views
     async def demand_updated(self, uow: UnitOfWork, e: demand_ev.DemandUpdated) -> None:

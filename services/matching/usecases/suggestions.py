@@ -71,9 +71,19 @@ class _Deferred:
     # The rows of the suggestion sets recorded meanwhile, per table: written at the end, with one
     # statement per table for the whole batch.
     rows: dict[sa.Table, list[dict[str, Any]]] = field(default_factory=dict)
+    # Of a rebuild's batch: the demands it opened, written at once (``ReadModel.write_opened``).
+    opened: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
 
 
 _DEFERRED: ContextVar[_Deferred | None] = ContextVar("matching_deferred", default=None)
+
+
+def consumed_batch() -> _Deferred | None:
+    """What the running batch of consumed events defers, if one runs."""
+    deferred = _DEFERRED.get()
+    return deferred if deferred is not None and deferred.rematch is not None else None
+
+
 S = TypeVar("S", bound="Suggestions")
 P = ParamSpec("P")
 R = TypeVar("R")
