@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Sequence
@@ -160,7 +161,9 @@ async def run(args: argparse.Namespace) -> int:
             saturated = await decide(http, url, pairs, rate=args.rate, duration_s=duration)
             backlog_left = not busy.done()
             print(line("consumer saturated", *saturated) + ("" if backlog_left else "  (!! the drain ended first)"))
-            await busy
+            busy.cancel()  # the rest of the backlog is of no interest
+            with contextlib.suppress(asyncio.CancelledError):
+                await busy
     finally:
         await sub.stop()
         await delete_topics(names)

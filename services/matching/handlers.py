@@ -98,14 +98,17 @@ def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
         contract_ev.ContractTerminated: on_contract,
     }
     table.update(dict.fromkeys(DEMAND_STATUS, on_demand_status))
-    return {kind: h if h is on_demand_open else _after_opened(svc, h) for kind, h in table.items()}
+    return {kind: _after(svc, h, opened=h is not on_demand_open) for kind, h in table.items()}
 
 
-def _after_opened(svc: MatchingService, handler: Handler) -> Handler:
-    """The handler, once the demands a rebuild's batch opened before it are written."""
+def _after(svc: MatchingService, handler: Handler, *, opened: bool) -> Handler:
+    """The handler, once the requests in flight are served (``RequestsFirst``) and, if ``opened``,
+    once the demands a rebuild's batch opened before it are written."""
 
     async def handle(uow: UnitOfWork, event: Any, env: Envelope) -> None:
-        await svc.write_opened(uow)
+        await svc.requests.wait()
+        if opened:
+            await svc.write_opened(uow)
         await handler(uow, event, env)
 
     return handle
