@@ -254,16 +254,17 @@ async def decide_match(
             reason_note=data.reason.note if data.reason else None,
         )
 
-    status, body, replayed = await idempotent_create(
-        svc.uow,
-        idempotency_keys,
-        actor=actor,
-        operation="matches",
-        authorize=lambda: actor.require(*CURATORS),
-        key=idempotency_key,
-        body=await request.body(),
-        create=create,
-    )
+    async with svc.requests.request():  # before the consumer's next event
+        status, body, replayed = await idempotent_create(
+            svc.uow,
+            idempotency_keys,
+            actor=actor,
+            operation="matches",
+            authorize=lambda: actor.require(*CURATORS),
+            key=idempotency_key,
+            body=await request.body(),
+            create=create,
+        )
     return created_response(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from services.matching.service import MatchingService
@@ -38,7 +40,13 @@ def batch_scope(runtime: ServiceRuntime) -> BatchScope:
 
 
 def scope_for(svc: MatchingService) -> BatchScope:
-    return lambda uow: svc.deferring(uow, rematch=True)
+    @asynccontextmanager
+    async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
+        async with svc.deferring(uow, rematch=True):
+            yield
+            await svc.write_opened(uow)
+
+    return scope
 
 
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
@@ -90,4 +98,17 @@ def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
         contract_ev.ContractTerminated: on_contract,
     }
     table.update(dict.fromkeys(DEMAND_STATUS, on_demand_status))
-    return table
+    return {kind: _after(svc, h, opened=h is not on_demand_open) for kind, h in table.items()}
+
+
+def _after(svc: MatchingService, handler: Handler, *, opened: bool) -> Handler:
+    """The handler, once the requests in flight are served (``RequestsFirst``) and, if ``opened``,
+    once the demands a rebuild's batch opened before it are written."""
+
+    async def handle(uow: UnitOfWork, event: Any, env: Envelope) -> None:
+        await svc.requests.wait()
+        if opened:
+            await svc.write_opened(uow)
+        await handler(uow, event, env)
+
+    return handle

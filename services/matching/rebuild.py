@@ -15,8 +15,8 @@ Then the suggestions: matching's own data (suggestion sets, curation decisions, 
 interest, assignment batches) is kept, but every open demand of the rebuilt read model that
 has no suggestion set (its ``DemandPublished`` was dead-lettered, or its suggestions were lost)
 is suggested for now, as the live consumer would have (trigger ``rebuild``; the
-``MatchesSuggested`` events go through the outbox, published by the service's relay). Last,
-the stored view of every demand with suggestions is rendered again, or created if it is
+``MatchesSuggested`` events go through the outbox, published by the service's relay). Before
+that, the stored view of every demand with suggestions is rendered again, or created if it is
 missing (they show carriers' and experts' names, from the rebuilt tables).
 
 An event that the live consumer dead-lettered is on the topic like any other, so the replay
@@ -129,9 +129,10 @@ async def rebuild(
     await forget_dedupe(engine, tables.processed_messages, group)
     service = MatchingService(uow, MatchingSettings())
     await service.start()  # the index of the rebuilt read model
-    suggested = await suggest_missing(service)
-    # The stored views of suggestions show carriers' and experts' names from the rebuilt tables.
+    # The stored views of suggestions show carriers' and experts' names from the rebuilt tables
+    # (those of the demands suggested for now are rendered as they are suggested).
     rendered = await service.refresh_views()
+    suggested = await suggest_missing(service)
     s = consumer.stats
     return RebuildReport(
         group,
@@ -143,19 +144,21 @@ async def rebuild(
         s.dead_lettered,
         time.monotonic() - started,
         suggested,
-        rendered,
+        rendered + suggested,
         replay_seconds=replay_s,
         not_applied=held.not_applied(),
     )
 
 
-async def suggest_missing(service: MatchingService) -> int:
-    """Suggest for every open demand that has no suggestion set; a transaction per demand."""
+async def suggest_missing(service: MatchingService, *, chunk: int = 100) -> int:
+    """Suggest for every open demand that has no suggestion set; a transaction per ``chunk``
+    demands (their suggestion sets written, and their views rendered, at once)."""
     async with service.uow.read() as conn:
         missing = await MatchingRepository(conn).open_demands_without_suggestions()
-    for demand_id in missing:
-        async with service.uow() as uow:
-            await service.suggest(uow, demand_id, trigger="rebuild")
+    for start in range(0, len(missing), chunk):
+        async with service.uow() as uow, service.deferring(uow):
+            for demand_id in missing[start : start + chunk]:
+                await service.suggest(uow, demand_id, trigger="rebuild")
     if missing:
         await wake_relay(service.uow.engine)  # the service's relay publishes the MatchesSuggested now
     return len(missing)

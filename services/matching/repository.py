@@ -45,9 +45,13 @@ STATUS_ORDER = {
     "expired": 9,
 }
 OPEN_STATUSES = ("submitted", "published")
+
+
+def _status_rank(status: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+    return sa.case(STATUS_ORDER, value=status, else_=0)
+
+
 # Constant statements on the hot path (each consumed demand): compiled once, executed with parameters.
-_INSERT_DEMAND = sa.insert(demand_profiles)
-_INSERT_SET = sa.insert(suggestion_sets)
 READ_MODEL = (
     carrier_profiles,
     person_profiles,
@@ -196,6 +200,61 @@ def _scored_rows(rows: Sequence[Scored]) -> list[dict[str, Any]]:
         }
         for i, s in enumerate(rows)
     ]
+
+
+def suggestion_set_rows(
+    set_id: uuid.UUID,
+    demand_id: uuid.UUID,
+    trigger: str,
+    carriers: Sequence[Scored],
+    experts: Sequence[Scored],
+    affiliation: dict[str, str | None],
+    now: datetime,
+) -> dict[sa.Table, list[dict[str, Any]]]:
+    """The rows that record a suggestion set, per table (``UnitOfWork.add`` writes those of a
+    whole batch with one statement per table)."""
+    return {
+        suggestion_sets: [{"suggestion_set_id": set_id, "demand_id": demand_id, "trigger": trigger, "created_at": now}],
+        suggestions: [
+            {
+                **row,
+                "suggestion_set_id": set_id,
+                "carrier_id": uuid.UUID(s.carrier_id),
+                "demand_id": demand_id,
+                "created_at": now,
+                "base_score": s.base_score,
+                "adjustments": [
+                    {
+                        "reason": a.reason,
+                        "factor": a.factor,
+                        "note": a.note,
+                        "rejected_carrier_id": a.rejected_carrier_id,
+                    }
+                    for a in s.adjustments
+                ],
+            }
+            for s, row in zip(carriers, _scored_rows(carriers), strict=True)
+        ],
+        expert_suggestions: [
+            {
+                **row,
+                "suggestion_set_id": set_id,
+                "person_id": uuid.UUID(s.carrier_id),
+                "carrier_id": uuid.UUID(aff) if (aff := affiliation.get(s.carrier_id)) else None,
+                "demand_id": demand_id,
+                "created_at": now,
+            }
+            for s, row in zip(experts, _scored_rows(experts), strict=True)
+        ],
+    }
+
+
+def merge_opened(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
+    """Two openings of one demand (``upsert_demands`` values) as one: the later's values, its status
+    only if that does not move backwards."""
+    if earlier is not None and STATUS_ORDER.get(later["status"], 0) < STATUS_ORDER.get(earlier["status"], 0):
+        return {**later, "status": earlier["status"], "published_at": earlier["published_at"]}
+    return later
 
 
 class MatchingRepository:
@@ -425,24 +484,17 @@ class MatchingRepository:
         r = await self.demand_row(demand_id)
         return demand_doc(r) if r is not None else None
 
-    async def upsert_demand(self, values: dict[str, Any], now: datetime) -> bool:
-        """Remember a submitted or published demand; its status never moves backwards."""
-        row = (
-            await self.conn.execute(
-                sa.select(demand_profiles.c.status).where(demand_profiles.c.demand_id == values["demand_id"])
-            )
-        ).first()
-        values = {**values, "written_at": now}
-        if row is None:
-            await self.conn.execute(_INSERT_DEMAND, values)  # constant statement: compiled once
-            return True
-        if STATUS_ORDER.get(values["status"], 0) < STATUS_ORDER.get(row.status, 0):
-            values.pop("status")
-            values.pop("published_at", None)
-        await self.conn.execute(
-            sa.update(demand_profiles).where(demand_profiles.c.demand_id == values["demand_id"]).values(**values)
-        )
-        return True
+    async def upsert_demands(self, rows: Sequence[dict[str, Any]], now: datetime) -> list[Any]:
+        """Remember submitted or published demands (one statement; one row each, see
+        ``merge_opened``); a status never moves backwards. Returns the rows as stored."""
+        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(demand_profiles).values([{**r, "written_at": now} for r in rows])
+        backwards = _status_rank(stmt.excluded.status) < _status_rank(demand_profiles.c.status)
+        kept = {"status", "published_at"}  # kept as they are when the status would move backwards
+        updates: dict[str, Any] = {k: stmt.excluded[k] for k in (*rows[0], "written_at") if k != "demand_id"}
+        updates.update({k: sa.case((backwards, demand_profiles.c[k]), else_=stmt.excluded[k]) for k in kept})
+        stmt = stmt.on_conflict_do_update(index_elements=[demand_profiles.c.demand_id], set_=updates)
+        return list(await self.conn.execute(stmt.returning(*demand_profiles.c)))
 
     async def set_demand_status(self, demand_id: uuid.UUID, status: str, now: datetime) -> str | None:
         """Move a known demand forward to ``status``; returns the status it had (None if unknown
@@ -494,59 +546,6 @@ class MatchingRepository:
         return [r.demand_id for r in rows]
 
     # -- suggestions ----------------------------------------------------------------------------
-    async def save_suggestion_set(
-        self,
-        set_id: uuid.UUID,
-        demand_id: uuid.UUID,
-        trigger: str,
-        carriers: Sequence[Scored],
-        experts: Sequence[Scored],
-        affiliation: dict[str, str | None],
-        now: datetime,
-    ) -> None:
-        await self.conn.execute(
-            _INSERT_SET, {"suggestion_set_id": set_id, "demand_id": demand_id, "trigger": trigger, "created_at": now}
-        )
-        if carriers:
-            await self.conn.execute(
-                sa.insert(suggestions),
-                [
-                    {
-                        **row,
-                        "suggestion_set_id": set_id,
-                        "carrier_id": uuid.UUID(s.carrier_id),
-                        "demand_id": demand_id,
-                        "created_at": now,
-                        "base_score": s.base_score,
-                        "adjustments": [
-                            {
-                                "reason": a.reason,
-                                "factor": a.factor,
-                                "note": a.note,
-                                "rejected_carrier_id": a.rejected_carrier_id,
-                            }
-                            for a in s.adjustments
-                        ],
-                    }
-                    for s, row in zip(carriers, _scored_rows(carriers), strict=True)
-                ],
-            )
-        if experts:
-            await self.conn.execute(
-                sa.insert(expert_suggestions),
-                [
-                    {
-                        **row,
-                        "suggestion_set_id": set_id,
-                        "person_id": uuid.UUID(s.carrier_id),
-                        "carrier_id": uuid.UUID(aff) if (aff := affiliation.get(s.carrier_id)) else None,
-                        "demand_id": demand_id,
-                        "created_at": now,
-                    }
-                    for s, row in zip(experts, _scored_rows(experts), strict=True)
-                ],
-            )
-
     async def carrier_inbox(
         self, carrier_id: uuid.UUID, *, rel: Relation, caller_carrier_id: uuid.UUID | None, limit: int
     ) -> list[dict[str, Any]]:

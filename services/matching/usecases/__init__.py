@@ -1,0 +1,1 @@
+"""The matching use cases, one module per concern; ``services.matching.service.MatchingService`` combines them."""
