@@ -20,6 +20,7 @@ from services.demand.schemas import (
     DemandCreate,
     DemandOut,
     DemandPage,
+    DemandTeaser,
     EnterpriseCreate,
     EnterpriseOut,
     EnterprisePage,
@@ -265,7 +266,7 @@ async def list_demands(
 
 @router.get(
     "/demands/{demand_id}",
-    response_model=DemandOut,
+    response_model=DemandOut | DemandTeaser,
     summary="A demand: in full, or only its teaser when it is confidential and you have no access",
 )
 async def get_demand(demand_id: uuid.UUID, svc: ServiceDep, actor: CurrentActor) -> Response:
@@ -360,6 +361,7 @@ class GrantBody(BaseModel):
     "/demands/{demand_id}/access-grants",
     status_code=201,
     response_model=AccessGrantOut,
+    responses={200: {"model": AccessGrantOut, "description": "The carrier already had access: nothing changed"}},
     summary="Let a carrier read a confidential demand in full (its enterprise, or staff)",
 )
 async def grant_access(demand_id: uuid.UUID, body: GrantBody, svc: ServiceDep, actor: CurrentActor) -> Response:

@@ -152,6 +152,19 @@ class DemandOut(BaseModel):
     updated_at: datetime
 
 
+class DemandTeaser(BaseModel):
+    """What a caller without access sees of a confidential demand (``shared.visibility``)."""
+
+    id: UUID
+    title: str
+    fields: list[str] = []
+    demand_type: str | None = None
+    budget_band: str | None = None
+    status: str | None = None
+    confidentiality: str | None = None
+    teaser: Literal[True]
+
+
 class DemandPage(BaseModel):
     items: list[dict[str, Any]]
     next_cursor: str | None

@@ -36,29 +36,30 @@ _MISSING = {
     "items": {"type": "string"},
     "description": "The parts a service did not answer in time (the others are still there)",
 }
+# What the composed demand view adds to the demand (or to its teaser).
+_DEMAND_PARTS: dict[str, Any] = {
+    "type": "object",
+    "required": ["suggestions", "suggestions_status", "contracts", "contract", "people", "missing"],
+    "properties": {
+        "suggestions": _list_or_null("SuggestedCarrierOut", "Ranked carriers; null when unavailable"),
+        "suggestions_status": {"type": "string", "enum": ["ready", "none", "pending", "hidden", "unavailable"]},
+        "contracts": _list_or_null("ContractOut", "The demand's contracts"),
+        "contract": {"anyOf": [_ref("ContractOut"), {"type": "null"}]},
+        "people": _list_or_null("AssignmentOut", "People assigned to the demand"),
+        "missing": _MISSING,
+    },
+}
 # The composed views' schemas, naming the services' own (checked when the document is merged).
 SCHEMAS: dict[str, dict[str, Any]] = {
     "DemandView": {
         "title": "DemandView",
         "description": "A demand with its suggestions, its contract and the people assigned",
-        "allOf": [
-            _ref("DemandOut"),
-            {
-                "type": "object",
-                "required": ["suggestions", "suggestions_status", "contracts", "contract", "people", "missing"],
-                "properties": {
-                    "suggestions": _list_or_null("SuggestedCarrierOut", "Ranked carriers; null when unavailable"),
-                    "suggestions_status": {
-                        "type": "string",
-                        "enum": ["ready", "none", "pending", "hidden", "unavailable"],
-                    },
-                    "contracts": _list_or_null("ContractOut", "The demand's contracts"),
-                    "contract": {"anyOf": [_ref("ContractOut"), {"type": "null"}]},
-                    "people": _list_or_null("AssignmentOut", "People assigned to the demand"),
-                    "missing": _MISSING,
-                },
-            },
-        ],
+        "allOf": [_ref("DemandOut"), _DEMAND_PARTS],
+    },
+    "DemandTeaserView": {
+        "title": "DemandTeaserView",
+        "description": "A confidential demand's teaser (the caller has no access) with what may be shown of its parts",
+        "allOf": [_ref("DemandTeaser"), _DEMAND_PARTS],
     },
     "SuggestionsPending": {
         "title": "SuggestionsPending",
@@ -122,9 +123,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def documented(schema: str, **extra: Any) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` of a route that answers the composed ``schema`` (JSON) with 200."""
-    return {200: {"content": {"application/json": {"schema": _ref(schema)}}, **extra}}
+def documented(*schemas: str, **extra: Any) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route that answers one of the composed ``schemas`` (JSON) with 200."""
+    schema = _ref(schemas[0]) if len(schemas) == 1 else {"anyOf": [_ref(s) for s in schemas]}
+    return {200: {"content": {"application/json": {"schema": schema}}, **extra}}
 
 
 # The next step a portal should show for a demand in each state.
@@ -181,7 +183,7 @@ def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Resp
 @router.get(
     "/demands/{demand_id}",
     summary="A demand with its suggestions, its contract and the people assigned",
-    responses=documented("DemandView"),
+    responses=documented("DemandView", "DemandTeaserView"),
 )
 async def demand_view(demand_id: uuid.UUID, request: Request) -> Response:
     demand_r, sugg_r, contracts_r, people_r = await fan_out(

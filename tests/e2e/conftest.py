@@ -31,6 +31,24 @@ from shared.testing import (
     wait_for,
 )
 from tests.contract.support import check_events, missing
+from tests.e2e.conformance import GATEWAYS, Recorder
+
+
+@pytest.fixture(autouse=True)
+def openapi_conformance(monkeypatch: pytest.MonkeyPatch) -> Iterable[Recorder]:
+    """Every response a test receives over HTTP is checked against docs/openapi.json (issue 16):
+    a status, content type or body the document does not describe fails the test."""
+    recorder = Recorder()
+    send = httpx.AsyncClient.send
+
+    async def checked_send(self: httpx.AsyncClient, request: httpx.Request, **kw: Any) -> httpx.Response:
+        response = await send(self, request, **kw)
+        recorder.see(response, body_read=not kw.get("stream", False))
+        return response
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", checked_send)
+    yield recorder
+    assert not recorder.problems, "answers the OpenAPI document does not describe:\n" + "\n".join(recorder.problems)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +73,7 @@ async def embedded_platform(data: Path, **settings: str) -> AsyncIterator[dict[s
         for key, value in settings.items():
             env.setenv(key, value)
         platform, apps = build_apps(gateway_port=free_port(), service_ports=ports, data_dir=str(data))
+    GATEWAYS.add(httpx.URL(platform.gateway_url).netloc.decode())
     started, stop = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(apps, "127.0.0.1", started, stop=stop))
     await asyncio.wait_for(started.wait(), 30)
@@ -111,6 +130,7 @@ async def running_stack(**settings: str) -> AsyncIterator[dict[str, Any]]:
         **settings,
     }
     ports = {name: free_port() for name in (*DATA_SERVICES, "gateway")}
+    GATEWAYS.add(f"127.0.0.1:{ports['gateway']}")
     for name in MIGRATED:  # the data services and the gateway's API keys
         db = unique(f"itp_e2e_{name}")
         env[f"ITP_{name.upper()}_DATABASE_URL"] = await create_database(

@@ -1898,6 +1898,54 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * DemandTeaser
+         * @description What a caller without access sees of a confidential demand (``shared.visibility``).
+         */
+        DemandTeaser: {
+            /** Budget Band */
+            budget_band?: string | null;
+            /** Confidentiality */
+            confidentiality?: string | null;
+            /** Demand Type */
+            demand_type?: string | null;
+            /**
+             * Fields
+             * @default []
+             */
+            fields: string[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Status */
+            status?: string | null;
+            /**
+             * Teaser
+             * @constant
+             */
+            teaser: true;
+            /** Title */
+            title: string;
+        };
+        /**
+         * DemandTeaserView
+         * @description A confidential demand's teaser (the caller has no access) with what may be shown of its parts
+         */
+        DemandTeaserView: components["schemas"]["DemandTeaser"] & {
+            contract: components["schemas"]["ContractOut"] | null;
+            /** @description The demand's contracts */
+            contracts: components["schemas"]["ContractOut"][] | null;
+            /** @description The parts a service did not answer in time (the others are still there) */
+            missing: string[];
+            /** @description People assigned to the demand */
+            people: components["schemas"]["AssignmentOut"][] | null;
+            /** @description Ranked carriers; null when unavailable */
+            suggestions: components["schemas"]["SuggestedCarrierOut"][] | null;
+            /** @enum {string} */
+            suggestions_status: "ready" | "none" | "pending" | "hidden" | "unavailable";
+        };
+        /**
          * DemandType
          * @description How Chinese technology contracts are registered.
          * @enum {string}
@@ -8003,7 +8051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DemandView"];
+                    "application/json": components["schemas"]["DemandView"] | components["schemas"]["DemandTeaserView"];
                 };
             };
             /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
@@ -8371,6 +8419,16 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The carrier already had access: nothing changed */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessGrantOut"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {

@@ -45,6 +45,9 @@ from .demand_out import DemandOut
 from .demand_out_contact import DemandOutContact
 from .demand_page import DemandPage
 from .demand_page_items_item import DemandPageItemsItem
+from .demand_teaser import DemandTeaser
+from .demand_teaser_view import DemandTeaserView
+from .demand_teaser_view_suggestions_status import DemandTeaserViewSuggestionsStatus
 from .demand_type import DemandType
 from .demand_view import DemandView
 from .demand_view_suggestions_status import DemandViewSuggestionsStatus
@@ -202,6 +205,9 @@ __all__ = (
     "DemandOutContact",
     "DemandPage",
     "DemandPageItemsItem",
+    "DemandTeaser",
+    "DemandTeaserView",
+    "DemandTeaserViewSuggestionsStatus",
     "DemandType",
     "DemandView",
     "DemandViewSuggestionsStatus",

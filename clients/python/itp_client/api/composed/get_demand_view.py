@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.demand_teaser_view import DemandTeaserView
 from ...models.demand_view import DemandView
 from ...models.problem import Problem
 from ...types import Response
@@ -28,9 +29,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DemandView | Problem | None:
+) -> DemandTeaserView | DemandView | Problem | None:
     if response.status_code == 200:
-        response_200 = DemandView.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> DemandTeaserView | DemandView:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = DemandView.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = DemandTeaserView.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -87,7 +104,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DemandView | Problem]:
+) -> Response[DemandTeaserView | DemandView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,7 +117,7 @@ def sync_detailed(
     demand_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[DemandView | Problem]:
+) -> Response[DemandTeaserView | DemandView | Problem]:
     """A demand with its suggestions, its contract and the people assigned
 
     Args:
@@ -111,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DemandView | Problem]
+        Response[DemandTeaserView | DemandView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -129,7 +146,7 @@ def sync(
     demand_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> DemandView | Problem | None:
+) -> DemandTeaserView | DemandView | Problem | None:
     """A demand with its suggestions, its contract and the people assigned
 
     Args:
@@ -140,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DemandView | Problem
+        DemandTeaserView | DemandView | Problem
     """
 
     return sync_detailed(
@@ -153,7 +170,7 @@ async def asyncio_detailed(
     demand_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[DemandView | Problem]:
+) -> Response[DemandTeaserView | DemandView | Problem]:
     """A demand with its suggestions, its contract and the people assigned
 
     Args:
@@ -164,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DemandView | Problem]
+        Response[DemandTeaserView | DemandView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +197,7 @@ async def asyncio(
     demand_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> DemandView | Problem | None:
+) -> DemandTeaserView | DemandView | Problem | None:
     """A demand with its suggestions, its contract and the people assigned
 
     Args:
@@ -191,7 +208,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DemandView | Problem
+        DemandTeaserView | DemandView | Problem
     """
 
     return (
