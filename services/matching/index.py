@@ -26,12 +26,13 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from services.matching.inference import NEIGHBOUR_SHARE, confirm
 from services.matching.scoring import (
     COMPONENTS,
     FIELD_TERM,
@@ -45,7 +46,7 @@ from services.matching.scoring import (
     CarrierDoc,
     DemandDoc,
     Scored,
-    components_for,
+    confirmed_bound,
     contribution_key,
     demand_terms,
     place_key,
@@ -60,6 +61,8 @@ from services.matching.scoring import (
 from shared import vocabulary
 
 F64 = NDArray[np.float64]
+NEIGHBOURS = 32  # profiles rescored exactly to confirm a demand's field codes (``_confirm``)
+MAX_RESCORED = 512  # and at most this many more when common terms were left out of the first pass
 WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 
 
@@ -137,6 +140,7 @@ class Query:
     province: int
     span: tuple[int, int] | None
     budget: float | None
+    confirmed: bool = False  # field codes checked against the nearest profiles (``_confirm``)
 
 
 class ProfileIndex:
@@ -190,6 +194,7 @@ class ProfileIndex:
         self.affiliation_of: dict[str, str | None] = {}
         self.names: dict[str, str] = {}
         self._fields: dict[str, tuple[str, ...]] = {}
+        self._match_fields: dict[str, tuple[str, ...]] = {}
         self.versions: dict[str, object] = {}
         self._term_buf: array[int] = array("i")
         self._tf_buf: array[float] = array("f")
@@ -273,6 +278,7 @@ class ProfileIndex:
         self.affiliation_of[doc.carrier_id] = doc.affiliation
         self.names[doc.carrier_id] = doc.name
         self._fields[doc.carrier_id] = tuple(doc.fields)
+        self._match_fields[doc.carrier_id] = tuple(doc.match_fields)
         self.versions[doc.carrier_id] = version
         self.alive[slot] = True
         self.n_alive += 1
@@ -342,6 +348,7 @@ class ProfileIndex:
         self.affiliation_of.pop(profile_id, None)
         self.names.pop(profile_id, None)
         self._fields.pop(profile_id, None)
+        self._match_fields.pop(profile_id, None)
         self.versions.pop(profile_id, None)
         ids = self._slot_terms(slot)
         self.df[ids] -= 1
@@ -476,6 +483,56 @@ class ProfileIndex:
             budget=float(demand.budget) if demand.budget is not None else None,
         )
 
+    def _confirm(self, q: Query, text: F64, pruned: list[int] | None = None) -> Query:
+        """``q`` with its field codes checked against the profiles nearest its text
+        (``inference.confirm``), found as the reference finds them: the best ``NEIGHBOURS`` by
+        the first pass's text rescored exactly, then every profile whose text could reach the
+        neighbours' threshold (first pass plus an upper bound of the common terms left out)."""
+        if q.confirmed:
+            return q
+        n = self.n_slots
+        live = np.where(self.alive[:n], text, 0.0)
+        codes, trust = q.demand.match_fields, q.demand.field_trust
+        k = min(NEIGHBOURS, int((live > 0).sum()))
+        if k > 0 or pruned:
+            exact: dict[int, float] = {}
+
+            def rescore(slots: NDArray[np.int64]) -> None:
+                slots = np.array([x for x in slots.tolist() if x not in exact], dtype=np.int64)
+                if slots.size:
+                    dots, norms, _ = self._exact_dots(q, slots)
+                    exact.update(zip(slots.tolist(), self._cosine(q, dots, norms).tolist(), strict=True))
+
+            if k > 0:
+                rescore(np.argpartition(-live, k - 1)[:k] if k < n else np.flatnonzero(live > 0))
+            if q.norm > 0:
+                # Every profile whose text could reach the threshold: the first pass, plus what the
+                # common terms left out can add at most (norms may lag by a twentieth:
+                # ``_keep_norms_current``).
+                qw = q.term_weights * q.idf
+                extra = sum(float(qw[i]) * max(self.post_tf[int(q.term_ids[i])], default=0.0) for i in pruned or ())
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    bound = np.where(self.norm[:n] > 0, 1.05 * (live + extra / (q.norm * self.norm[:n])), 0.0)
+                bound = np.where(self.alive[:n], bound, 0.0)
+                best = max(exact.values(), default=0.0)
+                reach = np.flatnonzero(bound >= NEIGHBOUR_SHARE * best - 1e-9)
+                if reach.size > MAX_RESCORED:
+                    reach = reach[np.argpartition(-bound[reach], MAX_RESCORED - 1)[:MAX_RESCORED]]
+                rescore(reach.astype(np.int64))
+            near = []
+            for slot, score in exact.items():
+                pid = self.ids[slot]
+                assert pid is not None
+                near.append((pid, score, self._match_fields.get(pid, ())))
+            codes, trust = confirm(codes, trust, near)
+        return replace(
+            q,
+            field_bits=[self.codes.field(f) for f in codes],
+            group_bits=[self.codes.group(_group(f)) for f in codes],
+            field_trust=list(trust),
+            confirmed=True,
+        )
+
     def _first_pass(self, q: Query) -> tuple[F64, list[int]]:
         """Dot products over the query's selective terms, for every slot; and the indexes
         (into the query) of the common terms left out, to be added for the candidates."""
@@ -566,7 +623,8 @@ class ProfileIndex:
                 hit = ((fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0).astype(np.float64)
                 hit += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
                 hits += trust * hit
-            comps["fields"] = hits * (0.5 * max(q.field_trust) / sum(q.field_trust))
+            # In the order scoring.field_overlap computes it, so both round alike.
+            comps["fields"] = (0.5 * hits) / sum(q.field_trust) * max(q.field_trust)
             n = self.n_slots
             cf, vf = self._track_sums(q.field_bits, self.track_field, n)
             cg, vg = self._track_sums(q.group_bits, self.track_group, n)
@@ -625,8 +683,10 @@ class ProfileIndex:
         if n == 0 or top_k <= 0:
             return []
         dots, pruned = self._first_pass(q)
+        text = self._cosine(q, dots, self.norm[:n])
+        q = self._confirm(q, text, pruned)
         comps = self._structured(q, slice(0, n))
-        comps["text"] = self._cosine(q, dots, self.norm[:n])
+        comps["text"] = text
         eligible = self.alive[:n] & ((dots > 0) | (comps["fields"] > 0) | bool(pruned))
         for pid in exclude:
             slot = self.slot_of.get(pid)
@@ -688,6 +748,9 @@ class ProfileIndex:
         slots = np.array([self.slot_of[i] for i in ids if i in self.slot_of], dtype=np.int64)
         if slots.size == 0:
             return []
+        if not q.confirmed:
+            dots, pruned = self._first_pass(q)
+            q = self._confirm(q, self._cosine(q, dots, self.norm[: self.n_slots]), pruned)
         return self._finish(q, slots, weights, len(slots), None)
 
     def memory_bytes(self) -> int:
@@ -907,7 +970,7 @@ class OpenDemands:
                 affected.add(did)  # the list is not full: any relevant profile enters
                 continue
             if (
-                weighted_score(components_for(self.docs[did], doc, float(text[dslot])), weights) + margin
+                weighted_score(confirmed_bound(self.docs[did], doc, float(text[dslot])), weights) + margin
                 >= shown.threshold
             ):
                 affected.add(did)
