@@ -602,7 +602,7 @@ class ProfileIndex:
             pos = np.minimum(pos, q.term_ids.size - 1)
             hit = q.term_ids[pos] == terms
             qw = q.term_weights * q.idf
-            dots = np.bincount(owner[hit], weights=qw[pos[hit]] * tfs[hit], minlength=slots.size)
+            dots = np.bincount(owner[hit], weights=qw[pos[hit]] * tfs[hit], minlength=slots.size).astype(np.float64)
         return self._cosine(q, dots, norms)
 
     def _matched_terms(self, common: NDArray[np.int64], contrib: F64) -> list[str]:
