@@ -509,7 +509,7 @@ class ProfileIndex:
                 # common terms left out can add at most (norms may lag by a twentieth:
                 # ``_keep_norms_current``).
                 qw = q.term_weights * q.idf
-                extra = sum(float(qw[i]) * max(self.post_tf[int(q.term_ids[i])], default=0.0) for i in pruned or ())
+                extra = sum(float(qw[i]) * self._max_tf(int(q.term_ids[i])) for i in pruned or ())
                 with np.errstate(divide="ignore", invalid="ignore"):
                     bound = np.where(self.norm[:n] > 0, 1.05 * (live + extra / (q.norm * self.norm[:n])), 0.0)
                 bound = np.where(self.alive[:n], bound, 0.0)
@@ -583,6 +583,10 @@ class ProfileIndex:
             norms[i] = math.sqrt(float(np.dot(w, w)))
             details.append((common, contrib))
         return dots, norms, details
+
+    def _max_tf(self, tid: int) -> float:
+        tfs = self.post_tf[tid]
+        return float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
 
     def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
         """The exact text scores of many slots at once (``_exact_dots`` vectorised, without the

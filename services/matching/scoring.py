@@ -14,7 +14,11 @@ Components:
   (same field 1, parent/child/sibling 0.5), averaged over the demand's fields weighted by
   trust (a fine code the user declared 1, a code matching chose ``INFERRED_FIELD_TRUST``) and
   scaled by the most trusted: a broad code alone, or codes inferred from the text, never
-  count as much as a fine code the user ticked.
+  count as much as a fine code the user ticked. The codes matching chose are then checked
+  against the profiles nearest the demand's text (``inference.confirm``): a broad code becomes
+  the fine codes of its field those profiles are registered under, and each chosen code is
+  trusted in proportion to their share in its field, so a tick the text contradicts counts
+  for nothing (a declared fine code stays; with no text evidence nothing changes).
 - ``track_record``: completed contracts in the demand's fields (a related field counts
   half) and their value, saturating: ``1 - exp(-(n/3 + value/10M CNY))``.
 - ``capacity``: the free share of the profile's capacity.
