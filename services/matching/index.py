@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from services.matching.inference import NEIGHBOUR_SHARE, confirm
+from services.matching.inference import NEIGHBOUR_SHARE, NEIGHBOURS, confirm
 from services.matching.scoring import (
     COMPONENTS,
     FIELD_TERM,
@@ -61,8 +61,7 @@ from services.matching.scoring import (
 from shared import vocabulary
 
 F64 = NDArray[np.float64]
-NEIGHBOURS = 32  # profiles rescored exactly to confirm a demand's field codes (``_confirm``)
-MAX_RESCORED = 4096  # and at most this many more when common terms were left out of the first pass
+MAX_RESCORED = 1024  # profiles rescored exactly to find a demand's nearest (``_confirm``), at most
 WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 
 
@@ -485,41 +484,34 @@ class ProfileIndex:
 
     def _confirm(self, q: Query, text: F64, pruned: list[int] | None = None) -> Query:
         """``q`` with its field codes checked against the profiles nearest its text
-        (``inference.confirm``), found as the reference finds them: the best ``NEIGHBOURS`` by
-        the first pass's text rescored exactly, then every profile whose text could reach the
-        neighbours' threshold (first pass plus an upper bound of the common terms left out)."""
+        (``inference.confirm``): the best by the first pass's text, and (when common terms were
+        left out of it) those the terms could lift among them, rescored exactly."""
         if q.confirmed:
             return q
         n = self.n_slots
         live = np.where(self.alive[:n], text, 0.0)
         codes, trust = q.demand.match_fields, q.demand.field_trust
-        k = min(NEIGHBOURS, int((live > 0).sum()))
-        if k > 0 or pruned:
-            exact: dict[int, float] = {}
-
-            def rescore(slots: NDArray[np.int64]) -> None:
-                slots = np.array([x for x in slots.tolist() if x not in exact], dtype=np.int64)
-                if slots.size:
-                    exact.update(zip(slots.tolist(), self._exact_cosines(q, slots).tolist(), strict=True))
-
-            if k > 0:
-                rescore(np.argpartition(-live, k - 1)[:k] if k < n else np.flatnonzero(live > 0))
-            if q.norm > 0:
-                # Every profile whose text could reach the threshold: the first pass, plus what the
-                # common terms left out can add at most (norms may lag by a twentieth:
-                # ``_keep_norms_current``).
-                qw = q.term_weights * q.idf
-                extra = sum(float(qw[i]) * self._max_tf(int(q.term_ids[i])) for i in pruned or ())
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    bound = np.where(self.norm[:n] > 0, 1.05 * (live + extra / (q.norm * self.norm[:n])), 0.0)
-                bound = np.where(self.alive[:n], bound, 0.0)
-                best = max(exact.values(), default=0.0)
-                reach = np.flatnonzero(bound >= NEIGHBOUR_SHARE * best - 1e-9)
-                if reach.size > MAX_RESCORED:
-                    reach = reach[np.argpartition(-bound[reach], MAX_RESCORED - 1)[:MAX_RESCORED]]
-                rescore(reach.astype(np.int64))
+        slots = self._best(live, 2 * NEIGHBOURS)
+        exact = self._exact_cosines(q, slots) if slots.size else np.zeros(0)
+        if pruned and q.norm > 0 and slots.size:
+            # The first pass left common terms out: add every profile they could lift above the
+            # neighbours' threshold (at most ``MAX_RESCORED``, those they could lift most).
+            qw = q.term_weights * q.idf
+            extra = sum(float(qw[i]) * self._max_tf(int(q.term_ids[i])) for i in pruned)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                bound = np.where(self.alive[:n] & (self.norm[:n] > 0), live + extra / (q.norm * self.norm[:n]), 0.0)
+            ranked = np.sort(exact)[::-1]
+            threshold = max(NEIGHBOUR_SHARE * ranked[0], ranked[min(NEIGHBOURS, ranked.size) - 1])
+            bound[slots] = 0.0
+            more = np.flatnonzero(1.05 * bound >= threshold)
+            if more.size > MAX_RESCORED:
+                more = more[np.argpartition(-bound[more], MAX_RESCORED - 1)[:MAX_RESCORED]]
+            if more.size:
+                slots = np.concatenate([slots, more.astype(np.int64)])
+                exact = np.concatenate([exact, self._exact_cosines(q, more.astype(np.int64))])
+        if slots.size:
             near = []
-            for slot, score in exact.items():
+            for slot, score in zip(slots.tolist(), exact.tolist(), strict=True):
                 pid = self.ids[slot]
                 assert pid is not None
                 near.append((pid, score, self._match_fields.get(pid, ())))
@@ -531,6 +523,15 @@ class ProfileIndex:
             field_trust=list(trust),
             confirmed=True,
         )
+
+    @staticmethod
+    def _best(values: F64, k: int) -> NDArray[np.int64]:
+        """The slots of the ``k`` largest positive values (any order)."""
+        k = min(k, int((values > 0).sum()))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        top = np.argpartition(-values, k - 1)[:k] if k < values.size else np.arange(values.size)
+        return top[values[top] > 0].astype(np.int64)
 
     def _first_pass(self, q: Query) -> tuple[F64, list[int]]:
         """Dot products over the query's selective terms, for every slot; and the indexes

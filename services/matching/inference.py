@@ -853,17 +853,19 @@ def refine_profile(declared: Sequence[str], inferred: Sequence[Inferred], *, str
 # -- evidence from the profiles themselves --------------------------------------------------------
 
 NEIGHBOUR_SHARE = 0.6  # a profile is a near neighbour of a text at this share of the best text score
+NEIGHBOURS = 32  # of the best this many at most (by text score as shown, then id)
 
 
 def neighbour_mass(scored: Iterable[tuple[str, float, Sequence[str]]]) -> tuple[dict[str, float], dict[str, float]]:
     """Which codes and top-level fields the profiles nearest a text (by text score) are
-    registered under: the share of the near neighbours' text score (those within
-    ``NEIGHBOUR_SHARE`` of the best) per code and per group. ``scored`` holds (profile id,
+    registered under: the share of the near neighbours' text score (of the ``NEIGHBOURS`` best,
+    those within ``NEIGHBOUR_SHARE`` of the best) per code and per group. ``scored`` holds (profile id,
     text score, its codes); scores count as shown (to four places) and the sums run in id order,
     so the result does not depend on the order the profiles come in (nor on float arithmetic)."""
-    rows = sorted((pid, round(s, 4), codes) for pid, s, codes in scored if round(s, 4) > 0)  # as shown
-    best = max((s for _, s, _ in rows), default=0.0)
-    near = [(s, codes) for _, s, codes in rows if s >= NEIGHBOUR_SHARE * best]
+    rows = sorted((-round(s, 4), pid, codes) for pid, s, codes in scored if round(s, 4) > 0)[:NEIGHBOURS]
+    rows.sort(key=lambda r: r[1])
+    best = max((-s for s, _, _ in rows), default=0.0)
+    near = [(-s, codes) for s, _, codes in rows if -s >= NEIGHBOUR_SHARE * best]
     total = sum(s for s, _ in near)
     fine: dict[str, float] = {}
     groups: dict[str, float] = {}
