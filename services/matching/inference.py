@@ -900,7 +900,10 @@ def confirm(
             if vocabulary.is_broad(code)
             else {}
         )
-        if not finer and groups.get(group, 0.0) > 0:
+        if finer:  # the field's share, split among its fine codes: together never above ``t``
+            total = sum(finer.values())
+            finer = {c: groups[group] * m / total for c, m in finer.items()}
+        elif groups.get(group, 0.0) > 0:
             finer = {code: groups[group]}
         for c, m in sorted(finer.items()):
             # In 1024ths: sums of them are exact, so every path computes the same field score.

@@ -439,16 +439,18 @@ def confirmed_bound(demand: DemandDoc, carrier: CarrierDoc, text: float) -> dict
     comps = components_for(demand, carrier, text)
     if any(t < 1.0 for t in demand.field_trust):
         groups = {vocabulary.top_of(f) for f in carrier.match_fields}
-        best = max(
-            (
-                1.0
-                if t < 1.0 and vocabulary.is_broad(code) and code in groups
-                else max((field_similarity(code, f) for f in carrier.match_fields), default=0.0)
-                for code, t in zip(demand.match_fields, demand.field_trust, strict=True)
-            ),
-            default=0.0,
-        )
-        comps["fields"] = max(comps["fields"], round(max(demand.field_trust) * best, 4))
+        best = [
+            1.0
+            if t < 1.0 and vocabulary.is_broad(code) and code in groups
+            else max((field_similarity(code, f) for f in carrier.match_fields), default=0.0)
+            for code, t in zip(demand.match_fields, demand.field_trust, strict=True)
+        ]
+        declared = sum(1 for t in demand.field_trust if t >= 1.0)
+        if declared:  # they keep trust 1; the chosen codes (and what they become) weigh at most theirs
+            bound = min(1.0, sum(t * s for t, s in zip(demand.field_trust, best, strict=True)) / declared)
+        else:
+            bound = max(demand.field_trust) * max(best, default=0.0)
+        comps["fields"] = max(comps["fields"], round(bound, 4))
         n = len(carrier.track)
         value = sum(max(0.0, t.value) for t in carrier.track)
         comps["track_record"] = round(1.0 - math.exp(-(n / TRACK_COUNT_SCALE + value / TRACK_VALUE_SCALE)), 4)
