@@ -510,6 +510,10 @@ class ProfileIndex:
                 slots = np.concatenate([slots, more.astype(np.int64)])
                 exact = np.concatenate([exact, self._exact_cosines(q, more.astype(np.int64))])
         if slots.size:
+            if slots.size > NEIGHBOURS:  # only the best (and any tied with them) can be neighbours
+                kth = np.partition(exact, slots.size - NEIGHBOURS)[slots.size - NEIGHBOURS]
+                keep = exact >= max(kth, NEIGHBOUR_SHARE * float(exact.max())) - 1e-4
+                slots, exact = slots[keep], exact[keep]
             near = []
             for slot, score in zip(slots.tolist(), exact.tolist(), strict=True):
                 pid = self.ids[slot]
