@@ -46,6 +46,7 @@ from services.matching.scoring import (
     CarrierDoc,
     DemandDoc,
     Scored,
+    components_for,
     confirmed_bound,
     contribution_key,
     demand_terms,
@@ -62,6 +63,7 @@ from shared import vocabulary
 
 F64 = NDArray[np.float64]
 MAX_RESCORED = 512  # profiles rescored exactly to find a demand's nearest (``_confirm``), at most
+MAX_CONFIRMED = 100_000  # demands whose confirmed codes are remembered (for ``OpenDemands.affected_by``)
 WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 
 
@@ -194,6 +196,8 @@ class ProfileIndex:
         self.names: dict[str, str] = {}
         self._fields: dict[str, tuple[str, ...]] = {}
         self._match_fields: dict[str, tuple[str, ...]] = {}
+        # Per demand, the codes and trusts its last ranking confirmed (``_confirm``), newest last.
+        self.confirmed: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {}
         self.versions: dict[str, object] = {}
         self._term_buf: array[int] = array("i")
         self._tf_buf: array[float] = array("f")
@@ -520,6 +524,10 @@ class ProfileIndex:
                 assert pid is not None
                 near.append((pid, score, self._match_fields.get(pid, ())))
             codes, trust = confirm(codes, trust, near)
+        self.confirmed.pop(q.demand.demand_id, None)
+        self.confirmed[q.demand.demand_id] = (tuple(codes), tuple(trust))
+        if len(self.confirmed) > MAX_CONFIRMED:
+            del self.confirmed[next(iter(self.confirmed))]
         return replace(
             q,
             field_bits=[self.codes.field(f) for f in codes],
@@ -998,9 +1006,14 @@ class OpenDemands:
             if shown is None or shown.threshold < 0:
                 affected.add(did)  # the list is not full: any relevant profile enters
                 continue
-            if (
-                weighted_score(confirmed_bound(self.docs[did], doc, float(text[dslot])), weights) + margin
-                >= shown.threshold
-            ):
+            # Scored with the codes its last ranking confirmed (they move with the profiles, as
+            # idf does), else with a bound of what confirming can give.
+            confirmed = index.confirmed.get(did)
+            comps = (
+                components_for(self.docs[did], doc, float(text[dslot]), fields=confirmed)
+                if confirmed is not None
+                else confirmed_bound(self.docs[did], doc, float(text[dslot]))
+            )
+            if weighted_score(comps, weights) + margin >= shown.threshold:
                 affected.add(did)
         return sorted(affected)
