@@ -62,7 +62,7 @@ from services.matching.scoring import (
 from shared import vocabulary
 
 F64 = NDArray[np.float64]
-MAX_RESCORED = 512  # profiles rescored exactly to find a demand's nearest (``_confirm``), at most
+MAX_RESCORED = 256  # profiles rescored exactly to find a demand's nearest (``_confirm``), at most
 MAX_CONFIRMED = 100_000  # demands whose confirmed codes are remembered (for ``OpenDemands.affected_by``)
 WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 
