@@ -539,11 +539,10 @@ class ProfileIndex:
     @staticmethod
     def _best(values: F64, k: int) -> NDArray[np.int64]:
         """The slots of the ``k`` largest positive values (any order)."""
-        k = min(k, int((values > 0).sum()))
-        if k <= 0:
-            return np.zeros(0, dtype=np.int64)
-        top = np.argpartition(-values, k - 1)[:k] if k < values.size else np.arange(values.size)
-        return top[values[top] > 0].astype(np.int64)
+        positive = np.flatnonzero(values > 0)
+        if positive.size <= k:
+            return positive.astype(np.int64)
+        return positive[np.argpartition(-values[positive], k - 1)[:k]].astype(np.int64)
 
     def _first_pass(self, q: Query) -> tuple[F64, list[int]]:
         """Dot products over the query's selective terms, for every slot; and the indexes
