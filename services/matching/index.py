@@ -26,12 +26,13 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from services.matching.inference import NEIGHBOUR_SHARE, NEIGHBOURS, confirm
 from services.matching.scoring import (
     COMPONENTS,
     FIELD_TERM,
@@ -46,6 +47,7 @@ from services.matching.scoring import (
     DemandDoc,
     Scored,
     components_for,
+    confirmed_bound,
     contribution_key,
     demand_terms,
     place_key,
@@ -60,6 +62,8 @@ from services.matching.scoring import (
 from shared import vocabulary
 
 F64 = NDArray[np.float64]
+MAX_RESCORED = 256  # profiles rescored exactly to find a demand's nearest (``_confirm``), at most
+MAX_CONFIRMED = 100_000  # demands whose confirmed codes are remembered (for ``OpenDemands.affected_by``)
 WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 
 
@@ -137,6 +141,7 @@ class Query:
     province: int
     span: tuple[int, int] | None
     budget: float | None
+    confirmed: bool = False  # field codes checked against the nearest profiles (``_confirm``)
 
 
 class ProfileIndex:
@@ -190,6 +195,9 @@ class ProfileIndex:
         self.affiliation_of: dict[str, str | None] = {}
         self.names: dict[str, str] = {}
         self._fields: dict[str, tuple[str, ...]] = {}
+        self._match_fields: dict[str, tuple[str, ...]] = {}
+        # Per demand, the codes and trusts its last ranking confirmed (``_confirm``), newest last.
+        self.confirmed: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {}
         self.versions: dict[str, object] = {}
         self._term_buf: array[int] = array("i")
         self._tf_buf: array[float] = array("f")
@@ -273,6 +281,7 @@ class ProfileIndex:
         self.affiliation_of[doc.carrier_id] = doc.affiliation
         self.names[doc.carrier_id] = doc.name
         self._fields[doc.carrier_id] = tuple(doc.fields)
+        self._match_fields[doc.carrier_id] = tuple(doc.match_fields)
         self.versions[doc.carrier_id] = version
         self.alive[slot] = True
         self.n_alive += 1
@@ -342,6 +351,7 @@ class ProfileIndex:
         self.affiliation_of.pop(profile_id, None)
         self.names.pop(profile_id, None)
         self._fields.pop(profile_id, None)
+        self._match_fields.pop(profile_id, None)
         self.versions.pop(profile_id, None)
         ids = self._slot_terms(slot)
         self.df[ids] -= 1
@@ -476,6 +486,64 @@ class ProfileIndex:
             budget=float(demand.budget) if demand.budget is not None else None,
         )
 
+    def _confirm(self, q: Query, text: F64, pruned: list[int] | None = None) -> Query:
+        """``q`` with its field codes checked against the profiles nearest its text
+        (``inference.confirm``): the best by the first pass's text, and (when common terms were
+        left out of it) those the terms could lift among them, rescored exactly."""
+        if q.confirmed:
+            return q
+        n = self.n_slots
+        live = np.where(self.alive[:n], text, 0.0)
+        codes, trust = q.demand.match_fields, q.demand.field_trust
+        slots = self._best(live, 2 * NEIGHBOURS)
+        exact = self._exact_cosines(q, slots) if slots.size else np.zeros(0)
+        if pruned and q.norm > 0 and slots.size:
+            # The first pass left common terms out: add every profile they could lift above the
+            # neighbours' threshold (at most ``MAX_RESCORED``, those they could lift most).
+            qw = q.term_weights * q.idf
+            extra = sum(float(qw[i]) * self._max_tf(int(q.term_ids[i])) for i in pruned)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                bound = np.where(self.alive[:n] & (self.norm[:n] > 0), live + extra / (q.norm * self.norm[:n]), 0.0)
+            ranked = np.sort(exact)[::-1]
+            threshold = max(NEIGHBOUR_SHARE * ranked[0], ranked[min(NEIGHBOURS, ranked.size) - 1])
+            bound[slots] = 0.0
+            more = np.flatnonzero(1.05 * bound >= threshold)
+            if more.size > MAX_RESCORED:
+                more = more[np.argpartition(-bound[more], MAX_RESCORED - 1)[:MAX_RESCORED]]
+            if more.size:
+                slots = np.concatenate([slots, more.astype(np.int64)])
+                exact = np.concatenate([exact, self._exact_cosines(q, more.astype(np.int64))])
+        if slots.size:
+            if slots.size > NEIGHBOURS:  # only the best (and any tied with them) can be neighbours
+                kth = np.partition(exact, slots.size - NEIGHBOURS)[slots.size - NEIGHBOURS]
+                keep = exact >= max(kth, NEIGHBOUR_SHARE * float(exact.max())) - 1e-4
+                slots, exact = slots[keep], exact[keep]
+            near = []
+            for slot, score in zip(slots.tolist(), exact.tolist(), strict=True):
+                pid = self.ids[slot]
+                assert pid is not None
+                near.append((pid, score, self._match_fields.get(pid, ())))
+            codes, trust = confirm(codes, trust, near)
+        self.confirmed.pop(q.demand.demand_id, None)
+        self.confirmed[q.demand.demand_id] = (tuple(codes), tuple(trust))
+        if len(self.confirmed) > MAX_CONFIRMED:
+            del self.confirmed[next(iter(self.confirmed))]
+        return replace(
+            q,
+            field_bits=[self.codes.field(f) for f in codes],
+            group_bits=[self.codes.group(_group(f)) for f in codes],
+            field_trust=list(trust),
+            confirmed=True,
+        )
+
+    @staticmethod
+    def _best(values: F64, k: int) -> NDArray[np.int64]:
+        """The slots of the ``k`` largest positive values (any order)."""
+        positive = np.flatnonzero(values > 0)
+        if positive.size <= k:
+            return positive.astype(np.int64)
+        return positive[np.argpartition(-values[positive], k - 1)[:k]].astype(np.int64)
+
     def _first_pass(self, q: Query) -> tuple[F64, list[int]]:
         """Dot products over the query's selective terms, for every slot; and the indexes
         (into the query) of the common terms left out, to be added for the candidates."""
@@ -528,6 +596,31 @@ class ProfileIndex:
             details.append((common, contrib))
         return dots, norms, details
 
+    def _max_tf(self, tid: int) -> float:
+        tfs = self.post_tf[tid]
+        return float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
+
+    def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
+        """The exact text scores of many slots at once (``_exact_dots`` vectorised, without the
+        matched terms)."""
+        lengths = self.length[slots].astype(np.int64)
+        buf_t = np.frombuffer(self._term_buf, dtype=np.int32)
+        buf_f = np.frombuffer(self._tf_buf, dtype=np.float32)
+        starts = self.start[slots].astype(np.int64)
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        entries = np.arange(int(lengths.sum()), dtype=np.int64) + offsets
+        terms, tfs = buf_t[entries], buf_f[entries].astype(np.float64)
+        owner = np.repeat(np.arange(slots.size), lengths)
+        norms = np.sqrt(np.bincount(owner, weights=(tfs * self._idf(terms)) ** 2, minlength=slots.size))
+        dots = np.zeros(slots.size)
+        if q.term_ids.size:
+            pos = np.searchsorted(q.term_ids, terms)
+            pos = np.minimum(pos, q.term_ids.size - 1)
+            hit = q.term_ids[pos] == terms
+            qw = q.term_weights * q.idf
+            dots = np.bincount(owner[hit], weights=qw[pos[hit]] * tfs[hit], minlength=slots.size).astype(np.float64)
+        return self._cosine(q, dots, norms)
+
     def _matched_terms(self, common: NDArray[np.int64], contrib: F64) -> list[str]:
         if common.size == 0:
             return []
@@ -566,7 +659,8 @@ class ProfileIndex:
                 hit = ((fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0).astype(np.float64)
                 hit += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
                 hits += trust * hit
-            comps["fields"] = hits * (0.5 * max(q.field_trust) / sum(q.field_trust))
+            # In the order scoring.field_overlap computes it, so both round alike.
+            comps["fields"] = (0.5 * hits) / sum(q.field_trust) * max(q.field_trust)
             n = self.n_slots
             cf, vf = self._track_sums(q.field_bits, self.track_field, n)
             cg, vg = self._track_sums(q.group_bits, self.track_group, n)
@@ -625,8 +719,10 @@ class ProfileIndex:
         if n == 0 or top_k <= 0:
             return []
         dots, pruned = self._first_pass(q)
+        text = self._cosine(q, dots, self.norm[:n])
+        q = self._confirm(q, text, pruned)
         comps = self._structured(q, slice(0, n))
-        comps["text"] = self._cosine(q, dots, self.norm[:n])
+        comps["text"] = text
         eligible = self.alive[:n] & ((dots > 0) | (comps["fields"] > 0) | bool(pruned))
         for pid in exclude:
             slot = self.slot_of.get(pid)
@@ -688,6 +784,9 @@ class ProfileIndex:
         slots = np.array([self.slot_of[i] for i in ids if i in self.slot_of], dtype=np.int64)
         if slots.size == 0:
             return []
+        if not q.confirmed:
+            dots, pruned = self._first_pass(q)
+            q = self._confirm(q, self._cosine(q, dots, self.norm[: self.n_slots]), pruned)
         return self._finish(q, slots, weights, len(slots), None)
 
     def memory_bytes(self) -> int:
@@ -906,9 +1005,14 @@ class OpenDemands:
             if shown is None or shown.threshold < 0:
                 affected.add(did)  # the list is not full: any relevant profile enters
                 continue
-            if (
-                weighted_score(components_for(self.docs[did], doc, float(text[dslot])), weights) + margin
-                >= shown.threshold
-            ):
+            # Scored with the codes its last ranking confirmed (they move with the profiles, as
+            # idf does), else with a bound of what confirming can give.
+            confirmed = index.confirmed.get(did)
+            comps = (
+                components_for(self.docs[did], doc, float(text[dslot]), fields=confirmed)
+                if confirmed is not None
+                else confirmed_bound(self.docs[did], doc, float(text[dslot]))
+            )
+            if weighted_score(comps, weights) + margin >= shown.threshold:
                 affected.add(did)
         return sorted(affected)

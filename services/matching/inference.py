@@ -18,7 +18,7 @@ the *tune* half of bench/eval/matching_blind only).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -848,3 +848,64 @@ def refine_profile(declared: Sequence[str], inferred: Sequence[Inferred], *, str
         out.update(dict.fromkeys(finer or [code]))
     out.update(dict.fromkeys(confident))
     return list(out)
+
+
+# -- evidence from the profiles themselves --------------------------------------------------------
+
+NEIGHBOUR_SHARE = 0.6  # a profile is a near neighbour of a text at this share of the best text score
+NEIGHBOURS = 32  # of the best this many at most (by text score as shown, then id)
+
+
+def neighbour_mass(scored: Iterable[tuple[str, float, Sequence[str]]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Which codes and top-level fields the profiles nearest a text (by text score) are
+    registered under: the share of the near neighbours' text score (of the ``NEIGHBOURS`` best,
+    those within ``NEIGHBOUR_SHARE`` of the best) per code and per group. ``scored`` holds (profile id,
+    text score, its codes); scores count as shown (to four places) and the sums run in id order,
+    so the result does not depend on the order the profiles come in (nor on float arithmetic)."""
+    rows = sorted((-round(s, 4), pid, codes) for pid, s, codes in scored if round(s, 4) > 0)[:NEIGHBOURS]
+    rows.sort(key=lambda r: r[1])
+    best = max((-s for s, _, _ in rows), default=0.0)
+    near = [(-s, codes) for s, _, codes in rows if -s >= NEIGHBOUR_SHARE * best]
+    total = sum(s for s, _ in near)
+    fine: dict[str, float] = {}
+    groups: dict[str, float] = {}
+    for s, codes in near:
+        for code in dict.fromkeys(codes):
+            fine[code] = fine.get(code, 0.0) + s / total
+        for group in dict.fromkeys(vocabulary.top_of(c) for c in codes):
+            groups[group] = groups.get(group, 0.0) + s / total
+    return fine, groups
+
+
+def confirm(
+    codes: Sequence[str], trust: Sequence[float], scored: Iterable[tuple[str, float, Sequence[str]]]
+) -> tuple[list[str], list[float]]:
+    """A demand's codes and trusts, the codes matching chose (trust below 1: broad ones, those
+    refined or inferred) checked against the profiles its text is nearest (``neighbour_mass``):
+    a chosen broad code becomes the fine codes of its field those profiles are registered under,
+    and every chosen code is trusted in proportion to the share of them in its field, so a code
+    the text's nearest profiles contradict counts for nothing. Codes the user declared as fine
+    stay as they are; with no text evidence at all nothing changes."""
+    fine, groups = neighbour_mass(scored)
+    if not groups:
+        return list(codes), list(trust)
+    out: dict[str, float] = {}
+    for code, t in zip(codes, trust, strict=True):
+        group = vocabulary.top_of(code)
+        if t >= 1.0:
+            out[code] = max(out.get(code, 0.0), t)
+            continue
+        finer = (
+            {c: m for c, m in fine.items() if c != group and vocabulary.top_of(c) == group}
+            if vocabulary.is_broad(code)
+            else {}
+        )
+        if finer:  # the field's share, split among its fine codes: together never above ``t``
+            total = sum(finer.values())
+            finer = {c: groups[group] * m / total for c, m in finer.items()}
+        elif groups.get(group, 0.0) > 0:
+            finer = {code: groups[group]}
+        for c, m in sorted(finer.items()):
+            # In 1024ths: sums of them are exact, so every path computes the same field score.
+            out[c] = max(out.get(c, 0.0), round(t * m * 1024) / 1024)
+    return list(out), list(out.values())

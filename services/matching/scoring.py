@@ -14,7 +14,11 @@ Components:
   (same field 1, parent/child/sibling 0.5), averaged over the demand's fields weighted by
   trust (a fine code the user declared 1, a code matching chose ``INFERRED_FIELD_TRUST``) and
   scaled by the most trusted: a broad code alone, or codes inferred from the text, never
-  count as much as a fine code the user ticked.
+  count as much as a fine code the user ticked. The codes matching chose are then checked
+  against the profiles nearest the demand's text (``inference.confirm``): a broad code becomes
+  the fine codes of its field those profiles are registered under, and each chosen code is
+  trusted in proportion to their share in its field, so a tick the text contradicts counts
+  for nothing (a declared fine code stays; with no text evidence nothing changes).
 - ``track_record``: completed contracts in the demand's fields (a related field counts
   half) and their value, saturating: ``1 - exp(-(n/3 + value/10M CNY))``.
 - ``capacity``: the free share of the profile's capacity.
@@ -42,7 +46,7 @@ from functools import cached_property
 from statistics import median
 
 from services.matching.glossary import concepts
-from services.matching.inference import Inferred, infer, refine, refine_profile
+from services.matching.inference import Inferred, confirm, infer, refine, refine_profile
 from shared import vocabulary
 from shared.text import normalize, term_counts
 from shared.vocabulary import field_similarity
@@ -426,6 +430,33 @@ def tie_order(
     return (-score, -components.get("text", 0.0), -components.get("fields", 0.0), name, profile_id)
 
 
+def confirmed_bound(demand: DemandDoc, carrier: CarrierDoc, text: float) -> dict[str, float]:
+    """Components of a pair at least as high as the demand's ranking gives them whatever its
+    nearest profiles confirm (``inference.confirm`` only lowers the trust of the codes matching
+    chose, and refines a chosen broad code to fine codes of its field): fields at most the
+    highest trust times the best similarity any confirmed code can have, and a track record at
+    most that of every completed contract."""
+    comps = components_for(demand, carrier, text)
+    if any(t < 1.0 for t in demand.field_trust):
+        groups = {vocabulary.top_of(f) for f in carrier.match_fields}
+        best = [
+            1.0
+            if t < 1.0 and vocabulary.is_broad(code) and code in groups
+            else max((field_similarity(code, f) for f in carrier.match_fields), default=0.0)
+            for code, t in zip(demand.match_fields, demand.field_trust, strict=True)
+        ]
+        declared = sum(1 for t in demand.field_trust if t >= 1.0)
+        if declared:  # they keep trust 1; the chosen codes (and what they become) weigh at most theirs
+            bound = min(1.0, sum(t * s for t, s in zip(demand.field_trust, best, strict=True)) / declared)
+        else:
+            bound = max(demand.field_trust) * max(best, default=0.0)
+        comps["fields"] = max(comps["fields"], round(bound, 4))
+        n = len(carrier.track)
+        value = sum(max(0.0, t.value) for t in carrier.track)
+        comps["track_record"] = round(1.0 - math.exp(-(n / TRACK_COUNT_SCALE + value / TRACK_VALUE_SCALE)), 4)
+    return comps
+
+
 def weighted_score(components: Mapping[str, float], weights: Mapping[str, float]) -> float:
     """The weighted mean over the components present (unknown ones renormalise away)."""
     total_w = sum(weights.get(k, 0.0) for k in components)
@@ -435,13 +466,21 @@ def weighted_score(components: Mapping[str, float], weights: Mapping[str, float]
 
 
 def components_for(
-    demand: DemandDoc, carrier: CarrierDoc, text: float, *, span: tuple[int, int] | None = None
+    demand: DemandDoc,
+    carrier: CarrierDoc,
+    text: float,
+    *,
+    span: tuple[int, int] | None = None,
+    fields: tuple[Sequence[str], Sequence[float]] | None = None,
 ) -> dict[str, float]:
-    """Every known component of one (demand, profile) pair, rounded for display."""
+    """Every known component of one (demand, profile) pair, rounded for display; ``fields``: the
+    demand's codes and trusts as confirmed by its nearest profiles (``inference.confirm``), else
+    its own."""
+    codes, trust = fields if fields is not None else (demand.match_fields, demand.field_trust)
     comps = {
         "text": round(text, 4),
-        "fields": round(field_overlap(demand.match_fields, carrier.match_fields, demand.field_trust), 4),
-        "track_record": round(track_record(demand.match_fields, carrier.track), 4),
+        "fields": round(field_overlap(list(codes), carrier.match_fields, trust), 4),
+        "track_record": round(track_record(list(codes), carrier.track), 4),
         "capacity": round(free_capacity(carrier), 4),
         "region": region_fit(demand, carrier),
     }
@@ -475,10 +514,16 @@ def rank(
     terms_of = {c.carrier_id: t for c, t in zip(carriers, carrier_terms, strict=True)}
     dterms = demand.terms()
     span = trl_span(demand.trl_current, demand.trl_target)
+    texts = {c.carrier_id: text_relevance(dterms, terms_of[c.carrier_id], corpus) for c in carriers}
+    fields = confirm(
+        demand.match_fields,
+        demand.field_trust,
+        ((c.carrier_id, texts[c.carrier_id][0], c.match_fields) for c in carriers),
+    )
     scored: list[Scored] = []
     for c in pool:
-        text, matched = text_relevance(dterms, terms_of[c.carrier_id], corpus)
-        comps = components_for(demand, c, text, span=span)
+        text, matched = texts[c.carrier_id]
+        comps = components_for(demand, c, text, span=span, fields=fields)
         if comps["text"] == 0.0 and comps["fields"] == 0.0:
             continue
         total = round(weighted_score(comps, weights), 4)

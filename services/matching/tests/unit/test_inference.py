@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.matching.domain import explain
 from services.matching.index import ProfileIndex
-from services.matching.inference import CUES, Inferred, infer, infer_codes, refine
+from services.matching.inference import CUES, Inferred, confirm, infer, infer_codes, neighbour_mass, refine
 from services.matching.scoring import DEFAULT_WEIGHTS, CarrierDoc, DemandDoc, Scored
 from shared import vocabulary
 
@@ -89,3 +89,50 @@ def test_a_first_place_without_shared_terms_says_so() -> None:
     lines = explain(s, DEFAULT_WEIGHTS)
     assert lines[0].startswith("no shared terms with the demand")
     assert not any(line.startswith("strongest") for line in lines)
+
+
+def test_the_nearest_profiles_say_which_codes_a_text_is_about() -> None:
+    near = [
+        ("a", 0.40, ["thermal.cooling", "it.communications"]),
+        ("b", 0.30, ["thermal.cooling"]),
+        ("c", 0.10, ["it.software"]),  # below NEIGHBOUR_SHARE of the best: not a near neighbour
+        ("d", 0.0, ["energy.batteries"]),
+    ]
+    fine, groups = neighbour_mass(near)
+    assert fine == {"thermal.cooling": 1.0, "it.communications": 0.4 / 0.7}
+    assert groups == {"thermal": 1.0, "it": 0.4 / 0.7}
+    assert neighbour_mass(reversed(near)) == (fine, groups)  # order-independent
+    assert neighbour_mass([]) == ({}, {})
+
+
+def test_codes_matching_chose_are_confirmed_by_the_nearest_profiles() -> None:
+    near = [("a", 0.4, ["thermal.cooling"]), ("b", 0.3, ["energy.batteries", "energy"])]
+    # A broad code becomes the fine codes of its field the near profiles hold, by their share.
+    codes, trust = confirm(["energy"], [0.5], near)
+    assert codes == ["energy.batteries"] and trust[0] == round(0.5 * 0.3 / 0.7 * 1024) / 1024
+    # A chosen code whose field no near profile is in counts for nothing; a declared fine one stays.
+    assert confirm(["it.software", "biomed.drugs"], [0.5, 1.0], near) == (["biomed.drugs"], [1.0])
+    # No text evidence at all: nothing changes.
+    assert confirm(["it"], [0.5], [("a", 0.0, ["thermal.cooling"])]) == (["it"], [0.5])
+
+
+def test_a_broad_tick_the_text_contradicts_does_not_outrank_the_text() -> None:
+    cooling = CarrierDoc(
+        "cool", "散热研究所", ["energy"], "机柜风道设计 翅片优化 电子设备散热", [], None, None, "CN", 3
+    )
+    radio = CarrierDoc("radio", "通信研究所", ["it.communications"], "5G 基站 射频 天线 组网", [], None, None, "CN", 3)
+    others = [
+        CarrierDoc(f"o{i}", f"研究所{i}", ["biomed.drugs"], f"小分子 药物 筛选 {i}", [], None, None, "CN", 3)
+        for i in range(4)
+    ]
+    index = ProfileIndex()
+    for c in (cooling, radio, *others):
+        index.upsert(c)
+    index.refresh_norms()
+    # Words no cue list knows ("风道", "翅片"), but the profiles do; the enterprise ticked its own
+    # product's field.
+    demand = DemandDoc("d", "机柜风道改造", "机柜风道与翅片优化", ["it"], [], None, None)
+    assert infer_codes("机柜风道改造\n机柜风道与翅片优化") == []
+    found = index.search(demand, weights=DEFAULT_WEIGHTS)
+    assert found[0].carrier_id == "cool"
+    assert {s.carrier_id: s.components["fields"] for s in found}.get("radio", 0.0) == 0.0
