@@ -44,8 +44,14 @@ def to_json(v: Any) -> Any:
     return jsonable(v)
 
 
+# Values a column stores as they are (most of a row's): checked by exact type, the cheap way.
+_AS_IS = frozenset({str, int, float, bool, type(None), Decimal, uuid.UUID, datetime, date, list, dict})
+
+
 def column(v: Any) -> Any:
     """A value as a column stores it: enums by value, dataclasses as their JSON documents."""
+    if type(v) in _AS_IS:
+        return v
     if isinstance(v, enum.Enum):
         return v.value
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
