@@ -8,6 +8,7 @@ polling is bounded and generous, so a loaded machine makes it slower, not flaky.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -32,7 +33,10 @@ PUBLISHED: dict[str, Any] = {
     "people": PEOPLE,
     "trainees_enrolled": 1500,
     "submitted": 589,
+    "matched": 563,
+    "contracted": 157,
     "intended": "1710000000.00",
+    "contract_value": "740000000.00",
     "funds": 11,
     "social_capital_leveraged": "1315000000.00",
 }
@@ -47,7 +51,11 @@ def figures(kpis: dict[str, Any]) -> dict[str, Any]:
         "people": {k: s["people_by_role"].get(k, 0) for k in PEOPLE},
         "trainees_enrolled": s["trainees"]["enrolled"],
         "submitted": kpis["funnel"]["submitted"],
+        "matched": kpis["funnel"]["matched"],
+        "contracted": kpis["contracts"]["signed"],
         "intended": kpis["money"]["intended"],
+        "contract_value": kpis["money"]["contracted"],
+        "paid": kpis["money"]["paid"],
         "funds": kpis["funds"]["funds"],
         "social_capital_leveraged": kpis["funds"]["social_capital_leveraged"],
     }
@@ -55,15 +63,21 @@ def figures(kpis: dict[str, Any]) -> dict[str, Any]:
 
 def published() -> dict[str, Any]:
     """The published figures, and the trainees' programmes as the demo record draws them."""
-    programmes = [r.values["programme"] for r in generate().history if r.values["type"] == "trainee"]
+    rows = [r.values for r in generate().history]
+    programmes = [r["programme"] for r in rows if r["type"] == "trainee"]
     people = {**PEOPLE, **{p: programmes.count(p) for p in ("graduate_student", "postdoc")}}
-    return {**PUBLISHED, "people": people}
+    paid = sum(Decimal(r["amount"]) for r in rows if r["type"] == "payment")
+    return {**PUBLISHED, "people": people, "paid": str(paid.quantize(Decimal("0.01")))}
 
 
 async def test_the_loaded_demo_dashboard_reads_the_published_figures(embedded: dict[str, Any]) -> None:
     apps = embedded["apps"]
-    loaded = await load({name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "contracts")})
+    loaded = await load(
+        {name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "matching", "contracts")},
+        matching=apps["matching"][0].state.runtime.service,
+    )
     assert (loaded["centers"], loaded["demands"], loaded["funds"], loaded["trainees"]) == (113, 589, 11, 1500)
+    assert (loaded["matches"], loaded["contracts"]) == (563, 157)
     viewer = auth_headers("dashboard_viewer")
     async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url, timeout=30, headers=viewer) as client:
 
