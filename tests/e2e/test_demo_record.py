@@ -66,7 +66,7 @@ def published() -> dict[str, Any]:
     rows = [r.values for r in generate().history]
     programmes = [r["programme"] for r in rows if r["type"] == "trainee"]
     people = {**PEOPLE, **{p: programmes.count(p) for p in ("graduate_student", "postdoc")}}
-    paid = sum(Decimal(r["amount"]) for r in rows if r["type"] == "payment")
+    paid = sum((Decimal(r["amount"]) for r in rows if r["type"] == "payment"), Decimal(0))
     return {**PUBLISHED, "people": people, "paid": str(paid.quantize(Decimal("0.01")))}
 
 
