@@ -12,6 +12,8 @@ import orjson
 import pytest
 
 from services.matching.history import MatchingHistoryImporter
+from services.matching.service import MatchingService
+from services.matching.settings import MatchingSettings
 from services.matching.tests.integration.support import (
     STAFF,
     carrier_registered,
@@ -45,7 +47,8 @@ async def test_past_matches_go_in_dated_once_and_bad_rows_are_reported(fresh_db:
             )
         )
         refs = {f"demand:{tag}-D1": demand.demand_id, f"demand:{tag}-D2": uuid.uuid4()}
-        importer = MatchingHistoryImporter(m.svc)
+        # As `itp import-history` runs it: matching's use cases in a process of their own.
+        importer = MatchingHistoryImporter(MatchingService(m.runtime.uow, MatchingSettings()))
         importer.WAIT_S = 1.0  # the demand of M4 is not coming
 
         report = await importer.run_rows(read_rows(data, "jsonl")[0], refs=refs)
