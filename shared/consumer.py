@@ -181,7 +181,6 @@ class EventConsumer:
                 ).first()
                 if claimed is None:
                     return "duplicate"
-                uow.occurred_at = envelope.time  # a reaction is dated when its cause happened
                 await handler(uow, event, envelope)
             return "applied"
         except IntegrityError:
@@ -274,7 +273,7 @@ class EventConsumer:
                     claimed.discard(envelope.id)  # the same event twice in one batch: once
                     with tracing.consuming(envelope, topic, self.group) as tp:
                         uow.traceparent = tracing.for_events(tp)
-                        uow.occurred_at = envelope.time  # a reaction is dated when its cause happened
+                        uow.occurred_at = None  # a handler dates its reaction (UnitOfWork.dated_by)
                         await handler(uow, event, envelope)
                         uow.events_rows()  # the events it emitted carry its own trace
                     applied += 1
