@@ -452,12 +452,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
             d.name: UnitOfWorkFactory(engines[d.name], d.outbox, source=f"/itp/{d.name}", signal=OutboxSignal())
             for d in definitions
         }
-        try:
-            with Progress("demo data") as shown:
-                loaded = await load(uows, progress=shown)
+
+        async def wake() -> None:
             for engine in engines.values():
                 await wake_relay(engine)  # the running services publish the events now
-            return loaded
+
+        try:
+            with Progress("demo data") as shown:
+                return await load(uows, progress=shown, after_phase=wake)
         finally:
             for engine in engines.values():
                 await engine.dispose()

@@ -18,6 +18,7 @@ so loading it twice changes nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -419,12 +420,16 @@ def _talent(rng: random.Random) -> tuple[bytes, list[str], list[tuple[str, list[
 
 
 async def load(
-    uows: dict[str, UnitOfWorkFactory], progress: Progress | None = None, matching: MatchingService | None = None
+    uows: dict[str, UnitOfWorkFactory],
+    progress: Progress | None = None,
+    matching: MatchingService | None = None,
+    after_phase: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, int]:
     """Load the demo data through the imports (twice changes nothing) on the services' units of
     work (demand, talent, matching, contracts; ``matching`` the running matching service, if any);
     ``progress`` shows how far. The matches and contracts wait for the running services'
-    consumers (matching must know the demands, the contracts service draft the matches)."""
+    consumers (matching must know the demands, the contracts service draft the matches);
+    ``after_phase`` wakes their relays when they run in other processes."""
     data = generate()
     shown = progress if progress is not None else Progress("demo data", enabled=False)
     shown.restart("demo data: carriers and people")
@@ -437,7 +442,7 @@ async def load(
         else r
         for r in data.history
     ]
-    history = await import_rows(rows, None, uows, shown, matching)
+    history = await import_rows(rows, None, uows, shown, matching, after_phase)
     problems = [*talent.problems, *history.problems]
     if problems:
         raise RuntimeError(f"the demo data does not import: {problems[:3]}")

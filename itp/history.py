@@ -22,7 +22,7 @@ import argparse
 import asyncio
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import orjson
@@ -80,9 +80,11 @@ async def import_rows(
     uows: dict[str, UnitOfWorkFactory],
     progress: Progress | None = None,
     matching: MatchingService | None = None,
+    after_phase: Callable[[], Awaitable[None]] | None = None,
 ) -> HistoryReport:
     """The rows through each owning service's import, one report (``progress`` shows each phase);
-    a later service's rows refer to what an earlier one's made (a match to its demand)."""
+    a later service's rows refer to what an earlier one's made (a match to its demand).
+    ``after_phase``: what makes a phase's events go out at once (another process's relays woken)."""
     steps = importers(uows, matching)
     report: HistoryReport | None = None
     refs: dict[str, uuid.UUID] = {}
@@ -99,6 +101,8 @@ async def import_rows(
             refs=refs,
         )
         refs.update(importer.known)
+        if after_phase is not None:
+            await after_phase()  # the next phase may wait for the consumers of these events
         report = part if report is None else report.merge(part)
     assert report is not None
     return report
@@ -125,10 +129,12 @@ async def import_history(
             )
             for name in SERVICES
         }
-        report = await import_rows(rows, unreadable, uows, progress)
-        for engine in engines.values():
-            await wake_relay(engine)  # a running service's relay publishes the events now
-        return report
+
+        async def wake() -> None:
+            for engine in engines.values():
+                await wake_relay(engine)  # a running service's relay publishes the events now
+
+        return await import_rows(rows, unreadable, uows, progress, after_phase=wake)
     finally:
         for engine in engines.values():
             await engine.dispose()
