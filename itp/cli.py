@@ -169,7 +169,10 @@ async def _load_demo_in_process(apps: dict[str, Any]) -> None:
     started = time.monotonic()
     print("loading the institute's 2019-2020 record (itp demo-data) ...", flush=True)
     try:
-        n = await load({name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "contracts")})
+        n = await load(
+            {name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "matching", "contracts")},
+            matching=apps["matching"][0].state.runtime.service,
+        )
     except Exception as exc:  # the platform stays up; say why the record is missing
         print(f"demo data not loaded: {exc!r}", file=sys.stderr, flush=True)
         return
@@ -433,6 +436,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from itp.demo import load
     from services.contracts.main import definition as contracts_def
     from services.demand.main import definition as demand_def
+    from services.matching.main import definition as matching_def
     from services.talent.main import definition as talent_def
     from shared.db import create_engine
     from shared.outbox import OutboxSignal, UnitOfWorkFactory
@@ -440,7 +444,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from shared.relay import wake_relay
     from shared.runtime import database_url_for
 
-    definitions = (demand_def, talent_def, contracts_def)
+    definitions = (demand_def, talent_def, matching_def, contracts_def)
 
     async def run() -> dict[str, int]:
         engines = {d.name: create_engine(database_url_for(d.name, _settings(d.name)), pool_size=2) for d in definitions}
@@ -448,12 +452,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
             d.name: UnitOfWorkFactory(engines[d.name], d.outbox, source=f"/itp/{d.name}", signal=OutboxSignal())
             for d in definitions
         }
-        try:
-            with Progress("demo data") as shown:
-                loaded = await load(uows, progress=shown)
+
+        async def wake() -> None:
             for engine in engines.values():
                 await wake_relay(engine)  # the running services publish the events now
-            return loaded
+
+        try:
+            with Progress("demo data") as shown:
+                return await load(uows, progress=shown, after_phase=wake)
         finally:
             for engine in engines.values():
                 await engine.dispose()
@@ -625,7 +631,7 @@ def main(argv: list[str] | None = None) -> None:
 
     d = command(
         "demo-data",
-        help="load the institute's 2019-2020 demo record into the demand, talent and contracts databases (idempotent)",
+        help="load the 2019-2020 demo record into the services' databases (idempotent; with the platform up)",
     )
     d.set_defaults(func=cmd_demo)
 

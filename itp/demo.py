@@ -7,16 +7,18 @@ dated 2019-2020, and the supply side: 58 research institutes, 50 R&D enterprises
 52 domestic partner universities, 8 overseas platforms, 168 project managers and 167 JITRI
 researchers, and about 1,500 jointly trained graduate students and postdocs (enrolled, placed,
 some graduated); and the institute's 11 venture funds (its stake 5-20 % each, 1.315 bn yuan of social
-capital leveraged) with their investments. The demand side and the funds go in through the
-history import (itp.history: each row through its owning service's import) with their real
-dates, the supply side through the talent import: the same code as ``itp import-history`` and
-``itp import``, so loading it twice changes nothing. Matches, contracts and payments are not
-generated yet (the history import does not cover them).
+capital leveraged) with their investments; and the deals: 563 of the demands matched with a
+carrier, 157 of the matches signed as contracts worth 740 m yuan in all, their milestones paid as
+they fell due before 2021. The demand side, the deals and the funds go in through the history
+import (itp.history: each row through its owning service's import) with their real dates, the
+supply side through the talent import: the same code as ``itp import-history`` and ``itp import``,
+so loading it twice changes nothing.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,7 +28,9 @@ import orjson
 
 from itp.history import import_rows
 from services.demand.domain import credit_code_check_char
+from services.matching.service import MatchingService
 from services.talent.imports import TalentImporter
+from services.talent.repository import TalentRepository
 from shared.bulk import SourceRow
 from shared.outbox import UnitOfWorkFactory
 from shared.progress import Progress
@@ -44,6 +48,9 @@ SUPPLY = {
 }
 PROJECT_MANAGERS, RESEARCHERS = 168, 167
 TRAINEES = 1500  # jointly trained graduate students and postdocs ("about 1,500")
+MATCHED, CONTRACTS = 563, 157  # of the 589 demands; of the matches
+CONTRACT_VALUE = Decimal("740000000.00")
+MATCH_KINDS = ("research_institute", "rd_enterprise", "university_domestic", "university_overseas")
 FUNDS = 11
 SOCIAL_CAPITAL = Decimal("1315000000.00")  # leveraged by the institute's commitments to its funds
 FUND_MANAGERS = ["毅达资本", "元禾控股", "东方富海", "深创投", "君联资本", "中金资本", "国投创新", "金浦投资"]
@@ -119,7 +126,7 @@ DOMESTIC = (
 
 @dataclass(frozen=True)
 class DemoData:
-    history: list[SourceRow]  # the demand side, for the history import
+    history: list[SourceRow]  # the demand side, the deals and the funds, for the history import
     talent: bytes  # the supply side, JSON Lines for the talent import
 
 
@@ -250,11 +257,90 @@ def generate() -> DemoData:
                 "confidentiality": "confidential" if rng.random() < 0.15 else "public",
             }
         )  # fmt: skip
-    talent, institutes = _talent(rng)  # first: the supply side is the same as before funds and trainees
+    talent, institutes, carriers = _talent(rng)  # first: the supply side is the same as before the rest
+    demands = [r for r in rows if r["type"] == "demand"]
     rows.extend(_funds(rng, [r["name_zh"] for r in rows if r["type"] == "enterprise"]))
     rows.extend(_trainees(rng, institutes))
+    rows.extend(_deals(rng, demands, carriers))
     history = [SourceRow(line, values) for line, values in enumerate(rows, start=1)]
     return DemoData(history, talent)
+
+
+def _units(rng: random.Random, n: int, total: Decimal, least: int) -> list[Decimal]:
+    """``n`` amounts in whole ten-thousands of yuan adding up to exactly ``total``."""
+    weights = [rng.lognormvariate(0, 0.7) for _ in range(n)]
+    unit = Decimal(10000)
+    total_units = int(total / unit)
+    units = [max(least, round(w * total_units / sum(weights))) for w in weights]
+    units[-1] += total_units - sum(units)
+    assert units[-1] >= least
+    return [Decimal(u) * unit for u in units]
+
+
+def _deals(
+    rng: random.Random, demands: list[dict[str, Any]], carriers: list[tuple[str, list[str]]]
+) -> list[dict[str, Any]]:
+    """563 demands matched with a carrier of their field (a week to two months after publication),
+    157 of the matches signed (two weeks to three months later) for 740 m yuan in all, with two or
+    three milestones each, paid as they fell due before 2021."""
+    end = date(2020, 12, 30)
+    rows: list[dict[str, Any]] = []
+    matches: list[tuple[str, date, dict[str, Any]]] = []  # source id, day, demand
+    for n, demand in enumerate(sorted(rng.sample(demands, MATCHED), key=lambda d: d["source_id"])):
+        published = date.fromisoformat(demand["published_at"][:10])
+        day = min(published + timedelta(days=rng.randint(7, 60)), end)
+        fit = [name for name, fields in carriers if demand["fields"][0] in fields] or [c[0] for c in carriers]
+        sid = f"M{n + 1:04d}"
+        row = {
+            "type": "match", "source_id": sid, "demand": demand["source_id"], "carrier_name": rng.choice(fit),
+            "matched_at": _at(day, rng), "accepted_by": f"pm{rng.randint(1, PROJECT_MANAGERS):03d}@jitri.example.cn",
+        }  # fmt: skip
+        if rng.random() < 0.1:
+            row["reason"] = "线下对接会上双方达成合作意向"
+        rows.append(row)
+        matches.append((sid, day, demand))
+    signable = [m for m in matches if m[1] <= date(2020, 11, 30)]
+    chosen = sorted(rng.sample(signable, CONTRACTS), key=lambda m: m[0])
+    for n, ((match, matched, demand), value) in enumerate(
+        zip(chosen, _units(rng, CONTRACTS, CONTRACT_VALUE, 30), strict=True)
+    ):
+        signed = matched + timedelta(days=rng.randint(14, min(90, (end - matched).days)))
+        starts = signed + timedelta(days=rng.randint(1, 10))
+        ends = starts + timedelta(days=rng.randint(365, 730))
+        parts = rng.choice(((4, 6), (3, 4, 3), (2, 5, 3)))
+        amounts = [(value * p / 10 / 10000).quantize(Decimal(1)) * 10000 for p in parts[:-1]]
+        amounts.append(value - sum(amounts))
+        span = (ends - starts).days
+        dues = [starts + timedelta(days=span * (k + 1) // len(parts)) for k in range(len(parts))]
+        sid = f"K{n + 1:04d}"
+        rows.append(
+            {
+                "type": "contract", "source_id": sid, "match": match, "signed_at": _at(signed, rng),
+                "enterprise_signatory": _person(rng), "carrier_signatory": _person(rng),
+                "value": str(value.quantize(Decimal("0.01"))),
+                "scope": f"{demand['title']}：{demand['expected_outcome']}，含技术方案、试验验证与成果交付。",
+                "starts_on": starts.isoformat(), "ends_on": ends.isoformat(),
+                "ip_ownership": rng.choice(("enterprise", "enterprise", "carrier")),
+                "milestones": [
+                    {"title": f"第{k + 1}阶段", "deliverables": rng.choice(OUTCOMES), "due_on": due.isoformat(),
+                     "amount": str(amount.quantize(Decimal("0.01")))}
+                    for k, (due, amount) in enumerate(zip(dues, amounts, strict=True))
+                ],
+            }
+        )  # fmt: skip
+        # The first milestone is paid on signing as an advance; the others when they fall due.
+        for k, (due, amount) in enumerate(zip(dues, amounts, strict=True)):
+            paid = starts if k == 0 else due + timedelta(days=rng.randint(0, 20))
+            if paid > date(2020, 12, 28):
+                break
+            rows.append(
+                {
+                    "type": "payment", "source_id": f"{sid}-P{k + 1}", "contract": sid, "milestone": k + 1,
+                    "amount": str(amount.quantize(Decimal("0.01"))), "paid_on": paid.isoformat(),
+                    "reference": f"JITRI-{paid:%Y%m%d}-{n + 1:04d}{k + 1}",
+                }
+            )  # fmt: skip
+    return rows
 
 
 def _trainees(rng: random.Random, institutes: list[str]) -> list[dict[str, Any]]:
@@ -281,7 +367,9 @@ def _trainees(rng: random.Random, institutes: list[str]) -> list[dict[str, Any]]
     return rows
 
 
-def _talent(rng: random.Random) -> tuple[bytes, list[str]]:
+def _talent(rng: random.Random) -> tuple[bytes, list[str], list[tuple[str, list[str]]]]:
+    """The supply side; the research institutes' names; the carriers a demand may be matched with
+    (their names, each once, and fields)."""
     rows: list[dict[str, Any]] = []
     field_names = list(FIELDS)
     institutes: list[str] = []
@@ -323,17 +411,38 @@ def _talent(rng: random.Random) -> tuple[bytes, list[str]]:
                     "fields": [rng.choice(field_names)], "email": f"{role[:3]}{i + 1:03d}@jitri.example.cn",
                 }
             )  # fmt: skip
-    return b"\n".join(orjson.dumps(r) for r in rows), institutes
+    names = [str(r.get("name_zh") or r.get("name_en")) for r in rows if r.get("kind") in MATCH_KINDS]
+    carriers = [
+        (name, r["fields"]) for name, r in zip(names, (r for r in rows if r.get("kind") in MATCH_KINDS), strict=True)
+        if names.count(name) == 1
+    ]  # fmt: skip
+    return b"\n".join(orjson.dumps(r) for r in rows), institutes, carriers
 
 
-async def load(uows: dict[str, UnitOfWorkFactory], progress: Progress | None = None) -> dict[str, int]:
+async def load(
+    uows: dict[str, UnitOfWorkFactory],
+    progress: Progress | None = None,
+    matching: MatchingService | None = None,
+    after_phase: Callable[[], Awaitable[None]] | None = None,
+) -> dict[str, int]:
     """Load the demo data through the imports (twice changes nothing) on the services' units of
-    work (demand, talent, contracts); ``progress`` shows how far."""
+    work (demand, talent, matching, contracts; ``matching`` the running matching service, if any);
+    ``progress`` shows how far. The matches and contracts wait for the running services'
+    consumers (matching must know the demands, the contracts service draft the matches);
+    ``after_phase`` wakes their relays when they run in other processes."""
     data = generate()
     shown = progress if progress is not None else Progress("demo data", enabled=False)
     shown.restart("demo data: carriers and people")
     talent = await TalentImporter(uows["talent"], shown.update).run(data.talent, "jsonl")
-    history = await import_rows(data.history, None, uows, shown)
+    async with uows["talent"].read() as conn:  # a match names its carrier by id
+        ids = {r["name_zh"] or r["name_en"]: r["id"] for r in await TalentRepository(conn).carrier_refs()}
+    rows = [
+        SourceRow(r.line, {**r.values, "carrier": str(ids[r.values["carrier_name"]])})
+        if r.values["type"] == "match"
+        else r
+        for r in data.history
+    ]
+    history = await import_rows(rows, None, uows, shown, matching, after_phase)
     problems = [*talent.problems, *history.problems]
     if problems:
         raise RuntimeError(f"the demo data does not import: {problems[:3]}")
@@ -341,7 +450,17 @@ async def load(uows: dict[str, UnitOfWorkFactory], progress: Progress | None = N
         "carriers": talent.carriers.created + talent.carriers.unchanged,
         "people": talent.people.created + talent.people.unchanged,
     }
-    for name in ("enterprises", "centers", "demands", "funds", "investments", "trainees"):
+    for name in (
+        "enterprises",
+        "centers",
+        "demands",
+        "matches",
+        "contracts",
+        "payments",
+        "funds",
+        "investments",
+        "trainees",
+    ):
         counts = history.count(name)
         loaded[name] = counts.created + counts.unchanged
     return loaded

@@ -2,11 +2,15 @@
 
 Each row type goes to the service that owns it, through that service's history import
 (shared.history's mechanics): enterprises, centers and demands to the demand service
-(services.demand.history), the funds and their investments to the contracts service
+(services.demand.history), the matches to the matching service (services.matching.history), the
+funds and their investments, the contracts and their payments to the contracts service
 (services.contracts.history), the jointly trained graduate students and postdocs to the talent
 service (services.talent.history), on their databases (``ITP_<SERVICE>_DATABASE_URL``, else
 ``ITP_DATABASE_URL``), as ``itp import`` does for the talent service: the events go to each
-outbox with their original times and the running services' relays publish them. Whoever can run
+outbox with their original times and the running services' relays publish them. A match needs its
+demand in matching's read model and a contract its draft (made when the contracts service consumes
+the MatchAccepted): those phases wait for the running services' consumers (bounded, with progress),
+so the platform must be running for them. Whoever can run
 it holds the databases' credentials: it is an operator's tool. Progress goes to standard error;
 the report (every rejected row with its line number) to standard output. Exit status: 0 when
 every row went in, 1 when some were rejected, 2 when the file is unreadable.
@@ -17,7 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import orjson
@@ -27,6 +32,10 @@ from services.contracts.main import definition as contracts_definition
 from services.demand.history import DemandHistoryImporter
 from services.demand.main import definition as demand_definition
 from services.demand.service import DemandService
+from services.matching.history import MatchingHistoryImporter
+from services.matching.main import definition as matching_definition
+from services.matching.service import MatchingService
+from services.matching.settings import MatchingSettings
 from services.talent.history import TalentHistoryImporter
 from services.talent.main import definition as talent_definition
 from shared.bulk import Format, RowError, SourceRow, UnreadableFile, format_for, read_rows
@@ -38,22 +47,29 @@ from shared.relay import wake_relay
 from shared.runtime import database_url_for
 from shared.settings import ServiceSettings
 
-DESCRIPTION = "Import an institute's past (enterprises, centers, demands, funds, trainees) with their real dates."
+DESCRIPTION = (
+    "Import an institute's past (enterprises, centers, demands, matches, contracts, payments, funds, trainees) "
+    "with their real dates."
+)
 # In this order: what a later service's rows refer to goes in first; the trainees before the demands,
 # so that matching ranks each demand once against every person rather than re-ranks open demands
 # for each trainee.
-SERVICES = ("talent", "demand", "contracts")
+# The matches after the demands (matching must know them), the contracts after the matches (they sign
+# the matches' drafts).
+SERVICES = ("talent", "demand", "matching", "contracts")
 COUNTS = (
-    *("enterprises", "centers", "demands", "published", "funds", "investments"),
+    *("enterprises", "centers", "demands", "published", "matches", "contracts", "payments", "funds", "investments"),
     *("trainees", "placed", "graduated", "withdrawn"),
 )
 
 
-def importers(uows: dict[str, UnitOfWorkFactory]) -> list[HistoryImporter]:
-    """Each service's history import, on its own units of work."""
+def importers(uows: dict[str, UnitOfWorkFactory], matching: MatchingService | None = None) -> list[HistoryImporter]:
+    """Each service's history import, on its own units of work (matching's on ``matching``, the
+    running service's when there is one in this process)."""
     return [
         TalentHistoryImporter(uows["talent"]),
         DemandHistoryImporter(DemandService(uows["demand"])),
+        MatchingHistoryImporter(matching or MatchingService(uows["matching"], MatchingSettings())),
         ContractsHistoryImporter(uows["contracts"]),
     ]
 
@@ -63,10 +79,15 @@ async def import_rows(
     unreadable: list[RowError] | None,
     uows: dict[str, UnitOfWorkFactory],
     progress: Progress | None = None,
+    matching: MatchingService | None = None,
+    after_phase: Callable[[], Awaitable[None]] | None = None,
 ) -> HistoryReport:
-    """The rows through each owning service's import, one report (``progress`` shows each phase)."""
-    steps = importers(uows)
+    """The rows through each owning service's import, one report (``progress`` shows each phase);
+    a later service's rows refer to what an earlier one's made (a match to its demand).
+    ``after_phase``: what makes a phase's events go out at once (another process's relays woken)."""
+    steps = importers(uows, matching)
     report: HistoryReport | None = None
+    refs: dict[str, uuid.UUID] = {}
     for importer in steps:
         others = [t for other in steps if other is not importer for t in other.TYPES]
         if progress is not None:
@@ -77,7 +98,11 @@ async def import_rows(
             progress=progress.update if progress is not None else None,
             others=others,
             report_unknown=report is None,
+            refs=refs,
         )
+        refs.update(importer.known)
+        if after_phase is not None:
+            await after_phase()  # the next phase may wait for the consumers of these events
         report = part if report is None else report.merge(part)
     assert report is not None
     return report
@@ -90,7 +115,12 @@ async def import_history(
     database_urls: dict[str, str],
     progress: Progress | None = None,
 ) -> HistoryReport:
-    definitions = {"demand": demand_definition, "contracts": contracts_definition, "talent": talent_definition}
+    definitions = {
+        "demand": demand_definition,
+        "matching": matching_definition,
+        "contracts": contracts_definition,
+        "talent": talent_definition,
+    }
     engines = {name: create_engine(database_urls[name], pool_size=2) for name in SERVICES}
     try:
         uows = {
@@ -99,10 +129,12 @@ async def import_history(
             )
             for name in SERVICES
         }
-        report = await import_rows(rows, unreadable, uows, progress)
-        for engine in engines.values():
-            await wake_relay(engine)  # a running service's relay publishes the events now
-        return report
+
+        async def wake() -> None:
+            for engine in engines.values():
+                await wake_relay(engine)  # a running service's relay publishes the events now
+
+        return await import_rows(rows, unreadable, uows, progress, after_phase=wake)
     finally:
         for engine in engines.values():
             await engine.dispose()

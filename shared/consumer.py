@@ -273,6 +273,7 @@ class EventConsumer:
                     claimed.discard(envelope.id)  # the same event twice in one batch: once
                     with tracing.consuming(envelope, topic, self.group) as tp:
                         uow.traceparent = tracing.for_events(tp)
+                        uow.occurred_at = None  # a handler dates its reaction (UnitOfWork.dated_by)
                         await handler(uow, event, envelope)
                         uow.events_rows()  # the events it emitted carry its own trace
                     applied += 1

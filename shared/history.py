@@ -11,9 +11,10 @@ with its line number and why while the others go in; progress is reported as ste
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
@@ -124,9 +125,28 @@ class HistoryImporter(ABC):
 
     TYPES: tuple[str, ...] = ()
 
+    WAIT_S = 300.0  # how long a phase waits for what it needs from other services' events
+
     def __init__(self, uow: UnitOfWorkFactory, records: sa.Table) -> None:
         self.uow = uow
         self.records = records
+        self.known: dict[str, uuid.UUID] = {}  # after a run: what each source key became
+
+    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], progress: Progress | None) -> None:
+        """Before the steps go in: wait for what they need that another service's events bring
+        (``wait_until``); a step whose need never came is then rejected as its row's error."""
+        return None
+
+    async def wait_until(self, missing: Callable[[], Awaitable[int]], total: int, progress: Progress | None) -> None:
+        """Poll (bounded by WAIT_S) until ``missing()`` says nothing is missing, showing progress."""
+        deadline = asyncio.get_running_loop().time() + self.WAIT_S
+        while True:
+            left = await missing()
+            if progress is not None:
+                progress(total - left, total)
+            if not left or asyncio.get_running_loop().time() > deadline:
+                return
+            await asyncio.sleep(0.5)
 
     @abstractmethod
     def steps(self, kind: str, row: SourceRow) -> list[Step]:
@@ -150,10 +170,12 @@ class HistoryImporter(ABC):
         progress: Progress | None = None,
         others: Sequence[str] = (),
         report_unknown: bool = True,
+        refs: dict[str, uuid.UUID] | None = None,
     ) -> HistoryReport:
         """Import the rows of this importer's types; rows of the ``others`` types are another
         service's (skipped here), any other type is reported (unless ``report_unknown`` is false:
-        another service's import reports it)."""
+        another service's import reports it). ``refs``: what other services' imports of the
+        same file made (their ``known``), for rows that refer to it."""
         report = HistoryReport(rows=len(rows) + len(unreadable or []))
         for e in unreadable or []:
             report.problems.append(RowProblem(line=e.line, reason=e.reason, errors=e.errors))
@@ -173,7 +195,8 @@ class HistoryImporter(ABC):
                 self._reject(report, row, exc)
         steps.sort()
         async with self.uow.read() as conn:
-            known = await self._imported(conn, [s.key for s in steps])
+            known = {**(refs or {}), **await self._imported(conn, [s.key for s in steps])}
+        await self.prepare(steps, known, progress)
         failed: set[int] = set()
         done = 0
         for start in range(0, len(steps), BATCH):
@@ -194,6 +217,7 @@ class HistoryImporter(ABC):
                 progress(done, len(steps))
         report.problems.sort(key=lambda p: p.line)
         report.rejected = len(report.problems)
+        self.known = known
         return report
 
     @staticmethod

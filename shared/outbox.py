@@ -171,6 +171,12 @@ class UnitOfWork:
         """The time the recorded facts happened: the import's original time, else the clock."""
         return self.occurred_at or datetime.now(UTC)
 
+    def dated_by(self, cause: Envelope) -> None:
+        """A consumer's reaction that records a consequence of ``cause`` (a demand matched by a
+        match) is dated when the cause happened (its CloudEvents ``time``): a past fact's
+        consequences land in its past, not when the event arrives."""
+        self.occurred_at = cause.time
+
     def after_commit(self, apply: Callable[[], None]) -> None:
         """Run ``apply`` once the transaction has committed, never if it rolls back: the one way
         to change state kept in memory beside the database (a cache) with a transaction."""

@@ -15,8 +15,9 @@ from shared.runtime import ServiceRuntime
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
     svc: ContractService = runtime.service
 
-    async def on_match_accepted(uow: UnitOfWork, event: DomainEvent, _env: Envelope) -> None:
+    async def on_match_accepted(uow: UnitOfWork, event: DomainEvent, env: Envelope) -> None:
         assert isinstance(event, MatchAccepted)
+        uow.dated_by(env)  # the draft is dated when the match was accepted
         await svc.match_accepted(uow, event)
 
     async def on_demand_ended(uow: UnitOfWork, event: DomainEvent, _env: Envelope) -> None:

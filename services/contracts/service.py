@@ -7,6 +7,7 @@ run one after the other and the second sees what the first did.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -192,7 +193,7 @@ class ContractService:
     async def match_accepted(self, uow: UnitOfWork, e: MatchAccepted) -> Contract | None:
         """Consumed MatchAccepted: remember the match and draft its contract, once per match."""
         repo = ContractRepository(uow.conn)
-        now = datetime.now(UTC)
+        now = uow.now()  # when the match was accepted (a past one's draft is dated then)
         await repo.remember_match(
             {
                 "match_id": e.match_id,
@@ -457,7 +458,15 @@ class ContractService:
         return {"by": by, "currency": "CNY", "items": ordered, "total": total, "next_cursor": nxt}
 
     # -- changes -------------------------------------------------------------------------------
-    async def edit(self, actor: Actor, contract_id: uuid.UUID, changes: dict[str, Any], *, if_match: int) -> Contract:
+    async def edit(
+        self,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        changes: dict[str, Any],
+        *,
+        if_match: int | None,
+        uow: UnitOfWork | None = None,
+    ) -> Contract:
         """Change the terms under negotiation: staff broker it, and the enterprise proposes its own
         terms before the contract is first signed (the carrier answers by signing or not)."""
         return await self._change(
@@ -468,6 +477,7 @@ class ContractService:
             authorize=lambda c: _may_propose_terms(actor, c),
             apply=lambda c, now: c.edit(changes, now=now),
             detail={"fields": sorted(changes)},
+            uow=uow,
         )
 
     async def propose_amendment(
@@ -501,6 +511,7 @@ class ContractService:
         party: Party | None,
         signatory: str | None,
         if_match: int | None,
+        uow: UnitOfWork | None = None,
     ) -> Contract:
         side = party_for(actor, party)
         return await self._change(
@@ -511,10 +522,18 @@ class ContractService:
             authorize=lambda c: require_side(actor, c, side),
             apply=lambda c, now: c.sign(side, signed_by=signatory or actor.subject, subject=actor.subject, now=now),
             detail={"party": side.value, "signatory": signatory},
+            uow=uow,
         )
 
     async def deliver(
-        self, actor: Actor, contract_id: uuid.UUID, milestone_id: uuid.UUID, *, note: str | None, if_match: int | None
+        self,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        milestone_id: uuid.UUID,
+        *,
+        note: str | None,
+        if_match: int | None,
+        uow: UnitOfWork | None = None,
     ) -> Contract:
         return await self._change(
             actor,
@@ -524,10 +543,17 @@ class ContractService:
             authorize=lambda c: require_side(actor, c, Party.CARRIER),
             apply=lambda c, now: c.deliver_milestone(milestone_id, note=note, now=now),
             detail={"milestone_id": str(milestone_id)},
+            uow=uow,
         )
 
     async def accept(
-        self, actor: Actor, contract_id: uuid.UUID, milestone_id: uuid.UUID, *, if_match: int | None
+        self,
+        actor: Actor,
+        contract_id: uuid.UUID,
+        milestone_id: uuid.UUID,
+        *,
+        if_match: int | None,
+        uow: UnitOfWork | None = None,
     ) -> Contract:
         return await self._change(
             actor,
@@ -537,6 +563,7 @@ class ContractService:
             authorize=lambda c: require_side(actor, c, Party.ENTERPRISE),
             apply=lambda c, now: c.accept_milestone(milestone_id, now=now),
             detail={"milestone_id": str(milestone_id)},
+            uow=uow,
         )
 
     async def reject(
@@ -597,7 +624,7 @@ class ContractService:
         never an overpayment."""
         repo = ContractRepository(uow.conn)
         current = await self._visible(repo, actor, contract_id, for_update=True)
-        now = datetime.now(UTC)
+        now = uow.now()
         paid_on = data.paid_on or institute_today(now)
         if paid_on > institute_today(now):
             raise Problem(
@@ -652,9 +679,11 @@ class ContractService:
         apply: Callable[[Contract, datetime], Contract],
         detail: dict[str, Any] | None = None,
         also: Callable[[AsyncConnection, Contract], Awaitable[None]] | None = None,
+        uow: UnitOfWork | None = None,
     ) -> Contract:
-        """Load, authorize, apply, save; ``also`` writes what else the change means, in its transaction."""
-        async with self.uow() as uow:
+        """Load, authorize, apply, save; ``also`` writes what else the change means, in its
+        transaction (``uow``'s when given: the history import's, dated when it happened)."""
+        async with contextlib.nullcontext(uow) if uow is not None else self.uow() as uow:
             repo = ContractRepository(uow.conn)
             current = await self._visible(repo, actor, contract_id, for_update=True)
             authorize(current)
@@ -666,7 +695,7 @@ class ContractService:
                     current_version=current.version,
                 )
             try:
-                nxt = apply(current, datetime.now(UTC))
+                nxt = apply(current, uow.now())
             except (DomainError, ValueError) as exc:
                 raise domain_problem(exc) from exc
             if nxt is current:

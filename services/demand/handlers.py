@@ -1,4 +1,5 @@
-"""Events the demand service consumes: matches and contracts move demands along their lifecycle."""
+"""Events the demand service consumes: matches and contracts move demands along their lifecycle,
+dated when they happened."""
 
 from __future__ import annotations
 
@@ -17,13 +18,16 @@ from shared.runtime import ServiceRuntime
 def handlers(runtime: ServiceRuntime) -> dict[type[DomainEvent], Handler]:
     svc: DemandService = runtime.service
 
-    async def match_accepted(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+    async def match_accepted(uow: UnitOfWork, event: Any, env: Envelope) -> None:
+        uow.dated_by(env)
         await svc.on_match_accepted(uow, event)
 
-    async def contract_signed(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+    async def contract_signed(uow: UnitOfWork, event: Any, env: Envelope) -> None:
+        uow.dated_by(env)
         await svc.on_contract_signed(uow, event)
 
-    async def contract_completed(uow: UnitOfWork, event: Any, _env: Envelope) -> None:
+    async def contract_completed(uow: UnitOfWork, event: Any, env: Envelope) -> None:
+        uow.dated_by(env)
         await svc.on_contract_completed(uow, event)
 
     return {

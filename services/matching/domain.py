@@ -78,9 +78,10 @@ class IllegalDecision(Exception):
 
 
 def check_decision(
-    *, demand_state: str, current: Decision, action: str, was_suggested: bool, in_conflict: bool
+    *, demand_state: str, current: Decision, action: str, was_suggested: bool, in_conflict: bool, offline: bool = False
 ) -> None:
-    """Raise ``IllegalDecision`` unless ``action`` ("accept"/"reject") is allowed now."""
+    """Raise ``IllegalDecision`` unless ``action`` ("accept"/"reject") is allowed now; an
+    ``offline`` match (made outside the suggestions, now or in the past) needs no suggestion."""
     if current is not Decision.SUGGESTED:
         raise IllegalDecision(
             "suggestion",
@@ -95,7 +96,7 @@ def check_decision(
         raise IllegalDecision(
             "demand", state.value, demand_actions, f"cannot {action} a suggestion for a demand that is {state.value}"
         )
-    if not was_suggested:
+    if not was_suggested and not offline:
         raise ValueError("this carrier was never suggested for this demand")
     if in_conflict and action == "accept":
         raise ValueError("a conflict of interest between the enterprise and this carrier is configured")

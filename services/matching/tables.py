@@ -9,6 +9,7 @@ decisions, conflicts of interest and assignment batches.
 import sqlalchemy as sa
 
 from shared.db import JSONType, UTCDateTime
+from shared.history import imported_records_table
 from shared.idempotency import idempotency_table
 from shared.outbox import outbox_table, processed_messages_table
 
@@ -239,6 +240,7 @@ assignment_batches = sa.Table(
 )
 
 idempotency_keys = idempotency_table(metadata)
+imported_records = imported_records_table(metadata)  # the history import (shared.history)
 
 outbox = outbox_table(metadata)
 processed_messages = processed_messages_table(metadata)

@@ -1,6 +1,6 @@
 """The demo record as `./dev run` loads it (itp.demo through each service's history import, in the
 embedded platform): the dashboard, read through the gateway, shows the institute's published
-2019-2020 figures exactly, in 2019 and 2020.
+2019-2020 figures exactly (589 demands, 563 matched, 157 contracts worth 740 m yuan), in 2019 and 2020.
 
 Heavier than most e2e tests (the whole record goes through the imports and every consumer); the
 polling is bounded and generous, so a loaded machine makes it slower, not flaky.
@@ -8,6 +8,7 @@ polling is bounded and generous, so a loaded machine makes it slower, not flaky.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -32,7 +33,10 @@ PUBLISHED: dict[str, Any] = {
     "people": PEOPLE,
     "trainees_enrolled": 1500,
     "submitted": 589,
+    "matched": 563,
+    "contracted": 157,
     "intended": "1710000000.00",
+    "contract_value": "740000000.00",
     "funds": 11,
     "social_capital_leveraged": "1315000000.00",
 }
@@ -47,7 +51,11 @@ def figures(kpis: dict[str, Any]) -> dict[str, Any]:
         "people": {k: s["people_by_role"].get(k, 0) for k in PEOPLE},
         "trainees_enrolled": s["trainees"]["enrolled"],
         "submitted": kpis["funnel"]["submitted"],
+        "matched": kpis["funnel"]["matched"],
+        "contracted": kpis["contracts"]["signed"],
         "intended": kpis["money"]["intended"],
+        "contract_value": kpis["money"]["contracted"],
+        "paid": kpis["money"]["paid"],
         "funds": kpis["funds"]["funds"],
         "social_capital_leveraged": kpis["funds"]["social_capital_leveraged"],
     }
@@ -55,15 +63,21 @@ def figures(kpis: dict[str, Any]) -> dict[str, Any]:
 
 def published() -> dict[str, Any]:
     """The published figures, and the trainees' programmes as the demo record draws them."""
-    programmes = [r.values["programme"] for r in generate().history if r.values["type"] == "trainee"]
+    rows = [r.values for r in generate().history]
+    programmes = [r["programme"] for r in rows if r["type"] == "trainee"]
     people = {**PEOPLE, **{p: programmes.count(p) for p in ("graduate_student", "postdoc")}}
-    return {**PUBLISHED, "people": people}
+    paid = sum((Decimal(r["amount"]) for r in rows if r["type"] == "payment"), Decimal(0))
+    return {**PUBLISHED, "people": people, "paid": str(paid.quantize(Decimal("0.01")))}
 
 
 async def test_the_loaded_demo_dashboard_reads_the_published_figures(embedded: dict[str, Any]) -> None:
     apps = embedded["apps"]
-    loaded = await load({name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "contracts")})
+    loaded = await load(
+        {name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "matching", "contracts")},
+        matching=apps["matching"][0].state.runtime.service,
+    )
     assert (loaded["centers"], loaded["demands"], loaded["funds"], loaded["trainees"]) == (113, 589, 11, 1500)
+    assert (loaded["matches"], loaded["contracts"]) == (563, 157)
     viewer = auth_headers("dashboard_viewer")
     async with httpx.AsyncClient(base_url=embedded["platform"].gateway_url, timeout=30, headers=viewer) as client:
 
@@ -83,6 +97,9 @@ async def test_the_loaded_demo_dashboard_reads_the_published_figures(embedded: d
         months = (await client.get("/api/v1/dashboard/breakdowns/month", params={"format": "csv"})).text
         rows = [line.split(",") for line in months.removeprefix("\ufeff").splitlines()[1:]]
         assert {r[0][:4] for r in rows} == {"2019", "2020"}
-        assert sum(int(r[2]) for r in rows) == 589
+        # Matches, signatures and payments too: dated when they happened, not when they were imported.
+        columns = dict(zip(("submitted", "matched", "contracts", "paid"), (2, 4, 8, 10), strict=True))
+        total = {name: sum(Decimal(r[i] or 0) for r in rows) for name, i in columns.items()}
+        assert total == {"submitted": 589, "matched": 563, "contracts": 157, "paid": Decimal(expected["paid"])}
         years = (await client.get("/api/v1/dashboard/funds")).json()["items"]
         assert [y["year"] for y in years] == ["2019", "2020"] and sum(y["funds"] for y in years) == 11

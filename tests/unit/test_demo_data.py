@@ -11,8 +11,10 @@ from decimal import Decimal
 import orjson
 
 from itp.demo import generate
+from services.contracts.domain import ContractType, Terms, signing_problems, terms_with
 from services.contracts.funds.domain import check_investment, fund_figures
 from services.contracts.funds.schemas import FundCreate, InvestmentCreate
+from services.contracts.schemas import TermsIn
 from services.demand.schemas import CenterCreate, DemandCreate, EnterpriseCreate
 from services.talent.schemas import CarrierCreate, TraineeCreate
 
@@ -120,3 +122,26 @@ def test_the_trainees_are_hosted_by_registered_institutes_and_move_on_in_order()
         times = [t["starts_on"], t.get("placed_at", ""), t.get("graduated_at", "")]
         assert [x for x in times if x] == sorted(x for x in times if x) and t["starts_on"][:4] in ("2019", "2020")
     assert sum("placed_at" in t for t in trainees) > 1000 and any("graduated_at" in t for t in trainees)
+
+
+def test_the_deals_are_the_published_figures_and_every_contract_can_be_signed() -> None:
+    rows = [r.values for r in generate().history]
+    demands = {r["source_id"]: r for r in rows if r["type"] == "demand"}
+    matches = {r["source_id"]: r for r in rows if r["type"] == "match"}
+    contracts = {r["source_id"]: r for r in rows if r["type"] == "contract"}
+    payments = [r for r in rows if r["type"] == "payment"]
+    assert (len(matches), len({m["demand"] for m in matches.values()}), len(contracts)) == (563, 563, 157)
+    for m in matches.values():
+        assert demands[m["demand"]]["published_at"] < m["matched_at"] and m["matched_at"][:4] in ("2019", "2020")
+    assert len({c["match"] for c in contracts.values()}) == 157
+    assert sum(Decimal(c["value"]) for c in contracts.values()) == Decimal("740000000.00")
+    for c in contracts.values():
+        assert matches[c["match"]]["matched_at"] < c["signed_at"] and c["signed_at"][:4] in ("2019", "2020")
+        terms = TermsIn.model_validate({k: x for k, x in c.items() if k in TermsIn.model_fields})
+        base = Terms(contract_type=ContractType.DEVELOPMENT, title="标题", value=Decimal(0))
+        assert signing_problems(terms_with(base, terms.changes(), ())) == []
+    for p in payments:
+        c = contracts[p["contract"]]
+        milestone = c["milestones"][p["milestone"] - 1]
+        assert Decimal(p["amount"]) == Decimal(milestone["amount"])
+        assert c["signed_at"][:10] < p["paid_on"] <= "2020-12-31"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from services.matching import domain
-from services.matching.domain import Decision, IllegalDecision
+from services.matching.domain import Decision, IllegalDecision, ReasonCode
 from services.matching.repository import (
     OPEN_STATUSES,
     MatchingRepository,
@@ -54,13 +54,65 @@ class Curation(Suggestions):
     ) -> dict[str, Any]:
         """Accept or reject a suggested carrier (``MatchAccepted`` / ``MatchRejected``). A
         rejection re-suggests at once, lowering similar carriers and saying so."""
+        return await self._decide(
+            uow,
+            demand_id=demand_id,
+            carrier_id=carrier_id,
+            action=action,
+            decided_by=decided_by,
+            project_manager_id=project_manager_id,
+            reason_code=reason_code,
+            reason_note=reason_note,
+        )
+
+    @renders_views
+    async def record_match(
+        self,
+        uow: UnitOfWork,
+        *,
+        demand_id: uuid.UUID,
+        carrier_id: uuid.UUID,
+        decided_by: str,
+        project_manager_id: uuid.UUID | None,
+        reason_note: str | None,
+    ) -> dict[str, Any]:
+        """A match made outside the suggestions (offline, or in the past: the history import),
+        with why; dated ``uow.now()``, the same ``MatchAccepted`` as an accepted suggestion."""
+        return await self._decide(
+            uow,
+            demand_id=demand_id,
+            carrier_id=carrier_id,
+            action="accept",
+            decided_by=decided_by,
+            project_manager_id=project_manager_id,
+            reason_code=ReasonCode.OTHER.value if reason_note else None,
+            reason_note=reason_note,
+            offline=True,
+        )
+
+    async def _decide(
+        self,
+        uow: UnitOfWork,
+        *,
+        demand_id: uuid.UUID,
+        carrier_id: uuid.UUID,
+        action: str,
+        decided_by: str,
+        project_manager_id: uuid.UUID | None,
+        reason_code: str | None,
+        reason_note: str | None,
+        offline: bool = False,
+    ) -> dict[str, Any]:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
         row = await repo.demand_row(demand_id)
         if row is None:
             raise NotFound("demand (in matching's read model)", demand_id)
+        carrier = await repo.carrier_row(carrier_id)
+        if offline and carrier is None:
+            raise NotFound("carrier (in matching's read model)", carrier_id)
         existing = await repo.decision_of(demand_id, carrier_id)
-        suggestion = await repo.last_suggestion_of(demand_id, carrier_id)
+        suggestion = None if offline else await repo.last_suggestion_of(demand_id, carrier_id)
         in_conflict = str(carrier_id) in self._conflicted(str(row.enterprise_id))
         try:
             domain.check_decision(
@@ -69,6 +121,7 @@ class Curation(Suggestions):
                 action=action,
                 was_suggested=suggestion is not None,
                 in_conflict=in_conflict,
+                offline=offline,
             )
         except IllegalDecision as exc:
             raise decision_problem(exc) from exc
@@ -76,11 +129,10 @@ class Curation(Suggestions):
             raise Problem(
                 422, "not-decidable", str(exc), errors=[{"field": "carrier_id", "message": str(exc)}]
             ) from exc
-        now = datetime.now(UTC)
-        carrier = await repo.carrier_row(carrier_id)
+        now = uow.now()
         match_id = uuid.uuid4()
         decision = Decision.ACCEPTED if action == "accept" else Decision.REJECTED
-        assert suggestion is not None
+        assert suggestion is not None or offline
         values = {
             "match_id": match_id,
             "demand_id": demand_id,
@@ -90,12 +142,12 @@ class Curation(Suggestions):
             "reason_note": reason_note,
             "decided_by": decided_by,
             "decided_at": now,
-            "suggestion_set_id": suggestion.suggestion_set_id,
-            "score": suggestion.score,
+            "suggestion_set_id": suggestion.suggestion_set_id if suggestion else None,
+            "score": suggestion.score if suggestion else None,
             "carrier_name": carrier.name if carrier else None,
             "carrier_fields": list(carrier.fields) if carrier else [],
-            "matched_terms": list(suggestion.matched_terms),
-            "components": dict(suggestion.components),
+            "matched_terms": list(suggestion.matched_terms) if suggestion else [],
+            "components": dict(suggestion.components) if suggestion else {},
         }
         try:
             await repo.add_decision(values)
@@ -116,13 +168,14 @@ class Curation(Suggestions):
                     demand_type=row.demand_type,
                     budget=row.budget,
                     center_id=row.center_id,
-                    score=suggestion.score,
+                    score=suggestion.score if suggestion else None,
                     accepted_at=now,
-                    suggestion_set_id=suggestion.suggestion_set_id,
+                    suggestion_set_id=suggestion.suggestion_set_id if suggestion else None,
                 )
             )
             new_set = None
         else:
+            assert suggestion is not None
             uow.emit(
                 ev.MatchRejected(
                     match_id=match_id,

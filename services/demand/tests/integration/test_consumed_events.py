@@ -124,6 +124,30 @@ async def test_match_accepted_once_matches_and_grants_access(demand: DemandApp, 
     assert r.json()["description"] == d["description"]  # the matched carrier reads it in full
 
 
+async def test_a_past_match_and_signature_move_the_demand_when_they_happened(
+    demand: DemandApp, enterprise: dict[str, Any]
+) -> None:
+    """A history import's MatchAccepted and ContractSigned (CloudEvents ``time`` in the past):
+    the demand is matched and contracted then, not when the events arrive."""
+    c = demand.client
+    d = await published_demand(c, enterprise["id"])
+    carrier, contract = uuid.uuid4(), uuid.uuid4()
+    matched_at, signed_at = datetime(2019, 7, 15, 2, 30, tzinfo=UTC), datetime(2019, 9, 2, 6, 0, tzinfo=UTC)
+    consumer = demand.runtime.consumers[0]
+    for event, source, at in (
+        (match_accepted(d, carrier).model_copy(update={"accepted_at": matched_at}), MATCHING, matched_at),
+        (contract_signed(d, contract, carrier).model_copy(update={"signed_at": signed_at}), CONTRACTS, signed_at),
+    ):
+        env = Envelope.wrap(event, source=source, traceparent=None, time=at)
+        assert await consumer.process(message_of(event, source=source, envelope=env)) == "applied"
+
+    assert await get_status(c, d["id"]) == "contracted"
+    rows = {r.event_type.split(".")[-2]: r for r in await outbox_rows(demand.runtime, d["id"])}
+    assert rows["DemandMatched"].data["matched_at"][:19] == "2019-07-15T02:30:00"
+    assert rows["DemandContracted"].data["contracted_at"][:19] == "2019-09-02T06:00:00"
+    assert rows["DemandContracted"].cloudevent["time"] == "2019-09-02T06:00:00Z"
+
+
 async def test_second_match_accepted_starts_negotiation(demand: DemandApp, enterprise: dict[str, Any]) -> None:
     c = demand.client
     d = await published_demand(c, enterprise["id"], confidentiality="confidential")
