@@ -42,6 +42,26 @@ class Conflict(Problem):
         super().__init__(409, slug, detail, **extra)
 
 
+def illegal_transition(
+    detail: str,
+    current_state: str,
+    allowed_actions: Any,
+    *,
+    title: str = "This action is not allowed in the current state",
+    **extra: Any,
+) -> Problem:
+    """409: the action is not allowed in the state its subject is in (the state and what is allowed)."""
+    return Problem(
+        409,
+        "illegal-transition",
+        detail,
+        title=title,
+        **extra,
+        current_state=current_state,
+        allowed_actions=allowed_actions,
+    )
+
+
 def problem_response(
     status: int, slug: str, detail: str, *, title: str | None = None, instance: str | None = None, **extra: Any
 ) -> JSONResponse:

@@ -26,7 +26,7 @@ from shared.events import matching as matching_ev
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.pagination import keyset_cursor, page, parse_keyset_cursor
 from shared.pgread import Reader
-from shared.problems import Conflict, NotFound, Problem
+from shared.problems import Conflict, NotFound, Problem, illegal_transition
 from shared.visibility import Sight
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,7 @@ def _full_view(d: Demand, viewer: Viewer, granted: set[uuid.UUID]) -> bool:
 
 
 def transition_problem(exc: IllegalTransition) -> Problem:
-    return Problem(
-        409,
-        "illegal-transition",
-        str(exc),
-        title="This action is not allowed in the current state",
-        current_state=exc.status.value,
-        allowed_actions=exc.allowed,
-    )
+    return illegal_transition(str(exc), exc.status.value, exc.allowed)
 
 
 class DemandService:

@@ -21,18 +21,16 @@ from shared import visibility
 from shared.events import matching as ev
 from shared.outbox import UnitOfWork
 from shared.pagination import decode_cursor, encode_cursor, page
-from shared.problems import Conflict, NotFound, Problem
+from shared.problems import Conflict, NotFound, Problem, illegal_transition
 from shared.visibility import Relation, Sight
 
 
 def decision_problem(exc: IllegalDecision) -> Problem:
-    return Problem(
-        409,
-        "illegal-transition",
+    return illegal_transition(
         str(exc),
+        exc.current_state,
+        exc.allowed_actions,
         title="This decision is not allowed in the current state",
-        current_state=exc.current_state,
-        allowed_actions=exc.allowed_actions,
         subject=exc.what,
     )
 

@@ -45,7 +45,7 @@ from shared.auth import Actor
 from shared.events import talent as ev
 from shared.outbox import UnitOfWork
 from shared.pagination import keyset_cursor, page
-from shared.problems import Conflict, NotFound, Problem
+from shared.problems import Conflict, NotFound, illegal_transition
 
 
 class Assignments(UseCases):
@@ -162,14 +162,7 @@ class Assignments(UseCases):
             if if_match is not None and if_match != current["version"]:
                 raise stale("assignment", current["version"], if_match)
             if current["status"] != AssignmentStatus.ACTIVE.value:
-                raise Problem(
-                    409,
-                    "illegal-transition",
-                    "the assignment is already released",
-                    title="This action is not allowed in the current state",
-                    current_state=current["status"],
-                    allowed_actions=[],
-                )
+                raise illegal_transition("the assignment is already released", current["status"], [])
             now = datetime.now(UTC)
             why = reason or "released"
             await repo.release_assignments([assignment_id], reason=why, now=now)

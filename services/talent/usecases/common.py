@@ -19,7 +19,7 @@ from shared.auth import Actor, Role
 from shared.outbox import UnitOfWorkFactory
 from shared.pagination import parse_keyset_cursor
 from shared.pgread import Reader
-from shared.problems import Problem
+from shared.problems import Problem, illegal_transition
 
 CLOSED_CONTRACT = frozenset({"completed", "terminated"})
 # The name a demand's match and contracts lock while one of them is applied (shared/locks.py).
@@ -30,14 +30,7 @@ DEMAND_LOCKS = "talent-demand"
 
 
 def transition_problem(exc: IllegalTransition) -> Problem:
-    return Problem(
-        409,
-        "illegal-transition",
-        str(exc),
-        title="This action is not allowed in the current state",
-        current_state=exc.status.value,
-        allowed_actions=exc.allowed,
-    )
+    return illegal_transition(str(exc), exc.status.value, exc.allowed)
 
 
 def over_capacity_problem(exc: OverCapacity) -> Problem:
