@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from services.demand.domain import Confidentiality, DemandType, credit_code_problem
+from shared import visibility
 from shared.validation import Keywords, Money, TechFields, chars
 
 
@@ -152,17 +153,20 @@ class DemandOut(BaseModel):
     updated_at: datetime
 
 
-class DemandTeaser(BaseModel):
-    """What a caller without access sees of a confidential demand (``shared.visibility``)."""
+def _teaser_model() -> type[BaseModel]:
+    """What a caller without access sees of a confidential demand: the values ``shared.visibility``
+    classes as the teaser's, typed as in ``DemandOut`` (``budget_band`` stands in for the budget)."""
+    shown: dict[str, Any] = {"budget_band": str | None}
+    for name, info in DemandOut.model_fields.items():
+        if visibility.field_class(name) is visibility.FieldClass.TEASER:
+            shown[name] = info.annotation
+    fields: dict[str, Any] = {name: (kind, ...) for name, kind in shown.items()}
+    fields["teaser"] = (Literal[True], ...)
+    model: type[BaseModel] = create_model("DemandTeaser", __doc__=_teaser_model.__doc__, **fields)
+    return model
 
-    id: UUID
-    title: str
-    fields: list[str] = []
-    demand_type: str | None = None
-    budget_band: str | None = None
-    status: str | None = None
-    confidentiality: str | None = None
-    teaser: Literal[True]
+
+DemandTeaser = _teaser_model()
 
 
 class DemandPage(BaseModel):

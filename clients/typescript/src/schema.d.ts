@@ -1899,19 +1899,17 @@ export interface components {
         };
         /**
          * DemandTeaser
-         * @description What a caller without access sees of a confidential demand (``shared.visibility``).
+         * @description What a caller without access sees of a confidential demand: the values ``shared.visibility``
+         *     classes as the teaser's, typed as in ``DemandOut`` (``budget_band`` stands in for the budget).
          */
         DemandTeaser: {
             /** Budget Band */
-            budget_band?: string | null;
+            budget_band: string | null;
             /** Confidentiality */
-            confidentiality?: string | null;
+            confidentiality: string;
             /** Demand Type */
-            demand_type?: string | null;
-            /**
-             * Fields
-             * @default []
-             */
+            demand_type: string;
+            /** Fields */
             fields: string[];
             /**
              * Id
@@ -1919,7 +1917,7 @@ export interface components {
              */
             id: string;
             /** Status */
-            status?: string | null;
+            status: string;
             /**
              * Teaser
              * @constant

@@ -10,7 +10,6 @@ from attrs import field as _attrs_field
 from ..models.demand_teaser_view_suggestions_status import (
     DemandTeaserViewSuggestionsStatus,
 )
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.assignment_out import AssignmentOut
@@ -26,7 +25,12 @@ class DemandTeaserView:
     """A confidential demand's teaser (the caller has no access) with what may be shown of its parts
 
     Attributes:
+        budget_band (None | str):
+        confidentiality (str):
+        demand_type (str):
+        fields (list[str]):
         id (UUID):
+        status (str):
         teaser (bool):
         title (str):
         contract (ContractOut | None):
@@ -35,14 +39,14 @@ class DemandTeaserView:
         people (list[AssignmentOut] | None): People assigned to the demand
         suggestions (list[SuggestedCarrierOut] | None): Ranked carriers; null when unavailable
         suggestions_status (DemandTeaserViewSuggestionsStatus):
-        budget_band (None | str | Unset):
-        confidentiality (None | str | Unset):
-        demand_type (None | str | Unset):
-        fields (list[str] | Unset):
-        status (None | str | Unset):
     """
 
+    budget_band: None | str
+    confidentiality: str
+    demand_type: str
+    fields: list[str]
     id: UUID
+    status: str
     teaser: bool
     title: str
     contract: ContractOut | None
@@ -51,17 +55,23 @@ class DemandTeaserView:
     people: list[AssignmentOut] | None
     suggestions: list[SuggestedCarrierOut] | None
     suggestions_status: DemandTeaserViewSuggestionsStatus
-    budget_band: None | str | Unset = UNSET
-    confidentiality: None | str | Unset = UNSET
-    demand_type: None | str | Unset = UNSET
-    fields: list[str] | Unset = UNSET
-    status: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.contract_out import ContractOut
 
+        budget_band: None | str
+        budget_band = self.budget_band
+
+        confidentiality = self.confidentiality
+
+        demand_type = self.demand_type
+
+        fields = self.fields
+
         id = str(self.id)
+
+        status = self.status
 
         teaser = self.teaser
 
@@ -107,39 +117,16 @@ class DemandTeaserView:
 
         suggestions_status = self.suggestions_status.value
 
-        budget_band: None | str | Unset
-        if isinstance(self.budget_band, Unset):
-            budget_band = UNSET
-        else:
-            budget_band = self.budget_band
-
-        confidentiality: None | str | Unset
-        if isinstance(self.confidentiality, Unset):
-            confidentiality = UNSET
-        else:
-            confidentiality = self.confidentiality
-
-        demand_type: None | str | Unset
-        if isinstance(self.demand_type, Unset):
-            demand_type = UNSET
-        else:
-            demand_type = self.demand_type
-
-        fields: list[str] | Unset = UNSET
-        if not isinstance(self.fields, Unset):
-            fields = self.fields
-
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "budget_band": budget_band,
+                "confidentiality": confidentiality,
+                "demand_type": demand_type,
+                "fields": fields,
                 "id": id,
+                "status": status,
                 "teaser": teaser,
                 "title": title,
                 "contract": contract,
@@ -150,16 +137,6 @@ class DemandTeaserView:
                 "suggestions_status": suggestions_status,
             }
         )
-        if budget_band is not UNSET:
-            field_dict["budget_band"] = budget_band
-        if confidentiality is not UNSET:
-            field_dict["confidentiality"] = confidentiality
-        if demand_type is not UNSET:
-            field_dict["demand_type"] = demand_type
-        if fields is not UNSET:
-            field_dict["fields"] = fields
-        if status is not UNSET:
-            field_dict["status"] = status
 
         return field_dict
 
@@ -170,7 +147,23 @@ class DemandTeaserView:
         from ..models.suggested_carrier_out import SuggestedCarrierOut
 
         d = dict(src_dict)
+
+        def _parse_budget_band(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        budget_band = _parse_budget_band(d.pop("budget_band"))
+
+        confidentiality = d.pop("confidentiality")
+
+        demand_type = d.pop("demand_type")
+
+        fields = cast(list[str], d.pop("fields"))
+
         id = UUID(d.pop("id"))
+
+        status = d.pop("status")
 
         teaser = d.pop("teaser")
 
@@ -263,46 +256,13 @@ class DemandTeaserView:
             d.pop("suggestions_status")
         )
 
-        def _parse_budget_band(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        budget_band = _parse_budget_band(d.pop("budget_band", UNSET))
-
-        def _parse_confidentiality(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        confidentiality = _parse_confidentiality(d.pop("confidentiality", UNSET))
-
-        def _parse_demand_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        demand_type = _parse_demand_type(d.pop("demand_type", UNSET))
-
-        fields = cast(list[str], d.pop("fields", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
         demand_teaser_view = cls(
+            budget_band=budget_band,
+            confidentiality=confidentiality,
+            demand_type=demand_type,
+            fields=fields,
             id=id,
+            status=status,
             teaser=teaser,
             title=title,
             contract=contract,
@@ -311,11 +271,6 @@ class DemandTeaserView:
             people=people,
             suggestions=suggestions,
             suggestions_status=suggestions_status,
-            budget_band=budget_band,
-            confidentiality=confidentiality,
-            demand_type=demand_type,
-            fields=fields,
-            status=status,
         )
 
         demand_teaser_view.additional_properties = d

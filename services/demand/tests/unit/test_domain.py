@@ -192,3 +192,13 @@ def test_the_visibility_table_knows_every_state_and_the_teaser_every_field_it_sh
     assert visibility.ALL_STATES == {s.value for s in S}
     d = make_demand(S.PUBLISHED, confidentiality=Confidentiality.CONFIDENTIAL)
     assert all(visibility.field_class(k) is visibility.FieldClass.TEASER for k in d.teaser())
+
+
+def test_the_documented_teaser_is_exactly_what_a_teaser_carries() -> None:
+    """The OpenAPI schema of a teaser is derived from the visibility table: a value the table adds to
+    the teaser, or one the domain stops sending, shows up here."""
+    from services.demand.schemas import DemandTeaser
+
+    t = make_demand(S.PUBLISHED, confidentiality=Confidentiality.CONFIDENTIAL).teaser()
+    assert set(DemandTeaser.model_fields) == set(t)
+    assert DemandTeaser.model_validate(t).model_dump(mode="json") == t
