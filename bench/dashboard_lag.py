@@ -20,43 +20,16 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import aiohttp
 import orjson
 
 from bench.event_latency import carrier_bodies, demand_bodies
-from bench.harness import NO_RATE_LIMIT, machine_info, percentile
-from bench.idle_cpu import REPO
-from shared.testing import auth_headers, free_port
+from bench.harness import embedded_platform, machine_info, percentile, stream_arrivals
+from shared.testing import auth_headers
 from tests.e2e.slice import new_credit_code
-
-
-async def wait_until_up(proc: asyncio.subprocess.Process, timeout_s: float) -> None:
-    assert proc.stdout is not None
-    async with asyncio.timeout(timeout_s):
-        while b"is up" not in await proc.stdout.readline():
-            if proc.returncode is not None:
-                raise SystemExit(f"the embedded platform exited with {proc.returncode}")
-
-
-async def listen(http: aiohttp.ClientSession, url: str, arrivals: dict[str, float], connected: asyncio.Event) -> None:
-    """Note when each demand's DemandSubmitted comes down the dashboard's stream."""
-    headers = auth_headers("operator")
-    async with http.get(url, params={"types": "DemandSubmitted"}, headers=headers, timeout=None) as r:
-        assert r.status == 200, await r.text()
-        async for line in r.content:
-            if line.startswith(b": connected"):
-                connected.set()
-            elif line.startswith(b"data:"):
-                arrivals.setdefault(orjson.loads(line[5:])["subject"], time.monotonic())
 
 
 async def measure(base: str, args: argparse.Namespace) -> dict[str, float]:
@@ -81,7 +54,9 @@ async def measure(base: str, args: argparse.Namespace) -> dict[str, float]:
         bodies = demand_bodies(enterprise_id)
         arrivals: dict[str, float] = {}
         connected = asyncio.Event()
-        stream = asyncio.create_task(listen(http, base + "/api/v1/dashboard/events", arrivals, connected))
+        stream = asyncio.create_task(
+            stream_arrivals(http, base + "/api/v1/dashboard/events", "DemandSubmitted", arrivals, connected)
+        )
         await asyncio.wait_for(connected.wait(), 30)
         created: dict[str, float] = {}
         failed: list[str] = []
@@ -131,30 +106,8 @@ async def run(args: argparse.Namespace) -> int:
     info = machine_info("bench.dashboard_lag", "(embedded: SQLite)")
     print(" ".join(f"{k}={v}" for k, v in info.items()), flush=True)
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    data = Path(tempfile.mkdtemp(prefix="itp-lag-"))
-    env = {**os.environ, "ITP_ENV": "development", "ITP_DATABASE_URL": f"sqlite+aiosqlite:///{data}/{{service}}.db"}
-    env.pop("ITP_MODE", None)
-    env.update(NO_RATE_LIMIT)
-    itp = [sys.executable, "-m", "itp.cli"]
-    migrate = await asyncio.create_subprocess_exec(*itp, "migrate", "all", env=env, cwd=REPO, stdout=subprocess.DEVNULL)
-    if await migrate.wait() != 0:
-        raise SystemExit("itp migrate all failed")
-    port = free_port()
-    proc = await asyncio.create_subprocess_exec(
-        *itp, "embedded", "--data-dir", str(data), "--port", str(port), env=env, cwd=REPO, stdout=subprocess.PIPE
-    )
-    try:
-        await wait_until_up(proc, 120)
-        r = await measure(f"http://127.0.0.1:{port}", args)
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(proc.wait(), 20)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-        shutil.rmtree(data, ignore_errors=True)
+    async with embedded_platform() as base:
+        r = await measure(base, args)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
     print(
         f"{r['created']}/{r['sent']} demands at {args.rate:g}/s for {args.duration:g} s, {args.carriers} carriers",

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from typing import Any
 
 import aiohttp
 import asyncpg
+import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -36,6 +37,7 @@ from itp.services import DATA_SERVICES, definition
 from shared.bus.kafka import KafkaBus
 from shared.events import topics
 from shared.testing import (
+    auth_headers,
     create_database,
     drop_database,
     drop_templates,
@@ -598,3 +600,55 @@ async def delete_topics(names: list[str]) -> None:
         await admin.delete_topics(names)
     finally:
         await admin.close()
+
+
+async def stream_arrivals(
+    http: aiohttp.ClientSession, url: str, types: str, arrivals: dict[str, float], connected: asyncio.Event
+) -> None:
+    """Note when each subject's first event of ``types`` comes down the dashboard's live stream
+    (``url``: its ``/api/v1/dashboard/events``); ``connected`` is set once the stream is open."""
+    headers = auth_headers("operator")
+    async with http.get(url, params={"types": types}, headers=headers, timeout=None) as r:
+        assert r.status == 200, await r.text()
+        async for line in r.content:
+            if line.startswith(b": connected"):
+                connected.set()
+            elif line.startswith(b"data:"):
+                arrivals.setdefault(orjson.loads(line[5:])["subject"], time.monotonic())
+
+
+@contextlib.asynccontextmanager
+async def embedded_platform(*, timeout_s: float = 120.0) -> AsyncIterator[str]:
+    """``itp embedded`` (one process, SQLite, the in-process bus: what ``./dev run`` starts, without
+    the demo record) on a fresh data directory, without rate limits; yields its base URL."""
+    data = Path(tempfile.mkdtemp(prefix="itp-bench-embedded-"))
+    env = {**os.environ, "ITP_ENV": "development", "ITP_DATABASE_URL": f"sqlite+aiosqlite:///{data}/{{service}}.db"}
+    env.pop("ITP_MODE", None)
+    env.update(NO_RATE_LIMIT)
+    itp = [sys.executable, "-m", "itp.cli"]
+    migrate = await asyncio.create_subprocess_exec(*itp, "migrate", "all", env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+    if await migrate.wait() != 0:
+        raise SystemExit("itp migrate all failed")
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        *itp, "embedded", "--data-dir", str(data), "--port", str(port), env=env, cwd=REPO, stdout=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None
+        async with asyncio.timeout(timeout_s):
+            while b"is up" not in await proc.stdout.readline():
+                if proc.returncode is not None:
+                    raise SystemExit(f"the embedded platform exited with {proc.returncode}")
+        # Keep reading what it prints, or a full pipe would stop it.
+        drain = asyncio.create_task(proc.stdout.read())
+        yield f"http://127.0.0.1:{port}"
+        drain.cancel()
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+        shutil.rmtree(data, ignore_errors=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import URL, event, make_url
+from sqlalchemy import URL, Connection, event, make_url
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -84,6 +84,16 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin_immediate(conn: Connection) -> None:
+            # The driver begins a transaction only at its first write, so the reads before it saw
+            # whatever others committed meanwhile (lost updates), and a deferred transaction that
+            # writes after another commit is refused at once ("database is locked"; no busy timeout
+            # helps). A transaction takes the write lock up front instead; writers queue, readers
+            # on autocommit connections (``UnitOfWorkFactory.read``) never wait (WAL).
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     # Behind PgBouncer in transaction mode, prepared statements cannot be cached per connection:

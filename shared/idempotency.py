@@ -106,17 +106,13 @@ def key_scope(operation: str, actor: Actor) -> str:
     return scope
 
 
-async def reserve(conn: AsyncConnection, table: sa.Table, *, scope: str, key: str) -> None:
+async def reserve(conn: AsyncConnection, *, scope: str, key: str) -> None:
     """Lock (scope, key) until the transaction ends: a concurrent request with this key waits here.
 
-    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that changes nothing takes
-    the database's write lock (SQLite has one writer at a time), held until commit."""
+    PostgreSQL: a transaction-scoped advisory lock. SQLite has one writer at a time and every
+    transaction takes the write lock when it begins (``shared.db``): it is held already."""
     if conn.dialect.name == "postgresql":
         await locks.hold(conn, scope, key)
-    else:
-        await conn.execute(
-            sa.update(table).where(table.c.scope == scope, table.c.key == key).values(status_code=table.c.status_code)
-        )
 
 
 async def lookup(
@@ -169,7 +165,7 @@ async def idempotent_create(
     scope = key_scope(operation, actor)
     h = request_hash(body)
     async with uow_factory() as uow:
-        await reserve(uow.conn, table, scope=scope, key=key)
+        await reserve(uow.conn, scope=scope, key=key)
         stored = await lookup(uow.conn, table, scope=scope, key=key, body_hash=h)
         if stored is not None:
             return stored.status_code, orjson.loads(stored.body), True

@@ -85,13 +85,14 @@ class Creates:
 
 
 @contextmanager
-def reservations(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The key reservations sent to the database (before the database answers them)."""
-    sent: list[str] = []
+def reservations(engine: AsyncEngine) -> Iterator[set[int]]:
+    """The connections that sent a key reservation to the database (before the database answers it):
+    on PostgreSQL the key's lock, on SQLite the write lock every transaction takes first."""
+    sent: set[int] = set()
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "pg_advisory_xact_lock" in statement or statement.startswith("UPDATE idempotency_keys"):
-            sent.append(statement)
+        if "pg_advisory_xact_lock" in statement or statement == "BEGIN IMMEDIATE":
+            sent.add(id(conn))
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
