@@ -38,6 +38,17 @@ class MatchDecisionCreate(Strict):
         return self
 
 
+class OfflineMatchCreate(Strict):
+    """A match a project manager made outside the suggestions (the carrier need not have been
+    suggested): accepted at once, with why."""
+
+    demand_id: UUID
+    carrier_id: UUID
+    reason: Annotated[str, chars(2, 500)] = Field(
+        description="Why this carrier, found outside the platform's suggestions (required)"
+    )
+
+
 class ConflictCreate(Strict):
     enterprise_id: UUID
     carrier_id: UUID
@@ -127,6 +138,9 @@ class MatchOut(Open):
     demand_id: UUID | None = None
     carrier_id: UUID | None = None
     decision: str | None = None
+    origin: Literal["suggestion", "offline"] | None = Field(
+        default=None, description="A decision on a suggestion, or a match made outside them (no suggestion_set_id)"
+    )
     teaser: bool | None = None
 
 

@@ -197,6 +197,7 @@ class Curation(Suggestions):
             "carrier_id": get("carrier_id"),
             "carrier_name": get("carrier_name"),
             "decision": get("decision"),
+            "origin": "offline" if get("suggestion_set_id") is None else "suggestion",
             "reason": {"code": get("reason_code"), "note": get("reason_note")} if get("reason_code") else None,
             "decided_by": get("decided_by"),
             "decided_at": get("decided_at"),

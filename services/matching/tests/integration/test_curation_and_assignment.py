@@ -180,6 +180,75 @@ async def test_accepting_and_rejecting_with_reasons(fresh_db: FreshDb) -> None:
         assert r.status_code == 403
 
 
+async def test_a_match_made_outside_the_suggestions(fresh_db: FreshDb) -> None:
+    """Issue 19: a project manager records a carrier that was never suggested, with why; the same
+    MatchAccepted as an accepted suggestion (without a suggestion set), once per pair."""
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand, ranked = await _setup(m)
+        outsider = carrier_registered(name="海洋声学研究所", fields=["environment.water"], capabilities="水声换能器")
+        conflicted = carrier_registered(name="关联企业研究院", fields=["environment.water"], capabilities="水处理")
+        await m.wait_applied(*await m.publish(outsider, conflicted))
+        assert str(outsider.carrier_id) not in [
+            c["carrier_id"] for c in (await m.suggestions(demand.demand_id))["carriers"]
+        ]
+        body = {
+            "demand_id": str(demand.demand_id),
+            "carrier_id": str(outsider.carrier_id),
+            "reason": "展会上结识，已有合作意向",
+        }
+
+        # Who may: project managers, operators and admins, never the enterprise or a carrier.
+        for headers in (enterprise_user(demand.enterprise_id), carrier_user(outsider.carrier_id)):
+            assert (await m.client.post("/api/v1/matches/offline", json=body, headers=headers)).status_code == 403
+        # The reason is required; unknown demands and carriers are 404.
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "reason": None}, headers=PM)
+        assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["reason"]
+        for unknown in ({"demand_id": str(uuid.uuid4())}, {"carrier_id": str(uuid.uuid4())}):
+            r = await m.client.post("/api/v1/matches/offline", json={**body, **unknown}, headers=PM)
+            assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json", r.text
+
+        r = await m.client.post("/api/v1/matches/offline", json=body, headers={**PM, "Idempotency-Key": "off-1"})
+        assert r.status_code == 201, r.text
+        match = r.json()
+        assert r.headers["location"] == f"/api/v1/matches/{match['match_id']}"
+        assert (match["decision"], match["origin"], match["suggestion_set_id"]) == ("accepted", "offline", None)
+        assert match["reason"] == {"code": "other", "note": "展会上结识，已有合作意向"}
+        again = await m.client.post("/api/v1/matches/offline", json=body, headers={**PM, "Idempotency-Key": "off-1"})
+        assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+        assert again.json()["match_id"] == match["match_id"]
+        [acc] = await m.outbox("MatchAccepted")
+        assert acc["data"]["match_id"] == match["match_id"] and acc["data"]["suggestion_set_id"] is None
+        assert acc["data"]["enterprise_id"] == str(demand.enterprise_id)
+        assert acc["data"]["demand_title"] == DEMAND["title"] and acc["data"]["score"] is None
+
+        # Once per pair; a suggested carrier's decision is read back as a suggestion's.
+        r = await m.client.post("/api/v1/matches/offline", json=body, headers=PM)
+        assert r.status_code == 409 and r.json()["current_state"] == "accepted", r.text
+        r = await m.client.post(
+            "/api/v1/matches",
+            json={"demand_id": str(demand.demand_id), "carrier_id": ranked[0], "decision": "accepted"},
+            headers=PM,
+        )
+        assert r.status_code == 201 and r.json()["origin"] == "suggestion", r.text
+        got = await m.client.get(f"/api/v1/matches/{match['match_id']}", headers=STAFF)
+        assert got.status_code == 200 and got.json()["origin"] == "offline"
+        # A conflict of interest refuses it as it refuses accepting a suggestion.
+        conflict = {
+            "enterprise_id": str(demand.enterprise_id),
+            "carrier_id": str(conflicted.carrier_id),
+            "reason": "关联",
+        }
+        assert (
+            await m.client.post("/api/v1/matches/conflicts-of-interest", json=conflict, headers=STAFF)
+        ).status_code == 201
+        r = await m.client.post(
+            "/api/v1/matches/offline", json={**body, "carrier_id": str(conflicted.carrier_id)}, headers=STAFF
+        )
+        assert r.status_code == 422 and r.json()["type"] == "/problems/not-decidable", r.text
+        assert len(await m.outbox("MatchAccepted")) == 2
+
+
 async def test_a_rolled_back_conflict_of_interest_leaves_nothing_behind(fresh_db: FreshDb) -> None:
     url = await fresh_db("matching")
     async with matching_service(url) as m:

@@ -110,7 +110,6 @@ async def test_every_published_event_reaches_kafka(talent: TalentApp) -> None:
     assert all(r.published_at is not None for r in published)
 
 
-
 async def test_profile_events_carry_the_english_name(talent: TalentApp) -> None:
     """Issue 19: a bilingual carrier's and person's ``name_en`` travels beside the (Chinese) name,
     so that matching indexes it; a carrier named only in English does not repeat it."""
