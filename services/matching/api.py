@@ -7,7 +7,8 @@ Who may see what:
   (and their own people among the experts), never the competitors ranked beside them;
 - asking for suggestions again: staff and the demand's enterprise;
 - curation (accept/reject a suggestion, record a match made outside them), conflicts of interest
-  and batch assignment: project managers, operators and admins; a carrier user may read the decisions about their own carrier.
+  and batch assignment: project managers, operators and admins; a carrier user may read the
+  decisions about their own carrier.
 """
 
 from __future__ import annotations
