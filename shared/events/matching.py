@@ -67,8 +67,9 @@ class MatchReason(BaseModel):
 
 
 class MatchAccepted(DomainEvent):
-    """A project manager accepted a suggested carrier for a demand. It carries what the
-    contracts service needs to draft a contract without asking anyone."""
+    """A project manager accepted a suggested carrier for a demand, or recorded a carrier matched
+    outside the suggestions (then without ``suggestion_set_id`` and ``score``). It carries what
+    the contracts service needs to draft a contract without asking anyone."""
 
     TYPE: ClassVar[str] = "MatchAccepted"
     TOPIC: ClassVar[str] = topics.MATCHING

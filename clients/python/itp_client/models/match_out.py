@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.match_out_origin_type_0 import MatchOutOriginType0
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MatchOut")
@@ -20,6 +21,8 @@ class MatchOut:
         carrier_id (None | Unset | UUID):
         decision (None | str | Unset):
         demand_id (None | Unset | UUID):
+        origin (MatchOutOriginType0 | None | Unset): A decision on a suggestion, or a match made outside them (no
+            suggestion_set_id)
         teaser (bool | None | Unset):
     """
 
@@ -27,6 +30,7 @@ class MatchOut:
     carrier_id: None | Unset | UUID = UNSET
     decision: None | str | Unset = UNSET
     demand_id: None | Unset | UUID = UNSET
+    origin: MatchOutOriginType0 | None | Unset = UNSET
     teaser: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -55,6 +59,14 @@ class MatchOut:
         else:
             demand_id = self.demand_id
 
+        origin: None | str | Unset
+        if isinstance(self.origin, Unset):
+            origin = UNSET
+        elif isinstance(self.origin, MatchOutOriginType0):
+            origin = self.origin.value
+        else:
+            origin = self.origin
+
         teaser: bool | None | Unset
         if isinstance(self.teaser, Unset):
             teaser = UNSET
@@ -74,6 +86,8 @@ class MatchOut:
             field_dict["decision"] = decision
         if demand_id is not UNSET:
             field_dict["demand_id"] = demand_id
+        if origin is not UNSET:
+            field_dict["origin"] = origin
         if teaser is not UNSET:
             field_dict["teaser"] = teaser
 
@@ -127,6 +141,23 @@ class MatchOut:
 
         demand_id = _parse_demand_id(d.pop("demand_id", UNSET))
 
+        def _parse_origin(data: object) -> MatchOutOriginType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                origin_type_0 = MatchOutOriginType0(data)
+
+                return origin_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MatchOutOriginType0 | None | Unset, data)
+
+        origin = _parse_origin(d.pop("origin", UNSET))
+
         def _parse_teaser(data: object) -> bool | None | Unset:
             if data is None:
                 return data
@@ -141,6 +172,7 @@ class MatchOut:
             carrier_id=carrier_id,
             decision=decision,
             demand_id=demand_id,
+            origin=origin,
             teaser=teaser,
         )
 
