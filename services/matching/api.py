@@ -40,6 +40,7 @@ from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
 from shared.auth import CurrentActor, Role
+from shared.events import matching as ev
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
@@ -274,7 +275,7 @@ async def decide_match(
     "/matches/offline",
     response_model=MatchOut,
     status_code=201,
-    summary="Record a match made outside the suggestions (MatchAccepted, with why): the carrier need not be suggested",
+    summary="Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of people",
 )
 async def record_offline_match(
     request: Request,
@@ -299,6 +300,7 @@ async def record_offline_match(
                 decided_by=actor.subject,
                 project_manager_id=actor.person_id if actor.has(Role.PROJECT_MANAGER) else None,
                 reason_note=data.reason,
+                team=ev.MatchTeam.model_validate(data.team.model_dump()) if data.team else None,
             ),
         )
     return created_response(status, body, f"/api/v1/matches/{body['match_id']}", replayed)

@@ -212,6 +212,8 @@ match_decisions = sa.Table(
     sa.Column("carrier_fields", JSONType, nullable=False, server_default=sa.text("'[]'")),
     sa.Column("matched_terms", JSONType, nullable=False, server_default=sa.text("'[]'")),
     sa.Column("components", JSONType, nullable=False, server_default=sa.text("'{}'")),
+    # A match to a team: {"lead_person_id": ..., "members": [{"person_id": ..., "role": ...}]}.
+    sa.Column("team", JSONType),
     sa.UniqueConstraint("demand_id", "carrier_id", name="uq_match_decisions_demand_carrier"),
     sa.Index("ix_match_decisions_decided", "decided_at", "match_id"),
 )

@@ -59,6 +59,22 @@ class MatchesSuggested(DomainEvent):
     trigger: str | None = None
 
 
+class TeamMember(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_id: UUID
+    role: str  # principal_investigator, engineer, ... (as in talent's assignments)
+
+
+class MatchTeam(BaseModel):
+    """The people a demand is matched to, led by one of them; the match's carrier contracts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lead_person_id: UUID
+    members: list[TeamMember]
+
+
 class MatchReason(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -89,6 +105,7 @@ class MatchAccepted(DomainEvent):
     score: float | None = None
     accepted_at: datetime
     suggestion_set_id: UUID | None = None
+    team: MatchTeam | None = None  # added (optional): a match to a team of people, its carrier contracting
 
 
 class MatchRejected(DomainEvent):

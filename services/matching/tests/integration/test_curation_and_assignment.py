@@ -22,6 +22,7 @@ from services.matching.tests.integration.support import (
     enterprise_user,
     matching_service,
     now,
+    person_registered,
 )
 from shared.events import topics
 from shared.testing import auth_headers, kafka_bootstrap, wait_for
@@ -247,6 +248,58 @@ async def test_a_match_made_outside_the_suggestions(fresh_db: FreshDb) -> None:
         )
         assert r.status_code == 422 and r.json()["type"] == "/problems/not-decidable", r.text
         assert len(await m.outbox("MatchAccepted")) == 2
+
+
+async def test_a_match_to_a_team_of_people(fresh_db: FreshDb) -> None:
+    """Issue 19: a demand matched to a team (people with free capacity, one of them leading): the
+    carrier that contracts is the lead's employer, and MatchAccepted carries the team."""
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand, _ = await _setup(m)
+        lab = carrier_registered(name="海洋声学研究所", fields=["acoustics.noise"], capabilities="减振降噪")
+        lead = person_registered(carrier_id=lab.carrier_id, name="张声学", capacity=2)
+        engineer = person_registered(carrier_id=None, university="江南大学", name="李工程", capacity=1)
+        busy = person_registered(carrier_id=lab.carrier_id, name="王繁忙", capacity=1)
+        await m.wait_applied(
+            *await m.publish(lab, lead, engineer, busy, capacity_changed(busy.person_id, 1, 1, subject_type="person"))
+        )
+        team = {
+            "lead_person_id": str(lead.person_id),
+            "members": [
+                {"person_id": str(lead.person_id), "role": "principal_investigator"},
+                {"person_id": str(engineer.person_id), "role": "engineer"},
+            ],
+        }
+        body = {"demand_id": str(demand.demand_id), "team": team, "reason": "组建联合攻关团队"}
+
+        # A team is two or more people, led by one of them; each with free capacity.
+        one = {**team, "members": team["members"][:1]}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": one}, headers=PM)
+        assert r.status_code == 422, r.text
+        outsider = {**team, "lead_person_id": str(uuid.uuid4())}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": outsider}, headers=PM)
+        assert r.status_code == 422, r.text
+        with_busy = {**team, "members": [*team["members"], {"person_id": str(busy.person_id), "role": "engineer"}]}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": with_busy}, headers=PM)
+        assert r.status_code == 422 and "no free capacity" in r.json()["detail"], r.text
+        unknown = {**team, "members": [*team["members"], {"person_id": str(uuid.uuid4()), "role": "engineer"}]}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": unknown}, headers=PM)
+        assert r.status_code == 404, r.text
+        led_by_free_agent = {**team, "lead_person_id": str(engineer.person_id)}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": led_by_free_agent}, headers=PM)
+        assert r.status_code == 422 and "needs a carrier" in r.json()["detail"], r.text
+        assert await m.outbox("MatchAccepted") == []
+
+        r = await m.client.post("/api/v1/matches/offline", json=body, headers=PM)
+        assert r.status_code == 201, r.text
+        match = r.json()
+        assert (match["carrier_id"], match["origin"], match["team"]) == (str(lab.carrier_id), "offline", team)
+        [acc] = await m.outbox("MatchAccepted")
+        assert acc["data"]["carrier_id"] == str(lab.carrier_id) and acc["data"]["team"] == team
+        got = await m.client.get(f"/api/v1/matches/{match['match_id']}", headers=carrier_user(lab.carrier_id))
+        assert got.status_code == 200 and got.json()["team"] == team
+        listed = await m.client.get(f"/api/v1/matches?demand_id={demand.demand_id}", headers=STAFF)
+        assert [d["team"] for d in listed.json()["items"]] == [team]
 
 
 async def test_a_rolled_back_conflict_of_interest_leaves_nothing_behind(fresh_db: FreshDb) -> None:
