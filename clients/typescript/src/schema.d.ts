@@ -935,7 +935,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a match made outside the suggestions (MatchAccepted, with why): the carrier need not be suggested */
+        /** Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of people */
         post: operations["recordOfflineMatch"];
         delete?: never;
         options?: never;
@@ -2697,6 +2697,8 @@ export interface components {
              * @description A decision on a suggestion, or a match made outside them (no suggestion_set_id)
              */
             origin?: ("suggestion" | "offline") | null;
+            /** @description The people of a match to a team */
+            team?: components["schemas"]["Team"] | null;
             /** Teaser */
             teaser?: boolean | null;
         } & {
@@ -2799,14 +2801,15 @@ export interface components {
         /**
          * OfflineMatchCreate
          * @description A match a project manager made outside the suggestions (the carrier need not have been
-         *     suggested): accepted at once, with why.
+         *     suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+         *     carrier that contracts is ``carrier_id``, by default the lead's employer.
          */
         OfflineMatchCreate: {
             /**
              * Carrier Id
-             * Format: uuid
+             * @description Required unless a team's lead is employed by a carrier
              */
-            carrier_id: string;
+            carrier_id?: string | null;
             /**
              * Demand Id
              * Format: uuid
@@ -2814,9 +2817,10 @@ export interface components {
             demand_id: string;
             /**
              * Reason
-             * @description Why this carrier, found outside the platform's suggestions (required)
+             * @description Why this carrier or team, found outside the platform's suggestions (required)
              */
             reason: string;
+            team?: components["schemas"]["Team"] | null;
         };
         /**
          * Party
@@ -3195,6 +3199,32 @@ export interface components {
          * @enum {string}
          */
         TargetType: "demand" | "contract";
+        /**
+         * Team
+         * @description Two or more people (each with free capacity) led by one of them.
+         */
+        Team: {
+            /**
+             * Lead Person Id
+             * Format: uuid
+             */
+            lead_person_id: string;
+            /** Members */
+            members: components["schemas"]["TeamMember"][];
+        };
+        /** TeamMember */
+        TeamMember: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /**
+             * Role
+             * @description The person's role in the team (principal_investigator, engineer...)
+             */
+            role: string & unknown;
+        };
         /** TerminateBody */
         TerminateBody: {
             /** Reason */

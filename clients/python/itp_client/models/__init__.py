@@ -144,6 +144,8 @@ from .suggestions_out import SuggestionsOut
 from .suggestions_out_weights import SuggestionsOutWeights
 from .suggestions_pending import SuggestionsPending
 from .target_type import TargetType
+from .team import Team
+from .team_member import TeamMember
 from .terminate_body import TerminateBody
 from .terms_in import TermsIn
 from .token_out import TokenOut
@@ -306,6 +308,8 @@ __all__ = (
     "SuggestionsOutWeights",
     "SuggestionsPending",
     "TargetType",
+    "Team",
+    "TeamMember",
     "TerminateBody",
     "TermsIn",
     "TokenOut",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..models.match_out_origin_type_0 import MatchOutOriginType0
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.team import Team
+
 
 T = TypeVar("T", bound="MatchOut")
 
@@ -23,6 +27,7 @@ class MatchOut:
         demand_id (None | Unset | UUID):
         origin (MatchOutOriginType0 | None | Unset): A decision on a suggestion, or a match made outside them (no
             suggestion_set_id)
+        team (None | Team | Unset): The people of a match to a team
         teaser (bool | None | Unset):
     """
 
@@ -31,10 +36,13 @@ class MatchOut:
     decision: None | str | Unset = UNSET
     demand_id: None | Unset | UUID = UNSET
     origin: MatchOutOriginType0 | None | Unset = UNSET
+    team: None | Team | Unset = UNSET
     teaser: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.team import Team
+
         match_id = str(self.match_id)
 
         carrier_id: None | str | Unset
@@ -67,6 +75,14 @@ class MatchOut:
         else:
             origin = self.origin
 
+        team: dict[str, Any] | None | Unset
+        if isinstance(self.team, Unset):
+            team = UNSET
+        elif isinstance(self.team, Team):
+            team = self.team.to_dict()
+        else:
+            team = self.team
+
         teaser: bool | None | Unset
         if isinstance(self.teaser, Unset):
             teaser = UNSET
@@ -88,6 +104,8 @@ class MatchOut:
             field_dict["demand_id"] = demand_id
         if origin is not UNSET:
             field_dict["origin"] = origin
+        if team is not UNSET:
+            field_dict["team"] = team
         if teaser is not UNSET:
             field_dict["teaser"] = teaser
 
@@ -95,6 +113,8 @@ class MatchOut:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.team import Team
+
         d = dict(src_dict)
         match_id = UUID(d.pop("match_id"))
 
@@ -158,6 +178,23 @@ class MatchOut:
 
         origin = _parse_origin(d.pop("origin", UNSET))
 
+        def _parse_team(data: object) -> None | Team | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                team_type_0 = Team.from_dict(data)
+
+                return team_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Team | Unset, data)
+
+        team = _parse_team(d.pop("team", UNSET))
+
         def _parse_teaser(data: object) -> bool | None | Unset:
             if data is None:
                 return data
@@ -173,6 +210,7 @@ class MatchOut:
             decision=decision,
             demand_id=demand_id,
             origin=origin,
+            team=team,
             teaser=teaser,
         )
 

@@ -124,14 +124,15 @@ def sync_detailed(
     body: OfflineMatchCreate,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MatchOut | Problem]:
-    """Record a match made outside the suggestions (MatchAccepted, with why): the carrier need not be
-    suggested
+    """Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of
+    people
 
     Args:
         idempotency_key (None | str | Unset): Makes a retried create safe
         body (OfflineMatchCreate): A match a project manager made outside the suggestions (the
             carrier need not have been
-            suggested): accepted at once, with why.
+            suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+            carrier that contracts is ``carrier_id``, by default the lead's employer.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,14 +160,15 @@ def sync(
     body: OfflineMatchCreate,
     idempotency_key: None | str | Unset = UNSET,
 ) -> MatchOut | Problem | None:
-    """Record a match made outside the suggestions (MatchAccepted, with why): the carrier need not be
-    suggested
+    """Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of
+    people
 
     Args:
         idempotency_key (None | str | Unset): Makes a retried create safe
         body (OfflineMatchCreate): A match a project manager made outside the suggestions (the
             carrier need not have been
-            suggested): accepted at once, with why.
+            suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+            carrier that contracts is ``carrier_id``, by default the lead's employer.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,14 +191,15 @@ async def asyncio_detailed(
     body: OfflineMatchCreate,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MatchOut | Problem]:
-    """Record a match made outside the suggestions (MatchAccepted, with why): the carrier need not be
-    suggested
+    """Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of
+    people
 
     Args:
         idempotency_key (None | str | Unset): Makes a retried create safe
         body (OfflineMatchCreate): A match a project manager made outside the suggestions (the
             carrier need not have been
-            suggested): accepted at once, with why.
+            suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+            carrier that contracts is ``carrier_id``, by default the lead's employer.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,14 +225,15 @@ async def asyncio(
     body: OfflineMatchCreate,
     idempotency_key: None | str | Unset = UNSET,
 ) -> MatchOut | Problem | None:
-    """Record a match made outside the suggestions (MatchAccepted, with why): the carrier need not be
-    suggested
+    """Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of
+    people
 
     Args:
         idempotency_key (None | str | Unset): Makes a retried create safe
         body (OfflineMatchCreate): A match a project manager made outside the suggestions (the
             carrier need not have been
-            suggested): accepted at once, with why.
+            suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+            carrier that contracts is ``carrier_id``, by default the lead's employer.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
