@@ -70,7 +70,7 @@ async def _record(admin: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, A
         assert resp.status_code in (201, 404, 409), resp.text
         return dict(resp.json()) if resp.status_code == 201 else None
 
-    return await wait_for(recorded, timeout_s=30, interval_s=0.2, what="matching to record the offline match")
+    return await wait_for(recorded, timeout_s=60, interval_s=0.2, what="matching to record the offline match")
 
 
 async def _drafted(admin: httpx.AsyncClient, match_id: str) -> dict[str, Any]:
@@ -80,7 +80,7 @@ async def _drafted(admin: httpx.AsyncClient, match_id: str) -> dict[str, Any]:
         items = resp.json()["items"]
         return dict(items[0]) if items else None
 
-    return await wait_for(drafted, timeout_s=30, interval_s=0.2, what="the contract draft of the offline match")
+    return await wait_for(drafted, timeout_s=60, interval_s=0.2, what="the contract draft of the offline match")
 
 
 async def test_an_offline_match_is_recorded_and_drafts_the_contract(embedded_gateway: httpx.AsyncClient) -> None:
@@ -106,7 +106,7 @@ async def test_an_offline_match_is_recorded_and_drafts_the_contract(embedded_gat
     async def matched() -> bool:
         return bool((await admin.get(f"/api/v1/demands/{demand_id}")).json()["status"] == "matched")
 
-    await wait_for(matched, timeout_s=30, interval_s=0.2, what="the demand to be matched")
+    await wait_for(matched, timeout_s=60, interval_s=0.2, what="the demand to be matched")
     draft = await _drafted(admin, match["match_id"])
     assert draft["status"] == "draft" and draft["carrier_id"] == carrier_id and draft["demand_id"] == demand_id
 
