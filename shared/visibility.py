@@ -161,6 +161,8 @@ FIELD_CLASSES: Mapping[str, FieldClass] = {
     "weights": _T,
     # a curation decision about a suggested carrier
     "carrier_name": _T,
+    "origin": _T,  # a decision on a suggestion, or a match made outside them
+    "team": _T,  # the people of a match to a team
     "reason": _T,
     "decided_by": _T,
     "decided_at": _T,

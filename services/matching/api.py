@@ -6,8 +6,9 @@ Who may see what:
   demand's enterprise see everything; a carrier user sees only their own carrier's entry
   (and their own people among the experts), never the competitors ranked beside them;
 - asking for suggestions again: staff and the demand's enterprise;
-- curation (accept/reject), conflicts of interest and batch assignment: project managers,
-  operators and admins; a carrier user may read the decisions about their own carrier.
+- curation (accept/reject a suggestion, record a match made outside them), conflicts of interest
+  and batch assignment: project managers, operators and admins; a carrier user may read the
+  decisions about their own carrier.
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ from services.matching.schemas import (
     MatchDecisionCreate,
     MatchOut,
     MatchPage,
+    OfflineMatchCreate,
     SuggestionsOut,
 )
 from services.matching.service import MatchingService
 from services.matching.tables import idempotency_keys
 from shared import visibility
 from shared.auth import CurrentActor, Role
+from shared.events import matching as ev
 from shared.idempotency import IdempotencyKey, created_response, idempotent_create
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, etag
 from shared.problems import NotFound, Problem
@@ -264,6 +267,41 @@ async def decide_match(
             key=idempotency_key,
             body=await request.body(),
             create=create,
+        )
+    return created_response(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
+
+
+@router.post(
+    "/matches/offline",
+    response_model=MatchOut,
+    status_code=201,
+    summary="Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of people",
+)
+async def record_offline_match(
+    request: Request,
+    data: OfflineMatchCreate,
+    svc: ServiceDep,
+    actor: CurrentActor,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    async with svc.requests.request():  # before the consumer's next event
+        status, body, replayed = await idempotent_create(
+            svc.uow,
+            idempotency_keys,
+            actor=actor,
+            operation="matches-offline",
+            authorize=lambda: actor.require(*CURATORS),
+            key=idempotency_key,
+            body=await request.body(),
+            create=lambda uow: svc.record_match(
+                uow,
+                demand_id=data.demand_id,
+                carrier_id=data.carrier_id,
+                decided_by=actor.subject,
+                project_manager_id=actor.person_id if actor.has(Role.PROJECT_MANAGER) else None,
+                reason_note=data.reason,
+                team=ev.MatchTeam.model_validate(data.team.model_dump()) if data.team else None,
+            ),
         )
     return created_response(status, body, f"/api/v1/matches/{body['match_id']}", replayed)
 

@@ -138,6 +138,7 @@ def carrier_doc(r: Any) -> CarrierDoc:
     return CarrierDoc(
         carrier_id=str(r.carrier_id),
         name=r.name,
+        name_en=r.name_en,
         fields=list(r.fields),
         capabilities=r.capabilities,
         keywords=list(r.keywords),
@@ -157,6 +158,7 @@ def person_doc(r: Any, carrier: CarrierDoc | None) -> CarrierDoc:
     return CarrierDoc(
         carrier_id=str(r.person_id),
         name=r.name,
+        name_en=r.name_en,
         fields=list(r.fields),
         capabilities="",
         keywords=list(r.keywords),

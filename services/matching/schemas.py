@@ -38,6 +38,48 @@ class MatchDecisionCreate(Strict):
         return self
 
 
+class TeamMember(Strict):
+    person_id: UUID
+    role: Annotated[str, chars(2, 50, pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="The person's role in the team (principal_investigator, engineer...)"
+    )
+
+
+class Team(Strict):
+    """Two or more people (each with free capacity) led by one of them."""
+
+    lead_person_id: UUID
+    members: list[TeamMember] = Field(min_length=2, max_length=20)
+
+    @model_validator(mode="after")
+    def _a_team(self) -> Team:
+        ids = [m.person_id for m in self.members]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a person is in the team once")
+        if self.lead_person_id not in ids:
+            raise ValueError("the lead is one of the members")
+        return self
+
+
+class OfflineMatchCreate(Strict):
+    """A match a project manager made outside the suggestions (the carrier need not have been
+    suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+    carrier that contracts is ``carrier_id``, by default the lead's employer."""
+
+    demand_id: UUID
+    carrier_id: UUID | None = Field(default=None, description="Required unless a team's lead is employed by a carrier")
+    team: Team | None = None
+    reason: Annotated[str, chars(2, 500)] = Field(
+        description="Why this carrier or team, found outside the platform's suggestions (required)"
+    )
+
+    @model_validator(mode="after")
+    def _a_counterparty(self) -> OfflineMatchCreate:
+        if self.carrier_id is None and self.team is None:
+            raise ValueError("give carrier_id, team or both")
+        return self
+
+
 class ConflictCreate(Strict):
     enterprise_id: UUID
     carrier_id: UUID
@@ -127,6 +169,10 @@ class MatchOut(Open):
     demand_id: UUID | None = None
     carrier_id: UUID | None = None
     decision: str | None = None
+    origin: Literal["suggestion", "offline"] | None = Field(
+        default=None, description="A decision on a suggestion, or a match made outside them (no suggestion_set_id)"
+    )
+    team: Team | None = Field(default=None, description="The people of a match to a team")
     teaser: bool | None = None
 
 

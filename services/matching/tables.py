@@ -22,6 +22,7 @@ carrier_profiles = sa.Table(
     metadata,
     sa.Column("carrier_id", sa.Uuid(), primary_key=True),
     sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("name_en", sa.String(300)),  # the English name, when ``name`` is another one
     sa.Column("kind", sa.String(40), nullable=False),
     sa.Column("city", sa.String(50)),
     sa.Column("province", sa.String(50)),
@@ -46,6 +47,7 @@ person_profiles = sa.Table(
     metadata,
     sa.Column("person_id", sa.Uuid(), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_en", sa.String(200)),
     sa.Column("roles", JSONType, nullable=False),
     sa.Column("carrier_id", sa.Uuid(), index=True),
     sa.Column("university", sa.String(200)),
@@ -210,6 +212,8 @@ match_decisions = sa.Table(
     sa.Column("carrier_fields", JSONType, nullable=False, server_default=sa.text("'[]'")),
     sa.Column("matched_terms", JSONType, nullable=False, server_default=sa.text("'[]'")),
     sa.Column("components", JSONType, nullable=False, server_default=sa.text("'{}'")),
+    # A match to a team: {"lead_person_id": ..., "members": [{"person_id": ..., "role": ...}]}.
+    sa.Column("team", JSONType),
     sa.UniqueConstraint("demand_id", "carrier_id", name="uq_match_decisions_demand_carrier"),
     sa.Index("ix_match_decisions_decided", "decided_at", "match_id"),
 )

@@ -59,6 +59,22 @@ class MatchesSuggested(DomainEvent):
     trigger: str | None = None
 
 
+class TeamMember(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_id: UUID
+    role: str  # principal_investigator, engineer, ... (as in talent's assignments)
+
+
+class MatchTeam(BaseModel):
+    """The people a demand is matched to, led by one of them; the match's carrier contracts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lead_person_id: UUID
+    members: list[TeamMember]
+
+
 class MatchReason(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -67,8 +83,9 @@ class MatchReason(BaseModel):
 
 
 class MatchAccepted(DomainEvent):
-    """A project manager accepted a suggested carrier for a demand. It carries what the
-    contracts service needs to draft a contract without asking anyone."""
+    """A project manager accepted a suggested carrier for a demand, or recorded a carrier matched
+    outside the suggestions (then without ``suggestion_set_id`` and ``score``). It carries what
+    the contracts service needs to draft a contract without asking anyone."""
 
     TYPE: ClassVar[str] = "MatchAccepted"
     TOPIC: ClassVar[str] = topics.MATCHING
@@ -88,6 +105,7 @@ class MatchAccepted(DomainEvent):
     score: float | None = None
     accepted_at: datetime
     suggestion_set_id: UUID | None = None
+    team: MatchTeam | None = None  # added (optional): a match to a team of people, its carrier contracting
 
 
 class MatchRejected(DomainEvent):

@@ -21,6 +21,7 @@ class CarrierRegistered(DomainEvent):
     carrier_id: UUID
     kind: str
     name: str
+    name_en: str | None = None  # the English name, when ``name`` is another one (added, optional)
     city: str | None = None
     province: str | None = None
     country: str = "CN"
@@ -42,6 +43,7 @@ class CarrierProfileUpdated(DomainEvent):
     carrier_id: UUID
     kind: str
     name: str
+    name_en: str | None = None  # the English name, when ``name`` is another one (added, optional)
     city: str | None = None
     province: str | None = None
     country: str = "CN"
@@ -67,6 +69,7 @@ class PersonRegistered(_TalentEvent):
 
     person_id: UUID
     name: str
+    name_en: str | None = None  # the name in Latin script, when given (added, optional)
     roles: list[str]
     carrier_id: UUID | None = None
     university: str | None = None
@@ -84,6 +87,7 @@ class PersonProfileUpdated(_TalentEvent):
 
     person_id: UUID
     name: str
+    name_en: str | None = None  # the name in Latin script, when given (added, optional)
     roles: list[str]
     carrier_id: UUID | None = None
     university: str | None = None

@@ -89,6 +89,7 @@ GET    /api/v1/matches/conflicts-of-interest/{conflict_id}                -     
 DELETE /api/v1/matches/conflicts-of-interest/{conflict_id}                each-conflict      403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/matches                                                    -                  403   403    ok    ok     ok  ok       403    ok    401
 POST   /api/v1/matches                                                    fresh-suggested    403   403    403   403    ok  ok       403    ok    401
+POST   /api/v1/matches/offline                                            fresh-suggested    403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/matches/{match_id}                                         -                  ok    403    ok    403    ok  ok       403    ok    401
 POST   /api/v1/match-assignments                                          -                  403   403    403   403    ok  ok       403    ok    401
 GET    /api/v1/match-assignments/{batch_id}                               -                  403   403    403   403    ok  ok       403    ok    401

@@ -105,6 +105,9 @@ REQUESTS: dict[tuple[str, str], Body] = {
             "reason": {"code": "other", "note": "授权测试"},
         }
     ),
+    ("POST", "/api/v1/matches/offline"): _json(
+        lambda w, role, p: {"demand_id": p["demand_id"], "carrier_id": w.ids["car_b"], "reason": "授权测试：线下结识"}
+    ),
     ("POST", "/api/v1/match-assignments"): _json(lambda w, role, p: {"demand_ids": [w.ids["public"]]}),
     ("POST", "/api/v1/carriers"): _json(lambda w, role, p: {**OTHER_FIELD, "name_zh": f"新载体{uuid.uuid4().hex[:6]}"}),
     ("PUT", "/api/v1/carriers/{carrier_id}"): _if_match("/api/v1/carriers/{carrier_id}", CARRIER_A),

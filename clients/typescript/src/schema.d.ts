@@ -926,6 +926,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matches/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a match made outside the suggestions (MatchAccepted, with why), to a carrier or a team of people */
+        post: operations["recordOfflineMatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/matches/{match_id}": {
         parameters: {
             query?: never;
@@ -2673,6 +2690,13 @@ export interface components {
              * Format: uuid
              */
             match_id: string;
+            /**
+             * Origin
+             * @description A decision on a suggestion, or a match made outside them (no suggestion_set_id)
+             */
+            origin?: ("suggestion" | "offline") | null;
+            /** @description The people of a match to a team */
+            team?: components["schemas"]["Team"] | null;
             /** Teaser */
             teaser?: boolean | null;
         } & {
@@ -2771,6 +2795,30 @@ export interface components {
             error: "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope";
             /** Error Description */
             error_description?: string | null;
+        };
+        /**
+         * OfflineMatchCreate
+         * @description A match a project manager made outside the suggestions (the carrier need not have been
+         *     suggested): accepted at once, with why. To a carrier, or to a team of people: then the
+         *     carrier that contracts is ``carrier_id``, by default the lead's employer.
+         */
+        OfflineMatchCreate: {
+            /**
+             * Carrier Id
+             * @description Required unless a team's lead is employed by a carrier
+             */
+            carrier_id?: string | null;
+            /**
+             * Demand Id
+             * Format: uuid
+             */
+            demand_id: string;
+            /**
+             * Reason
+             * @description Why this carrier or team, found outside the platform's suggestions (required)
+             */
+            reason: string;
+            team?: components["schemas"]["Team"] | null;
         };
         /**
          * Party
@@ -3149,6 +3197,32 @@ export interface components {
          * @enum {string}
          */
         TargetType: "demand" | "contract";
+        /**
+         * Team
+         * @description Two or more people (each with free capacity) led by one of them.
+         */
+        Team: {
+            /**
+             * Lead Person Id
+             * Format: uuid
+             */
+            lead_person_id: string;
+            /** Members */
+            members: components["schemas"]["TeamMember"][];
+        };
+        /** TeamMember */
+        TeamMember: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /**
+             * Role
+             * @description The person's role in the team (principal_investigator, engineer...)
+             */
+            role: string & unknown;
+        };
         /** TerminateBody */
         TerminateBody: {
             /** Reason */
@@ -12013,6 +12087,146 @@ export interface operations {
             };
             /** @description The request conflicts with the resource's state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid: every invalid field is listed in ``errors`` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After says when to try again) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service or the database is unavailable (Retry-After says when to try again) */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordOfflineMatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfflineMatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchOut"];
+                };
+            };
+            /** @description A malformed request (a cursor, a path or an Idempotency-Key this API did not give out) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials (bearer token, API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or none the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The method is not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a supported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

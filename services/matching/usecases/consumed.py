@@ -46,6 +46,7 @@ class ReadModel(Suggestions):
             {
                 "carrier_id": e.carrier_id,
                 "name": e.name,
+                "name_en": e.name_en,
                 "kind": e.kind,
                 "city": e.city,
                 "province": e.province,
@@ -100,6 +101,7 @@ class ReadModel(Suggestions):
             {
                 "person_id": e.person_id,
                 "name": e.name,
+                "name_en": e.name_en,
                 "roles": e.roles,
                 "carrier_id": e.carrier_id,
                 "university": e.university,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from services.matching import domain
+from services.matching import domain, teams
 from services.matching.domain import Decision, IllegalDecision, ReasonCode
 from services.matching.repository import (
     OPEN_STATUSES,
@@ -69,13 +69,19 @@ class Curation(Suggestions):
         uow: UnitOfWork,
         *,
         demand_id: uuid.UUID,
-        carrier_id: uuid.UUID,
+        carrier_id: uuid.UUID | None,
         decided_by: str,
         project_manager_id: uuid.UUID | None,
         reason_note: str | None,
+        team: ev.MatchTeam | None = None,
     ) -> dict[str, Any]:
         """A match made outside the suggestions (offline, or in the past: the history import),
-        with why; dated ``uow.now()``, the same ``MatchAccepted`` as an accepted suggestion."""
+        with why; dated ``uow.now()``, the same ``MatchAccepted`` as an accepted suggestion. To a
+        carrier, or to a ``team`` of people (``services.matching.teams``): then the carrier that
+        contracts is ``carrier_id``, by default the lead's employer."""
+        if team is not None:
+            carrier_id = await self._team_carrier(MatchingRepository(uow.conn), team, carrier_id)
+        assert carrier_id is not None, "a carrier or a team"
         return await self._decide(
             uow,
             demand_id=demand_id,
@@ -86,7 +92,32 @@ class Curation(Suggestions):
             reason_code=ReasonCode.OTHER.value if reason_note else None,
             reason_note=reason_note,
             offline=True,
+            team=team,
         )
+
+    @staticmethod
+    async def _team_carrier(repo: MatchingRepository, team: ev.MatchTeam, carrier_id: uuid.UUID | None) -> uuid.UUID:
+        members = []
+        for member in team.members:
+            row = await repo.person_row(member.person_id)
+            if row is None:
+                raise NotFound("person (in matching's read model)", member.person_id)
+            members.append(
+                teams.Member(
+                    person_id=str(row.person_id),
+                    active=row.status == "active",
+                    capacity=row.capacity,
+                    active_load=row.active_load,
+                    carrier_id=str(row.carrier_id) if row.carrier_id else None,
+                )
+            )
+        try:
+            chosen = teams.contracting_carrier(
+                members, str(team.lead_person_id), str(carrier_id) if carrier_id else None
+            )
+        except ValueError as exc:
+            raise Problem(422, "not-decidable", str(exc), errors=[{"field": "team", "message": str(exc)}]) from exc
+        return uuid.UUID(chosen)
 
     async def _decide(
         self,
@@ -100,6 +131,7 @@ class Curation(Suggestions):
         reason_code: str | None,
         reason_note: str | None,
         offline: bool = False,
+        team: ev.MatchTeam | None = None,
     ) -> dict[str, Any]:
         repo = MatchingRepository(uow.conn)
         await self.sync(repo)
@@ -146,6 +178,7 @@ class Curation(Suggestions):
             "carrier_fields": list(carrier.fields) if carrier else [],
             "matched_terms": list(suggestion.matched_terms) if suggestion else [],
             "components": dict(suggestion.components) if suggestion else {},
+            "team": team.model_dump(mode="json") if team else None,
         }
         try:
             await repo.add_decision(values)
@@ -169,6 +202,7 @@ class Curation(Suggestions):
                     score=suggestion.score if suggestion else None,
                     accepted_at=now,
                     suggestion_set_id=suggestion.suggestion_set_id if suggestion else None,
+                    team=team,
                 )
             )
             new_set = None
@@ -197,11 +231,13 @@ class Curation(Suggestions):
             "carrier_id": get("carrier_id"),
             "carrier_name": get("carrier_name"),
             "decision": get("decision"),
+            "origin": "offline" if get("suggestion_set_id") is None else "suggestion",
             "reason": {"code": get("reason_code"), "note": get("reason_note")} if get("reason_code") else None,
             "decided_by": get("decided_by"),
             "decided_at": get("decided_at"),
             "suggestion_set_id": get("suggestion_set_id"),
             "score": get("score"),
+            "team": get("team"),
         }
 
     async def get_decision(

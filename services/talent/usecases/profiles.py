@@ -83,7 +83,13 @@ def person_input(row: dict[str, Any]) -> dict[str, Any]:
 def _carrier_profile(values: dict[str, Any]) -> dict[str, Any]:
     """What both carrier events carry of the profile."""
     keys = ("kind", "city", "province", "country", "fields", "capabilities", "keywords", "capacity")
-    return {"carrier_id": values["id"], "name": display_name(values), **{k: values[k] for k in keys}}
+    name_en = values.get("name_en")
+    return {
+        "carrier_id": values["id"],
+        "name": display_name(values),
+        "name_en": name_en if name_en != display_name(values) else None,
+        **{k: values[k] for k in keys},
+    }
 
 
 def carrier_registered(values: dict[str, Any], now: datetime) -> ev.CarrierRegistered:
@@ -98,7 +104,7 @@ def carrier_updated(values: dict[str, Any], now: datetime) -> ev.CarrierProfileU
 
 def _person_profile(values: dict[str, Any]) -> dict[str, Any]:
     """What both person events carry. Contact data stays out: it never travels on the bus."""
-    keys = ("name", "roles", "carrier_id", "university", "fields", "keywords", "languages", "capacity")
+    keys = ("name", "name_en", "roles", "carrier_id", "university", "fields", "keywords", "languages", "capacity")
     return {"person_id": values["id"], **{k: values[k] for k in keys}}
 
 

@@ -108,12 +108,14 @@ from .list_trainees_programme_type_0 import ListTraineesProgrammeType0
 from .match_decision_create import MatchDecisionCreate
 from .match_decision_create_decision import MatchDecisionCreateDecision
 from .match_out import MatchOut
+from .match_out_origin_type_0 import MatchOutOriginType0
 from .match_page import MatchPage
 from .milestone_in import MilestoneIn
 from .milestone_out import MilestoneOut
 from .next_step import NextStep
 from .o_auth_error import OAuthError
 from .o_auth_error_error import OAuthErrorError
+from .offline_match_create import OfflineMatchCreate
 from .party import Party
 from .payment_create import PaymentCreate
 from .person_contact import PersonContact
@@ -142,6 +144,8 @@ from .suggestions_out import SuggestionsOut
 from .suggestions_out_weights import SuggestionsOutWeights
 from .suggestions_pending import SuggestionsPending
 from .target_type import TargetType
+from .team import Team
+from .team_member import TeamMember
 from .terminate_body import TerminateBody
 from .terms_in import TermsIn
 from .token_out import TokenOut
@@ -268,12 +272,14 @@ __all__ = (
     "MatchDecisionCreate",
     "MatchDecisionCreateDecision",
     "MatchOut",
+    "MatchOutOriginType0",
     "MatchPage",
     "MilestoneIn",
     "MilestoneOut",
     "NextStep",
     "OAuthError",
     "OAuthErrorError",
+    "OfflineMatchCreate",
     "Party",
     "PaymentCreate",
     "PersonContact",
@@ -302,6 +308,8 @@ __all__ = (
     "SuggestionsOutWeights",
     "SuggestionsPending",
     "TargetType",
+    "Team",
+    "TeamMember",
     "TerminateBody",
     "TermsIn",
     "TokenOut",

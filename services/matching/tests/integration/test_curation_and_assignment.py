@@ -22,6 +22,7 @@ from services.matching.tests.integration.support import (
     enterprise_user,
     matching_service,
     now,
+    person_registered,
 )
 from shared.events import topics
 from shared.testing import auth_headers, kafka_bootstrap, wait_for
@@ -178,6 +179,127 @@ async def test_accepting_and_rejecting_with_reasons(fresh_db: FreshDb) -> None:
             headers=enterprise_user(demand.enterprise_id),
         )
         assert r.status_code == 403
+
+
+async def test_a_match_made_outside_the_suggestions(fresh_db: FreshDb) -> None:
+    """Issue 19: a project manager records a carrier that was never suggested, with why; the same
+    MatchAccepted as an accepted suggestion (without a suggestion set), once per pair."""
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand, ranked = await _setup(m)
+        outsider = carrier_registered(name="海洋声学研究所", fields=["environment.water"], capabilities="水声换能器")
+        conflicted = carrier_registered(name="关联企业研究院", fields=["environment.water"], capabilities="水处理")
+        await m.wait_applied(*await m.publish(outsider, conflicted))
+        assert str(outsider.carrier_id) not in [
+            c["carrier_id"] for c in (await m.suggestions(demand.demand_id))["carriers"]
+        ]
+        body = {
+            "demand_id": str(demand.demand_id),
+            "carrier_id": str(outsider.carrier_id),
+            "reason": "展会上结识，已有合作意向",
+        }
+
+        # Who may: project managers, operators and admins, never the enterprise or a carrier.
+        for headers in (enterprise_user(demand.enterprise_id), carrier_user(outsider.carrier_id)):
+            assert (await m.client.post("/api/v1/matches/offline", json=body, headers=headers)).status_code == 403
+        # The reason is required; unknown demands and carriers are 404.
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "reason": None}, headers=PM)
+        assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["reason"]
+        for unknown in ({"demand_id": str(uuid.uuid4())}, {"carrier_id": str(uuid.uuid4())}):
+            r = await m.client.post("/api/v1/matches/offline", json={**body, **unknown}, headers=PM)
+            assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json", r.text
+
+        r = await m.client.post("/api/v1/matches/offline", json=body, headers={**PM, "Idempotency-Key": "off-1"})
+        assert r.status_code == 201, r.text
+        match = r.json()
+        assert r.headers["location"] == f"/api/v1/matches/{match['match_id']}"
+        assert (match["decision"], match["origin"], match["suggestion_set_id"]) == ("accepted", "offline", None)
+        assert match["reason"] == {"code": "other", "note": "展会上结识，已有合作意向"}
+        again = await m.client.post("/api/v1/matches/offline", json=body, headers={**PM, "Idempotency-Key": "off-1"})
+        assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+        assert again.json()["match_id"] == match["match_id"]
+        [acc] = await m.outbox("MatchAccepted")
+        assert acc["data"]["match_id"] == match["match_id"] and acc["data"]["suggestion_set_id"] is None
+        assert acc["data"]["enterprise_id"] == str(demand.enterprise_id)
+        assert acc["data"]["demand_title"] == DEMAND["title"] and acc["data"]["score"] is None
+
+        # Once per pair; a suggested carrier's decision is read back as a suggestion's.
+        r = await m.client.post("/api/v1/matches/offline", json=body, headers=PM)
+        assert r.status_code == 409 and r.json()["current_state"] == "accepted", r.text
+        r = await m.client.post(
+            "/api/v1/matches",
+            json={"demand_id": str(demand.demand_id), "carrier_id": ranked[0], "decision": "accepted"},
+            headers=PM,
+        )
+        assert r.status_code == 201 and r.json()["origin"] == "suggestion", r.text
+        got = await m.client.get(f"/api/v1/matches/{match['match_id']}", headers=STAFF)
+        assert got.status_code == 200 and got.json()["origin"] == "offline"
+        # A conflict of interest refuses it as it refuses accepting a suggestion.
+        conflict = {
+            "enterprise_id": str(demand.enterprise_id),
+            "carrier_id": str(conflicted.carrier_id),
+            "reason": "关联",
+        }
+        assert (
+            await m.client.post("/api/v1/matches/conflicts-of-interest", json=conflict, headers=STAFF)
+        ).status_code == 201
+        r = await m.client.post(
+            "/api/v1/matches/offline", json={**body, "carrier_id": str(conflicted.carrier_id)}, headers=STAFF
+        )
+        assert r.status_code == 422 and r.json()["type"] == "/problems/not-decidable", r.text
+        assert len(await m.outbox("MatchAccepted")) == 2
+
+
+async def test_a_match_to_a_team_of_people(fresh_db: FreshDb) -> None:
+    """Issue 19: a demand matched to a team (people with free capacity, one of them leading): the
+    carrier that contracts is the lead's employer, and MatchAccepted carries the team."""
+    url = await fresh_db("matching")
+    async with matching_service(url) as m:
+        demand, _ = await _setup(m)
+        lab = carrier_registered(name="海洋声学研究所", fields=["acoustics.noise"], capabilities="减振降噪")
+        lead = person_registered(carrier_id=lab.carrier_id, name="张声学", capacity=2)
+        engineer = person_registered(carrier_id=None, university="江南大学", name="李工程", capacity=1)
+        busy = person_registered(carrier_id=lab.carrier_id, name="王繁忙", capacity=1)
+        await m.wait_applied(
+            *await m.publish(lab, lead, engineer, busy, capacity_changed(busy.person_id, 1, 1, subject_type="person"))
+        )
+        team = {
+            "lead_person_id": str(lead.person_id),
+            "members": [
+                {"person_id": str(lead.person_id), "role": "principal_investigator"},
+                {"person_id": str(engineer.person_id), "role": "engineer"},
+            ],
+        }
+        body = {"demand_id": str(demand.demand_id), "team": team, "reason": "组建联合攻关团队"}
+
+        # A team is two or more people, led by one of them; each with free capacity.
+        one = {**team, "members": team["members"][:1]}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": one}, headers=PM)
+        assert r.status_code == 422, r.text
+        outsider = {**team, "lead_person_id": str(uuid.uuid4())}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": outsider}, headers=PM)
+        assert r.status_code == 422, r.text
+        with_busy = {**team, "members": [*team["members"], {"person_id": str(busy.person_id), "role": "engineer"}]}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": with_busy}, headers=PM)
+        assert r.status_code == 422 and "no free capacity" in r.json()["detail"], r.text
+        unknown = {**team, "members": [*team["members"], {"person_id": str(uuid.uuid4()), "role": "engineer"}]}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": unknown}, headers=PM)
+        assert r.status_code == 404, r.text
+        led_by_free_agent = {**team, "lead_person_id": str(engineer.person_id)}
+        r = await m.client.post("/api/v1/matches/offline", json={**body, "team": led_by_free_agent}, headers=PM)
+        assert r.status_code == 422 and "needs a carrier" in r.json()["detail"], r.text
+        assert await m.outbox("MatchAccepted") == []
+
+        r = await m.client.post("/api/v1/matches/offline", json=body, headers=PM)
+        assert r.status_code == 201, r.text
+        match = r.json()
+        assert (match["carrier_id"], match["origin"], match["team"]) == (str(lab.carrier_id), "offline", team)
+        [acc] = await m.outbox("MatchAccepted")
+        assert acc["data"]["carrier_id"] == str(lab.carrier_id) and acc["data"]["team"] == team
+        got = await m.client.get(f"/api/v1/matches/{match['match_id']}", headers=carrier_user(lab.carrier_id))
+        assert got.status_code == 200 and got.json()["team"] == team
+        listed = await m.client.get(f"/api/v1/matches?demand_id={demand.demand_id}", headers=STAFF)
+        assert [d["team"] for d in listed.json()["items"]] == [team]
 
 
 async def test_a_rolled_back_conflict_of_interest_leaves_nothing_behind(fresh_db: FreshDb) -> None:

@@ -272,3 +272,32 @@ async def test_a_second_replica_catches_its_index_up_from_the_database(fresh_db:
         async with m.engine.connect() as conn:
             await other.sync(MatchingRepository(conn))
         assert str(battery.carrier_id) not in other.carriers
+
+
+async def test_an_english_name_beside_a_chinese_one_is_indexed(fresh_db: FreshDb) -> None:
+    """Issue 19: ``name_en`` in talent's events reaches the profile text matching ranks by, live and
+    after a restart (the index built again from the read model)."""
+    url = await fresh_db("matching")
+    lab = carrier_registered(
+        name="星河研究所", name_en="Noise and Vibration Control Laboratory", capabilities="", keywords=[], fields=[]
+    )
+    demand = demand_published(
+        title="Noise and vibration control for compressors",
+        description="Reduce the noise and vibration of our industrial compressors at night.",
+        fields=[],
+        keywords=[],
+    )
+    async with matching_service(url) as m:
+        await m.wait_applied(*await m.publish(lab, demand))
+        async with m.engine.connect() as conn:
+            row = await MatchingRepository(conn).carrier_row(lab.carrier_id)
+        assert row is not None and row.name_en == "Noise and Vibration Control Laboratory"
+        view = await m.suggestions(demand.demand_id)
+        [entry] = [c for c in view["carriers"] if c["carrier_id"] == str(lab.carrier_id)]
+        assert entry["components"]["text"] > 0 and entry["matched_terms"], entry
+        assert entry["name"] == "星河研究所"
+    async with matching_service(url, background=False) as again:
+        r = await again.client.post(f"/api/v1/demands/{demand.demand_id}/suggestions", headers=STAFF)
+        assert r.status_code == 201, r.text
+        [entry] = [c for c in r.json()["carriers"] if c["carrier_id"] == str(lab.carrier_id)]
+        assert entry["components"]["text"] > 0

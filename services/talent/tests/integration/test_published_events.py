@@ -108,3 +108,27 @@ async def test_every_published_event_reaches_kafka(talent: TalentApp) -> None:
         cls.model_validate(ce["data"])
     published = await outbox_rows(talent, after_seq=seq)
     assert all(r.published_at is not None for r in published)
+
+
+async def test_profile_events_carry_the_english_name(talent: TalentApp) -> None:
+    """Issue 19: a bilingual carrier's and person's ``name_en`` travels beside the (Chinese) name,
+    so that matching indexes it; a carrier named only in English does not repeat it."""
+    seq = await last_seq(talent)
+    bilingual = await create_carrier(talent)
+    english_only = await create_carrier(talent, name_zh=None, name_en=f"Acoustics Lab {uuid.uuid4().hex[:6]}")
+    person = await create_person(talent, bilingual["id"])
+    async with talent.client(OPERATOR) as c:
+        body = carrier_body(name_zh=bilingual["name_zh"], name_en="Advanced Energy Storage Institute")
+        r = await c.put(f"/api/v1/carriers/{bilingual['id']}", json=body, headers={"If-Match": '"v1"'})
+        assert r.status_code == 200, r.text
+        r = await c.patch(f"/api/v1/people/{person['id']}", json={"capacity": 1}, headers={"If-Match": '"v1"'})
+        assert r.status_code == 200, r.text
+    data = {(r.type, r.aggregate_id): r.data for r in await outbox_rows(talent, after_seq=seq)}
+    registered = data[("CarrierRegistered", bilingual["id"])]
+    assert (registered["name"], registered["name_en"]) == (bilingual["name_zh"], "Institute of Advanced Energy Storage")
+    updated = data[("CarrierProfileUpdated", bilingual["id"])]
+    assert (updated["name"], updated["name_en"]) == (bilingual["name_zh"], "Advanced Energy Storage Institute")
+    only = data[("CarrierRegistered", english_only["id"])]
+    assert (only["name"], only["name_en"]) == (english_only["name_en"], None)
+    for kind in ("PersonRegistered", "PersonProfileUpdated"):
+        assert data[(kind, person["id"])]["name_en"] == "Wang Xiaoming", kind
