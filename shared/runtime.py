@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import time
@@ -230,6 +231,17 @@ def health_router() -> APIRouter:
         )
 
     return router
+
+
+def freeze_start_up_heap() -> None:
+    """Called once by a server process just before it serves: everything start-up built (the
+    modules, the app, its routes and schemas, several hundred thousand objects) lives as long as
+    the process, so it is moved out of the cyclic collector's reach (``gc.freeze``). The
+    collections that requests trigger then walk only what requests allocate: a full collection
+    over the start-up heap cost every request about 70 us on average (issue 15). Not for tests,
+    which build and drop many apps in one process: what is frozen is never collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_service_app(
