@@ -106,6 +106,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         s = ServiceSettings(service_name=args.service)
         bus = KafkaBus.from_settings(s, client_id=f"itp-{args.service}") if s.mode == "kafka" else InMemoryBus()
         app = create_service_app(definition(args.service), s, bus)
+    from shared.runtime import tune_gc_for_serving
+
+    tune_gc_for_serving()
     uvicorn.run(
         app,
         host=args.host,

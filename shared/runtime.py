@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import time
@@ -230,6 +231,28 @@ def health_router() -> APIRouter:
         )
 
     return router
+
+
+# Container allocations (net of frees) between two young collections of a serving process.
+# Python's default, 700, is reached several times a second by a few concurrent requests, although
+# nearly all they allocate is freed by reference counting: each such collection then walks the
+# requests in flight for nothing (about 35 us a request, measured for the demand create).
+SERVING_GC_THRESHOLD = 10_000
+
+
+def tune_gc_for_serving() -> None:
+    """Called once by a server process just before it serves (``itp serve``).
+
+    Everything start-up built (modules, the app, its routes and schemas: several hundred thousand
+    objects) lives as long as the process: it is moved out of the cyclic collector's reach
+    (``gc.freeze``), so a full collection no longer walks it (about 70 us a request on average).
+    Young collections run every ``SERVING_GC_THRESHOLD`` net allocations instead of 700; cyclic
+    garbage is still collected, later. Not for tests, which build and drop many apps in one
+    process: what is frozen is never collected."""
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(SERVING_GC_THRESHOLD, older, oldest)
 
 
 def create_service_app(

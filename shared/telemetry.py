@@ -89,12 +89,16 @@ class RequestTelemetry:
             series[1].observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 state = scope.get("state") or {}
-                access_log.info(
+                # Made and handled as ``info`` would, without its walk up the stack for the
+                # caller's file and line (what an access line never shows): a third of its cost.
+                record = access_log.makeRecord(
+                    access_log.name,
+                    logging.INFO,
+                    __file__,
+                    0,
                     "%s %s %d %.1fms",
-                    method,
-                    scope["path"],
-                    status,
-                    elapsed * 1000,
+                    (method, scope["path"], status, elapsed * 1000),
+                    None,
                     extra={
                         "http": {"method": method, "route": route, "path": scope["path"], "status": status},
                         "duration_ms": round(elapsed * 1000, 2),
@@ -102,6 +106,7 @@ class RequestTelemetry:
                         "traceparent": traceparent or state.get("traceparent"),
                     },
                 )
+                access_log.handle(record)
 
 
 def metrics_router() -> APIRouter:

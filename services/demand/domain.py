@@ -188,16 +188,20 @@ class Demand:
     def create(cls, *, now: datetime, submit: bool, **attrs: Any) -> Demand:
         d = cls(
             id=uuid.uuid4(),
-            status=S.DRAFT,
+            status=S.SUBMITTED if submit else S.DRAFT,
             version=1,
             created_at=now,
             updated_at=now,
             **attrs,
         )
+        # The new demand's own list, filled once: no copy of the aggregate for its first event.
         if submit:
-            d = replace(d, status=S.SUBMITTED)
-            return d._with(d._submitted_event(now))
-        return d._with(ev.DemandDrafted(demand_id=d.id, enterprise_id=d.enterprise_id, title=d.title, drafted_at=now))
+            d.events.append(d._submitted_event(now))
+        else:
+            d.events.append(
+                ev.DemandDrafted(demand_id=d.id, enterprise_id=d.enterprise_id, title=d.title, drafted_at=now)
+            )
+        return d
 
     # -- transitions ---------------------------------------------------------------
     def apply(
@@ -335,10 +339,8 @@ class Demand:
 def index_terms(d: Demand) -> tuple[list[str], list[str]]:
     """Search terms of the whole demand, and of its teaser only: the text fields the visibility
     table classes as the teaser's (title, and the labels of the technical fields)."""
-    labels = " ".join(f"{FIELDS[f].zh} {FIELDS[f].en}" for f in d.fields if f in FIELDS)
     texts = {
         "title": d.title,
-        "fields": labels,
         "description": d.description,
         "expected_outcome": d.expected_outcome,
         "keywords": " ".join(d.keywords),
@@ -350,7 +352,15 @@ def index_terms(d: Demand) -> tuple[list[str], list[str]]:
         full.update(terms)
         if visibility.field_class(name) is FieldClass.TEASER:
             teaser.update(terms)
+    labels = [t for f in d.fields for t in _LABEL_TERMS.get(f, ())]
+    full.update(labels)
+    if visibility.field_class("fields") is FieldClass.TEASER:
+        teaser.update(labels)
     return sorted(full), sorted(teaser)
+
+
+# The search terms of each technical field's labels (Chinese and English), tokenized once.
+_LABEL_TERMS: dict[str, tuple[str, ...]] = {code: tuple(tokenize(f"{f.zh} {f.en}")) for code, f in FIELDS.items()}
 
 
 def check_trl(current: int | None, target: int | None) -> None:
