@@ -65,6 +65,8 @@ class Client:
     def __init__(self, http: aiohttp.ClientSession, base: str, concurrency: int) -> None:
         self.http, self.base = http, base
         self.statuses: Counter[str] = Counter()
+        self.samples: dict[str, Any] = {}  # the first answer of each refused kind
+        self.latencies_ms: dict[str, list[float]] = {}  # per kind of call, from sending to the answer
         self.gate = asyncio.Semaphore(concurrency)
 
     async def send(
@@ -75,9 +77,13 @@ class Client:
         async with self.gate:
             for _ in range(RETRIES):
                 try:
+                    t = time.monotonic()
                     async with self.http.request(method, self.base + path, json=body, headers=headers) as r:
                         self.statuses[f"{what} {r.status}"] += 1
                         answer = await r.json(content_type=None) if r.content_length != 0 else None
+                        self.latencies_ms.setdefault(what, []).append((time.monotonic() - t) * 1000)
+                        if r.status >= 400:
+                            self.samples.setdefault(f"{what} {r.status}", answer)
                         if r.status != 503:
                             return r.status, answer, dict(r.headers)
                         pause = min(float(r.headers.get("Retry-After", "1")), 5.0)
@@ -144,7 +150,6 @@ async def replay(base: str, args: argparse.Namespace) -> dict[str, Any]:
 
         to_match = sorted(published)[: len({r["demand"] for r in rows if r["type"] == "match"})]
         matched: set[str] = set()
-        decided_ms: list[float] = []
 
         async def accept(demand_id: str) -> None:
             pm = auth_headers("project_manager", person_id=str(uuid.uuid4()))
@@ -153,9 +158,7 @@ async def replay(base: str, args: argparse.Namespace) -> dict[str, Any]:
             if not carriers:
                 return
             body = {"demand_id": demand_id, "carrier_id": carriers[0]["carrier_id"], "decision": "accepted"}
-            t = time.monotonic()
             status, _, _ = await client.send("match", "POST", "/api/v1/matches", pm, body)
-            decided_ms.append((time.monotonic() - t) * 1000)
             if status == 201:
                 matched.add(demand_id)
 
@@ -183,8 +186,9 @@ async def replay(base: str, args: argparse.Namespace) -> dict[str, Any]:
         "publishing_s": publishing_s,
         "latencies_ms": latencies,
         "unsuggested": len(published) - len(latencies),
-        "decided_ms": decided_ms,
+        "calls_ms": client.latencies_ms,
         "statuses": client.statuses,
+        "samples": client.samples,
         "driven": driven,
         "shown": shown,
     }
@@ -227,16 +231,18 @@ async def run(args: argparse.Namespace) -> int:
     async with embedded_platform() if args.embedded else multi_process() as base:
         r = await replay(base, args)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
-    lat, decided = r["latencies_ms"], r["decided_ms"]
+    lat = r["latencies_ms"]
     if lat:
         print(
             f"publication -> suggestions usable: p50 {percentile(lat, 50):.0f} ms, p99 {percentile(lat, 99):.0f} ms,"
             f" max {max(lat):.0f} ms ({len(lat)} demands published in {r['publishing_s']:.1f} s;"
             f" {r['unsuggested']} never suggested within {args.settle:.0f} s)"
         )
-    if decided:
-        print(f"POST /matches: p50 {percentile(decided, 50):.0f} ms, p99 {percentile(decided, 99):.0f} ms")
+    for what, ms in sorted(r["calls_ms"].items()):
+        print(f"  {what} calls: p50 {percentile(ms, 50):.0f} ms, p99 {percentile(ms, 99):.0f} ms, max {max(ms):.0f} ms")
     print("answers: " + ", ".join(f"{k}: {n}" for k, n in sorted(r["statuses"].items())))
+    for kind, answer in sorted(r["samples"].items()):
+        print(f"  first {kind}: {str(answer)[:200]}")
     differences = [k for k in r["driven"] if r["driven"][k] != r["shown"].get(k)]
     for k in r["driven"]:
         print(f"  {k:>10}: client {r['driven'][k]}, dashboard {r['shown'].get(k)}")
