@@ -44,7 +44,7 @@ def scope_for(svc: MatchingService) -> BatchScope:
     async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
         async with svc.deferring(uow, rematch=True):
             yield
-            await svc.write_opened(uow)
+            await svc.write_batched(uow)
 
     return scope
 
@@ -98,17 +98,19 @@ def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
         contract_ev.ContractTerminated: on_contract,
     }
     table.update(dict.fromkeys(DEMAND_STATUS, on_demand_status))
-    return {kind: _after(svc, h, opened=h is not on_demand_open) for kind, h in table.items()}
+    # What a rebuild's batch defers to its end (``ReadModel.write_batched``) needs no writing first.
+    batched = {on_demand_open, on_demand_status, on_contract}
+    return {kind: _after(svc, h, flush=h not in batched) for kind, h in table.items()}
 
 
-def _after(svc: MatchingService, handler: Handler, *, opened: bool) -> Handler:
-    """The handler, once the requests in flight are served (``RequestsFirst``) and, if ``opened``,
-    once the demands a rebuild's batch opened before it are written."""
+def _after(svc: MatchingService, handler: Handler, *, flush: bool) -> Handler:
+    """The handler, once the requests in flight are served (``RequestsFirst``) and, if ``flush``,
+    once what a rebuild's batch deferred before it is written."""
 
     async def handle(uow: UnitOfWork, event: Any, env: Envelope) -> None:
         await svc.requests.wait()
-        if opened:
-            await svc.write_opened(uow)
+        if flush:
+            await svc.write_batched(uow)
         await handler(uow, event, env)
 
     return handle

@@ -13,7 +13,9 @@ from services.matching.repository import (
     OPEN_STATUSES,
     MatchingRepository,
     carrier_doc,
+    merge_contract,
     merge_opened,
+    merge_status,
 )
 from services.matching.usecases.index_sync import CARRIERS, EXPERTS
 from services.matching.usecases.suggestions import Suggestions, consumed_batch, renders_views
@@ -182,7 +184,7 @@ class ReadModel(Suggestions):
             "updated_at": now,
         }
         if self.replaying and (batch := consumed_batch()) is not None:
-            # A rebuild writes the demands a batch opens at once (``write_opened``) and recomputes
+            # A rebuild writes the demands a batch opens at once (``write_batched``) and recomputes
             # every track record at its end.
             batch.opened[e.demand_id] = merge_opened(batch.opened.get(e.demand_id), values)
             return
@@ -199,16 +201,26 @@ class ReadModel(Suggestions):
             return  # already past open (a late event): nothing to suggest
         await self.suggest(uow, e.demand_id, trigger="demand_published" if published else "demand_submitted")
 
-    async def write_opened(self, uow: UnitOfWork) -> None:
-        """Write the demands the running batch of a rebuild opened: locked and upserted at once
-        (at the batch's end, and before any other event of it is applied)."""
+    async def write_batched(self, uow: UnitOfWork) -> None:
+        """Write what the running batch of a rebuild deferred (at the batch's end, and before any
+        event of it that reads these rows is applied), a statement per table: the demands it
+        opened (locked and upserted), the statuses they moved to, the contracts it recorded."""
         batch = consumed_batch()
-        if batch is None or not batch.opened:
+        if batch is None or not (batch.opened or batch.statuses or batch.contracts):
             return
-        rows, batch.opened = list(batch.opened.values()), {}
+        opened, batch.opened = list(batch.opened.values()), {}
+        statuses, batch.statuses = batch.statuses, {}
+        contracts, batch.contracts = list(batch.contracts.values()), {}
         repo = MatchingRepository(uow.conn)
-        await repo.serialise(*(r["demand_id"] for r in rows))
-        await repo.upsert_demands(rows, datetime.now(UTC))
+        now = datetime.now(UTC)
+        await repo.serialise(
+            *(r["demand_id"] for r in opened), *(k for c in contracts for k in (c["demand_id"], c["carrier_id"]))
+        )
+        if opened:
+            await repo.upsert_demands(opened, now)
+        await repo.move_statuses(statuses, now)  # after the openings: a status moves only forward
+        if contracts:
+            await repo.upsert_contracts(contracts)
 
     @renders_views
     async def demand_updated(self, uow: UnitOfWork, e: demand_ev.DemandUpdated) -> None:
@@ -223,11 +235,11 @@ class ReadModel(Suggestions):
             await self.suggest(uow, e.demand_id, trigger="demand_updated", only_if_changed=True)
 
     async def demand_status(self, uow: UnitOfWork, demand_id: uuid.UUID, status: str) -> None:
+        if self.replaying and (batch := consumed_batch()) is not None:
+            batch.statuses[demand_id] = merge_status(batch.statuses.get(demand_id), status)  # ``write_batched``
+            return
         repo = MatchingRepository(uow.conn)
-        if (
-            await repo.set_demand_status(demand_id, status, datetime.now(UTC)) is not None
-            and status not in OPEN_STATUSES
-        ):
+        if await repo.set_demand_status(demand_id, status, datetime.now(UTC)) and status not in OPEN_STATUSES:
             self.demands.remove(str(demand_id))
 
     async def access_granted(self, uow: UnitOfWork, e: demand_ev.DemandAccessGranted) -> None:
@@ -265,6 +277,11 @@ class ReadModel(Suggestions):
         if isinstance(e, contract_ev.ContractTerminated):
             values.pop("value")
             values["value"] = Decimal("0")
+        if self.replaying and (batch := consumed_batch()) is not None:
+            # A rebuild writes the contracts of a batch at once (``write_batched``) and recomputes
+            # every track record at its end.
+            batch.contracts[e.contract_id] = merge_contract(batch.contracts.get(e.contract_id), values)
+            return
         await repo.serialise(e.demand_id, e.carrier_id)
         if not await repo.record_contract(values):
             return
