@@ -287,6 +287,25 @@ _MOVE_STATUS = (
 )
 
 
+def _upsert_demand(dialect: Any) -> Any:
+    """Insert an opened demand (the columns ``ReadModel.demand_open`` gives, and ``written_at``), or
+    update the stored one with its values, the status only if that does not move backwards."""
+    stmt = dialect.insert(demand_profiles)
+    backwards = _status_rank(stmt.excluded.status) < _status_rank(demand_profiles.c.status)
+    kept = {"status", "published_at"}  # kept as they are when the status would move backwards
+    updates: dict[str, Any] = {
+        c.name: stmt.excluded[c.name] for c in demand_profiles.c if c.name not in {"demand_id", "version", *kept}
+    }
+    updates.update({k: sa.case((backwards, demand_profiles.c[k]), else_=stmt.excluded[k]) for k in kept})
+    return stmt.on_conflict_do_update(index_elements=[demand_profiles.c.demand_id], set_=updates).returning(
+        *demand_profiles.c
+    )
+
+
+# On the hot path (each consumed demand): compiled once, executed with parameters.
+_UPSERT_DEMAND = {"postgresql": _upsert_demand(postgresql), "sqlite": _upsert_demand(sqlite)}
+
+
 def merge_opened(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
     """Two openings of one demand (``upsert_demands`` values) as one: the later's values, its status
     only if that does not move backwards."""
@@ -522,16 +541,12 @@ class MatchingRepository:
         return demand_doc(r) if r is not None else None
 
     async def upsert_demands(self, rows: Sequence[dict[str, Any]], now: datetime) -> list[Any]:
-        """Remember submitted or published demands (one statement; one row each, see
-        ``merge_opened``); a status never moves backwards. Returns the rows as stored."""
-        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(demand_profiles).values([{**r, "written_at": now} for r in rows])
-        backwards = _status_rank(stmt.excluded.status) < _status_rank(demand_profiles.c.status)
-        kept = {"status", "published_at"}  # kept as they are when the status would move backwards
-        updates: dict[str, Any] = {k: stmt.excluded[k] for k in (*rows[0], "written_at") if k != "demand_id"}
-        updates.update({k: sa.case((backwards, demand_profiles.c[k]), else_=stmt.excluded[k]) for k in kept})
-        stmt = stmt.on_conflict_do_update(index_elements=[demand_profiles.c.demand_id], set_=updates)
-        return list(await self.conn.execute(stmt.returning(*demand_profiles.c)))
+        """Remember submitted or published demands (one constant statement, executed with a
+        parameter set per demand; one row each, see ``merge_opened``); a status never moves
+        backwards. Returns the rows as stored."""
+        params = [{**r, "written_at": now} for r in rows]
+        stmt = _UPSERT_DEMAND[self.conn.dialect.name]
+        return list(await self.conn.execute(stmt, params if len(params) > 1 else params[0]))
 
     async def set_demand_status(self, demand_id: uuid.UUID, status: str, now: datetime) -> bool:
         """Move a known demand forward to ``status``; False if unknown or already at or past it."""
