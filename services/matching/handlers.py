@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,6 +15,9 @@ from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
+
+# The events that open a demand for matching.
+OPENING = (demand_ev.DemandSubmitted, demand_ev.DemandPublished)
 
 # A demand's later lifecycle events only move its status in matching's read model.
 DEMAND_STATUS: dict[type[DomainEvent], str] = {
@@ -41,8 +44,9 @@ def batch_scope(runtime: ServiceRuntime) -> BatchScope:
 
 def scope_for(svc: MatchingService) -> BatchScope:
     @asynccontextmanager
-    async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
+    async def scope(uow: UnitOfWork, events: Sequence[DomainEvent]) -> AsyncIterator[None]:
         async with svc.deferring(uow, rematch=True):
+            await svc.opening(uow, [e.demand_id for e in events if isinstance(e, OPENING)])
             yield
             await svc.write_batched(uow)
 

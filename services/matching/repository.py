@@ -302,6 +302,15 @@ def _upsert_demand(dialect: Any) -> Any:
     )
 
 
+_COMPLETED_CONTRACT_CARRIERS = (
+    sa.select(contract_records.c.demand_id, contract_records.c.carrier_id)
+    .where(
+        contract_records.c.demand_id.in_(sa.bindparam("contract_demand_ids", expanding=True)),
+        contract_records.c.status == "completed",
+    )
+    .distinct()
+    .order_by(contract_records.c.demand_id, contract_records.c.carrier_id)
+)
 # On the hot path (each consumed demand): compiled once, executed with parameters.
 _UPSERT_DEMAND = {"postgresql": _upsert_demand(postgresql), "sqlite": _upsert_demand(sqlite)}
 
@@ -514,13 +523,15 @@ class MatchingRepository:
         )
         return [r.demand_id for r in rows]
 
-    async def carriers_with_completed_contracts_for(self, demand_id: uuid.UUID) -> list[uuid.UUID]:
-        rows = await self.conn.execute(
-            sa.select(contract_records.c.carrier_id)
-            .where(contract_records.c.demand_id == demand_id, contract_records.c.status == "completed")
-            .distinct()
-        )
-        return [r.carrier_id for r in rows]
+    async def carriers_with_completed_contracts_for(
+        self, demand_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[uuid.UUID]]:
+        """Of each of these demands, the carriers of its completed contracts (one query)."""
+        rows = await self.conn.execute(_COMPLETED_CONTRACT_CARRIERS, {"contract_demand_ids": list(demand_ids)})
+        out: dict[uuid.UUID, list[uuid.UUID]] = {d: [] for d in demand_ids}
+        for r in rows:
+            out[r.demand_id].append(r.carrier_id)
+        return out
 
     async def carriers_working_with(self, enterprise_id: uuid.UUID) -> set[str]:
         rows = await self.conn.execute(

@@ -5,6 +5,7 @@ grants) current, and re-suggest for the open demands a change affects (and only 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -188,18 +189,36 @@ class ReadModel(Suggestions):
             # every track record at its end.
             batch.opened[e.demand_id] = merge_opened(batch.opened.get(e.demand_id), values)
             return
-        await repo.serialise(e.demand_id)
+        batch = consumed_batch()
+        if batch is None or e.demand_id not in batch.contracted:
+            await repo.serialise(e.demand_id)  # else locked with its batch's (``opening``)
         [row] = await repo.upsert_demands([values], now)
         if self.replaying:
             return  # a rebuild recomputes every track record at its end
         # A contract for this demand may have been seen first (another topic): its track
         # record entry takes the demand's fields now.
-        for carrier_id in await repo.carriers_with_completed_contracts_for(e.demand_id):
+        contracted = (
+            batch.contracted[e.demand_id]
+            if batch is not None and e.demand_id in batch.contracted
+            else (await repo.carriers_with_completed_contracts_for([e.demand_id]))[e.demand_id]
+        )
+        for carrier_id in contracted:
             if await repo.refresh_track(carrier_id, now):
                 await self._carrier_row_changed(uow, repo, carrier_id, trigger="track_record_changed")
         if self._index_demand_row(row) is None:
             return  # already past open (a late event): nothing to suggest
         await self.suggest(uow, e.demand_id, trigger="demand_published" if published else "demand_submitted")
+
+    async def opening(self, uow: UnitOfWork, demand_ids: Sequence[uuid.UUID]) -> None:
+        """The live consumer's batch is about to open these demands: lock them all at once, then
+        read the carriers of their completed contracts with one query (a contract applied after
+        the lock waits for the batch, and then sees the demands)."""
+        batch = consumed_batch()
+        if self.replaying or batch is None or not demand_ids:
+            return
+        repo = MatchingRepository(uow.conn)
+        await repo.serialise(*demand_ids)
+        batch.contracted.update(await repo.carriers_with_completed_contracts_for(sorted(set(demand_ids))))
 
     async def write_batched(self, uow: UnitOfWork) -> None:
         """Write what the running batch of a rebuild deferred (at the batch's end, and before any

@@ -76,6 +76,9 @@ class _Deferred:
     opened: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
     statuses: dict[uuid.UUID, str] = field(default_factory=dict)
     contracts: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
+    # Of a live batch: the demands it opens, locked at its start, with the carriers of their
+    # completed contracts (``ReadModel.opening``).
+    contracted: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
 
 
 _DEFERRED: ContextVar[_Deferred | None] = ContextVar("matching_deferred", default=None)
