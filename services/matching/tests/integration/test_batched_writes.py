@@ -63,7 +63,7 @@ def demand(demand_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def contract(contract_id: uuid.UUID, demand_id: uuid.UUID, status: str, value: str, day: int) -> dict[str, Any]:
+def contract(contract_id: uuid.UUID, demand_id: uuid.UUID | None, status: str, value: str, day: int) -> dict[str, Any]:
     """As ``ReadModel.contract_changed`` records each kind of contract event."""
     return {
         "contract_id": contract_id,
