@@ -35,7 +35,7 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +48,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.harness import (
     NO_RATE_LIMIT,
+    CpuMeter,
     Stack,
+    cpu_line,
     create_topics,
     delete_topics,
     group_members,
@@ -463,7 +465,15 @@ async def _rounds(
                         print(summarize_profile(out), flush=True)
                 if args.drain:
                     await wait_for_lag(group_in, timeout_s=600, what="matching catching up before the drain")
-                    drained.append(await drain(bodies, sub, topics.for_prefix(prefix)["demand"], args.drain))
+                    drained.append(
+                        await drain(
+                            bodies,
+                            sub,
+                            topics.for_prefix(prefix)["demand"],
+                            args.drain,
+                            servers={"matching": stack.servers["matching"].proc.pid},
+                        )
+                    )
                 if args.find_capacity:
                     await _capacity_steps(args, http, url, bodies, headers, sub, group_in, duration, results)
                     return
@@ -489,8 +499,17 @@ async def _rounds(
             await sub.stop()
 
 
-async def drain(bodies: list[bytes], sub: Subscriber, demand_topic: str, n: int, *, timeout_s: float = 900) -> float:
-    """Publish ``n`` demands at once to matching's input; the demands/s at which it answered them."""
+async def drain(
+    bodies: list[bytes],
+    sub: Subscriber,
+    demand_topic: str,
+    n: int,
+    *,
+    timeout_s: float = 900,
+    servers: Mapping[str, int] | None = None,
+) -> float:
+    """Publish ``n`` demands at once to matching's input; the demands/s at which it answered them
+    (and, of ``servers`` by pid, the CPU per demand: what a loaded machine blurs least)."""
     envelopes = []
     for i in range(n):
         body = orjson.loads(bodies[i % len(bodies)])
@@ -516,6 +535,8 @@ async def drain(bodies: list[bytes], sub: Subscriber, demand_topic: str, n: int,
             Record(demand_topic, e.subject.encode(), e.to_json(), [("content-type", CONTENT_TYPE.encode())])
             for e in envelopes
         ]
+        meter = CpuMeter(servers or {})
+        meter.start()
         t0 = time.monotonic()
         await bus.publish(records)
     finally:
@@ -528,6 +549,8 @@ async def drain(bodies: list[bytes], sub: Subscriber, demand_topic: str, n: int,
     seconds = (max(answered) - t0) if answered else timeout_s
     rate = len(answered) / seconds
     print(f"-- drain: {len(answered)}/{n} demands answered in {seconds:.1f} s: {rate:.1f} demands/s", flush=True)
+    if servers:
+        print(f"   {cpu_line(meter.stop(), len(answered), 'demand')}", flush=True)
     return rate
 
 

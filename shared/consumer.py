@@ -52,9 +52,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, DomainEvent, Envelope], Awaitable[None]]
 Outcome = Literal["applied", "duplicate", "ignored", "dead-lettered"]
 Partition = tuple[str, int]
-# Opened around the events of one batch, in its transaction: what the handlers defer (derived
-# work) is done at its exit, still inside the transaction.
-BatchScope = Callable[[UnitOfWork], AbstractAsyncContextManager[object]]
+# Opened around the events of one batch, in its transaction, with the events it is about to apply
+# (those claimed, in order: what they all need may be read or locked at once at its entry); what
+# the handlers defer (derived work) is done at its exit, still inside the transaction.
+BatchScope = Callable[[UnitOfWork, Sequence[DomainEvent]], AbstractAsyncContextManager[object]]
 # Of a partition's messages: the last one applied, and the one that failed with its error.
 Applied = tuple[Message | None, tuple[Message, Exception] | None]
 
@@ -263,21 +264,25 @@ class EventConsumer:
                 .on_conflict_do_nothing()
                 .returning(self.processed.c.event_id)
             )
-            async with self.uow(items[0][2].traceparent) as uow, self.batch_scope(uow):
+            async with self.uow(items[0][2].traceparent) as uow:
                 # One round trip claims the whole batch; what is already claimed was applied.
                 claimed = set((await uow.conn.execute(claim)).scalars())
-                for handler, event, envelope in items:
-                    if envelope.id not in claimed:
+                todo = []
+                for item in items:
+                    if item[2].id not in claimed:
                         duplicates += 1
                         continue
-                    claimed.discard(envelope.id)  # the same event twice in one batch: once
-                    with tracing.consuming(envelope, topic, self.group) as tp:
-                        uow.traceparent = tracing.for_events(tp)
-                        uow.occurred_at = None  # a handler dates its reaction (UnitOfWork.dated_by)
-                        await handler(uow, event, envelope)
-                        uow.events_rows()  # the events it emitted carry its own trace
-                    applied += 1
-                    await asyncio.sleep(0)  # a handler may be CPU (ranking): let requests in between events
+                    claimed.discard(item[2].id)  # the same event twice in one batch: once
+                    todo.append(item)
+                async with self.batch_scope(uow, [event for _, event, _ in todo]):
+                    for handler, event, envelope in todo:
+                        with tracing.consuming(envelope, topic, self.group) as tp:
+                            uow.traceparent = tracing.for_events(tp)
+                            uow.occurred_at = None  # a handler dates its reaction (UnitOfWork.dated_by)
+                            await handler(uow, event, envelope)
+                            uow.events_rows()  # the events it emitted carry its own trace
+                        applied += 1
+                        await asyncio.sleep(0)  # a handler may be CPU (ranking): let requests in between events
         self.stats.applied += applied
         self.stats.duplicates += duplicates
         self.stats.ignored += ignored

@@ -6,7 +6,7 @@ announced to the live stream once its unit of work has committed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -111,7 +111,7 @@ def build_batch_scope(projection: Projection) -> BatchScope:
     whole batch, and its events announced together."""
 
     @asynccontextmanager
-    async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
+    async def scope(uow: UnitOfWork, _events: Sequence[DomainEvent]) -> AsyncIterator[None]:
         batch = Batch(announcing=announcing())
         token = _BATCH.set(batch)
         try:

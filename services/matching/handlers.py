@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,6 +15,9 @@ from shared.events.base import DomainEvent
 from shared.events.envelope import Envelope
 from shared.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
+
+# The events that open a demand for matching.
+OPENING = (demand_ev.DemandSubmitted, demand_ev.DemandPublished)
 
 # A demand's later lifecycle events only move its status in matching's read model.
 DEMAND_STATUS: dict[type[DomainEvent], str] = {
@@ -41,10 +44,11 @@ def batch_scope(runtime: ServiceRuntime) -> BatchScope:
 
 def scope_for(svc: MatchingService) -> BatchScope:
     @asynccontextmanager
-    async def scope(uow: UnitOfWork) -> AsyncIterator[None]:
+    async def scope(uow: UnitOfWork, events: Sequence[DomainEvent]) -> AsyncIterator[None]:
         async with svc.deferring(uow, rematch=True):
+            await svc.opening(uow, [e.demand_id for e in events if isinstance(e, OPENING)])
             yield
-            await svc.write_opened(uow)
+            await svc.write_batched(uow)
 
     return scope
 
@@ -98,17 +102,19 @@ def handlers_for(svc: MatchingService) -> dict[type[DomainEvent], Handler]:
         contract_ev.ContractTerminated: on_contract,
     }
     table.update(dict.fromkeys(DEMAND_STATUS, on_demand_status))
-    return {kind: _after(svc, h, opened=h is not on_demand_open) for kind, h in table.items()}
+    # What a rebuild's batch defers to its end (``ReadModel.write_batched``) needs no writing first.
+    batched = {on_demand_open, on_demand_status, on_contract}
+    return {kind: _after(svc, h, flush=h not in batched) for kind, h in table.items()}
 
 
-def _after(svc: MatchingService, handler: Handler, *, opened: bool) -> Handler:
-    """The handler, once the requests in flight are served (``RequestsFirst``) and, if ``opened``,
-    once the demands a rebuild's batch opened before it are written."""
+def _after(svc: MatchingService, handler: Handler, *, flush: bool) -> Handler:
+    """The handler, once the requests in flight are served (``RequestsFirst``) and, if ``flush``,
+    once what a rebuild's batch deferred before it is written."""
 
     async def handle(uow: UnitOfWork, event: Any, env: Envelope) -> None:
         await svc.requests.wait()
-        if opened:
-            await svc.write_opened(uow)
+        if flush:
+            await svc.write_batched(uow)
         await handler(uow, event, env)
 
     return handle

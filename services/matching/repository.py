@@ -251,6 +251,72 @@ def suggestion_set_rows(
     }
 
 
+# A contract record's status only moves forward (a completion and a termination both end it: the
+# first one seen stays).
+CONTRACT_ORDER = {"signed": 1, "completed": 2, "terminated": 2}
+
+
+def _contract_rank(status: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+    return sa.case(CONTRACT_ORDER, value=status, else_=0)
+
+
+def merge_contract(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
+    """Two events of one contract (``upsert_contracts`` values) as one, by the rule the statement
+    applies to the stored row: a later status advances it, keeping what the later one leaves None."""
+    if earlier is None:
+        return later
+    if CONTRACT_ORDER[later["status"]] <= CONTRACT_ORDER[earlier["status"]]:
+        return earlier
+    return {**earlier, **{k: v for k, v in later.items() if v is not None}}
+
+
+def merge_status(earlier: str | None, later: str) -> str:
+    """Two status moves of one demand as one: the later, unless it is not further along."""
+    if earlier is not None and STATUS_ORDER.get(later, 0) <= STATUS_ORDER.get(earlier, 0):
+        return earlier
+    return later
+
+
+# Move a demand's status forward (never backwards, never to the same rank): executed with one or
+# many parameter sets.
+_MOVE_STATUS = (
+    sa.update(demand_profiles)
+    .where(
+        demand_profiles.c.demand_id == sa.bindparam("move_demand_id"),
+        _status_rank(demand_profiles.c.status) < _status_rank(sa.bindparam("move_status", type_=sa.String())),
+    )
+    .values(status=sa.bindparam("move_status"), updated_at=sa.bindparam("move_at"), written_at=sa.bindparam("move_at"))
+)
+
+
+def _upsert_demand(dialect: Any) -> Any:
+    """Insert an opened demand (the columns ``ReadModel.demand_open`` gives, and ``written_at``), or
+    update the stored one with its values, the status only if that does not move backwards."""
+    stmt = dialect.insert(demand_profiles)
+    backwards = _status_rank(stmt.excluded.status) < _status_rank(demand_profiles.c.status)
+    kept = {"status", "published_at"}  # kept as they are when the status would move backwards
+    updates: dict[str, Any] = {
+        c.name: stmt.excluded[c.name] for c in demand_profiles.c if c.name not in {"demand_id", "version", *kept}
+    }
+    updates.update({k: sa.case((backwards, demand_profiles.c[k]), else_=stmt.excluded[k]) for k in kept})
+    return stmt.on_conflict_do_update(index_elements=[demand_profiles.c.demand_id], set_=updates).returning(
+        *demand_profiles.c
+    )
+
+
+_COMPLETED_CONTRACT_CARRIERS = (
+    sa.select(contract_records.c.demand_id, contract_records.c.carrier_id)
+    .where(
+        contract_records.c.demand_id.in_(sa.bindparam("contract_demand_ids", expanding=True)),
+        contract_records.c.status == "completed",
+    )
+    .distinct()
+    .order_by(contract_records.c.demand_id, contract_records.c.carrier_id)
+)
+# On the hot path (each consumed demand): compiled once, executed with parameters.
+_UPSERT_DEMAND = {"postgresql": _upsert_demand(postgresql), "sqlite": _upsert_demand(sqlite)}
+
+
 def merge_opened(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
     """Two openings of one demand (``upsert_demands`` values) as one: the later's values, its status
     only if that does not move backwards."""
@@ -402,22 +468,21 @@ class MatchingRepository:
     # -- contracts (track record) -------------------------------------------------------------
     async def record_contract(self, values: dict[str, Any]) -> bool:
         """Insert or advance a contract record; False if it already has this (or a later) status."""
-        order = {"signed": 1, "completed": 2, "terminated": 2}
-        row = (
-            await self.conn.execute(
-                sa.select(contract_records).where(contract_records.c.contract_id == values["contract_id"])
-            )
-        ).first()
-        if row is None:
-            await self.conn.execute(sa.insert(contract_records).values(**values))
-            return True
-        if order[values["status"]] <= order[row.status]:
-            return False
-        update = {k: v for k, v in values.items() if v is not None}
-        await self.conn.execute(
-            sa.update(contract_records).where(contract_records.c.contract_id == values["contract_id"]).values(**update)
+        return bool(await self.upsert_contracts([values]))
+
+    async def upsert_contracts(self, rows: Sequence[dict[str, Any]]) -> list[uuid.UUID]:
+        """Insert or advance contract records (one statement; one row per contract, see
+        ``merge_contract``): a stored record moves only to a later status, keeping what a row
+        leaves None. Returns the contracts inserted or advanced."""
+        t = contract_records
+        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(t).values(list(rows))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.c.contract_id],
+            set_={k: sa.func.coalesce(stmt.excluded[k], t.c[k]) for k in rows[0] if k != "contract_id"},
+            where=_contract_rank(stmt.excluded.status) > _contract_rank(t.c.status),
         )
-        return True
+        return list((await self.conn.execute(stmt.returning(t.c.contract_id))).scalars())
 
     async def track_of(self, carrier_id: uuid.UUID, own_fields: Sequence[str] = ()) -> list[dict[str, Any]]:
         """The carrier's completed contracts with the fields of their demands (the carrier's
@@ -460,13 +525,15 @@ class MatchingRepository:
         )
         return [r.demand_id for r in rows]
 
-    async def carriers_with_completed_contracts_for(self, demand_id: uuid.UUID) -> list[uuid.UUID]:
-        rows = await self.conn.execute(
-            sa.select(contract_records.c.carrier_id)
-            .where(contract_records.c.demand_id == demand_id, contract_records.c.status == "completed")
-            .distinct()
-        )
-        return [r.carrier_id for r in rows]
+    async def carriers_with_completed_contracts_for(
+        self, demand_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[uuid.UUID]]:
+        """Of each of these demands, the carriers of its completed contracts (one query)."""
+        rows = await self.conn.execute(_COMPLETED_CONTRACT_CARRIERS, {"contract_demand_ids": list(demand_ids)})
+        out: dict[uuid.UUID, list[uuid.UUID]] = {d: [] for d in demand_ids}
+        for r in rows:
+            out[r.demand_id].append(r.carrier_id)
+        return out
 
     async def carriers_working_with(self, enterprise_id: uuid.UUID) -> set[str]:
         rows = await self.conn.execute(
@@ -487,31 +554,26 @@ class MatchingRepository:
         return demand_doc(r) if r is not None else None
 
     async def upsert_demands(self, rows: Sequence[dict[str, Any]], now: datetime) -> list[Any]:
-        """Remember submitted or published demands (one statement; one row each, see
-        ``merge_opened``); a status never moves backwards. Returns the rows as stored."""
-        insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(demand_profiles).values([{**r, "written_at": now} for r in rows])
-        backwards = _status_rank(stmt.excluded.status) < _status_rank(demand_profiles.c.status)
-        kept = {"status", "published_at"}  # kept as they are when the status would move backwards
-        updates: dict[str, Any] = {k: stmt.excluded[k] for k in (*rows[0], "written_at") if k != "demand_id"}
-        updates.update({k: sa.case((backwards, demand_profiles.c[k]), else_=stmt.excluded[k]) for k in kept})
-        stmt = stmt.on_conflict_do_update(index_elements=[demand_profiles.c.demand_id], set_=updates)
-        return list(await self.conn.execute(stmt.returning(*demand_profiles.c)))
+        """Remember submitted or published demands (one constant statement, executed with a
+        parameter set per demand; one row each, see ``merge_opened``); a status never moves
+        backwards. Returns the rows as stored."""
+        params = [{**r, "written_at": now} for r in rows]
+        stmt = _UPSERT_DEMAND[self.conn.dialect.name]
+        return list(await self.conn.execute(stmt, params if len(params) > 1 else params[0]))
 
-    async def set_demand_status(self, demand_id: uuid.UUID, status: str, now: datetime) -> str | None:
-        """Move a known demand forward to ``status``; returns the status it had (None if unknown
-        or if it is already at or past ``status``)."""
-        row = (
-            await self.conn.execute(sa.select(demand_profiles.c.status).where(demand_profiles.c.demand_id == demand_id))
-        ).first()
-        if row is None or STATUS_ORDER.get(status, 0) <= STATUS_ORDER.get(row.status, 0):
-            return None
-        await self.conn.execute(
-            sa.update(demand_profiles)
-            .where(demand_profiles.c.demand_id == demand_id)
-            .values(status=status, updated_at=now, written_at=now)
-        )
-        return str(row.status)
+    async def set_demand_status(self, demand_id: uuid.UUID, status: str, now: datetime) -> bool:
+        """Move a known demand forward to ``status``; False if unknown or already at or past it."""
+        params = {"move_demand_id": demand_id, "move_status": status, "move_at": now}
+        return (
+            await self.conn.execute(_MOVE_STATUS.returning(demand_profiles.c.demand_id), params)
+        ).first() is not None
+
+    async def move_statuses(self, moves: dict[uuid.UUID, str], now: datetime) -> None:
+        """``set_demand_status`` for many demands (one round trip)."""
+        if moves:
+            await self.conn.execute(
+                _MOVE_STATUS, [{"move_demand_id": d, "move_status": s, "move_at": now} for d, s in moves.items()]
+            )
 
     async def update_demand(self, demand_id: uuid.UUID, changes: dict[str, Any], version: int, now: datetime) -> bool:
         row = (

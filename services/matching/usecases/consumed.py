@@ -5,6 +5,7 @@ grants) current, and re-suggest for the open demands a change affects (and only 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,7 +14,9 @@ from services.matching.repository import (
     OPEN_STATUSES,
     MatchingRepository,
     carrier_doc,
+    merge_contract,
     merge_opened,
+    merge_status,
 )
 from services.matching.usecases.index_sync import CARRIERS, EXPERTS
 from services.matching.usecases.suggestions import Suggestions, consumed_batch, renders_views
@@ -184,33 +187,61 @@ class ReadModel(Suggestions):
             "updated_at": now,
         }
         if self.replaying and (batch := consumed_batch()) is not None:
-            # A rebuild writes the demands a batch opens at once (``write_opened``) and recomputes
+            # A rebuild writes the demands a batch opens at once (``write_batched``) and recomputes
             # every track record at its end.
             batch.opened[e.demand_id] = merge_opened(batch.opened.get(e.demand_id), values)
             return
-        await repo.serialise(e.demand_id)
+        batch = consumed_batch()
+        if batch is None or e.demand_id not in batch.contracted:
+            await repo.serialise(e.demand_id)  # else locked with its batch's (``opening``)
         [row] = await repo.upsert_demands([values], now)
         if self.replaying:
             return  # a rebuild recomputes every track record at its end
         # A contract for this demand may have been seen first (another topic): its track
         # record entry takes the demand's fields now.
-        for carrier_id in await repo.carriers_with_completed_contracts_for(e.demand_id):
+        contracted = (
+            batch.contracted[e.demand_id]
+            if batch is not None and e.demand_id in batch.contracted
+            else (await repo.carriers_with_completed_contracts_for([e.demand_id]))[e.demand_id]
+        )
+        for carrier_id in contracted:
             if await repo.refresh_track(carrier_id, now):
                 await self._carrier_row_changed(uow, repo, carrier_id, trigger="track_record_changed")
         if self._index_demand_row(row) is None:
             return  # already past open (a late event): nothing to suggest
         await self.suggest(uow, e.demand_id, trigger="demand_published" if published else "demand_submitted")
 
-    async def write_opened(self, uow: UnitOfWork) -> None:
-        """Write the demands the running batch of a rebuild opened: locked and upserted at once
-        (at the batch's end, and before any other event of it is applied)."""
+    async def opening(self, uow: UnitOfWork, demand_ids: Sequence[uuid.UUID]) -> None:
+        """The live consumer's batch is about to open these demands: lock them all at once, then
+        read the carriers of their completed contracts with one query (a contract applied after
+        the lock waits for the batch, and then sees the demands)."""
         batch = consumed_batch()
-        if batch is None or not batch.opened:
+        if self.replaying or batch is None or not demand_ids:
             return
-        rows, batch.opened = list(batch.opened.values()), {}
         repo = MatchingRepository(uow.conn)
-        await repo.serialise(*(r["demand_id"] for r in rows))
-        await repo.upsert_demands(rows, datetime.now(UTC))
+        await repo.serialise(*demand_ids)
+        batch.contracted.update(await repo.carriers_with_completed_contracts_for(sorted(set(demand_ids))))
+
+    async def write_batched(self, uow: UnitOfWork) -> None:
+        """Write what the running batch of a rebuild deferred (at the batch's end, and before any
+        event of it that reads these rows is applied), a statement per table: the demands it
+        opened (locked and upserted), the statuses they moved to, the contracts it recorded."""
+        batch = consumed_batch()
+        if batch is None or not (batch.opened or batch.statuses or batch.contracts):
+            return
+        opened, batch.opened = list(batch.opened.values()), {}
+        statuses, batch.statuses = batch.statuses, {}
+        contracts, batch.contracts = list(batch.contracts.values()), {}
+        repo = MatchingRepository(uow.conn)
+        now = datetime.now(UTC)
+        await repo.serialise(
+            *(r["demand_id"] for r in opened), *(k for c in contracts for k in (c["demand_id"], c["carrier_id"]))
+        )
+        if opened:
+            await repo.upsert_demands(opened, now)
+        await repo.move_statuses(statuses, now)  # after the openings: a status moves only forward
+        if contracts:
+            await repo.upsert_contracts(contracts)
 
     @renders_views
     async def demand_updated(self, uow: UnitOfWork, e: demand_ev.DemandUpdated) -> None:
@@ -225,11 +256,11 @@ class ReadModel(Suggestions):
             await self.suggest(uow, e.demand_id, trigger="demand_updated", only_if_changed=True)
 
     async def demand_status(self, uow: UnitOfWork, demand_id: uuid.UUID, status: str) -> None:
+        if self.replaying and (batch := consumed_batch()) is not None:
+            batch.statuses[demand_id] = merge_status(batch.statuses.get(demand_id), status)  # ``write_batched``
+            return
         repo = MatchingRepository(uow.conn)
-        if (
-            await repo.set_demand_status(demand_id, status, datetime.now(UTC)) is not None
-            and status not in OPEN_STATUSES
-        ):
+        if await repo.set_demand_status(demand_id, status, datetime.now(UTC)) and status not in OPEN_STATUSES:
             self.demands.remove(str(demand_id))
 
     async def access_granted(self, uow: UnitOfWork, e: demand_ev.DemandAccessGranted) -> None:
@@ -267,6 +298,11 @@ class ReadModel(Suggestions):
         if isinstance(e, contract_ev.ContractTerminated):
             values.pop("value")
             values["value"] = Decimal("0")
+        if self.replaying and (batch := consumed_batch()) is not None:
+            # A rebuild writes the contracts of a batch at once (``write_batched``) and recomputes
+            # every track record at its end.
+            batch.contracts[e.contract_id] = merge_contract(batch.contracts.get(e.contract_id), values)
+            return
         await repo.serialise(e.demand_id, e.carrier_id)
         if not await repo.record_contract(values):
             return

@@ -71,8 +71,14 @@ class _Deferred:
     # The rows of the suggestion sets recorded meanwhile, per table: written at the end, with one
     # statement per table for the whole batch.
     rows: dict[sa.Table, list[dict[str, Any]]] = field(default_factory=dict)
-    # Of a rebuild's batch: the demands it opened, written at once (``ReadModel.write_opened``).
+    # Of a rebuild's batch, written at once (``ReadModel.write_batched``): the demands it opened,
+    # the statuses demands moved to, the contracts it recorded.
     opened: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
+    statuses: dict[uuid.UUID, str] = field(default_factory=dict)
+    contracts: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
+    # Of a live batch: the demands it opens, locked at its start, with the carriers of their
+    # completed contracts (``ReadModel.opening``).
+    contracted: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
 
 
 _DEFERRED: ContextVar[_Deferred | None] = ContextVar("matching_deferred", default=None)

@@ -6,7 +6,7 @@ partitions of a fetch are applied concurrently."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import asyncpg
@@ -41,8 +41,10 @@ class Scope:
     def __init__(self) -> None:
         self.opened = 0
         self.derived: list[int] = []  # how many events each batch's derived work saw
+        self.given: list[int] = []  # how many events each batch was opened with
 
-    def __call__(self, uow: UnitOfWork) -> AbstractAsyncContextManager[None]:
+    def __call__(self, uow: UnitOfWork, events: Sequence[DomainEvent]) -> AbstractAsyncContextManager[None]:
+        self.given.append(len(events))
         return self._scope(uow)
 
     @asynccontextmanager
@@ -82,6 +84,7 @@ async def test_a_batch_is_one_transaction_claimed_at_once_with_its_derived_work_
     ]
     assert all(handler.calls[e.id] == 1 for e in envs)  # each applied once: no duplicate effect
     assert scope.opened == 1 and scope.derived == [1]  # one batch, its derived work once
+    assert scope.given == [9]  # opened with the events it applies: not those already applied
     assert consumer.stats.applied == 10 and consumer.stats.duplicates == 2
     assert await processed_count(stack, consumer.group) == 10
 
