@@ -164,22 +164,27 @@ def cmd_embedded(args: argparse.Namespace) -> None:
 
 
 async def _load_demo_in_process(apps: dict[str, Any]) -> None:
-    """The demo record through each service's own units of work (its relay publishes the events)."""
+    """The demo record through each service's own units of work (its relay publishes the events);
+    says when it is all in, how long it took and each phase's part."""
     import time
 
     from itp.demo import load
+    from shared.progress import Progress
 
     started = time.monotonic()
     print("loading the institute's 2019-2020 record (itp demo-data) ...", flush=True)
+    shown = Progress("generating", enabled=False)
     try:
         n = await load(
             {name: apps[name][0].state.runtime.uow for name in ("demand", "talent", "matching", "contracts")},
+            progress=shown,
             matching=apps["matching"][0].state.runtime.service,
         )
     except Exception as exc:  # the platform stays up; say why the record is missing
         print(f"demo data not loaded: {exc!r}", file=sys.stderr, flush=True)
         return
-    print(f"demo data loaded in {time.monotonic() - started:.0f} s: {n}", flush=True)
+    phases = ", ".join(f"{what.removeprefix('importing ')} {s:.0f} s" for what, s in shown.phases())
+    print(f"demo data loaded in {time.monotonic() - started:.0f} s ({phases}): {n}", flush=True)
 
 
 def _dev_token() -> str:

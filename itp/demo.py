@@ -432,7 +432,7 @@ async def load(
     ``after_phase`` wakes their relays when they run in other processes."""
     data = generate()
     shown = progress if progress is not None else Progress("demo data", enabled=False)
-    shown.restart("demo data: carriers and people")
+    shown.restart("carriers and people")
     talent = await TalentImporter(uows["talent"], shown.update).run(data.talent, "jsonl")
     async with uows["talent"].read() as conn:  # a match names its carrier by id
         ids = {r["name_zh"] or r["name_en"]: r["id"] for r in await TalentRepository(conn).carrier_refs()}

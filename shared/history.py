@@ -28,6 +28,7 @@ from shared.outbox import UnitOfWork, UnitOfWorkFactory
 from shared.problems import Problem
 
 BATCH = 100  # steps per transaction
+POLL_S = 0.2  # how often a batch waiting for other services' events looks again
 CHINA = timezone(timedelta(hours=8))  # a date alone is a day in the institute's time zone
 
 Progress = Callable[[int, int], None]
@@ -110,6 +111,17 @@ def validate(model: type[BaseModel], values: dict[str, Any], now: datetime) -> A
         raise Rejected("invalid " + ", ".join(e["field"] for e in errors), errors) from exc
 
 
+async def present(conn: Any, column: sa.Column[Any], ids: set[uuid.UUID], *where: Any) -> set[uuid.UUID]:
+    """Which of ``ids`` are in ``column`` (of rows meeting ``where``): what an import waits for
+    from another service's events, looked up with a query per 500 ids."""
+    found: set[uuid.UUID] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        query = sa.select(column).where(column.in_(wanted[start : start + 500]), *where)
+        found.update(r[0] for r in await conn.execute(query))
+    return found
+
+
 @dataclass(order=True)
 class Step:
     at: datetime
@@ -125,28 +137,27 @@ class HistoryImporter(ABC):
 
     TYPES: tuple[str, ...] = ()
 
-    WAIT_S = 300.0  # how long a phase waits for what it needs from other services' events
+    WAIT_S = 300.0  # how long an import waits in all for what it needs from other services' events
 
     def __init__(self, uow: UnitOfWorkFactory, records: sa.Table) -> None:
         self.uow = uow
         self.records = records
         self.known: dict[str, uuid.UUID] = {}  # after a run: what each source key became
 
-    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], progress: Progress | None) -> None:
-        """Before the steps go in: wait for what they need that another service's events bring
-        (``wait_until``); a step whose need never came is then rejected as its row's error."""
+    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], deadline: float) -> None:
+        """Before a batch of steps goes in: wait for what it needs that another service's events
+        bring (``wait_until``); a step whose need never came is then rejected as its row's error.
+        Called batch by batch, so the first batches go in while the later ones' needs still arrive."""
         return None
 
-    async def wait_until(self, missing: Callable[[], Awaitable[int]], total: int, progress: Progress | None) -> None:
-        """Poll (bounded by WAIT_S) until ``missing()`` says nothing is missing, showing progress."""
-        deadline = asyncio.get_running_loop().time() + self.WAIT_S
+    async def wait_until(self, missing: Callable[[], Awaitable[int]], deadline: float) -> None:
+        """Poll until ``missing()`` says nothing is missing, or the import's ``deadline`` (its
+        loop's time, WAIT_S after it began) has passed."""
+        loop = asyncio.get_running_loop()
         while True:
-            left = await missing()
-            if progress is not None:
-                progress(total - left, total)
-            if not left or asyncio.get_running_loop().time() > deadline:
+            if not await missing() or loop.time() >= deadline:
                 return
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(POLL_S)
 
     @abstractmethod
     def steps(self, kind: str, row: SourceRow) -> list[Step]:
@@ -196,11 +207,12 @@ class HistoryImporter(ABC):
         steps.sort()
         async with self.uow.read() as conn:
             known = {**(refs or {}), **await self._imported(conn, [s.key for s in steps])}
-        await self.prepare(steps, known, progress)
+        deadline = asyncio.get_running_loop().time() + self.WAIT_S
         failed: set[int] = set()
         done = 0
         for start in range(0, len(steps), BATCH):
             chunk = steps[start : start + BATCH]
+            await self.prepare(chunk, known, deadline)
             # A batch is one transaction (the import's cost is mostly commits); a batch with a bad
             # row goes again one step per transaction, so only the bad row's steps stay out.
             if not await self._apply_batch(chunk, known, report):

@@ -39,6 +39,7 @@ class Progress:
         self._started = time.monotonic()
         self._drawn = self._started if not self.tty else 0.0
         self._width = 0
+        self._phases: list[tuple[str, float]] = []  # (what, seconds) of the phases before this one
 
     def line(self, now: float | None = None) -> str:
         """What is shown: ``what: done/total (pct%) rate/s, ETA m:ss``."""
@@ -62,8 +63,14 @@ class Progress:
 
     def restart(self, what: str, total: int | None = None) -> None:
         """The next phase of the same command, counted from zero on the same line."""
+        now = time.monotonic()
+        self._phases.append((self.what, now - self._started))
         self.what, self.total, self.done = what, total, 0
-        self._started = time.monotonic()
+        self._started = now
+
+    def phases(self) -> list[tuple[str, float]]:
+        """How long each phase took so far (``restart`` begins the next), the running one included."""
+        return [*self._phases, (self.what, time.monotonic() - self._started)]
 
     def update(self, done: int, total: int | None = None) -> None:
         """The callback for code that reports ``(done, total)`` itself (an importer)."""

@@ -32,10 +32,10 @@ from services.contracts.funds.schemas import FundCreate, InvestmentCreate
 from services.contracts.repository import ContractRepository
 from services.contracts.schemas import PaymentCreate, TermsIn
 from services.contracts.service import ContractService
-from services.contracts.tables import imported_records
+from services.contracts.tables import contracts, imported_records
 from shared.auth import Actor, Role
 from shared.bulk import SourceRow
-from shared.history import HistoryImporter, Progress, Rejected, Step, validate, when
+from shared.history import HistoryImporter, Rejected, Step, present, validate, when
 from shared.outbox import UnitOfWork, UnitOfWorkFactory
 
 IMPORTER = Actor(subject="system:history-import", roles=frozenset({Role.OPERATOR}))
@@ -65,7 +65,7 @@ class ContractsHistoryImporter(HistoryImporter):
         at = when(row.values.get(column), column)
         return [Step(at, rank, row.line, counted_as, row, f"{kind}:{row.values['source_id']}")]
 
-    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], progress: Progress | None) -> None:
+    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], deadline: float) -> None:
         matches = {
             known[f"match:{s.row.values.get('match')}"]
             for s in steps
@@ -74,13 +74,10 @@ class ContractsHistoryImporter(HistoryImporter):
 
         async def missing() -> int:
             async with self.uow.read() as conn:
-                repo = ContractRepository(conn)
-                for match_id in list(matches):
-                    if await repo.any_contract_for_match(match_id) is not None:
-                        matches.discard(match_id)
+                matches.difference_update(await present(conn, contracts.c.match_id, matches))
             return len(matches)
 
-        await self.wait_until(missing, len(matches), progress)
+        await self.wait_until(missing, deadline)
 
     async def apply(self, uow: UnitOfWork, step: Step, known: dict[str, uuid.UUID]) -> uuid.UUID:
         v = step.row.values

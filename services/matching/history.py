@@ -18,11 +18,10 @@ import uuid
 from typing import Any
 
 from services.matching.domain import DemandState
-from services.matching.repository import MatchingRepository
 from services.matching.service import MatchingService
-from services.matching.tables import imported_records
+from services.matching.tables import carrier_profiles, demand_profiles, imported_records
 from shared.bulk import SourceRow
-from shared.history import HistoryImporter, Progress, Rejected, Step, when
+from shared.history import HistoryImporter, Rejected, Step, present, when
 from shared.outbox import UnitOfWork
 
 IMPORTER = "system:history-import"
@@ -40,7 +39,7 @@ class MatchingHistoryImporter(HistoryImporter):
         self._ids(v)  # a malformed id is the row's error before anything goes in
         return [Step(when(v.get("matched_at"), "matched_at"), 0, row.line, "matches", row, f"match:{v['source_id']}")]
 
-    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], progress: Progress | None) -> None:
+    async def prepare(self, steps: list[Step], known: dict[str, uuid.UUID], deadline: float) -> None:
         demands: set[uuid.UUID] = set()
         carriers: set[uuid.UUID] = set()
         for step in steps:
@@ -51,17 +50,12 @@ class MatchingHistoryImporter(HistoryImporter):
 
         async def missing() -> int:
             async with self.uow.read() as conn:
-                repo = MatchingRepository(conn)
-                for demand_id in list(demands):
-                    row = await repo.demand_row(demand_id)
-                    if row is not None and DemandState(row.status) is not DemandState.SUBMITTED:
-                        demands.discard(demand_id)
-                for carrier_id in list(carriers):
-                    if await repo.carrier_row(carrier_id) is not None:
-                        carriers.discard(carrier_id)
+                d, c = demand_profiles.c, carrier_profiles.c
+                demands.difference_update(await present(conn, d.demand_id, demands, d.status != DemandState.SUBMITTED))
+                carriers.difference_update(await present(conn, c.carrier_id, carriers))
             return len(demands) + len(carriers)
 
-        await self.wait_until(missing, len(demands) + len(carriers), progress)
+        await self.wait_until(missing, deadline)
 
     async def apply(self, uow: UnitOfWork, step: Step, known: dict[str, uuid.UUID]) -> uuid.UUID:
         v = step.row.values

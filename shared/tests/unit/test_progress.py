@@ -74,3 +74,14 @@ def test_switched_off_it_says_nothing_even_with_a_log_cadence() -> None:
     with Progress("replayed events", 5, stream=log, enabled=False, piped_every_s=0.0, keep=True) as p:
         p.advance(5)
     assert log.getvalue() == ""
+
+
+def test_each_phase_is_timed_from_its_restart_to_the_next() -> None:
+    p = Progress("generating", enabled=False)
+    p._started -= 3.0  # began three seconds ago
+    p.restart("importing demand", 10)
+    p._started -= 5.0
+    p.restart("importing match")
+    (first, a), (second, b), (running, c) = p.phases()
+    assert (first, second, running) == ("generating", "importing demand", "importing match")
+    assert 3.0 <= a < 4.0 and 5.0 <= b < 6.0 and 0.0 <= c < 1.0
