@@ -492,9 +492,12 @@ class ProfileIndex:
         left out of it) those the terms could lift among them, rescored exactly."""
         if q.confirmed:
             return q
+        codes, trust = q.demand.match_fields, q.demand.field_trust
+        if not any(q.demand.field_checked):  # the vote would change nothing
+            self._remember(q.demand.demand_id, codes, trust)
+            return replace(q, confirmed=True)
         n = self.n_slots
         live = np.where(self.alive[:n], text, 0.0)
-        codes, trust = q.demand.match_fields, q.demand.field_trust
         slots = self._best(live, 2 * NEIGHBOURS)
         exact = self._exact_cosines(q, slots) if slots.size else np.zeros(0)
         if pruned and q.norm > 0 and slots.size:
@@ -523,11 +526,8 @@ class ProfileIndex:
                 pid = self.ids[slot]
                 assert pid is not None
                 near.append((pid, score, self._match_fields.get(pid, ())))
-            codes, trust = confirm(codes, trust, near)
-        self.confirmed.pop(q.demand.demand_id, None)
-        self.confirmed[q.demand.demand_id] = (tuple(codes), tuple(trust))
-        if len(self.confirmed) > MAX_CONFIRMED:
-            del self.confirmed[next(iter(self.confirmed))]
+            codes, trust = confirm(codes, trust, near, checked=q.demand.field_checked)
+        self._remember(q.demand.demand_id, codes, trust)
         return replace(
             q,
             field_bits=[self.codes.field(f) for f in codes],
@@ -535,6 +535,12 @@ class ProfileIndex:
             field_trust=list(trust),
             confirmed=True,
         )
+
+    def _remember(self, demand_id: str, codes: Iterable[str], trust: Iterable[float]) -> None:
+        self.confirmed.pop(demand_id, None)
+        self.confirmed[demand_id] = (tuple(codes), tuple(trust))
+        if len(self.confirmed) > MAX_CONFIRMED:
+            del self.confirmed[next(iter(self.confirmed))]
 
     @staticmethod
     def _best(values: F64, k: int) -> NDArray[np.int64]:
@@ -576,33 +582,10 @@ class ProfileIndex:
             text = np.where(norm > 0, dots / (q.norm * norm), 0.0)
         return np.minimum(text, 1.0)
 
-    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, F64, list[tuple[NDArray[np.int64], F64]]]:
-        """Exact dot products of a few slots with the query and their norms, both from their own
-        term vectors with the idf of now (so a score never depends on when a profile was
-        indexed), and per slot the shared terms with their contributions (for the matched terms)."""
-        dots = np.zeros(slots.size)
-        norms = np.zeros(slots.size)
-        details: list[tuple[NDArray[np.int64], F64]] = []
-        qw = q.term_weights * q.idf
-        for i, slot in enumerate(slots.tolist()):
-            s, n = int(self.start[slot]), int(self.length[slot])
-            ids = np.frombuffer(self._term_buf, dtype=np.int32, count=n, offset=4 * s)
-            common, qi, di = np.intersect1d(q.term_ids, ids, assume_unique=True, return_indices=True)
-            tfs = np.frombuffer(self._tf_buf, dtype=np.float32, count=n, offset=4 * s)
-            contrib = qw[qi] * tfs[di]
-            dots[i] = contrib.sum()
-            w = tfs.astype(np.float64) * self._idf(ids)
-            norms[i] = math.sqrt(float(np.dot(w, w)))
-            details.append((common, contrib))
-        return dots, norms, details
-
-    def _max_tf(self, tid: int) -> float:
-        tfs = self.post_tf[tid]
-        return float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
-
-    def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
-        """The exact text scores of many slots at once (``_exact_dots`` vectorised, without the
-        matched terms)."""
+    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, F64]:
+        """Exact dot products of the query with the given slots and their norms, both from their
+        own term vectors with the idf of now (so a score never depends on when a profile was
+        indexed), in one vectorised pass over their stored terms."""
         lengths = self.length[slots].astype(np.int64)
         buf_t = np.frombuffer(self._term_buf, dtype=np.int32)
         buf_f = np.frombuffer(self._tf_buf, dtype=np.float32)
@@ -614,22 +597,41 @@ class ProfileIndex:
         norms = np.sqrt(np.bincount(owner, weights=(tfs * self._idf(terms)) ** 2, minlength=slots.size))
         dots = np.zeros(slots.size)
         if q.term_ids.size:
-            pos = np.searchsorted(q.term_ids, terms)
-            pos = np.minimum(pos, q.term_ids.size - 1)
+            pos = np.minimum(np.searchsorted(q.term_ids, terms), q.term_ids.size - 1)
             hit = q.term_ids[pos] == terms
             qw = q.term_weights * q.idf
             dots = np.bincount(owner[hit], weights=qw[pos[hit]] * tfs[hit], minlength=slots.size).astype(np.float64)
-        return self._cosine(q, dots, norms)
+        return dots, norms
 
-    def _matched_terms(self, common: NDArray[np.int64], contrib: F64) -> list[str]:
+    def _max_tf(self, tid: int) -> float:
+        tfs = self.post_tf[tid]
+        return float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
+
+    def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
+        """The exact text scores of the given slots (without the matched terms)."""
+        return self._cosine(q, *self._exact_dots(q, slots))
+
+    def _matched_terms(self, q: Query, slot: int) -> list[str]:
+        """The terms a profile shares with the query, by their contribution (as
+        ``scoring.text_relevance`` orders them): only the few that can be among the first
+        ``MATCHED_TERMS`` are formatted and sorted."""
+        s, n = int(self.start[slot]), int(self.length[slot])
+        ids = np.frombuffer(self._term_buf, dtype=np.int32, count=n, offset=4 * s)
+        common, qi, di = np.intersect1d(q.term_ids, ids, assume_unique=True, return_indices=True)
         if common.size == 0:
             return []
+        tfs = np.frombuffer(self._tf_buf, dtype=np.float32, count=n, offset=4 * s)
+        contrib = (q.term_weights * q.idf)[qi] * tfs[di]
+        shown = np.array([not self.terms[int(t)].startswith(FIELD_TERM) for t in common.tolist()], dtype=np.bool_)
+        common, contrib = common[shown], contrib[shown]
+        if common.size > MATCHED_TERMS:
+            # Six significant digits (``contribution_key``) can tie values a little apart: keep
+            # every term within a relative 1e-5 of the last one that must be shown.
+            kth = float(np.partition(contrib, common.size - MATCHED_TERMS)[common.size - MATCHED_TERMS])
+            keep = contrib >= kth * (1 - 1e-5)
+            common, contrib = common[keep], contrib[keep]
         ranked = sorted(
-            (k, t)
-            for k, t in zip(
-                (-contribution_key(c) for c in contrib.tolist()), (self.terms[int(t)] for t in common), strict=True
-            )
-            if not t.startswith(FIELD_TERM)
+            (-contribution_key(c), self.terms[t]) for c, t in zip(contrib.tolist(), common.tolist(), strict=True)
         )
         return [t for _, t in ranked[:MATCHED_TERMS]]
 
@@ -755,7 +757,7 @@ class ProfileIndex:
         top_k: int,
         floor: float | None,
     ) -> list[Scored]:
-        dots, norms, details = self._exact_dots(q, slots)
+        dots, norms = self._exact_dots(q, slots)
         comps = self._structured(q, slots)
         comps["text"] = self._cosine(q, dots, norms)
         columns = [(k, comps[k].tolist()) for k in COMPONENTS if k in comps]
@@ -770,13 +772,12 @@ class ProfileIndex:
                 continue
             pid = self.ids[slot]
             assert pid is not None
-            rows.append((-score, pid, i, c))
+            rows.append((-score, pid, slot, c))
         rows.sort(key=lambda r: tie_order(-r[0], r[3], self.names.get(r[1], ""), r[1]))
-        out: list[Scored] = []
-        for neg_score, pid, i, c in rows[:top_k]:
-            matched = self._matched_terms(*details[i])
-            out.append(Scored(pid, -neg_score, c, matched, c["capacity"] == 0.0, base_score=-neg_score))
-        return out
+        return [
+            Scored(pid, -neg_score, c, self._matched_terms(q, slot), c["capacity"] == 0.0, base_score=-neg_score)
+            for neg_score, pid, slot, c in rows[:top_k]
+        ]
 
     def score_ids(self, demand: DemandDoc | Query, ids: Iterable[str], *, weights: Mapping[str, float]) -> list[Scored]:
         """Exact scores of the given profiles for a demand (ids not indexed are skipped)."""
