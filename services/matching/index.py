@@ -182,6 +182,7 @@ class ProfileIndex:
         # vocabulary and postings
         self.term_id: dict[str, int] = {}
         self.terms: list[str] = []
+        self.shown_term: array[int] = array("b")  # per term: 1 unless a field term (never shown as matched)
         self.post_slots: list[array[int]] = []
         self.post_tf: list[array[float]] = []
         # Track record, sparse (few profiles have one): per field bit and per group bit, the
@@ -218,6 +219,7 @@ class ProfileIndex:
 
         grow("alive", (), np.bool_)
         grow("norm", (), np.float64)
+        grow("inv_norm", (), np.float64)  # 1 / norm of a live slot, else 0: the first pass's divisor
         grow("start", (), np.int64)
         grow("length", (), np.int32)
         grow("cap", (), np.int32)
@@ -239,6 +241,7 @@ class ProfileIndex:
         if tid is None:
             tid = self.term_id[term] = len(self.terms)
             self.terms.append(term)
+            self.shown_term.append(0 if term.startswith(FIELD_TERM) else 1)
             self.post_slots.append(array("i"))
             self.post_tf.append(array("f"))
             if tid >= self.df.shape[0]:
@@ -287,6 +290,7 @@ class ProfileIndex:
         self.n_alive += 1
         self._set_attributes(slot, doc)
         self.norm[slot] = self._slot_norm(slot)
+        self.inv_norm[slot] = 1.0 / self.norm[slot] if self.norm[slot] > 0 else 0.0
         self._keep_norms_current()
 
     def _keep_norms_current(self) -> None:
@@ -356,6 +360,7 @@ class ProfileIndex:
         ids = self._slot_terms(slot)
         self.df[ids] -= 1
         self.alive[slot] = False
+        self.inv_norm[slot] = 0.0
         self.ids[slot] = None
         self.n_alive -= 1
         if self.n_slots > 1000 and self.n_alive < self.n_slots // 2:
@@ -393,6 +398,8 @@ class ProfileIndex:
         contrib = (tfs * self._idf(terms)) ** 2
         sq = np.bincount(slot_of_entry, weights=contrib, minlength=n)
         self.norm[:n] = np.sqrt(sq)
+        self.inv_norm[:n] = 0.0
+        np.divide(1.0, self.norm[:n], out=self.inv_norm[:n], where=self.alive[:n] & (self.norm[:n] > 0))
         self._norms_at = self.n_alive
         del terms
 
@@ -403,6 +410,7 @@ class ProfileIndex:
             name: getattr(self, name)[live].copy()
             for name in (
                 "norm",
+                "inv_norm",
                 "cap",
                 "load",
                 "city",
@@ -497,7 +505,7 @@ class ProfileIndex:
             self._remember(q.demand.demand_id, codes, trust)
             return replace(q, confirmed=True)
         n = self.n_slots
-        live = np.where(self.alive[:n], text, 0.0)
+        live = text  # zero for dead slots (``_first_text``)
         slots = self._best(live, 2 * NEIGHBOURS)
         exact = self._exact_cosines(q, slots) if slots.size else np.zeros(0)
         if pruned and q.norm > 0 and slots.size:
@@ -505,8 +513,7 @@ class ProfileIndex:
             # neighbours' threshold (at most ``MAX_RESCORED``, those they could lift most).
             qw = q.term_weights * q.idf
             extra = sum(float(qw[i]) * self._max_tf(int(q.term_ids[i])) for i in pruned)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                bound = np.where(self.alive[:n] & (self.norm[:n] > 0), live + extra / (q.norm * self.norm[:n]), 0.0)
+            bound = live + (extra / q.norm) * self.inv_norm[:n]
             ranked = np.sort(exact)[::-1]
             threshold = max(NEIGHBOUR_SHARE * ranked[0], ranked[min(NEIGHBOURS, ranked.size) - 1])
             bound[slots] = 0.0
@@ -575,6 +582,14 @@ class ProfileIndex:
         del slots, weights
         return dots, pruned
 
+    def _first_text(self, q: Query, dots: F64) -> F64:
+        """The first pass's text scores: cosines with the norms of indexing time, 0 for dead slots."""
+        if q.norm <= 0:
+            return np.zeros_like(dots)
+        text = dots * self.inv_norm[: self.n_slots]
+        text *= 1.0 / q.norm
+        return np.minimum(text, 1.0, out=text)
+
     def _cosine(self, q: Query, dots: F64, norm: F64) -> F64:
         if q.norm <= 0:
             return np.zeros_like(dots)
@@ -622,7 +637,7 @@ class ProfileIndex:
             return []
         tfs = np.frombuffer(self._tf_buf, dtype=np.float32, count=n, offset=4 * s)
         contrib = (q.term_weights * q.idf)[qi] * tfs[di]
-        shown = np.array([not self.terms[int(t)].startswith(FIELD_TERM) for t in common.tolist()], dtype=np.bool_)
+        shown = np.frombuffer(self.shown_term, dtype=np.int8)[common] != 0
         common, contrib = common[shown], contrib[shown]
         if common.size > MATCHED_TERMS:
             # Six significant digits (``contribution_key``) can tie values a little apart: keep
@@ -635,18 +650,26 @@ class ProfileIndex:
         )
         return [t for _, t in ranked[:MATCHED_TERMS]]
 
-    def _track_sums(
-        self, bits: list[int], store: dict[int, tuple[array[int], array[float], array[float]]], n: int
-    ) -> tuple[F64, F64]:
-        counts, values = np.zeros(n), np.zeros(n)
-        for b in bits:
-            entry = store.get(b)
-            if entry is None or not entry[0]:
-                continue
-            slots = np.frombuffer(entry[0], dtype=np.int32)
-            counts += np.bincount(slots, weights=np.frombuffer(entry[1], dtype=np.float64), minlength=n)[:n]
-            values += np.bincount(slots, weights=np.frombuffer(entry[2], dtype=np.float64), minlength=n)[:n]
-        return counts, values
+    def _track_sums(self, q: Query, n: int) -> tuple[F64, F64]:
+        """Per slot, the completed contracts in the query's fields and in their groups (each
+        counted once per code, as ``scoring.track_record`` does), and their value: one pass
+        over the few slots that have any."""
+        slots, counts, values = [], [], []
+        for store, bits in ((self.track_field, q.field_bits), (self.track_group, q.group_bits)):
+            for b in bits:
+                entry = store.get(b)
+                if entry is None or not entry[0]:
+                    continue
+                slots.append(np.frombuffer(entry[0], dtype=np.int32))
+                counts.append(np.frombuffer(entry[1], dtype=np.float64))
+                values.append(np.frombuffer(entry[2], dtype=np.float64))
+        if not slots:
+            return np.zeros(n), np.zeros(n)
+        at = np.concatenate(slots)
+        return (
+            np.bincount(at, weights=np.concatenate(counts), minlength=n)[:n],
+            np.bincount(at, weights=np.concatenate(values), minlength=n)[:n],
+        )
 
     def _structured(self, q: Query, sl: slice | NDArray[np.int64]) -> dict[str, F64]:
         """Every component but text, for the slots ``sl`` (in ``COMPONENTS`` order)."""
@@ -657,17 +680,16 @@ class ProfileIndex:
         if n_fields:
             hits = np.zeros(size)
             for fb, gb, trust in zip(q.field_bits, q.group_bits, q.field_trust, strict=True):
-                # Having the field implies touching its group: 0.5 + 0.5 for the same field.
-                hit = ((fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0).astype(np.float64)
-                hit += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
-                hits += trust * hit
+                # Having the field implies touching its group: 0.5 + 0.5 for the same field (the
+                # trusts are multiples of 1/1024: these sums are exact in any order).
+                np.add(hits, trust, out=hits, where=(fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0)
+                np.add(hits, trust, out=hits, where=(gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0)
             # In the order scoring.field_overlap computes it, so both round alike.
             comps["fields"] = (0.5 * hits) / sum(q.field_trust) * max(q.field_trust)
             n = self.n_slots
-            cf, vf = self._track_sums(q.field_bits, self.track_field, n)
-            cg, vg = self._track_sums(q.group_bits, self.track_group, n)
-            n_eff = (0.5 / n_fields) * (cf + cg)[sl]
-            v_eff = (0.5 / n_fields) * (vf + vg)[sl]
+            counts, values = self._track_sums(q, n)
+            n_eff = (0.5 / n_fields) * counts[sl]
+            v_eff = (0.5 / n_fields) * values[sl]
             comps["track_record"] = 1.0 - np.exp(-(n_eff / TRACK_COUNT_SCALE + v_eff / TRACK_VALUE_SCALE))
         else:
             comps["fields"] = np.zeros(size)
@@ -721,7 +743,7 @@ class ProfileIndex:
         if n == 0 or top_k <= 0:
             return []
         dots, pruned = self._first_pass(q)
-        text = self._cosine(q, dots, self.norm[:n])
+        text = self._first_text(q, dots)
         q = self._confirm(q, text, pruned)
         comps = self._structured(q, slice(0, n))
         comps["text"] = text
@@ -787,7 +809,7 @@ class ProfileIndex:
             return []
         if not q.confirmed:
             dots, pruned = self._first_pass(q)
-            q = self._confirm(q, self._cosine(q, dots, self.norm[: self.n_slots]), pruned)
+            q = self._confirm(q, self._first_text(q, dots), pruned)
         return self._finish(q, slots, weights, len(slots), None)
 
     def memory_bytes(self) -> int:
