@@ -150,6 +150,7 @@ class ProfileIndex:
     # Per-slot arrays (grown by doubling in ``_alloc``).
     alive: NDArray[np.bool_]
     norm: F64
+    inv_norm: F64
     start: NDArray[np.int64]
     length: NDArray[np.int32]
     cap: NDArray[np.int32]
@@ -190,6 +191,9 @@ class ProfileIndex:
         self.track_field: dict[int, tuple[array[int], array[float], array[float]]] = {}
         self.track_group: dict[int, tuple[array[int], array[float], array[float]]] = {}
         self.df = np.zeros(1024, dtype=np.int32)
+        self._idf_all: F64 | None = None  # ``_idf_read``
+        self.max_tf: F64 = np.zeros(0)  # ``_max_tf``, per term, as of ``_max_tf_at`` postings
+        self._max_tf_at: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         # per slot
         self.ids: list[str | None] = []
         self.slot_of: dict[str, int] = {}
@@ -272,6 +276,7 @@ class ProfileIndex:
         ids = np.array(sorted(self._term(t) for t in counts), dtype=np.int32)
         tfw = np.array([tf_weight(counts[self.terms[i]]) for i in ids], dtype=np.float32)
         self.df[ids] += 1
+        self._idf_all = None
         for tid, w in zip(ids.tolist(), tfw.tolist(), strict=True):
             self.post_slots[tid].append(slot)
             self.post_tf[tid].append(w)
@@ -359,6 +364,7 @@ class ProfileIndex:
         self.versions.pop(profile_id, None)
         ids = self._slot_terms(slot)
         self.df[ids] -= 1
+        self._idf_all = None
         self.alive[slot] = False
         self.inv_norm[slot] = 0.0
         self.ids[slot] = None
@@ -378,6 +384,12 @@ class ProfileIndex:
     def _idf(self, term_ids: NDArray[np.int64] | NDArray[np.int32]) -> F64:
         n = self.n_alive
         return np.log((1.0 + n) / (1.0 + self.df[term_ids].astype(np.float64))) + 1.0
+
+    def _idf_read(self, term_ids: NDArray[np.int64] | NDArray[np.int32]) -> F64:
+        """``_idf`` for the reads: of every term at once, kept until the next write."""
+        if self._idf_all is None:
+            self._idf_all = self._idf(np.arange(len(self.terms)))
+        return self._idf_all[term_ids]
 
     def _slot_norm(self, slot: int) -> float:
         ids = self._slot_terms(slot)
@@ -440,6 +452,8 @@ class ProfileIndex:
                 )
         self.post_slots = [array("i") for _ in self.terms]
         self.post_tf = [array("f") for _ in self.terms]
+        self._max_tf_at[:] = -1
+        self._idf_all = None
         self._term_buf, self._tf_buf = array("i"), array("f")
         for name in old:
             delattr(self, name)
@@ -471,7 +485,7 @@ class ProfileIndex:
         known = sorted((self.term_id[t], n) for t, n in counts.items() if t in self.term_id)
         ids = np.array([i for i, _ in known], dtype=np.int64)
         tfw = np.array([tf_weight(n) for _, n in known], dtype=np.float64)
-        idf = self._idf(ids) if ids.size else np.zeros(0)
+        idf = self._idf_read(ids) if ids.size else np.zeros(0)
         weights = tfw * idf
         # Terms no profile has still count in the demand's norm (as in the reference cosine).
         n = self.n_alive
@@ -609,7 +623,7 @@ class ProfileIndex:
         entries = np.arange(int(lengths.sum()), dtype=np.int64) + offsets
         terms, tfs = buf_t[entries], buf_f[entries].astype(np.float64)
         owner = np.repeat(np.arange(slots.size), lengths)
-        norms = np.sqrt(np.bincount(owner, weights=(tfs * self._idf(terms)) ** 2, minlength=slots.size))
+        norms = np.sqrt(np.bincount(owner, weights=(tfs * self._idf_read(terms)) ** 2, minlength=slots.size))
         dots = np.zeros(slots.size)
         if q.term_ids.size:
             pos = np.minimum(np.searchsorted(q.term_ids, terms), q.term_ids.size - 1)
@@ -619,8 +633,17 @@ class ProfileIndex:
         return dots, norms
 
     def _max_tf(self, tid: int) -> float:
-        tfs = self.post_tf[tid]
-        return float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
+        """The largest tf weight of a term in any profile (kept per term as postings grow: dead
+        slots only make it an upper bound)."""
+        if tid >= self.max_tf.size or self._max_tf_at[tid] != len(self.post_tf[tid]):
+            if tid >= self.max_tf.size:
+                grown = max(2 * self.max_tf.size, tid + 1)
+                self.max_tf = np.concatenate([self.max_tf, np.zeros(grown - self.max_tf.size)])
+                self._max_tf_at = np.concatenate([self._max_tf_at, np.full(grown - self._max_tf_at.size, -1)])
+            tfs = self.post_tf[tid]
+            self.max_tf[tid] = float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
+            self._max_tf_at[tid] = len(tfs)
+        return float(self.max_tf[tid])
 
     def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
         """The exact text scores of the given slots (without the matched terms)."""
@@ -666,10 +689,9 @@ class ProfileIndex:
         if not slots:
             return np.zeros(n), np.zeros(n)
         at = np.concatenate(slots)
-        return (
-            np.bincount(at, weights=np.concatenate(counts), minlength=n)[:n],
-            np.bincount(at, weights=np.concatenate(values), minlength=n)[:n],
-        )
+        in_fields: F64 = np.bincount(at, weights=np.concatenate(counts), minlength=n)[:n].astype(np.float64)
+        worth: F64 = np.bincount(at, weights=np.concatenate(values), minlength=n)[:n].astype(np.float64)
+        return in_fields, worth
 
     def _structured(self, q: Query, sl: slice | NDArray[np.int64]) -> dict[str, F64]:
         """Every component but text, for the slots ``sl`` (in ``COMPONENTS`` order)."""
