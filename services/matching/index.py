@@ -515,7 +515,7 @@ class ProfileIndex:
         if q.confirmed:
             return q
         codes, trust = q.demand.match_fields, q.demand.field_trust
-        if not any(q.demand.field_checked):  # the vote would change nothing
+        if all(t >= 1.0 for t in trust):  # every code declared fine: the vote would change nothing
             self._remember(q.demand.demand_id, codes, trust)
             return replace(q, confirmed=True)
         n = self.n_slots
@@ -547,7 +547,7 @@ class ProfileIndex:
                 pid = self.ids[slot]
                 assert pid is not None
                 near.append((pid, score, self._match_fields.get(pid, ())))
-            codes, trust = confirm(codes, trust, near, checked=q.demand.field_checked)
+            codes, trust = confirm(codes, trust, near)
         self._remember(q.demand.demand_id, codes, trust)
         return replace(
             q,

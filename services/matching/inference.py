@@ -815,12 +815,7 @@ def infer(title: str, description: str = "", *, top_k: int = TOP_K) -> list[Infe
 def infer_codes(text: str, *, strong: float = STRONG, limit: int = 3) -> list[str]:
     """The codes a text is clearly about (at most ``limit``): the fields a portal would pre-tick."""
     first, _, rest = text.partition("\n")
-    return infer_codes_of(infer(first, rest), strong=strong, limit=limit)
-
-
-def infer_codes_of(inferred: Sequence[Inferred], *, strong: float = STRONG, limit: int = 3) -> list[str]:
-    """``infer_codes`` of what ``infer`` found for a text."""
-    return [i.code for i in inferred if i.confidence >= strong][:limit]
+    return [i.code for i in infer(first, rest) if i.confidence >= strong][:limit]
 
 
 def refine(declared: Sequence[str], inferred: Sequence[Inferred], *, strong: float = STRONG) -> list[str]:
@@ -883,26 +878,21 @@ def neighbour_mass(scored: Iterable[tuple[str, float, Sequence[str]]]) -> tuple[
 
 
 def confirm(
-    codes: Sequence[str],
-    trust: Sequence[float],
-    scored: Iterable[tuple[str, float, Sequence[str]]],
-    *,
-    checked: Sequence[bool] | None = None,
+    codes: Sequence[str], trust: Sequence[float], scored: Iterable[tuple[str, float, Sequence[str]]]
 ) -> tuple[list[str], list[float]]:
     """A demand's codes and trusts, the codes matching chose (trust below 1: broad ones, those
     refined or inferred) checked against the profiles its text is nearest (``neighbour_mass``):
     a chosen broad code becomes the fine codes of its field those profiles are registered under,
     and every chosen code is trusted in proportion to the share of them in its field, so a code
     the text's nearest profiles contradict counts for nothing. Codes the user declared as fine
-    stay as they are, unless ``checked`` says otherwise (per code; by default the codes of trust
-    below 1 are checked); with no text evidence at all nothing changes."""
+    stay as they are; with no text evidence at all nothing changes."""
     fine, groups = neighbour_mass(scored)
     if not groups:
         return list(codes), list(trust)
     out: dict[str, float] = {}
-    for code, t, check in zip(codes, trust, checked or [t < 1.0 for t in trust], strict=True):
+    for code, t in zip(codes, trust, strict=True):
         group = vocabulary.top_of(code)
-        if not check:
+        if t >= 1.0:
             out[code] = max(out.get(code, 0.0), t)
             continue
         finer = (

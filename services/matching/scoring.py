@@ -46,7 +46,7 @@ from functools import cached_property
 from statistics import median
 
 from services.matching.glossary import concepts
-from services.matching.inference import Inferred, confirm, infer, infer_codes_of, refine, refine_profile
+from services.matching.inference import Inferred, confirm, infer, refine, refine_profile
 from shared import vocabulary
 from shared.text import normalize, term_counts
 from shared.vocabulary import field_similarity
@@ -188,7 +188,7 @@ class DemandDoc:
     def match_fields(self) -> list[str]:
         """The codes matching compares: the declared ones refined by what the text says
         (``inference.refine``: declared codes never outweigh clear text evidence against them)."""
-        return refine(self.fields, self._inferred)
+        return refine(self.fields, infer(self.title, self.description))
 
     @cached_property
     def field_trust(self) -> list[float]:
@@ -196,20 +196,6 @@ class DemandDoc:
         ``INFERRED_FIELD_TRUST``."""
         declared = {f for f in self.fields if not vocabulary.is_broad(f)}
         return [1.0 if f in declared else INFERRED_FIELD_TRUST for f in self.match_fields]
-
-    @cached_property
-    def field_checked(self) -> list[bool]:
-        """Per code of ``match_fields``: whether the profiles nearest the text check it
-        (``inference.confirm``): every code matching chose, and a declared one the platform
-        itself suggests for the text (``inference.infer_codes``, what a portal pre-ticks: it
-        says nothing the text does not). Only a declared fine code the text does not suggest
-        stands unchecked."""
-        suggested = set(infer_codes_of(self._inferred))
-        return [t < 1.0 or f in suggested for f, t in zip(self.match_fields, self.field_trust, strict=True)]
-
-    @cached_property
-    def _inferred(self) -> list[Inferred]:
-        return infer(self.title, self.description)
 
 
 @dataclass(frozen=True)
@@ -451,16 +437,16 @@ def confirmed_bound(demand: DemandDoc, carrier: CarrierDoc, text: float) -> dict
     highest trust times the best similarity any confirmed code can have, and a track record at
     most that of every completed contract."""
     comps = components_for(demand, carrier, text)
-    if any(demand.field_checked):
+    if any(t < 1.0 for t in demand.field_trust):
         groups = {vocabulary.top_of(f) for f in carrier.match_fields}
         best = [
             1.0
-            if checked and vocabulary.is_broad(code) and code in groups
+            if t < 1.0 and vocabulary.is_broad(code) and code in groups
             else max((field_similarity(code, f) for f in carrier.match_fields), default=0.0)
-            for code, checked in zip(demand.match_fields, demand.field_checked, strict=True)
+            for code, t in zip(demand.match_fields, demand.field_trust, strict=True)
         ]
-        declared = demand.field_checked.count(False)
-        if declared:  # they keep trust 1; the checked codes (and what they become) weigh at most theirs
+        declared = sum(1 for t in demand.field_trust if t >= 1.0)
+        if declared:  # they keep trust 1; the chosen codes (and what they become) weigh at most theirs
             bound = min(1.0, sum(t * s for t, s in zip(demand.field_trust, best, strict=True)) / declared)
         else:
             bound = max(demand.field_trust) * max(best, default=0.0)
@@ -533,7 +519,6 @@ def rank(
         demand.match_fields,
         demand.field_trust,
         ((c.carrier_id, texts[c.carrier_id][0], c.match_fields) for c in carriers),
-        checked=demand.field_checked,
     )
     scored: list[Scored] = []
     for c in pool:

@@ -195,6 +195,42 @@ def test_with_common_terms_pruned_the_reported_scores_stay_exact() -> None:
             )
 
 
+@pytest.mark.parametrize("prune", [False, True])
+def test_searches_between_updates_see_every_update(prune: bool) -> None:
+    # What the index keeps for its reads between writes (idf of every term, inverse norms, the
+    # largest tf of a term) must follow each write: search, change a profile, search again.
+    docs = profiles(220, seed=11)
+    index = build(docs, prune_df=0.05, prune_min_docs=10 if prune else 10**9)
+    rng = random.Random(13)
+    current = {d.carrier_id: d for d in docs}
+    for i, demand in enumerate(demands(40, seed=17)):
+        pid = f"p{rng.randrange(220):03d}"
+        if i % 7 == 3:
+            index.remove(pid)
+            current.pop(pid, None)
+        else:  # a few profiles now say what the demand says: its terms' idf moves
+            changed = [f"q{i}a", f"q{i}b"] if i % 2 else [pid, f"p{rng.randrange(220):03d}"]  # new or changed
+            for one in changed:
+                text = demand.title + _text(rng) + " " + " ".join(rng.choice(EN) for _ in range(rng.randint(0, 30)))
+                new = replace(current.get(one, docs[0]), carrier_id=one, capabilities=text)
+                index.upsert(new)
+                current[one] = new
+        if i % 10 == 9:
+            index.compact()
+        found = index.search(demand, weights=DEFAULT_WEIGHTS)
+        reference = rank(demand, list(current.values()), top_k=300)
+        if not prune:
+            same(found, reference[:10])
+            continue
+        by_id = {s.carrier_id: s for s in reference}
+        for s in found:
+            assert (s.score, s.components, s.matched_terms) == (
+                by_id[s.carrier_id].score,
+                by_id[s.carrier_id].components,
+                by_id[s.carrier_id].matched_terms,
+            )
+
+
 def test_a_floor_keeps_only_scores_at_or_above_it() -> None:
     docs = profiles(150)
     index = build(docs)
