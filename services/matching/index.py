@@ -14,7 +14,10 @@ together), vectorised with NumPy:
   capacity, TRL range, typical contract value, track record per field and per group).
 
 A profile update writes a new slot and marks the old one dead (O(terms of the profile));
-dead slots are compacted away when they pass half of the index.
+dead slots are compacted away when they pass half of the index. Between writes the reads
+reuse the idf of every term (recomputed at the first read after a write), each slot's inverse
+norm (0 for a dead slot) and each term's largest tf. The neighbour vote (``_confirm``) runs
+only when the demand has a code matching chose (every code declared fine: nothing to check).
 
 ``OpenDemandIndex`` is the reverse: the open demands, so that a changed profile finds in
 one vectorised pass the demands whose top suggestions it could enter or leave.
