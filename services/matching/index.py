@@ -75,6 +75,28 @@ def _group(code: str) -> str:
     return vocabulary.parent_of(code) or code
 
 
+def _top(values: F64, k: int) -> NDArray[np.int64]:
+    """The indexes of the ``k`` largest values (any order; ties at the k-th broken arbitrarily,
+    as ``argpartition`` does). A large array is first cut at a threshold read from a strided
+    sample (a few thousand values), so only the values above it are partitioned; when fewer
+    than ``k`` pass it, the whole array is."""
+    n = values.size
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= n:
+        return np.arange(n, dtype=np.int64)
+    step = n // 4096
+    if step >= 4:
+        sample = values[::step]
+        # Expect about four times k values above the sample's threshold.
+        rank = min(sample.size, 4 * k // step + 8)
+        threshold = np.partition(sample, sample.size - rank)[sample.size - rank]
+        cut = np.flatnonzero(values >= threshold)
+        if cut.size >= k:
+            return cut[np.argpartition(-values[cut], k - 1)[:k]].astype(np.int64)
+    return np.argpartition(-values, k - 1)[:k].astype(np.int64)
+
+
 class FieldCodes:
     """Bit positions for field codes and their groups (a group is a top-level field)."""
 
@@ -569,10 +591,8 @@ class ProfileIndex:
     @staticmethod
     def _best(values: F64, k: int) -> NDArray[np.int64]:
         """The slots of the ``k`` largest positive values (any order)."""
-        positive = np.flatnonzero(values > 0)
-        if positive.size <= k:
-            return positive.astype(np.int64)
-        return positive[np.argpartition(-values[positive], k - 1)[:k]].astype(np.int64)
+        top = _top(values, k)
+        return top[values[top] > 0]
 
     def _first_pass(self, q: Query) -> tuple[F64, list[int]]:
         """Dot products over the query's selective terms, for every slot; and the indexes
@@ -792,7 +812,7 @@ class ProfileIndex:
         width = min(n_eligible, candidates or max(3 * top_k, top_k + 20))
         if width <= 0:
             return []
-        top = np.argpartition(-total, width - 1)[:width] if width < n else np.flatnonzero(eligible)
+        top = _top(total, width) if width < n else np.flatnonzero(eligible)
         top = top[np.isfinite(total[top])].astype(np.int64)
         return self._finish(q, top, weights, top_k, floor)
 

@@ -8,9 +8,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 
-from services.matching.index import OpenDemands, ProfileIndex
+from services.matching.index import OpenDemands, ProfileIndex, _top
 from services.matching.scoring import DEFAULT_WEIGHTS, CarrierDoc, DemandDoc, TrackEntry, rank
 from shared import vocabulary
 
@@ -98,6 +99,24 @@ def same(a: list[Any], b: list[Any]) -> None:
     assert [(s.carrier_id, s.score, s.components, s.matched_terms, s.at_capacity) for s in a] == [
         (s.carrier_id, s.score, s.components, s.matched_terms, s.at_capacity) for s in b
     ]
+
+
+@pytest.mark.parametrize(("n", "k"), [(100_000, 64), (80_000, 30), (20_000, 5000), (3000, 10), (50, 50)])
+def test_top_finds_the_k_largest_values(n: int, k: int) -> None:
+    rng = np.random.default_rng(n + k)
+    values = rng.random(n).round(3)  # ties too
+    values[rng.random(n) < 0.4] = 0.0
+    values[rng.random(n) < 0.2] = -np.inf
+    top = _top(values, k)
+    assert top.size == min(k, n) == np.unique(top).size
+    assert sorted(values[top].tolist()) == sorted(values.tolist())[-k:]
+
+
+def test_top_when_few_values_stand_out() -> None:
+    values = np.full(100_000, -np.inf)
+    values[[7, 70_000]] = 1.0
+    top = _top(values, 30)
+    assert top.size == 30 and {7, 70_000} <= set(top.tolist())
 
 
 @pytest.mark.parametrize("experts", [False, True])
