@@ -14,7 +14,10 @@ together), vectorised with NumPy:
   capacity, TRL range, typical contract value, track record per field and per group).
 
 A profile update writes a new slot and marks the old one dead (O(terms of the profile));
-dead slots are compacted away when they pass half of the index.
+dead slots are compacted away when they pass half of the index. Between writes the reads
+reuse the idf of every term (recomputed at the first read after a write), each slot's inverse
+norm (0 for a dead slot) and each term's largest tf. The neighbour vote (``_confirm``) runs
+only when the demand has a code matching chose (every code declared fine: nothing to check).
 
 ``OpenDemandIndex`` is the reverse: the open demands, so that a changed profile finds in
 one vectorised pass the demands whose top suggestions it could enter or leave.
@@ -70,6 +73,28 @@ WORDS = 2  # 128 field codes and 128 field groups: the vocabulary has 66
 def _group(code: str) -> str:
     # As shared.vocabulary.field_similarity sees it: an unknown code is its own group.
     return vocabulary.parent_of(code) or code
+
+
+def _top(values: F64, k: int) -> NDArray[np.int64]:
+    """The indexes of the ``k`` largest values (any order; ties at the k-th broken arbitrarily,
+    as ``argpartition`` does). A large array is first cut at a threshold read from a strided
+    sample (a few thousand values), so only the values above it are partitioned; when fewer
+    than ``k`` pass it, the whole array is."""
+    n = values.size
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= n:
+        return np.arange(n, dtype=np.int64)
+    step = n // 4096
+    if step >= 4:
+        sample = values[::step]
+        # Expect about four times k values above the sample's threshold.
+        rank = min(sample.size, 4 * k // step + 8)
+        threshold = np.partition(sample, sample.size - rank)[sample.size - rank]
+        cut = np.flatnonzero(values >= threshold)
+        if cut.size >= k:
+            return cut[np.argpartition(-values[cut], k - 1)[:k]].astype(np.int64)
+    return np.argpartition(-values, k - 1)[:k].astype(np.int64)
 
 
 class FieldCodes:
@@ -150,6 +175,7 @@ class ProfileIndex:
     # Per-slot arrays (grown by doubling in ``_alloc``).
     alive: NDArray[np.bool_]
     norm: F64
+    inv_norm: F64
     start: NDArray[np.int64]
     length: NDArray[np.int32]
     cap: NDArray[np.int32]
@@ -182,6 +208,7 @@ class ProfileIndex:
         # vocabulary and postings
         self.term_id: dict[str, int] = {}
         self.terms: list[str] = []
+        self.shown_term: array[int] = array("b")  # per term: 1 unless a field term (never shown as matched)
         self.post_slots: list[array[int]] = []
         self.post_tf: list[array[float]] = []
         # Track record, sparse (few profiles have one): per field bit and per group bit, the
@@ -189,6 +216,9 @@ class ProfileIndex:
         self.track_field: dict[int, tuple[array[int], array[float], array[float]]] = {}
         self.track_group: dict[int, tuple[array[int], array[float], array[float]]] = {}
         self.df = np.zeros(1024, dtype=np.int32)
+        self._idf_all: F64 | None = None  # ``_idf_read``
+        self.max_tf: F64 = np.zeros(0)  # ``_max_tf``, per term, as of ``_max_tf_at`` postings
+        self._max_tf_at: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         # per slot
         self.ids: list[str | None] = []
         self.slot_of: dict[str, int] = {}
@@ -218,6 +248,7 @@ class ProfileIndex:
 
         grow("alive", (), np.bool_)
         grow("norm", (), np.float64)
+        grow("inv_norm", (), np.float64)  # 1 / norm of a live slot, else 0: the first pass's divisor
         grow("start", (), np.int64)
         grow("length", (), np.int32)
         grow("cap", (), np.int32)
@@ -239,6 +270,7 @@ class ProfileIndex:
         if tid is None:
             tid = self.term_id[term] = len(self.terms)
             self.terms.append(term)
+            self.shown_term.append(0 if term.startswith(FIELD_TERM) else 1)
             self.post_slots.append(array("i"))
             self.post_tf.append(array("f"))
             if tid >= self.df.shape[0]:
@@ -269,6 +301,7 @@ class ProfileIndex:
         ids = np.array(sorted(self._term(t) for t in counts), dtype=np.int32)
         tfw = np.array([tf_weight(counts[self.terms[i]]) for i in ids], dtype=np.float32)
         self.df[ids] += 1
+        self._idf_all = None
         for tid, w in zip(ids.tolist(), tfw.tolist(), strict=True):
             self.post_slots[tid].append(slot)
             self.post_tf[tid].append(w)
@@ -287,6 +320,7 @@ class ProfileIndex:
         self.n_alive += 1
         self._set_attributes(slot, doc)
         self.norm[slot] = self._slot_norm(slot)
+        self.inv_norm[slot] = 1.0 / self.norm[slot] if self.norm[slot] > 0 else 0.0
         self._keep_norms_current()
 
     def _keep_norms_current(self) -> None:
@@ -355,7 +389,9 @@ class ProfileIndex:
         self.versions.pop(profile_id, None)
         ids = self._slot_terms(slot)
         self.df[ids] -= 1
+        self._idf_all = None
         self.alive[slot] = False
+        self.inv_norm[slot] = 0.0
         self.ids[slot] = None
         self.n_alive -= 1
         if self.n_slots > 1000 and self.n_alive < self.n_slots // 2:
@@ -373,6 +409,12 @@ class ProfileIndex:
     def _idf(self, term_ids: NDArray[np.int64] | NDArray[np.int32]) -> F64:
         n = self.n_alive
         return np.log((1.0 + n) / (1.0 + self.df[term_ids].astype(np.float64))) + 1.0
+
+    def _idf_read(self, term_ids: NDArray[np.int64] | NDArray[np.int32]) -> F64:
+        """``_idf`` for the reads: of every term at once, kept until the next write."""
+        if self._idf_all is None:
+            self._idf_all = self._idf(np.arange(len(self.terms)))
+        return self._idf_all[term_ids]
 
     def _slot_norm(self, slot: int) -> float:
         ids = self._slot_terms(slot)
@@ -393,6 +435,8 @@ class ProfileIndex:
         contrib = (tfs * self._idf(terms)) ** 2
         sq = np.bincount(slot_of_entry, weights=contrib, minlength=n)
         self.norm[:n] = np.sqrt(sq)
+        self.inv_norm[:n] = 0.0
+        np.divide(1.0, self.norm[:n], out=self.inv_norm[:n], where=self.alive[:n] & (self.norm[:n] > 0))
         self._norms_at = self.n_alive
         del terms
 
@@ -403,6 +447,7 @@ class ProfileIndex:
             name: getattr(self, name)[live].copy()
             for name in (
                 "norm",
+                "inv_norm",
                 "cap",
                 "load",
                 "city",
@@ -432,6 +477,8 @@ class ProfileIndex:
                 )
         self.post_slots = [array("i") for _ in self.terms]
         self.post_tf = [array("f") for _ in self.terms]
+        self._max_tf_at[:] = -1
+        self._idf_all = None
         self._term_buf, self._tf_buf = array("i"), array("f")
         for name in old:
             delattr(self, name)
@@ -463,7 +510,7 @@ class ProfileIndex:
         known = sorted((self.term_id[t], n) for t, n in counts.items() if t in self.term_id)
         ids = np.array([i for i, _ in known], dtype=np.int64)
         tfw = np.array([tf_weight(n) for _, n in known], dtype=np.float64)
-        idf = self._idf(ids) if ids.size else np.zeros(0)
+        idf = self._idf_read(ids) if ids.size else np.zeros(0)
         weights = tfw * idf
         # Terms no profile has still count in the demand's norm (as in the reference cosine).
         n = self.n_alive
@@ -492,9 +539,12 @@ class ProfileIndex:
         left out of it) those the terms could lift among them, rescored exactly."""
         if q.confirmed:
             return q
-        n = self.n_slots
-        live = np.where(self.alive[:n], text, 0.0)
         codes, trust = q.demand.match_fields, q.demand.field_trust
+        if all(t >= 1.0 for t in trust):  # every code declared fine: the vote would change nothing
+            self._remember(q.demand.demand_id, codes, trust)
+            return replace(q, confirmed=True)
+        n = self.n_slots
+        live = text  # zero for dead slots (``_first_text``)
         slots = self._best(live, 2 * NEIGHBOURS)
         exact = self._exact_cosines(q, slots) if slots.size else np.zeros(0)
         if pruned and q.norm > 0 and slots.size:
@@ -502,8 +552,7 @@ class ProfileIndex:
             # neighbours' threshold (at most ``MAX_RESCORED``, those they could lift most).
             qw = q.term_weights * q.idf
             extra = sum(float(qw[i]) * self._max_tf(int(q.term_ids[i])) for i in pruned)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                bound = np.where(self.alive[:n] & (self.norm[:n] > 0), live + extra / (q.norm * self.norm[:n]), 0.0)
+            bound = live + (extra / q.norm) * self.inv_norm[:n]
             ranked = np.sort(exact)[::-1]
             threshold = max(NEIGHBOUR_SHARE * ranked[0], ranked[min(NEIGHBOURS, ranked.size) - 1])
             bound[slots] = 0.0
@@ -524,10 +573,7 @@ class ProfileIndex:
                 assert pid is not None
                 near.append((pid, score, self._match_fields.get(pid, ())))
             codes, trust = confirm(codes, trust, near)
-        self.confirmed.pop(q.demand.demand_id, None)
-        self.confirmed[q.demand.demand_id] = (tuple(codes), tuple(trust))
-        if len(self.confirmed) > MAX_CONFIRMED:
-            del self.confirmed[next(iter(self.confirmed))]
+        self._remember(q.demand.demand_id, codes, trust)
         return replace(
             q,
             field_bits=[self.codes.field(f) for f in codes],
@@ -536,13 +582,17 @@ class ProfileIndex:
             confirmed=True,
         )
 
+    def _remember(self, demand_id: str, codes: Iterable[str], trust: Iterable[float]) -> None:
+        self.confirmed.pop(demand_id, None)
+        self.confirmed[demand_id] = (tuple(codes), tuple(trust))
+        if len(self.confirmed) > MAX_CONFIRMED:
+            del self.confirmed[next(iter(self.confirmed))]
+
     @staticmethod
     def _best(values: F64, k: int) -> NDArray[np.int64]:
         """The slots of the ``k`` largest positive values (any order)."""
-        positive = np.flatnonzero(values > 0)
-        if positive.size <= k:
-            return positive.astype(np.int64)
-        return positive[np.argpartition(-values[positive], k - 1)[:k]].astype(np.int64)
+        top = _top(values, k)
+        return top[values[top] > 0]
 
     def _first_pass(self, q: Query) -> tuple[F64, list[int]]:
         """Dot products over the query's selective terms, for every slot; and the indexes
@@ -569,6 +619,14 @@ class ProfileIndex:
         del slots, weights
         return dots, pruned
 
+    def _first_text(self, q: Query, dots: F64) -> F64:
+        """The first pass's text scores: cosines with the norms of indexing time, 0 for dead slots."""
+        if q.norm <= 0:
+            return np.zeros_like(dots)
+        text = dots * self.inv_norm[: self.n_slots]
+        text *= 1.0 / q.norm
+        return np.minimum(text, 1.0, out=text)
+
     def _cosine(self, q: Query, dots: F64, norm: F64) -> F64:
         if q.norm <= 0:
             return np.zeros_like(dots)
@@ -576,33 +634,10 @@ class ProfileIndex:
             text = np.where(norm > 0, dots / (q.norm * norm), 0.0)
         return np.minimum(text, 1.0)
 
-    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, F64, list[tuple[NDArray[np.int64], F64]]]:
-        """Exact dot products of a few slots with the query and their norms, both from their own
-        term vectors with the idf of now (so a score never depends on when a profile was
-        indexed), and per slot the shared terms with their contributions (for the matched terms)."""
-        dots = np.zeros(slots.size)
-        norms = np.zeros(slots.size)
-        details: list[tuple[NDArray[np.int64], F64]] = []
-        qw = q.term_weights * q.idf
-        for i, slot in enumerate(slots.tolist()):
-            s, n = int(self.start[slot]), int(self.length[slot])
-            ids = np.frombuffer(self._term_buf, dtype=np.int32, count=n, offset=4 * s)
-            common, qi, di = np.intersect1d(q.term_ids, ids, assume_unique=True, return_indices=True)
-            tfs = np.frombuffer(self._tf_buf, dtype=np.float32, count=n, offset=4 * s)
-            contrib = qw[qi] * tfs[di]
-            dots[i] = contrib.sum()
-            w = tfs.astype(np.float64) * self._idf(ids)
-            norms[i] = math.sqrt(float(np.dot(w, w)))
-            details.append((common, contrib))
-        return dots, norms, details
-
-    def _max_tf(self, tid: int) -> float:
-        tfs = self.post_tf[tid]
-        return float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
-
-    def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
-        """The exact text scores of many slots at once (``_exact_dots`` vectorised, without the
-        matched terms)."""
+    def _exact_dots(self, q: Query, slots: NDArray[np.int64]) -> tuple[F64, F64]:
+        """Exact dot products of the query with the given slots and their norms, both from their
+        own term vectors with the idf of now (so a score never depends on when a profile was
+        indexed), in one vectorised pass over their stored terms."""
         lengths = self.length[slots].astype(np.int64)
         buf_t = np.frombuffer(self._term_buf, dtype=np.int32)
         buf_f = np.frombuffer(self._tf_buf, dtype=np.float32)
@@ -611,40 +646,75 @@ class ProfileIndex:
         entries = np.arange(int(lengths.sum()), dtype=np.int64) + offsets
         terms, tfs = buf_t[entries], buf_f[entries].astype(np.float64)
         owner = np.repeat(np.arange(slots.size), lengths)
-        norms = np.sqrt(np.bincount(owner, weights=(tfs * self._idf(terms)) ** 2, minlength=slots.size))
+        norms = np.sqrt(np.bincount(owner, weights=(tfs * self._idf_read(terms)) ** 2, minlength=slots.size))
         dots = np.zeros(slots.size)
         if q.term_ids.size:
-            pos = np.searchsorted(q.term_ids, terms)
-            pos = np.minimum(pos, q.term_ids.size - 1)
+            pos = np.minimum(np.searchsorted(q.term_ids, terms), q.term_ids.size - 1)
             hit = q.term_ids[pos] == terms
             qw = q.term_weights * q.idf
             dots = np.bincount(owner[hit], weights=qw[pos[hit]] * tfs[hit], minlength=slots.size).astype(np.float64)
-        return self._cosine(q, dots, norms)
+        return dots, norms
 
-    def _matched_terms(self, common: NDArray[np.int64], contrib: F64) -> list[str]:
+    def _max_tf(self, tid: int) -> float:
+        """The largest tf weight of a term in any profile (kept per term as postings grow: dead
+        slots only make it an upper bound)."""
+        if tid >= self.max_tf.size or self._max_tf_at[tid] != len(self.post_tf[tid]):
+            if tid >= self.max_tf.size:
+                grown = max(2 * self.max_tf.size, tid + 1)
+                self.max_tf = np.concatenate([self.max_tf, np.zeros(grown - self.max_tf.size)])
+                self._max_tf_at = np.concatenate([self._max_tf_at, np.full(grown - self._max_tf_at.size, -1)])
+            tfs = self.post_tf[tid]
+            self.max_tf[tid] = float(np.frombuffer(tfs, dtype=np.float32).max()) if tfs else 0.0
+            self._max_tf_at[tid] = len(tfs)
+        return float(self.max_tf[tid])
+
+    def _exact_cosines(self, q: Query, slots: NDArray[np.int64]) -> F64:
+        """The exact text scores of the given slots (without the matched terms)."""
+        return self._cosine(q, *self._exact_dots(q, slots))
+
+    def _matched_terms(self, q: Query, slot: int) -> list[str]:
+        """The terms a profile shares with the query, by their contribution (as
+        ``scoring.text_relevance`` orders them): only the few that can be among the first
+        ``MATCHED_TERMS`` are formatted and sorted."""
+        s, n = int(self.start[slot]), int(self.length[slot])
+        ids = np.frombuffer(self._term_buf, dtype=np.int32, count=n, offset=4 * s)
+        common, qi, di = np.intersect1d(q.term_ids, ids, assume_unique=True, return_indices=True)
         if common.size == 0:
             return []
+        tfs = np.frombuffer(self._tf_buf, dtype=np.float32, count=n, offset=4 * s)
+        contrib = (q.term_weights * q.idf)[qi] * tfs[di]
+        shown = np.frombuffer(self.shown_term, dtype=np.int8)[common] != 0
+        common, contrib = common[shown], contrib[shown]
+        if common.size > MATCHED_TERMS:
+            # Six significant digits (``contribution_key``) can tie values a little apart: keep
+            # every term within a relative 1e-5 of the last one that must be shown.
+            kth = float(np.partition(contrib, common.size - MATCHED_TERMS)[common.size - MATCHED_TERMS])
+            keep = contrib >= kth * (1 - 1e-5)
+            common, contrib = common[keep], contrib[keep]
         ranked = sorted(
-            (k, t)
-            for k, t in zip(
-                (-contribution_key(c) for c in contrib.tolist()), (self.terms[int(t)] for t in common), strict=True
-            )
-            if not t.startswith(FIELD_TERM)
+            (-contribution_key(c), self.terms[t]) for c, t in zip(contrib.tolist(), common.tolist(), strict=True)
         )
         return [t for _, t in ranked[:MATCHED_TERMS]]
 
-    def _track_sums(
-        self, bits: list[int], store: dict[int, tuple[array[int], array[float], array[float]]], n: int
-    ) -> tuple[F64, F64]:
-        counts, values = np.zeros(n), np.zeros(n)
-        for b in bits:
-            entry = store.get(b)
-            if entry is None or not entry[0]:
-                continue
-            slots = np.frombuffer(entry[0], dtype=np.int32)
-            counts += np.bincount(slots, weights=np.frombuffer(entry[1], dtype=np.float64), minlength=n)[:n]
-            values += np.bincount(slots, weights=np.frombuffer(entry[2], dtype=np.float64), minlength=n)[:n]
-        return counts, values
+    def _track_sums(self, q: Query, n: int) -> tuple[F64, F64]:
+        """Per slot, the completed contracts in the query's fields and in their groups (each
+        counted once per code, as ``scoring.track_record`` does), and their value: one pass
+        over the few slots that have any."""
+        slots, counts, values = [], [], []
+        for store, bits in ((self.track_field, q.field_bits), (self.track_group, q.group_bits)):
+            for b in bits:
+                entry = store.get(b)
+                if entry is None or not entry[0]:
+                    continue
+                slots.append(np.frombuffer(entry[0], dtype=np.int32))
+                counts.append(np.frombuffer(entry[1], dtype=np.float64))
+                values.append(np.frombuffer(entry[2], dtype=np.float64))
+        if not slots:
+            return np.zeros(n), np.zeros(n)
+        at = np.concatenate(slots)
+        in_fields: F64 = np.bincount(at, weights=np.concatenate(counts), minlength=n)[:n].astype(np.float64)
+        worth: F64 = np.bincount(at, weights=np.concatenate(values), minlength=n)[:n].astype(np.float64)
+        return in_fields, worth
 
     def _structured(self, q: Query, sl: slice | NDArray[np.int64]) -> dict[str, F64]:
         """Every component but text, for the slots ``sl`` (in ``COMPONENTS`` order)."""
@@ -655,17 +725,16 @@ class ProfileIndex:
         if n_fields:
             hits = np.zeros(size)
             for fb, gb, trust in zip(q.field_bits, q.group_bits, q.field_trust, strict=True):
-                # Having the field implies touching its group: 0.5 + 0.5 for the same field.
-                hit = ((fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0).astype(np.float64)
-                hit += (gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0
-                hits += trust * hit
+                # Having the field implies touching its group: 0.5 + 0.5 for the same field (the
+                # trusts are multiples of 1/1024: these sums are exact in any order).
+                np.add(hits, trust, out=hits, where=(fw[:, fb // 64] & np.uint64(1 << (fb % 64))) != 0)
+                np.add(hits, trust, out=hits, where=(gw[:, gb // 64] & np.uint64(1 << (gb % 64))) != 0)
             # In the order scoring.field_overlap computes it, so both round alike.
             comps["fields"] = (0.5 * hits) / sum(q.field_trust) * max(q.field_trust)
             n = self.n_slots
-            cf, vf = self._track_sums(q.field_bits, self.track_field, n)
-            cg, vg = self._track_sums(q.group_bits, self.track_group, n)
-            n_eff = (0.5 / n_fields) * (cf + cg)[sl]
-            v_eff = (0.5 / n_fields) * (vf + vg)[sl]
+            counts, values = self._track_sums(q, n)
+            n_eff = (0.5 / n_fields) * counts[sl]
+            v_eff = (0.5 / n_fields) * values[sl]
             comps["track_record"] = 1.0 - np.exp(-(n_eff / TRACK_COUNT_SCALE + v_eff / TRACK_VALUE_SCALE))
         else:
             comps["fields"] = np.zeros(size)
@@ -719,7 +788,7 @@ class ProfileIndex:
         if n == 0 or top_k <= 0:
             return []
         dots, pruned = self._first_pass(q)
-        text = self._cosine(q, dots, self.norm[:n])
+        text = self._first_text(q, dots)
         q = self._confirm(q, text, pruned)
         comps = self._structured(q, slice(0, n))
         comps["text"] = text
@@ -743,7 +812,7 @@ class ProfileIndex:
         width = min(n_eligible, candidates or max(3 * top_k, top_k + 20))
         if width <= 0:
             return []
-        top = np.argpartition(-total, width - 1)[:width] if width < n else np.flatnonzero(eligible)
+        top = _top(total, width) if width < n else np.flatnonzero(eligible)
         top = top[np.isfinite(total[top])].astype(np.int64)
         return self._finish(q, top, weights, top_k, floor)
 
@@ -755,7 +824,7 @@ class ProfileIndex:
         top_k: int,
         floor: float | None,
     ) -> list[Scored]:
-        dots, norms, details = self._exact_dots(q, slots)
+        dots, norms = self._exact_dots(q, slots)
         comps = self._structured(q, slots)
         comps["text"] = self._cosine(q, dots, norms)
         columns = [(k, comps[k].tolist()) for k in COMPONENTS if k in comps]
@@ -770,13 +839,12 @@ class ProfileIndex:
                 continue
             pid = self.ids[slot]
             assert pid is not None
-            rows.append((-score, pid, i, c))
+            rows.append((-score, pid, slot, c))
         rows.sort(key=lambda r: tie_order(-r[0], r[3], self.names.get(r[1], ""), r[1]))
-        out: list[Scored] = []
-        for neg_score, pid, i, c in rows[:top_k]:
-            matched = self._matched_terms(*details[i])
-            out.append(Scored(pid, -neg_score, c, matched, c["capacity"] == 0.0, base_score=-neg_score))
-        return out
+        return [
+            Scored(pid, -neg_score, c, self._matched_terms(q, slot), c["capacity"] == 0.0, base_score=-neg_score)
+            for neg_score, pid, slot, c in rows[:top_k]
+        ]
 
     def score_ids(self, demand: DemandDoc | Query, ids: Iterable[str], *, weights: Mapping[str, float]) -> list[Scored]:
         """Exact scores of the given profiles for a demand (ids not indexed are skipped)."""
@@ -786,7 +854,7 @@ class ProfileIndex:
             return []
         if not q.confirmed:
             dots, pruned = self._first_pass(q)
-            q = self._confirm(q, self._cosine(q, dots, self.norm[: self.n_slots]), pruned)
+            q = self._confirm(q, self._first_text(q, dots), pruned)
         return self._finish(q, slots, weights, len(slots), None)
 
     def memory_bytes(self) -> int:

@@ -8,9 +8,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 
-from services.matching.index import OpenDemands, ProfileIndex
+from services.matching.index import OpenDemands, ProfileIndex, _top
 from services.matching.scoring import DEFAULT_WEIGHTS, CarrierDoc, DemandDoc, TrackEntry, rank
 from shared import vocabulary
 
@@ -98,6 +99,24 @@ def same(a: list[Any], b: list[Any]) -> None:
     assert [(s.carrier_id, s.score, s.components, s.matched_terms, s.at_capacity) for s in a] == [
         (s.carrier_id, s.score, s.components, s.matched_terms, s.at_capacity) for s in b
     ]
+
+
+@pytest.mark.parametrize(("n", "k"), [(100_000, 64), (80_000, 30), (20_000, 5000), (3000, 10), (50, 50)])
+def test_top_finds_the_k_largest_values(n: int, k: int) -> None:
+    rng = np.random.default_rng(n + k)
+    values = rng.random(n).round(3)  # ties too
+    values[rng.random(n) < 0.4] = 0.0
+    values[rng.random(n) < 0.2] = -np.inf
+    top = _top(values, k)
+    assert top.size == min(k, n) == np.unique(top).size
+    assert sorted(values[top].tolist()) == sorted(values.tolist())[-k:]
+
+
+def test_top_when_few_values_stand_out() -> None:
+    values = np.full(100_000, -np.inf)
+    values[[7, 70_000]] = 1.0
+    top = _top(values, 30)
+    assert top.size == 30 and {7, 70_000} <= set(top.tolist())
 
 
 @pytest.mark.parametrize("experts", [False, True])
@@ -192,6 +211,42 @@ def test_with_common_terms_pruned_the_reported_scores_stay_exact() -> None:
                 reference[s.carrier_id].score,
                 reference[s.carrier_id].components,
                 reference[s.carrier_id].matched_terms,
+            )
+
+
+@pytest.mark.parametrize("prune", [False, True])
+def test_searches_between_updates_see_every_update(prune: bool) -> None:
+    # What the index keeps for its reads between writes (idf of every term, inverse norms, the
+    # largest tf of a term) must follow each write: search, change a profile, search again.
+    docs = profiles(220, seed=11)
+    index = build(docs, prune_df=0.05, prune_min_docs=10 if prune else 10**9)
+    rng = random.Random(13)
+    current = {d.carrier_id: d for d in docs}
+    for i, demand in enumerate(demands(40, seed=17)):
+        pid = f"p{rng.randrange(220):03d}"
+        if i % 7 == 3:
+            index.remove(pid)
+            current.pop(pid, None)
+        else:  # a few profiles now say what the demand says: its terms' idf moves
+            changed = [f"q{i}a", f"q{i}b"] if i % 2 else [pid, f"p{rng.randrange(220):03d}"]  # new or changed
+            for one in changed:
+                text = demand.title + _text(rng) + " " + " ".join(rng.choice(EN) for _ in range(rng.randint(0, 30)))
+                new = replace(current.get(one, docs[0]), carrier_id=one, capabilities=text)
+                index.upsert(new)
+                current[one] = new
+        if i % 10 == 9:
+            index.compact()
+        found = index.search(demand, weights=DEFAULT_WEIGHTS)
+        reference = rank(demand, list(current.values()), top_k=300)
+        if not prune:
+            same(found, reference[:10])
+            continue
+        by_id = {s.carrier_id: s for s in reference}
+        for s in found:
+            assert (s.score, s.components, s.matched_terms) == (
+                by_id[s.carrier_id].score,
+                by_id[s.carrier_id].components,
+                by_id[s.carrier_id].matched_terms,
             )
 
 
