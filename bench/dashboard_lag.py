@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import time
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ import aiohttp
 import orjson
 
 from bench.event_latency import carrier_bodies, demand_bodies
-from bench.harness import embedded_platform, machine_info, percentile, stream_arrivals
+from bench.harness import dashboard_arrivals, embedded_platform, machine_info, percentile
 from shared.testing import auth_headers
 from tests.e2e.slice import new_credit_code
 
@@ -52,38 +51,30 @@ async def measure(base: str, args: argparse.Namespace) -> dict[str, float]:
             enterprise_id = (await r.json())["id"]
         headers = {"content-type": "application/json", **auth_headers("enterprise_user", enterprise_id=enterprise_id)}
         bodies = demand_bodies(enterprise_id)
-        arrivals: dict[str, float] = {}
-        connected = asyncio.Event()
-        stream = asyncio.create_task(
-            stream_arrivals(http, base + "/api/v1/dashboard/events", "DemandSubmitted", arrivals, connected)
-        )
-        await asyncio.wait_for(connected.wait(), 30)
-        created: dict[str, float] = {}
-        failed: list[str] = []
+        async with dashboard_arrivals(http, base, "DemandSubmitted") as arrivals:
+            created: dict[str, float] = {}
+            failed: list[str] = []
 
-        async def post(i: int) -> None:
-            async with http.post(base + "/api/v1/demands", data=bodies[i % len(bodies)], headers=headers) as r:
-                body = await r.read()
-                if r.status != 201:
-                    failed.append(f"{r.status}: {body[:200]!r}")
-                    return
-                created[orjson.loads(body)["id"]] = time.monotonic()
+            async def post(i: int) -> None:
+                async with http.post(base + "/api/v1/demands", data=bodies[i % len(bodies)], headers=headers) as r:
+                    body = await r.read()
+                    if r.status != 201:
+                        failed.append(f"{r.status}: {body[:200]!r}")
+                        return
+                    created[orjson.loads(body)["id"]] = time.monotonic()
 
-        loop = asyncio.get_running_loop()
-        n = int(args.rate * args.duration)
-        start = loop.time() + 0.05
-        tasks = []
-        for i in range(n):
-            await asyncio.sleep(max(0.0, start + i / args.rate - loop.time()))
-            tasks.append(asyncio.create_task(post(i)))
-        await asyncio.gather(*tasks)
-        last_write = max(created.values(), default=time.monotonic())
-        deadline = time.monotonic() + args.settle
-        while time.monotonic() < deadline and not all(d in arrivals for d in created):  # noqa: ASYNC110 - bounded poll
-            await asyncio.sleep(0.02)
-        stream.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await stream
+            loop = asyncio.get_running_loop()
+            n = int(args.rate * args.duration)
+            start = loop.time() + 0.05
+            tasks = []
+            for i in range(n):
+                await asyncio.sleep(max(0.0, start + i / args.rate - loop.time()))
+                tasks.append(asyncio.create_task(post(i)))
+            await asyncio.gather(*tasks)
+            last_write = max(created.values(), default=time.monotonic())
+            deadline = time.monotonic() + args.settle
+            while time.monotonic() < deadline and not all(d in arrivals for d in created):  # noqa: ASYNC110 - bounded poll
+                await asyncio.sleep(0.02)
     lags = [(arrivals[d] - t) * 1000 for d, t in created.items() if d in arrivals]
     missing = len(created) - len(lags)
     if failed:

@@ -602,19 +602,31 @@ async def delete_topics(names: list[str]) -> None:
         await admin.close()
 
 
-async def stream_arrivals(
-    http: aiohttp.ClientSession, url: str, types: str, arrivals: dict[str, float], connected: asyncio.Event
-) -> None:
-    """Note when each subject's first event of ``types`` comes down the dashboard's live stream
-    (``url``: its ``/api/v1/dashboard/events``); ``connected`` is set once the stream is open."""
-    headers = auth_headers("operator")
-    async with http.get(url, params={"types": types}, headers=headers, timeout=None) as r:
-        assert r.status == 200, await r.text()
-        async for line in r.content:
-            if line.startswith(b": connected"):
-                connected.set()
-            elif line.startswith(b"data:"):
-                arrivals.setdefault(orjson.loads(line[5:])["subject"], time.monotonic())
+@contextlib.asynccontextmanager
+async def dashboard_arrivals(http: aiohttp.ClientSession, base: str, types: str) -> AsyncIterator[dict[str, float]]:
+    """While the block runs, when each subject's first event of ``types`` came down the dashboard's
+    live stream (``base``: the gateway), as an operator sees it; the stream is open on entry."""
+    arrivals: dict[str, float] = {}
+    connected = asyncio.Event()
+
+    async def listen() -> None:
+        params, headers = {"types": types}, auth_headers("operator")
+        async with http.get(base + "/api/v1/dashboard/events", params=params, headers=headers, timeout=None) as r:
+            assert r.status == 200, await r.text()
+            async for line in r.content:
+                if line.startswith(b": connected"):
+                    connected.set()
+                elif line.startswith(b"data:"):
+                    arrivals.setdefault(orjson.loads(line[5:])["subject"], time.monotonic())
+
+    task = asyncio.create_task(listen())
+    try:
+        await asyncio.wait_for(connected.wait(), 30)
+        yield arrivals
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 @contextlib.asynccontextmanager

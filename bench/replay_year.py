@@ -36,12 +36,12 @@ from bench.harness import (
     NO_RATE_LIMIT,
     Stack,
     create_topics,
+    dashboard_arrivals,
     delete_topics,
     embedded_platform,
     machine_info,
     percentile,
     print_header,
-    stream_arrivals,
 )
 from itp import demo
 from shared.testing import auth_headers, unique
@@ -116,72 +116,65 @@ async def replay(base: str, args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.gather(*(register(r) for r in rows if r["type"] == "enterprise"))
         print(f"  supply side and {len(enterprises)} enterprises in {time.monotonic() - t0:.1f} s", flush=True)
 
-        suggested: dict[str, float] = {}
-        connected = asyncio.Event()
-        stream = asyncio.create_task(
-            stream_arrivals(http, base + "/api/v1/dashboard/events", "MatchesSuggested", suggested, connected)
-        )
-        await asyncio.wait_for(connected.wait(), 30)
-        published: dict[str, float] = {}
-        intended = Decimal(0)
-        now = datetime.now(UTC)
+        async with dashboard_arrivals(http, base, "MatchesSuggested") as suggested:
+            published: dict[str, float] = {}
+            intended = Decimal(0)
+            now = datetime.now(UTC)
 
-        async def submit(row: dict[str, Any]) -> None:
-            nonlocal intended
-            owner = auth_headers("enterprise_user", enterprise_id=enterprises[row["enterprise"]])
-            body = demand_body(row, enterprises[row["enterprise"]], now)
-            status, answer, headers = await client.send("demand", "POST", "/api/v1/demands", owner, body)
-            if status != 201:
-                return
-            intended += Decimal(row["budget"])
-            if_match = {"If-Match": headers["ETag"]} if "ETag" in headers else {}
-            path = f"/api/v1/demands/{answer['id']}/publish"
-            status, _, _ = await client.send("publish", "POST", path, staff | if_match)
-            if status == 200:
-                published[answer["id"]] = time.monotonic()
+            async def submit(row: dict[str, Any]) -> None:
+                nonlocal intended
+                owner = auth_headers("enterprise_user", enterprise_id=enterprises[row["enterprise"]])
+                body = demand_body(row, enterprises[row["enterprise"]], now)
+                status, answer, headers = await client.send("demand", "POST", "/api/v1/demands", owner, body)
+                if status != 201:
+                    return
+                intended += Decimal(row["budget"])
+                if_match = {"If-Match": headers["ETag"]} if "ETag" in headers else {}
+                path = f"/api/v1/demands/{answer['id']}/publish"
+                status, _, _ = await client.send("publish", "POST", path, staff | if_match)
+                if status == 200:
+                    published[answer["id"]] = time.monotonic()
 
-        demands = [r for r in rows if r["type"] == "demand"]
-        t_publish = time.monotonic()
-        await asyncio.gather(*(submit(r) for r in demands))
-        publishing_s = time.monotonic() - t_publish
-        print(f"  {len(published)} of {len(demands)} demands published in {publishing_s:.1f} s", flush=True)
-        await bounded(lambda: all(d in suggested for d in published), args.settle)
-        latencies = [max(0.0, suggested[d] - t) * 1000 for d, t in published.items() if d in suggested]
+            demands = [r for r in rows if r["type"] == "demand"]
+            t_publish = time.monotonic()
+            await asyncio.gather(*(submit(r) for r in demands))
+            publishing_s = time.monotonic() - t_publish
+            print(f"  {len(published)} of {len(demands)} demands published in {publishing_s:.1f} s", flush=True)
+            await bounded(lambda: all(d in suggested for d in published), args.settle)
+            latencies = [max(0.0, suggested[d] - t) * 1000 for d, t in published.items() if d in suggested]
 
-        to_match = sorted(published)[: len({r["demand"] for r in rows if r["type"] == "match"})]
-        matched: set[str] = set()
+            to_match = sorted(published)[: len({r["demand"] for r in rows if r["type"] == "match"})]
+            matched: set[str] = set()
 
-        async def accept(demand_id: str) -> None:
-            pm = auth_headers("project_manager", person_id=str(uuid.uuid4()))
-            status, answer, _ = await client.send("suggestions", "GET", f"/api/v1/demands/{demand_id}/suggestions", pm)
-            carriers = (answer or {}).get("carriers", []) if status == 200 else []
-            if not carriers:
-                return
-            body = {"demand_id": demand_id, "carrier_id": carriers[0]["carrier_id"], "decision": "accepted"}
-            status, _, _ = await client.send("match", "POST", "/api/v1/matches", pm, body)
-            if status == 201:
-                matched.add(demand_id)
+            async def accept(demand_id: str) -> None:
+                pm = auth_headers("project_manager", person_id=str(uuid.uuid4()))
+                path = f"/api/v1/demands/{demand_id}/suggestions"
+                status, answer, _ = await client.send("suggestions", "GET", path, pm)
+                carriers = (answer or {}).get("carriers", []) if status == 200 else []
+                if not carriers:
+                    return
+                body = {"demand_id": demand_id, "carrier_id": carriers[0]["carrier_id"], "decision": "accepted"}
+                status, _, _ = await client.send("match", "POST", "/api/v1/matches", pm, body)
+                if status == 201:
+                    matched.add(demand_id)
 
-        await asyncio.gather(*(accept(d) for d in to_match))
-        driven = {
-            "submitted": client.statuses["demand 201"],
-            "published": len(published),
-            "matched": len(matched),
-            "intended": f"{intended:.2f}",
-        }
-        shown: dict[str, Any] = {}
+            await asyncio.gather(*(accept(d) for d in to_match))
+            driven = {
+                "submitted": client.statuses["demand 201"],
+                "published": len(published),
+                "matched": len(matched),
+                "intended": f"{intended:.2f}",
+            }
+            shown: dict[str, Any] = {}
 
-        async def agrees() -> bool:
-            async with http.get(base + "/api/v1/dashboard/kpis", headers=staff) as r:
-                kpis = await r.json()
-            shown.update({k: kpis["funnel"][k] for k in ("submitted", "published", "matched")})
-            shown["intended"] = kpis["money"]["intended"]
-            return shown == driven
+            async def agrees() -> bool:
+                async with http.get(base + "/api/v1/dashboard/kpis", headers=staff) as r:
+                    kpis = await r.json()
+                shown.update({k: kpis["funnel"][k] for k in ("submitted", "published", "matched")})
+                shown["intended"] = kpis["money"]["intended"]
+                return shown == driven
 
-        await bounded(agrees, args.settle)
-        stream.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await stream
+            await bounded(agrees, args.settle)
     return {
         "publishing_s": publishing_s,
         "latencies_ms": latencies,
